@@ -1,0 +1,54 @@
+/**
+ * The exit-code table. Documented in the README and in `lockmc --help`;
+ * when several apply, the most severe (lowest in this list after 0 and 1
+ * is not the rule: see `combineExitCodes`) wins.
+ */
+export const ExitCode = {
+  /** Every selected rule holds (proved or up to the bound) and expectations met. */
+  OK: 0,
+  /** A rule is violated (or a fixture's expectation is not met). */
+  VIOLATION: 1,
+  /** Bad command line or config file. */
+  USAGE: 2,
+  /** Model syntax error or unsupported construct. */
+  MODEL_SYNTAX: 3,
+  /** Model semantics: unknown identifier, wrong argument kind, unbalanced locking... */
+  MODEL_SEMANTICS: 4,
+  /** A rule file is malformed or the rule set contradicts itself. */
+  RULE_DEFINITION: 5,
+  /** The requested bound is unusable (zero, negative, below what a check needs). */
+  BOUND: 6,
+  /** A limit was hit (time-out, memory, Z3 unknown): nothing decided. */
+  INCONCLUSIVE: 7,
+  /** A bug in lockmc itself: a schedule that did not replay, an engine crash. */
+  INTERNAL: 70,
+} as const;
+
+export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
+
+export const EXIT_CODE_DOC: { code: ExitCodeValue; meaning: string }[] = [
+  { code: 0, meaning: 'every selected rule holds (proved, or holds up to the bound)' },
+  { code: 1, meaning: 'a rule is violated, or a fixture did not get its declared verdict' },
+  { code: 2, meaning: 'usage: bad command line, option or config file' },
+  { code: 3, meaning: 'model syntax error or unsupported construct' },
+  { code: 4, meaning: 'model semantics error (unknown identifier, wrong argument, unbalanced locking, ...)' },
+  { code: 5, meaning: 'rule-definition error (malformed rule file, contradictory order)' },
+  { code: 6, meaning: 'bound problem (unusable --bound)' },
+  { code: 7, meaning: 'inconclusive: a limit was hit (time-out, memory, Z3 unknown); the limit is named' },
+  { code: 70, meaning: 'internal error in lockmc (please report it with the replay line)' },
+];
+
+/**
+ * Several models or rules: the run's exit code is the most serious one.
+ * Internal errors dominate, then input errors (they mean nothing was
+ * checked), then inconclusive, then violations.
+ */
+const SERIOUSNESS: ExitCodeValue[] = [70, 2, 5, 3, 4, 6, 7, 1, 0];
+
+export function combineExitCodes(codes: Iterable<ExitCodeValue>): ExitCodeValue {
+  let best: ExitCodeValue = 0;
+  for (const c of codes) {
+    if (SERIOUSNESS.indexOf(c) < SERIOUSNESS.indexOf(best)) best = c;
+  }
+  return best;
+}

@@ -1,0 +1,65 @@
+/**
+ * Options of `check()`, after defaults; the CLI and the config file both
+ * produce one of these. Kept in one place so the report can echo them.
+ */
+
+export type EngineChoice = 'auto' | 'bmc' | 'explicit' | 'both';
+
+export interface RuleSelection {
+  /** Named preset: `recommended` (default), `all`, `strict`, or a family name. */
+  preset?: string;
+  enable?: string[];
+  disable?: string[];
+  /** Extra rule files (JSON, the Rule shape of rules/types.ts). */
+  files?: string[];
+  /** Positions on debated rules: `revoke.pfn-export=locked`. */
+  options?: Record<string, string>;
+}
+
+export interface CheckOptions {
+  engine: EngineChoice;
+  /** BMC bound (steps). Absent: the completeness bound, capped by `maxAutoBound`. */
+  bound?: number;
+  /** Wall-clock limit per model, ms. */
+  timeoutMs: number;
+  /** Heap limit for the explicit engine's state store, MB. */
+  maxMemoryMb: number;
+  /** Kernel semantics: `v6.11`, `v6.12`, `v6.13`, `v7.0`. Absent: the model's `@kernel`, else newest. */
+  kernel?: string;
+  rules: RuleSelection;
+  /** How many callback runs kswapd may make. */
+  kswapdRuns: number;
+  /** Minimise traces (shortest, then fewest preemptions). */
+  minimise: boolean;
+}
+
+export const DEFAULT_CHECK_OPTIONS: CheckOptions = {
+  engine: 'auto',
+  timeoutMs: 60_000,
+  maxMemoryMb: 4096,
+  rules: {},
+  kswapdRuns: 1,
+  minimise: true,
+};
+
+export const KERNEL_VERSIONS = ['v6.11', 'v6.12', 'v6.13', 'v7.0'] as const;
+export const NEWEST_KERNEL = 'v7.0';
+
+export interface Progress {
+  modelsDone: number;
+  modelsTotal: number;
+  current?: string;
+  bound?: number;
+  elapsedMs: number;
+}
+
+/** Compare kernel versions like `v6.12` < `v6.13` < `v7.0`. */
+export function compareKernel(a: string, b: string): number {
+  const pa = a.replace(/^v/, '').split('.').map(Number);
+  const pb = b.replace(/^v/, '').split('.').map(Number);
+  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
+    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
+    if (d !== 0) return d;
+  }
+  return 0;
+}

@@ -1,0 +1,148 @@
+/**
+ * The canonical report. Every output format (text, pretty, json, itf,
+ * sarif, junit, svg) derives from this structure and nothing else, so the
+ * renderers cannot disagree about what was found.
+ */
+
+import type { Expectation, Loc } from '../model/ir.js';
+
+export const REPORT_SCHEMA_VERSION = 1 as const;
+
+export type EngineName = 'bmc' | 'explicit' | 'lockgraph';
+
+/** A limit that stopped a run before it could decide. */
+export type Limit =
+  | { kind: 'timeout'; ms: number }
+  | { kind: 'memory'; mb: number }
+  | { kind: 'states'; max: number }
+  | { kind: 'z3-unknown'; reason: string }
+  | { kind: 'solver-failure'; detail: string };
+
+export type Verdict =
+  /** Every interleaving (loop-free model, exhaustive search or k >= completeness bound). */
+  | { status: 'proved'; rule: string; engine: EngineName; detail?: string }
+  /** No violation within `bound` steps; longer runs exist. */
+  | { status: 'holds-up-to'; rule: string; engine: EngineName; bound: number }
+  | { status: 'violated'; rule: string; engine: EngineName; findings: Finding[] }
+  | { status: 'inconclusive'; rule: string; engine: EngineName; limit: Limit }
+  /** The rule is switched off for this model (option, kernel version). */
+  | { status: 'skipped'; rule: string; reason: string };
+
+export type VerdictStatus = Verdict['status'];
+
+export type FindingKind =
+  | 'circular-dependency' // lock-order cycle (lockdep "possible circular locking dependency")
+  | 'recursive-locking' // lockdep "possible recursive locking detected"
+  | 'deadlock' // a realised deadlock: threads blocked forever
+  | 'fence-never-signalled'
+  | 'rule-violation';
+
+export interface SourceRef extends Loc {
+  file: string;
+}
+
+/** One edge of a lock-order chain, in lockdep's vocabulary. */
+export interface ChainEdge {
+  from: string; // lock class as lockdep prints it
+  to: string;
+  /** lockdep edge type: -(EN)->, -(SR)->, ... */
+  type: 'EN' | 'ER' | 'SN' | 'SR';
+  source:
+    | { kind: 'primed'; id: string; where: string } // P1..P6, core-mm edges
+    | { kind: 'model'; thread: string; at: SourceRef; heldAt?: SourceRef; api: string };
+}
+
+export interface TraceStep {
+  index: number; // 1-based
+  thread: number;
+  threadName: string;
+  /** Rendered operation, kernel-style: `mutex_lock(notifier_lock)`. */
+  op: string;
+  /** Outcome if the op has several: `-EDEADLK`, `fails`, `ok`. */
+  outcome?: string;
+  /** Pseudo-lock role: `enter fence signalling`, `wait on fence job`, `enter reclaim`, `mmu notifier invalidate`. */
+  role?: string;
+  at?: SourceRef;
+  /** Context chain, outermost first: `direct reclaim from kmalloc(GFP_KERNEL) at x.model.ts:25`. */
+  context: string[];
+  /** Lock instances held by the acting thread after the step, as `name (class)`. */
+  held: string[];
+  /** True when this step switched threads without the previous one blocking or ending. */
+  preemption: boolean;
+}
+
+export interface ThreadInfo {
+  id: number;
+  name: string;
+  kind: 'thread' | 'work' | 'irq' | 'kswapd';
+}
+
+export interface StateAtViolation {
+  /** Per thread: what it is doing, what it holds, what it waits for. */
+  threads: { thread: string; status: 'running' | 'blocked' | 'done' | 'not-started'; at?: SourceRef; held: string[]; waitingFor?: string }[];
+  fences: { name: string; state: 'unpublished' | 'published' | 'signalled' }[];
+  other: Record<string, string>;
+}
+
+export interface Trace {
+  threads: ThreadInfo[];
+  steps: TraceStep[];
+  /** Opaque token for `lockmc replay <model> --schedule <token>`. */
+  schedule: string;
+  preemptions: number;
+  final: StateAtViolation;
+  /** Index (1-based) of the step that violates, or undefined for terminal states. */
+  violatingStep?: number;
+}
+
+export interface Finding {
+  rule: string;
+  check: string;
+  kind: FindingKind;
+  /** The rule's message template, filled. */
+  message: string;
+  at?: SourceRef;
+  /** Lock-order chain, lockdep order: held ... -> new. */
+  chain?: ChainEdge[];
+  trace?: Trace;
+  /** The lock-graph cycle was not realised by any interleaving within the bound. */
+  possibleOnly?: boolean;
+}
+
+export interface Diagnostic {
+  code: string; // LMCnnn
+  severity: 'error' | 'warning';
+  message: string;
+  file?: string;
+  line?: number;
+  col?: number;
+  /** The source line, and a caret line under the offending column. */
+  sourceLine?: string;
+  caret?: string;
+  hint?: string;
+}
+
+export interface ModelReport {
+  file: string;
+  /** Short hashes for the header: model source, rule set, semantics. */
+  hashes: { model: string; rules: string };
+  kernel: string;
+  verdicts: Verdict[];
+  diagnostics: Diagnostic[];
+  expected?: Expectation[];
+  /** Whether the verdicts match the model's `@expect` header. */
+  expectation?: { met: boolean; detail: string };
+  stats: { ms: number; states?: number; transitions?: number; bound?: number; completenessBound?: number; engine: string[] };
+}
+
+export interface Report {
+  schemaVersion: typeof REPORT_SCHEMA_VERSION;
+  tool: { name: 'lockmc'; version: string; z3?: string };
+  /** Every option after defaults and config files were applied (replayable run). */
+  options: Record<string, unknown>;
+  models: ModelReport[];
+  /** Diagnostics not tied to one model (config, rule files). */
+  diagnostics: Diagnostic[];
+  /** The process exit code this report maps to. */
+  exitCode: number;
+}

@@ -1,0 +1,185 @@
+/**
+ * The transition system: the one semantics every engine reads.
+ *
+ * `compileSystem` (compile.ts) lowers a DriverModel plus the selected rules
+ * into guarded commands over a fixed vector of small unsigned integer
+ * variables. The explicit engine evaluates guards and updates concretely
+ * (eval.ts); the BMC engine translates the very same expressions to Z3
+ * bit-vectors; replay re-runs a schedule through eval.ts. Because there is
+ * one definition, the engines can only disagree through an evaluator or
+ * encoder bug, and replay catches those.
+ *
+ * Everything is plain data: a system can be dumped as JSON
+ * (`lockmc dump system <model>`) and diffed.
+ */
+
+import type { NodeId, Outcome, ProcId } from '../../model/ir.js';
+
+export type VarId = number;
+
+/** Integer-valued expressions. All values are unsigned and < 2^width. */
+export type IntExpr =
+  | { k: 'const'; v: number }
+  | { k: 'var'; v: VarId }
+  | { k: 'add'; a: IntExpr; b: IntExpr }
+  | { k: 'sub'; a: IntExpr; b: IntExpr } // callers guarantee a >= b
+  | { k: 'bitor'; a: IntExpr; b: IntExpr }
+  | { k: 'bitand'; a: IntExpr; b: IntExpr }
+  /** a & ~b */
+  | { k: 'bitclear'; a: IntExpr; b: IntExpr }
+  | { k: 'ite'; c: BoolExpr; t: IntExpr; e: IntExpr };
+
+export type BoolExpr =
+  | { k: 'true' }
+  | { k: 'false' }
+  | { k: 'eq'; a: IntExpr; b: IntExpr }
+  | { k: 'ne'; a: IntExpr; b: IntExpr }
+  | { k: 'lt'; a: IntExpr; b: IntExpr }
+  | { k: 'le'; a: IntExpr; b: IntExpr }
+  /** Bit `bit` of `a` is set. */
+  | { k: 'bit'; a: IntExpr; bit: number }
+  | { k: 'and'; args: BoolExpr[] }
+  | { k: 'or'; args: BoolExpr[] }
+  | { k: 'not'; a: BoolExpr };
+
+export interface StateVar {
+  id: VarId;
+  /** Stable, readable: `pc.T0`, `owner.notifier_lock`, `fence.job`, `mon.pin-requires-dynamic.a`. */
+  name: string;
+  /** Bits needed for the largest value this variable can hold. */
+  width: number;
+  /** Largest value the variable can take (<= 2^width - 1). */
+  max: number;
+  init: number;
+  /** What the variable means, for trace rendering and POR footprints. */
+  role: VarRole;
+}
+
+export type VarRole =
+  | { kind: 'pc'; thread: number }
+  | { kind: 'lock-owner'; instance: number } // 0 = free, t+1 = held exclusively by thread t
+  | { kind: 'lock-readers'; instance: number } // bitmask of reader threads
+  | { kind: 'ww-ctx'; instance: number } // 0 = not live, else 1 + stamp
+  | { kind: 'ww-stamp-counter' }
+  | { kind: 'fence'; instance: number } // 0 init, 1 published, 2 signalled
+  | { kind: 'thread-flags'; thread: number } // irqs-off, pagefault-disabled, memalloc scopes, in-signalling depth...
+  | { kind: 'signalling-depth'; thread: number }
+  | { kind: 'attachment'; instance: number }
+  | { kind: 'buffer'; instance: number }
+  | { kind: 'rxq'; instance: number }
+  | { kind: 'work'; instance: number }
+  | { kind: 'callback-registered'; fence: number; proc: ProcId }
+  | { kind: 'monitor'; rule: string; check: string; instance?: number }
+  | { kind: 'aux'; note: string };
+
+/** Why a thread can be ignored by deadlock detection while it has not started. */
+export type ThreadLiveness =
+  /** Must finish: an unfinished blocked mandatory thread is a deadlock. */
+  | 'mandatory'
+  /** May never run (kswapd, an irq that signals nothing): ignored until started. */
+  | 'optional';
+
+export interface SystemThread {
+  id: number;
+  name: string;
+  kind: 'thread' | 'work' | 'irq' | 'kswapd';
+  liveness: ThreadLiveness;
+  /** True when this thread has finished (its pc is at an end node). */
+  done: BoolExpr;
+  /** True when this thread has not started (optional threads only). */
+  notStarted: BoolExpr;
+}
+
+/**
+ * Where a step came from, for traces: the model node it executes and the
+ * chain of contexts it runs in (the thread's own code, then for instance a
+ * shrinker entered through direct reclaim at an allocation node).
+ */
+export interface StepLabel {
+  proc: ProcId;
+  node: NodeId;
+  /** Which outcome of an op node this transition takes. */
+  outcome?: Outcome;
+  /** `choice` node: index of the successor taken. */
+  branch?: number;
+  /**
+   * Synthetic steps that have no node of their own: entering or leaving a
+   * callback context, a thread start, an irq firing.
+   */
+  synthetic?:
+    | 'enter-reclaim'
+    | 'leave-reclaim'
+    | 'enter-callback'
+    | 'leave-callback'
+    | 'irq-fire'
+    | 'irq-return'
+    | 'thread-start'
+    | 'kswapd-run';
+  /**
+   * Contexts the step runs in, outermost first: each names the callback
+   * proc and the op node (in the enclosing proc) that entered it.
+   */
+  contexts: { proc: ProcId; kind: 'direct-reclaim' | 'kswapd' | 'irq' | 'fence-callback' | 'invalidate' | 'release' | 'work'; enteredAt?: { proc: ProcId; node: NodeId } }[];
+}
+
+export interface Transition {
+  id: number;
+  thread: number;
+  guard: BoolExpr;
+  /** Simultaneous assignments. Variables not listed keep their value. */
+  updates: { v: VarId; e: IntExpr }[];
+  label: StepLabel;
+  /** Variables the guard or updates read / the updates write (for POR). */
+  reads: VarId[];
+  writes: VarId[];
+  /**
+   * The transition changes or reads rule-monitor state or matches a step
+   * check: the reduction must treat it as visible.
+   */
+  visible: boolean;
+}
+
+/** A property the engines check, already compiled from a rule check. */
+export type Property =
+  /** Violated when one of `transitions` fires from a state where `when` holds. */
+  | { kind: 'step'; rule: string; check: string; transitions: number[]; when: BoolExpr }
+  /** Violated in any reachable state where `bad` holds. */
+  | { kind: 'state'; rule: string; check: string; bad: BoolExpr }
+  /**
+   * Violated in a terminal state (every mandatory thread is done or
+   * blocked) where `bad` holds.
+   */
+  | { kind: 'terminal'; rule: string; check: string; bad: BoolExpr }
+  /** Violated in a terminal state where some mandatory thread is unfinished. */
+  | { kind: 'deadlock'; rule: string; check: string };
+
+export interface TransitionSystem {
+  /** Hash of model + rules + semantic options, so schedules can be checked. */
+  hash: string;
+  vars: StateVar[];
+  threads: SystemThread[];
+  transitions: Transition[];
+  properties: Property[];
+  /**
+   * Longest possible run: the sum over threads of their longest path
+   * (callbacks expanded). A bound >= this covers every path of a loop-free
+   * model, which is what lets BMC say `proved`.
+   */
+  completenessBound: number;
+  /** Options that changed the semantics (kernel version, kswapd runs ...). */
+  semantics: SemanticOptions;
+}
+
+export interface SemanticOptions {
+  /** `v6.12` etc.; default: the newest the rule set knows. */
+  kernel: string;
+  /** How many callback runs kswapd may make (each any registered callback). */
+  kswapdRuns: number;
+  /** How many times each irq handler may fire. */
+  irqFires: number;
+  /** Run registered callbacks from direct reclaim at reclaiming allocations. */
+  directReclaim: boolean;
+}
+
+/** A schedule: the transition ids taken, in order. */
+export type Schedule = number[];

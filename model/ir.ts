@@ -1,0 +1,348 @@
+/**
+ * The driver-model IR: what the front end extracts from a `*.model.ts` file
+ * and what every later pass reads.
+ *
+ * Plain serialisable data (JSON round-trips it), a `kind` discriminant on
+ * every union, numeric ids. Source locations live in a side map
+ * (`SourceMap`) so passes that do not print anything never carry them.
+ *
+ * Control flow is a graph per procedure, not a tree: loops are already
+ * unrolled, helper calls already inlined, and every operation that can
+ * fail or branch (trylock, -EDEADLK, a failed allocation) lists a successor
+ * per outcome. Engines walk nodes; they never see TypeScript syntax.
+ */
+
+export const IR_SCHEMA_VERSION = 1 as const;
+
+/** Index into `DriverModel.instances`. */
+export type InstanceId = number;
+/** Index into `DriverModel.procs`. */
+export type ProcId = number;
+/** Index into `Proc.nodes` of the proc it belongs to. */
+export type NodeId = number;
+
+// ---------------------------------------------------------------------------
+// Instances: every object a model names. Deadlock is about instances, lock
+// order about classes (lockdep), so each lockable instance carries the
+// lockdep class name exactly as lockdep prints it.
+
+export type LockKind =
+  | 'mutex'
+  | 'spinlock' // spinlock_t: atomic context while held
+  | 'rwsem' // down_read = non-recursive read, down_write = exclusive
+  | 'rwlock' // rwlock_t: read_lock = recursive read
+  | 'ww_mutex'; // a ww_mutex of some ww class (dma_resv's lock is one)
+
+export type InstanceKind =
+  | LockKind
+  | 'mm' // mm_struct; its lock is `&mm->mmap_lock` (rwsem)
+  | 'address_space' // its lock is `&mapping->i_mmap_rwsem` (rwsem)
+  | 'dma_resv' // its lock is a ww_mutex of reservation_ww_class
+  | 'dma_fence'
+  | 'dma_buf' // has its own dma_resv: `lockInstance` names it
+  | 'attachment' // a dma_buf_attachment; created by an attach op
+  | 'ww_ctx' // struct ww_acquire_ctx; created by ww_acquire_init
+  | 'signalling_cookie' // the bool returned by dma_fence_begin_signalling
+  | 'memalloc_cookie' // the flags returned by memalloc_*_save
+  | 'rx_queue' // a netdev RX queue that a memory provider binds to
+  | 'work' // a work_struct; its handler is a proc
+  | 'interval_notifier'; // struct mmu_interval_notifier
+
+/** What an exporter can do to its importers (REVOKE-1). */
+export interface ExporterCaps {
+  /** Backing storage may migrate: dynamic importers get invalidations. */
+  movable: boolean;
+  /** The exporter revokes as part of normal operation (VFIO MMIO, RDMA). */
+  revocable: boolean;
+  /** Revocation can be undone (VFIO: memory decode re-enabled). */
+  unrevocable: boolean;
+  /** Exporter implements `pin` (static importers get pinned at map). */
+  pinnable: boolean;
+  /** Exporter can only hand out P2P/MMIO addresses (no struct pages). */
+  p2pOnly: boolean;
+}
+
+/** How an attachment was created (REVOKE-1 taxonomy). */
+export interface ImporterInfo {
+  /** `dma_buf_attach` (static) or `dma_buf_dynamic_attach`. */
+  dynamic: boolean;
+  /** Proc run as `importer_ops->invalidate_mappings` (née move_notify), if any. */
+  invalidate?: ProcId;
+  /** `importer_ops->allow_peer2peer`. */
+  peer2peer: boolean;
+}
+
+export interface Instance {
+  id: InstanceId;
+  /** The model's variable name (or `buf.resv` for a dma_buf's reservation). */
+  name: string;
+  kind: InstanceKind;
+  /**
+   * Lockdep class as lockdep prints it, for every lockable instance
+   * (`&mm->mmap_lock`, `reservation_ww_class_mutex`, `notifier_lock`, ...).
+   * Two instances may share a class. Absent for non-lockable instances.
+   */
+  lockClass?: string;
+  /** ww class for ww_mutex / dma_resv / ww_ctx (`reservation_ww_class`). */
+  wwClass?: string;
+  /** dma_buf: the dma_resv instance `buf.resv`. */
+  resv?: InstanceId;
+  /** dma_buf: what the exporter can do. */
+  exporter?: ExporterCaps;
+  /** attachment: which dma_buf it attaches to and how. */
+  buf?: InstanceId;
+  importer?: ImporterInfo;
+  /** work: handler proc. interval_notifier: invalidate callback proc. */
+  proc?: ProcId;
+  /** interval_notifier: the mm it watches. */
+  mm?: InstanceId;
+  /**
+   * True for instances created by an operation inside a thread (ww_ctx,
+   * cookies, attachments bound to a local `const`): they exist only once
+   * that operation ran.
+   */
+  local?: boolean;
+}
+
+// ---------------------------------------------------------------------------
+// GFP masks, as data. `bits` keeps only what decides reclaim behaviour
+// (RECLAIM-3): include/linux/gfp_types.h.
+
+export interface GfpMask {
+  /** As written in the model: `GFP_KERNEL`, `GFP_NOFS | __GFP_NOWARN`, ... */
+  text: string;
+  directReclaim: boolean; // __GFP_DIRECT_RECLAIM
+  kswapdReclaim: boolean; // __GFP_KSWAPD_RECLAIM
+  io: boolean; // __GFP_IO
+  fs: boolean; // __GFP_FS
+  noLockdep: boolean; // __GFP_NOLOCKDEP
+  /** __GFP_NOFAIL: the allocation cannot fail (it loops instead). */
+  noFail: boolean;
+}
+
+export type MemallocScope = 'nofs' | 'noio' | 'noreclaim';
+
+// ---------------------------------------------------------------------------
+// Operations. One `kind` per thing the kernel does that matters to a rule;
+// `api` keeps the kernel function the model called, for messages.
+
+export type LockMode = 'write' | 'read' | 'recursive_read';
+
+export type Op =
+  /** Any blocking or try acquisition of a lock instance. */
+  | {
+      kind: 'lock';
+      api: string;
+      lock: InstanceId;
+      mode: LockMode;
+      trylock: boolean;
+      /** ww acquire context (`dma_resv_lock(obj, ctx)`); absent = NULL ctx. */
+      ctx?: InstanceId;
+      /** `dma_resv_lock_slow` / `ww_mutex_lock_slow`: the backoff re-lock. */
+      slow?: boolean;
+      /** lockdep subclass (`mutex_lock_nested(l, 1)` prints `/1`). */
+      subclass?: number;
+      /** `mutex_lock_nest_lock(l, nest)`: explicit nest_lock instance. */
+      nestLock?: InstanceId;
+      /** `spin_lock_irqsave` / `spin_lock_irq`: also disables irqs. */
+      irqsave?: boolean;
+    }
+  | { kind: 'unlock'; api: string; lock: InstanceId; irqrestore?: boolean }
+  | { kind: 'ww_acquire_init'; api: string; ctx: InstanceId; wwClass: string }
+  | { kind: 'ww_acquire_done'; api: string; ctx: InstanceId }
+  | { kind: 'ww_acquire_fini'; api: string; ctx: InstanceId }
+  /** kmalloc/kzalloc/kvmalloc/alloc_page/... and helpers that allocate. */
+  | { kind: 'alloc'; api: string; gfp: GfpMask }
+  | { kind: 'memalloc_save'; api: string; scope: MemallocScope; cookie: InstanceId }
+  | { kind: 'memalloc_restore'; api: string; scope: MemallocScope; cookie: InstanceId }
+  /** copy_{to,from}_user, get/put_user, GUP, hmm_range_fault: may fault. */
+  | { kind: 'user_access'; api: string; mm: InstanceId; pin?: boolean }
+  | { kind: 'pagefault_disable'; api: string }
+  | { kind: 'pagefault_enable'; api: string }
+  | { kind: 'local_irq_disable'; api: string }
+  | { kind: 'local_irq_enable'; api: string }
+  | { kind: 'signalling_begin'; api: string; cookie: InstanceId }
+  | { kind: 'signalling_end'; api: string; cookie: InstanceId }
+  /** dma_fence_init: the fence exists but nobody else can see it. */
+  | { kind: 'fence_init'; api: string; fence: InstanceId }
+  /** The point of no return (FENCE-2): dma_resv_add_fence, sync_file, job arm. */
+  | { kind: 'fence_publish'; api: string; fence: InstanceId; resv?: InstanceId }
+  /** `guaranteed: false` marks opportunistic signalling (FENCE-8). */
+  | { kind: 'fence_signal'; api: string; fence: InstanceId; guaranteed: boolean }
+  /** dma_fence_wait / dma_resv_wait_timeout: blocks until signalled. */
+  | {
+      kind: 'fence_wait';
+      api: string;
+      /** One fence, or every fence published into `resv`. */
+      fence?: InstanceId;
+      resv?: InstanceId;
+      /** A finite timeout lets the wait return without the signal (FENCE-1). */
+      timeout: 'infinite' | 'bounded';
+    }
+  | { kind: 'fence_add_callback'; api: string; fence: InstanceId; callback: ProcId }
+  | { kind: 'unmap_mapping_range'; api: string; mapping: InstanceId }
+  | { kind: 'interval_read_begin'; api: string; notifier: InstanceId }
+  /** Outcomes: `ok` (sequence unchanged) or `retry`. */
+  | { kind: 'interval_read_retry'; api: string; notifier: InstanceId }
+  | { kind: 'interval_set_seq'; api: string; notifier: InstanceId }
+  // dma-buf lifecycle --------------------------------------------------------
+  | { kind: 'dma_buf_export'; api: string; buf: InstanceId }
+  | { kind: 'dma_buf_attach'; api: string; attachment: InstanceId }
+  | { kind: 'dma_buf_detach'; api: string; attachment: InstanceId }
+  | { kind: 'dma_buf_pin'; api: string; attachment: InstanceId }
+  | { kind: 'dma_buf_unpin'; api: string; attachment: InstanceId }
+  | { kind: 'dma_buf_map'; api: string; attachment: InstanceId; unlocked: boolean }
+  | { kind: 'dma_buf_unmap'; api: string; attachment: InstanceId; unlocked: boolean }
+  /** dma_buf_move_notify / dma_buf_invalidate_mappings: runs every callback. */
+  | { kind: 'dma_buf_invalidate'; api: string; buf: InstanceId }
+  | { kind: 'dma_buf_revoke'; api: string; buf: InstanceId }
+  | { kind: 'dma_buf_unrevoke'; api: string; buf: InstanceId }
+  /** The importer's device reads or writes through its mapping. */
+  | { kind: 'device_access'; api: string; attachment: InstanceId; write: boolean }
+  /** A phyr entry turned into a struct page (`phyr_to_page`). */
+  | { kind: 'phyr_to_page'; api: string; attachment: InstanceId }
+  /** Importer switches to page refcounts (get_page on the mapping's pages). */
+  | { kind: 'page_ref_lock'; api: string; attachment: InstanceId }
+  /** Possibly-final put: runs the destructor (ORDER-7). */
+  | { kind: 'dma_buf_put'; api: string; buf: InstanceId }
+  // memory providers (OWN) ---------------------------------------------------
+  | { kind: 'mp_bind'; api: string; rxq: InstanceId; buf: InstanceId; provider: 'devmem' | 'zcrx' }
+  | { kind: 'mp_unbind'; api: string; rxq: InstanceId; provider: 'devmem' | 'zcrx' }
+  /** A consumer interprets a received frag (OWN-4): `checked` = provenance verified. */
+  | { kind: 'mp_recv'; api: string; rxq: InstanceId; provider: 'devmem' | 'zcrx'; checked: boolean }
+  // deferred work ------------------------------------------------------------
+  | { kind: 'queue_work'; api: string; work: InstanceId }
+  | { kind: 'flush_work'; api: string; work: InstanceId }
+  | { kind: 'might_sleep'; api: string };
+
+export type OpKind = Op['kind'];
+
+/**
+ * How an operation can turn out. Each op node maps every outcome its op
+ * can have to a successor; the front end fills outcomes the model did not
+ * branch on with the fall-through successor.
+ *
+ * - lock with trylock: `ok` | `fail`
+ * - lock with a ww ctx (not slow): `ok` | `EDEADLK` | `EALREADY`
+ * - alloc that may fail: `ok` | `fail`
+ * - interval_read_retry: `ok` (no retry needed) | `retry`
+ * - dma_buf_map / dma_buf_attach on a revocable exporter: `ok` | `fail`
+ * - mp_bind: `ok` | `fail` (queue already bound)
+ */
+export type Outcome = 'ok' | 'fail' | 'EDEADLK' | 'EALREADY' | 'retry';
+
+export type Node =
+  | { kind: 'op'; id: NodeId; op: Op; next: Partial<Record<Outcome, NodeId>> }
+  /** `if (nondet())`, `switch` on nondet: any successor may be taken. */
+  | { kind: 'choice'; id: NodeId; next: NodeId[] }
+  /** End of the proc: a thread finishes, a callback returns. */
+  | { kind: 'end'; id: NodeId };
+
+// ---------------------------------------------------------------------------
+// Procedures and the contexts that run them.
+
+export type ProcRole =
+  | 'thread' // an entry point: runs as its own task
+  | 'shrinker' // register_shrinker: run from direct reclaim and kswapd
+  | 'mmu_notifier' // mmu_interval_notifier_insert: run from reclaim/munmap
+  | 'irq' // request_irq: hard-irq handler, may preempt any thread
+  | 'work' // a work item's handler, runs in a kworker once queued
+  | 'fence_callback' // dma_fence_add_callback: runs inside dma_fence_signal
+  | 'invalidate_mappings' // importer_ops->invalidate_mappings
+  | 'fence_release'; // dma_fence_ops.release, run by a final put
+
+export interface Proc {
+  id: ProcId;
+  /** The model's function name. */
+  name: string;
+  role: ProcRole;
+  /** Node 0 is the entry. */
+  nodes: Node[];
+}
+
+export interface Thread {
+  /** Dense, 0-based: thread ids double as lock-owner ids in engines. */
+  id: number;
+  name: string;
+  proc: ProcId;
+  /** `ioctl`/`worker` etc. for messages; `kswapd` is added by the checker. */
+  kind: 'thread' | 'work' | 'irq' | 'kswapd';
+}
+
+/** A callback registered at top level (`register_shrinker(fn)` etc.). */
+export interface Registration {
+  role: 'shrinker' | 'mmu_notifier' | 'irq';
+  proc: ProcId;
+  /** mmu_notifier: the interval notifier instance (and through it the mm). */
+  notifier?: InstanceId;
+  /** A notifier callback that may not block (NOTIFIER-3). */
+  nonBlocking?: boolean;
+}
+
+/** What a fixture says the checker must answer. */
+export type Expectation =
+  | { kind: 'holds'; rules: string[] | 'all' }
+  | { kind: 'violates'; rule: string }
+  | { kind: 'error'; code: string };
+
+export interface ModelHeader {
+  /** The doc comment's first paragraph. */
+  description: string;
+  expect: Expectation[];
+  /** `@kernel v6.12`: the kernel whose semantics the model assumes. */
+  kernel?: string;
+  /** `@bound 40`: the model's own BMC bound. */
+  bound?: number;
+  /** `@driver drivers/gpu/...`: where the code lives (NOTIFIER-5, FENCE-4). */
+  driverPath?: string;
+  /** `@rule-option revoke.pfn-export=locked`, repeated. */
+  ruleOptions: Record<string, string>;
+}
+
+export interface DriverModel {
+  schemaVersion: typeof IR_SCHEMA_VERSION;
+  /** Path as given to the front end (used in every location). */
+  file: string;
+  /** sha256 of the source text, hex. */
+  sourceHash: string;
+  header: ModelHeader;
+  instances: Instance[];
+  procs: Proc[];
+  threads: Thread[];
+  registrations: Registration[];
+}
+
+// ---------------------------------------------------------------------------
+// Locations, in a side map. Lines and columns are 1-based, as editors and
+// compilers print them.
+
+export interface Loc {
+  line: number;
+  col: number;
+  endLine?: number;
+  endCol?: number;
+}
+
+export interface SourceMap {
+  file: string;
+  /** `nodes[procId][nodeId]`: where the op or branch was written. */
+  nodes: (Loc | undefined)[][];
+  /** `instances[instanceId]`: where the instance was declared. */
+  instances: (Loc | undefined)[];
+  procs: (Loc | undefined)[];
+  /**
+   * For inlined helpers: `inlined[procId][nodeId]` is the chain of call
+   * sites (outermost first) the node was inlined through.
+   */
+  inlined: (Loc[] | undefined)[][];
+}
+
+export interface ExtractedModel {
+  model: DriverModel;
+  sourceMap: SourceMap;
+}
+
+/** Exhaustiveness helper for switches over discriminants. */
+export function unreachable(x: never): never {
+  throw new Error(`unreachable: ${JSON.stringify(x)}`);
+}

@@ -1,0 +1,216 @@
+/**
+ * The rule vocabulary: what a rule file is made of.
+ *
+ * A rule is metadata plus checks, and every check is data. The semantics
+ * compiler (checker/semantics) turns step, state, terminal, deadlock and
+ * monitor checks into properties of the transition system that both
+ * engines read; the lock-graph engine reads `lock-cycle` checks. No rule
+ * carries a closure: an SMT encoder cannot read one.
+ */
+
+import type { ExporterCaps, LockKind, LockMode, OpKind } from '../model/ir.js';
+
+export type RuleFamily =
+  | 'order'
+  | 'reclaim'
+  | 'fence'
+  | 'ww'
+  | 'pin'
+  | 'revoke'
+  | 'notifier'
+  | 'userptr'
+  | 'own'
+  | 'phyr'
+  | 'lockdep';
+
+export type Severity = 'error' | 'warning';
+
+export type Citation =
+  | { kind: 'kernel'; file: string; symbol?: string; note?: string }
+  | { kind: 'doc'; file: string; section?: string }
+  | { kind: 'list'; list: string; date: string; subject: string; author?: string }
+  | { kind: 'commit'; id: string; subject: string; version?: string };
+
+/**
+ * A debated rule exposes its positions as an option: the model (via
+ * `@rule-option key=value`), the config file or `--rule-option` picks one.
+ */
+export interface RuleOptionDecl {
+  key: string;
+  summary: string;
+  values: { value: string; summary: string; citation?: Citation }[];
+  default: string;
+}
+
+export interface RuleMeta {
+  /** kebab-case; equals the file name without `.ts`. */
+  id: string;
+  family: RuleFamily;
+  severity: Severity;
+  /** One sentence. */
+  summary: string;
+  /** Why the kernel needs this: a paragraph a reviewer can quote. */
+  rationale: string;
+  /** Reference items this rule covers: `ORDER-2`, `FENCE-3.1`, ... */
+  covers: string[];
+  citations: Citation[];
+  /**
+   * Message templates, one per check id. Placeholders in `{{name}}` are
+   * filled from the finding (`{{lock}}`, `{{held}}`, `{{api}}`, `{{thread}}`,
+   * `{{fence}}`, `{{attachment}}`, `{{buf}}`, `{{gfp}}`, `{{context}}`).
+   */
+  messages: Record<string, string>;
+  options?: RuleOptionDecl[];
+  /** Kernel versions where the rule applies (`v6.12`). */
+  kernel?: { since?: string; until?: string };
+  /** What was not fully verified against the kernel source. */
+  hedge?: string;
+}
+
+// ---------------------------------------------------------------------------
+// Patterns over locks, steps and states.
+
+export type PseudoLock = 'fs_reclaim' | 'mmu_notifier_invalidate_range_start' | 'dma_fence_map';
+
+export type LockPattern =
+  | { kind: 'class'; name: string } // exact lockdep class
+  | { kind: 'lock-kind'; is: LockKind | 'mm' | 'address_space' | 'dma_resv' }
+  | { kind: 'ww-class'; name: string } // any ww_mutex of this ww class
+  | { kind: 'ww-acquire'; name: string } // a live acquire context of this ww class
+  | { kind: 'pseudo'; name: PseudoLock } // held in the lockdep sense
+  /** Any class the lock graph orders at or after `name` (incl. primed edges). */
+  | { kind: 'at-or-below'; name: string }
+  /** Any class the lock graph orders at or before `name`. */
+  | { kind: 'at-or-above'; name: string }
+  /** A lock some path holds across an op matching `step` (e.g. a fence wait). */
+  | { kind: 'held-across'; step: StepPattern }
+  /** A lock that some path acquires inside a context. */
+  | { kind: 'taken-in'; context: Context }
+  | { kind: 'operand' } // the lock the step operates on
+  | { kind: 'any-lock' }
+  | { kind: 'sleeping-lock' } // mutex, rwsem, ww_mutex, dma_resv, mm, address_space
+  | { kind: 'not'; of: LockPattern }
+  | { kind: 'any-of'; of: LockPattern[] };
+
+export interface GfpPattern {
+  /** The effective mask (after memalloc scopes) may enter direct reclaim. */
+  directReclaim?: boolean;
+  /** The effective mask takes fs_reclaim (direct reclaim and __GFP_FS). */
+  fs?: boolean;
+  noLockdep?: boolean;
+}
+
+export interface StepPattern {
+  op: OpKind | OpKind[];
+  /** lock / unlock: which lock. */
+  lock?: LockPattern;
+  mode?: LockMode | LockMode[];
+  trylock?: boolean;
+  /** lock with ww: `null` = NULL ctx, `some` = a context. */
+  ctx?: 'null' | 'some';
+  slow?: boolean;
+  gfp?: GfpPattern;
+  timeout?: 'infinite' | 'bounded';
+  /** fence_signal: only guaranteed (not opportunistic) sites. */
+  guaranteed?: boolean;
+  unlocked?: boolean;
+  write?: boolean;
+  checked?: boolean;
+  provider?: 'devmem' | 'zcrx';
+  /** Restrict to these kernel function names. */
+  api?: string[];
+  /** Only steps that take this outcome (a successful trylock: `ok`). */
+  outcome?: 'ok' | 'fail' | 'EDEADLK' | 'EALREADY' | 'retry';
+}
+
+/** Execution contexts a step can run in. */
+export type Context =
+  | 'reclaim' // direct reclaim or kswapd (fs_reclaim or PF_MEMALLOC)
+  | 'direct-reclaim'
+  | 'kswapd'
+  | 'shrinker'
+  | 'mmu-notifier'
+  | 'mmu-notifier-nonblocking'
+  | 'irq'
+  | 'fence-callback'
+  | 'invalidate-mappings'
+  | 'fence-release'
+  | 'work'
+  | 'signalling' // inside begin/end_signalling (dynamic, per thread)
+  | 'atomic' // spinlock held, irqs off, irq or fence-callback context
+  | 'pagefault-disabled'
+  | 'memalloc-nofs'
+  | 'memalloc-noio'
+  | 'memalloc-noreclaim';
+
+/** Which object a state predicate talks about. */
+export type Subject =
+  | 'operand' // the object the current step operates on
+  | 'any' // some object of the kind
+  | 'all'; // every object of the kind
+
+export type AttachmentState = 'detached' | 'attached' | 'mapped' | 'invalidated';
+export type AttachmentClass = 'static' | 'pinned-non-revocable' | 'pinned-revocable' | 'dynamic';
+
+/** State predicates; for step checks they are evaluated before the step. */
+export type Pred =
+  | { kind: 'true' }
+  | { kind: 'holds'; lock: LockPattern; mode?: 'write' | 'read' | 'any'; who?: 'self' | 'other' | 'any' }
+  | { kind: 'in-context'; context: Context }
+  | { kind: 'fence'; subject: Subject; state: 'unpublished' | 'published' | 'signalled' | 'has-waiter' }
+  | { kind: 'attachment'; subject: Subject; state: AttachmentState | AttachmentState[] }
+  | { kind: 'attachment-pinned'; subject: Subject; is: boolean }
+  | { kind: 'attachment-class'; subject: Subject; is: AttachmentClass | AttachmentClass[] }
+  | { kind: 'attachment-p2p'; subject: Subject; is: boolean }
+  | { kind: 'buffer'; subject: Subject; state: 'active' | 'revoked' }
+  | { kind: 'exporter'; subject: Subject; cap: keyof ExporterCaps; is: boolean }
+  /** The resv of the operand attachment's (or buffer's) dma_buf is held by self. */
+  | { kind: 'buffer-resv-held'; who?: 'self' | 'any' }
+  | { kind: 'rxq'; subject: Subject; owner: 'none' | 'devmem' | 'zcrx' | 'other-provider' }
+  | { kind: 'ww-ctx'; state: 'live' | 'done' | 'holds-locks' }
+  | { kind: 'signalling-path' } // the acting thread signals a published fence later on some path
+  | { kind: 'option'; key: string; is: string | string[] }
+  | { kind: 'kernel'; since?: string; before?: string }
+  | { kind: 'driver-under'; prefix: string }
+  | { kind: 'and'; of: Pred[] }
+  | { kind: 'or'; of: Pred[] }
+  | { kind: 'not'; of: Pred };
+
+/** A per-object automaton over steps (REVOKE state machine, pin protocol). */
+export interface Monitor {
+  per: 'attachment' | 'buffer' | 'rxq' | 'fence' | 'thread' | 'global';
+  states: string[];
+  initial: string;
+  transitions: { from: string | string[]; on: StepPattern; when?: Pred; to: string }[];
+  /** Entering one of these states is the violation. */
+  bad: string[];
+}
+
+export type Check =
+  /** Violated when a step matching `on` can fire in a state where `when` holds. */
+  | { kind: 'step'; id: string; on: StepPattern; when?: Pred }
+  /** Violated in a reachable state where `bad` holds. */
+  | { kind: 'state'; id: string; bad: Pred }
+  /** Violated in a terminal state (all mandatory threads done or blocked) where `bad` holds. */
+  | { kind: 'terminal'; id: string; bad: Pred }
+  /** Every unfinished mandatory thread blocked forever. */
+  | { kind: 'deadlock'; id: string; on?: ('lock' | 'fence' | 'ww' | 'work')[] }
+  /**
+   * A strong cycle in the class-level lock graph (lockdep semantics,
+   * primed edges included). `through` restricts to cycles that contain one
+   * of these classes; `closedBy` to cycles whose model edge matches.
+   */
+  | { kind: 'lock-cycle'; id: string; through?: LockPattern[]; closedBy?: StepPattern }
+  /** Same-class second acquisition without nest_lock/subclass/trylock (lockdep "recursive locking"). */
+  | { kind: 'lock-recursion'; id: string; lock?: LockPattern }
+  | { kind: 'monitor'; id: string; monitor: Monitor };
+
+export interface Rule {
+  meta: RuleMeta;
+  checks: Check[];
+}
+
+/** Helper so rule files get checked literal types without casts. */
+export function defineRule(rule: Rule): Rule {
+  return rule;
+}
