@@ -5,6 +5,9 @@
  */
 
 import type { Expectation, Loc } from '../model/ir.js';
+import type { Diagnostic } from '../model/diagnostics.js';
+
+export type { Diagnostic };
 
 export const REPORT_SCHEMA_VERSION = 1 as const;
 
@@ -107,19 +110,6 @@ export interface Finding {
   trace?: Trace;
   /** The lock-graph cycle was not realised by any interleaving within the bound. */
   possibleOnly?: boolean;
-}
-
-export interface Diagnostic {
-  code: string; // LMCnnn
-  severity: 'error' | 'warning';
-  message: string;
-  file?: string;
-  line?: number;
-  col?: number;
-  /** The source line, and a caret line under the offending column. */
-  sourceLine?: string;
-  caret?: string;
-  hint?: string;
 }
 
 export interface ModelReport {
