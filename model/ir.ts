@@ -118,6 +118,12 @@ export interface GfpMask {
   noLockdep: boolean; // __GFP_NOLOCKDEP
   /** __GFP_NOFAIL: the allocation cannot fail (it loops instead). */
   noFail: boolean;
+  /**
+   * The allocation may return NULL: no direct reclaim, or __GFP_NORETRY /
+   * __GFP_RETRY_MAYFAIL; never with __GFP_NOFAIL. (Small GFP_KERNEL
+   * allocations do not fail in practice, and lockmc follows that.)
+   */
+  mayFail: boolean;
 }
 
 export type MemallocScope = 'nofs' | 'noio' | 'noreclaim';
