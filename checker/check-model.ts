@@ -1,0 +1,365 @@
+/**
+ * One model through the pipeline: front end → lock graph → transition
+ * system with the rules' properties → engines → replay → canonical
+ * schedule → trace → verdict per rule. Every schedule shown to a user has
+ * been replayed on the reference semantics; one that does not replay is an
+ * internal error (LMC901), never a trace.
+ */
+
+import { createHash } from 'node:crypto';
+import { loadModel } from '../model/index.js';
+import type { DriverModel, ExtractedModel } from '../model/ir.js';
+import type { Diagnostic } from '../model/diagnostics.js';
+import type { Rule } from '../rules/types.js';
+import { applyModelOptions } from '../rules/index.js';
+import { buildLockGraph } from './engines/lockgraph/index.js';
+import { compileSystem } from './semantics/compile.js';
+import { compileProperties, RuleCompileError } from './semantics/properties.js';
+import { SemanticsError } from './semantics/context.js';
+import { prepare, type Evaluator } from './semantics/eval.js';
+import type { Property, Schedule, TransitionSystem } from './semantics/system.js';
+import { exploreExplicit } from './engines/explicit/index.js';
+import { runBmc, BoundError } from './engines/bmc/index.js';
+import type { EngineResult, PropertyResult } from './engines/types.js';
+import { confirmViolation } from './replay.js';
+import { buildTrace } from './trace.js';
+import { canonicalise } from './minimise.js';
+import { cycleFinding, cyclesFor, messageFor, opVars, recursionFinding } from './findings.js';
+import { combineOutcomes, evaluateExpectations, type CheckOutcome } from './verdict.js';
+import { compareKernel, NEWEST_KERNEL, type CheckOptions } from './options.js';
+import type { EngineName, Finding, ModelReport, Trace, Verdict } from './report.js';
+
+export interface RuleContext {
+  rules: Rule[];
+  options: Record<string, string>;
+  /** Short hash of the rule set, for report headers. */
+  hash: string;
+}
+
+/** Thrown for engine disagreements and non-replaying schedules: exit 70. */
+export class InternalError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export function shortHash(text: string): string {
+  return createHash('sha256').update(text).digest('hex').slice(0, 12);
+}
+
+export function rulesHash(rules: Rule[], options: Record<string, string>): string {
+  return shortHash(JSON.stringify({ rules, options }));
+}
+
+function internalDiag(file: string, code: string, message: string): Diagnostic {
+  return { code, severity: 'error', message, file, hint: 'this is a bug in lockmc: please report it with the model and the command line' };
+}
+
+function ruleApplies(rule: Rule, kernel: string): string | undefined {
+  const k = rule.meta.kernel;
+  if (k?.since && compareKernel(kernel, k.since) < 0) return `applies from ${k.since}; model checked as ${kernel}`;
+  if (k?.until && compareKernel(kernel, k.until) >= 0) return `applies before ${k.until}; model checked as ${kernel}`;
+  return undefined;
+}
+
+export interface ModelCheckResult {
+  report: ModelReport;
+  extracted?: ExtractedModel;
+  system?: TransitionSystem;
+}
+
+/** Everything up to the engines; shared by `check` and `replay`. */
+export interface PreparedModel {
+  model: DriverModel;
+  sourceMap: ExtractedModel['sourceMap'];
+  extracted: ExtractedModel;
+  kernel: string;
+  rules: Rule[];
+  skipped: Verdict[];
+  graph: ReturnType<typeof buildLockGraph>;
+  ts: TransitionSystem;
+  ev: Evaluator;
+  diagnostics: Diagnostic[];
+  /** Builds the model report from verdicts (expectations evaluated). */
+  finish: (verdicts: Verdict[], stats?: Partial<ModelReport['stats']>) => ModelReport;
+}
+
+export function prepareModel(
+  file: string,
+  text: string | undefined,
+  options: CheckOptions,
+  ruleCtx: RuleContext,
+): { prepared: PreparedModel } | { report: ModelReport; extracted?: ExtractedModel } {
+  const t0 = performance.now();
+  const loaded = loadModel(file, text);
+  const diagnostics: Diagnostic[] = [...loaded.diagnostics];
+  const base = (kernel: string, verdicts: Verdict[], stats: Partial<ModelReport['stats']> = {}): ModelReport => {
+    const model = loaded.extracted?.model;
+    const expected = model?.header.expect ?? expectedFromText(text);
+    const report: ModelReport = {
+      file,
+      hashes: { model: model ? model.sourceHash.slice(0, 12) : shortHash(text ?? file), rules: ruleCtx.hash },
+      kernel,
+      verdicts,
+      diagnostics,
+      stats: { ms: Math.round(performance.now() - t0), engine: [], ...stats },
+    };
+    if (expected && expected.length) {
+      report.expected = expected;
+      report.expectation = evaluateExpectations(expected, verdicts, diagnostics);
+    }
+    return report;
+  };
+  if (!loaded.extracted || diagnostics.some((d) => d.severity === 'error')) {
+    return { report: base(options.kernel ?? NEWEST_KERNEL, []), extracted: loaded.extracted };
+  }
+  const { model, sourceMap } = loaded.extracted;
+  const kernel = options.kernel ?? model.header.kernel ?? NEWEST_KERNEL;
+
+  const modelOpts = applyModelOptions(ruleCtx.options, model.header.ruleOptions, ruleCtx.rules, file);
+  diagnostics.push(...modelOpts.diagnostics);
+  if (modelOpts.diagnostics.some((d) => d.severity === 'error')) return { report: base(kernel, []), extracted: loaded.extracted };
+
+  const skipped: Verdict[] = [];
+  const rules: Rule[] = [];
+  for (const r of ruleCtx.rules) {
+    const why = ruleApplies(r, kernel);
+    if (why) skipped.push({ status: 'skipped', rule: r.meta.id, reason: why });
+    else rules.push(r);
+  }
+
+  const graph = buildLockGraph(model, { kernel, sourceMap });
+  let ts: TransitionSystem;
+  try {
+    ts = compileSystem(model, { kernel, kswapdRuns: options.kswapdRuns, irqFires: 1, directReclaim: true }, (ctx) =>
+      compileProperties(ctx, rules, graph, modelOpts.options, kernel),
+    );
+  } catch (e) {
+    if (e instanceof RuleCompileError) {
+      diagnostics.push({ code: e.code, severity: 'error', message: e.message, file, hint: 'the rule uses a combination of patterns the checker cannot compile; fix the rule file' });
+      return { report: base(kernel, skipped), extracted: loaded.extracted };
+    }
+    if (e instanceof SemanticsError) {
+      diagnostics.push({ code: e.code, severity: 'error', message: e.message, file });
+      return { report: base(kernel, skipped), extracted: loaded.extracted };
+    }
+    throw e;
+  }
+
+  return {
+    prepared: {
+      model,
+      sourceMap,
+      extracted: loaded.extracted,
+      kernel,
+      rules,
+      skipped,
+      graph,
+      ts,
+      ev: prepare(ts),
+      diagnostics,
+      finish: (verdicts, stats) => base(kernel, verdicts, stats),
+    },
+  };
+}
+
+export async function checkModel(file: string, text: string | undefined, options: CheckOptions, ruleCtx: RuleContext): Promise<ModelCheckResult> {
+  const p = prepareModel(file, text, options, ruleCtx);
+  if ('report' in p) return p;
+  const { model, sourceMap, kernel, rules, skipped, graph, ts, ev, diagnostics } = p.prepared;
+  void kernel;
+  const base = (_k: string, verdicts: Verdict[], stats?: Partial<ModelReport['stats']>) => p.prepared.finish(verdicts, stats);
+  const loaded = { extracted: p.prepared.extracted };
+  const engineRuns: EngineResult[] = [];
+  try {
+    engineRuns.push(...(await runEngines(ts, options)));
+  } catch (e) {
+    if (e instanceof BoundError) {
+      diagnostics.push({ code: 'LMC401', severity: 'error', message: e.message, hint: 'give --bound a positive integer (steps), or leave it out to use the completeness bound' });
+      return { report: base(kernel, skipped), extracted: loaded.extracted, system: ts };
+    }
+    throw e;
+  }
+
+  if (engineRuns.length === 2) {
+    const [a, b] = engineRuns;
+    ts.properties.forEach((p, i) => {
+      const ra = a.results[i];
+      const rb = b.results[i];
+      if (ra.status === 'inconclusive' || rb.status === 'inconclusive') return;
+      const va = ra.status === 'violated';
+      const vb = rb.status === 'violated';
+      // A bounded "holds" cannot contradict a violation longer than the bound.
+      if (va !== vb && !(ra.status === 'holds' && !ra.exhaustive) && !(rb.status === 'holds' && !rb.exhaustive)) {
+        throw new InternalError('LMC902', `engines disagree on ${p.rule}/${p.check} in ${file}: ${a.engine} says ${ra.status}, ${b.engine} says ${rb.status}`);
+      }
+    });
+  }
+
+  // Per property: the decisive result (first engine that decided it) and a replayed, canonical trace.
+  const outcomes = new Map<string, CheckOutcome[]>();
+  const push = (rule: string, o: CheckOutcome) => {
+    let l = outcomes.get(rule);
+    if (!l) outcomes.set(rule, (l = []));
+    l.push(o);
+  };
+  const deadlockTraces: Trace[] = [];
+  const completeness = ts.completenessBound;
+  ts.properties.forEach((p, i) => {
+    const results = engineRuns.map((r) => ({ engine: r.engine as EngineName, r: r.results[i] }));
+    const decided = results.find((x) => x.r.status === 'violated') ?? results.find((x) => x.r.status === 'holds' && x.r.exhaustive) ?? results[results.length - 1];
+    const rule = ruleCtx.rules.find((r) => r.meta.id === p.rule)!;
+    const r = decided.r;
+    if (r.status === 'violated') {
+      const schedule = canonicalSchedule(ts, ev, r.schedule, i, decided.engine, file);
+      const finding = findingFor(ts, ev, model, sourceMap, rule, i, schedule);
+      if (p.kind === 'deadlock' && finding.trace) deadlockTraces.push(finding.trace);
+      push(p.rule, { status: 'violated', engine: decided.engine, findings: [finding] });
+    } else if (r.status === 'holds') {
+      push(p.rule, r.exhaustive ? { status: 'proved', engine: decided.engine } : { status: 'holds-up-to', engine: decided.engine, bound: r.bound ?? completeness });
+    } else {
+      push(p.rule, { status: 'inconclusive', engine: decided.engine, limit: r.limit });
+    }
+  });
+
+  // Lock-graph checks: lockdep's verdict, exhaustive over every path.
+  for (const rule of rules) {
+    for (const check of rule.checks) {
+      if (check.kind === 'lock-cycle') {
+        const cycles = cyclesFor(graph, check, model);
+        if (cycles.length === 0) push(rule.meta.id, { status: 'proved', engine: 'lockgraph' });
+        else {
+          const findings = cycles.map((c) => {
+            const f = cycleFinding(rule, check.id, c, model);
+            const realised = deadlockTraces.find((t) => t.final.threads.filter((x) => x.status === 'blocked' && x.waitingFor && c.classes.some((cls) => x.waitingFor!.includes(cls))).length >= 2);
+            if (realised) {
+              f.trace = realised;
+              f.possibleOnly = false;
+            }
+            return f;
+          });
+          push(rule.meta.id, { status: 'violated', engine: 'lockgraph', findings });
+        }
+      } else if (check.kind === 'lock-recursion') {
+        const recs = graph.recursions.filter((r) => !check.lock || graph.patternMatchesClass(check.lock, r.class));
+        if (recs.length === 0) push(rule.meta.id, { status: 'proved', engine: 'lockgraph' });
+        else push(rule.meta.id, { status: 'violated', engine: 'lockgraph', findings: recs.map((r) => recursionFinding(rule, check.id, r, model, sourceMap)) });
+      }
+    }
+  }
+  if (graph.built.truncated.length) {
+    diagnostics.push({ code: 'LMC402', severity: 'warning', message: `lock graph truncated: ${graph.built.truncated[0]}`, file });
+  }
+
+  const verdicts: Verdict[] = [...rules.map((r) => combineOutcomes(r.meta.id, outcomes.get(r.meta.id) ?? [])), ...skipped];
+  const stats = {
+    engine: engineRuns.map((r) => r.engine as string).concat('lockgraph'),
+    states: engineRuns.find((r) => r.engine === 'explicit')?.stats.states,
+    transitions: ts.transitions.length,
+    bound: engineRuns.find((r) => r.engine === 'bmc')?.stats.bound,
+    completenessBound: ts.completenessBound,
+  };
+  return { report: base(kernel, verdicts, stats), extracted: loaded.extracted, system: ts };
+}
+
+function expectedFromText(text: string | undefined): DriverModel['header']['expect'] | undefined {
+  const m = text?.match(/@expect\s+error\s+(LMC\d{3})/);
+  return m ? [{ kind: 'error', code: m[1] }] : undefined;
+}
+
+/** The finding for property `i` violated by `schedule` (already replayed and canonical). */
+export function findingFor(ts: TransitionSystem, ev: Evaluator, model: DriverModel, sourceMap: ExtractedModel['sourceMap'], rule: Rule, i: number, schedule: Schedule): Finding {
+  const p = ts.properties[i];
+  const trace = buildTrace(ts, model, sourceMap, schedule, i, ev);
+  const at = trace.violatingStep !== undefined ? trace.steps[trace.violatingStep - 1]?.at : undefined;
+  return {
+    rule: p.rule,
+    check: p.check,
+    kind: findingKind(p),
+    message: messageFor(rule, p.check, traceVars(ts, model, schedule, trace)),
+    ...(at ? { at } : {}),
+    trace,
+  };
+}
+
+function findingKind(p: Property): Finding['kind'] {
+  if (p.kind === 'deadlock') return 'deadlock';
+  if (p.rule === 'fence-finite') return 'fence-never-signalled';
+  return 'rule-violation';
+}
+
+function canonicalSchedule(ts: TransitionSystem, ev: Evaluator, schedule: Schedule, property: number, engine: string, file: string): Schedule {
+  const confirmed = confirmViolation(ts, schedule, property, ev);
+  if (!confirmed.ok) {
+    const p = ts.properties[property];
+    throw new InternalError('LMC901', `${engine} engine produced a schedule for ${p.rule}/${p.check} in ${file} that does not replay: ${confirmed.reason}`);
+  }
+  return canonicalise(ts, ev, schedule, property);
+}
+
+/** Message placeholders from the violating step (or the last step for state properties). */
+function traceVars(ts: TransitionSystem, model: DriverModel, schedule: Schedule, trace: Trace): Record<string, string | undefined> {
+  const idx = (trace.violatingStep ?? schedule.length) - 1;
+  const vars: Record<string, string | undefined> = {};
+  const step = trace.steps[idx];
+  if (step) {
+    vars.thread = step.threadName;
+    vars.held = step.held.join(', ') || 'nothing';
+    vars.context = step.context.join(' > ') || 'process context';
+  }
+  const tId = schedule[Math.min(idx, schedule.length - 1)];
+  const tr = tId !== undefined ? ts.transitions[tId] : undefined;
+  const node = tr && !tr.label.synthetic ? model.procs[tr.label.proc]?.nodes[tr.label.node] : undefined;
+  if (node?.kind === 'op') Object.assign(vars, opVars(model, node.op));
+  // State properties name no operand: take the objects the final state blames.
+  vars.fence ??= trace.final.fences.find((f) => f.state === 'published')?.name;
+  vars.thread ??= trace.final.threads.find((t) => t.status === 'blocked')?.thread;
+  return vars;
+}
+
+async function runEngines(ts: TransitionSystem, options: CheckOptions): Promise<EngineResult[]> {
+  const explicit = () => exploreExplicit(ts, { timeoutMs: options.timeoutMs, maxMemoryMb: options.maxMemoryMb, reduction: 'por' });
+  const bmc = () => runBmc(ts, { bound: options.bound, timeoutMs: options.timeoutMs, mode: 'prove', minimise: options.minimise });
+  switch (options.engine) {
+    case 'explicit':
+      return [shortestExplicit(ts, explicit(), options)];
+    case 'bmc':
+      return [await bmc()];
+    case 'both':
+      return [shortestExplicit(ts, explicit(), options), await bmc()];
+    case 'auto': {
+      // The explicit engine with the lock-aware reduction decides loop-free
+      // models fastest (bench/); Z3 takes over what it could not decide.
+      const e = shortestExplicit(ts, explicit(), options);
+      if (e.results.every((r) => r.status !== 'inconclusive')) return [e];
+      const undecided = ts.properties.map((_, i) => i).filter((i) => e.results[i].status === 'inconclusive');
+      const sub: TransitionSystem = { ...ts, properties: undecided.map((i) => ts.properties[i]) };
+      const b = await runBmc(sub, { bound: options.bound, timeoutMs: options.timeoutMs, mode: 'prove', minimise: options.minimise });
+      // Properties the explicit engine decided are not BMC's to report.
+      const notAsked: PropertyResult = { status: 'inconclusive', limit: { kind: 'solver-failure', detail: 'not asked' } };
+      const results: PropertyResult[] = ts.properties.map(() => notAsked);
+      undecided.forEach((i, k) => (results[i] = b.results[k]));
+      return [e, { engine: 'bmc', results, stats: b.stats }];
+    }
+  }
+}
+
+/**
+ * The reduced search finds a violation but not necessarily the shortest
+ * one; re-search each violated property alone without reduction for the
+ * shortest schedule when that search is cheap enough.
+ */
+function shortestExplicit(ts: TransitionSystem, e: EngineResult, options: CheckOptions): EngineResult {
+  if (!options.minimise) return e;
+  const results = e.results.map((r, i) => {
+    if (r.status !== 'violated') return r;
+    const one: TransitionSystem = { ...ts, properties: [ts.properties[i]] };
+    const full = exploreExplicit(one, { timeoutMs: Math.min(5000, options.timeoutMs), maxMemoryMb: options.maxMemoryMb, reduction: 'none', stopAtFirst: true });
+    const fr = full.results[0];
+    return fr.status === 'violated' && fr.schedule.length <= r.schedule.length ? fr : r;
+  });
+  return { ...e, results };
+}

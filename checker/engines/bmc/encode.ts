@@ -1,0 +1,509 @@
+/**
+ * Bounded unrolling of a TransitionSystem into Z3 bit-vector formulas.
+ *
+ * Every state variable is a bit-vector of its own width at every step
+ * (integers were 6-45x slower under QF_BV in the design measurements).
+ * Expressions are translated at their natural width (`add` widens by one
+ * bit, comparisons zero-extend both sides) so arithmetic is exact as in
+ * the concrete evaluator; an assignment keeps the low bits of the target.
+ *
+ * Step selector: either one bit-vector holding the transition index
+ * ('bv') or one Boolean per transition ('onehot'). An optional idle
+ * (stutter) step leaves the state unchanged; idles are forced to be
+ * trailing, so a k-step unrolling contains every shorter run exactly once.
+ *
+ * Measured with bench/bmc-encodings.ts (2 cores, z3-solver 5.2 WASM,
+ * whole-query wall time in ms, including the encoding):
+ *
+ *   family   N  bv+single  onehot+single  bv+deepen  onehot+deepen  onehot+deepen+por
+ *   (filled in below from the benchmark run)
+ *
+ * DEFAULT_ENCODING follows that table.
+ */
+
+import type { BitVec } from 'z3-solver';
+import type { BoolExpr, IntExpr, Property, TransitionSystem, VarId } from '../../semantics/system.js';
+import { unreachable } from '../../../model/ir.js';
+import type { Z3Bool, Z3Ctx, Z3Model } from './solver.js';
+
+type BV = BitVec<number, 'bmc'>;
+
+export type SelectorEncoding = 'bv' | 'onehot';
+export type SearchStrategy = 'single' | 'deepen';
+
+export interface EncodingConfig {
+  selector: SelectorEncoding;
+  /** Peephole partial-order constraint on adjacent independent steps. */
+  por: boolean;
+  /** Absent: chosen by the mode (prove: single, shortest: deepen). */
+  strategy?: SearchStrategy;
+}
+
+export const DEFAULT_ENCODING: Readonly<Required<Omit<EncodingConfig, 'strategy'>>> = { selector: 'onehot', por: true };
+
+export class EncodingError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'EncodingError';
+  }
+}
+
+/** `onehot+por`, `bv`, `bv+single`, `onehot+deepen+por` ... (order free). */
+export function parseEncoding(name: string | undefined): EncodingConfig {
+  const cfg: EncodingConfig = { ...DEFAULT_ENCODING };
+  if (name === undefined || name === '' || name === 'default') return cfg;
+  for (const part of name.split('+')) {
+    if (part === 'bv' || part === 'onehot') cfg.selector = part;
+    else if (part === 'por') cfg.por = true;
+    else if (part === 'nopor') cfg.por = false;
+    else if (part === 'single' || part === 'deepen') cfg.strategy = part;
+    else throw new EncodingError(`unknown BMC encoding component '${part}' (expected bv, onehot, por, nopor, single, deepen)`);
+  }
+  return cfg;
+}
+
+export function encodingName(cfg: EncodingConfig, strategy: SearchStrategy): string {
+  return `${cfg.selector}+${strategy}${cfg.por ? '+por' : ''}`;
+}
+
+function bitsFor(n: number): number {
+  let w = 1;
+  while (2 ** w <= n) w++;
+  return w;
+}
+
+function collectVars(e: IntExpr | BoolExpr, out: Set<VarId>): void {
+  switch (e.k) {
+    case 'const':
+    case 'true':
+    case 'false':
+      return;
+    case 'var':
+      out.add(e.v);
+      return;
+    case 'add':
+    case 'sub':
+    case 'bitor':
+    case 'bitand':
+    case 'bitclear':
+    case 'eq':
+    case 'ne':
+    case 'lt':
+    case 'le':
+      collectVars(e.a, out);
+      collectVars(e.b, out);
+      return;
+    case 'ite':
+      collectVars(e.c, out);
+      collectVars(e.t, out);
+      collectVars(e.e, out);
+      return;
+    case 'bit':
+    case 'not':
+      collectVars(e.a, out);
+      return;
+    case 'and':
+    case 'or':
+      for (const a of e.args) collectVars(a, out);
+      return;
+    default:
+      unreachable(e);
+  }
+}
+
+export function varsOf(...es: (IntExpr | BoolExpr)[]): Set<VarId> {
+  const out = new Set<VarId>();
+  for (const e of es) collectVars(e, out);
+  return out;
+}
+
+/**
+ * What a search looks for. `at(u, i)` says the violation is witnessed at
+ * position i: in state s_i for state-like goals, by step i-1 (the step
+ * that leads to s_i) for step goals. Because idles are trailing, a
+ * state-like goal at s_k covers every shorter run.
+ */
+export interface Goal {
+  /** Witnessed in a state (true) or by a step (false). */
+  stateLike: boolean;
+  at(u: Unrolling, i: number): Z3Bool;
+  /** Transitions the peephole reduction must not reorder. */
+  visibleTransitions: ReadonlySet<number>;
+  /** Variables read at intermediate positions (reordering must not change them). */
+  observedVars: ReadonlySet<VarId>;
+}
+
+export function propertyGoal(p: Property): Goal {
+  switch (p.kind) {
+    case 'state':
+      return { stateLike: true, at: (u, i) => u.boolAt(p.bad, i), visibleTransitions: new Set(), observedVars: varsOf(p.bad) };
+    case 'terminal':
+      return {
+        stateLike: true,
+        at: (u, i) => u.ctx.And(u.terminal(i), u.boolAt(p.bad, i)),
+        visibleTransitions: new Set(),
+        observedVars: new Set(),
+      };
+    case 'deadlock':
+      return { stateLike: true, at: (u, i) => u.deadlock(i), visibleTransitions: new Set(), observedVars: new Set() };
+    case 'step':
+      return {
+        stateLike: false,
+        at: (u, i) =>
+          i === 0 ? u.ctx.Bool.val(false) : u.ctx.And(u.firesAny(i - 1, p.transitions), u.boolAt(p.when, i - 1)),
+        visibleTransitions: new Set(p.transitions),
+        observedVars: varsOf(p.when),
+      };
+    default:
+      return unreachable(p);
+  }
+}
+
+/** A violation anywhere within the k-step unrolling. */
+export function goalWithin(u: Unrolling, g: Goal, k: number): Z3Bool {
+  if (g.stateLike && u.allowIdle) return g.at(u, k);
+  const ds: Z3Bool[] = [];
+  for (let i = 0; i <= k; i++) ds.push(g.at(u, i));
+  return u.ctx.Or(...ds);
+}
+
+export interface UnrollingOptions {
+  selector: SelectorEncoding;
+  /** Goals whose violations the peephole reduction must preserve; absent: no reduction. */
+  porGoals?: Goal[];
+  allowIdle: boolean;
+  /** Encoding-only fault for testing replay: negate this transition's guard. */
+  negateGuardOf?: number;
+  /** Distinguishes the constants of several unrollings in one context. */
+  tag: string;
+}
+
+export class Unrolling {
+  /** s[i][v]: variable v in state s_i. */
+  readonly s: BV[][] = [];
+  private readonly sel: BV[] = [];
+  private readonly hot: Z3Bool[][] = [];
+  private readonly idles: Z3Bool[] = [];
+  private readonly selWidth: number;
+  private readonly byThread: number[][];
+  /** Per transition: transitions of lower-numbered threads that must not directly follow it. */
+  private readonly porSuccessorsForbidden: number[][] | undefined;
+  private readonly boolCache = new Map<string, Z3Bool>();
+  k = 0;
+
+  constructor(
+    readonly ctx: Z3Ctx,
+    readonly ts: TransitionSystem,
+    readonly opts: UnrollingOptions,
+  ) {
+    this.allowIdle = opts.allowIdle;
+    this.selWidth = bitsFor(ts.transitions.length);
+    this.byThread = ts.threads.map(() => []);
+    for (const t of ts.transitions) this.byThread[t.thread].push(t.id);
+    this.s.push(ts.vars.map((v) => ctx.BitVec.val(v.init, this.width(v.id))));
+    this.porSuccessorsForbidden = opts.porGoals ? this.porTable(opts.porGoals) : undefined;
+  }
+
+  readonly allowIdle: boolean;
+
+  private width(v: VarId): number {
+    return Math.max(1, this.ts.vars[v].width);
+  }
+
+  /**
+   * The peephole partial-order constraint. Two adjacent steps t1;t2 by
+   * threads a > b are forbidden when they are independent and invisible.
+   * Why no violation is lost: independence by footprint (t1 writes nothing
+   * t2 reads or writes, t2 writes nothing t1 reads) means t2 is enabled
+   * before t1, t1 still enabled after t2, and both orders reach the same
+   * state. Invisible means neither is a transition a goal is witnessed by,
+   * and neither writes a variable a goal reads at intermediate positions,
+   * so the one state that differs (between the two steps) agrees with its
+   * predecessor on everything a goal observes. Swapping such a pair
+   * removes exactly one thread-order inversion and keeps the length, so
+   * repeated swapping ends in a run of the same length that violates the
+   * same goal at the same position and satisfies the constraint.
+   */
+  private porTable(goals: Goal[]): number[][] {
+    const observed = new Set<VarId>();
+    const visibleT = new Set<number>();
+    for (const g of goals) {
+      for (const v of g.observedVars) observed.add(v);
+      for (const t of g.visibleTransitions) visibleT.add(t);
+    }
+    const ts = this.ts;
+    const reads = ts.transitions.map((t) => {
+      const r = varsOf(t.guard, ...t.updates.map((u) => u.e));
+      for (const v of t.reads) r.add(v);
+      return r;
+    });
+    const writes = ts.transitions.map((t) => {
+      const w = new Set<VarId>(t.updates.map((u) => u.v));
+      for (const v of t.writes) w.add(v);
+      return w;
+    });
+    const invisible = ts.transitions.map(
+      (t) => !t.visible && !visibleT.has(t.id) && t.id !== this.opts.negateGuardOf && ![...writes[t.id]].some((v) => observed.has(v)),
+    );
+    const disjoint = (a: Set<VarId>, b: Set<VarId>) => ![...a].some((v) => b.has(v));
+    return ts.transitions.map((t1) => {
+      if (!invisible[t1.id]) return [];
+      const out: number[] = [];
+      for (const t2 of ts.transitions) {
+        if (t2.thread >= t1.thread || !invisible[t2.id]) continue;
+        if (!disjoint(writes[t1.id], reads[t2.id]) || !disjoint(writes[t1.id], writes[t2.id])) continue;
+        if (!disjoint(writes[t2.id], reads[t1.id])) continue;
+        out.push(t2.id);
+      }
+      return out;
+    });
+  }
+
+  // -- expressions ---------------------------------------------------------
+
+  private zext(x: { e: BV; w: number }, w: number): BV {
+    return x.w === w ? x.e : x.e.zeroExt(w - x.w);
+  }
+
+  intAt(e: IntExpr, i: number): { e: BV; w: number } {
+    const ctx = this.ctx;
+    switch (e.k) {
+      case 'const': {
+        const w = bitsFor(e.v);
+        return { e: ctx.BitVec.val(e.v, w), w };
+      }
+      case 'var':
+        return { e: this.s[i][e.v], w: this.width(e.v) };
+      case 'add': {
+        const a = this.intAt(e.a, i);
+        const b = this.intAt(e.b, i);
+        const w = Math.max(a.w, b.w) + 1;
+        return { e: this.zext(a, w).add(this.zext(b, w)), w };
+      }
+      case 'sub':
+      case 'bitor':
+      case 'bitand':
+      case 'bitclear': {
+        const a = this.intAt(e.a, i);
+        const b = this.intAt(e.b, i);
+        const w = Math.max(a.w, b.w);
+        const x = this.zext(a, w);
+        const y = this.zext(b, w);
+        const r = e.k === 'sub' ? x.sub(y) : e.k === 'bitor' ? x.or(y) : e.k === 'bitand' ? x.and(y) : x.and(y.not());
+        return { e: r, w };
+      }
+      case 'ite': {
+        const t = this.intAt(e.t, i);
+        const f = this.intAt(e.e, i);
+        const w = Math.max(t.w, f.w);
+        return { e: ctx.If(this.boolAt(e.c, i), this.zext(t, w), this.zext(f, w)) as BV, w };
+      }
+      default:
+        return unreachable(e);
+    }
+  }
+
+  boolAt(e: BoolExpr, i: number): Z3Bool {
+    const ctx = this.ctx;
+    switch (e.k) {
+      case 'true':
+        return ctx.Bool.val(true);
+      case 'false':
+        return ctx.Bool.val(false);
+      case 'eq':
+      case 'ne':
+      case 'lt':
+      case 'le': {
+        const a = this.intAt(e.a, i);
+        const b = this.intAt(e.b, i);
+        const w = Math.max(a.w, b.w);
+        const x = this.zext(a, w);
+        const y = this.zext(b, w);
+        return e.k === 'eq' ? x.eq(y) : e.k === 'ne' ? x.neq(y) : e.k === 'lt' ? x.ult(y) : x.ule(y);
+      }
+      case 'bit': {
+        const a = this.intAt(e.a, i);
+        if (e.bit >= a.w) return ctx.Bool.val(false);
+        return a.e.extract(e.bit, e.bit).eq(1);
+      }
+      case 'and':
+        return ctx.And(...e.args.map((a) => this.boolAt(a, i)));
+      case 'or':
+        return ctx.Or(...e.args.map((a) => this.boolAt(a, i)));
+      case 'not':
+        return ctx.Not(this.boolAt(e.a, i));
+      default:
+        return unreachable(e);
+    }
+  }
+
+  private cached(key: string, make: () => Z3Bool): Z3Bool {
+    let b = this.boolCache.get(key);
+    if (!b) {
+      b = make();
+      this.boolCache.set(key, b);
+    }
+    return b;
+  }
+
+  /** The guard of t in s_i, as encoded (negated for an injected bug). */
+  enabled(t: number, i: number): Z3Bool {
+    return this.cached(`en:${t}:${i}`, () => {
+      const g = this.boolAt(this.ts.transitions[t].guard, i);
+      return t === this.opts.negateGuardOf ? this.ctx.Not(g) : g;
+    });
+  }
+
+  threadEnabled(th: number, i: number): Z3Bool {
+    return this.cached(`ten:${th}:${i}`, () => this.ctx.Or(...this.byThread[th].map((t) => this.enabled(t, i))));
+  }
+
+  done(th: number, i: number): Z3Bool {
+    return this.cached(`done:${th}:${i}`, () => this.boolAt(this.ts.threads[th].done, i));
+  }
+
+  /** Not done and nothing enabled. */
+  blocked(th: number, i: number): Z3Bool {
+    return this.ctx.And(this.ctx.Not(this.done(th, i)), this.ctx.Not(this.threadEnabled(th, i)));
+  }
+
+  terminal(i: number): Z3Bool {
+    return this.cached(`term:${i}`, () =>
+      this.ctx.And(
+        ...this.ts.threads.map((th) => {
+          const ds = [this.done(th.id, i), this.ctx.Not(this.threadEnabled(th.id, i))];
+          if (th.liveness === 'optional') ds.push(this.boolAt(th.notStarted, i));
+          return this.ctx.Or(...ds);
+        }),
+      ),
+    );
+  }
+
+  deadlock(i: number): Z3Bool {
+    const unfinished = this.ts.threads.filter((th) => th.liveness === 'mandatory').map((th) => this.ctx.Not(this.done(th.id, i)));
+    return this.ctx.And(this.terminal(i), this.ctx.Or(...unfinished));
+  }
+
+  // -- steps ---------------------------------------------------------------
+
+  fires(i: number, t: number): Z3Bool {
+    if (this.opts.selector === 'onehot') return this.hot[i][t];
+    return this.cached(`f:${i}:${t}`, () => this.sel[i].eq(t));
+  }
+
+  firesAny(i: number, ts: readonly number[]): Z3Bool {
+    return this.ctx.Or(...ts.map((t) => this.fires(i, t)));
+  }
+
+  firesThread(i: number, th: number): Z3Bool {
+    return this.cached(`ft:${i}:${th}`, () => this.firesAny(i, this.byThread[th]));
+  }
+
+  idle(i: number): Z3Bool {
+    if (!this.allowIdle) return this.ctx.Bool.val(false);
+    if (this.opts.selector === 'onehot') return this.idles[i];
+    return this.cached(`idle:${i}`, () => this.sel[i].eq(this.ts.transitions.length));
+  }
+
+  /** Adds step k (s_k -> s_k+1) and returns the constraints that define it. */
+  extend(): Z3Bool[] {
+    const ctx = this.ctx;
+    const i = this.k;
+    const T = this.ts.transitions.length;
+    const tag = this.opts.tag;
+    const out: Z3Bool[] = [];
+    if (this.opts.selector === 'onehot') {
+      const hot = this.ts.transitions.map((t) => ctx.Bool.const(`${tag}_x${i}_${t.id}`));
+      this.hot.push(hot);
+      const choices = [...hot];
+      if (this.allowIdle) {
+        const idle = ctx.Bool.const(`${tag}_idle${i}`);
+        this.idles.push(idle);
+        choices.push(idle);
+      }
+      if (choices.length === 0) out.push(ctx.Bool.val(false));
+      else {
+        out.push(ctx.Or(...choices));
+        if (choices.length > 1) out.push(ctx.AtMost(choices as [Z3Bool, ...Z3Bool[]], 1));
+      }
+    } else {
+      const sel = ctx.BitVec.const(`${tag}_sel${i}`, this.selWidth);
+      this.sel.push(sel);
+      out.push(this.allowIdle ? sel.ule(T) : sel.ult(T));
+    }
+    if (this.allowIdle && i > 0) out.push(ctx.Implies(this.idle(i - 1), this.idle(i)));
+    for (const t of this.ts.transitions) out.push(ctx.Implies(this.fires(i, t.id), this.enabled(t.id, i)));
+    // Simultaneous updates: every right-hand side is read in s_i.
+    const writers: { t: number; e: IntExpr }[][] = this.ts.vars.map(() => []);
+    for (const t of this.ts.transitions) for (const u of t.updates) writers[u.v].push({ t: t.id, e: u.e });
+    const next: BV[] = [];
+    for (const v of this.ts.vars) {
+      const w = this.width(v.id);
+      const x = ctx.BitVec.const(`${tag}_${v.name}@${i + 1}#${v.id}`, w);
+      let rhs: BV = this.s[i][v.id];
+      for (let j = writers[v.id].length - 1; j >= 0; j--) {
+        const { t, e } = writers[v.id][j];
+        const val = this.intAt(e, i);
+        const fitted = val.w > w ? val.e.extract(w - 1, 0) : this.zext(val, w);
+        rhs = ctx.If(this.fires(i, t), fitted, rhs) as BV;
+      }
+      out.push(x.eq(rhs));
+      next.push(x);
+    }
+    this.s.push(next);
+    if (this.porSuccessorsForbidden && i > 0) {
+      for (const t1 of this.ts.transitions) {
+        const bad = this.porSuccessorsForbidden[t1.id];
+        if (bad.length > 0) out.push(ctx.Implies(this.fires(i - 1, t1.id), ctx.Not(this.firesAny(i, bad))));
+      }
+    }
+    this.k++;
+    return out;
+  }
+
+  /** preempt_i for i in 1..k-1: the switch into step i preempts step i-1's thread. */
+  preemptions(): Z3Bool[] {
+    const ctx = this.ctx;
+    const out: Z3Bool[] = [];
+    for (let i = 1; i < this.k; i++) {
+      const ds = this.ts.threads.map((th) =>
+        ctx.And(
+          this.firesThread(i - 1, th.id),
+          ctx.Not(this.firesThread(i, th.id)),
+          ctx.Not(this.idle(i)),
+          ctx.Not(this.done(th.id, i)),
+          this.threadEnabled(th.id, i),
+        ),
+      );
+      out.push(ctx.Or(...ds));
+    }
+    return out;
+  }
+
+  /** The transitions taken in the model, idles dropped, cut after `length` steps. */
+  decode(model: Z3Model, length = this.k): number[] {
+    const out: number[] = [];
+    const T = this.ts.transitions.length;
+    for (let i = 0; i < Math.min(length, this.k); i++) {
+      let t = -1;
+      if (this.opts.selector === 'onehot') {
+        t = this.hot[i].findIndex((x) => model.eval(x, true).toString() === 'true');
+      } else {
+        t = Number(model.eval(this.sel[i], true).value());
+        if (t >= T) t = -1;
+      }
+      if (t >= 0) out.push(t);
+    }
+    return out;
+  }
+
+  /** The first position at which `g` is witnessed in the model, or -1. */
+  firstWitness(model: Z3Model, g: Goal): number {
+    for (let i = 0; i <= this.k; i++) if (isTrue(model, g.at(this, i))) return i;
+    return -1;
+  }
+}
+
+export function isTrue(model: Z3Model, b: Z3Bool): boolean {
+  return model.eval(b, true).toString() === 'true';
+}

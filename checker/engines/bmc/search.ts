@@ -1,0 +1,237 @@
+/**
+ * The BMC search loop shared by `runBmc` (one goal per property) and
+ * `realiseCycle` (one targeted goal), and counterexample minimisation:
+ * shortest first, then fewest preemptions, then a canonical order of
+ * independent adjacent steps, so the same bug always yields the same
+ * schedule.
+ */
+
+import type { Limit } from '../../report.js';
+import type { Schedule, TransitionSystem } from '../../semantics/system.js';
+import { Concrete, type State } from './concrete.js';
+import { goalWithin, isTrue, Unrolling, type EncodingConfig, type Goal, type SearchStrategy } from './encode.js';
+import { check, type Z3Bool, type Z3Ctx, type Z3Model, type Z3Solver } from './solver.js';
+
+export type GoalResult =
+  | { status: 'violated'; schedule: Schedule }
+  | { status: 'holds'; bound: number }
+  | { status: 'inconclusive'; limit: Limit };
+
+export interface SearchOptions {
+  bound: number;
+  /** Date.now() value after which no query is started. */
+  deadline: number;
+  strategy: SearchStrategy;
+  cfg: EncodingConfig;
+  minimise: boolean;
+  negateGuardOf?: number;
+}
+
+/** Concrete acceptance test for a reordered schedule: still a violation at its end. */
+export type ConcreteCheck = (schedule: Schedule, states: State[]) => boolean;
+
+let unrollingSeq = 0;
+
+export class Search {
+  calls = 0;
+  private readonly concrete: Concrete;
+
+  constructor(
+    private readonly ctx: Z3Ctx,
+    private readonly ts: TransitionSystem,
+    private readonly opts: SearchOptions,
+  ) {
+    this.concrete = new Concrete(ts);
+  }
+
+  private remaining(): number {
+    return this.opts.deadline - Date.now();
+  }
+
+  private async check(solver: Z3Solver, extra: Z3Bool[] = []) {
+    this.calls++;
+    return check(this.ctx, solver, this.remaining(), extra);
+  }
+
+  private unrolling(goals: Goal[] | undefined, allowIdle: boolean): Unrolling {
+    return new Unrolling(this.ctx, this.ts, {
+      selector: this.opts.cfg.selector,
+      porGoals: this.opts.cfg.por ? goals : undefined,
+      allowIdle,
+      negateGuardOf: this.opts.negateGuardOf,
+      tag: `u${unrollingSeq++}`,
+    });
+  }
+
+  async run(goals: Goal[], concreteChecks: ConcreteCheck[]): Promise<GoalResult[]> {
+    const results: (GoalResult | undefined)[] =
+      this.opts.strategy === 'single' ? await this.single(goals) : await this.deepen(goals);
+    const out: GoalResult[] = [];
+    for (let gi = 0; gi < goals.length; gi++) {
+      let r = results[gi] ?? { status: 'holds', bound: this.opts.bound };
+      if (r.status === 'violated' && this.opts.minimise) {
+        const fewer = await this.fewestPreemptions(goals[gi], r.schedule);
+        r = { status: 'violated', schedule: this.canonical(fewer, concreteChecks[gi]) };
+      }
+      out.push(r);
+    }
+    return out;
+  }
+
+  /** One unrolling at the full bound (with trailing idles), all goals at once. */
+  private async single(goals: Goal[]): Promise<(GoalResult | undefined)[]> {
+    const results: (GoalResult | undefined)[] = goals.map(() => undefined);
+    const u = this.unrolling(goals, true);
+    const solver = new this.ctx.Solver();
+    for (let i = 0; i < this.opts.bound; i++) solver.add(...u.extend());
+    const within = goals.map((g) => goalWithin(u, g, this.opts.bound));
+    for (;;) {
+      const open = goals.map((_, i) => i).filter((i) => results[i] === undefined);
+      if (open.length === 0) break;
+      solver.push();
+      solver.add(this.ctx.Or(...open.map((i) => within[i])));
+      const r = await this.check(solver);
+      if (r.kind === 'unsat') {
+        solver.pop();
+        for (const i of open) results[i] = { status: 'holds', bound: this.opts.bound };
+        break;
+      }
+      if (r.kind === 'inconclusive') {
+        solver.pop();
+        for (const i of open) results[i] = { status: 'inconclusive', limit: r.limit };
+        break;
+      }
+      for (const i of open) {
+        if (!isTrue(r.model, within[i])) continue;
+        const at = u.firstWitness(r.model, goals[i]);
+        results[i] = { status: 'violated', schedule: u.decode(r.model, at) };
+      }
+      solver.pop();
+    }
+    if (this.opts.minimise) {
+      for (let i = 0; i < goals.length; i++) {
+        const r = results[i];
+        if (r?.status === 'violated') results[i] = { status: 'violated', schedule: await this.shorten(solver, u, goals[i], r.schedule) };
+      }
+    }
+    return results;
+  }
+
+  /** Binary search on the length, with steps from `m` on forced idle. */
+  private async shorten(solver: Z3Solver, u: Unrolling, g: Goal, best: Schedule): Promise<Schedule> {
+    let lo = 0;
+    let hi = best.length;
+    const within = goalWithin(u, g, u.k);
+    while (lo < hi) {
+      const mid = Math.floor((lo + hi) / 2);
+      const r = await this.check(solver, [u.idle(mid), within]);
+      if (r.kind === 'sat') {
+        const at = u.firstWitness(r.model, g);
+        best = u.decode(r.model, at);
+        hi = best.length;
+      } else if (r.kind === 'unsat') lo = mid + 1;
+      else break;
+    }
+    return best;
+  }
+
+  /**
+   * Incremental deepening: at depth k ask for a violation witnessed exactly
+   * at k. Every shallower depth was refuted first, so the first hit is a
+   * shortest violation for that goal.
+   */
+  private async deepen(goals: Goal[]): Promise<(GoalResult | undefined)[]> {
+    const results: (GoalResult | undefined)[] = goals.map(() => undefined);
+    const u = this.unrolling(goals, false);
+    const solver = new this.ctx.Solver();
+    for (let k = 0; ; k++) {
+      for (;;) {
+        const open = goals.map((_, i) => i).filter((i) => results[i] === undefined);
+        if (open.length === 0) return results;
+        const at = open.map((i) => goals[i].at(u, k));
+        solver.push();
+        solver.add(this.ctx.Or(...at));
+        const r = await this.check(solver);
+        if (r.kind === 'unsat') {
+          solver.pop();
+          break;
+        }
+        if (r.kind === 'inconclusive') {
+          solver.pop();
+          for (const i of open) results[i] = { status: 'inconclusive', limit: r.limit };
+          return results;
+        }
+        open.forEach((gi, j) => {
+          if (isTrue(r.model, at[j])) results[gi] = { status: 'violated', schedule: u.decode(r.model, k) };
+        });
+        solver.pop();
+      }
+      if (k >= this.opts.bound) break;
+      solver.add(...u.extend());
+    }
+    return results;
+  }
+
+  /**
+   * Fewest preemptions among violations of the same (already shortest)
+   * length: repeatedly ask for strictly fewer. Runs without the peephole
+   * reduction, which may remove the least-preempting order.
+   */
+  private async fewestPreemptions(g: Goal, best: Schedule): Promise<Schedule> {
+    const L = best.length;
+    if (L < 2) return best;
+    const u = this.unrolling(undefined, false);
+    const solver = new this.ctx.Solver();
+    for (let i = 0; i < L; i++) solver.add(...u.extend());
+    solver.add(g.at(u, L));
+    const pre = u.preemptions();
+    const count = (m: Z3Model) => pre.filter((p) => isTrue(m, p)).length;
+    let r = await this.check(solver);
+    if (r.kind !== 'sat') return best;
+    best = u.decode(r.model);
+    let n = count(r.model);
+    while (n > 0) {
+      r = await this.check(solver, [this.ctx.AtMost(pre as [Z3Bool, ...Z3Bool[]], n - 1)]);
+      if (r.kind !== 'sat') break;
+      best = u.decode(r.model);
+      n = count(r.model);
+    }
+    return best;
+  }
+
+  /**
+   * Canonical order: bubble adjacent steps of different threads so the
+   * lower thread id comes first whenever the swapped schedule still runs,
+   * still violates at its end and has no more preemptions. Each swap
+   * removes one inversion, so this terminates. A schedule that does not run
+   * concretely (an encoder bug) is left alone for replay to report.
+   */
+  canonical(schedule: Schedule, violates: ConcreteCheck): Schedule {
+    const cx = this.concrete;
+    let states = cx.run(schedule);
+    if (!states || !violates(schedule, states)) return schedule;
+    let cur = schedule.slice();
+    let pre = cx.preemptions(cur, states);
+    let changed = true;
+    while (changed) {
+      changed = false;
+      for (let i = 0; i + 1 < cur.length; i++) {
+        const a = this.ts.transitions[cur[i]].thread;
+        const b = this.ts.transitions[cur[i + 1]].thread;
+        if (a <= b) continue;
+        const cand = cur.slice();
+        cand[i] = cur[i + 1];
+        cand[i + 1] = cur[i];
+        const st = cx.run(cand);
+        if (!st || !violates(cand, st)) continue;
+        const p = cx.preemptions(cand, st);
+        if (p > pre) continue;
+        cur = cand;
+        states = st;
+        pre = p;
+        changed = true;
+      }
+    }
+    return cur;
+  }
+}

@@ -1,0 +1,370 @@
+/**
+ * What the explicit engine learns about a transition system before it
+ * explores it: each thread's program-counter graph, which transitions can
+ * fire at each pc, the *future footprint* of a thread at each pc (every
+ * variable a transition reachable from that pc may read or write), which
+ * lock-owner variables obey lock semantics, and which transitions are
+ * visible to the properties.
+ *
+ * The partial-order reduction reads all of this; the plain search only
+ * uses `transAt` to evaluate just the guards of transitions at each
+ * thread's current pc.
+ */
+
+import type { BoolExpr, IntExpr, TransitionSystem, VarId } from '../../semantics/system.js';
+import { compileBool, conjuncts, constValues, pinnedValues, varsOfBool, varsOfInt, type BoolFn } from './compile-closures.js';
+
+export interface Structure {
+  nThreads: number;
+  nTrans: number;
+  /** Words per variable bitset. */
+  VW: number;
+  /** pc variable of each thread, or -1 when the system gives it none. */
+  pcVar: Int32Array;
+  /** Global pc index of (thread t, pc value p) = pcOffset[t] + p. */
+  pcOffset: Int32Array;
+  /** Number of pc values per thread (max + 1, or 1 without a pc variable). */
+  pcCount: Int32Array;
+  /** Transitions that may fire at global pc g: transAtList[transAtStart[g] .. transAtStart[g+1]). */
+  transAtStart: Int32Array;
+  transAtList: Int32Array;
+  /** Per transition, VW words each: read and written variables (augmented, see below). */
+  R: Uint32Array;
+  W: Uint32Array;
+  /** Per global pc, VW words each: the future footprint of that thread from that pc. */
+  futR: Uint32Array;
+  futW: Uint32Array;
+  /**
+   * Per global pc: lock-owner variables some future transition of the
+   * thread touches without being gated on the lock being free or its own.
+   */
+  ungatedOwner: Uint32Array;
+  /**
+   * Lock-owner variables that obey lock semantics: every transition that
+   * writes one requires it to be free or held by the writing thread, so
+   * while thread h holds it only h can change it.
+   */
+  lockAware: Uint8Array;
+  visible: Uint8Array;
+  /** Guard conjuncts per transition (pc tests dropped): closures and the variables each reads. */
+  conj: { fn: BoolFn; vars: number[] }[][];
+  /** The state graph is acyclic: every transition moves its own thread's pc forward in a DAG. */
+  acyclic: boolean;
+  /** Why `acyclic` is false. */
+  cyclicReason?: string;
+}
+
+export function analyse(ts: TransitionSystem): Structure {
+  const nThreads = ts.threads.length;
+  const nTrans = ts.transitions.length;
+  const nVars = ts.vars.length;
+  const VW = Math.max(1, Math.ceil(nVars / 32));
+
+  const pcVar = new Int32Array(nThreads).fill(-1);
+  let cyclicReason: string | undefined;
+  for (const v of ts.vars) {
+    if (v.role.kind !== 'pc') continue;
+    const th = v.role.thread;
+    if (th < 0 || th >= nThreads) continue;
+    if (pcVar[th] >= 0) cyclicReason ??= `thread ${ts.threads[th].name} has two pc variables`;
+    else pcVar[th] = v.id;
+  }
+  const pcCount = new Int32Array(nThreads);
+  const pcOffset = new Int32Array(nThreads + 1);
+  for (let th = 0; th < nThreads; th++) {
+    pcCount[th] = pcVar[th] >= 0 ? ts.vars[pcVar[th]].max + 1 : 1;
+    if (pcVar[th] < 0) cyclicReason ??= `thread ${ts.threads[th].name} has no pc variable`;
+    pcOffset[th + 1] = pcOffset[th] + pcCount[th];
+  }
+  const nPcs = pcOffset[nThreads];
+
+  // Augmented footprints: the declared ones, what the expressions actually
+  // mention, and for step properties the variables of `when` (the check
+  // reads them when the transition fires).
+  const R = new Uint32Array(nTrans * VW);
+  const W = new Uint32Array(nTrans * VW);
+  const setBit = (a: Uint32Array, base: number, v: number) => {
+    a[base + (v >>> 5)] |= 1 << (v & 31);
+  };
+  const hasBit = (a: Uint32Array, base: number, v: number) => (a[base + (v >>> 5)] & (1 << (v & 31))) !== 0;
+  const stepWhen: BoolExpr[][] = ts.transitions.map(() => []);
+  const inStep = new Uint8Array(nTrans);
+  const stateBadVars = new Set<VarId>();
+  for (const p of ts.properties) {
+    if (p.kind === 'step') {
+      for (const t of p.transitions) {
+        if (t >= 0 && t < nTrans) {
+          stepWhen[t].push(p.when);
+          inStep[t] = 1;
+        }
+      }
+    } else if (p.kind === 'state') {
+      varsOfBool(p.bad, stateBadVars);
+    }
+  }
+  for (const t of ts.transitions) {
+    const base = t.id * VW;
+    const reads = new Set<VarId>(t.reads);
+    varsOfBool(t.guard, reads);
+    for (const u of t.updates) varsOfInt(u.e, reads);
+    for (const w of stepWhen[t.id]) varsOfBool(w, reads);
+    for (const v of reads) setBit(R, base, v);
+    for (const v of t.writes) setBit(W, base, v);
+    for (const u of t.updates) setBit(W, base, u.v);
+  }
+
+  const visible = new Uint8Array(nTrans);
+  for (const t of ts.transitions) {
+    let vis = t.visible || inStep[t.id] === 1;
+    if (!vis) for (const v of stateBadVars) if (hasBit(W, t.id * VW, v)) vis = true;
+    visible[t.id] = vis ? 1 : 0;
+  }
+
+  // Where each transition can fire and where it leaves its thread.
+  const transReason = new Map<number, string>();
+  const from: (Set<number> | undefined)[] = [];
+  const to: (Set<number> | 'same' | undefined)[] = [];
+  for (const t of ts.transitions) {
+    const pv = pcVar[t.thread];
+    if (pv < 0) {
+      from.push(undefined);
+      to.push(undefined);
+      continue;
+    }
+    const f = pinnedValues(t.guard, pv);
+    from.push(f);
+    if (!f) transReason.set(t.id, `transition ${t.id} does not test its thread's pc`);
+    const upd = t.updates.find((u) => u.v === pv);
+    if (!upd) {
+      to.push('same');
+      if (!transReason.has(t.id)) transReason.set(t.id, `transition ${t.id} does not move its thread's pc`);
+    } else {
+      const c = constValues(upd.e);
+      to.push(c);
+      if (!c && !transReason.has(t.id)) transReason.set(t.id, `transition ${t.id} computes its thread's pc`);
+    }
+    for (let th = 0; th < nThreads; th++) {
+      if (th !== t.thread && pcVar[th] >= 0 && hasBit(W, t.id * VW, pcVar[th])) {
+        cyclicReason ??= `transition ${t.id} writes the pc of another thread`;
+      }
+    }
+  }
+
+  // Monotone counters (kswapd runs, irq fires): every writer adds a
+  // positive constant. A transition that bumps one cannot lie on a cycle of
+  // the state graph, so its pc edges do not count as loops.
+  const counter = new Uint8Array(nVars);
+  for (const v of ts.vars) counter[v.id] = 1;
+  for (const t of ts.transitions) {
+    for (let v = 0; v < nVars; v++) {
+      if (!counter[v] || !hasBit(W, t.id * VW, v)) continue;
+      const u = t.updates.find((x) => x.v === v);
+      const e = u?.e;
+      const bumps = e !== undefined && e.k === 'add' && e.a.k === 'var' && e.a.v === v && e.b.k === 'const' && e.b.v >= 1;
+      if (!bumps) counter[v] = 0;
+    }
+  }
+  const bumpsCounter = (t: number) => ts.transitions[t].updates.some((u) => counter[u.v] === 1);
+
+  // Transitions per global pc.
+  const lists: number[][] = Array.from({ length: nPcs }, () => []);
+  for (const t of ts.transitions) {
+    const th = t.thread;
+    const f = from[t.id];
+    for (let p = 0; p < pcCount[th]; p++) {
+      if (!f || f.has(p)) lists[pcOffset[th] + p].push(t.id);
+    }
+  }
+  const transAtStart = new Int32Array(nPcs + 1);
+  for (let g = 0; g < nPcs; g++) transAtStart[g + 1] = transAtStart[g] + lists[g].length;
+  const transAtList = new Int32Array(transAtStart[nPcs]);
+  for (let g = 0; g < nPcs; g++) transAtList.set(lists[g], transAtStart[g]);
+
+  // The pc graph of each thread, and reachability over it.
+  // `succ`: every pc edge (futures follow them all); `loopSucc`: the edges
+  // that could close a cycle of the state graph.
+  const succ: Set<number>[] = Array.from({ length: nPcs }, () => new Set<number>());
+  const loopSucc: Set<number>[] = Array.from({ length: nPcs }, () => new Set<number>());
+  for (const t of ts.transitions) {
+    const th = t.thread;
+    const f = from[t.id];
+    const d = to[t.id];
+    const bump = bumpsCounter(t.id);
+    for (let p = 0; p < pcCount[th]; p++) {
+      if (f && !f.has(p)) continue;
+      const targets: number[] = d === undefined ? Array.from({ length: pcCount[th] }, (_, q) => q) : d === 'same' ? [p] : [...d].filter((q) => q < pcCount[th]);
+      for (const q of targets) {
+        succ[pcOffset[th] + p].add(q);
+        if (!bump) loopSucc[pcOffset[th] + p].add(q);
+      }
+    }
+  }
+  // Every transition either bumps a monotone counter or moves its own pc
+  // along a DAG edge (and never another thread's pc): the pair (sum of
+  // counters, sum of topological ranks of the pcs) grows lexicographically
+  // at every step, so the state graph has no cycle.
+  for (const [t, why] of transReason) {
+    if (!bumpsCounter(t)) {
+      cyclicReason ??= why;
+      break;
+    }
+  }
+  if (!cyclicReason) {
+    for (let th = 0; th < nThreads && !cyclicReason; th++) {
+      if (hasCycle(pcCount[th], (p) => loopSucc[pcOffset[th] + p])) cyclicReason = `thread ${ts.threads[th].name} has a loop in its pc graph`;
+    }
+  }
+
+  // Lock semantics, read off the expressions rather than assumed.
+  // `lockAware[x]`: every transition that writes owner variable x can only
+  // change it while x is free or its own (guard pins x to {0, own}, or the
+  // update is `ite(x == own-or-0 ..., e, x)`), and only ever writes 0, its
+  // own id or x itself. Then while thread h holds x only h changes it.
+  const lockAware = new Uint8Array(nVars);
+  const ownerVars: number[] = [];
+  for (const v of ts.vars) {
+    if (v.role.kind !== 'lock-owner') continue;
+    ownerVars.push(v.id);
+    lockAware[v.id] = 1;
+  }
+  const subset = (p: Set<number> | undefined, allowed: number[]) => p !== undefined && [...p].every((x) => allowed.includes(x));
+  const guardGated = (t: number, x: number) => subset(pinnedValues(ts.transitions[t].guard, x), [0, ts.transitions[t].thread + 1]);
+  for (const t of ts.transitions) {
+    const own = t.thread + 1;
+    for (const x of ownerVars) {
+      if (!hasBit(W, t.id * VW, x)) continue;
+      const u = t.updates.find((y) => y.v === x);
+      const values = u ? valuesOrSelf(u.e, x) : 'any';
+      const writesOk = values !== 'any' && [...values].every((val) => val === 'self' || val === 0 || val === own);
+      let changesOnlyWhenOurs = guardGated(t.id, x);
+      if (!changesOnlyWhenOurs && u && u.e.k === 'ite' && u.e.e.k === 'var' && u.e.e.v === x) {
+        changesOnlyWhenOurs = subset(pinnedValues(u.e.c, x), [0, own]);
+      }
+      if (!writesOk || !changesOnlyWhenOurs) lockAware[x] = 0;
+    }
+  }
+  // `ungatedT[t]`: owner variables t touches in a way that matters while
+  // another thread holds the lock. Gated touches: a guard that pins x to
+  // {0, own} (cannot fire then), or reads of x only in conditions `x == own`
+  // of updates `y := ite(c, e, y)` (the identity then), x not in the guard.
+  const ungatedT = new Uint32Array(nTrans * VW);
+  for (const t of ts.transitions) {
+    const own = t.thread + 1;
+    for (const x of ownerVars) {
+      if (!hasBit(R, t.id * VW, x) && !hasBit(W, t.id * VW, x)) continue;
+      if (guardGated(t.id, x)) continue;
+      let gatedByUpdates = !varsOfBool(t.guard).has(x);
+      for (const u of t.updates) {
+        if (!gatedByUpdates) break;
+        if (!varsOfInt(u.e).has(x)) continue;
+        gatedByUpdates =
+          u.e.k === 'ite' && u.e.e.k === 'var' && u.e.e.v === u.v && !varsOfInt(u.e.t).has(x) && subset(pinnedValues(u.e.c, x), [own]);
+      }
+      // Step-property `when` expressions read at firing time count as reads too.
+      for (const w of stepWhen[t.id]) if (varsOfBool(w).has(x)) gatedByUpdates = false;
+      if (!gatedByUpdates) setBit(ungatedT, t.id * VW, x);
+    }
+  }
+
+  const futR = new Uint32Array(nPcs * VW);
+  const futW = new Uint32Array(nPcs * VW);
+  const ungatedOwner = new Uint32Array(nPcs * VW);
+  for (let th = 0; th < nThreads; th++) {
+    for (let p = 0; p < pcCount[th]; p++) {
+      const g = pcOffset[th] + p;
+      const seen = new Set<number>([p]);
+      const stack = [p];
+      while (stack.length) {
+        const q = stack.pop()!;
+        const gq = pcOffset[th] + q;
+        for (let i = transAtStart[gq]; i < transAtStart[gq + 1]; i++) {
+          const t = transAtList[i];
+          for (let w = 0; w < VW; w++) {
+            futR[g * VW + w] |= R[t * VW + w];
+            futW[g * VW + w] |= W[t * VW + w];
+          }
+          for (let w = 0; w < VW; w++) ungatedOwner[g * VW + w] |= ungatedT[t * VW + w];
+        }
+        for (const r of succ[gq]) {
+          if (!seen.has(r)) {
+            seen.add(r);
+            stack.push(r);
+          }
+        }
+      }
+    }
+  }
+
+  const conj = ts.transitions.map((t) => {
+    const pv = pcVar[t.thread];
+    return conjuncts(t.guard)
+      .filter((c) => !(pv >= 0 && isPcTest(c, pv)))
+      .map((c) => ({ fn: compileBool(c), vars: [...varsOfBool(c)] }));
+  });
+
+  return {
+    nThreads,
+    nTrans,
+    VW,
+    pcVar,
+    pcOffset,
+    pcCount,
+    transAtStart,
+    transAtList,
+    R,
+    W,
+    futR,
+    futW,
+    ungatedOwner,
+    lockAware,
+    visible,
+    conj,
+    acyclic: cyclicReason === undefined,
+    cyclicReason,
+  };
+}
+
+/** The values an update can write: constants, `self` for x itself, or `any`. */
+function valuesOrSelf(e: IntExpr, x: VarId): Set<number | 'self'> | 'any' {
+  if (e.k === 'const') return new Set([e.v]);
+  if (e.k === 'var' && e.v === x) return new Set(['self']);
+  if (e.k === 'ite') {
+    const a = valuesOrSelf(e.t, x);
+    const b = valuesOrSelf(e.e, x);
+    if (a === 'any' || b === 'any') return 'any';
+    return new Set([...a, ...b]);
+  }
+  return 'any';
+}
+
+function isPcTest(c: BoolExpr, pv: number): boolean {
+  const vars = varsOfBool(c);
+  return vars.size === 1 && vars.has(pv) && pinnedValues(c, pv) !== undefined;
+}
+
+function hasCycle(n: number, succ: (p: number) => Iterable<number>): boolean {
+  // 0 = unseen, 1 = on the stack, 2 = finished.
+  const state = new Uint8Array(n);
+  for (let s = 0; s < n; s++) {
+    if (state[s]) continue;
+    const stack: [number, Iterator<number>][] = [[s, succ(s)[Symbol.iterator]()]];
+    state[s] = 1;
+    while (stack.length) {
+      const top = stack[stack.length - 1];
+      const nx = top[1].next();
+      if (nx.done) {
+        state[top[0]] = 2;
+        stack.pop();
+        continue;
+      }
+      const q = nx.value;
+      if (q < 0 || q >= n) continue;
+      if (state[q] === 1) return true;
+      if (state[q] === 0) {
+        state[q] = 1;
+        stack.push([q, succ(q)[Symbol.iterator]()]);
+      }
+    }
+  }
+  return false;
+}

@@ -1,0 +1,237 @@
+/**
+ * What each IR operation does to lockdep's held-lock stack: the
+ * acquisitions and releases lockdep itself performs for the kernel call the
+ * model names. This is the one place that knows, e.g., that an allocation
+ * with GFP_KERNEL acquires and releases fs_reclaim and the mmu-notifier
+ * map, or that a fence wait is an exclusive acquisition of dma_fence_map.
+ */
+
+import type { DriverModel, GfpMask, InstanceId, Op } from '../../../model/ir.js';
+import { DMA_FENCE_MAP, FS_RECLAIM, I_MMAP_RWSEM, MMAP_LOCK, MMU_NOTIFIER_MAP, RESV_MUTEX } from '../../../rules/canonical-order.js';
+import { compareKernel } from '../../options.js';
+
+/** lockdep `read`: 0 exclusive, 1 non-recursive read, 2 recursive read. */
+export type ReadKind = 0 | 1 | 2;
+
+export interface Acquire {
+  kind: 'acquire';
+  class: string;
+  read: ReadKind;
+  trylock: boolean;
+  /** Instance, so a later unlock of the same instance finds the entry. */
+  instance?: InstanceId;
+  /** nest_lock class (the ww acquire context's map). */
+  nest?: string;
+  /** Pseudo-lock role for chain labels. */
+  role?: string;
+}
+
+export interface Release {
+  kind: 'release';
+  class: string;
+  instance?: InstanceId;
+}
+
+export type HeldAction = Acquire | Release;
+
+export interface ThreadFlags {
+  /** memalloc scope depth counters (scopes nest). */
+  nofs: number;
+  noio: number;
+  noreclaim: number;
+  pagefaultDisabled: number;
+  /** Running inside reclaim (PF_MEMALLOC): allocations are not annotated. */
+  inReclaim: boolean;
+}
+
+export interface KernelSemantics {
+  /** dma_fence_begin_signalling is a read *trylock* (v6.12, commit 2facdd6002ad). */
+  signallingTrylock: boolean;
+  /** ww_acquire_init also takes first_lock_dep_map (v6.13 era). */
+  wwFirstLockDepMap: boolean;
+  mmuNotifier: boolean;
+}
+
+export function kernelSemantics(kernel: string, mmuNotifier = true): KernelSemantics {
+  return {
+    signallingTrylock: compareKernel(kernel, 'v6.12') >= 0,
+    wwFirstLockDepMap: compareKernel(kernel, 'v6.13') >= 0,
+    mmuNotifier,
+  };
+}
+
+/** The effective mask after memalloc scopes (include/linux/sched/mm.h current_gfp_context). */
+export function effectiveReclaim(gfp: GfpMask, flags: ThreadFlags): { direct: boolean; fs: boolean } {
+  if (flags.inReclaim || flags.noreclaim > 0 || gfp.noLockdep) return { direct: false, fs: false };
+  const direct = gfp.directReclaim;
+  const fs = direct && gfp.fs && flags.nofs === 0 && flags.noio === 0;
+  return { direct, fs };
+}
+
+export function lockClassOf(model: DriverModel, id: InstanceId, subclass?: number): string {
+  const inst = model.instances[id];
+  const base = inst.lockClass ?? inst.name;
+  return subclass ? `${base}/${subclass}` : base;
+}
+
+export function wwAcquireClass(wwClass: string): string {
+  return `${wwClass}_acquire`;
+}
+
+export function workClass(model: DriverModel, work: InstanceId): string {
+  return `(work_completion)(&${model.instances[work].name})`;
+}
+
+/**
+ * The held-stack actions of one op on its `ok` path (or the outcome given).
+ * `signallingHeld` says whether this task already holds dma_fence_map for
+ * read (begin_signalling then does nothing: its cookie is `true`).
+ */
+export function actionsOf(
+  model: DriverModel,
+  op: Op,
+  outcome: string | undefined,
+  flags: ThreadFlags,
+  sem: KernelSemantics,
+  signallingHeld: boolean,
+): HeldAction[] {
+  const acqRel = (cls: string, read: ReadKind, role?: string): HeldAction[] => [
+    { kind: 'acquire', class: cls, read, trylock: false, role },
+    { kind: 'release', class: cls },
+  ];
+  switch (op.kind) {
+    case 'lock': {
+      if (outcome === 'fail' || outcome === 'EDEADLK' || outcome === 'EALREADY') return [];
+      const read: ReadKind = op.mode === 'write' ? 0 : op.mode === 'read' ? 1 : 2;
+      const inst = model.instances[op.lock];
+      const cls = lockClassOf(model, op.lock, op.subclass);
+      const nest =
+        op.ctx !== undefined
+          ? wwAcquireClass(model.instances[op.ctx].wwClass ?? inst.wwClass ?? 'reservation_ww_class')
+          : op.nestLock !== undefined
+            ? lockClassOf(model, op.nestLock)
+            : undefined;
+      return [{ kind: 'acquire', class: cls, read, trylock: op.trylock, instance: op.lock, nest }];
+    }
+    case 'unlock':
+      return [{ kind: 'release', class: lockClassOf(model, op.lock), instance: op.lock }];
+    case 'ww_acquire_init': {
+      const acq = wwAcquireClass(op.wwClass);
+      const actions: HeldAction[] = [{ kind: 'acquire', class: acq, read: 0, trylock: false, instance: op.ctx }];
+      if (sem.wwFirstLockDepMap) {
+        // The context's fake ww_mutex map, held under the nest lock for the
+        // context's whole life (locking/ww_mutex: Adjust to lockdep nest_lock requirements).
+        actions.push({ kind: 'acquire', class: `${op.wwClass}_mutex`, read: 0, trylock: false, nest: acq, role: 'first_lock_dep_map' });
+      }
+      return actions;
+    }
+    case 'ww_acquire_fini': {
+      const ctx = model.instances[op.ctx];
+      const ww = ctx.wwClass ?? 'reservation_ww_class';
+      const actions: HeldAction[] = [];
+      if (sem.wwFirstLockDepMap) actions.push({ kind: 'release', class: `${ww}_mutex` });
+      actions.push({ kind: 'release', class: wwAcquireClass(ww), instance: op.ctx });
+      return actions;
+    }
+    case 'alloc': {
+      const r = effectiveReclaim(op.gfp, flags);
+      if (!r.direct) return [];
+      const out: HeldAction[] = [];
+      if (r.fs) out.push(...acqRel(FS_RECLAIM, 0, 'might enter reclaim'));
+      // fs_reclaim_acquire() touches the notifier map for any direct reclaim (RECLAIM-3).
+      if (sem.mmuNotifier) out.push(...acqRel(MMU_NOTIFIER_MAP, 0, 'might run mmu notifiers'));
+      return out;
+    }
+    case 'user_access':
+      if (flags.pagefaultDisabled > 0) return [];
+      // __might_fault(): might_lock_read(&current->mm->mmap_lock).
+      return acqRel(lockClassOf(model, op.mm) || MMAP_LOCK, 1, 'might fault');
+    case 'signalling_begin':
+      if (signallingHeld) return [];
+      return [{ kind: 'acquire', class: DMA_FENCE_MAP, read: 1, trylock: sem.signallingTrylock, role: 'enter fence signalling' }];
+    case 'signalling_end':
+      return [{ kind: 'release', class: DMA_FENCE_MAP }];
+    case 'fence_wait': {
+      // __dma_fence_might_wait(): drop our own read hold, take the map
+      // exclusively, then re-take the read-trylock.
+      const out: HeldAction[] = [];
+      if (signallingHeld) out.push({ kind: 'release', class: DMA_FENCE_MAP });
+      out.push(...acqRel(DMA_FENCE_MAP, 0, 'wait on fence'));
+      if (signallingHeld) out.push({ kind: 'acquire', class: DMA_FENCE_MAP, read: 1, trylock: true, role: 'enter fence signalling' });
+      return out;
+    }
+    case 'unmap_mapping_range':
+      return [
+        { kind: 'acquire', class: lockClassOf(model, op.mapping) || I_MMAP_RWSEM, read: 0, trylock: false },
+        ...(sem.mmuNotifier ? acqRel(MMU_NOTIFIER_MAP, 0, 'mmu notifier invalidate') : []),
+        { kind: 'release', class: lockClassOf(model, op.mapping) || I_MMAP_RWSEM },
+      ];
+    case 'interval_read_begin':
+      return sem.mmuNotifier ? acqRel(MMU_NOTIFIER_MAP, 0, 'mmu_interval_read_begin') : [];
+    case 'dma_buf_attach':
+    case 'dma_buf_detach': {
+      // dma_buf_dynamic_attach / dma_buf_detach take dma_resv_lock(dmabuf->resv, NULL).
+      if (outcome === 'fail') return [];
+      const att = model.instances[op.attachment];
+      const buf = att.buf !== undefined ? model.instances[att.buf] : undefined;
+      return buf?.resv !== undefined ? acqRel(lockClassOf(model, buf.resv), 0) : acqRel(RESV_MUTEX, 0);
+    }
+    case 'dma_buf_map':
+    case 'dma_buf_unmap': {
+      if (!op.unlocked || outcome === 'fail') return [];
+      const att = model.instances[op.attachment];
+      const buf = att.buf !== undefined ? model.instances[att.buf] : undefined;
+      return buf?.resv !== undefined ? acqRel(lockClassOf(model, buf.resv), 0) : acqRel(RESV_MUTEX, 0);
+    }
+    case 'dma_buf_put': {
+      // A possibly-final put runs the destructor, which detaches (ORDER-7).
+      const buf = model.instances[op.buf];
+      return buf.resv !== undefined ? acqRel(lockClassOf(model, buf.resv), 0) : [];
+    }
+    case 'flush_work':
+      return acqRel(workClass(model, op.work), 0, 'flush work');
+    case 'memalloc_save':
+    case 'memalloc_restore':
+    case 'pagefault_disable':
+    case 'pagefault_enable':
+    case 'local_irq_disable':
+    case 'local_irq_enable':
+    case 'ww_acquire_done':
+    case 'fence_init':
+    case 'fence_publish':
+    case 'fence_signal':
+    case 'fence_add_callback':
+    case 'interval_read_retry':
+    case 'interval_set_seq':
+    case 'dma_buf_export':
+    case 'dma_buf_pin':
+    case 'dma_buf_unpin':
+    case 'dma_buf_invalidate':
+    case 'dma_buf_revoke':
+    case 'dma_buf_unrevoke':
+    case 'device_access':
+    case 'phyr_to_page':
+    case 'page_ref_lock':
+    case 'mp_bind':
+    case 'mp_unbind':
+    case 'mp_recv':
+    case 'queue_work':
+    case 'might_sleep':
+      return [];
+  }
+}
+
+export function updateFlags(op: Op, flags: ThreadFlags): ThreadFlags {
+  switch (op.kind) {
+    case 'memalloc_save':
+      return { ...flags, [op.scope]: flags[op.scope] + 1 };
+    case 'memalloc_restore':
+      return { ...flags, [op.scope]: Math.max(0, flags[op.scope] - 1) };
+    case 'pagefault_disable':
+      return { ...flags, pagefaultDisabled: flags.pagefaultDisabled + 1 };
+    case 'pagefault_enable':
+      return { ...flags, pagefaultDisabled: Math.max(0, flags.pagefaultDisabled - 1) };
+    default:
+      return flags;
+  }
+}

@@ -1,0 +1,146 @@
+/**
+ * The lock-graph engine: lockdep's view of a model (classes, primed edges,
+ * strong cycles, recursion), plus resolution of rule lock patterns that
+ * depend on the whole graph ("any class at or below
+ * reservation_ww_class_acquire", "any lock held across a fence wait").
+ */
+
+import type { DriverModel, SourceMap } from '../../../model/ir.js';
+import type { LockPattern, StepPattern, Context } from '../../../rules/types.js';
+import { buildGraph, type BuiltGraph, type VisitedOp } from './build.js';
+import { effectiveReclaim, lockClassOf } from './acquisitions.js';
+import type { LockGraph } from './types.js';
+
+export type { LockGraph, Cycle, GraphEdge, Recursion } from './types.js';
+
+const SLEEPING_KINDS = new Set(['mutex', 'rwsem', 'ww_mutex', 'dma_resv', 'mm', 'address_space']);
+
+export interface LockGraphOptions {
+  kernel: string;
+  mmuNotifier?: boolean;
+  sourceMap?: SourceMap;
+}
+
+export interface LockGraphResult extends LockGraph {
+  built: BuiltGraph;
+}
+
+export function buildLockGraph(model: DriverModel, opts: LockGraphOptions): LockGraphResult {
+  const built = buildGraph(model, opts);
+  const classKind = new Map<string, string>();
+  for (const inst of model.instances) if (inst.lockClass) classKind.set(lockClassOf(model, inst.id), inst.kind);
+
+  const reach = (start: string, forward: boolean): Set<string> => {
+    const adj = new Map<string, string[]>();
+    for (const e of built.edges) {
+      const [a, b] = forward ? [e.from, e.to] : [e.to, e.from];
+      let l = adj.get(a);
+      if (!l) adj.set(a, (l = []));
+      l.push(b);
+    }
+    const seen = new Set<string>([start]);
+    const stack = [start];
+    while (stack.length) {
+      const c = stack.pop()!;
+      for (const n of adj.get(c) ?? []) if (!seen.has(n)) (seen.add(n), stack.push(n));
+    }
+    return seen;
+  };
+  const below = new Map<string, Set<string>>();
+  const above = new Map<string, Set<string>>();
+  const classesAtOrBelow = (name: string) => below.get(name) ?? below.set(name, reach(name, true)).get(name)!;
+  const classesAtOrAbove = (name: string) => above.get(name) ?? above.set(name, reach(name, false)).get(name)!;
+
+  const classesTakenIn = (context: Context): Set<string> => {
+    if (context === 'reclaim') {
+      return new Set([...(built.takenIn.get('shrinker') ?? []), ...(built.takenIn.get('mmu-notifier') ?? []), ...(built.takenIn.get('reclaim') ?? [])]);
+    }
+    return new Set(built.takenIn.get(context) ?? []);
+  };
+
+  const patternMatchesClass = (p: LockPattern, cls: string): boolean => {
+    switch (p.kind) {
+      case 'class':
+        return cls === p.name || cls.split('/')[0] === p.name;
+      case 'lock-kind':
+        return classKind.get(cls) === p.is;
+      case 'ww-class':
+        return cls === `${p.name}_mutex`;
+      case 'ww-acquire':
+        return cls === `${p.name}_acquire`;
+      case 'pseudo':
+        return cls === p.name;
+      case 'at-or-below':
+        return classesAtOrBelow(p.name).has(cls);
+      case 'at-or-above':
+        return classesAtOrAbove(p.name).has(cls);
+      case 'held-across':
+        return classesHeldAcross(p.step).has(cls);
+      case 'taken-in':
+        return classesTakenIn(p.context).has(cls);
+      case 'operand':
+        return false;
+      case 'any-lock':
+        return true;
+      case 'sleeping-lock':
+        return SLEEPING_KINDS.has(classKind.get(cls) ?? '');
+      case 'not':
+        return !patternMatchesClass(p.of, cls);
+      case 'any-of':
+        return p.of.some((q) => patternMatchesClass(q, cls));
+    }
+  };
+
+  const heldAcross = new Map<string, Set<string>>();
+  const classesHeldAcross = (step: StepPattern): Set<string> => {
+    const key = JSON.stringify(step);
+    const cached = heldAcross.get(key);
+    if (cached) return cached;
+    const out = new Set<string>();
+    for (const v of built.visited) if (visitedMatches(model, v, step, patternMatchesClass)) for (const c of v.held) out.add(c);
+    heldAcross.set(key, out);
+    return out;
+  };
+
+  return {
+    classes: built.classes,
+    edges: built.edges,
+    cycles: built.cycles,
+    recursions: built.recursions,
+    classesAtOrBelow,
+    classesAtOrAbove,
+    classesHeldAcross,
+    classesTakenIn,
+    patternMatchesClass,
+    built,
+  };
+}
+
+/** Static match of a visited op against a step pattern (graph-level facts only). */
+function visitedMatches(model: DriverModel, v: VisitedOp, p: StepPattern, cls: (p: LockPattern, c: string) => boolean): boolean {
+  const op = v.op as Record<string, unknown> & { kind: string; api: string };
+  const kinds = Array.isArray(p.op) ? p.op : [p.op];
+  if (!kinds.includes(v.op.kind)) return false;
+  if (p.api && !p.api.includes(op.api)) return false;
+  if (p.outcome && (v.outcome ?? 'ok') !== p.outcome) return false;
+  if (p.trylock !== undefined && op.trylock !== p.trylock) return false;
+  if (p.slow !== undefined && Boolean(op.slow) !== p.slow) return false;
+  if (p.mode !== undefined && !(Array.isArray(p.mode) ? p.mode : [p.mode]).includes(op.mode as never)) return false;
+  if (p.ctx !== undefined && (op.ctx !== undefined ? 'some' : 'null') !== p.ctx) return false;
+  if (p.timeout !== undefined && op.timeout !== p.timeout) return false;
+  if (p.guaranteed !== undefined && op.guaranteed !== p.guaranteed) return false;
+  if (p.unlocked !== undefined && op.unlocked !== p.unlocked) return false;
+  if (p.write !== undefined && op.write !== p.write) return false;
+  if (p.checked !== undefined && op.checked !== p.checked) return false;
+  if (p.provider !== undefined && op.provider !== p.provider) return false;
+  if (p.gfp && v.op.kind === 'alloc') {
+    const r = effectiveReclaim(v.op.gfp, v.flags);
+    if (p.gfp.directReclaim !== undefined && r.direct !== p.gfp.directReclaim) return false;
+    if (p.gfp.fs !== undefined && r.fs !== p.gfp.fs) return false;
+    if (p.gfp.noLockdep !== undefined && v.op.gfp.noLockdep !== p.gfp.noLockdep) return false;
+  }
+  if (p.lock && v.op.kind === 'lock') {
+    if (p.lock.kind !== 'operand' && !cls(p.lock, lockClassOf(model, v.op.lock, v.op.subclass))) return false;
+  }
+  return true;
+}

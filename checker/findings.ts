@@ -1,0 +1,107 @@
+/**
+ * Turning what the engines found into findings a person reads: lock-graph
+ * cycles and recursions into lockdep-shaped chains, and message templates
+ * filled from the step or state that violates.
+ */
+
+import type { DriverModel, Op, SourceMap } from '../model/ir.js';
+import type { Rule } from '../rules/types.js';
+import type { ChainEdge, Finding, SourceRef } from './report.js';
+import type { Cycle, GraphEdge, LockGraph, Recursion } from './engines/lockgraph/types.js';
+
+/** Fill `{{name}}` placeholders; unknown names stay visible as `{{name}}` so a test catches them. */
+export function fillTemplate(template: string, vars: Record<string, string | undefined>): string {
+  return template.replace(/\{\{(\w+)\}\}/g, (m, name: string) => vars[name] ?? m);
+}
+
+export function messageFor(rule: Rule, checkId: string, vars: Record<string, string | undefined>): string {
+  const t = rule.meta.messages[checkId] ?? rule.meta.summary;
+  return fillTemplate(t, vars);
+}
+
+function toChainEdge(e: GraphEdge): ChainEdge {
+  return { from: e.from, to: e.to, type: e.type, source: e.source };
+}
+
+/** Placeholders an operation provides: its kernel function and the instances it names. */
+export function opVars(model: DriverModel, op: Op): Record<string, string | undefined> {
+  const o = op as unknown as Record<string, unknown>;
+  const name = (k: string) => (typeof o[k] === 'number' ? model.instances[o[k] as number]?.name : undefined);
+  return {
+    api: op.api,
+    lock: name('lock'),
+    fence: name('fence') ?? name('resv'),
+    attachment: name('attachment'),
+    buf: name('buf'),
+    rxq: name('rxq'),
+    gfp: op.kind === 'alloc' ? op.gfp.text : undefined,
+  };
+}
+
+export function cycleFinding(rule: Rule, checkId: string, cycle: Cycle, model: DriverModel): Finding {
+  const closing = cycle.edges[cycle.edges.length - 1];
+  const at = closing.source.kind === 'model' ? closing.source.at : undefined;
+  const node = closing.node ? model.procs[closing.node.proc]?.nodes[closing.node.node] : undefined;
+  const vars = {
+    ...(node?.kind === 'op' ? opVars(model, node.op) : {}),
+    lock: closing.to,
+    held: closing.from,
+    thread: closing.source.kind === 'model' ? closing.source.thread : undefined,
+    api: closing.source.kind === 'model' ? closing.source.api : undefined,
+    chain: [closing.to, ...cycle.edges.slice(0, -1).map((e) => e.to)].join(' --> '),
+  };
+  return {
+    rule: rule.meta.id,
+    check: checkId,
+    kind: 'circular-dependency',
+    message: messageFor(rule, checkId, vars),
+    ...(at ? { at } : {}),
+    chain: cycle.edges.map(toChainEdge),
+    possibleOnly: true,
+  };
+}
+
+export function recursionFinding(rule: Rule, checkId: string, r: Recursion, model: DriverModel, sm: SourceMap | undefined): Finding {
+  const where = (p: { proc: number; node: number }): SourceRef | undefined => {
+    const loc = sm?.nodes[p.proc]?.[p.node];
+    return loc ? { file: model.file, line: loc.line, col: loc.col } : undefined;
+  };
+  const at = where(r.second);
+  const first = where(r.first);
+  const node = model.procs[r.second.proc]?.nodes[r.second.node];
+  const api = node?.kind === 'op' ? node.op.api : undefined;
+  return {
+    rule: rule.meta.id,
+    check: checkId,
+    kind: 'recursive-locking',
+    message: messageFor(rule, checkId, { lock: r.class, held: r.class, thread: r.thread, api }),
+    ...(at ? { at } : {}),
+    chain: [
+      {
+        from: r.class,
+        to: r.class,
+        type: 'EN',
+        source: { kind: 'model', thread: r.thread, at: at ?? { file: model.file, line: 0, col: 0 }, ...(first ? { heldAt: first } : {}), api: api ?? 'lock' },
+      },
+    ],
+  };
+}
+
+/** Cycles a lock-cycle check selects: `through` one of its classes, `closedBy` a matching model edge. */
+export function cyclesFor(graph: LockGraph, check: Extract<Rule['checks'][number], { kind: 'lock-cycle' }>, model: DriverModel): Cycle[] {
+  return graph.cycles.filter((c) => {
+    if (!c.edges.some((e) => e.source.kind === 'model')) return false;
+    if (check.through && !c.classes.some((cls) => check.through!.some((p) => graph.patternMatchesClass(p, cls)))) return false;
+    if (check.closedBy) {
+      const closing = c.edges.filter((e) => e.source.kind === 'model' && e.node);
+      const ok = closing.some((e) => {
+        const n = model.procs[e.node!.proc]?.nodes[e.node!.node];
+        if (n?.kind !== 'op') return false;
+        const kinds = Array.isArray(check.closedBy!.op) ? check.closedBy!.op : [check.closedBy!.op];
+        return kinds.includes(n.op.kind) && (!check.closedBy!.api || check.closedBy!.api.includes(n.op.api));
+      });
+      if (!ok) return false;
+    }
+    return true;
+  });
+}

@@ -1,0 +1,161 @@
+/**
+ * The programmatic API: `check(inputs, options) → Report`. The CLI is a
+ * thin client of this module; so are the tests and the benchmarks.
+ */
+
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import type { Diagnostic } from '../model/diagnostics.js';
+import { resolveSelection } from '../rules/index.js';
+import { loadUserRuleFiles } from '../rules/user-rules.js';
+import type { Rule } from '../rules/types.js';
+import { checkModel, InternalError, rulesHash, type RuleContext } from './check-model.js';
+import { exitCodeFor } from './diagnostic-codes.js';
+import { combineExitCodes, ExitCode, type ExitCodeValue } from './exit-codes.js';
+import type { CheckOptions, Progress } from './options.js';
+import { REPORT_SCHEMA_VERSION, type ModelReport, type Report } from './report.js';
+import { replaySchedule } from './replay-model.js';
+
+export type { CheckOptions, Progress, EngineChoice, RuleSelection } from './options.js';
+export { DEFAULT_CHECK_OPTIONS, KERNEL_VERSIONS, NEWEST_KERNEL } from './options.js';
+export type * from './report.js';
+export { ExitCode, EXIT_CODE_DOC } from './exit-codes.js';
+export { ALL_DIAGNOSTIC_CODES, diagnosticInfo } from './diagnostic-codes.js';
+
+export const VERSION: string = (() => {
+  try {
+    const require = createRequire(import.meta.url);
+    for (const p of ['../package.json', '../../package.json']) {
+      try {
+        return (require(p) as { version: string }).version;
+      } catch {
+        // dist/ is one level deeper than the sources
+      }
+    }
+  } catch {
+    // fall through
+  }
+  return '0.0.0';
+})();
+
+let z3VersionCache: string | undefined;
+async function z3Version(): Promise<string | undefined> {
+  if (z3VersionCache) return z3VersionCache;
+  try {
+    const require = createRequire(import.meta.url);
+    z3VersionCache = (require('z3-solver/package.json') as { version: string }).version;
+  } catch {
+    z3VersionCache = undefined;
+  }
+  return z3VersionCache;
+}
+
+export interface ResolvedRules extends RuleContext {
+  diagnostics: Diagnostic[];
+}
+
+/** Rule selection: preset, enable/disable, options, user rule files. */
+export function resolveRules(options: CheckOptions): ResolvedRules {
+  const diagnostics: Diagnostic[] = [];
+  let extra: Rule[] = [];
+  if (options.rules.files?.length) {
+    const loaded = loadUserRuleFiles(options.rules.files);
+    diagnostics.push(...loaded.diagnostics);
+    extra = loaded.rules;
+  }
+  const sel = resolveSelection(options.rules, extra);
+  diagnostics.push(...sel.diagnostics);
+  return { rules: sel.rules, options: sel.options, hash: rulesHash(sel.rules, sel.options).slice(0, 12), diagnostics };
+}
+
+/** What one model contributes to the process exit code. */
+export function modelExitCode(m: ModelReport): ExitCodeValue {
+  const codes: ExitCodeValue[] = m.diagnostics.filter((d) => d.severity === 'error').map((d) => exitCodeFor(d.code) as ExitCodeValue);
+  if (m.expectation && m.expected?.length) {
+    // A fixture that declares its verdict passes when it gets it, even
+    // when that verdict is a violation or an expected error.
+    const internal = codes.filter((c) => c === ExitCode.INTERNAL);
+    return internal.length ? ExitCode.INTERNAL : m.expectation.met ? ExitCode.OK : ExitCode.VIOLATION;
+  }
+  for (const v of m.verdicts) {
+    if (v.status === 'violated') codes.push(ExitCode.VIOLATION);
+    if (v.status === 'inconclusive') codes.push(ExitCode.INCONCLUSIVE);
+  }
+  return combineExitCodes(codes);
+}
+
+export async function check(inputs: { file: string; text?: string }[], options: CheckOptions, onProgress?: (p: Progress) => void): Promise<Report> {
+  const t0 = performance.now();
+  const rules = resolveRules(options);
+  const models: ModelReport[] = [];
+  const report = (exitCode: ExitCodeValue): Report => ({
+    schemaVersion: REPORT_SCHEMA_VERSION,
+    tool: { name: 'lockmc', version: VERSION, ...(z3 ? { z3 } : {}) },
+    options: { ...options },
+    models,
+    diagnostics: rules.diagnostics,
+    exitCode,
+  });
+  const z3 = await z3Version();
+  if (rules.diagnostics.some((d) => d.severity === 'error')) {
+    return report(combineExitCodes(rules.diagnostics.map((d) => exitCodeFor(d.code) as ExitCodeValue)));
+  }
+  for (let i = 0; i < inputs.length; i++) {
+    const { file, text } = inputs[i];
+    onProgress?.({ modelsDone: i, modelsTotal: inputs.length, current: file, elapsedMs: performance.now() - t0 });
+    models.push(await checkOne(file, text, options, rules));
+  }
+  onProgress?.({ modelsDone: inputs.length, modelsTotal: inputs.length, elapsedMs: performance.now() - t0 });
+  return report(combineExitCodes(models.map(modelExitCode)));
+}
+
+async function checkOne(file: string, text: string | undefined, options: CheckOptions, rules: RuleContext): Promise<ModelReport> {
+  const t0 = performance.now();
+  try {
+    return (await checkModel(file, text, options, rules)).report;
+  } catch (e) {
+    const code = e instanceof InternalError ? e.code : 'LMC903';
+    const message = e instanceof Error ? e.message : String(e);
+    return {
+      file,
+      hashes: { model: '', rules: rules.hash },
+      kernel: options.kernel ?? '',
+      verdicts: [],
+      diagnostics: [{ code, severity: 'error', message, file, hint: 'this is a bug in lockmc: please report it with the model and the command line' }],
+      stats: { ms: Math.round(performance.now() - t0), engine: [] },
+    };
+  }
+}
+
+/** `lockmc replay <model> --schedule <token>`: the trace of exactly that schedule. */
+export async function replay(file: string, token: string, options: CheckOptions, text?: string): Promise<Report> {
+  const rules = resolveRules(options);
+  const z3 = await z3Version();
+  let model: ModelReport;
+  try {
+    model = await replaySchedule(file, text, token, options, rules);
+  } catch (e) {
+    const code = e instanceof InternalError ? e.code : 'LMC903';
+    model = {
+      file,
+      hashes: { model: '', rules: rules.hash },
+      kernel: options.kernel ?? '',
+      verdicts: [],
+      diagnostics: [{ code, severity: 'error', message: e instanceof Error ? e.message : String(e), file }],
+      stats: { ms: 0, engine: [] },
+    };
+  }
+  const models = [model];
+  const codes = [...rules.diagnostics.map((d) => exitCodeFor(d.code) as ExitCodeValue), ...models.map((m) => {
+    const { expectation: _e, expected: _x, ...rest } = m;
+    return modelExitCode(rest as ModelReport);
+  })];
+  return {
+    schemaVersion: REPORT_SCHEMA_VERSION,
+    tool: { name: 'lockmc', version: VERSION, ...(z3 ? { z3 } : {}) },
+    options: { ...options, replay: token },
+    models,
+    diagnostics: rules.diagnostics,
+    exitCode: combineExitCodes(codes),
+  };
+}

@@ -1,0 +1,1569 @@
+/**
+ * compileSystem: DriverModel + SemanticOptions -> TransitionSystem.
+ *
+ * This file is the reference semantics of lockmc. Every engine reads its
+ * output and replay re-runs schedules on it, so each modelling decision is
+ * written down next to the code that makes it, with the kernel reason.
+ *
+ * Engine threads, in id order (ids double as lock-owner ids: owner = id+1):
+ *   1. the model's threads (`Thread.kind === 'thread'`), mandatory;
+ *   2. one per `work` instance: it waits at a `pending` location until a
+ *      queue_work has run, then runs the handler once. It counts as
+ *      started once queued (notStarted = never queued), so a queued work is
+ *      owed progress exactly like a mandatory thread;
+ *   3. one per irq registration: optional; fires at most `irqFires` times,
+ *      each time *on* a host thread that has interrupts on. While it runs
+ *      the host cannot step (every host transition has `irqhost != h+1` in
+ *      its guard), exactly as a hard irq occupies its CPU. The irq owns
+ *      locks as itself, so an irq spinning on a lock its host holds is a
+ *      deadlock: the irq waits for the host, the host for the irq;
+ *   4. kswapd, when there is a shrinker or mmu notifier and `kswapdRuns>0`:
+ *      optional; each run executes one registered reclaim callback under
+ *      fs_reclaim with PF_MEMALLOC (mm/vmscan.c balance_pgdat).
+ *
+ * Callbacks are never separate threads when the kernel runs them inline:
+ * direct reclaim, fence callbacks and invalidate_mappings are compile-time
+ * inlined copies of the callback's node graph inside the thread that calls
+ * them, each copy with its static context (frames) known. Every location
+ * (pc value) is a (copy, node) pair; the control graph of every engine
+ * thread is a DAG, apart from the idle loop of irqs and kswapd, whose runs
+ * are bounded by a counter.
+ *
+ * Blocking is a guard that is false: a thread is blocked when none of its
+ * transitions is enabled. See eval.ts for terminal and deadlock states.
+ */
+
+import { createHash } from 'node:crypto';
+import type {
+  DriverModel,
+  GfpMask,
+  Instance,
+  InstanceId,
+  MemallocScope,
+  Node,
+  NodeId,
+  Op,
+  Outcome,
+  Proc,
+  ProcId,
+  Registration,
+} from '../../model/ir.js';
+import { unreachable } from '../../model/ir.js';
+import type { Context } from '../../rules/types.js';
+import type {
+  BoolExpr,
+  IntExpr,
+  Property,
+  SemanticOptions,
+  StepLabel,
+  SystemThread,
+  Transition,
+  TransitionSystem,
+  VarId,
+} from './system.js';
+import {
+  ATT_ATTACHED,
+  ATT_DETACHED,
+  ATT_MAPPED,
+  ATT_PINNED_BIT,
+  ATT_STATE_MASK,
+  BUF_ACTIVE,
+  BUF_REVOKED,
+  CompileContext,
+  FENCE_CB_ATOMIC,
+  FENCE_PUBLISHED,
+  FENCE_SIGNALLED,
+  IRQS_OFF,
+  MAX_ENGINE_THREADS,
+  MEMALLOC_NOFS,
+  MEMALLOC_NOIO,
+  MEMALLOC_NORECLAIM,
+  PAGEFAULT_DISABLED,
+  RXQ_DEVMEM,
+  RXQ_NONE,
+  RXQ_ZCRX,
+  SemanticsError,
+  type EngineThread,
+  type Frame,
+  type GfpInfo,
+  type LocationInfo,
+  type StepInfo,
+} from './context.js';
+import {
+  FALSE,
+  TRUE,
+  add,
+  and,
+  bit,
+  bitand,
+  bitclear,
+  bitor,
+  boolVars,
+  cnst,
+  eq,
+  intVars,
+  ite,
+  lt,
+  ne,
+  not,
+  or,
+  sub,
+  vr,
+  widthFor,
+} from './expr.js';
+
+export type PropertiesHook = (ctx: CompileContext) => Property[];
+
+/** Bumped whenever the semantics change, so old schedules are rejected. */
+export const SEMANTICS_VERSION = 1;
+
+/** Saturating counters (signalling depth, irqsave nesting) stop here. */
+const DEPTH_MAX = 7;
+
+export const DEFAULT_SEMANTIC_OPTIONS: SemanticOptions = {
+  kernel: 'v7.0',
+  kswapdRuns: 1,
+  irqFires: 1,
+  directReclaim: true,
+};
+
+/**
+ * Compile a model. Throws SemanticsError (with a code) for models the
+ * encoding cannot represent; callers turn it into a diagnostic.
+ */
+export function compileSystem(
+  model: DriverModel,
+  options: SemanticOptions,
+  addProperties?: PropertiesHook,
+): TransitionSystem {
+  const ctx = buildContext(model, options);
+  const properties = addProperties ? addProperties(ctx) : [];
+  return finishSystem(ctx, properties);
+}
+
+/** Build the semantics without properties (for hooks that want to inspect it first). */
+export function buildContext(model: DriverModel, options: SemanticOptions): CompileContext {
+  const ctx = new CompileContext({ model, options });
+  new Compiler(ctx).run();
+  return ctx;
+}
+
+/** Footprints, hash and the final object. */
+export function finishSystem(ctx: CompileContext, properties: Property[]): TransitionSystem {
+  for (const t of ctx.transitions) {
+    const reads = boolVars(t.guard, new Set());
+    for (const u of t.updates) intVars(u.e, reads);
+    t.reads = [...reads].sort((a, b) => a - b);
+    t.writes = t.updates.map((u) => u.v).sort((a, b) => a - b);
+  }
+  const hash = createHash('sha256')
+    .update(
+      JSON.stringify({
+        semanticsVersion: SEMANTICS_VERSION,
+        model: ctx.model,
+        options: ctx.options,
+        properties,
+      }),
+    )
+    .digest('hex');
+  return {
+    hash,
+    vars: ctx.vars,
+    threads: ctx.systemThreads,
+    transitions: ctx.transitions,
+    properties,
+    completenessBound: ctx.completenessBound,
+    semantics: { ...ctx.options },
+  };
+}
+
+// ---------------------------------------------------------------------------
+
+const CONTEXT_ORDER: Context[] = [
+  'reclaim',
+  'direct-reclaim',
+  'kswapd',
+  'shrinker',
+  'mmu-notifier',
+  'mmu-notifier-nonblocking',
+  'irq',
+  'fence-callback',
+  'invalidate-mappings',
+  'fence-release',
+  'work',
+  'signalling',
+  'atomic',
+  'pagefault-disabled',
+  'memalloc-nofs',
+  'memalloc-noio',
+  'memalloc-noreclaim',
+];
+
+function sortContexts(cs: Iterable<Context>): Context[] {
+  const set = new Set(cs);
+  return CONTEXT_ORDER.filter((c) => set.has(c));
+}
+
+/** What happens when a copy reaches an end node. */
+type Continuation =
+  | { kind: 'thread-end' }
+  | { kind: 'return'; emit: (from: number, endNode: NodeId) => void };
+
+interface Copy {
+  proc: Proc;
+  frames: Frame[];
+  contexts: Context[];
+  /** Inside direct reclaim or kswapd: PF_MEMALLOC, nested allocations do not reclaim. */
+  inReclaim: boolean;
+  /** Nested inside a fence callback (its FENCE_CB_ATOMIC is set by an outer frame). */
+  inFenceCb: boolean;
+  /** fs_reclaim held (see LocationInfo.fsReclaim). */
+  fsReclaim: boolean;
+  cont: Continuation;
+  nodeLocs: Map<NodeId, number>;
+  allocAfter: Map<NodeId, number>;
+}
+
+/** Facts about everything a thread may run, gathered before expansion. */
+interface ThreadScan {
+  procs: Set<ProcId>;
+  kinds: Set<Op['kind']>;
+  scopes: Set<MemallocScope>;
+  irqsave: boolean;
+}
+
+interface TransitionSpec {
+  guard: BoolExpr;
+  updates: { v: VarId; e: IntExpr }[];
+  to: number;
+  label: Omit<StepLabel, 'contexts'>;
+  op?: Op;
+  outcome?: Outcome;
+  gfp?: GfpInfo;
+  enters?: StepInfo['enters'];
+  timedOut?: boolean;
+}
+
+class Compiler {
+  private readonly m: DriverModel;
+  private readonly o: SemanticOptions;
+  private reclaimRegs: Registration[] = [];
+  private scans: ThreadScan[] = [];
+  /** fence -> callback procs some fence_add_callback registers on it. */
+  private fenceCallbacks = new Map<InstanceId, ProcId[]>();
+  /** buf -> attachments with an invalidate proc. */
+  private invalidateAtts = new Map<InstanceId, InstanceId[]>();
+  /** ww class -> transitions doing ww_acquire_init, for the counter bound. */
+  private initCount = new Map<string, number>();
+  /** Deferred Wound-Wait EDEADLK guards (need every thread's locations). */
+  private woundPatches: { t: number; thread: number; lock: InstanceId; ctxVar: VarId; base: BoolExpr }[] = [];
+  /** Per thread: locations doing a ctx ww lock (for wound detection). */
+  private wwWaitSites: { thread: number; pc: number; lock: InstanceId; ctxVar: VarId }[] = [];
+  private pendingLoc = new Map<number, number>();
+  private idleLoc = new Map<number, number>();
+  private worklist: { thread: number; loc: number; copy: Copy }[] = [];
+  private curThread = 0;
+  private irqThreads: number[] = [];
+
+  constructor(private readonly ctx: CompileContext) {
+    this.m = ctx.model;
+    this.o = ctx.options;
+  }
+
+  run(): void {
+    this.collectStatic();
+    this.makeThreads();
+    this.makeSharedVars();
+    for (const th of this.ctx.threads) this.expandThread(th);
+    this.patchBounds();
+    this.patchWounds();
+    this.makeSystemThreads();
+    this.ctx.completenessBound = this.computeCompletenessBound();
+  }
+
+  // -------------------------------------------------------------------------
+  // Static facts.
+
+  private proc(id: ProcId): Proc {
+    const p = this.m.procs[id];
+    if (!p) throw new SemanticsError('LMC461', `proc ${id} does not exist`);
+    return p;
+  }
+
+  private inst(id: InstanceId): Instance {
+    const i = this.m.instances[id];
+    if (!i) throw new SemanticsError('LMC461', `instance ${id} does not exist`);
+    return i;
+  }
+
+  private *ops(p: Proc): Iterable<Op> {
+    for (const n of p.nodes) if (n.kind === 'op') yield n.op;
+  }
+
+  private collectStatic(): void {
+    this.reclaimRegs = this.m.registrations.filter((r) => r.role === 'shrinker' || r.role === 'mmu_notifier');
+    for (const p of this.m.procs) {
+      for (const op of this.ops(p)) {
+        if (op.kind === 'fence_add_callback') {
+          const l = this.fenceCallbacks.get(op.fence) ?? [];
+          if (!l.includes(op.callback)) l.push(op.callback);
+          this.fenceCallbacks.set(op.fence, l);
+        }
+      }
+    }
+    for (const l of this.fenceCallbacks.values()) l.sort((a, b) => a - b);
+    for (const i of this.m.instances) {
+      if (i.kind === 'attachment' && i.buf !== undefined && i.importer?.invalidate !== undefined) {
+        const l = this.invalidateAtts.get(i.buf) ?? [];
+        l.push(i.id);
+        this.invalidateAtts.set(i.buf, l);
+      }
+    }
+  }
+
+  /** Procs a run of `root` may execute inline, and what they do. */
+  private scan(roots: ProcId[]): ThreadScan {
+    const s: ThreadScan = { procs: new Set(), kinds: new Set(), scopes: new Set(), irqsave: false };
+    const todo = [...roots];
+    while (todo.length) {
+      const id = todo.pop()!;
+      if (s.procs.has(id)) continue;
+      s.procs.add(id);
+      for (const op of this.ops(this.proc(id))) {
+        s.kinds.add(op.kind);
+        if (op.kind === 'memalloc_save') s.scopes.add(op.scope);
+        if (op.kind === 'lock' && op.irqsave) s.irqsave = true;
+        if (op.kind === 'alloc' && op.gfp.directReclaim && this.o.directReclaim) {
+          for (const r of this.reclaimRegs) todo.push(r.proc);
+        }
+        if (op.kind === 'fence_signal') todo.push(...(this.fenceCallbacks.get(op.fence) ?? []));
+        if (op.kind === 'dma_buf_invalidate') {
+          for (const a of this.invalidateAtts.get(op.buf) ?? []) todo.push(this.inst(a).importer!.invalidate!);
+        }
+      }
+    }
+    return s;
+  }
+
+  private makeThreads(): void {
+    const ts = this.ctx.threads;
+    const add = (t: Omit<EngineThread, 'id'>): EngineThread => {
+      const th = { id: ts.length, ...t };
+      ts.push(th);
+      return th;
+    };
+    for (const t of this.m.threads) {
+      if (t.kind !== 'thread') continue;
+      add({ name: t.name, kind: 'thread', proc: t.proc, canHostIrq: true });
+    }
+    // The front end lists a `work` Thread per work instance after the
+    // model's threads (same order); reuse its name so traces agree.
+    const modelWorks = this.m.threads.filter((t) => t.kind === 'work');
+    const usedWork = new Set<number>();
+    for (const i of this.m.instances) {
+      if (i.kind === 'work' && i.proc !== undefined) {
+        const mt = modelWorks.find((t) => t.proc === i.proc && !usedWork.has(t.id));
+        if (mt) usedWork.add(mt.id);
+        add({ name: mt ? mt.name : `work:${i.name}`, kind: 'work', proc: i.proc, work: i.id, canHostIrq: true });
+      }
+    }
+    this.m.registrations.forEach((r, idx) => {
+      if (r.role !== 'irq') return;
+      const th = add({ name: `irq:${this.proc(r.proc).name}`, kind: 'irq', proc: r.proc, registration: idx, canHostIrq: false });
+      this.irqThreads.push(th.id);
+    });
+    if (this.reclaimRegs.length > 0 && this.o.kswapdRuns > 0) {
+      add({ name: 'kswapd', kind: 'kswapd', canHostIrq: true });
+    }
+    if (ts.length > MAX_ENGINE_THREADS) {
+      throw new SemanticsError(
+        'LMC460',
+        `the model needs ${ts.length} engine threads (threads, works, irqs, kswapd); at most ${MAX_ENGINE_THREADS} are supported`,
+      );
+    }
+    this.scans = ts.map((t) =>
+      this.scan(t.kind === 'kswapd' ? this.reclaimRegs.map((r) => r.proc) : [t.proc!]),
+    );
+  }
+
+  private makeSharedVars(): void {
+    const ctx = this.ctx;
+    const n = ctx.threads.length;
+    const allBits = n === 0 ? 0 : (2 ** n - 1) >>> 0;
+    // pc first, so dumps read naturally; max patched after expansion.
+    for (const t of ctx.threads) {
+      ctx.pcVars.push(ctx.addVar(`pc.${t.name}`, 0, 0, { kind: 'pc', thread: t.id }));
+    }
+    // Publication targets per resv, from every publish op of the model.
+    const pubs = new Map<InstanceId, InstanceId[]>();
+    for (const p of this.m.procs) {
+      for (const op of this.ops(p)) {
+        if (op.kind === 'fence_publish' && op.resv !== undefined) {
+          const r = ctx.lockInstance(op.resv);
+          const l = pubs.get(r) ?? [];
+          if (!l.includes(op.fence)) l.push(op.fence);
+          pubs.set(r, l);
+        }
+      }
+    }
+    for (const i of this.m.instances) {
+      switch (i.kind) {
+        case 'mutex':
+        case 'spinlock':
+          ctx.owner.set(i.id, ctx.addVar(`owner.${i.name}`, n, 0, { kind: 'lock-owner', instance: i.id }));
+          break;
+        case 'rwsem':
+        case 'rwlock':
+        case 'mm':
+        case 'address_space':
+          ctx.owner.set(i.id, ctx.addVar(`owner.${i.name}`, n, 0, { kind: 'lock-owner', instance: i.id }));
+          ctx.readers.set(i.id, ctx.addVar(`readers.${i.name}`, allBits, 0, { kind: 'lock-readers', instance: i.id }));
+          break;
+        case 'ww_mutex':
+        case 'dma_resv':
+          ctx.owner.set(i.id, ctx.addVar(`owner.${i.name}`, n, 0, { kind: 'lock-owner', instance: i.id }));
+          // max patched with the stamp bound.
+          ctx.wwHolder.set(i.id, ctx.addVar(`wwholder.${i.name}`, 0, 0, { kind: 'aux', note: `ww ctx holding ${i.name}` }));
+          break;
+        case 'dma_fence':
+          ctx.fences.set(i.id, ctx.addVar(`fence.${i.name}`, FENCE_SIGNALLED, 0, { kind: 'fence', instance: i.id }));
+          break;
+        case 'dma_buf':
+          ctx.buffers.set(i.id, ctx.addVar(`buf.${i.name}`, BUF_REVOKED, BUF_ACTIVE, { kind: 'buffer', instance: i.id }));
+          break;
+        case 'attachment':
+          ctx.attachments.set(
+            i.id,
+            ctx.addVar(`att.${i.name}`, ATT_STATE_MASK | (1 << ATT_PINNED_BIT), i.local ? ATT_DETACHED : ATT_ATTACHED, {
+              kind: 'attachment',
+              instance: i.id,
+            }),
+          );
+          break;
+        case 'rx_queue':
+          ctx.rxqs.set(i.id, ctx.addVar(`rxq.${i.name}`, RXQ_ZCRX, RXQ_NONE, { kind: 'rxq', instance: i.id }));
+          break;
+        case 'work':
+          ctx.works.set(i.id, ctx.addVar(`work.${i.name}`, 1, 0, { kind: 'work', instance: i.id }));
+          break;
+        case 'interval_notifier':
+          ctx.notifierSeq.set(i.id, ctx.addVar(`seq.${i.name}`, allBits, 0, { kind: 'aux', note: `stale readers of ${i.name}` }));
+          break;
+        case 'ww_ctx':
+        case 'signalling_cookie':
+        case 'memalloc_cookie':
+          break; // per-thread, made on first use
+        default:
+          unreachable(i.kind);
+      }
+    }
+    for (const [resv, fences] of [...pubs].sort((a, b) => a[0] - b[0])) {
+      const max = fences.length >= 32 ? 0xffffffff : 2 ** fences.length - 1;
+      const v = ctx.addVar(`published.${this.inst(resv).name}`, max, 0, { kind: 'aux', note: `fences published into ${this.inst(resv).name}` });
+      ctx.published.set(resv, { v, fences });
+    }
+    for (const [fence, procs] of [...this.fenceCallbacks].sort((a, b) => a[0] - b[0])) {
+      for (const p of procs) {
+        ctx.callbackVars.set(
+          `${fence}:${p}`,
+          ctx.addVar(`cb.${this.inst(fence).name}.${this.proc(p).name}`, 1, 0, { kind: 'callback-registered', fence, proc: p }),
+        );
+      }
+    }
+    // ww stamp counters, one per class that some thread initialises.
+    const classes = new Set<string>();
+    for (const p of this.m.procs) for (const op of this.ops(p)) if (op.kind === 'ww_acquire_init') classes.add(op.wwClass);
+    for (const c of [...classes].sort()) {
+      ctx.stampCounters.set(c, ctx.addVar(`stamp.${c}`, 0, 0, { kind: 'ww-stamp-counter' }));
+    }
+    // Per-thread state a thread's code (or an irq landing on it) touches.
+    const anyIrq = this.irqThreads.length > 0;
+    ctx.threads.forEach((t, i) => {
+      const s = this.scans[i]!;
+      const needsFlags =
+        s.kinds.has('memalloc_save') ||
+        s.kinds.has('pagefault_disable') ||
+        s.kinds.has('local_irq_disable') ||
+        (s.kinds.has('fence_signal') && this.fenceCallbacks.size > 0) ||
+        (anyIrq && t.canHostIrq);
+      if (needsFlags && t.kind !== 'irq') ctx.threadFlagsVar(t.id);
+      if (needsFlags && t.kind === 'irq' && (s.kinds.has('memalloc_save') || s.kinds.has('pagefault_disable') || s.kinds.has('fence_signal'))) {
+        ctx.threadFlagsVar(t.id);
+      }
+      if (s.kinds.has('signalling_begin')) ctx.signallingDepthVar(t.id, DEPTH_MAX);
+      if (s.irqsave) {
+        ctx.irqsaveVars.set(t.id, ctx.addVar(`irqsave.${t.name}`, DEPTH_MAX, 0, { kind: 'aux', note: `irqsave nesting of ${t.name}` }));
+      }
+    });
+    for (const id of this.irqThreads) {
+      const t = ctx.threads[id]!;
+      ctx.irqVars.set(id, {
+        host: ctx.addVar(`irqhost.${t.name}`, n, 0, { kind: 'aux', note: `thread the irq runs on (h+1)` }),
+        fires: ctx.addVar(`fires.${t.name}`, this.o.irqFires, 0, { kind: 'aux', note: `times ${t.name} fired` }),
+      });
+    }
+    const ks = ctx.threads.find((t) => t.kind === 'kswapd');
+    if (ks) ctx.kswapdRunsVar = ctx.addVar('kswapd.runs', this.o.kswapdRuns, 0, { kind: 'aux', note: 'kswapd runs made' });
+  }
+
+  // -------------------------------------------------------------------------
+  // Expansion.
+
+  private newLoc(thread: number, info: Omit<LocationInfo, 'thread' | 'pc' | 'out'>): number {
+    const locs = this.ctx.locations[thread]!;
+    const pc = locs.length;
+    locs.push({ thread, pc, out: [], ...info });
+    return pc;
+  }
+
+  private locFor(copy: Copy, node: NodeId): number {
+    let l = copy.nodeLocs.get(node);
+    if (l !== undefined) return l;
+    const n = copy.proc.nodes[node];
+    if (!n) throw new SemanticsError('LMC461', `proc ${copy.proc.name}: node ${node} does not exist`);
+    l = this.newLoc(this.curThread, {
+      kind: 'node',
+      proc: copy.proc.id,
+      node,
+      frames: copy.frames,
+      contexts: copy.contexts,
+      end: n.kind === 'end',
+      fsReclaim: copy.fsReclaim,
+    });
+    copy.nodeLocs.set(node, l);
+    this.worklist.push({ thread: this.curThread, loc: l, copy });
+    return l;
+  }
+
+  private newCopy(
+    proc: ProcId,
+    frames: Frame[],
+    extra: Context[],
+    parent: Copy | undefined,
+    opts: { inReclaim: boolean; inFenceCb: boolean; fsReclaim?: boolean; cont: Continuation },
+  ): Copy {
+    const base = parent ? parent.contexts : [];
+    return {
+      proc: this.proc(proc),
+      frames,
+      contexts: sortContexts([...base, ...extra]),
+      inReclaim: opts.inReclaim,
+      inFenceCb: opts.inFenceCb,
+      fsReclaim: opts.fsReclaim ?? parent?.fsReclaim ?? false,
+      cont: opts.cont,
+      nodeLocs: new Map(),
+      allocAfter: new Map(),
+    };
+  }
+
+  private drain(): void {
+    while (this.worklist.length) {
+      const w = this.worklist.shift()!;
+      this.emitLocation(w.loc, w.copy);
+    }
+  }
+
+  private expandThread(th: EngineThread): void {
+    this.curThread = th.id;
+    this.ctx.locations[th.id] = [];
+    const ctx = this.ctx;
+    if (th.kind === 'thread') {
+      const copy = this.newCopy(th.proc!, [], [], undefined, { inReclaim: false, inFenceCb: false, cont: { kind: 'thread-end' } });
+      this.locFor(copy, 0);
+    } else if (th.kind === 'work') {
+      // A work thread idles at `pending` until queue_work; its start is a step.
+      const pending = this.newLoc(th.id, { kind: 'pending', frames: [], contexts: ['work'], end: false, fsReclaim: false });
+      this.pendingLoc.set(th.id, pending);
+      const frames: Frame[] = [{ proc: th.proc!, kind: 'work' }];
+      const copy = this.newCopy(th.proc!, frames, ['work'], undefined, { inReclaim: false, inFenceCb: false, cont: { kind: 'thread-end' } });
+      const entry = this.locFor(copy, 0);
+      this.addT(pending, {
+        guard: eq(vr(ctx.workVar(th.work!)!), cnst(1)),
+        updates: [],
+        to: entry,
+        label: { proc: th.proc!, node: 0, synthetic: 'thread-start' },
+      }, [], frames);
+    } else if (th.kind === 'irq') {
+      const idle = this.newLoc(th.id, { kind: 'idle', frames: [], contexts: ['irq', 'atomic'], end: false, fsReclaim: false });
+      this.idleLoc.set(th.id, idle);
+      const iv = ctx.irqVars.get(th.id)!;
+      const frames: Frame[] = [{ proc: th.proc!, kind: 'irq' }];
+      const copy = this.newCopy(th.proc!, frames, ['irq', 'atomic'], undefined, {
+        inReclaim: false,
+        inFenceCb: false,
+        cont: {
+          kind: 'return',
+          emit: (from, endNode) => {
+            this.addT(from, {
+              guard: TRUE,
+              updates: [{ v: iv.host, e: cnst(0) }],
+              to: idle,
+              label: { proc: th.proc!, node: endNode, synthetic: 'irq-return' },
+            }, ['irq', 'atomic'], frames);
+          },
+        },
+      });
+      const entry = this.locFor(copy, 0);
+      for (const h of ctx.threads) {
+        if (!h.canHostIrq) continue;
+        const others = this.irqThreads.filter((j) => j !== th.id).map((j) => ne(vr(ctx.irqVars.get(j)!.host), cnst(h.id + 1)));
+        this.addT(idle, {
+          guard: and(lt(vr(iv.fires), cnst(this.o.irqFires)), this.hostRunning(h), not(ctx.irqsOff(h.id)), ...others),
+          updates: [
+            { v: iv.host, e: cnst(h.id + 1) },
+            { v: iv.fires, e: add(vr(iv.fires), cnst(1)) },
+          ],
+          to: entry,
+          label: { proc: th.proc!, node: 0, synthetic: 'irq-fire' },
+        }, ['irq', 'atomic'], frames);
+      }
+    } else {
+      // kswapd: balance_pgdat runs shrinkers and rmap-driven notifier
+      // invalidations under fs_reclaim (as GFP_KERNEL) with PF_MEMALLOC set.
+      const idle = this.newLoc(th.id, { kind: 'idle', frames: [], contexts: ['reclaim', 'kswapd'], end: false, fsReclaim: false });
+      this.idleLoc.set(th.id, idle);
+      const runs = ctx.kswapdRunsVar!;
+      for (const r of this.reclaimRegs) {
+        const frames: Frame[] = [{ proc: r.proc, kind: 'kswapd' }];
+        const copy = this.newCopy(r.proc, frames, ['reclaim', 'kswapd', ...this.regContexts(r)], undefined, {
+          inReclaim: true,
+          inFenceCb: false,
+          fsReclaim: true,
+          cont: {
+            kind: 'return',
+            emit: (from, endNode) => {
+              this.addT(from, { guard: TRUE, updates: [], to: idle, label: { proc: r.proc, node: endNode, synthetic: 'leave-reclaim' } }, copy.contexts, frames);
+            },
+          },
+        });
+        const entry = this.locFor(copy, 0);
+        this.addT(idle, {
+          guard: lt(vr(runs), cnst(this.o.kswapdRuns)),
+          updates: [{ v: runs, e: add(vr(runs), cnst(1)) }],
+          to: entry,
+          label: { proc: r.proc, node: 0, synthetic: 'kswapd-run' },
+          enters: { proc: r.proc, kind: 'kswapd', fs: true },
+        }, ['reclaim', 'kswapd'], frames);
+      }
+    }
+    this.drain();
+  }
+
+  private regContexts(r: Registration): Context[] {
+    if (r.role === 'shrinker') return ['shrinker'];
+    return r.nonBlocking ? ['mmu-notifier', 'mmu-notifier-nonblocking'] : ['mmu-notifier'];
+  }
+
+  /** A thread an irq may land on: started and not finished. */
+  private hostRunning(h: EngineThread): BoolExpr {
+    const pc = vr(this.ctx.pcVars[h.id]!);
+    if (h.kind === 'thread') return not(this.doneExpr(h.id));
+    if (h.kind === 'work') return and(ne(pc, cnst(this.pendingLoc.get(h.id) ?? 0)), not(this.doneExpr(h.id)));
+    if (h.kind === 'kswapd') return ne(pc, cnst(this.idleLoc.get(h.id) ?? 0));
+    return FALSE;
+  }
+
+  /**
+   * Done: at an end location of the root copy (thread, work) or idle (irq,
+   * kswapd). Locations of later threads are not yet known while earlier
+   * threads expand, so this is built lazily from a placeholder resolved in
+   * patchDone.
+   */
+  private doneExpr(thread: number): BoolExpr {
+    return { k: 'bit', a: { k: 'var', v: -1 - thread }, bit: 0 };
+  }
+
+  private addT(from: number, spec: TransitionSpec, contexts: Context[], frames: Frame[]): number {
+    const ctx = this.ctx;
+    const thread = this.curThread;
+    const hostFree = this.ctx.threads[thread]!.canHostIrq
+      ? this.irqThreads.map((j) => ne(vr(ctx.irqVars.get(j)!.host), cnst(thread + 1)))
+      : [];
+    const id = ctx.transitions.length;
+    const label: StepLabel = { ...spec.label, contexts: frames };
+    const t: Transition = {
+      id,
+      thread,
+      guard: and(ctx.pcIs(thread, from), ...hostFree, spec.guard),
+      updates: [{ v: ctx.pcVars[thread]!, e: cnst(spec.to) }, ...spec.updates],
+      label,
+      reads: [],
+      writes: [],
+      visible: false,
+    };
+    if (t.guard.k === 'false') {
+      // Never enabled: still recorded so schedules and dumps show the site.
+    }
+    ctx.transitions.push(t);
+    const info: StepInfo = {
+      id,
+      thread,
+      from,
+      to: spec.to,
+      label,
+      contexts,
+      fsReclaim: ctx.locations[thread]![from]!.fsReclaim,
+      frames,
+      actor: thread + 1,
+    };
+    if (spec.op) info.op = spec.op;
+    if (spec.outcome) info.outcome = spec.outcome;
+    if (spec.gfp) info.gfp = spec.gfp;
+    if (spec.enters) info.enters = spec.enters;
+    if (spec.timedOut) info.timedOut = true;
+    ctx.steps.push(info);
+    ctx.locations[thread]![from]!.out.push(id);
+    if (spec.op?.kind === 'ww_acquire_init') {
+      const th = ctx.threads[thread]!;
+      const mult = th.kind === 'irq' ? this.o.irqFires : th.kind === 'kswapd' ? this.o.kswapdRuns : 1;
+      this.initCount.set(spec.op.wwClass, (this.initCount.get(spec.op.wwClass) ?? 0) + mult);
+    }
+    return id;
+  }
+
+  private emitLocation(loc: number, copy: Copy): void {
+    const node = copy.proc.nodes[this.ctx.locations[this.curThread]![loc]!.node!]!;
+    switch (node.kind) {
+      case 'end':
+        if (copy.cont.kind === 'return') copy.cont.emit(loc, node.id);
+        return;
+      case 'choice':
+        node.next.forEach((nx, i) => {
+          this.addT(loc, { guard: TRUE, updates: [], to: this.locFor(copy, nx), label: { proc: copy.proc.id, node: node.id, branch: i } }, copy.contexts, copy.frames);
+        });
+        return;
+      case 'op':
+        this.emitOp(loc, copy, node);
+        return;
+      default:
+        unreachable(node);
+    }
+  }
+
+  /** Successor location of an op node for an outcome; the front end fills outcomes, ok is the fall-through. */
+  private succ(copy: Copy, node: Extract<Node, { kind: 'op' }>, outcome: Outcome): number {
+    const nx = node.next[outcome] ?? node.next.ok ?? Object.values(node.next)[0];
+    if (nx === undefined) {
+      throw new SemanticsError('LMC461', `proc ${copy.proc.name}: op node ${node.id} (${node.op.api}) has no successor`);
+    }
+    return this.locFor(copy, nx);
+  }
+
+  private flagsVar(): VarId | undefined {
+    return this.ctx.flagVars.get(this.curThread);
+  }
+
+  private flag(b: number): BoolExpr {
+    return this.ctx.flag(this.curThread, b);
+  }
+
+  private setFlag(b: number, on: boolean): { v: VarId; e: IntExpr }[] {
+    const f = this.flagsVar();
+    if (f === undefined) return [];
+    return [{ v: f, e: on ? bitor(vr(f), cnst(1 << b)) : bitclear(vr(f), cnst(1 << b)) }];
+  }
+
+  private ctxVarFor(ctxInst: InstanceId): VarId {
+    const key = `${ctxInst}:${this.curThread}`;
+    let v = this.ctx.ctxVars.get(key);
+    if (v === undefined) {
+      v = this.ctx.addVar(`ctx.${this.inst(ctxInst).name}.${this.ctx.threadName(this.curThread)}`, 0, 0, { kind: 'ww-ctx', instance: ctxInst });
+      this.ctx.ctxVars.set(key, v);
+      this.ctx.ctxDoneVars.set(key, this.ctx.addVar(`ctxdone.${this.inst(ctxInst).name}.${this.ctx.threadName(this.curThread)}`, 1, 0, { kind: 'aux', note: 'ww_acquire_done ran' }));
+    }
+    return v;
+  }
+
+  private cookieVar(cookie: InstanceId): VarId {
+    const key = `${cookie}:${this.curThread}`;
+    let v = this.ctx.memallocCookies.get(key);
+    if (v === undefined) {
+      v = this.ctx.addVar(`cookie.${this.inst(cookie).name}.${this.ctx.threadName(this.curThread)}`, 1, 0, { kind: 'aux', note: 'flag state saved by memalloc_*_save' });
+      this.ctx.memallocCookies.set(key, v);
+    }
+    return v;
+  }
+
+  private wwClassOf(lock: InstanceId): string {
+    const i = this.inst(lock);
+    return i.wwClass ?? 'reservation_ww_class';
+  }
+
+  /** ww-mutex-design.rst: DEFINE_WW_CLASS = Wound-Wait; DEFINE_WD_CLASS (reservation_ww_class) = Wait-Die. */
+  private isWoundWait(cls: string): boolean {
+    return cls === 'crtc_ww_class';
+  }
+
+  private emitOp(loc: number, copy: Copy, node: Extract<Node, { kind: 'op' }>): void {
+    const ctx = this.ctx;
+    const op = node.op;
+    const t = this.curThread;
+    const a = t + 1;
+    const C = copy.contexts;
+    const F = copy.frames;
+    const label = (outcome?: Outcome) => (outcome ? { proc: copy.proc.id, node: node.id, outcome } : { proc: copy.proc.id, node: node.id });
+    const emit = (outcome: Outcome, guard: BoolExpr, updates: { v: VarId; e: IntExpr }[], extra: Partial<TransitionSpec> = {}) =>
+      this.addT(loc, { guard, updates, to: extra.to ?? this.succ(copy, node, outcome), label: label(outcome), op, outcome, ...extra }, C, F);
+    switch (op.kind) {
+      case 'lock':
+        this.emitLock(loc, copy, node, op);
+        return;
+      case 'unlock': {
+        const li = ctx.lockInstance(op.lock);
+        const o = ctx.owner.get(li);
+        const r = ctx.readers.get(li);
+        const h = ctx.wwHolder.get(li);
+        const ups: { v: VarId; e: IntExpr }[] = [];
+        // Releasing what this thread does not hold changes nothing; rules
+        // report the misuse, the semantics stays total.
+        if (o !== undefined) ups.push({ v: o, e: ite(eq(vr(o), cnst(a)), cnst(0), vr(o)) });
+        if (r !== undefined) ups.push({ v: r, e: bitclear(vr(r), cnst(1 << t)) });
+        if (h !== undefined && o !== undefined) ups.push({ v: h, e: ite(eq(vr(o), cnst(a)), cnst(0), vr(h)) });
+        if (op.irqrestore) ups.push(...this.irqsaveDec());
+        emit('ok', TRUE, ups);
+        return;
+      }
+      case 'ww_acquire_init': {
+        // Stamps come from a per-class counter (ww_acquire_init takes
+        // atomic_long_inc_return(&ww_class->stamp)); ctx = 1 + stamp.
+        const cv = this.ctxVarFor(op.ctx);
+        const k = ctx.stampCounters.get(op.wwClass)!;
+        emit('ok', TRUE, [
+          { v: cv, e: add(vr(k), cnst(1)) },
+          { v: k, e: add(vr(k), cnst(1)) },
+          { v: ctx.ctxDoneVar(op.ctx, t)!, e: cnst(0) },
+        ]);
+        return;
+      }
+      case 'ww_acquire_done': {
+        this.ctxVarFor(op.ctx);
+        emit('ok', TRUE, [{ v: ctx.ctxDoneVar(op.ctx, t)!, e: cnst(1) }]);
+        return;
+      }
+      case 'ww_acquire_fini': {
+        const cv = this.ctxVarFor(op.ctx);
+        emit('ok', TRUE, [
+          { v: cv, e: cnst(0) },
+          { v: ctx.ctxDoneVar(op.ctx, t)!, e: cnst(0) },
+        ]);
+        return;
+      }
+      case 'alloc':
+        this.emitAlloc(loc, copy, node, op.gfp, false);
+        return;
+      case 'memalloc_save': {
+        const b = scopeBit(op.scope);
+        const cv = this.cookieVar(op.cookie);
+        const f = this.flagsVar();
+        // The cookie remembers whether the flag was already set, so nested
+        // scopes restore exactly (memalloc_*_restore writes the saved bit back).
+        emit('ok', TRUE, f === undefined ? [] : [
+          { v: cv, e: ite(bit(vr(f), b), cnst(1), cnst(0)) },
+          { v: f, e: bitor(vr(f), cnst(1 << b)) },
+        ]);
+        return;
+      }
+      case 'memalloc_restore': {
+        const b = scopeBit(op.scope);
+        const cv = this.cookieVar(op.cookie);
+        const f = this.flagsVar();
+        emit('ok', TRUE, f === undefined ? [] : [
+          { v: f, e: ite(eq(vr(cv), cnst(1)), bitor(vr(f), cnst(1 << b)), bitclear(vr(f), cnst(1 << b))) },
+        ]);
+        return;
+      }
+      case 'user_access': {
+        // A user access may fault; the fault handler takes
+        // mmap_read_lock(current->mm) and releases it (arch do_page_fault,
+        // lock_mm_and_find_vma). It therefore blocks while anyone,
+        // including this thread, holds the mm for write. With pagefaults
+        // disabled the access does not fault-in: it returns short (-EFAULT).
+        const li = ctx.lockInstance(op.mm);
+        const o = ctx.owner.get(li);
+        const noWriter = o === undefined ? TRUE : eq(vr(o), cnst(0));
+        const pfd = this.flag(PAGEFAULT_DISABLED);
+        emit('ok', and(not(pfd), noWriter), []);
+        if (pfd.k !== 'false') {
+          emit('ok', pfd, []);
+          emit('fail', pfd, []);
+        }
+        return;
+      }
+      case 'pagefault_disable':
+        emit('ok', TRUE, this.setFlag(PAGEFAULT_DISABLED, true));
+        return;
+      case 'pagefault_enable':
+        emit('ok', TRUE, this.setFlag(PAGEFAULT_DISABLED, false));
+        return;
+      case 'local_irq_disable':
+        emit('ok', TRUE, this.setFlag(IRQS_OFF, true));
+        return;
+      case 'local_irq_enable':
+        emit('ok', TRUE, this.setFlag(IRQS_OFF, false));
+        return;
+      case 'signalling_begin': {
+        const d = ctx.sigDepthVars.get(t);
+        emit('ok', TRUE, d === undefined ? [] : [{ v: d, e: ite(lt(vr(d), cnst(DEPTH_MAX)), add(vr(d), cnst(1)), vr(d)) }]);
+        return;
+      }
+      case 'signalling_end': {
+        const d = ctx.sigDepthVars.get(t);
+        emit('ok', TRUE, d === undefined ? [] : [{ v: d, e: ite(ne(vr(d), cnst(0)), sub(vr(d), cnst(1)), vr(d)) }]);
+        return;
+      }
+      case 'fence_init': {
+        const f = ctx.fenceVar(op.fence);
+        emit('ok', TRUE, f === undefined ? [] : [{ v: f, e: cnst(0) }]);
+        return;
+      }
+      case 'fence_publish': {
+        const f = ctx.fenceVar(op.fence);
+        const ups: { v: VarId; e: IntExpr }[] = [];
+        // Publishing a signalled fence leaves it signalled.
+        if (f !== undefined) ups.push({ v: f, e: ite(eq(vr(f), cnst(FENCE_SIGNALLED)), cnst(FENCE_SIGNALLED), cnst(FENCE_PUBLISHED)) });
+        if (op.resv !== undefined) {
+          const p = ctx.published.get(ctx.lockInstance(op.resv));
+          const i = p ? p.fences.indexOf(op.fence) : -1;
+          if (p && i >= 0) ups.push({ v: p.v, e: bitor(vr(p.v), cnst((1 << i) >>> 0)) });
+        }
+        emit('ok', TRUE, ups);
+        return;
+      }
+      case 'fence_signal':
+        this.emitSignal(loc, copy, node, op.fence);
+        return;
+      case 'fence_wait': {
+        let done: BoolExpr = TRUE;
+        if (op.fence !== undefined) {
+          const f = ctx.fenceVar(op.fence);
+          done = f === undefined ? TRUE : eq(vr(f), cnst(FENCE_SIGNALLED));
+        } else if (op.resv !== undefined) {
+          // dma_resv_wait_timeout: every fence in the resv (that was ever
+          // published into it) must have signalled.
+          const r = ctx.lockInstance(op.resv);
+          const p = ctx.published.get(r);
+          if (p) {
+            done = and(
+              ...p.fences.map((fe, i) => or(not(bit(vr(p.v), i)), eq(vr(ctx.fenceVar(fe)!), cnst(FENCE_SIGNALLED)))),
+            );
+          }
+        }
+        emit('ok', done, []);
+        // A finite timeout returns without the signal; labelled outcome
+        // `fail` (the IR has no timeout outcome; the fall-through successor
+        // is taken unless the model branched on it).
+        if (op.timeout === 'bounded' && done.k !== 'true') emit('fail', not(done), [], { timedOut: true });
+        return;
+      }
+      case 'fence_add_callback': {
+        // dma_fence_add_callback returns -ENOENT (registers nothing) when
+        // the fence already signalled; outcome `fail` for that case.
+        const f = ctx.fenceVar(op.fence);
+        const cb = ctx.callbackRegisteredVar(op.fence, op.callback);
+        const sig = f === undefined ? FALSE : eq(vr(f), cnst(FENCE_SIGNALLED));
+        emit('ok', not(sig), cb === undefined ? [] : [{ v: cb, e: cnst(1) }]);
+        if (sig.k !== 'false') emit('fail', sig, []);
+        return;
+      }
+      case 'unmap_mapping_range': {
+        // Takes i_mmap_lock_write(mapping) and drops it: blocks while any
+        // thread (this one included) holds the mapping in any mode.
+        const li = ctx.lockInstance(op.mapping);
+        const o = ctx.owner.get(li);
+        const r = ctx.readers.get(li);
+        emit('ok', and(o === undefined ? TRUE : eq(vr(o), cnst(0)), r === undefined ? TRUE : eq(vr(r), cnst(0))), []);
+        return;
+      }
+      case 'interval_read_begin': {
+        const s = ctx.notifierSeq.get(op.notifier);
+        emit('ok', TRUE, s === undefined ? [] : [{ v: s, e: bitclear(vr(s), cnst(1 << t)) }]);
+        return;
+      }
+      case 'interval_read_retry': {
+        // mmu_interval_read_retry: true iff an invalidation (set_seq) ran
+        // since this thread's read_begin.
+        const s = ctx.notifierSeq.get(op.notifier);
+        const stale = s === undefined ? FALSE : bit(vr(s), t);
+        emit('ok', not(stale), []);
+        if (stale.k !== 'false') emit('retry', stale, []);
+        return;
+      }
+      case 'interval_set_seq': {
+        const s = ctx.notifierSeq.get(op.notifier);
+        emit('ok', TRUE, s === undefined ? [] : [{ v: s, e: cnst(ctx.vars[s]!.max) }]);
+        return;
+      }
+      case 'dma_buf_attach': {
+        const av = ctx.attachmentVar(op.attachment);
+        const buf = this.inst(op.attachment).buf;
+        const rev = buf === undefined ? FALSE : ctx.bufRevoked(buf);
+        // REVOKE-5: a revoked exporter refuses new attachments.
+        emit('ok', not(rev), av === undefined ? [] : [{ v: av, e: cnst(ATT_ATTACHED) }]);
+        if (rev.k !== 'false') emit('fail', rev, []);
+        return;
+      }
+      case 'dma_buf_detach': {
+        const av = ctx.attachmentVar(op.attachment);
+        emit('ok', TRUE, av === undefined ? [] : [{ v: av, e: cnst(ATT_DETACHED) }]);
+        return;
+      }
+      case 'dma_buf_pin': {
+        const av = ctx.attachmentVar(op.attachment);
+        emit('ok', TRUE, av === undefined ? [] : [{ v: av, e: bitor(vr(av), cnst(1 << ATT_PINNED_BIT)) }]);
+        return;
+      }
+      case 'dma_buf_unpin': {
+        const av = ctx.attachmentVar(op.attachment);
+        emit('ok', TRUE, av === undefined ? [] : [{ v: av, e: bitclear(vr(av), cnst(1 << ATT_PINNED_BIT)) }]);
+        return;
+      }
+      case 'dma_buf_map': {
+        const ai = this.inst(op.attachment);
+        const av = ctx.attachmentVar(op.attachment);
+        const rev = ai.buf === undefined ? FALSE : ctx.bufRevoked(ai.buf);
+        // A static importer is pinned by dma_buf_map_attachment (and
+        // unpinned by unmap); a dynamic one keeps its own pin state.
+        const isStatic = !(ai.importer?.dynamic ?? false);
+        const val = isStatic ? cnst(ATT_MAPPED | (1 << ATT_PINNED_BIT)) : bitor(bitand(vr(av ?? 0), cnst(1 << ATT_PINNED_BIT)), cnst(ATT_MAPPED));
+        emit('ok', not(rev), av === undefined ? [] : [{ v: av, e: val }]);
+        if (rev.k !== 'false') emit('fail', rev, []);
+        return;
+      }
+      case 'dma_buf_unmap': {
+        const ai = this.inst(op.attachment);
+        const av = ctx.attachmentVar(op.attachment);
+        const isStatic = !(ai.importer?.dynamic ?? false);
+        const val = isStatic ? cnst(ATT_ATTACHED) : bitor(bitand(vr(av ?? 0), cnst(1 << ATT_PINNED_BIT)), cnst(ATT_ATTACHED));
+        emit('ok', TRUE, av === undefined ? [] : [{ v: av, e: val }]);
+        return;
+      }
+      case 'dma_buf_invalidate':
+        this.emitInvalidate(loc, copy, node, op.buf);
+        return;
+      case 'dma_buf_revoke': {
+        const b = ctx.bufferVar(op.buf);
+        emit('ok', TRUE, b === undefined ? [] : [{ v: b, e: cnst(BUF_REVOKED) }]);
+        return;
+      }
+      case 'dma_buf_unrevoke': {
+        // REVOKE-6: no notification to importers.
+        const b = ctx.bufferVar(op.buf);
+        emit('ok', TRUE, b === undefined ? [] : [{ v: b, e: cnst(BUF_ACTIVE) }]);
+        return;
+      }
+      case 'mp_bind': {
+        // OWN-1: __net_mp_open_rxq refuses a queue that already has a provider.
+        const q = ctx.rxqVar(op.rxq);
+        const code = op.provider === 'devmem' ? RXQ_DEVMEM : RXQ_ZCRX;
+        if (q === undefined) {
+          emit('ok', TRUE, []);
+          return;
+        }
+        emit('ok', eq(vr(q), cnst(RXQ_NONE)), [{ v: q, e: cnst(code) }]);
+        emit('fail', ne(vr(q), cnst(RXQ_NONE)), []);
+        return;
+      }
+      case 'mp_unbind': {
+        // OWN-2: __net_mp_close_rxq bails unless the caller is the installed provider.
+        const q = ctx.rxqVar(op.rxq);
+        const code = op.provider === 'devmem' ? RXQ_DEVMEM : RXQ_ZCRX;
+        emit('ok', TRUE, q === undefined ? [] : [{ v: q, e: ite(eq(vr(q), cnst(code)), cnst(RXQ_NONE), vr(q)) }]);
+        return;
+      }
+      case 'queue_work': {
+        // Queueing a pending or finished work is a no-op here: each work
+        // instance runs its handler at most once (a re-queue after it
+        // started would run it again in the kernel; not modelled).
+        const w = ctx.workVar(op.work);
+        emit('ok', TRUE, w === undefined ? [] : [{ v: w, e: cnst(1) }]);
+        return;
+      }
+      case 'flush_work': {
+        // flush_work waits for a queued or running instance to finish and
+        // returns at once for an idle work.
+        const w = ctx.workVar(op.work);
+        const wt = ctx.workThread(op.work);
+        emit('ok', w === undefined || wt === undefined ? TRUE : or(eq(vr(w), cnst(0)), this.doneExpr(wt)), []);
+        return;
+      }
+      case 'dma_buf_export':
+      case 'device_access':
+      case 'phyr_to_page':
+      case 'page_ref_lock':
+      case 'dma_buf_put':
+      case 'mp_recv':
+      case 'might_sleep':
+        // No state of the semantics changes; rules observe the step.
+        emit('ok', TRUE, []);
+        return;
+      default:
+        unreachable(op);
+    }
+  }
+
+  private irqsaveInc(): { v: VarId; e: IntExpr }[] {
+    const d = this.ctx.irqsaveVars.get(this.curThread);
+    return d === undefined ? [] : [{ v: d, e: ite(lt(vr(d), cnst(DEPTH_MAX)), add(vr(d), cnst(1)), vr(d)) }];
+  }
+
+  private irqsaveDec(): { v: VarId; e: IntExpr }[] {
+    const d = this.ctx.irqsaveVars.get(this.curThread);
+    return d === undefined ? [] : [{ v: d, e: ite(ne(vr(d), cnst(0)), sub(vr(d), cnst(1)), vr(d)) }];
+  }
+
+  private emitLock(loc: number, copy: Copy, node: Extract<Node, { kind: 'op' }>, op: Extract<Op, { kind: 'lock' }>): void {
+    const ctx = this.ctx;
+    const t = this.curThread;
+    const a = t + 1;
+    const li = ctx.lockInstance(op.lock);
+    const o = ctx.owner.get(li);
+    const label = (outcome: Outcome) => ({ proc: copy.proc.id, node: node.id, outcome });
+    const emit = (outcome: Outcome, guard: BoolExpr, updates: { v: VarId; e: IntExpr }[]) =>
+      this.addT(loc, { guard, updates, to: this.succ(copy, node, outcome), label: label(outcome), op, outcome }, copy.contexts, copy.frames);
+    if (o === undefined) {
+      throw new SemanticsError('LMC461', `${op.api}: instance ${this.inst(op.lock).name} is not a lock`);
+    }
+    const r = ctx.readers.get(li);
+    const h = ctx.wwHolder.get(li);
+    const irq = op.irqsave ? this.irqsaveInc() : [];
+    const free = eq(vr(o), cnst(0));
+    const noReaders = r === undefined ? TRUE : eq(vr(r), cnst(0));
+
+    if (h !== undefined && op.ctx !== undefined) {
+      const cv = this.ctxVarFor(op.ctx);
+      const take = [{ v: o, e: cnst(a) }, { v: h, e: vr(cv) }, ...irq];
+      if (op.slow || op.trylock) {
+        // ww_mutex_lock_slow: sleeps until the lock is free (the context
+        // holds nothing after backoff, so it can neither die nor be wounded).
+        emit('ok', free, take);
+        if (op.trylock) emit('fail', not(free), []);
+        return;
+      }
+      const byOther = and(ne(vr(o), cnst(0)), ne(vr(o), cnst(a)));
+      emit('ok', free, take);
+      // -EALREADY: this very context already holds the lock; nothing changes.
+      emit('EALREADY', and(eq(vr(o), cnst(a)), eq(vr(h), vr(cv)), ne(vr(cv), cnst(0))), []);
+      // A context that holds nothing waits instead of backing off
+      // (__ww_mutex_kill only kills when ctx->acquired > 0).
+      const holdsLocks = ctx.ctxHoldsLocks(op.ctx, t);
+      const cls = this.wwClassOf(li);
+      if (this.isWoundWait(cls)) {
+        // Wound-Wait: an older requester wounds the younger holder; the
+        // wounded context gets -EDEADLK when it next has to wait for a
+        // ww_mutex (or while it waits). "Wounded" is computed from the
+        // state: some older context is waiting at a ctx lock of a lock this
+        // context holds. Patched once every thread's locations are known.
+        // Guard completed in patchWounds (always runs before the system is used).
+        const id = emit('EDEADLK', TRUE, []);
+        this.woundPatches.push({ t: id, thread: t, lock: li, ctxVar: cv, base: and(byOther, holdsLocks) });
+      } else {
+        // Wait-Die: a younger requester (larger stamp) dies at once when the
+        // holder is a context; an older one waits. Holders without a
+        // context are waited for.
+        emit('EDEADLK', and(byOther, ne(vr(h), cnst(0)), lt(vr(h), vr(cv)), holdsLocks), []);
+      }
+      this.wwWaitSites.push({ thread: t, pc: loc, lock: li, ctxVar: cv });
+      return;
+    }
+
+    // Plain acquisition (NULL ww ctx behaves as a mutex: WW-4).
+    let avail: BoolExpr;
+    let take: { v: VarId; e: IntExpr }[];
+    if (op.mode === 'write' || r === undefined) {
+      avail = and(free, noReaders);
+      take = [{ v: o, e: cnst(a) }];
+      if (h !== undefined) take.push({ v: h, e: cnst(0) });
+    } else {
+      // Read sides need no writer. rwsem writer preference (a queued writer
+      // blocks new down_read) is not modelled, so the read-read-write
+      // rwsem deadlock is not found. A thread re-reading a lock it already
+      // reads keeps one bit: its first up_read releases the read side.
+      avail = free;
+      take = [{ v: r, e: bitor(vr(r), cnst(1 << t)) }];
+    }
+    emit('ok', avail, [...take, ...irq]);
+    if (op.trylock) emit('fail', not(avail), []);
+  }
+
+  private emitAlloc(loc: number, copy: Copy, node: Extract<Node, { kind: 'op' }>, gfp: GfpMask, after: boolean): void {
+    const ctx = this.ctx;
+    const t = this.curThread;
+    const scan = this.scans[t]!;
+    const op = node.op;
+    // RECLAIM-3/4: current_gfp_context() clears __GFP_IO/__GFP_FS under
+    // NOIO, __GFP_FS under NOFS; PF_MEMALLOC (in reclaim, or
+    // memalloc_noreclaim_save) means no direct reclaim.
+    const nofs = this.flag(MEMALLOC_NOFS);
+    const noio = this.flag(MEMALLOC_NOIO);
+    const norec = this.flag(MEMALLOC_NORECLAIM);
+    const dr = copy.inReclaim || !gfp.directReclaim ? FALSE : not(norec);
+    const fs = gfp.fs ? and(not(nofs), not(noio)) : FALSE;
+    const io = gfp.io ? not(noio) : FALSE;
+    const gi: GfpInfo = { declared: gfp, directReclaim: dr, fs: and(dr, fs), io };
+    const staticOf = (b: BoolExpr) => (b.k === 'true' ? true : b.k === 'false' ? false : undefined);
+    const sd = staticOf(gi.directReclaim);
+    const sf = staticOf(gi.fs);
+    const si = staticOf(gi.io);
+    if (sd !== undefined && sf !== undefined && si !== undefined) gi.static = { directReclaim: sd, fs: sf, io: si };
+    const lbl = (outcome: Outcome) => ({ proc: copy.proc.id, node: node.id, outcome });
+    this.addT(loc, { guard: TRUE, updates: [], to: this.succ(copy, node, 'ok'), label: lbl('ok'), op, outcome: 'ok', gfp: gi }, copy.contexts, copy.frames);
+    if (gfp.mayFail) {
+      this.addT(loc, { guard: TRUE, updates: [], to: this.succ(copy, node, 'fail'), label: lbl('fail'), op, outcome: 'fail', gfp: gi }, copy.contexts, copy.frames);
+    }
+    if (after || !this.o.directReclaim || dr.k === 'false' || this.reclaimRegs.length === 0) return;
+    // Direct reclaim (RECLAIM-5): the allocating thread may run any one
+    // registered shrinker or notifier inline, with its locks held, then
+    // retry the allocation. fs_reclaim is held iff the effective mask has
+    // __GFP_FS; the copy is specialised for each possible answer.
+    const variants: boolean[] = [];
+    if (gfp.fs) variants.push(true);
+    if (!gfp.fs || scan.scopes.has('nofs') || scan.scopes.has('noio')) variants.push(false);
+    let afterLoc = copy.allocAfter.get(node.id);
+    if (afterLoc === undefined) {
+      afterLoc = this.newLoc(t, { kind: 'alloc-after', proc: copy.proc.id, node: node.id, frames: copy.frames, contexts: copy.contexts, end: false, fsReclaim: copy.fsReclaim });
+      copy.allocAfter.set(node.id, afterLoc);
+      this.emitAlloc(afterLoc, copy, node, gfp, true);
+    }
+    const target = afterLoc;
+    for (const fsv of variants) {
+      for (const r of this.reclaimRegs) {
+        const frames: Frame[] = [...copy.frames, { proc: r.proc, kind: 'direct-reclaim', enteredAt: { proc: copy.proc.id, node: node.id } }];
+        const cb = this.newCopy(r.proc, frames, ['reclaim', 'direct-reclaim', ...this.regContexts(r)], copy, {
+          inReclaim: true,
+          inFenceCb: copy.inFenceCb,
+          fsReclaim: fsv,
+          cont: {
+            kind: 'return',
+            emit: (from, endNode) => {
+              this.addT(from, { guard: TRUE, updates: [], to: target, label: { proc: r.proc, node: endNode, synthetic: 'leave-reclaim' } }, cb.contexts, frames);
+            },
+          },
+        });
+        const entry = this.locFor(cb, 0);
+        this.addT(loc, {
+          guard: and(dr, fsv ? fs : not(fs)),
+          updates: [],
+          to: entry,
+          label: { proc: copy.proc.id, node: node.id, synthetic: 'enter-reclaim' },
+          gfp: gi,
+          enters: { proc: r.proc, kind: 'direct-reclaim', fs: fsv },
+        }, copy.contexts, copy.frames);
+      }
+    }
+  }
+
+  /**
+   * Run callbacks inline, one after the other, each only if `cond` holds
+   * when its turn comes (first step: the op itself; later: the leave step
+   * of the previous callback). `entries[i]` runs in a fresh inlined copy.
+   */
+  private emitDispatch(
+    from: number,
+    copy: Copy,
+    node: Extract<Node, { kind: 'op' }>,
+    entries: { proc: ProcId; cond: BoolExpr; onEnter: { v: VarId; e: IntExpr }[] }[],
+    start: number,
+    base: { guard: BoolExpr; updates: { v: VarId; e: IntExpr }[]; label: TransitionSpec['label']; op?: Op; outcome?: Outcome; contexts: Context[]; frames: Frame[] },
+    frameKind: 'fence-callback' | 'invalidate',
+    atomicOnEnter: boolean,
+  ): void {
+    const skip: BoolExpr[] = [];
+    const cont = this.succ(copy, node, 'ok');
+    for (let i = start; i < entries.length; i++) {
+      const e = entries[i]!;
+      const frames: Frame[] = [...copy.frames, { proc: e.proc, kind: frameKind, enteredAt: { proc: copy.proc.id, node: node.id } }];
+      // Do not inline a callback into itself (a callback that signals the
+      // fence it is registered on): the kernel would recurse on the fence lock.
+      if (copy.frames.some((f) => f.proc === e.proc && f.kind === frameKind)) {
+        skip.push(not(e.cond));
+        continue;
+      }
+      const extra: Context[] = frameKind === 'fence-callback' ? ['fence-callback', 'atomic'] : ['invalidate-mappings'];
+      const inFenceCb = copy.inFenceCb || frameKind === 'fence-callback';
+      const cb = this.newCopy(e.proc, frames, extra, copy, {
+        inReclaim: copy.inReclaim,
+        inFenceCb,
+        cont: {
+          kind: 'return',
+          emit: (endLoc, endNode) => {
+            this.emitDispatch(endLoc, copy, node, entries, i + 1, {
+              guard: TRUE,
+              updates: [],
+              label: { proc: e.proc, node: endNode, synthetic: 'leave-callback' },
+              contexts: cb.contexts,
+              frames,
+            }, frameKind, false);
+          },
+        },
+      });
+      const entry = this.locFor(cb, 0);
+      const ups = [...base.updates, ...e.onEnter];
+      if (atomicOnEnter) ups.push(...this.setFlag(FENCE_CB_ATOMIC, true));
+      const spec: TransitionSpec = {
+        guard: and(base.guard, ...skip, e.cond),
+        updates: mergeUpdates(ups),
+        to: entry,
+        label: base.label,
+        enters: { proc: e.proc, kind: frameKind },
+      };
+      if (base.op) spec.op = base.op;
+      if (base.outcome) spec.outcome = base.outcome;
+      this.addT(from, spec, base.contexts, base.frames);
+      skip.push(not(e.cond));
+    }
+    // Nothing (more) to run: continue after the op. The outermost fence
+    // callback frame turns the atomic flag off again.
+    const ups = [...base.updates];
+    if (frameKind === 'fence-callback' && !copy.inFenceCb && !atomicOnEnter) ups.push(...this.setFlag(FENCE_CB_ATOMIC, false));
+    const spec: TransitionSpec = { guard: and(base.guard, ...skip), updates: mergeUpdates(ups), to: cont, label: base.label };
+    if (base.op) spec.op = base.op;
+    if (base.outcome) spec.outcome = base.outcome;
+    this.addT(from, spec, base.contexts, base.frames);
+  }
+
+  private emitSignal(loc: number, copy: Copy, node: Extract<Node, { kind: 'op' }>, fence: InstanceId): void {
+    const ctx = this.ctx;
+    const f = ctx.fenceVar(fence);
+    // dma_fence_signal marks the fence signalled, then runs every
+    // registered callback inline (fence lock held, irqs off), each once
+    // (the list is detached while signalling).
+    const procs = this.fenceCallbacks.get(fence) ?? [];
+    const entries = procs.map((p) => {
+      const v = ctx.callbackRegisteredVar(fence, p)!;
+      return { proc: p, cond: eq(vr(v), cnst(1)), onEnter: [{ v, e: cnst(0) }] };
+    });
+    this.emitDispatch(loc, copy, node, entries, 0, {
+      guard: TRUE,
+      updates: f === undefined ? [] : [{ v: f, e: cnst(FENCE_SIGNALLED) }],
+      label: { proc: copy.proc.id, node: node.id, outcome: 'ok' },
+      op: node.op,
+      outcome: 'ok',
+      contexts: copy.contexts,
+      frames: copy.frames,
+    }, 'fence-callback', !copy.inFenceCb);
+  }
+
+  private emitInvalidate(loc: number, copy: Copy, node: Extract<Node, { kind: 'op' }>, buf: InstanceId): void {
+    const ctx = this.ctx;
+    // dma_buf_invalidate_mappings (née move_notify) walks the buffer's
+    // attachment list with the resv held and calls each importer's
+    // invalidate_mappings; mappings become invalidated (still mapped, no
+    // new DMA) until the importer unmaps. Importers without a callback get
+    // no notification and keep their state. Attachments that are attached
+    // at the time of their turn (in any mapped/unmapped state) are called.
+    const atts = this.invalidateAtts.get(buf) ?? [];
+    const ups: { v: VarId; e: IntExpr }[] = [];
+    for (const at of atts) {
+      const v = ctx.attachmentVar(at)!;
+      ups.push({ v, e: ite(eq(bitand(vr(v), cnst(ATT_STATE_MASK)), cnst(ATT_MAPPED)), bitor(vr(v), cnst(1)), vr(v)) });
+    }
+    const entries = atts.map((at) => ({
+      proc: this.inst(at).importer!.invalidate!,
+      cond: ne(bitand(vr(ctx.attachmentVar(at)!), cnst(ATT_STATE_MASK)), cnst(ATT_DETACHED)),
+      onEnter: [] as { v: VarId; e: IntExpr }[],
+    }));
+    this.emitDispatch(loc, copy, node, entries, 0, {
+      guard: TRUE,
+      updates: ups,
+      label: { proc: copy.proc.id, node: node.id, outcome: 'ok' },
+      op: node.op,
+      outcome: 'ok',
+      contexts: copy.contexts,
+      frames: copy.frames,
+    }, 'invalidate', false);
+  }
+
+  // -------------------------------------------------------------------------
+  // Post passes.
+
+  private patchBounds(): void {
+    const ctx = this.ctx;
+    ctx.threads.forEach((t) => {
+      const v = ctx.vars[ctx.pcVars[t.id]!]!;
+      v.max = Math.max(0, ctx.locations[t.id]!.length - 1);
+      v.width = widthFor(v.max);
+    });
+    let maxStamp = 0;
+    for (const [cls, k] of ctx.stampCounters) {
+      const n = this.initCount.get(cls) ?? 0;
+      const v = ctx.vars[k]!;
+      v.max = n;
+      v.width = widthFor(n);
+      maxStamp = Math.max(maxStamp, n);
+    }
+    for (const v of ctx.ctxVars.values()) {
+      ctx.vars[v]!.max = maxStamp;
+      ctx.vars[v]!.width = widthFor(maxStamp);
+    }
+    for (const v of ctx.wwHolder.values()) {
+      ctx.vars[v]!.max = maxStamp;
+      ctx.vars[v]!.width = widthFor(maxStamp);
+    }
+    // Resolve the lazily built done placeholders now that locations exist.
+    const done = ctx.threads.map((t) => this.realDone(t.id));
+    const fix = (b: BoolExpr): BoolExpr => resolveDone(b, done, fixInt);
+    const fixInt = (e: IntExpr): IntExpr => resolveDoneInt(e, fix);
+    for (const t of ctx.transitions) {
+      t.guard = fix(t.guard);
+      t.updates = t.updates.map((u) => ({ v: u.v, e: fixInt(u.e) }));
+    }
+  }
+
+  private realDone(thread: number): BoolExpr {
+    const ctx = this.ctx;
+    const th = ctx.threads[thread]!;
+    const locs = ctx.locations[thread]!;
+    if (th.kind === 'irq' || th.kind === 'kswapd') return ctx.pcIs(thread, this.idleLoc.get(thread)!);
+    // Root-copy end nodes: no outgoing transitions and no frames beyond the root.
+    const rootDepth = th.kind === 'work' ? 1 : 0;
+    const ends = locs.filter((l) => l.end && l.frames.length === rootDepth).map((l) => ctx.pcIs(thread, l.pc));
+    return or(...ends);
+  }
+
+  private patchWounds(): void {
+    const ctx = this.ctx;
+    for (const p of this.woundPatches) {
+      const cls = this.wwClassOf(p.lock);
+      const waiters: BoolExpr[] = [];
+      for (const s of this.wwWaitSites) {
+        if (s.thread === p.thread || this.wwClassOf(s.lock) !== cls) continue;
+        const o = ctx.owner.get(s.lock)!;
+        const h = ctx.wwHolder.get(s.lock)!;
+        waiters.push(
+          and(
+            ctx.pcIs(s.thread, s.pc),
+            eq(vr(o), cnst(p.thread + 1)),
+            eq(vr(h), vr(p.ctxVar)),
+            ne(vr(s.ctxVar), cnst(0)),
+            lt(vr(s.ctxVar), vr(p.ctxVar)),
+          ),
+        );
+      }
+      const t = ctx.transitions[p.t]!;
+      t.guard = and(t.guard, p.base, or(...waiters));
+    }
+  }
+
+  private makeSystemThreads(): void {
+    const ctx = this.ctx;
+    for (const t of ctx.threads) {
+      const done = this.realDone(t.id);
+      let notStarted: BoolExpr = FALSE;
+      let liveness: SystemThread['liveness'] = 'mandatory';
+      if (t.kind === 'work') {
+        liveness = 'optional';
+        notStarted = eq(vr(ctx.workVar(t.work!)!), cnst(0));
+      } else if (t.kind === 'irq') {
+        liveness = 'optional';
+        notStarted = eq(vr(ctx.irqVars.get(t.id)!.fires), cnst(0));
+      } else if (t.kind === 'kswapd') {
+        liveness = 'optional';
+        notStarted = eq(vr(ctx.kswapdRunsVar!), cnst(0));
+      }
+      ctx.systemThreads.push({ id: t.id, name: t.name, kind: t.kind, liveness, done, notStarted });
+    }
+  }
+
+  /**
+   * Longest run: per thread the longest path of its location DAG (synthetic
+   * steps included); irqs and kswapd count each of their runs.
+   */
+  private computeCompletenessBound(): number {
+    const ctx = this.ctx;
+    let total = 0;
+    for (const th of ctx.threads) {
+      const locs = ctx.locations[th.id]!;
+      const idle = this.idleLoc.get(th.id);
+      const memo = new Map<number, number>();
+      const onStack = new Set<number>();
+      const longest = (pc: number): number => {
+        const m = memo.get(pc);
+        if (m !== undefined) return m;
+        if (onStack.has(pc)) {
+          throw new SemanticsError('LMC462', `thread ${th.name}: the control graph has a cycle (loops must be unrolled)`);
+        }
+        onStack.add(pc);
+        let best = 0;
+        for (const tid of locs[pc]!.out) {
+          const to = ctx.steps[tid]!.to;
+          const len = to === idle ? 1 : 1 + longest(to);
+          if (len > best) best = len;
+        }
+        onStack.delete(pc);
+        memo.set(pc, best);
+        return best;
+      };
+      // Iterative deepening would be safer for very long threads; the
+      // recursion depth is the longest path, a few thousand at most.
+      const per = longest(0);
+      const runs = th.kind === 'irq' ? this.o.irqFires : th.kind === 'kswapd' ? this.o.kswapdRuns : 1;
+      total += per * runs;
+    }
+    return total;
+  }
+}
+
+function scopeBit(s: MemallocScope): number {
+  switch (s) {
+    case 'nofs':
+      return MEMALLOC_NOFS;
+    case 'noio':
+      return MEMALLOC_NOIO;
+    case 'noreclaim':
+      return MEMALLOC_NORECLAIM;
+    default:
+      return unreachable(s);
+  }
+}
+
+/** Later updates of the same variable win (callers only ever repeat identical flag writes). */
+function mergeUpdates(ups: { v: VarId; e: IntExpr }[]): { v: VarId; e: IntExpr }[] {
+  const m = new Map<VarId, IntExpr>();
+  for (const u of ups) m.set(u.v, u.e);
+  return [...m].map(([v, e]) => ({ v, e }));
+}
+
+/** Placeholder `bit(var -1-t, 0)` marks "thread t done" (no real var id is negative). */
+function placeholderThread(b: BoolExpr): number | undefined {
+  if (b.k !== 'bit' || b.a.k !== 'var' || b.a.v >= 0) return undefined;
+  return -1 - b.a.v;
+}
+
+function resolveDone(b: BoolExpr, done: BoolExpr[], fixInt: (e: IntExpr) => IntExpr): BoolExpr {
+  const ph = placeholderThread(b);
+  if (ph !== undefined) return done[ph]!;
+  switch (b.k) {
+    case 'true':
+    case 'false':
+      return b;
+    case 'eq':
+    case 'ne':
+    case 'lt':
+    case 'le':
+      return { k: b.k, a: fixInt(b.a), b: fixInt(b.b) };
+    case 'bit':
+      return { k: 'bit', a: fixInt(b.a), bit: b.bit };
+    case 'and':
+      return and(...b.args.map((x) => resolveDone(x, done, fixInt)));
+    case 'or':
+      return or(...b.args.map((x) => resolveDone(x, done, fixInt)));
+    case 'not':
+      return not(resolveDone(b.a, done, fixInt));
+  }
+}
+
+function resolveDoneInt(e: IntExpr, fix: (b: BoolExpr) => BoolExpr): IntExpr {
+  switch (e.k) {
+    case 'const':
+    case 'var':
+      return e;
+    case 'add':
+    case 'sub':
+    case 'bitor':
+    case 'bitand':
+    case 'bitclear':
+      return { k: e.k, a: resolveDoneInt(e.a, fix), b: resolveDoneInt(e.b, fix) };
+    case 'ite':
+      return { k: 'ite', c: fix(e.c), t: resolveDoneInt(e.t, fix), e: resolveDoneInt(e.e, fix) };
+  }
+}

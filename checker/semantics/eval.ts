@@ -1,0 +1,440 @@
+/**
+ * Concrete evaluation of a TransitionSystem: the reference step function
+ * used by the explicit engine (millions of calls) and by replay.
+ *
+ * Every guard and update is compiled once into a JS closure over a
+ * `Uint32Array` state (one slot per variable, `vars[i]` at index i). No
+ * `eval`/`new Function`, and the hot calls (`enabled`, `successor`,
+ * `enabledInto`) allocate nothing.
+ *
+ * Terminal and deadlock states (the definitions every engine uses):
+ *   - a thread is *ignored* when it is done, or when it is optional and
+ *     has not started (kswapd that never ran, an irq that never fired, a
+ *     work never queued);
+ *   - a state is *terminal* when no thread that is not ignored has an
+ *     enabled transition (each is done or blocked). Ignored threads may
+ *     still have enabled transitions (an irq that could fire): they are
+ *     optional and cannot unblock anyone who waits for nothing they do;
+ *   - a terminal state is a *deadlock* when some thread that is not done
+ *     is mandatory or has started (a queued work, a running irq).
+ */
+
+import type { BoolExpr, IntExpr, Property, TransitionSystem, VarId } from './system.js';
+
+type IntFn = (s: Uint32Array) => number;
+type BoolFn = (s: Uint32Array) => boolean;
+
+function compileInt(e: IntExpr): IntFn {
+  switch (e.k) {
+    case 'const': {
+      const v = e.v >>> 0;
+      return () => v;
+    }
+    case 'var': {
+      const i = e.v;
+      return (s) => s[i]!;
+    }
+    case 'add': {
+      if (e.a.k === 'var' && e.b.k === 'const') {
+        const i = e.a.v;
+        const c = e.b.v;
+        return (s) => s[i]! + c;
+      }
+      const a = compileInt(e.a);
+      const b = compileInt(e.b);
+      return (s) => a(s) + b(s);
+    }
+    case 'sub': {
+      if (e.a.k === 'var' && e.b.k === 'const') {
+        const i = e.a.v;
+        const c = e.b.v;
+        return (s) => s[i]! - c;
+      }
+      const a = compileInt(e.a);
+      const b = compileInt(e.b);
+      return (s) => a(s) - b(s);
+    }
+    case 'bitor': {
+      if (e.a.k === 'var' && e.b.k === 'const') {
+        const i = e.a.v;
+        const c = e.b.v;
+        return (s) => (s[i]! | c) >>> 0;
+      }
+      const a = compileInt(e.a);
+      const b = compileInt(e.b);
+      return (s) => (a(s) | b(s)) >>> 0;
+    }
+    case 'bitand': {
+      if (e.a.k === 'var' && e.b.k === 'const') {
+        const i = e.a.v;
+        const c = e.b.v;
+        return (s) => (s[i]! & c) >>> 0;
+      }
+      const a = compileInt(e.a);
+      const b = compileInt(e.b);
+      return (s) => (a(s) & b(s)) >>> 0;
+    }
+    case 'bitclear': {
+      if (e.a.k === 'var' && e.b.k === 'const') {
+        const i = e.a.v;
+        const c = ~e.b.v;
+        return (s) => (s[i]! & c) >>> 0;
+      }
+      const a = compileInt(e.a);
+      const b = compileInt(e.b);
+      return (s) => (a(s) & ~b(s)) >>> 0;
+    }
+    case 'ite': {
+      const c = compileBool(e.c);
+      const t = compileInt(e.t);
+      const f = compileInt(e.e);
+      return (s) => (c(s) ? t(s) : f(s));
+    }
+  }
+}
+
+function compileBool(e: BoolExpr): BoolFn {
+  switch (e.k) {
+    case 'true':
+      return () => true;
+    case 'false':
+      return () => false;
+    case 'eq':
+    case 'ne':
+    case 'lt':
+    case 'le': {
+      // Specialised shapes: var ? const and var ? var dominate guards.
+      if (e.a.k === 'var' && e.b.k === 'const') {
+        const i = e.a.v;
+        const c = e.b.v >>> 0;
+        switch (e.k) {
+          case 'eq':
+            return (s) => s[i] === c;
+          case 'ne':
+            return (s) => s[i] !== c;
+          case 'lt':
+            return (s) => s[i]! < c;
+          case 'le':
+            return (s) => s[i]! <= c;
+        }
+      }
+      if (e.a.k === 'var' && e.b.k === 'var') {
+        const i = e.a.v;
+        const j = e.b.v;
+        switch (e.k) {
+          case 'eq':
+            return (s) => s[i] === s[j];
+          case 'ne':
+            return (s) => s[i] !== s[j];
+          case 'lt':
+            return (s) => s[i]! < s[j]!;
+          case 'le':
+            return (s) => s[i]! <= s[j]!;
+        }
+      }
+      const a = compileInt(e.a);
+      const b = compileInt(e.b);
+      switch (e.k) {
+        case 'eq':
+          return (s) => a(s) === b(s);
+        case 'ne':
+          return (s) => a(s) !== b(s);
+        case 'lt':
+          return (s) => a(s) < b(s);
+        case 'le':
+          return (s) => a(s) <= b(s);
+      }
+      break;
+    }
+    case 'bit': {
+      const m = (1 << e.bit) >>> 0;
+      if (e.a.k === 'var') {
+        const i = e.a.v;
+        return (s) => (s[i]! & m) !== 0;
+      }
+      const a = compileInt(e.a);
+      return (s) => (a(s) & m) !== 0;
+    }
+    case 'and': {
+      const fs = e.args.map(compileBool);
+      if (fs.length === 2) {
+        const [x, y] = fs as [BoolFn, BoolFn];
+        return (s) => x(s) && y(s);
+      }
+      if (fs.length === 3) {
+        const [x, y, z] = fs as [BoolFn, BoolFn, BoolFn];
+        return (s) => x(s) && y(s) && z(s);
+      }
+      return (s) => {
+        for (let i = 0; i < fs.length; i++) if (!fs[i]!(s)) return false;
+        return true;
+      };
+    }
+    case 'or': {
+      const fs = e.args.map(compileBool);
+      if (fs.length === 2) {
+        const [x, y] = fs as [BoolFn, BoolFn];
+        return (s) => x(s) || y(s);
+      }
+      return (s) => {
+        for (let i = 0; i < fs.length; i++) if (fs[i]!(s)) return true;
+        return false;
+      };
+    }
+    case 'not': {
+      const a = compileBool(e.a);
+      return (s) => !a(s);
+    }
+  }
+}
+
+export interface Evaluator {
+  readonly ts: TransitionSystem;
+  /** Number of state slots (= ts.vars.length). */
+  readonly size: number;
+  initial(): Uint32Array;
+  enabled(s: Uint32Array, t: number): boolean;
+  /**
+   * The state after firing `t` from `s` (the caller checks `enabled`).
+   * Writes into `out` when given (which may be `s` itself), else allocates.
+   */
+  successor(s: Uint32Array, t: number, out?: Uint32Array): Uint32Array;
+  evalBool(e: BoolExpr, s: Uint32Array): boolean;
+  evalInt(e: IntExpr, s: Uint32Array): number;
+  /** Enabled transition ids in increasing order. */
+  enabledTransitions(s: Uint32Array): number[];
+  /** Allocation-free variant: writes ids into `out`, returns the count. */
+  enabledInto(s: Uint32Array, out: Int32Array): number;
+  /** Some transition of `thread` is enabled. */
+  threadCanMove(s: Uint32Array, thread: number): boolean;
+  threadDone(s: Uint32Array, thread: number): boolean;
+  threadNotStarted(s: Uint32Array, thread: number): boolean;
+  isTerminal(s: Uint32Array): boolean;
+  isDeadlock(s: Uint32Array): boolean;
+  /** Mandatory-or-started threads that are not done in a terminal state (empty otherwise). */
+  stuckThreads(s: Uint32Array): number[];
+  /**
+   * Indices (into ts.properties) violated: state, terminal and deadlock
+   * properties judged on `s`; step properties judged on firing
+   * `firedTransition` *from* `s` (it must be enabled in `s`).
+   */
+  checkProperties(s: Uint32Array, firedTransition?: number): number[];
+  /** Step properties only (`s` is the state before `t`). */
+  checkStep(s: Uint32Array, t: number): number[];
+  /** State, terminal and deadlock properties only. */
+  checkState(s: Uint32Array): number[];
+  /** A readable name=value listing (non-initial values only when `diff`). */
+  describe(s: Uint32Array, diff?: boolean): string;
+}
+
+/** Prepare a system for evaluation: compiles every guard and update once. */
+export function prepare(ts: TransitionSystem): Evaluator {
+  const n = ts.vars.length;
+  const nT = ts.transitions.length;
+  const guards: BoolFn[] = new Array(nT);
+  const updVars: Int32Array[] = new Array(nT);
+  const updFns: IntFn[][] = new Array(nT);
+  let maxUpd = 0;
+  for (let i = 0; i < nT; i++) {
+    const t = ts.transitions[i]!;
+    guards[i] = compileBool(t.guard);
+    updVars[i] = Int32Array.from(t.updates.map((u) => u.v));
+    updFns[i] = t.updates.map((u) => compileInt(u.e));
+    maxUpd = Math.max(maxUpd, t.updates.length);
+  }
+  const scratch = new Float64Array(Math.max(1, maxUpd));
+
+  // Index transitions by (thread, pc) when the guard starts with the pc
+  // test, as compile.ts always emits it; anything else is checked always.
+  const pcVarOf = new Map<number, VarId>();
+  for (const v of ts.vars) if (v.role.kind === 'pc') pcVarOf.set(v.role.thread, v.id);
+  const nThreads = ts.threads.length;
+  const byPc: Int32Array[][] = [];
+  const unindexed: number[][] = [];
+  for (let th = 0; th < nThreads; th++) {
+    const pv = pcVarOf.get(th);
+    const size = pv === undefined ? 0 : ts.vars[pv]!.max + 1;
+    const lists: number[][] = Array.from({ length: size }, () => []);
+    const rest: number[] = [];
+    for (const t of ts.transitions) {
+      if (t.thread !== th) continue;
+      const first = t.guard.k === 'and' ? t.guard.args[0]! : t.guard;
+      if (pv !== undefined && first.k === 'eq' && first.a.k === 'var' && first.a.v === pv && first.b.k === 'const' && first.b.v < size) {
+        lists[first.b.v]!.push(t.id);
+      } else {
+        rest.push(t.id);
+      }
+    }
+    byPc.push(lists.map((l) => Int32Array.from(l)));
+    unindexed.push(rest);
+  }
+  const pcVars = Int32Array.from({ length: nThreads }, (_, th) => pcVarOf.get(th) ?? -1);
+  const doneFns = ts.threads.map((t) => compileBool(t.done));
+  const notStartedFns = ts.threads.map((t) => compileBool(t.notStarted));
+  const optional = ts.threads.map((t) => t.liveness === 'optional');
+
+  const init = Uint32Array.from(ts.vars.map((v) => v.init));
+
+  // Properties.
+  const props = ts.properties;
+  const stateProps: { i: number; f: BoolFn }[] = [];
+  const termProps: { i: number; f: BoolFn }[] = [];
+  const deadlockProps: number[] = [];
+  const stepByT: { i: number; f: BoolFn }[][] = Array.from({ length: nT }, () => []);
+  props.forEach((p: Property, i) => {
+    switch (p.kind) {
+      case 'state':
+        stateProps.push({ i, f: compileBool(p.bad) });
+        break;
+      case 'terminal':
+        termProps.push({ i, f: compileBool(p.bad) });
+        break;
+      case 'deadlock':
+        deadlockProps.push(i);
+        break;
+      case 'step': {
+        const f = compileBool(p.when);
+        for (const t of p.transitions) if (t >= 0 && t < nT) stepByT[t]!.push({ i, f });
+        break;
+      }
+    }
+  });
+
+  const threadCanMove = (s: Uint32Array, th: number): boolean => {
+    const pv = pcVars[th]!;
+    if (pv >= 0) {
+      const lists = byPc[th]!;
+      const pc = s[pv]!;
+      if (pc < lists.length) {
+        const l = lists[pc]!;
+        for (let k = 0; k < l.length; k++) if (guards[l[k]!]!(s)) return true;
+      }
+    }
+    const r = unindexed[th]!;
+    for (let k = 0; k < r.length; k++) if (guards[r[k]!]!(s)) return true;
+    return false;
+  };
+
+  const isTerminal = (s: Uint32Array): boolean => {
+    for (let th = 0; th < nThreads; th++) {
+      if (doneFns[th]!(s)) continue;
+      if (optional[th] && notStartedFns[th]!(s)) continue;
+      if (threadCanMove(s, th)) return false;
+    }
+    return true;
+  };
+
+  const stuckThreads = (s: Uint32Array): number[] => {
+    if (!isTerminal(s)) return [];
+    const out: number[] = [];
+    for (let th = 0; th < nThreads; th++) {
+      if (doneFns[th]!(s)) continue;
+      if (optional[th] && notStartedFns[th]!(s)) continue;
+      out.push(th);
+    }
+    return out;
+  };
+
+  const isDeadlock = (s: Uint32Array): boolean => {
+    if (!isTerminal(s)) return false;
+    for (let th = 0; th < nThreads; th++) {
+      if (doneFns[th]!(s)) continue;
+      if (optional[th] && notStartedFns[th]!(s)) continue;
+      return true;
+    }
+    return false;
+  };
+
+  const enabledInto = (s: Uint32Array, out: Int32Array): number => {
+    let c = 0;
+    for (let th = 0; th < nThreads; th++) {
+      const pv = pcVars[th]!;
+      if (pv >= 0) {
+        const lists = byPc[th]!;
+        const pc = s[pv]!;
+        if (pc < lists.length) {
+          const l = lists[pc]!;
+          for (let k = 0; k < l.length; k++) if (guards[l[k]!]!(s)) out[c++] = l[k]!;
+        }
+      }
+      const r = unindexed[th]!;
+      for (let k = 0; k < r.length; k++) if (guards[r[k]!]!(s)) out[c++] = r[k]!;
+    }
+    // Threads are visited in id order and transitions of a thread have
+    // increasing ids per list; a final insertion sort keeps the contract
+    // (increasing ids) when unindexed transitions interleave.
+    for (let i = 1; i < c; i++) {
+      const x = out[i]!;
+      let j = i - 1;
+      while (j >= 0 && out[j]! > x) {
+        out[j + 1] = out[j]!;
+        j--;
+      }
+      out[j + 1] = x;
+    }
+    return c;
+  };
+  const enabledBuf = new Int32Array(Math.max(1, nT));
+
+  const checkStep = (s: Uint32Array, t: number): number[] => {
+    const out: number[] = [];
+    const l = stepByT[t];
+    if (!l || l.length === 0 || !guards[t]!(s)) return out;
+    for (const p of l) if (p.f(s)) out.push(p.i);
+    return out;
+  };
+
+  const checkState = (s: Uint32Array): number[] => {
+    const out: number[] = [];
+    for (const p of stateProps) if (p.f(s)) out.push(p.i);
+    if (termProps.length > 0 || deadlockProps.length > 0) {
+      if (isTerminal(s)) {
+        for (const p of termProps) if (p.f(s)) out.push(p.i);
+        if (deadlockProps.length > 0 && isDeadlock(s)) out.push(...deadlockProps);
+      }
+    }
+    return out.sort((a, b) => a - b);
+  };
+
+  return {
+    ts,
+    size: n,
+    initial: () => init.slice(),
+    enabled: (s, t) => guards[t]!(s),
+    successor: (s, t, out) => {
+      const vs = updVars[t]!;
+      const fs = updFns[t]!;
+      const m = vs.length;
+      for (let k = 0; k < m; k++) scratch[k] = fs[k]!(s);
+      const o = out ?? new Uint32Array(n);
+      if (o !== s) o.set(s);
+      for (let k = 0; k < m; k++) o[vs[k]!] = scratch[k]!;
+      return o;
+    },
+    evalBool: (e, s) => compileBool(e)(s),
+    evalInt: (e, s) => compileInt(e)(s),
+    enabledTransitions: (s) => {
+      const c = enabledInto(s, enabledBuf);
+      return Array.from(enabledBuf.subarray(0, c));
+    },
+    enabledInto,
+    threadCanMove,
+    threadDone: (s, th) => doneFns[th]!(s),
+    threadNotStarted: (s, th) => notStartedFns[th]!(s),
+    isTerminal,
+    isDeadlock,
+    stuckThreads,
+    checkProperties: (s, fired) => {
+      const out = checkState(s);
+      if (fired !== undefined) out.push(...checkStep(s, fired));
+      return out.sort((a, b) => a - b);
+    },
+    checkStep,
+    checkState,
+    describe: (s, diff = false) =>
+      ts.vars
+        .filter((v) => !diff || s[v.id] !== v.init)
+        .map((v) => `${v.name}=${s[v.id]}`)
+        .join(' '),
+  };
+}

@@ -1,0 +1,110 @@
+/**
+ * Combining per-check outcomes into one verdict per rule, and comparing a
+ * model's verdicts with what its header says to expect.
+ */
+
+import type { Expectation } from '../model/ir.js';
+import type { Diagnostic, Finding, Limit, Verdict, EngineName } from './report.js';
+
+/** The outcome of one check of a rule, before combining. */
+export type CheckOutcome =
+  | { status: 'violated'; engine: EngineName; findings: Finding[] }
+  | { status: 'proved'; engine: EngineName; detail?: string }
+  | { status: 'holds-up-to'; engine: EngineName; bound: number }
+  | { status: 'inconclusive'; engine: EngineName; limit: Limit };
+
+const RANK: Record<CheckOutcome['status'], number> = { violated: 3, inconclusive: 2, 'holds-up-to': 1, proved: 0 };
+
+/**
+ * A rule is violated if any check is; otherwise inconclusive if any check
+ * hit a limit; otherwise it holds up to the smallest bound any check
+ * reached; proved only when every check was proved.
+ */
+export function combineOutcomes(rule: string, outcomes: CheckOutcome[]): Verdict {
+  if (outcomes.length === 0) return { status: 'proved', rule, engine: 'lockgraph', detail: 'no check applies to this model' };
+  const worst = Math.max(...outcomes.map((o) => RANK[o.status]));
+  const top = outcomes.filter((o) => RANK[o.status] === worst);
+  const first = top[0];
+  switch (first.status) {
+    case 'violated':
+      return { status: 'violated', rule, engine: first.engine, findings: top.flatMap((o) => (o.status === 'violated' ? o.findings : [])) };
+    case 'inconclusive':
+      return { status: 'inconclusive', rule, engine: first.engine, limit: first.limit };
+    case 'holds-up-to': {
+      const min = top.reduce((m, o) => (o.status === 'holds-up-to' ? Math.min(m, o.bound) : m), Infinity);
+      return { status: 'holds-up-to', rule, engine: first.engine, bound: min };
+    }
+    case 'proved': {
+      const engines = [...new Set(outcomes.map((o) => o.engine))].join('+');
+      return { status: 'proved', rule, engine: first.engine, detail: `every interleaving (${engines})` };
+    }
+  }
+}
+
+/** Does the model meet its `@expect` header? */
+export function evaluateExpectations(expect: Expectation[], verdicts: Verdict[], diagnostics: Diagnostic[]): { met: boolean; detail: string } {
+  const problems: string[] = [];
+  const byRule = new Map(verdicts.map((v) => [v.rule, v]));
+  const violated = verdicts.filter((v) => v.status === 'violated').map((v) => v.rule);
+  const errorCodes = new Set(diagnostics.filter((d) => d.severity === 'error').map((d) => d.code));
+  const expectsError = expect.some((e) => e.kind === 'error');
+  if (!expectsError && errorCodes.size) problems.push(`unexpected error ${[...errorCodes].join(', ')}`);
+  const expectedViolations = new Set(expect.flatMap((e) => (e.kind === 'violates' ? [e.rule] : [])));
+  for (const e of expect) {
+    switch (e.kind) {
+      case 'error':
+        if (!errorCodes.has(e.code)) problems.push(`expected error ${e.code}, got ${errorCodes.size ? [...errorCodes].join(', ') : 'none'}`);
+        break;
+      case 'violates': {
+        const v = byRule.get(e.rule);
+        if (!v) problems.push(`expected ${e.rule} to be violated, but the rule was not checked`);
+        else if (v.status !== 'violated') problems.push(`expected ${e.rule} to be violated, got ${describeStatus(v)}`);
+        break;
+      }
+      case 'holds': {
+        const ids = e.rules === 'all' ? verdicts.map((v) => v.rule).filter((r) => !expectedViolations.has(r)) : e.rules;
+        for (const id of ids) {
+          const v = byRule.get(id);
+          if (!v) {
+            if (e.rules !== 'all') problems.push(`expected ${id} to hold, but the rule was not checked`);
+            continue;
+          }
+          if (v.status === 'violated' || v.status === 'inconclusive') problems.push(`expected ${id} to hold, got ${describeStatus(v)}`);
+        }
+        break;
+      }
+    }
+  }
+  if (expect.length === 0) return { met: violated.length === 0, detail: 'no @expect header' };
+  return problems.length ? { met: false, detail: problems.join('; ') } : { met: true, detail: 'as declared' };
+}
+
+export function describeStatus(v: Verdict): string {
+  switch (v.status) {
+    case 'proved':
+      return 'proved';
+    case 'holds-up-to':
+      return `holds up to ${v.bound}`;
+    case 'violated':
+      return 'violated';
+    case 'inconclusive':
+      return `inconclusive (${describeLimit(v.limit)})`;
+    case 'skipped':
+      return `skipped (${v.reason})`;
+  }
+}
+
+export function describeLimit(l: Limit): string {
+  switch (l.kind) {
+    case 'timeout':
+      return `time-out after ${l.ms} ms`;
+    case 'memory':
+      return `memory limit ${l.mb} MB`;
+    case 'states':
+      return `state limit ${l.max}`;
+    case 'z3-unknown':
+      return `Z3 answered unknown: ${l.reason}`;
+    case 'solver-failure':
+      return `solver failure: ${l.detail}`;
+  }
+}

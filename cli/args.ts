@@ -1,0 +1,248 @@
+/**
+ * The command line as data. `parseArgs` is a pure function of argv: it
+ * never prints, never exits and never touches the file system, so the
+ * whole option table is tested without spawning a process. commander does
+ * the parsing; every way it would print or exit is intercepted.
+ */
+
+import { Argument, Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { EXIT_CODE_DOC, ExitCode } from '../checker/exit-codes.js';
+import { KERNEL_VERSIONS, type EngineChoice } from '../checker/options.js';
+import { FORMATS, type Format } from './render/types.js';
+
+export interface CliOptions {
+  /** Absent: `pretty` on a TTY, `text` otherwise (decided by the caller). */
+  format?: Format;
+  output?: string;
+  engine?: EngineChoice;
+  bound?: number;
+  timeoutSeconds?: number;
+  maxMemoryMb?: number;
+  kernel?: string;
+  preset?: string;
+  enable: string[];
+  disable: string[];
+  rules: string[];
+  ruleOptions: Record<string, string>;
+  config?: string;
+  /** False with --no-color (NO_COLOR is applied by the caller). */
+  color: boolean;
+  quiet: boolean;
+}
+
+export type CliCommand =
+  | { kind: 'check'; paths: string[] }
+  | { kind: 'lint'; paths: string[] }
+  | { kind: 'dump'; what: 'ir' | 'system'; model: string }
+  | { kind: 'explain'; id: string }
+  | { kind: 'rules' }
+  | { kind: 'replay'; model: string; schedule: string }
+  | { kind: 'help'; text: string }
+  | { kind: 'version' };
+
+export type ParseResult =
+  | { command: CliCommand; options: CliOptions }
+  /** Exit code 2 (usage) unless stated: an unusable --bound is 6. */
+  | { usageError: string; exitCode: number; help?: string };
+
+export function defaultCliOptions(): CliOptions {
+  return { enable: [], disable: [], rules: [], ruleOptions: {}, color: true, quiet: false };
+}
+
+export function exitCodeTable(): string {
+  const w = Math.max(...EXIT_CODE_DOC.map((e) => String(e.code).length));
+  return ['Exit codes:', ...EXIT_CODE_DOC.map((e) => `  ${String(e.code).padStart(w)}  ${e.meaning}`)].join('\n');
+}
+
+function intArg(what: string): (v: string) => number {
+  return (v) => {
+    if (!/^-?\d+$/.test(v.trim())) throw new InvalidArgumentError(`${what} must be an integer.`);
+    return Number(v);
+  };
+}
+
+function positiveNumber(what: string): (v: string) => number {
+  return (v) => {
+    const n = Number(v);
+    if (v.trim() === '' || !Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`${what} must be a positive number.`);
+    return n;
+  };
+}
+
+function collectList(v: string, prev: string[] | undefined): string[] {
+  const items = v
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
+  if (items.length === 0) throw new InvalidArgumentError('expected one or more rule ids.');
+  return [...(prev ?? []), ...items];
+}
+
+function collect(v: string, prev: string[] | undefined): string[] {
+  return [...(prev ?? []), v];
+}
+
+function collectKv(v: string, prev: Record<string, string> | undefined): Record<string, string> {
+  const m = /^([A-Za-z0-9_.-]+)=(.+)$/.exec(v.trim());
+  if (!m) throw new InvalidArgumentError('expected key=value, e.g. revoke.pfn-export=locked.');
+  return { ...(prev ?? {}), [m[1]]: m[2] };
+}
+
+type OptionSet = 'check' | 'render' | 'lint';
+
+/** The option table. Which command takes which options is explicit. */
+function addOptions(cmd: Command, set: OptionSet): Command {
+  const formats = set === 'lint' ? (['text', 'pretty', 'json', 'sarif', 'junit'] as const) : FORMATS;
+  cmd.addOption(new Option('-f, --format <format>', 'output format (default: pretty on a TTY, text otherwise)').choices([...formats]));
+  cmd.option('-o, --output <path>', 'write the report to a file (itf: a directory, one file per trace)');
+  if (set !== 'lint') {
+    cmd.addOption(new Option('--engine <engine>', 'which engine decides').choices(['auto', 'bmc', 'explicit', 'both']));
+    cmd.option('--bound <n>', 'BMC bound in steps (default: the completeness bound)', intArg('--bound'));
+    cmd.option('--timeout <seconds>', 'wall-clock limit per model (default 60)', positiveNumber('--timeout'));
+    cmd.option('--max-memory <MB>', 'memory limit of the explicit engine (default 4096)', positiveNumber('--max-memory'));
+    cmd.addOption(new Option('--kernel <version>', 'kernel semantics (default: the model\'s @kernel, else newest)').choices([...KERNEL_VERSIONS]));
+  }
+  cmd.option('--preset <name>', 'rule preset: recommended (default), all, strict, or a family');
+  cmd.option('--enable <ids>', 'enable rules (comma-separated, repeatable)', collectList);
+  cmd.option('--disable <ids>', 'disable rules (comma-separated, repeatable)', collectList);
+  cmd.option('--rules <file.json>', 'extra rule file (repeatable)', collect);
+  cmd.option('--rule-option <key=value>', 'pick a position on a debated rule (repeatable)', collectKv);
+  cmd.option('--config <file>', 'config file (JSON)');
+  cmd.option('--no-color', 'no colour (also: NO_COLOR)');
+  cmd.option('-q, --quiet', 'no progress line');
+  return cmd;
+}
+
+interface RawOpts {
+  format?: Format;
+  output?: string;
+  engine?: EngineChoice;
+  bound?: number;
+  timeout?: number;
+  maxMemory?: number;
+  kernel?: string;
+  preset?: string;
+  enable?: string[];
+  disable?: string[];
+  rules?: string[];
+  ruleOption?: Record<string, string>;
+  config?: string;
+  color?: boolean;
+  quiet?: boolean;
+  schedule?: string;
+}
+
+function toOptions(raw: RawOpts): CliOptions {
+  const o = defaultCliOptions();
+  if (raw.format !== undefined) o.format = raw.format;
+  if (raw.output !== undefined) o.output = raw.output;
+  if (raw.engine !== undefined) o.engine = raw.engine;
+  if (raw.bound !== undefined) o.bound = raw.bound;
+  if (raw.timeout !== undefined) o.timeoutSeconds = raw.timeout;
+  if (raw.maxMemory !== undefined) o.maxMemoryMb = raw.maxMemory;
+  if (raw.kernel !== undefined) o.kernel = raw.kernel;
+  if (raw.preset !== undefined) o.preset = raw.preset;
+  o.enable = raw.enable ?? [];
+  o.disable = raw.disable ?? [];
+  o.rules = raw.rules ?? [];
+  o.ruleOptions = raw.ruleOption ?? {};
+  if (raw.config !== undefined) o.config = raw.config;
+  o.color = raw.color !== false;
+  o.quiet = raw.quiet === true;
+  return o;
+}
+
+export const VERSION_PLACEHOLDER = '0.0.0';
+
+export function buildProgram(version: string, onCommand: (c: CliCommand, raw: RawOpts) => void, out: { write: (s: string) => void }): Command {
+  const program = new Command('lockmc');
+  program
+    .description('Model checker and rule linter for Linux kernel locking hierarchies (dma-buf, dma_resv, dma_fence, reclaim, mmu notifiers).')
+    .version(version, '-V, --version', 'print the version')
+    .helpOption('-h, --help', 'show help')
+    .exitOverride()
+    .configureOutput({ writeOut: out.write, writeErr: out.write, outputError: () => {} })
+    .showSuggestionAfterError(true)
+    .addHelpText('after', `\n${exitCodeTable()}\n\nDocs: README.md, docs/cli.md, docs/model-language.md, docs/rules/README.md`);
+
+  addOptions(
+    program
+      .command('check')
+      .description('check models (default: the bundled fixtures/, comparing each @expect header)')
+      .argument('[paths...]', '*.model.ts files or directories (searched recursively)'),
+    'check',
+  ).action((paths: string[], raw: RawOpts) => onCommand({ kind: 'check', paths }, raw));
+
+  addOptions(
+    program
+      .command('lint')
+      .description('parse and validate models only; lint --rules files')
+      .argument('[paths...]', '*.model.ts files or directories'),
+    'lint',
+  ).action((paths: string[], raw: RawOpts) => onCommand({ kind: 'lint', paths }, raw));
+
+  addOptions(
+    program
+      .command('dump')
+      .description('print an intermediate form as JSON: `ir` (model + source map) or `system` (the transition system)')
+      .addArgument(new Argument('<what>', 'ir | system').choices(['ir', 'system']))
+      .argument('<model>', 'a *.model.ts file'),
+    'check',
+  ).action((what: 'ir' | 'system', model: string, raw: RawOpts) => onCommand({ kind: 'dump', what, model }, raw));
+
+  program
+    .command('explain')
+    .description('explain a diagnostic code (LMCnnn) or a rule (rationale, citations, a minimal violating model)')
+    .argument('<id>', 'LMCnnn or a rule id')
+    .action((id: string) => onCommand({ kind: 'explain', id }, {}));
+
+  addOptions(program.command('rules').description('list the rules: id, family, severity, summary'), 'lint').action((raw: RawOpts) =>
+    onCommand({ kind: 'rules' }, raw),
+  );
+
+  addOptions(
+    program
+      .command('replay')
+      .description('replay a schedule token printed by a report')
+      .argument('<model>', 'the *.model.ts file the token came from')
+      .requiredOption('--schedule <token>', 'the token from the report\'s replay line'),
+    'check',
+  ).action((model: string, raw: RawOpts) => onCommand({ kind: 'replay', model, schedule: raw.schedule ?? '' }, raw));
+
+  return program;
+}
+
+/** Parse argv (without `node` and the script path). Pure. */
+export function parseArgs(argv: string[], version = VERSION_PLACEHOLDER): ParseResult {
+  let captured = '';
+  let result: { command: CliCommand; raw: RawOpts } | undefined;
+  const program = buildProgram(version, (command, raw) => (result = { command, raw }), { write: (s) => (captured += s) });
+  if (argv.length === 0) {
+    return { usageError: 'no command given', exitCode: ExitCode.USAGE, help: program.helpInformation() + `\n${exitCodeTable()}\n` };
+  }
+  try {
+    program.parse(argv, { from: 'user' });
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.help') {
+        return { command: { kind: 'help', text: captured }, options: defaultCliOptions() };
+      }
+      if (e.code === 'commander.version') return { command: { kind: 'version' }, options: defaultCliOptions() };
+      return { usageError: e.message.replace(/^error: /, ''), exitCode: ExitCode.USAGE };
+    }
+    throw e;
+  }
+  if (!result) return { usageError: 'no command given', exitCode: ExitCode.USAGE };
+  const { command, raw } = result;
+  const options = toOptions(raw);
+  if (options.bound !== undefined && options.bound < 1) {
+    return { usageError: `--bound ${options.bound} is unusable: a bound counts steps and must be at least 1`, exitCode: ExitCode.BOUND };
+  }
+  if (command.kind === 'replay' && command.schedule.trim() === '') {
+    return { usageError: '--schedule needs the token printed on the report\'s replay line', exitCode: ExitCode.USAGE };
+  }
+  if (command.kind === 'explain' && !/^(LMC\d{3}|[a-z0-9][a-z0-9-]*)$/i.test(command.id)) {
+    return { usageError: `'${command.id}' is neither a diagnostic code (LMCnnn) nor a rule id`, exitCode: ExitCode.USAGE };
+  }
+  return { command, options };
+}

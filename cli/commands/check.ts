@@ -1,0 +1,135 @@
+/**
+ * `lockmc check [paths...]`: the main job. No path means the bundled
+ * fixtures, each compared with its `@expect` header.
+ */
+
+import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { join } from 'node:path';
+import { NEWEST_KERNEL, type CheckOptions } from '../../checker/options.js';
+import { REPORT_SCHEMA_VERSION, type Diagnostic, type ModelReport, type Report } from '../../checker/report.js';
+import { evaluateExpectations } from '../../checker/verdict.js';
+import { loadUserRuleFiles } from '../../rules/user-rules.js';
+import type { CliOptions } from '../args.js';
+import { loadChecker, loadFrontEnd, type CheckerApi, type LoadResult } from '../backend.js';
+import { collectModels, displayPath, packageRoot } from '../files.js';
+import type { CliIo } from '../io.js';
+import { progressLine } from '../progress.js';
+import { combineExitCodes, ExitCode } from '../../checker/exit-codes.js';
+import { UsageError, render, renderContext, resolveCheckOptions, resolveFormat, runExit, writeRendered } from '../shared.js';
+
+export function modelFiles(paths: string[], io: CliIo): string[] {
+  const given = paths.length > 0 ? paths : [displayPath(join(packageRoot(), 'fixtures'), io.cwd)];
+  const c = collectModels(given, io.cwd);
+  if ('missing' in c) throw new UsageError(`no such file or directory: ${c.missing}`);
+  if (c.files.length === 0) throw new UsageError(`no *.model.ts files under ${given.join(', ')}`);
+  return c.files;
+}
+
+/** Fill in the `@expect` comparison where the pipeline left it out. */
+export function withExpectations(report: Report): Report {
+  let filled = false;
+  const models = report.models.map((m): ModelReport => {
+    if (m.expectation || !m.expected || m.expected.length === 0) return m;
+    filled = true;
+    return { ...m, expectation: evaluateExpectations(m.expected, m.verdicts, m.diagnostics) };
+  });
+  if (!filled) return report;
+  const out = { ...report, models };
+  return { ...out, exitCode: combineExitCodes([runExit(out), report.exitCode === ExitCode.INTERNAL ? ExitCode.INTERNAL : ExitCode.OK]) };
+}
+
+function sha(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+/**
+ * Without checker/index.ts only the front end can run: parse and
+ * validate each model and say so. Nothing here pretends a rule held.
+ */
+async function parseOnly(files: string[], options: CheckOptions, version: string, io: CliIo, deps: CheckDeps): Promise<Report> {
+  const load = deps.loadModel ?? (await loadFrontEnd());
+  if (!load) throw new Error('this build has neither checker/index.ts nor model/index.ts; nothing can be checked');
+  io.err('note: the checking pipeline is not in this build: lockmc only parsed and validated the models; no rule was checked.\n');
+  const models: ModelReport[] = [];
+  for (const file of files) {
+    const t0 = Date.now();
+    let text: string | undefined;
+    try {
+      text = readFileSync(join(io.cwd, file), 'utf8');
+    } catch {
+      text = undefined;
+    }
+    const r = await load(file, text);
+    const header = r.extracted?.model.header;
+    models.push({
+      file,
+      hashes: { model: r.extracted?.model.sourceHash ?? sha(text ?? ''), rules: sha(JSON.stringify(options.rules)) },
+      kernel: options.kernel ?? header?.kernel ?? NEWEST_KERNEL,
+      verdicts: [],
+      diagnostics: r.diagnostics,
+      ...(header ? { expected: header.expect } : {}),
+      stats: { ms: Date.now() - t0, engine: [] },
+    });
+  }
+  const report: Report = {
+    schemaVersion: REPORT_SCHEMA_VERSION,
+    tool: { name: 'lockmc', version },
+    options: { ...options, parseOnly: true },
+    models,
+    diagnostics: [],
+    exitCode: 0,
+  };
+  // Expectations cannot be judged without verdicts; only the exit code of the diagnostics counts.
+  return { ...report, exitCode: runExit(report) };
+}
+
+/** Seams for tests; absent members are loaded from the tree. */
+export interface CheckDeps {
+  checker?: CheckerApi | null;
+  loadModel?: (file: string, text?: string) => Promise<LoadResult>;
+}
+
+export async function runCheck(paths: string[], cli: CliOptions, io: CliIo, version: string, deps: CheckDeps = {}): Promise<number> {
+  const files = modelFiles(paths, io);
+  const { options, config } = resolveCheckOptions(cli, io.cwd);
+  const format = resolveFormat(cli, io);
+  const extra = loadUserRuleFiles(options.rules.files ?? []);
+  const ctx = renderContext(io, cli, extra.rules);
+  if (config.diagnostics.length > 0) {
+    const report = emptyReport(version, options, config.diagnostics);
+    writeRendered(render(report, format, ctx), cli, io);
+    return report.exitCode;
+  }
+  const checker = deps.checker === undefined ? await loadChecker() : deps.checker;
+  let report: Report;
+  if (checker) {
+    const progress = progressLine(io, cli.quiet);
+    try {
+      report = await checker.check(
+        files.map((file) => ({ file })),
+        options,
+        (p) => progress.update(p),
+      );
+    } finally {
+      progress.done();
+    }
+    report = withExpectations(report);
+  } else {
+    report = await parseOnly(files, options, version, io, deps);
+  }
+  writeRendered(render(report, format, ctx), cli, io);
+  return report.exitCode;
+}
+
+export function emptyReport(version: string, options: CheckOptions, diagnostics: Diagnostic[]): Report {
+  const r: Report = {
+    schemaVersion: REPORT_SCHEMA_VERSION,
+    tool: { name: 'lockmc', version },
+    options: { ...options },
+    models: [],
+    diagnostics,
+    exitCode: ExitCode.OK,
+  };
+  return { ...r, exitCode: runExit(r) };
+}

@@ -1,0 +1,49 @@
+/** `lockmc dump ir|system <model>` and `lockmc replay <model> --schedule`. */
+
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { ExitCode, combineExitCodes } from '../../checker/exit-codes.js';
+import type { CliOptions } from '../args.js';
+import { loadChecker, loadFrontEnd, loadSystemDumper } from '../backend.js';
+import type { CliIo } from '../io.js';
+import { canonicalJson } from '../render/json.js';
+import { diagnosticLines } from '../render/doc.js';
+import { linesToText } from '../render/text.js';
+import { UsageError, diagnosticExit, render, renderContext, resolveCheckOptions, resolveFormat, writeRendered } from '../shared.js';
+import { loadUserRuleFiles } from '../../rules/user-rules.js';
+import { existsSync } from 'node:fs';
+
+export async function runDump(what: 'ir' | 'system', model: string, cli: CliOptions, io: CliIo): Promise<number> {
+  if (!existsSync(resolve(io.cwd, model))) throw new UsageError(`no such file: ${model}`);
+  const load = await loadFrontEnd();
+  if (!load) throw new UsageError('dump is not available in this build: the front end (model/index.ts) is missing');
+  const text = readFileSync(resolve(io.cwd, model), 'utf8');
+  const r = await load(model, text);
+  const errors = r.diagnostics.filter((d) => d.severity === 'error');
+  if (errors.length > 0 || !r.extracted) {
+    io.err(linesToText(r.diagnostics.flatMap(diagnosticLines)) + '\n');
+    return combineExitCodes(errors.map(diagnosticExit));
+  }
+  let value: unknown;
+  if (what === 'ir') {
+    value = { model: r.extracted.model, sourceMap: r.extracted.sourceMap };
+  } else {
+    const dump = await loadSystemDumper();
+    if (!dump) throw new UsageError('dump system is not available in this build: checker/semantics/dump.ts is missing');
+    const { options } = resolveCheckOptions(cli, io.cwd);
+    value = await dump(r.extracted, options);
+  }
+  writeRendered(canonicalJson(value) + '\n', cli, io);
+  return ExitCode.OK;
+}
+
+export async function runReplay(model: string, token: string, cli: CliOptions, io: CliIo): Promise<number> {
+  if (!existsSync(resolve(io.cwd, model))) throw new UsageError(`no such file: ${model}`);
+  const checker = await loadChecker();
+  if (!checker) throw new UsageError('replay is not available in this build: the checking pipeline (checker/index.ts) is missing');
+  const { options } = resolveCheckOptions(cli, io.cwd);
+  const report = await checker.replay(model, token, options);
+  const extra = loadUserRuleFiles(options.rules.files ?? []);
+  writeRendered(render(report, resolveFormat(cli, io), renderContext(io, cli, extra.rules)), cli, io);
+  return report.exitCode;
+}

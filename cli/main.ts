@@ -1,0 +1,105 @@
+#!/usr/bin/env node
+/**
+ * lockmc's command line. `main` is a function of argv and an Io so tests
+ * drive it in-process; the process entry point at the bottom only wires
+ * it to the real streams and exit code.
+ *
+ * Nothing a user types may produce a stack trace: usage errors print one
+ * line and exit 2 (or the code they carry); anything unexpected is an
+ * internal error, printed as such, exit 70.
+ */
+
+import { readFileSync, realpathSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ExitCode } from '../checker/exit-codes.js';
+import { parseArgs } from './args.js';
+import { runCheck } from './commands/check.js';
+import { runDump, runReplay } from './commands/dump.js';
+import { runExplain, runRules } from './commands/info.js';
+import { runLint } from './commands/lint.js';
+import { packageRoot } from './files.js';
+import { processIo, type CliIo } from './io.js';
+import { UsageError } from './shared.js';
+
+export function lockmcVersion(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version?: string };
+    return pkg.version ?? '0.0.0';
+  } catch {
+    return '0.0.0';
+  }
+}
+
+export const INTERNAL_HINT =
+  'This is a bug in lockmc. Please report it with the command line, `lockmc --version` and the model; LOCKMC_DEBUG=1 prints the stack trace.';
+
+export async function main(argv: string[], io: CliIo): Promise<number> {
+  try {
+    const version = lockmcVersion();
+    const parsed = parseArgs(argv, version);
+    if ('usageError' in parsed) {
+      io.err(`lockmc: ${parsed.usageError}\n`);
+      if (parsed.help) io.err(`\n${parsed.help}`);
+      else io.err('Try `lockmc --help`.\n');
+      return parsed.exitCode;
+    }
+    const { command, options } = parsed;
+    switch (command.kind) {
+      case 'help':
+        io.out(command.text);
+        return ExitCode.OK;
+      case 'version':
+        io.out(`${version}\n`);
+        return ExitCode.OK;
+      case 'check':
+        return await runCheck(command.paths, options, io, version);
+      case 'lint':
+        return await runLint(command.paths, options, io, version);
+      case 'dump':
+        return await runDump(command.what, command.model, options, io);
+      case 'explain':
+        return runExplain(command.id, io);
+      case 'rules':
+        return runRules(options, io);
+      case 'replay':
+        return await runReplay(command.model, command.schedule, options, io);
+    }
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.err(`lockmc: ${e.message}\n`);
+      return e.exitCode;
+    }
+    const msg = e instanceof Error ? e.message : String(e);
+    io.err(`lockmc: internal error: ${msg}\n${INTERNAL_HINT}\n`);
+    if (io.env.LOCKMC_DEBUG && e instanceof Error && e.stack) io.err(`${e.stack}\n`);
+    return ExitCode.INTERNAL;
+  }
+}
+
+function invokedDirectly(): boolean {
+  const script = process.argv[1];
+  if (!script) return false;
+  try {
+    return realpathSync(script) === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+}
+
+if (invokedDirectly()) {
+  const io = processIo();
+  process.on('uncaughtException', (e) => {
+    io.err(`lockmc: internal error: ${e instanceof Error ? e.message : String(e)}\n${INTERNAL_HINT}\n`);
+    process.exit(ExitCode.INTERNAL);
+  });
+  main(process.argv.slice(2), io).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (e: unknown) => {
+      io.err(`lockmc: internal error: ${e instanceof Error ? e.message : String(e)}\n${INTERNAL_HINT}\n`);
+      process.exitCode = ExitCode.INTERNAL;
+    },
+  );
+}

@@ -1,0 +1,370 @@
+/**
+ * The content of the `text` and `pretty` reports, as styled lines.
+ *
+ * One builder feeds both renderers so the email a developer pastes and the
+ * terminal output they saw say exactly the same thing. The shape follows
+ * lockdep's own splats (kernel/locking/lockdep.c: print_circular_bug and
+ * friends) so a kernel reader recognises it: banner, the locks involved,
+ * the dependency chain in reverse order, the unsafe scenario in columns,
+ * `*** DEADLOCK ***`; then what lockdep cannot give: the interleaving that
+ * gets there, the state at the violation, citations, a replay line.
+ */
+
+import type { ChainEdge, Diagnostic, Finding, ModelReport, Report, Trace, TraceStep } from '../../checker/report.js';
+import type { RenderContext } from './types.js';
+import { type Line, ln, st, wrapLine } from './wrap.js';
+import {
+  bannerTitle,
+  citationText,
+  findingsOf,
+  fmtRef,
+  isDeadlockKind,
+  replayCommand,
+  shortHash,
+  summaryLine,
+  verdictText,
+} from './words.js';
+
+export const TEXT_WIDTH = 72;
+
+const BLANK: Line = { segs: [] };
+
+export function buildReport(report: Report, ctx: RenderContext): Line[] {
+  const out: Line[] = [];
+  const z3 = report.tool.z3 ? `, z3 ${report.tool.z3}` : '';
+  out.push(ln(st('heading', `${report.tool.name} ${report.tool.version}${z3}`)));
+  for (const d of report.diagnostics) {
+    out.push(BLANK, ...diagnosticLines(d));
+  }
+  for (const m of report.models) {
+    out.push(BLANK, ...buildModel(m, report, ctx));
+  }
+  out.push(BLANK, { ...ln(summaryLine(report)), hang: 2 });
+  return out;
+}
+
+function buildModel(m: ModelReport, report: Report, ctx: RenderContext): Line[] {
+  const out: Line[] = [];
+  out.push(ln(st('heading', 'model: '), st('loc', m.file)));
+  out.push(ln(`  hashes: model ${shortHash(m.hashes.model)}, rules ${shortHash(m.hashes.rules)}; kernel ${m.kernel}`));
+  const s = m.stats;
+  const bits = [s.engine.length > 0 ? `engines: ${s.engine.join(', ')}` : 'engines: none'];
+  if (s.bound !== undefined) {
+    bits.push(`bound ${s.bound}${s.completenessBound !== undefined ? ` (complete at ${s.completenessBound})` : ''}`);
+  }
+  if (s.states !== undefined) bits.push(`${s.states} states`);
+  bits.push(`${s.ms} ms`);
+  out.push(ln(`  ${bits.join('; ')}`));
+  for (const d of m.diagnostics) out.push(BLANK, ...diagnosticLines(d));
+  for (const f of findingsOf(m.verdicts)) out.push(BLANK, ...buildFinding(f, m, ctx));
+  if (m.verdicts.length > 0) {
+    out.push(BLANK, ln(st('heading', 'verdicts:')));
+    for (const v of m.verdicts) {
+      const style = v.status === 'violated' ? 'bad' : v.status === 'proved' || v.status === 'holds-up-to' ? 'good' : 'warn';
+      out.push({ ...ln('  ', st('rule', v.rule), ': ', st(style, verdictText(v))), hang: 6 });
+    }
+  }
+  if (m.expectation) {
+    out.push({
+      ...ln(st('heading', 'expectation: '), st(m.expectation.met ? 'good' : 'bad', m.expectation.met ? 'met' : 'NOT met'), ` (${m.expectation.detail})`),
+      hang: 4,
+    });
+  }
+  void report;
+  return out;
+}
+
+export function diagnosticLines(d: Diagnostic): Line[] {
+  const where = d.file ? `${d.file}${d.line !== undefined ? `:${d.line}${d.col !== undefined ? `:${d.col}` : ''}` : ''}: ` : '';
+  const out: Line[] = [
+    { ...ln(st('loc', where), st(d.severity === 'error' ? 'bad' : 'warn', `${d.severity} ${d.code}`), `: ${d.message}`), hang: 4 },
+  ];
+  if (d.sourceLine !== undefined) {
+    const [src, caret] = clipSource(d.sourceLine, d.caret ?? '', TEXT_WIDTH - 4);
+    out.push({ ...ln(st('dim', `    ${src}`)), noWrap: true });
+    if (caret.trim().length > 0) out.push({ ...ln(st('bad', `    ${caret}`)), noWrap: true });
+  }
+  if (d.hint) out.push({ ...ln('  hint: ', d.hint), hang: 8 });
+  return out;
+}
+
+/** Show a window of a long source line so the caret stays under its column. */
+export function clipSource(src: string, caret: string, room: number): [string, string] {
+  const s = src.replace(/\t/g, ' ').replace(/\s+$/, '');
+  const c = caret.replace(/\t/g, ' ').replace(/\s+$/, '');
+  if (s.length <= room) return [s, c.slice(0, room)];
+  const first = c.search(/\S/);
+  const start = first <= room - 10 ? 0 : Math.min(first - 10, s.length - room + 3);
+  const lead = start > 0 ? '...' : '';
+  const width = room - lead.length;
+  let body = s.slice(start, start + width);
+  let cbody = c.slice(start, start + width);
+  if (start + width < s.length) {
+    body = body.slice(0, width - 3) + '...';
+    cbody = cbody.slice(0, width - 3);
+  }
+  return [lead + body, ' '.repeat(lead.length) + cbody];
+}
+
+// ---------------------------------------------------------------------------
+// One finding.
+
+export function buildFinding(f: Finding, m: ModelReport, ctx: RenderContext): Line[] {
+  const out: Line[] = [];
+  const title = bannerTitle(f.kind);
+  out.push({ ...ln(st('banner', '='.repeat(title.length))), noWrap: true });
+  out.push(ln(st('title', title)));
+  out.push(ln(`lockmc: ${m.file} (kernel ${m.kernel})`));
+  out.push({ ...ln(st('banner', '-'.repeat(title.length))), noWrap: true });
+  const meta = ctx.ruleMeta(f.rule);
+  out.push(ln('rule ', st('rule', f.rule), ` (check ${f.check}${meta ? `, ${meta.severity}` : ''}):`));
+  if (meta) out.push({ ...ln(`  ${meta.summary}`), hang: 2 });
+  out.push(BLANK, { ...ln(f.message), hang: 0 });
+  if (f.at) out.push(ln('  at ', st('loc', fmtRef(f.at))));
+  if (f.possibleOnly) {
+    out.push(BLANK, { ...ln(st('warn', 'note: no interleaving within the bound realises this cycle; it is a lock-order problem, as lockdep would report it.')), hang: 6 });
+  }
+  if (f.chain && f.chain.length > 0) out.push(...chainLines(f.chain, f.kind));
+  const scen = scenarioLines(f);
+  if (scen.length > 0) out.push(BLANK, ln(' Possible unsafe locking scenario:'), BLANK, ...scen);
+  if (isDeadlockKind(f.kind) && (scen.length > 0 || f.kind === 'deadlock')) {
+    out.push(BLANK, ln(st('bad', ' *** DEADLOCK ***')));
+  }
+  if (f.kind === 'recursive-locking') {
+    out.push(BLANK, { ...ln(' May be due to missing lock nesting notation (a ww acquire context, mutex_lock_nested or a nest_lock).'), hang: 1 });
+  }
+  if (f.trace) {
+    out.push(BLANK, ...interleavingLines(f.trace));
+    out.push(BLANK, ...stateLines(f.trace));
+  }
+  if (meta && meta.citations.length > 0) {
+    out.push(BLANK, ln(st('heading', 'kernel references:')));
+    for (const c of meta.citations) out.push({ ...ln(`  - ${citationText(c)}`), hang: 4 });
+  }
+  if (f.trace) {
+    out.push(BLANK, ln(st('heading', 'replay:')));
+    out.push({ ...ln(st('cmd', `  ${replayCommand(ctx.command ?? 'lockmc', m.file, f.trace.schedule)}`)), shell: true, hang: 4 });
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------
+// The dependency chain. `chain` lists one edge per lockdep entry, from
+// entry #N (the held lock; its edge is the recorded #(N-1) -> #N) down to
+// entry #0 (the new lock; its edge is the acquisition held -> new that
+// closes the cycle).
+
+function edgeWhere(e: ChainEdge): Line[] {
+  const src = e.source;
+  if (src.kind === 'primed') {
+    return [{ ...ln(`       primed ${src.id}: ${src.where}`), hang: 9 }];
+  }
+  const out: Line[] = [
+    { ...ln('       ', st('thread', src.thread), `: ${src.api} at `, st('loc', fmtRef(src.at)), ` -(${e.type})->`), hang: 9 },
+  ];
+  if (src.heldAt) out.push({ ...ln(`       holding ${e.from} since `, st('loc', fmtRef(src.heldAt))), hang: 9 });
+  return out;
+}
+
+function chainLines(chain: ChainEdge[], kind: Finding['kind']): Line[] {
+  const out: Line[] = [];
+  const closing = chain[chain.length - 1];
+  const held = closing.from;
+  const next = closing.to;
+  if (closing.source.kind === 'model') {
+    out.push(BLANK, ln(st('thread', closing.source.thread), ' is trying to acquire lock:'));
+    out.push({ ...ln('  ', st('lock', `(${next})`), ', at: ', st('loc', fmtRef(closing.source.at)), ` ${closing.source.api}`), hang: 4 });
+    out.push(BLANK, ln('but task is already holding lock:'));
+    const heldAt = closing.source.heldAt;
+    out.push({ ...ln('  ', st('lock', `(${held})`), heldAt ? ', at: ' : '', st('loc', heldAt ? fmtRef(heldAt) : '')), hang: 4 });
+    if (kind === 'circular-dependency') out.push(BLANK, ln('which lock already depends on the new lock.'));
+  }
+  if (kind === 'recursive-locking' && chain.length === 1) return out;
+  out.push(BLANK, ln('the existing dependency chain (in reverse order) is:'));
+  chain.forEach((e, j) => {
+    out.push(BLANK, ln(`-> #${chain.length - 1 - j} `, st('lock', `(${e.to})`), ':'));
+    out.push(...edgeWhere(e));
+  });
+  out.push(BLANK, ln('other info that might help us debug this:'));
+  if (chain.length > 2) {
+    const parent = chain[0].from;
+    out.push(BLANK, ln('Chain exists of:'));
+    out.push({ ...ln(`  ${next} --> ${parent} --> ${held}`), hang: 4 });
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------
+// The unsafe scenario: one column per thread, like lockdep's CPU0/CPU1.
+
+interface Cell {
+  column: number;
+  text: string[];
+}
+
+const PSEUDO_ROLE: Record<string, { read: string; write: string }> = {
+  fs_reclaim: { read: 'enter reclaim', write: 'enter reclaim' },
+  dma_fence_map: { read: 'enter fence signalling', write: 'wait on fence' },
+  mmu_notifier_invalidate_range_start: { read: 'mmu notifier invalidate', write: 'mmu notifier invalidate' },
+};
+
+function lockCell(cls: string, shared: boolean): string[] {
+  const role = PSEUDO_ROLE[cls];
+  const op = `${shared ? 'rlock' : 'lock'}(${cls});`;
+  return role ? [op, `(${shared ? role.read : role.write})`] : [op];
+}
+
+function scenarioLines(f: Finding): Line[] {
+  // Lock-order findings get lockdep's own scenario, built from the chain;
+  // the rest show the trace's steps in thread columns.
+  const lockOrder = f.kind === 'circular-dependency' || f.kind === 'recursive-locking';
+  if (!(lockOrder && f.chain && f.chain.length > 0)) {
+    return f.trace && f.trace.steps.length > 0 ? traceScenario(f.trace) : [];
+  }
+  if (!f.chain || f.chain.length === 0) return [];
+  const chain = f.chain;
+  const closing = chain[chain.length - 1];
+  if (f.kind === 'recursive-locking' || chain.length === 1) {
+    const name = closing.source.kind === 'model' ? closing.source.thread : 'CPU0';
+    return columns([name], [
+      { column: 0, text: lockCell(closing.from, closing.type[0] === 'S') },
+      { column: 0, text: lockCell(closing.to, closing.type[1] === 'R') },
+    ]);
+  }
+  const first = chain[0];
+  let a = closing.source.kind === 'model' ? closing.source.thread : 'CPU0';
+  let b = first.source.kind === 'model' ? first.source.thread : 'CPU1';
+  if (a === b) {
+    // One thread against itself (reclaim recursing into the allocator's
+    // own context): lockdep's CPU names say it is two contexts.
+    a = `CPU0 (${a})`;
+    b = `CPU1 (${b})`;
+  }
+  return columns([a, b], [
+    { column: 0, text: lockCell(closing.from, closing.type[0] === 'S') },
+    { column: 1, text: lockCell(first.from, first.type[0] === 'S') },
+    { column: 1, text: lockCell(first.to, first.type[1] === 'R') },
+    { column: 0, text: lockCell(closing.to, closing.type[1] === 'R') },
+  ]);
+}
+
+function traceScenario(t: Trace): Line[] {
+  const last = t.violatingStep ?? t.steps.length;
+  const steps = t.steps.filter((s) => s.index <= last);
+  const names: string[] = [];
+  for (const s of steps) if (!names.includes(s.threadName)) names.push(s.threadName);
+  const cells: Cell[] = steps.map((s) => ({ column: names.indexOf(s.threadName), text: stepCell(s) }));
+  return columns(names, cells);
+}
+
+function stepCell(s: TraceStep): string[] {
+  const text = [`${s.op}${s.outcome ? ` -> ${s.outcome}` : ''};`];
+  if (s.role) text.push(`(${s.role})`);
+  return text;
+}
+
+/** Hard-wrap a cell's text to the column width, breaking at spaces or `(`/`,` when possible. */
+function fitCell(text: string, width: number): string[] {
+  const out: string[] = [];
+  let rest = text;
+  while (rest.length > width) {
+    let cut = -1;
+    for (let i = width; i >= 2; i--) {
+      if (rest[i] === ' ') {
+        cut = i;
+        break;
+      }
+      if (rest[i - 1] === '(' || rest[i - 1] === ',') {
+        cut = i;
+        break;
+      }
+    }
+    if (cut < 0) cut = width;
+    out.push(rest.slice(0, cut).trimEnd());
+    rest = '  ' + rest.slice(cut).trimStart();
+  }
+  out.push(rest);
+  return out;
+}
+
+function columns(names: string[], cells: Cell[]): Line[] {
+  const n = names.length;
+  if (n > 4) {
+    // Too many threads for columns at 72: one row per step, thread first.
+    return cells.map((c) => ({ ...ln('  ', st('thread', `${names[c.column]}:`), ` ${c.text.join(' ')}`), hang: 6 }));
+  }
+  const indent = 2;
+  const colW = Math.floor((TEXT_WIDTH - indent) / n);
+  const inner = colW - 2;
+  const pad = (cols: string[]): Line => {
+    const text = cols.map((c, i) => (i === cols.length - 1 ? c : c.padEnd(colW))).join('');
+    return { ...ln(' '.repeat(indent) + text.trimEnd()), noWrap: true };
+  };
+  const out: Line[] = [];
+  out.push(pad(names.map((nm) => fitCell(nm, inner)[0])));
+  out.push(pad(names.map((nm) => '-'.repeat(Math.min(nm.length, inner)))));
+  for (const c of cells) {
+    const lines = c.text.flatMap((t) => fitCell(t, inner));
+    for (const l of lines) {
+      const cols = names.map((_, i) => (i === c.column ? l : ''));
+      out.push(pad(cols));
+    }
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------
+// The interleaving and the final state.
+
+function interleavingLines(t: Trace): Line[] {
+  const n = t.steps.length;
+  const out: Line[] = [
+    ln(st('heading', `interleaving (${n} step${n === 1 ? '' : 's'}, ${t.preemptions} preemption${t.preemptions === 1 ? '' : 's'}):`)),
+  ];
+  const numW = String(n).length;
+  for (const s of t.steps) {
+    const num = `${String(s.index).padStart(numW)}.`;
+    const marks: string[] = [];
+    if (s.preemption) marks.push('preempts');
+    if (t.violatingStep === s.index) marks.push('<-- violation');
+    const cont = ' '.repeat(numW + 4);
+    out.push({
+      ...ln(
+        `  ${num} `,
+        st('thread', `[${s.threadName}]`),
+        ` ${s.op}${s.outcome ? ` -> ${s.outcome}` : ''}`,
+        marks.length > 0 ? st(t.violatingStep === s.index ? 'bad' : 'warn', `  ${marks.join(', ')}`) : '',
+      ),
+      hang: numW + 6,
+    });
+    if (s.at) out.push(ln(cont, 'at ', st('loc', fmtRef(s.at))));
+    if (s.role) out.push({ ...ln(cont, `role: ${s.role}`), hang: numW + 6 });
+    for (const c of s.context) out.push({ ...ln(cont, `in: ${c}`), hang: numW + 6 });
+    out.push({ ...ln(cont, 'held: ', st('lock', s.held.length > 0 ? s.held.join(', ') : '(none)')), hang: numW + 6 });
+  }
+  return out;
+}
+
+function stateLines(t: Trace): Line[] {
+  const where = t.violatingStep !== undefined ? `after step ${t.violatingStep}` : 'terminal state';
+  const out: Line[] = [ln(st('heading', `state at the violation (${where}):`))];
+  for (const th of t.final.threads) {
+    out.push({
+      ...ln('  ', st('thread', th.thread), `: ${th.status}`, th.at ? ' at ' : '', st('loc', th.at ? fmtRef(th.at) : '')),
+      hang: 6,
+    });
+    if (th.held.length > 0) out.push({ ...ln('      holds: ', st('lock', th.held.join(', '))), hang: 8 });
+    if (th.waitingFor) out.push({ ...ln('      waits for: ', st('bad', th.waitingFor)), hang: 8 });
+  }
+  if (t.final.fences.length > 0) {
+    out.push({ ...ln(`  fences: ${t.final.fences.map((f) => `${f.name} ${f.state}`).join(', ')}`), hang: 4 });
+  }
+  const keys = Object.keys(t.final.other).sort();
+  for (const k of keys) out.push({ ...ln(`  ${k}: ${t.final.other[k]}`), hang: 4 });
+  return out;
+}
+
+/** Wrap and flatten; shared by text and pretty. */
+export function layout(lines: Line[], width: number): Line[] {
+  return lines.flatMap((l) => wrapLine(l, width));
+}

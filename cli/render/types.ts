@@ -1,0 +1,36 @@
+/**
+ * What every renderer receives besides the Report. Rule metadata is not in
+ * the Report (it is the same for every run), so the CLI passes a lookup;
+ * tests pass hand-made metadata, which keeps goldens independent of the
+ * real rule set.
+ */
+
+import type { RuleMeta } from '../../rules/types.js';
+import type { Report } from '../../checker/report.js';
+
+export const FORMATS = ['text', 'pretty', 'json', 'itf', 'sarif', 'junit', 'svg', 'html'] as const;
+export type Format = (typeof FORMATS)[number];
+
+export interface RenderContext {
+  /** Rule metadata by id; undefined for ids the registry does not know. */
+  ruleMeta: (id: string) => RuleMeta | undefined;
+  /** Diagnostic-code titles (`LMC201` -> "unknown identifier"), when known. */
+  diagnosticTitle?: (code: string) => string | undefined;
+  /** Colour for `pretty`. Other formats never colour. */
+  color: boolean;
+  /** Wrap width for `pretty` (text is always 72). */
+  width?: number;
+  /** How the replay command is spelled (`lockmc`, `npx lockmc`). */
+  command?: string;
+}
+
+export interface RenderedFile {
+  /** A file name, relative to the `--output` directory. */
+  name: string;
+  content: string;
+}
+
+/** A renderer yields one document, or (itf) several named files. */
+export type RenderOutput = string | RenderedFile[];
+
+export type Renderer = (report: Report, ctx: RenderContext) => RenderOutput;

@@ -1,0 +1,194 @@
+/**
+ * Phrases every renderer shares, so `text`, `junit`, `sarif` and `html`
+ * can never describe the same verdict in different words.
+ */
+
+import type { Finding, FindingKind, Limit, Report, SourceRef, Verdict } from '../../checker/report.js';
+import type { Citation } from '../../rules/types.js';
+import { unreachable } from '../../model/ir.js';
+
+export function fmtRef(ref: SourceRef | undefined): string {
+  return ref ? `${ref.file}:${ref.line}` : '?';
+}
+
+export function limitText(limit: Limit): string {
+  switch (limit.kind) {
+    case 'timeout':
+      return `time-out after ${fmtSeconds(limit.ms)}`;
+    case 'memory':
+      return `memory limit ${limit.mb} MB`;
+    case 'states':
+      return `state limit ${limit.max}`;
+    case 'z3-unknown':
+      return `z3 unknown: ${limit.reason}`;
+    case 'solver-failure':
+      return `solver failure: ${limit.detail}`;
+    default:
+      return unreachable(limit);
+  }
+}
+
+function fmtSeconds(ms: number): string {
+  const s = ms / 1000;
+  return `${Number.isInteger(s) ? s : s.toFixed(1)} s`;
+}
+
+/** Never "OK" without its scope: every verdict names how far it goes. */
+export function verdictText(v: Verdict): string {
+  switch (v.status) {
+    case 'proved':
+      return `proved (${v.engine}${v.detail ? `: ${v.detail}` : ''})`;
+    case 'holds-up-to':
+      return `holds up to ${v.bound} steps (${v.engine})`;
+    case 'violated':
+      return `violated (${v.findings.length} finding${v.findings.length === 1 ? '' : 's'}, ${v.engine})`;
+    case 'inconclusive':
+      return `inconclusive (${limitText(v.limit)}, ${v.engine})`;
+    case 'skipped':
+      return `skipped (${v.reason})`;
+    default:
+      return unreachable(v);
+  }
+}
+
+export function bannerTitle(kind: FindingKind): string {
+  switch (kind) {
+    case 'circular-dependency':
+      return 'WARNING: possible circular locking dependency detected';
+    case 'recursive-locking':
+      return 'WARNING: possible recursive locking detected';
+    case 'deadlock':
+      return 'WARNING: deadlock';
+    case 'fence-never-signalled':
+      return 'WARNING: fence never signalled';
+    case 'rule-violation':
+      return 'WARNING: rule violation';
+    default:
+      return unreachable(kind);
+  }
+}
+
+/** lockdep prints `*** DEADLOCK ***` under its scenario for these kinds. */
+export function isDeadlockKind(kind: FindingKind): boolean {
+  return kind !== 'rule-violation';
+}
+
+export function citationText(c: Citation): string {
+  switch (c.kind) {
+    case 'kernel':
+      return `${c.file}${c.symbol ? ` (${c.symbol})` : ''}${c.note ? `: ${c.note}` : ''}`;
+    case 'doc':
+      return `${c.file}${c.section ? `, section "${c.section}"` : ''}`;
+    case 'list':
+      return `${c.list} ${c.date}: "${c.subject}"${c.author ? ` (${c.author})` : ''}`;
+    case 'commit':
+      return `commit ${c.id.slice(0, 12)} ("${c.subject}"${c.version ? `, ${c.version}` : ''})`;
+    default:
+      return unreachable(c);
+  }
+}
+
+/** The shell words of the replay command for a finding's trace. */
+export function replayCommand(command: string, model: string, token: string): string {
+  return `${command} replay ${shellQuote(model)} --schedule ${shellQuote(token)}`;
+}
+
+export function shellQuote(s: string): string {
+  return /^[A-Za-z0-9_./:=@%+,-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+export function shortHash(h: string): string {
+  return h.slice(0, 8);
+}
+
+export interface RunCounts {
+  models: number;
+  verdicts: number;
+  proved: number;
+  holdsUpTo: number;
+  violated: number;
+  inconclusive: number;
+  skipped: number;
+  findings: number;
+  errors: number;
+  warnings: number;
+  expectMet: number;
+  expectUnmet: number;
+}
+
+export function countRun(report: Report): RunCounts {
+  const c: RunCounts = {
+    models: report.models.length,
+    verdicts: 0,
+    proved: 0,
+    holdsUpTo: 0,
+    violated: 0,
+    inconclusive: 0,
+    skipped: 0,
+    findings: 0,
+    errors: 0,
+    warnings: 0,
+    expectMet: 0,
+    expectUnmet: 0,
+  };
+  const diags = [...report.diagnostics, ...report.models.flatMap((m) => m.diagnostics)];
+  for (const d of diags) {
+    if (d.severity === 'error') c.errors++;
+    else c.warnings++;
+  }
+  for (const m of report.models) {
+    if (m.expectation) {
+      if (m.expectation.met) c.expectMet++;
+      else c.expectUnmet++;
+    }
+    for (const v of m.verdicts) {
+      c.verdicts++;
+      switch (v.status) {
+        case 'proved':
+          c.proved++;
+          break;
+        case 'holds-up-to':
+          c.holdsUpTo++;
+          break;
+        case 'violated':
+          c.violated++;
+          c.findings += v.findings.length;
+          break;
+        case 'inconclusive':
+          c.inconclusive++;
+          break;
+        case 'skipped':
+          c.skipped++;
+          break;
+        default:
+          unreachable(v);
+      }
+    }
+  }
+  return c;
+}
+
+function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+/** The one-line summary of a run (wrapped by the text renderer if needed). */
+export function summaryLine(report: Report): string {
+  const c = countRun(report);
+  const parts = [
+    `${plural(c.models, 'model')}, ${plural(c.verdicts, 'verdict')}:`,
+    `${c.violated} violated, ${c.proved} proved, ${c.holdsUpTo} held up to a bound,`,
+    `${c.inconclusive} inconclusive, ${c.skipped} skipped;`,
+    `${plural(c.errors, 'error')}, ${plural(c.warnings, 'warning')};`,
+  ];
+  if (c.expectMet + c.expectUnmet > 0) {
+    parts.push(`expectations: ${c.expectMet} met, ${c.expectUnmet} not met;`);
+  }
+  parts.push(`exit ${report.exitCode}`);
+  return `summary: ${parts.join(' ')}`;
+}
+
+/** Findings of a model in verdict order. */
+export function findingsOf(verdicts: Verdict[]): Finding[] {
+  return verdicts.flatMap((v) => (v.status === 'violated' ? v.findings : []));
+}

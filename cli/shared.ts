@@ -1,0 +1,181 @@
+/**
+ * What several commands share: turning CLI flags and the config file into
+ * CheckOptions, rule metadata for renderers, exit codes for diagnostics,
+ * and writing a rendered report where the user asked.
+ */
+
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { DEFAULT_CHECK_OPTIONS, type CheckOptions } from '../checker/options.js';
+import { combineExitCodes, ExitCode, type ExitCodeValue } from '../checker/exit-codes.js';
+import type { Diagnostic, ModelReport, Report, Verdict } from '../checker/report.js';
+import { DIAGNOSTIC_BY_CODE } from '../model/diagnostics.js';
+import { ruleDiagnosticInfo } from '../rules/diagnostic-codes.js';
+import { parseConfig, loadConfig, type ConfigResult } from '../rules/config.js';
+import { getRule } from '../rules/index.js';
+import type { Rule } from '../rules/types.js';
+import type { CliOptions } from './args.js';
+import type { CliIo } from './io.js';
+import { useColor } from './io.js';
+import { RENDERERS } from './render/index.js';
+import type { Format, RenderContext, RenderOutput } from './render/types.js';
+
+export class UsageError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: number = ExitCode.USAGE,
+  ) {
+    super(message);
+  }
+}
+
+export function diagnosticInfo(code: string) {
+  return DIAGNOSTIC_BY_CODE.get(code) ?? ruleDiagnosticInfo(code);
+}
+
+/** Exit code of a diagnostic: its registry entry, else its hundreds group. */
+export function diagnosticExit(d: Diagnostic): ExitCodeValue {
+  if (d.severity !== 'error') return ExitCode.OK;
+  const info = diagnosticInfo(d.code);
+  if (info) return info.exit as ExitCodeValue;
+  const group = /^LMC(\d)\d\d$/.exec(d.code)?.[1];
+  switch (group) {
+    case '0':
+      return ExitCode.USAGE;
+    case '1':
+      return ExitCode.MODEL_SYNTAX;
+    case '2':
+      return ExitCode.MODEL_SEMANTICS;
+    case '3':
+      return ExitCode.RULE_DEFINITION;
+    case '4':
+      return ExitCode.BOUND;
+    default:
+      return ExitCode.INTERNAL;
+  }
+}
+
+function verdictExit(v: Verdict): ExitCodeValue {
+  switch (v.status) {
+    case 'violated':
+      return ExitCode.VIOLATION;
+    case 'inconclusive':
+      return ExitCode.INCONCLUSIVE;
+    default:
+      return ExitCode.OK;
+  }
+}
+
+/** A model's own exit code, ignoring its `@expect` header. */
+export function modelExit(m: ModelReport): ExitCodeValue {
+  return combineExitCodes([...m.diagnostics.map(diagnosticExit), ...m.verdicts.map(verdictExit)]);
+}
+
+/**
+ * The run's exit code. A model that declares `@expect` and meets it
+ * counts as success (a fixture that violates as declared passes); one
+ * that does not meet it fails with its own code, or 1 if it had none.
+ * Internal errors always win.
+ */
+export function runExit(report: Report): ExitCodeValue {
+  const codes: ExitCodeValue[] = report.diagnostics.map(diagnosticExit);
+  for (const m of report.models) {
+    const own = modelExit(m);
+    if (m.expectation) {
+      if (own === ExitCode.INTERNAL) codes.push(own);
+      else codes.push(m.expectation.met ? ExitCode.OK : own === ExitCode.OK ? ExitCode.VIOLATION : own);
+    } else {
+      codes.push(own);
+    }
+  }
+  return combineExitCodes(codes);
+}
+
+export interface ResolvedRun {
+  options: CheckOptions;
+  config: ConfigResult;
+}
+
+/** Defaults, then the config file, then the command line. */
+export function resolveCheckOptions(cli: CliOptions, cwd: string): ResolvedRun {
+  let config: ConfigResult;
+  if (cli.config !== undefined) {
+    const file = resolve(cwd, cli.config);
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch {
+      throw new UsageError(`cannot read config file '${cli.config}'`);
+    }
+    config = parseConfig(file, text);
+  } else {
+    config = loadConfig(cwd);
+  }
+  const o: CheckOptions = { ...DEFAULT_CHECK_OPTIONS, ...config.options, rules: { ...config.selection } };
+  if (cli.engine !== undefined) o.engine = cli.engine;
+  if (cli.bound !== undefined) o.bound = cli.bound;
+  if (cli.timeoutSeconds !== undefined) o.timeoutMs = Math.round(cli.timeoutSeconds * 1000);
+  if (cli.maxMemoryMb !== undefined) o.maxMemoryMb = Math.round(cli.maxMemoryMb);
+  if (cli.kernel !== undefined) o.kernel = cli.kernel;
+  const sel = { ...o.rules };
+  if (cli.preset !== undefined) sel.preset = cli.preset;
+  if (cli.enable.length > 0) sel.enable = [...(sel.enable ?? []), ...cli.enable];
+  if (cli.disable.length > 0) sel.disable = [...(sel.disable ?? []), ...cli.disable];
+  if (cli.rules.length > 0) sel.files = [...(sel.files ?? []), ...cli.rules.map((f) => resolve(cwd, f))];
+  if (Object.keys(cli.ruleOptions).length > 0) sel.options = { ...(sel.options ?? {}), ...cli.ruleOptions };
+  o.rules = sel;
+  return { options: o, config };
+}
+
+export function renderContext(io: CliIo, cli: CliOptions, extraRules: Rule[] = []): RenderContext {
+  return {
+    ruleMeta: (id) => getRule(id, extraRules)?.meta,
+    diagnosticTitle: (code) => diagnosticInfo(code)?.title,
+    color: useColor(io, cli.color),
+    width: io.columns,
+    command: 'lockmc',
+  };
+}
+
+export function resolveFormat(cli: CliOptions, io: CliIo): Format {
+  return cli.format ?? (io.stdoutIsTTY ? 'pretty' : 'text');
+}
+
+/**
+ * Write a rendered report: stdout, a file, or (several files) a directory.
+ * Several files without --output go to stdout as JSON Lines, one document
+ * per line, so a pipe still gets every trace.
+ */
+export function writeRendered(out: RenderOutput, cli: CliOptions, io: CliIo): void {
+  if (typeof out === 'string') {
+    if (cli.output === undefined) {
+      io.out(out);
+      return;
+    }
+    const file = resolve(io.cwd, cli.output);
+    try {
+      writeFileSync(file, out);
+    } catch (e) {
+      throw new UsageError(`cannot write '${cli.output}': ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+    }
+    return;
+  }
+  if (cli.output === undefined) {
+    for (const f of out) io.out(JSON.stringify(JSON.parse(f.content)) + '\n');
+    return;
+  }
+  const dir = resolve(io.cwd, cli.output);
+  try {
+    if (existsSync(dir) && !statSync(dir).isDirectory()) throw new UsageError(`--output '${cli.output}' must be a directory for this format`);
+    mkdirSync(dir, { recursive: true });
+    for (const f of out) writeFileSync(join(dir, f.name), f.content);
+  } catch (e) {
+    if (e instanceof UsageError) throw e;
+    throw new UsageError(`cannot write into '${cli.output}': ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+  }
+  if (out.length > 0) io.err(`wrote ${out.length} file${out.length === 1 ? '' : 's'} to ${cli.output}\n`);
+}
+
+export function render(report: Report, format: Format, ctx: RenderContext): RenderOutput {
+  return RENDERERS[format](report, ctx);
+}

@@ -1,0 +1,147 @@
+/**
+ * The model header: the first `/** ... *\/` comment of the file. Parsed from
+ * the raw text so a fixture runner can read `@expect` even when the rest of
+ * the model does not parse.
+ */
+
+import { diagnosticAt, type Diagnostic } from '../diagnostics.js';
+import type { Expectation, ModelHeader } from '../ir.js';
+
+const RULE_ID = /^[a-z0-9][a-z0-9-]*$/;
+const CODE = /^LMC\d{3}$/;
+const KERNEL = /^v\d+\.\d+(\.\d+)?(-rc\d+)?$/;
+const OPTION = /^([a-z0-9][a-z0-9.-]*)=(\S+)$/i;
+
+export interface HeaderResult {
+  header: ModelHeader;
+  diagnostics: Diagnostic[];
+}
+
+/** Offset of the header comment, if the file starts with one (after blank lines and `//` comments). */
+function findHeader(text: string): { start: number; end: number } | undefined {
+  let i = 0;
+  for (;;) {
+    while (i < text.length && /\s/.test(text[i]!)) i++;
+    if (text.startsWith('//', i)) {
+      const nl = text.indexOf('\n', i);
+      if (nl < 0) return undefined;
+      i = nl + 1;
+      continue;
+    }
+    break;
+  }
+  if (text.startsWith('#!', i)) return undefined;
+  if (!text.startsWith('/**', i) || text.startsWith('/**/', i)) return undefined;
+  const end = text.indexOf('*/', i + 3);
+  if (end < 0) return undefined;
+  return { start: i, end: end + 2 };
+}
+
+function lineColAt(text: string, offset: number): { line: number; col: number } {
+  let line = 1;
+  let last = -1;
+  for (let i = 0; i < offset; i++) {
+    if (text.charCodeAt(i) === 10) {
+      line++;
+      last = i;
+    }
+  }
+  return { line, col: offset - last };
+}
+
+export function parseHeader(text: string, file?: string): HeaderResult {
+  const header: ModelHeader = { description: '', expect: [], ruleOptions: {} };
+  const diagnostics: Diagnostic[] = [];
+  const at = findHeader(text);
+  if (!at) return { header, diagnostics };
+  // Lines of the comment with their offsets, stripped of `/**`, ` * `, `*/`.
+  const body = text.slice(at.start, at.end);
+  const lines: { text: string; offset: number }[] = [];
+  let off = at.start;
+  for (const raw of body.split('\n')) {
+    let s = raw;
+    let lead = 0;
+    const m = /^(\s*\/\*\*\s?|\s*\*(?!\/)\s?)/.exec(s);
+    if (m) {
+      lead = m[0].length;
+      s = s.slice(lead);
+    }
+    s = s.replace(/\s*\*\/\s*$/, '').replace(/\r$/, '');
+    lines.push({ text: s, offset: off + lead });
+    off += raw.length + 1;
+  }
+  const desc: string[] = [];
+  let inDesc = true;
+  for (const l of lines) {
+    const t = l.text.trim();
+    if (t.startsWith('@')) inDesc = false;
+    if (inDesc) {
+      if (t === '') {
+        if (desc.length > 0) inDesc = false;
+        continue;
+      }
+      desc.push(t);
+      continue;
+    }
+    if (!t.startsWith('@')) continue;
+    const tagOffset = l.offset + l.text.indexOf('@');
+    const [tag, ...rest] = t.split(/\s+/);
+    const bad = (msg: string, hint: string) => {
+      const pos = lineColAt(text, tagOffset);
+      diagnostics.push(diagnosticAt('LMC211', msg, file, text, { ...pos, width: t.length }, hint));
+    };
+    switch (tag) {
+      case '@expect': {
+        const e = parseExpect(rest);
+        if (typeof e === 'string') bad(`bad @expect tag: ${e}`, 'write `@expect holds all`, `@expect holds <rule-id> ...`, `@expect violates <rule-id>` or `@expect error LMCnnn`');
+        else header.expect.push(e);
+        break;
+      }
+      case '@kernel':
+        if (rest.length !== 1 || !KERNEL.test(rest[0]!)) bad(`bad @kernel tag: expected a version such as v6.12, got '${rest.join(' ')}'`, 'write `@kernel v6.12`');
+        else header.kernel = rest[0]!;
+        break;
+      case '@bound': {
+        const n = rest.length === 1 && /^\d+$/.test(rest[0]!) ? Number(rest[0]) : NaN;
+        if (!Number.isSafeInteger(n) || n <= 0) bad(`bad @bound tag: expected a positive integer, got '${rest.join(' ')}'`, 'write `@bound 40`');
+        else header.bound = n;
+        break;
+      }
+      case '@driver':
+        if (rest.length !== 1) bad(`bad @driver tag: expected one path, got '${rest.join(' ')}'`, 'write `@driver drivers/gpu/drm/foo`');
+        else header.driverPath = rest[0]!;
+        break;
+      case '@rule-option': {
+        const m = rest.length === 1 ? OPTION.exec(rest[0]!) : null;
+        if (!m) bad(`bad @rule-option tag: expected key=value, got '${rest.join(' ')}'`, 'write `@rule-option revoke.pfn-export=locked`');
+        else header.ruleOptions[m[1]!] = m[2]!;
+        break;
+      }
+      default:
+        // Other JSDoc tags (@see, @remarks, ...) are documentation.
+        break;
+    }
+  }
+  header.description = desc.join(' ');
+  return { header, diagnostics };
+}
+
+function parseExpect(words: string[]): Expectation | string {
+  const [verb, ...args] = words;
+  switch (verb) {
+    case 'holds':
+      if (args.length === 0) return "'holds' needs 'all' or rule ids";
+      if (args.length === 1 && args[0] === 'all') return { kind: 'holds', rules: 'all' };
+      for (const a of args) if (!RULE_ID.test(a) || a === 'all') return `'${a}' is not a rule id`;
+      return { kind: 'holds', rules: args };
+    case 'violates':
+      if (args.length !== 1) return "'violates' takes exactly one rule id (repeat the tag for more)";
+      if (!RULE_ID.test(args[0]!)) return `'${args[0]}' is not a rule id`;
+      return { kind: 'violates', rule: args[0]! };
+    case 'error':
+      if (args.length !== 1 || !CODE.test(args[0]!)) return "'error' takes one code LMCnnn";
+      return { kind: 'error', code: args[0]! };
+    default:
+      return verb === undefined ? 'missing holds/violates/error' : `unknown verdict '${verb}'`;
+  }
+}

@@ -1,0 +1,68 @@
+/**
+ * The model package: source → IR, with every problem as a coded diagnostic.
+ * `loadModel` never throws on user input and never executes the model.
+ */
+
+import { readFileSync, statSync } from 'node:fs';
+import { diagnosticAt, FRONTEND_LIMITS, type Diagnostic } from './diagnostics.js';
+import { checkBytes, extractModel, type ExtractResult } from './frontend/index.js';
+import { validateModel } from './validate.js';
+
+export * from './ir.js';
+export * from './diagnostics.js';
+export { extractModel, parseHeader, type ExtractInput, type ExtractResult } from './frontend/index.js';
+export { validateModel } from './validate.js';
+export * as vocabulary from './vocabulary.js';
+
+/**
+ * Read (when `text` is absent), extract and validate a model. `extracted` is
+ * absent whenever an error diagnostic was produced.
+ */
+export function loadModel(file: string, text?: string): ExtractResult {
+  try {
+    if (text === undefined) {
+      const read = readModelFile(file);
+      if ('diagnostic' in read) return { diagnostics: [read.diagnostic] };
+      text = read.text;
+    }
+    const r = extractModel({ file, text });
+    if (!r.extracted) return r;
+    const v = validateModel(r.extracted, text);
+    const diagnostics = [...r.diagnostics, ...v];
+    if (diagnostics.some((d) => d.severity === 'error')) {
+      const out: ExtractResult = { diagnostics };
+      if (r.header) out.header = r.header;
+      return out;
+    }
+    return { ...r, diagnostics };
+  } catch (e) {
+    const msg = e instanceof Error ? e.message : String(e);
+    return { diagnostics: [diagnosticAt('LMC900', `internal error while loading the model: ${msg}`, file, undefined, undefined, 'please report this with the model file')] };
+  }
+}
+
+function readModelFile(file: string): { text: string } | { diagnostic: Diagnostic } {
+  let bytes: Buffer;
+  try {
+    const st = statSync(file);
+    if (st.isDirectory()) return { diagnostic: unreadable(file, 'it is a directory') };
+    // Refuse before reading a huge file into memory.
+    if (st.size > FRONTEND_LIMITS.maxBytes) {
+      return {
+        diagnostic: diagnosticAt('LMC003', `model is too large: ${st.size} bytes, the limit is ${FRONTEND_LIMITS.maxBytes} bytes (1 MiB)`, file, undefined, undefined, 'split the driver into several smaller models'),
+      };
+    }
+    bytes = readFileSync(file);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code ?? 'read failed';
+    return { diagnostic: unreadable(file, why) };
+  }
+  const r = checkBytes(file, bytes);
+  if (r.diagnostic) return { diagnostic: r.diagnostic };
+  return { text: r.text! };
+}
+
+function unreadable(file: string, why: string): Diagnostic {
+  return diagnosticAt('LMC001', `cannot read model file: ${why}`, file, undefined, undefined, 'check the path and its permissions');
+}

@@ -1,0 +1,459 @@
+/**
+ * lockmc/kernel: the authoring vocabulary of driver models.
+ *
+ * Declarations only: a model is never run. These types let an editor
+ * complete and check a `*.model.ts` file (`import type {} from 'lockmc/kernel';`);
+ * lockmc itself reads the model's syntax (model/frontend) and lowers each
+ * call as model/vocabulary.ts says. The language is described in
+ * docs/model-language.md.
+ *
+ * Lockdep classes: instances declared with the same class string share a
+ * lockdep class; the default class of a driver lock is its variable name.
+ */
+export {};
+
+declare global {
+  /** Instance types. Branded so that a mutex cannot be passed where a dma_resv is expected. */
+  namespace lockmc {
+    interface Mutex { readonly __lockmc: 'mutex' }
+    interface Spinlock { readonly __lockmc: 'spinlock' }
+    interface RwSemaphore { readonly __lockmc: 'rwsem' }
+    interface Rwlock { readonly __lockmc: 'rwlock' }
+    interface WwMutex<C extends WwClass = WwClass> { readonly __lockmc: 'ww_mutex'; readonly __ww: C }
+    interface MmStruct { readonly __lockmc: 'mm' }
+    interface AddressSpace { readonly __lockmc: 'address_space' }
+    interface DmaResv { readonly __lockmc: 'dma_resv' }
+    interface DmaFence { readonly __lockmc: 'dma_fence' }
+    interface DmaBuf {
+      readonly __lockmc: 'dma_buf';
+      /** The buffer's own reservation object (class `reservation_ww_class_mutex`). */
+      readonly resv: DmaResv;
+    }
+    interface RxQueue { readonly __lockmc: 'rx_queue' }
+    interface Work { readonly __lockmc: 'work' }
+    interface Attachment { readonly __lockmc: 'attachment' }
+    interface WwAcquireCtx<C extends WwClass = WwClass> { readonly __lockmc: 'ww_ctx'; readonly __ww: C }
+    interface SignallingCookie { readonly __lockmc: 'signalling_cookie' }
+    interface MemallocFlags<S extends 'nofs' | 'noio' | 'noreclaim' = 'nofs' | 'noio' | 'noreclaim'> { readonly __lockmc: 'memalloc_cookie'; readonly __scope: S }
+    interface IntervalNotifier { readonly __lockmc: 'interval_notifier' }
+    interface NotifierSeq { readonly __lockmc: 'seq' }
+    /** What an allocation returns: test it with `if (!p)`. */
+    interface Ptr { readonly __lockmc: 'ptr' }
+    interface Workqueue { readonly __lockmc: 'workqueue' }
+    interface WwClassTag<N extends string> { readonly __ww_class: N }
+    type WwClass = 'reservation_ww_class' | 'crtc_ww_class';
+    /** A gfp_t mask: GFP_* and __GFP_* combined with `|`. */
+    type gfp_t = number;
+    /** A function of the model file used as a callback (never called by the model itself). */
+    type Callback = (...args: never[]) => unknown;
+    type Lockable = Mutex | Spinlock | RwSemaphore | Rwlock | WwMutex | MmStruct | AddressSpace | DmaResv | WwAcquireCtx;
+    interface ExporterCaps {
+      /** Backing storage may migrate: dynamic importers receive invalidations. */
+      movable?: boolean;
+      /** The exporter revokes access as part of normal operation (VFIO MMIO, RDMA). */
+      revocable?: boolean;
+      /** A revocation can be undone. */
+      unrevocable?: boolean;
+      /** The exporter implements pin. */
+      pinnable?: boolean;
+      /** Only peer-to-peer (MMIO) addresses, no struct pages. */
+      p2p_only?: boolean;
+    }
+    interface ImporterOps {
+      /** importer_ops->invalidate_mappings: runs with the buffer's resv held. */
+      invalidate_mappings?: Callback;
+      /** The pre-2026 name of invalidate_mappings. */
+      move_notify?: Callback;
+      /** importer_ops->allow_peer2peer. */
+      allow_peer2peer?: boolean;
+    }
+  }
+
+  // -------------------------------------------------------------------------
+  // Constructors (top-level `const x = ...`)
+
+  /** struct mutex. Lockdep class: the variable name, or `cls`. */
+  function mutex(cls?: string): lockmc.Mutex;
+  /** spinlock_t: atomic context while held. Lockdep class: the variable name, or `cls`. */
+  function spinlock(cls?: string): lockmc.Spinlock;
+  /** struct rw_semaphore. Lockdep class: the variable name, or `cls`. */
+  function rw_semaphore(cls?: string): lockmc.RwSemaphore;
+  /** rwlock_t (read_lock is a recursive read). Lockdep class: the variable name, or `cls`. */
+  function rwlock(cls?: string): lockmc.Rwlock;
+  /** struct ww_mutex of a ww class. Lockdep class: `<ww_class>_mutex`, or `cls`. */
+  function ww_mutex<C extends lockmc.WwClass>(ww_class: lockmc.WwClassTag<C>, cls?: string): lockmc.WwMutex<C>;
+  /** struct mm_struct. Its lock is `&mm->mmap_lock` (an rwsem). */
+  function mm_struct(): lockmc.MmStruct;
+  /** struct address_space. Its lock is `&mapping->i_mmap_rwsem` (an rwsem). */
+  function address_space(): lockmc.AddressSpace;
+  /** struct dma_resv. Its lock is a `reservation_ww_class_mutex` ww_mutex. */
+  function dma_resv_object(): lockmc.DmaResv;
+  /** struct dma_fence. Waiting on it is a `dma_fence_map` write acquisition in lockdep terms. */
+  function dma_fence(): lockmc.DmaFence;
+  /** struct dma_buf, exported with these capabilities (all false by default); `buf.resv` is its reservation. */
+  function dma_buf(caps?: lockmc.ExporterCaps): lockmc.DmaBuf;
+  /** A netdev RX queue a memory provider (devmem TCP, io_uring zcrx) can bind to. */
+  function netdev_rx_queue(): lockmc.RxQueue;
+  /** struct work_struct whose handler is `fn`; the handler runs in a kworker once queued. */
+  function work(fn: lockmc.Callback): lockmc.Work;
+
+  // ww classes (DEFINE_WW_CLASS)
+  /** The ww class of every dma_resv: classes `reservation_ww_class_acquire` / `_mutex`. */
+  const reservation_ww_class: lockmc.WwClassTag<'reservation_ww_class'>;
+  /** DRM modeset locks: classes `crtc_ww_class_acquire` / `_mutex`. */
+  const crtc_ww_class: lockmc.WwClassTag<'crtc_ww_class'>;
+
+  // -------------------------------------------------------------------------
+  // Registrations (top level)
+
+  /** Names the model's threads. Without it, every exported function is a thread. */
+  function threads(...fns: lockmc.Callback[]): void;
+  /** `fn` runs from direct reclaim of any allocating thread (holding `fs_reclaim` for __GFP_FS masks) and from kswapd. */
+  function register_shrinker(fn: lockmc.Callback, name?: string): void;
+  /** `fn` runs on invalidation of `mm` (reclaim via rmap, munmap), inside `mmu_notifier_invalidate_range_start`. */
+  function mmu_interval_notifier_insert(mm: lockmc.MmStruct, fn: lockmc.Callback, opts?: { blockable?: boolean }): lockmc.IntervalNotifier;
+  /** `fn` is a hard-irq handler that may preempt any thread with irqs enabled. */
+  function request_irq(fn: lockmc.Callback): void;
+  function request_irq(irq: number, fn: lockmc.Callback, ...rest: unknown[]): void;
+
+  // -------------------------------------------------------------------------
+  // Control flow
+
+  /** A nondeterministic choice: both branches are explored. */
+  function nondet(): boolean;
+  /** A nondeterministic value in 0 .. n-1 (for `switch`). */
+  function nondet(n: number): number;
+
+  // -------------------------------------------------------------------------
+  // Locks
+
+  /** Sleeping exclusive acquisition of a mutex (class of the instance). */
+  function mutex_lock(lock: lockmc.Mutex): void;
+  /** As mutex_lock; the -EINTR outcome is not modelled. */
+  function mutex_lock_interruptible(lock: lockmc.Mutex): number;
+  /** As mutex_lock; the -EINTR outcome is not modelled. */
+  function mutex_lock_killable(lock: lockmc.Mutex): number;
+  /** mutex_lock with a lockdep subclass (0..7; lockdep prints `/n`). */
+  function mutex_lock_nested(lock: lockmc.Mutex, subclass: number): void;
+  /** mutex_lock serialised by an outer lock `nest` (lockdep nest_lock). */
+  function mutex_lock_nest_lock(lock: lockmc.Mutex, nest: lockmc.Lockable): void;
+  /** Returns 1 on success, 0 if contended (outcomes ok / fail). */
+  function mutex_trylock(lock: lockmc.Mutex): boolean;
+  /** Releases the mutex. */
+  function mutex_unlock(lock: lockmc.Mutex): void;
+
+  /** Spinlock acquisition: atomic context until released. */
+  function spin_lock(lock: lockmc.Spinlock): void;
+  /** spin_lock with a lockdep subclass. */
+  function spin_lock_nested(lock: lockmc.Spinlock, subclass: number): void;
+  /** spin_lock with local irqs disabled. */
+  function spin_lock_irq(lock: lockmc.Spinlock): void;
+  /** spin_lock saving and disabling irqs (`flags` is accepted and ignored). */
+  function spin_lock_irqsave(lock: lockmc.Spinlock, flags?: unknown): void;
+  /** spin_lock with softirqs disabled (softirqs are not modelled). */
+  function spin_lock_bh(lock: lockmc.Spinlock): void;
+  /** Returns 1 on success (outcomes ok / fail). */
+  function spin_trylock(lock: lockmc.Spinlock): boolean;
+  function spin_unlock(lock: lockmc.Spinlock): void;
+  function spin_unlock_bh(lock: lockmc.Spinlock): void;
+  /** Releases and enables irqs. */
+  function spin_unlock_irq(lock: lockmc.Spinlock): void;
+  /** Releases and restores irqs. */
+  function spin_unlock_irqrestore(lock: lockmc.Spinlock, flags?: unknown): void;
+
+  /** Non-recursive shared acquisition of an rwsem. */
+  function down_read(sem: lockmc.RwSemaphore): void;
+  function down_read_nested(sem: lockmc.RwSemaphore, subclass: number): void;
+  /** Exclusive acquisition of an rwsem. */
+  function down_write(sem: lockmc.RwSemaphore): void;
+  function down_write_nested(sem: lockmc.RwSemaphore, subclass: number): void;
+  /** Outcomes ok / fail. */
+  function down_read_trylock(sem: lockmc.RwSemaphore): boolean;
+  /** Outcomes ok / fail. */
+  function down_write_trylock(sem: lockmc.RwSemaphore): boolean;
+  function up_read(sem: lockmc.RwSemaphore): void;
+  function up_write(sem: lockmc.RwSemaphore): void;
+
+  /** rwlock_t read side: a recursive read in lockdep. */
+  function read_lock(lock: lockmc.Rwlock): void;
+  function write_lock(lock: lockmc.Rwlock): void;
+  function read_unlock(lock: lockmc.Rwlock): void;
+  function write_unlock(lock: lockmc.Rwlock): void;
+
+  /** down_read(&mm->mmap_lock). */
+  function mmap_read_lock(mm: lockmc.MmStruct): void;
+  /** down_read_trylock(&mm->mmap_lock): outcomes ok / fail. */
+  function mmap_read_trylock(mm: lockmc.MmStruct): boolean;
+  function mmap_read_unlock(mm: lockmc.MmStruct): void;
+  /** down_write(&mm->mmap_lock). */
+  function mmap_write_lock(mm: lockmc.MmStruct): void;
+  /** down_write_trylock(&mm->mmap_lock): outcomes ok / fail. */
+  function mmap_write_trylock(mm: lockmc.MmStruct): boolean;
+  function mmap_write_unlock(mm: lockmc.MmStruct): void;
+
+  /** down_read(&mapping->i_mmap_rwsem). */
+  function i_mmap_lock_read(mapping: lockmc.AddressSpace): void;
+  function i_mmap_unlock_read(mapping: lockmc.AddressSpace): void;
+  /** down_write(&mapping->i_mmap_rwsem). */
+  function i_mmap_lock_write(mapping: lockmc.AddressSpace): void;
+  function i_mmap_unlock_write(mapping: lockmc.AddressSpace): void;
+  /** Zaps the mappings: takes i_mmap_rwsem for write and calls the mmu notifiers. */
+  function unmap_mapping_range(mapping: lockmc.AddressSpace, ...rest: unknown[]): void;
+
+  // -------------------------------------------------------------------------
+  // ww acquire contexts and dma_resv
+
+  /** Starts a ww transaction: acquires the `<ww_class>_acquire` pseudo-lock. */
+  function ww_acquire_init<C extends lockmc.WwClass>(ww_class: lockmc.WwClassTag<C>): lockmc.WwAcquireCtx<C>;
+  /** No more locks will be taken in this transaction. */
+  function ww_acquire_done(ctx: lockmc.WwAcquireCtx): void;
+  /** Ends the transaction: releases `<ww_class>_acquire`. */
+  function ww_acquire_fini(ctx: lockmc.WwAcquireCtx): void;
+
+  /** Locks obj (class `reservation_ww_class_mutex`). With a ctx: 0, -EDEADLK or -EALREADY. */
+  function dma_resv_lock(obj: lockmc.DmaResv, ctx: lockmc.WwAcquireCtx<'reservation_ww_class'> | null): number;
+  /** As dma_resv_lock; -EINTR is not modelled. */
+  function dma_resv_lock_interruptible(obj: lockmc.DmaResv, ctx: lockmc.WwAcquireCtx<'reservation_ww_class'> | null): number;
+  /** The backoff re-lock after -EDEADLK: sleeps until granted, cannot fail. */
+  function dma_resv_lock_slow(obj: lockmc.DmaResv, ctx: lockmc.WwAcquireCtx<'reservation_ww_class'>): void;
+  function dma_resv_lock_slow_interruptible(obj: lockmc.DmaResv, ctx: lockmc.WwAcquireCtx<'reservation_ww_class'>): number;
+  /** Outcomes ok / fail. */
+  function dma_resv_trylock(obj: lockmc.DmaResv): boolean;
+  function dma_resv_unlock(obj: lockmc.DmaResv): void;
+
+  /** Locks a ww_mutex (class `<ww_class>_mutex`). With a ctx: 0, -EDEADLK or -EALREADY. */
+  function ww_mutex_lock<C extends lockmc.WwClass>(lock: lockmc.WwMutex<C>, ctx: lockmc.WwAcquireCtx<C> | null): number;
+  function ww_mutex_lock_interruptible<C extends lockmc.WwClass>(lock: lockmc.WwMutex<C>, ctx: lockmc.WwAcquireCtx<C> | null): number;
+  /** The backoff re-lock: cannot fail. */
+  function ww_mutex_lock_slow<C extends lockmc.WwClass>(lock: lockmc.WwMutex<C>, ctx: lockmc.WwAcquireCtx<C>): void;
+  /** Outcomes ok / fail. */
+  function ww_mutex_trylock<C extends lockmc.WwClass>(lock: lockmc.WwMutex<C>, ctx?: lockmc.WwAcquireCtx<C> | null): boolean;
+  function ww_mutex_unlock(lock: lockmc.WwMutex): void;
+
+  /** Errno values returned (negated) by ww locks. */
+  const EDEADLK: 35;
+  const EALREADY: 114;
+  const EINTR: 4;
+  const ENOMEM: 12;
+  const EBUSY: 16;
+  const NULL: null;
+  /** An infinite timeout for fence waits. */
+  const MAX_SCHEDULE_TIMEOUT: number;
+  const HZ: number;
+  const SINGLE_DEPTH_NESTING: 1;
+  const DMA_RESV_USAGE_KERNEL: number;
+  const DMA_RESV_USAGE_WRITE: number;
+  const DMA_RESV_USAGE_READ: number;
+  const DMA_RESV_USAGE_BOOKKEEP: number;
+
+  // -------------------------------------------------------------------------
+  // Memory (RECLAIM-3: which masks enter fs_reclaim and the mmu-notifier map)
+
+  /** Direct reclaim + io + fs: `fs_reclaim` and the notifier map. Does not fail. */
+  const GFP_KERNEL: lockmc.gfp_t;
+  /** GFP_KERNEL charged to memcg. */
+  const GFP_KERNEL_ACCOUNT: lockmc.gfp_t;
+  /** As GFP_KERNEL for reclaim. */
+  const GFP_USER: lockmc.gfp_t;
+  /** As GFP_KERNEL for reclaim. */
+  const GFP_HIGHUSER: lockmc.gfp_t;
+  const GFP_HIGHUSER_MOVABLE: lockmc.gfp_t;
+  /** Direct reclaim + io, no fs: no `fs_reclaim`, still the notifier map. */
+  const GFP_NOFS: lockmc.gfp_t;
+  /** Direct reclaim only: no `fs_reclaim`, still the notifier map. */
+  const GFP_NOIO: lockmc.gfp_t;
+  /** kswapd only, no direct reclaim: never sleeps, may fail. */
+  const GFP_NOWAIT: lockmc.gfp_t;
+  /** Reserves + kswapd, no direct reclaim: may fail. */
+  const GFP_ATOMIC: lockmc.gfp_t;
+  /** Not a mainline flag: accepted as "no __GFP_DIRECT_RECLAIM" (= GFP_NOWAIT). */
+  const GFP_NORECLAIM: lockmc.gfp_t;
+  const __GFP_DIRECT_RECLAIM: lockmc.gfp_t;
+  const __GFP_KSWAPD_RECLAIM: lockmc.gfp_t;
+  const __GFP_RECLAIM: lockmc.gfp_t;
+  const __GFP_IO: lockmc.gfp_t;
+  const __GFP_FS: lockmc.gfp_t;
+  const __GFP_HIGH: lockmc.gfp_t;
+  const __GFP_NOWARN: lockmc.gfp_t;
+  /** Keeps direct reclaim but may fail. */
+  const __GFP_NORETRY: lockmc.gfp_t;
+  /** Keeps direct reclaim but may fail. */
+  const __GFP_RETRY_MAYFAIL: lockmc.gfp_t;
+  /** Never fails. */
+  const __GFP_NOFAIL: lockmc.gfp_t;
+  /** Skips the `fs_reclaim` lockdep annotation. */
+  const __GFP_NOLOCKDEP: lockmc.gfp_t;
+  const __GFP_ZERO: lockmc.gfp_t;
+  const __GFP_HIGHMEM: lockmc.gfp_t;
+  const __GFP_ACCOUNT: lockmc.gfp_t;
+  const __GFP_COMP: lockmc.gfp_t;
+
+  /** Slab allocation; may enter reclaim per the mask; masks without direct reclaim may return NULL. */
+  function kmalloc(gfp: lockmc.gfp_t): lockmc.Ptr | null;
+  function kmalloc(size: number, gfp: lockmc.gfp_t): lockmc.Ptr | null;
+  function kzalloc(gfp: lockmc.gfp_t): lockmc.Ptr | null;
+  function kzalloc(size: number, gfp: lockmc.gfp_t): lockmc.Ptr | null;
+  function kvmalloc(gfp: lockmc.gfp_t): lockmc.Ptr | null;
+  function kvmalloc(size: number, gfp: lockmc.gfp_t): lockmc.Ptr | null;
+  function kvzalloc(gfp: lockmc.gfp_t): lockmc.Ptr | null;
+  function kvzalloc(size: number, gfp: lockmc.gfp_t): lockmc.Ptr | null;
+  function kcalloc(gfp: lockmc.gfp_t): lockmc.Ptr | null;
+  function kcalloc(n: number, size: number, gfp: lockmc.gfp_t): lockmc.Ptr | null;
+  function kmalloc_array(gfp: lockmc.gfp_t): lockmc.Ptr | null;
+  function kmalloc_array(n: number, size: number, gfp: lockmc.gfp_t): lockmc.Ptr | null;
+  function krealloc(gfp: lockmc.gfp_t): lockmc.Ptr | null;
+  function krealloc(p: unknown, size: number, gfp: lockmc.gfp_t): lockmc.Ptr | null;
+  /** Page allocation per the mask. */
+  function alloc_page(gfp: lockmc.gfp_t): lockmc.Ptr | null;
+  /** Page allocation; in a model the mask comes last (`alloc_pages(order, gfp)`). */
+  function alloc_pages(gfp: lockmc.gfp_t): lockmc.Ptr | null;
+  function alloc_pages(order: number, gfp: lockmc.gfp_t): lockmc.Ptr | null;
+  function mempool_alloc(gfp: lockmc.gfp_t): lockmc.Ptr | null;
+  function mempool_alloc(pool: unknown, gfp: lockmc.gfp_t): lockmc.Ptr | null;
+  /** vmalloc: always GFP_KERNEL. */
+  function vmalloc(size?: number): lockmc.Ptr;
+  function vzalloc(size?: number): lockmc.Ptr;
+  /** Grows obj's fence array with GFP_KERNEL. */
+  function dma_resv_reserve_fences(obj: lockmc.DmaResv, num_fences?: number): number;
+  /** Allocates job state with GFP_KERNEL. */
+  function drm_sched_job_init(...args: unknown[]): number;
+  /** IDR allocation with GFP_KERNEL. */
+  function idr_alloc(...args: unknown[]): number;
+  /** XArray allocation with GFP_KERNEL. */
+  function xa_alloc(...args: unknown[]): number;
+
+  /** PF_MEMALLOC_NOFS scope: allocations lose __GFP_FS (no `fs_reclaim`, still the notifier map). */
+  function memalloc_nofs_save(): lockmc.MemallocFlags<'nofs'>;
+  function memalloc_nofs_restore(flags: lockmc.MemallocFlags<'nofs'>): void;
+  /** PF_MEMALLOC_NOIO scope: allocations lose __GFP_IO and __GFP_FS. */
+  function memalloc_noio_save(): lockmc.MemallocFlags<'noio'>;
+  function memalloc_noio_restore(flags: lockmc.MemallocFlags<'noio'>): void;
+  /** PF_MEMALLOC scope: no reclaim and no lockdep annotation (hides real deadlocks). */
+  function memalloc_noreclaim_save(): lockmc.MemallocFlags<'noreclaim'>;
+  function memalloc_noreclaim_restore(flags: lockmc.MemallocFlags<'noreclaim'>): void;
+
+  /** User-memory access: may fault, i.e. take `&mm->mmap_lock` for read. The mm is the first argument, the model's only mm_struct, or `current->mm`. */
+  function copy_to_user(...args: unknown[]): number;
+  function copy_from_user(...args: unknown[]): number;
+  function get_user(...args: unknown[]): number;
+  function put_user(...args: unknown[]): number;
+  /** GUP: mmap_lock read, may fault. */
+  function get_user_pages(...args: unknown[]): number;
+  function get_user_pages_fast(...args: unknown[]): number;
+  /** FOLL_PIN GUP: mmap_lock read, may fault. */
+  function pin_user_pages(...args: unknown[]): number;
+  function pin_user_pages_fast(...args: unknown[]): number;
+  /** Faults a range; the caller holds mmap_lock for read. */
+  function hmm_range_fault(...args: unknown[]): number;
+  /** User access returns -EFAULT instead of faulting until pagefault_enable(). */
+  function pagefault_disable(): void;
+  function pagefault_enable(): void;
+
+  // -------------------------------------------------------------------------
+  // Fences
+
+  /** Initialises an unpublished fence. */
+  function dma_fence_init(fence: lockmc.DmaFence, ...rest: unknown[]): void;
+  /** Publishes `fence` in obj (the point of no return); call with obj locked. */
+  function dma_resv_add_fence(obj: lockmc.DmaResv, fence: lockmc.DmaFence, usage?: number): void;
+  /** Publishes through a sync_file. */
+  function sync_file_create(fence: lockmc.DmaFence): void;
+  /** Arms a scheduler job: its finished fence becomes visible. */
+  function drm_sched_job_arm(fence: lockmc.DmaFence): void;
+  /** Enters a signalling critical section (`dma_fence_map`, read). */
+  function dma_fence_begin_signalling(): lockmc.SignallingCookie;
+  /** Leaves the signalling critical section. */
+  function dma_fence_end_signalling(cookie: lockmc.SignallingCookie): void;
+  /** Signals the fence; `opportunistic` signalling is not a critical section (FENCE-8). */
+  function dma_fence_signal(fence: lockmc.DmaFence, opts?: { opportunistic?: boolean }): void;
+  function dma_fence_signal_locked(fence: lockmc.DmaFence, opts?: { opportunistic?: boolean }): void;
+  /** Waits until signalled (`dma_fence_map`, write). */
+  function dma_fence_wait(fence: lockmc.DmaFence, intr?: boolean): number;
+  /** Waits with a timeout: MAX_SCHEDULE_TIMEOUT (default) is infinite, anything else finite. */
+  function dma_fence_wait_timeout(fence: lockmc.DmaFence, timeout?: number): number;
+  function dma_fence_wait_timeout(fence: lockmc.DmaFence, intr: boolean, timeout: number): number;
+  /** Waits for every fence of obj. */
+  function dma_resv_wait_timeout(obj: lockmc.DmaResv, usage?: number, intr?: boolean, timeout?: number): number;
+  /** `fn` runs inside dma_fence_signal (fence lock held, irqs off). */
+  function dma_fence_add_callback(fence: lockmc.DmaFence, fn: lockmc.Callback): number;
+
+  // -------------------------------------------------------------------------
+  // mmu interval notifiers
+
+  /** Samples the notifier sequence. */
+  function mmu_interval_read_begin(mni: lockmc.IntervalNotifier): lockmc.NotifierSeq;
+  /** True when an invalidation ran since read_begin (outcomes ok / retry). */
+  function mmu_interval_read_retry(mni: lockmc.IntervalNotifier, seq?: lockmc.NotifierSeq): boolean;
+  /** Called by the invalidate callback to mark the range changed. */
+  function mmu_interval_set_seq(mni: lockmc.IntervalNotifier, cur_seq?: unknown): void;
+
+  // -------------------------------------------------------------------------
+  // dma-buf
+
+  function dma_buf_export(buf: lockmc.DmaBuf): void;
+  /** Static importer attachment (pinned at map time). */
+  function dma_buf_attach(buf: lockmc.DmaBuf): lockmc.Attachment;
+  /** Dynamic importer attachment. */
+  function dma_buf_dynamic_attach(buf: lockmc.DmaBuf, ops?: lockmc.ImporterOps): lockmc.Attachment;
+  function dma_buf_detach(buf: lockmc.DmaBuf, attach: lockmc.Attachment): void;
+  /** Pins the buffer for a dynamic importer; call with buf.resv held. */
+  function dma_buf_pin(attach: lockmc.Attachment): number;
+  function dma_buf_unpin(attach: lockmc.Attachment): void;
+  /** Maps the attachment; call with buf.resv held. */
+  function dma_buf_map_attachment(attach: lockmc.Attachment, ...rest: unknown[]): lockmc.Ptr | null;
+  function dma_buf_unmap_attachment(attach: lockmc.Attachment, ...rest: unknown[]): void;
+  /** Maps, taking buf.resv internally. */
+  function dma_buf_map_attachment_unlocked(attach: lockmc.Attachment, ...rest: unknown[]): lockmc.Ptr | null;
+  function dma_buf_unmap_attachment_unlocked(attach: lockmc.Attachment, ...rest: unknown[]): void;
+  /** Exporter moves the backing store: every dynamic importer's invalidate_mappings runs. */
+  function dma_buf_move_notify(buf: lockmc.DmaBuf): void;
+  /** New name of dma_buf_move_notify. */
+  function dma_buf_invalidate_mappings(buf: lockmc.DmaBuf): void;
+  /** The exporter marks the buffer revoked. */
+  function dma_buf_revoke(buf: lockmc.DmaBuf): void;
+  /** The exporter makes the buffer usable again. */
+  function dma_buf_unrevoke(buf: lockmc.DmaBuf): void;
+  /** The importer's device reads through its mapping. */
+  function device_read(attach: lockmc.Attachment): void;
+  /** The importer's device writes through its mapping. */
+  function device_write(attach: lockmc.Attachment): void;
+  /** Turns a phyr entry into a struct page. */
+  function phyr_to_page(attach: lockmc.Attachment): void;
+  /** The importer takes page references on the mapping's pages. */
+  function dma_buf_page_ref(attach: lockmc.Attachment): void;
+  /** A possibly-final put: may run the release (ORDER-7). */
+  function dma_buf_put(buf: lockmc.DmaBuf): void;
+
+  // -------------------------------------------------------------------------
+  // Memory providers
+
+  /** Binds buf to rxq for devmem TCP; fails if the queue is bound (test with `if (!...)`). */
+  function net_devmem_bind_dmabuf(rxq: lockmc.RxQueue, buf: lockmc.DmaBuf, ...rest: unknown[]): boolean;
+  function net_devmem_unbind_dmabuf(rxq: lockmc.RxQueue): void;
+  /** Registers an io_uring zcrx area on rxq; fails if bound. */
+  function io_zcrx_register(rxq: lockmc.RxQueue, buf: lockmc.DmaBuf, ...rest: unknown[]): boolean;
+  function io_zcrx_unregister(rxq: lockmc.RxQueue): void;
+  /** Receives a devmem frag; `checked`: its provenance is verified (OWN-4). */
+  function tcp_recvmsg_dmabuf(rxq: lockmc.RxQueue, opts?: { checked?: boolean }): void;
+  /** Receives a zcrx frag; `checked`: its provenance is verified (OWN-4). */
+  function io_zcrx_recv_frag(rxq: lockmc.RxQueue, opts?: { checked?: boolean }): void;
+
+  // -------------------------------------------------------------------------
+  // Work and contexts
+
+  const system_wq: lockmc.Workqueue;
+  const system_unbound_wq: lockmc.Workqueue;
+  const system_highpri_wq: lockmc.Workqueue;
+  /** Queues the work item: its handler will run in a kworker. */
+  function queue_work(w: lockmc.Work): boolean;
+  function queue_work(wq: lockmc.Workqueue, w: lockmc.Work): boolean;
+  function schedule_work(w: lockmc.Work): boolean;
+  /** Waits for the work item to finish (a dependency on everything its handler takes). */
+  function flush_work(w: lockmc.Work): boolean;
+  /** Cancels and waits: the same dependency as flush_work. */
+  function cancel_work_sync(w: lockmc.Work): boolean;
+  function local_irq_disable(): void;
+  function local_irq_enable(): void;
+  /** Annotation: the caller may sleep here. */
+  function might_sleep(): void;
+}

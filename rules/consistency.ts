@@ -1,0 +1,395 @@
+/**
+ * Z3 self-check of a rule set, before any model is checked:
+ *
+ * (a) the declared lock orders (primed kernel edges plus `order` pairs of
+ *     rule files) admit a ranking of lock classes; if not, the unsat core,
+ *     minimised, names the declarations that form the contradiction;
+ * (b) no check's condition is vacuous: every `when`/`bad` predicate, with
+ *     its atoms abstracted to Booleans under the obvious exclusions (a fence
+ *     cannot be both signalled and unpublished, an option has exactly one of
+ *     its declared values), is satisfiable, and every monitor can reach a
+ *     bad state from its initial state.
+ */
+import type { Diagnostic } from '../model/diagnostics.js';
+import { compareKernel, KERNEL_VERSIONS } from '../checker/options.js';
+import type { PrimedEdge } from './canonical-order.js';
+import type { Check, LockPattern, Monitor, Pred, Rule } from './types.js';
+import type { OrderDecl } from './user-rules.js';
+
+type Z3 = Awaited<ReturnType<typeof import('z3-solver').init>>;
+
+export type ConsistencyResult = { ok: true } | { ok: false; diagnostics: Diagnostic[] };
+
+/**
+ * One Z3 instance per call: the WASM module is initialised, used and its
+ * worker threads are killed so the process can exit.
+ */
+export async function checkRuleSetConsistency(rules: Rule[], primedEdges: PrimedEdge[], orders: OrderDecl[] = []): Promise<ConsistencyResult> {
+  let z3: Z3;
+  try {
+    const mod = await import('z3-solver');
+    z3 = await mod.init();
+  } catch (e) {
+    return { ok: false, diagnostics: [inconclusive(`Z3 could not start: ${(e as Error).message}`)] };
+  }
+  try {
+    const diagnostics = [...(await checkOrders(z3, primedEdges, orders)), ...(await checkVacuity(z3, rules)), ...monitorReachability(rules)];
+    return diagnostics.length === 0 ? { ok: true } : { ok: false, diagnostics };
+  } catch (e) {
+    return { ok: false, diagnostics: [inconclusive(`Z3 failed: ${(e as Error).message}`)] };
+  } finally {
+    const { killThreads } = await import('z3-solver');
+    await killThreads(z3.em).catch(() => undefined);
+  }
+}
+
+function inconclusive(message: string): Diagnostic {
+  return { code: 'LMC312', severity: 'error', message: `rule-set self-check inconclusive: ${message}` };
+}
+
+// ---------------------------------------------------------------------------
+// (a) lock orders
+
+interface OrderItem {
+  label: string;
+  before: string;
+  after: string;
+  decl?: OrderDecl;
+}
+
+async function checkOrders(z3: Z3, primed: PrimedEdge[], orders: OrderDecl[]): Promise<Diagnostic[]> {
+  const ctx = new z3.Context('lmc');
+  const items: OrderItem[] = [
+    ...primed.map((e) => ({ label: `primed edge ${e.id} (${e.from} -> ${e.to}, ${e.citation})`, before: e.from, after: e.to })),
+    ...orders.map((o) => ({
+      label: `${o.source}: ${o.before} before ${o.after}${o.file !== undefined && o.line !== undefined ? ` (${o.file}:${o.line}:${o.col ?? 1})` : ''}`,
+      before: o.before,
+      after: o.after,
+      decl: o,
+    })),
+  ];
+  if (items.length === 0) return [];
+  const rank = new Map<string, ReturnType<typeof ctx.Int.const>>();
+  const r = (cls: string) => {
+    let v = rank.get(cls);
+    if (v === undefined) {
+      v = ctx.Int.const(`rank:${cls}`);
+      rank.set(cls, v);
+    }
+    return v;
+  };
+  const tracks = items.map((_, i) => ctx.Bool.const(`order_${i}`));
+  const solver = new ctx.Solver();
+  items.forEach((it, i) => solver.add(tracks[i].implies(r(it.before).lt(r(it.after)))));
+  if ((await solver.check(...tracks)) !== 'unsat') return [];
+  // The core Z3 returns need not be minimal; drop members while still unsat.
+  let core: number[] = Array.from(solver.unsatCore().values(), (b) => Number(/order_(\d+)/.exec(b.toString())?.[1] ?? -1)).filter((i) => i >= 0);
+  for (let k = 0; k < core.length; ) {
+    const without = core.filter((_, j) => j !== k);
+    if ((await solver.check(...without.map((i) => tracks[i]))) === 'unsat') core = without;
+    else k++;
+  }
+  core.sort((a, b) => a - b);
+  const first = core.map((i) => items[i]).find((it) => it.decl !== undefined)?.decl;
+  const d: Diagnostic = {
+    code: 'LMC310',
+    severity: 'error',
+    message: `contradictory lock order: ${core.map((i) => items[i].label).join('; ')}`,
+    hint: 'remove or reverse one of these declarations',
+  };
+  if (first?.file !== undefined) {
+    d.file = first.file;
+    if (first.line !== undefined) d.line = first.line;
+    if (first.col !== undefined) d.col = first.col;
+  }
+  return [d];
+}
+
+// ---------------------------------------------------------------------------
+// (b) vacuity
+
+type Ctx = import('z3-solver').Context<'lmc'>;
+type BoolE = import('z3-solver').Bool<'lmc'>;
+
+/** Atoms of one enumerated predicate family, e.g. attachment state. */
+const ENUMS: Record<string, readonly string[]> = {
+  fence: ['unpublished', 'published', 'signalled'],
+  attachment: ['detached', 'attached', 'mapped', 'invalidated'],
+  'attachment-class': ['static', 'pinned-non-revocable', 'pinned-revocable', 'dynamic'],
+  'attachment-pinned': ['true', 'false'],
+  'attachment-p2p': ['true', 'false'],
+  buffer: ['active', 'revoked'],
+  rxq: ['none', 'devmem', 'zcrx', 'other-provider'],
+  'exporter:movable': ['true', 'false'],
+  'exporter:revocable': ['true', 'false'],
+  'exporter:unrevocable': ['true', 'false'],
+  'exporter:pinnable': ['true', 'false'],
+  'exporter:p2pOnly': ['true', 'false'],
+};
+
+/** Context implications: being in the first means being in the second. */
+const CONTEXT_IMPLIES: [string, string][] = [
+  ['direct-reclaim', 'reclaim'],
+  ['kswapd', 'reclaim'],
+  ['shrinker', 'reclaim'],
+  ['mmu-notifier-nonblocking', 'mmu-notifier'],
+  ['irq', 'atomic'],
+  ['fence-callback', 'atomic'],
+];
+const CONTEXT_EXCLUDE: [string, string][] = [['direct-reclaim', 'kswapd']];
+
+class Abstraction {
+  readonly atoms = new Map<string, BoolE>();
+  private readonly axioms: BoolE[] = [];
+  private kernel?: import('z3-solver').Arith<'lmc'>;
+
+  constructor(
+    private readonly ctx: Ctx,
+    /** Option key -> declared values, across the whole rule set. */
+    private readonly options: Map<string, string[]>,
+  ) {}
+
+  private atom(key: string): BoolE {
+    let a = this.atoms.get(key);
+    if (a === undefined) {
+      a = this.ctx.Bool.const(key);
+      this.atoms.set(key, a);
+    }
+    return a;
+  }
+
+  private enumAtom(family: string, subject: string, value: string): BoolE {
+    const values = ENUMS[family];
+    for (const v of values) for (const s of ['operand', 'any', 'all']) this.atom(`${family}:${s}:${v}`);
+    return this.atom(`${family}:${subject}:${value}`);
+  }
+
+  /** Axioms for every atom created so far. */
+  theory(): BoolE {
+    const c = this.ctx;
+    const ax: BoolE[] = [...this.axioms];
+    for (const [family, values] of Object.entries(ENUMS)) {
+      if (!this.atoms.has(`${family}:any:${values[0]}`)) continue;
+      const a = (s: string, v: string) => this.atoms.get(`${family}:${s}:${v}`)!;
+      for (const s of ['operand', 'all']) {
+        for (let i = 0; i < values.length; i++) for (let j = i + 1; j < values.length; j++) ax.push(c.Not(c.And(a(s, values[i]), a(s, values[j]))));
+      }
+      ax.push(c.Or(...values.map((v) => a('operand', v))));
+      for (const v of values) {
+        ax.push(c.Implies(a('operand', v), a('any', v)));
+        ax.push(c.Implies(a('all', v), a('any', v)));
+        for (const w of values) if (w !== v) ax.push(c.Implies(a('all', v), c.Not(a('any', w))));
+      }
+    }
+    // A static importer never has peer2peer; a pinned-revocable one is pinned, a dynamic one is not.
+    const link = (f1: string, v1: string, f2: string, v2: string) => {
+      for (const s of ['operand', 'all']) {
+        const x = this.atoms.get(`${f1}:${s}:${v1}`);
+        const y = this.atoms.get(`${f2}:${s}:${v2}`);
+        if (x && y) ax.push(c.Implies(x, y));
+      }
+    };
+    link('attachment-class', 'static', 'attachment-p2p', 'false');
+    link('attachment-class', 'pinned-revocable', 'attachment-pinned', 'true');
+    link('attachment-class', 'dynamic', 'attachment-pinned', 'false');
+    for (const [x, y] of CONTEXT_IMPLIES) {
+      const ax1 = this.atoms.get(`ctx:${x}`);
+      if (ax1) ax.push(c.Implies(ax1, this.atom(`ctx:${y}`)));
+    }
+    for (const [x, y] of CONTEXT_EXCLUDE) {
+      const a1 = this.atoms.get(`ctx:${x}`);
+      const a2 = this.atoms.get(`ctx:${y}`);
+      if (a1 && a2) ax.push(c.Not(c.And(a1, a2)));
+    }
+    for (const [key, a] of this.atoms) {
+      // holds: self or other implies any; a given mode implies "any" mode.
+      const h = /^holds:(.*):(write|read|any):(self|other|any)$/.exec(key);
+      if (h) {
+        if (h[3] !== 'any') ax.push(c.Implies(a, this.atom(`holds:${h[1]}:${h[2]}:any`)));
+        if (h[2] !== 'any') ax.push(c.Implies(a, this.atom(`holds:${h[1]}:any:${h[3]}`)));
+      }
+      if (key === 'resv:self') ax.push(c.Implies(a, this.atom('resv:any')));
+      const fw = /^fence-waiter:(operand|all)$/.exec(key);
+      if (fw) ax.push(c.Implies(a, this.enumAtom('fence', fw[1], 'published')));
+      if (key === 'ww:done' || key === 'ww:holds-locks') ax.push(c.Implies(a, this.atom('ww:live')));
+    }
+    // Exactly one value per declared option.
+    for (const [key, values] of this.options) {
+      const as = values.map((v) => this.atom(`opt:${key}=${v}`));
+      ax.push(c.Or(...as));
+      for (let i = 0; i < as.length; i++) for (let j = i + 1; j < as.length; j++) ax.push(c.Not(c.And(as[i], as[j])));
+    }
+    // driver paths: two prefixes that do not extend each other exclude each other.
+    const drivers = [...this.atoms.keys()].filter((k) => k.startsWith('drv:')).map((k) => k.slice(4));
+    for (const p of drivers) {
+      for (const q of drivers) {
+        if (p === q) continue;
+        if (p.startsWith(q)) ax.push(c.Implies(this.atom(`drv:${p}`), this.atom(`drv:${q}`)));
+        else if (!q.startsWith(p) && p < q) ax.push(c.Not(c.And(this.atom(`drv:${p}`), this.atom(`drv:${q}`))));
+      }
+    }
+    if (this.kernel) ax.push(this.kernel.ge(0), this.kernel.lt(KERNEL_VERSIONS.length));
+    return c.And(...ax);
+  }
+
+  encode(p: Pred): BoolE {
+    const c = this.ctx;
+    switch (p.kind) {
+      case 'true':
+        return c.Bool.val(true);
+      case 'holds':
+        return this.atom(`holds:${lockKey(p.lock)}:${p.mode ?? 'any'}:${p.who ?? 'self'}`);
+      case 'in-context':
+        return this.atom(`ctx:${p.context}`);
+      case 'fence':
+        return p.state === 'has-waiter' ? this.atom(`fence-waiter:${p.subject}`) : this.enumAtom('fence', p.subject, p.state);
+      case 'attachment': {
+        const states = Array.isArray(p.state) ? p.state : [p.state];
+        return c.Or(...states.map((s) => this.enumAtom('attachment', p.subject, s)));
+      }
+      case 'attachment-class': {
+        const cls = Array.isArray(p.is) ? p.is : [p.is];
+        return c.Or(...cls.map((s) => this.enumAtom('attachment-class', p.subject, s)));
+      }
+      case 'attachment-pinned':
+        return this.enumAtom('attachment-pinned', p.subject, String(p.is));
+      case 'attachment-p2p':
+        return this.enumAtom('attachment-p2p', p.subject, String(p.is));
+      case 'buffer':
+        return this.enumAtom('buffer', p.subject, p.state);
+      case 'exporter':
+        return this.enumAtom(`exporter:${p.cap}`, p.subject, String(p.is));
+      case 'buffer-resv-held':
+        return this.atom(`resv:${p.who ?? 'self'}`);
+      case 'rxq':
+        return this.enumAtom('rxq', p.subject, p.owner);
+      case 'ww-ctx':
+        return this.atom(`ww:${p.state}`);
+      case 'signalling-path':
+        return this.atom('signalling-path');
+      case 'option': {
+        const declared = this.options.get(p.key) ?? [];
+        const wanted = (Array.isArray(p.is) ? p.is : [p.is]).filter((v) => declared.includes(v));
+        return wanted.length === 0 ? c.Bool.val(false) : c.Or(...wanted.map((v) => this.atom(`opt:${p.key}=${v}`)));
+      }
+      case 'kernel': {
+        if (!this.kernel) this.kernel = c.Int.const('kernel');
+        const k = this.kernel;
+        const ok = KERNEL_VERSIONS.map((v, i) => ({ v, i })).filter(
+          ({ v }) => (p.since === undefined || compareKernel(v, p.since) >= 0) && (p.before === undefined || compareKernel(v, p.before) < 0),
+        );
+        return ok.length === 0 ? c.Bool.val(false) : c.Or(...ok.map(({ i }) => k.eq(i)));
+      }
+      case 'driver-under':
+        return this.atom(`drv:${p.prefix.replace(/\/+$/, '')}/`);
+      case 'and':
+        return c.And(...p.of.map((q) => this.encode(q)));
+      case 'or':
+        return c.Or(...p.of.map((q) => this.encode(q)));
+      case 'not':
+        return c.Not(this.encode(p.of));
+    }
+  }
+}
+
+/** A canonical key for a lock pattern, so equal patterns share atoms. */
+function lockKey(l: LockPattern): string {
+  return JSON.stringify(l, Object.keys(l).sort());
+}
+
+interface Condition {
+  rule: string;
+  check: string;
+  where: string;
+  pred: Pred;
+}
+
+function conditions(rule: Rule): Condition[] {
+  const out: Condition[] = [];
+  const id = rule.meta.id;
+  const visit = (c: Check) => {
+    switch (c.kind) {
+      case 'step':
+        if (c.when) out.push({ rule: id, check: c.id, where: 'when', pred: c.when });
+        return;
+      case 'state':
+      case 'terminal':
+        out.push({ rule: id, check: c.id, where: 'bad', pred: c.bad });
+        return;
+      case 'monitor':
+        c.monitor.transitions.forEach((t, i) => {
+          if (t.when) out.push({ rule: id, check: c.id, where: `transition ${i} when`, pred: t.when });
+        });
+        return;
+      case 'deadlock':
+      case 'lock-cycle':
+      case 'lock-recursion':
+        return;
+    }
+  };
+  rule.checks.forEach(visit);
+  return out;
+}
+
+async function checkVacuity(z3: Z3, rules: Rule[]): Promise<Diagnostic[]> {
+  const conds = rules.flatMap(conditions);
+  if (conds.length === 0) return [];
+  const ctx = new z3.Context('lmc');
+  const options = new Map<string, string[]>();
+  for (const r of rules) for (const o of r.meta.options ?? []) if (!options.has(o.key)) options.set(o.key, o.values.map((v) => v.value));
+  const abs = new Abstraction(ctx, options);
+  const encoded = conds.map((c) => abs.encode(c.pred));
+  const solver = new ctx.Solver();
+  solver.add(abs.theory());
+  const out: Diagnostic[] = [];
+  for (let i = 0; i < conds.length; i++) {
+    const res = await solver.check(encoded[i]);
+    if (res === 'unsat') {
+      const c = conds[i];
+      out.push({
+        code: 'LMC311',
+        severity: 'error',
+        message: `rule '${c.rule}', check '${c.check}': its ${c.where} condition can never hold`,
+        hint: 'look for contradictory states, an option value no rule declares, or a kernel range that contains no version',
+      });
+    } else if (res === 'unknown') {
+      out.push(inconclusive(`Z3 returned unknown for rule '${conds[i].rule}', check '${conds[i].check}'`));
+    }
+  }
+  return out;
+}
+
+/** A monitor whose bad states cannot be reached from its initial state is vacuous. */
+function monitorReachability(rules: Rule[]): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const r of rules) {
+    for (const c of r.checks) {
+      if (c.kind !== 'monitor') continue;
+      if (!badReachable(c.monitor)) {
+        out.push({
+          code: 'LMC311',
+          severity: 'error',
+          message: `rule '${r.meta.id}', check '${c.id}': no bad state (${c.monitor.bad.join(', ')}) is reachable from '${c.monitor.initial}'`,
+        });
+      }
+    }
+  }
+  return out;
+}
+
+function badReachable(m: Monitor): boolean {
+  const seen = new Set([m.initial]);
+  const todo = [m.initial];
+  while (todo.length > 0) {
+    const s = todo.pop()!;
+    if (m.bad.includes(s)) return true;
+    for (const t of m.transitions) {
+      const from = Array.isArray(t.from) ? t.from : [t.from];
+      if (from.includes(s) && !seen.has(t.to)) {
+        seen.add(t.to);
+        todo.push(t.to);
+      }
+    }
+  }
+  return false;
+}

@@ -1,0 +1,65 @@
+/**
+ * ORDER-4: every driver lock is either outer (always before any resv) or
+ * inner (only ever under a resv), never both.
+ */
+
+import { defineRule } from './types.js';
+import type { LockPattern } from './types.js';
+import { RESV_MUTEX } from './canonical-order.js';
+
+function allOf(...of: LockPattern[]): LockPattern {
+  return { kind: 'not', of: { kind: 'any-of', of: of.map((p): LockPattern => ({ kind: 'not', of: p })) } };
+}
+
+/** A driver's own lock: not mmap_lock or i_mmap_rwsem, which `lock-kind: rwsem` also matches. */
+const driverLock: LockPattern = allOf(
+  {
+    kind: 'any-of',
+    of: [
+      { kind: 'lock-kind', is: 'mutex' },
+      { kind: 'lock-kind', is: 'spinlock' },
+      { kind: 'lock-kind', is: 'rwsem' },
+      { kind: 'lock-kind', is: 'rwlock' },
+    ],
+  },
+  { kind: 'not', of: { kind: 'lock-kind', is: 'mm' } },
+  { kind: 'not', of: { kind: 'lock-kind', is: 'address_space' } },
+);
+const resv: LockPattern = { kind: 'ww-class', name: 'reservation_ww_class' };
+
+export const rule = defineRule({
+  meta: {
+    id: 'driver-lock-fixed-place',
+    family: 'order',
+    severity: 'error',
+    summary: 'A driver lock must have one fixed place relative to dma_resv: either always taken before any BO lock (outer) or only while one may be held (inner).',
+    rationale:
+      'Per-VM mutexes, queue managers that allocate BOs and reset locks that lock BOs are outer locks; LRU spinlocks, per-BO state locks and ' +
+      'the userptr notifier_lock are inner locks. A lock that is taken around BO creation (which reserves the new BO) and also inside a path ' +
+      'that already holds a resv is the typical ABBA between two ioctls or an ioctl and a worker. Lockdep only finds it when both paths run ' +
+      'in one boot; the model has both paths, so lockmc finds it on the first check.',
+    covers: ['ORDER-4'],
+    citations: [{ kind: 'kernel', file: 'drivers/dma-buf/dma-resv.c', symbol: 'dma_resv_lockdep' }],
+    messages: {
+      'outer-under-resv': '{{lock}} is an outer lock (some path locks a dma_resv under it) but is taken here while {{held}} is held',
+      'resv-under-inner': 'dma_resv {{lock}} is locked while holding {{held}}, an inner lock that other paths take under a dma_resv',
+    },
+  },
+  checks: [
+    {
+      kind: 'step',
+      id: 'outer-under-resv',
+      on: { op: 'lock', trylock: false, lock: allOf(driverLock, { kind: 'at-or-above', name: RESV_MUTEX }) },
+      when: { kind: 'holds', lock: resv, who: 'self' },
+    },
+    {
+      kind: 'step',
+      id: 'resv-under-inner',
+      on: { op: 'lock', trylock: false, lock: resv },
+      when: { kind: 'holds', lock: allOf(driverLock, { kind: 'at-or-below', name: RESV_MUTEX }), who: 'self' },
+    },
+    // The lockdep view of this rule is lockdep-circular-dependency: a lock-cycle check here would also
+    // select cycles recorded elsewhere (closedBy cannot say in which context the closing edge was
+    // recorded, REQUESTS-vocabulary.md #11), so this rule keeps only its local statement.
+  ],
+});

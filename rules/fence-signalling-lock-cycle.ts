@@ -1,0 +1,86 @@
+/**
+ * FENCE-3.4 / FENCE-4 / FENCE-5 / FENCE-12: a signalling path must not
+ * take a lock that anyone holds while waiting on a fence, as lockdep sees
+ * it through dma_fence_map.
+ */
+
+import { defineRule } from './types.js';
+import type { LockPattern, Pred } from './types.js';
+import { DMA_FENCE_MAP } from './canonical-order.js';
+
+function allOf(...of: LockPattern[]): LockPattern {
+  return { kind: 'not', of: { kind: 'any-of', of: of.map((p): LockPattern => ({ kind: 'not', of: p })) } };
+}
+
+const signalling: Pred = { kind: 'or', of: [{ kind: 'in-context', context: 'signalling' }, { kind: 'signalling-path' }] };
+/** A driver's own lock: not mmap_lock or i_mmap_rwsem, which `lock-kind: rwsem` also matches. */
+const driverLock: LockPattern = allOf(
+  {
+    kind: 'any-of',
+    of: [
+      { kind: 'lock-kind', is: 'mutex' },
+      { kind: 'lock-kind', is: 'spinlock' },
+      { kind: 'lock-kind', is: 'rwsem' },
+      { kind: 'lock-kind', is: 'rwlock' },
+    ],
+  },
+  { kind: 'not', of: { kind: 'lock-kind', is: 'mm' } },
+  { kind: 'not', of: { kind: 'lock-kind', is: 'address_space' } },
+);
+
+export const rule = defineRule({
+  meta: {
+    id: 'fence-signalling-lock-cycle',
+    family: 'fence',
+    severity: 'error',
+    summary: 'A fence signalling path must not take a lock that any thread holds while waiting on a fence.',
+    rationale:
+      'Thread W holds lock L and waits on fence F; if F\'s signalling path needs L, neither makes progress. Lockdep sees it through the ' +
+      'dma_fence_map pseudo-lock: dma_fence_begin_signalling() takes it for read, every fence wait takes it for write (__dma_fence_might_wait), ' +
+      'so L held across a wait records L -> dma_fence_map and L taken in a section records dma_fence_map -> L. The userptr notifier_lock ' +
+      '(held by the notifier while it waits), a reset lock held across a wait, and VM locks in run_job are the usual L. Shrinking the ' +
+      'annotated section so that L falls outside it hides the cycle without fixing it. Since v6.12 begin_signalling is a read trylock, so ' +
+      'locks already held when the section begins get no edge; before v6.12 every such lock recorded L -> dma_fence_map and lockdep reported ' +
+      'cycles for locks merely held around a section (modeset locks in drm_atomic_helper_commit).',
+    covers: ['FENCE-3.4', 'FENCE-4', 'FENCE-5', 'FENCE-12', 'FENCE-9'],
+    citations: [
+      { kind: 'kernel', file: 'drivers/dma-buf/dma-fence.c', symbol: 'dma_fence_begin_signalling' },
+      { kind: 'kernel', file: 'drivers/dma-buf/dma-fence.c', symbol: '__dma_fence_might_wait' },
+      { kind: 'kernel', file: 'drivers/dma-buf/dma-fence.c', symbol: 'dma_fence_wait_timeout' },
+      {
+        kind: 'commit',
+        id: '2facdd6002ad',
+        subject: 'dma-buf/dma-fence: Use a successful read_trylock() annotation for dma_fence_begin_signalling()',
+        version: 'v6.12',
+      },
+      { kind: 'list', list: 'dri-devel', date: '2020-06', subject: '[PATCH 01/18] dma-fence: basic lockdep annotations', author: 'Daniel Vetter' },
+    ],
+    messages: {
+      'lock-held-across-wait': '{{api}}({{lock}}) inside a fence signalling path, but {{lock}} is held elsewhere across a fence wait',
+      'held-at-begin': '{{api}} while holding {{held}}: before v6.12 this records {{held}} -> dma_fence_map, and {{held}} is also taken inside a signalling section',
+      cycle: '{{lock}} closes a cycle through dma_fence_map: it is held across a fence wait and taken on a signalling path',
+    },
+  },
+  checks: [
+    {
+      kind: 'step',
+      id: 'lock-held-across-wait',
+      on: { op: 'lock', trylock: false, lock: { kind: 'held-across', step: { op: 'fence_wait' } } },
+      when: signalling,
+    },
+    {
+      kind: 'step',
+      id: 'held-at-begin',
+      on: { op: 'signalling_begin' },
+      when: {
+        kind: 'and',
+        of: [
+          { kind: 'kernel', before: 'v6.12' },
+          { kind: 'not', of: { kind: 'in-context', context: 'signalling' } },
+          { kind: 'holds', lock: allOf(driverLock, { kind: 'taken-in', context: 'signalling' }), who: 'self' },
+        ],
+      },
+    },
+    { kind: 'lock-cycle', id: 'cycle', through: [{ kind: 'pseudo', name: DMA_FENCE_MAP }], closedBy: { op: 'lock', trylock: false, lock: driverLock } },
+  ],
+});

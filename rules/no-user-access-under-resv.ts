@@ -1,0 +1,58 @@
+/**
+ * ORDER-2: user memory is touched before any BO is locked, never under a
+ * dma_resv, a ww acquire context, or a lock nested inside them.
+ */
+
+import { defineRule } from './types.js';
+import type { LockPattern } from './types.js';
+import { RESV_ACQUIRE } from './canonical-order.js';
+
+/** Locks at or below the reservation acquire context in the lock graph, the context itself included. */
+const belowResv: LockPattern = {
+  kind: 'any-of',
+  of: [
+    { kind: 'at-or-below', name: RESV_ACQUIRE },
+    { kind: 'ww-acquire', name: 'reservation_ww_class' },
+    { kind: 'ww-class', name: 'reservation_ww_class' },
+  ],
+};
+
+export const rule = defineRule({
+  meta: {
+    id: 'no-user-access-under-resv',
+    family: 'order',
+    severity: 'error',
+    summary: 'No copy_{to,from}_user, get/put_user, GUP or hmm_range_fault while holding a dma_resv, a reservation acquire context, or any lock taken under them.',
+    rationale:
+      'With CONFIG_PROVE_LOCKING every user access runs __might_fault(), which records might_lock_read(&mm->mmap_lock) even when the page is ' +
+      'present, so the access is an acquisition of mmap_lock at that point. dma_resv_lockdep() primes &mm->mmap_lock -> ' +
+      'reservation_ww_class_acquire (P1) because page-fault handlers lock the faulting BO under mmap_lock; a user access under a BO lock ' +
+      'therefore closes a cycle on the first run, and a real fault on a BO mapping of the same object deadlocks. Copy user data before ' +
+      'locking, or use pagefault_disable() with the _inatomic copies and on failure drop every lock, prefault and restart.',
+    covers: ['ORDER-2'],
+    citations: [
+      { kind: 'kernel', file: 'mm/memory.c', symbol: '__might_fault' },
+      { kind: 'kernel', file: 'drivers/dma-buf/dma-resv.c', symbol: 'dma_resv_lockdep', note: 'primed edge P1' },
+    ],
+    messages: {
+      'user-access': '{{api}} may fault and take &mm->mmap_lock while {{held}} is held; mmap_lock is ordered before dma_resv',
+    },
+  },
+  checks: [
+    {
+      kind: 'step',
+      id: 'user-access',
+      on: { op: 'user_access' },
+      when: {
+        kind: 'and',
+        of: [
+          { kind: 'holds', lock: belowResv, who: 'self' },
+          { kind: 'not', of: { kind: 'in-context', context: 'pagefault-disabled' } },
+        ],
+      },
+    },
+    // The lockdep view of this rule is lockdep-circular-dependency: a lock-cycle check here would also
+    // select cycles recorded elsewhere (closedBy cannot say in which context the closing edge was
+    // recorded, REQUESTS-vocabulary.md #11), so this rule keeps only its local statement.
+  ],
+});

@@ -1,0 +1,60 @@
+/**
+ * RECLAIM-1 / RECLAIM-6: a lock that a shrinker (or anything else run from
+ * reclaim) blocks on is never held across an allocation that may reclaim.
+ * The mmu-notifier half of RECLAIM-1 is notifier-no-reclaim-lock.
+ */
+
+import { defineRule } from './types.js';
+import type { LockPattern } from './types.js';
+
+function allOf(...of: LockPattern[]): LockPattern {
+  return { kind: 'not', of: { kind: 'any-of', of: of.map((p): LockPattern => ({ kind: 'not', of: p })) } };
+}
+
+/**
+ * Locks taken in reclaim, minus dma_resv: a shrinker may only trylock a
+ * resv (shrinker-trylock-resv reports the blocking case), and holding a
+ * resv across GFP_KERNEL is the primed, legal order.
+ */
+const reclaimLock: LockPattern = allOf(
+  { kind: 'taken-in', context: 'shrinker' },
+  { kind: 'not', of: { kind: 'ww-class', name: 'reservation_ww_class' } },
+);
+
+export const rule = defineRule({
+  meta: {
+    id: 'reclaim-lock-not-held-across-alloc',
+    family: 'reclaim',
+    severity: 'error',
+    summary: 'A lock that a shrinker or other reclaim path takes must not be held across an allocation that may enter direct reclaim with __GFP_FS.',
+    rationale:
+      'Direct reclaim runs shrinkers in the allocating thread, with every lock that thread holds, and kswapd runs them concurrently: a thread ' +
+      'that holds the shrinker\'s lock and allocates with GFP_KERNEL can deadlock against itself. Lockdep sees it without memory pressure ' +
+      'because every allocation site acquires and releases fs_reclaim (might_alloc / fs_reclaim_acquire in the slab and page allocator ' +
+      'hooks), recording L -> fs_reclaim, while the shrinker records fs_reclaim -> L. Helpers allocate too: idr_alloc, xa_alloc, kvmalloc, ' +
+      'dma_resv_reserve_fences, drm_sched_job_init, device_add, debugfs file creation. Allocate before taking the lock, use GFP_NOWAIT with a ' +
+      'failure path, or make the shrinker trylock and skip.',
+    covers: ['RECLAIM-1', 'RECLAIM-5', 'RECLAIM-6'],
+    citations: [
+      { kind: 'kernel', file: 'mm/page_alloc.c', symbol: 'fs_reclaim_acquire' },
+      { kind: 'kernel', file: 'mm/page_alloc.c', symbol: '__perform_reclaim' },
+      { kind: 'kernel', file: 'mm/vmscan.c', symbol: 'balance_pgdat' },
+      { kind: 'kernel', file: 'include/linux/sched/mm.h', symbol: 'might_alloc' },
+      { kind: 'kernel', file: 'mm/slub.c', symbol: 'slab_pre_alloc_hook' },
+    ],
+    messages: {
+      'held-across-alloc': '{{api}}({{gfp}}) may enter direct reclaim and run a shrinker that takes {{held}}, which is held here',
+    },
+  },
+  checks: [
+    {
+      kind: 'step',
+      id: 'held-across-alloc',
+      on: { op: 'alloc', gfp: { fs: true } },
+      when: { kind: 'holds', lock: reclaimLock, who: 'self' },
+    },
+    // The lockdep view of this rule is lockdep-circular-dependency: a lock-cycle check here would also
+    // select cycles recorded elsewhere (closedBy cannot say in which context the closing edge was
+    // recorded, REQUESTS-vocabulary.md #11), so this rule keeps only its local statement.
+  ],
+});

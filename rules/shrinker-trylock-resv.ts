@@ -1,0 +1,57 @@
+/**
+ * RECLAIM-2 / WW-6 (reclaim half): from reclaim, a dma_resv is only ever
+ * trylocked and no reservation ww transaction is started.
+ */
+
+import { defineRule } from './types.js';
+import type { Pred } from './types.js';
+
+const inReclaim: Pred = {
+  kind: 'or',
+  of: [
+    { kind: 'in-context', context: 'shrinker' },
+    { kind: 'in-context', context: 'reclaim' },
+  ],
+};
+
+export const rule = defineRule({
+  meta: {
+    id: 'shrinker-trylock-resv',
+    family: 'reclaim',
+    severity: 'error',
+    summary: 'Shrinkers and other reclaim paths may only trylock a dma_resv and must not call ww_acquire_init on reservation_ww_class.',
+    rationale:
+      'Allocating with GFP_KERNEL under a BO lock is legal and primed (reservation_ww_class_mutex -> fs_reclaim), so reclaim must never ' +
+      'wait for a BO lock: a blocking dma_resv_lock in a shrinker records fs_reclaim -> reservation_ww_class_mutex, and a ww_acquire_init ' +
+      'records fs_reclaim -> reservation_ww_class_acquire; both close cycles at boot, and both deadlock when the lock holder is the thread ' +
+      'that entered direct reclaim. dma_resv_trylock (or ww_mutex_trylock with the caller\'s ticket, as drm_gem_lru_scan does) records ' +
+      'nothing; skip the object when it is contended. Shrinkers may still wait for fences and call unmap_mapping_range() on a BO they ' +
+      'trylocked.',
+    covers: ['RECLAIM-2', 'WW-6'],
+    citations: [
+      { kind: 'kernel', file: 'drivers/dma-buf/dma-resv.c', symbol: 'dma_resv_lockdep' },
+      { kind: 'kernel', file: 'drivers/gpu/drm/drm_gem.c', symbol: 'drm_gem_lru_scan' },
+    ],
+    messages: {
+      'blocking-resv-in-reclaim': '{{api}}({{lock}}) blocks on a dma_resv in {{context}} context; reclaim may only trylock it',
+      'ww-acquire-in-reclaim': '{{api}} starts a ww transaction in {{context}} context',
+    },
+  },
+  checks: [
+    {
+      kind: 'step',
+      id: 'blocking-resv-in-reclaim',
+      on: { op: 'lock', trylock: false, lock: { kind: 'ww-class', name: 'reservation_ww_class' } },
+      when: inReclaim,
+    },
+    {
+      kind: 'step',
+      id: 'ww-acquire-in-reclaim',
+      on: { op: 'ww_acquire_init' },
+      when: inReclaim,
+    },
+    // The lockdep view of this rule is lockdep-circular-dependency: a lock-cycle check here would also
+    // select cycles recorded elsewhere (closedBy cannot say in which context the closing edge was
+    // recorded, REQUESTS-vocabulary.md #11), so this rule keeps only its local statement.
+  ],
+});

@@ -1,0 +1,50 @@
+/**
+ * WW-4: init, lock/backoff rounds, optional done, unlock all, fini.
+ */
+
+import { defineRule } from './types.js';
+
+export const rule = defineRule({
+  meta: {
+    id: 'ww-context-lifecycle',
+    family: 'ww',
+    severity: 'error',
+    summary: 'A ww_acquire_ctx takes no locks after ww_acquire_done(), holds none at ww_acquire_fini(), and is finished before its task ends.',
+    rationale:
+      'ww_acquire_init() starts a transaction and takes the <class>_acquire lockdep map; ww_acquire_done() promises no further acquisition ' +
+      '(a debug check enforces it); ww_acquire_fini() checks that every lock of the context was released. A context is per task and lives ' +
+      'on its stack: one that is never finished keeps the acquire map held, and locks left held at fini escape the transaction that ' +
+      'protected them from deadlock.',
+    covers: ['WW-4'],
+    citations: [
+      { kind: 'kernel', file: 'include/linux/ww_mutex.h', symbol: 'ww_acquire_init' },
+      { kind: 'kernel', file: 'include/linux/ww_mutex.h', symbol: 'ww_acquire_done' },
+      { kind: 'kernel', file: 'include/linux/ww_mutex.h', symbol: 'ww_acquire_fini' },
+    ],
+    messages: {
+      'lock-after-done': '{{api}}({{lock}}) after ww_acquire_done(): the context promised to take no further locks',
+      'fini-with-locks': '{{api}} while the context still holds {{held}}',
+      'never-finished': 'a ww_acquire_ctx of {{thread}} is still live when the thread ends: missing ww_acquire_fini()',
+    },
+  },
+  checks: [
+    { kind: 'step', id: 'lock-after-done', on: { op: 'lock', ctx: 'some' }, when: { kind: 'ww-ctx', state: 'done' } },
+    { kind: 'step', id: 'fini-with-locks', on: { op: 'ww_acquire_fini' }, when: { kind: 'ww-ctx', state: 'holds-locks' } },
+    {
+      // A terminal state includes threads blocked in a deadlock; there is no
+      // "thread finished" predicate (REQUESTS-vocabulary.md #9), so a live
+      // context counts only when its thread holds no lock: a finished thread
+      // holding locks is a model error (LMC206) anyway, and a thread blocked
+      // in a deadlock usually holds one.
+      kind: 'terminal',
+      id: 'never-finished',
+      bad: {
+        kind: 'and',
+        of: [
+          { kind: 'ww-ctx', state: 'live' },
+          { kind: 'not', of: { kind: 'holds', lock: { kind: 'any-lock' }, who: 'self' } },
+        ],
+      },
+    },
+  ],
+});

@@ -1,0 +1,56 @@
+/**
+ * WW-1 / WW-6: several locks of one ww class only inside one acquire
+ * context, and one live context per class per task.
+ */
+
+import { defineRule } from './types.js';
+
+export const rule = defineRule({
+  meta: {
+    id: 'ww-single-context',
+    family: 'ww',
+    severity: 'error',
+    summary: 'Lock a second dma_resv only with the same ww_acquire_ctx (or by trylock), and never start a second acquire context of a class while one is live.',
+    rationale:
+      'dma_resv_lock(obj, NULL) is a plain mutex acquisition of reservation_ww_class_mutex: no stamp, no -EDEADLK, no wound. A task that ' +
+      'holds one BO and blocks on another without a context deadlocks against any task doing the same on the reverse pair, and lockdep ' +
+      'reports "possible recursive locking detected" on the class. A ww_acquire_ctx is the nest_lock that makes many same-class locks ' +
+      'legal and gives the Wait-Die backoff that resolves contention. Nested transactions of one class break that too: the inner context ' +
+      'can wait on a lock held by the outer one of the same task, and lockdep reports recursive locking on <class>_acquire.',
+    covers: ['WW-1', 'WW-6'],
+    citations: [
+      { kind: 'doc', file: 'Documentation/locking/ww-mutex-design.rst' },
+      { kind: 'kernel', file: 'include/linux/ww_mutex.h', symbol: 'ww_mutex_lock' },
+      { kind: 'kernel', file: 'kernel/locking/lockdep.c', symbol: 'check_deadlock' },
+    ],
+    messages: {
+      'second-resv-without-ctx': '{{api}}({{lock}}, NULL) while {{held}} is held: lock both dma_resv objects in one ww_acquire_ctx, or trylock',
+      'second-modeset-without-ctx': '{{api}}({{lock}}, NULL) while {{held}} is held: take both modeset locks in one drm_modeset_acquire_ctx',
+      'nested-resv-acquire': '{{api}} starts a second ww acquire context while a reservation_ww_class context is live in {{thread}}',
+    },
+  },
+  checks: [
+    {
+      kind: 'step',
+      id: 'second-resv-without-ctx',
+      on: { op: 'lock', trylock: false, ctx: 'null', lock: { kind: 'ww-class', name: 'reservation_ww_class' } },
+      when: { kind: 'holds', lock: { kind: 'ww-class', name: 'reservation_ww_class' }, who: 'self' },
+    },
+    {
+      kind: 'step',
+      id: 'second-modeset-without-ctx',
+      on: { op: 'lock', trylock: false, ctx: 'null', lock: { kind: 'ww-class', name: 'crtc_ww_class' } },
+      when: { kind: 'holds', lock: { kind: 'ww-class', name: 'crtc_ww_class' }, who: 'self' },
+    },
+    {
+      // A step pattern cannot name the ww class a ww_acquire_init starts
+      // (REQUESTS-vocabulary.md), so this matches any class: a crtc_ww_class
+      // context started under a live reservation one is wrong too (ORDER-8).
+      // The crtc-in-crtc case waits for that vocabulary.
+      kind: 'step',
+      id: 'nested-resv-acquire',
+      on: { op: 'ww_acquire_init' },
+      when: { kind: 'holds', lock: { kind: 'ww-acquire', name: 'reservation_ww_class' }, who: 'self' },
+    },
+  ],
+});

@@ -1,0 +1,219 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { exploreExplicit, exploreExplicitDetailed } from '../../../../checker/engines/explicit/index.js';
+import type { BoolExpr, Property } from '../../../../checker/semantics/system.js';
+import { buildSystem, eq, and, ne, or, not, type Op, type SystemSpec } from './builder.js';
+import { refExplore, scheduleViolates } from './ref-eval.js';
+
+const opts = { timeoutMs: 20_000, maxMemoryMb: 256 } as const;
+
+const LOCKS = ['A', 'B', 'C'];
+const VARS = ['x', 'y'];
+
+const opArb = (len: number, p: number): fc.Arbitrary<Op> =>
+  fc.oneof(
+    { weight: 4, arbitrary: fc.constantFrom(...LOCKS).map((l): Op => ({ op: 'lock', l })) },
+    { weight: 3, arbitrary: fc.constantFrom(...LOCKS).map((l): Op => ({ op: 'unlock', l })) },
+    { weight: 1, arbitrary: fc.tuple(fc.constantFrom(...LOCKS), fc.integer({ min: p + 1, max: len })).map(([l, onFail]): Op => ({ op: 'trylock', l, onFail })) },
+    { weight: 2, arbitrary: fc.tuple(fc.constantFrom(...VARS), fc.integer({ min: 0, max: 2 })).map(([v, val]): Op => ({ op: 'set', v, val })) },
+    { weight: 1, arbitrary: fc.tuple(fc.constantFrom(...VARS), fc.integer({ min: 0, max: 2 })).map(([v, val]): Op => ({ op: 'await', v, val })) },
+    { weight: 1, arbitrary: fc.constantFrom(...VARS).map((v): Op => ({ op: 'inc', v })) },
+    // A bare read of a lock's owner, as `mutex_is_locked` would be.
+    { weight: 1, arbitrary: fc.tuple(fc.constantFrom(...LOCKS), fc.integer({ min: 0, max: 3 })).map(([l, val]): Op => ({ op: 'await', v: `owner.${l}`, val })) },
+    {
+      weight: 1,
+      arbitrary: fc
+        .uniqueArray(fc.integer({ min: p + 1, max: len }), { minLength: 1, maxLength: 2 })
+        .map((to): Op => ({ op: 'choice', to })),
+    },
+  );
+
+/** Ops whose forward jumps stay inside the program. */
+const threadArb = (name: string): fc.Arbitrary<{ name: string; ops: Op[]; optional: boolean }> =>
+  fc.integer({ min: 1, max: 5 }).chain((len) =>
+    fc.record({
+      name: fc.constant(name),
+      ops: fc.tuple(...Array.from({ length: len }, (_, p) => opArb(len, p))),
+      optional: fc.boolean().map((b) => b && name !== 'T0'),
+    }),
+  );
+
+const specArb: fc.Arbitrary<SystemSpec> = fc.integer({ min: 2, max: 4 }).chain((n) =>
+  fc.record({
+    locks: fc.constant(LOCKS),
+    vars: fc.constant({ x: { max: 2 }, y: { max: 2 } }),
+    threads: fc.tuple(...Array.from({ length: n }, (_, i) => threadArb(`T${i}`))),
+    visibleVars: fc.subarray(VARS),
+  }),
+);
+
+/** Random atomic tests over the system's variables. */
+function atomArb(spec: SystemSpec, v: (n: string) => number): fc.Arbitrary<BoolExpr> {
+  const names = [...LOCKS.map((l) => `owner.${l}`), ...VARS, ...spec.threads.map((t) => `pc.${t.name}`)];
+  return fc.tuple(fc.constantFrom(...names), fc.integer({ min: 0, max: 3 }), fc.boolean()).map(([n, val, pos]) => (pos ? eq(v(n), val) : ne(v(n), val)));
+}
+
+function propsArb(spec: SystemSpec, b: ReturnType<typeof buildSystem>): fc.Arbitrary<Property[]> {
+  const atom = atomArb(spec, b.v);
+  const expr = fc.oneof(
+    atom,
+    fc.tuple(atom, atom).map(([a, c]) => and(a, c)),
+    fc.tuple(atom, atom).map(([a, c]) => or(a, not(c))),
+  );
+  const nTrans = b.ts.transitions.length;
+  const trans = fc.uniqueArray(fc.integer({ min: 0, max: nTrans - 1 }), { minLength: 1, maxLength: 3 });
+  return fc
+    .tuple(fc.array(expr, { minLength: 1, maxLength: 4 }), expr, fc.array(fc.tuple(trans, expr), { minLength: 1, maxLength: 3 }))
+    .map(([bads, tbad, steps]): Property[] => [
+      { kind: 'deadlock', rule: 'r', check: 'deadlock' },
+      ...bads.map((bad): Property => ({ kind: 'state', rule: 'r', check: 'state', bad })),
+      { kind: 'terminal', rule: 'r', check: 'terminal', bad: tbad },
+      ...steps.map(([transitions, when]): Property => ({ kind: 'step', rule: 'r', check: 'step', transitions, when })),
+    ]);
+}
+
+const systemArb = specArb.chain((spec) => {
+  const b = buildSystem(spec);
+  return propsArb(spec, b).map((props) => ({ spec, ts: b.withProps(props), bare: b.withProps([]) }));
+});
+
+describe('partial-order reduction on random systems', () => {
+  it('full search matches the naive oracle exactly (verdicts, shortest schedules, state count)', () => {
+    fc.assert(
+      fc.property(systemArb, ({ ts, bare }) => {
+        const ref = refExplore(ts);
+        const { result } = exploreExplicitDetailed(ts, { ...opts, reduction: 'none' });
+        expect(exploreExplicit(bare, { ...opts, reduction: 'none' }).stats.states).toBe(ref.states);
+        result.results.forEach((r, i) => {
+          if (ref.shortest[i] === undefined) {
+            expect(r).toEqual({ status: 'holds', exhaustive: true });
+          } else {
+            expect(r.status).toBe('violated');
+            if (r.status !== 'violated') return;
+            expect(r.schedule.length).toBe(ref.shortest[i]);
+            expect(scheduleViolates(ts, ts.properties[i], r.schedule)).toBe(true);
+          }
+        });
+      }),
+      { numRuns: 300, seed: 20261121 },
+    );
+  });
+
+  it('POR gives the same verdict as full search, replayable schedules, and the same terminal states', () => {
+    let reducedSomewhere = 0;
+    fc.assert(
+      fc.property(systemArb, ({ ts, bare }) => {
+        const full = exploreExplicit(ts, { ...opts, reduction: 'none' });
+        const fullTerminal = new Set<string>();
+        const fullBare = exploreExplicit(bare, { ...opts, reduction: 'none', onExpand: (s, t) => void (t && fullTerminal.add(s.join(','))) });
+        const porTerminal = new Set<string>();
+        const { detail } = exploreExplicitDetailed(bare, {
+          ...opts,
+          reduction: 'por',
+          onExpand: (s, t) => void (t && porTerminal.add(s.join(','))),
+        });
+        expect(detail.reduction).toBe('por');
+        if (detail.reducedStates > 0) reducedSomewhere++;
+        expect(detail.states).toBeLessThanOrEqual(fullBare.stats.states!);
+        const por = exploreExplicit(ts, { ...opts, reduction: 'por' });
+        expect([...porTerminal].sort()).toEqual([...fullTerminal].sort());
+        por.results.forEach((r, i) => {
+          expect(r.status).toBe(full.results[i].status);
+          if (r.status === 'violated') expect(scheduleViolates(ts, ts.properties[i], r.schedule)).toBe(true);
+        });
+      }),
+      { numRuns: 400, seed: 424242 },
+    );
+    // The generator must exercise the reduction, or the test proves nothing.
+    expect(reducedSomewhere).toBeGreaterThan(100);
+  });
+});
+
+describe('partial-order reduction: targeted cases', () => {
+  const terminals = (ts: ReturnType<typeof buildSystem>['ts'], reduction: 'none' | 'por') => {
+    const out = new Set<string>();
+    exploreExplicit(ts, { ...opts, reduction, onExpand: (s, t) => void (t && out.add(s.join(','))) });
+    return [...out].sort();
+  };
+
+  it('keeps an intermediate state a state property needs (visibility)', () => {
+    const b = buildSystem({
+      locks: [],
+      vars: { x: { max: 1 }, y: { max: 1 } },
+      threads: [
+        { name: 'T0', ops: [{ op: 'set', v: 'x', val: 1 }] },
+        { name: 'T1', ops: [{ op: 'set', v: 'y', val: 1 }] },
+      ],
+    });
+    const ts = b.withProps([{ kind: 'state', rule: 'r', check: 'x-before-y', bad: and(eq(b.v('x'), 1), eq(b.v('y'), 0)) }]);
+    expect(exploreExplicit(ts, { ...opts, reduction: 'por' }).results).toEqual([{ status: 'violated', schedule: [b.at(0, 0)[0]] }]);
+    // Without a property the two independent writes are not interleaved.
+    const bare = exploreExplicitDetailed(b.withProps([]), { ...opts, reduction: 'por' }).detail;
+    expect(bare.states).toBe(3);
+  });
+
+  it('does not freeze a lock whose holder is outside the set (trylock after a release)', () => {
+    const b = buildSystem({
+      locks: ['A'],
+      vars: { x: { max: 1 }, y: { max: 1 } },
+      threads: [
+        { name: 'T0', ops: [{ op: 'await', v: 'x', val: 1 }, { op: 'trylock', l: 'A', onFail: 3 }, { op: 'set', v: 'y', val: 1 }] },
+        { name: 'T1', ops: [{ op: 'lock', l: 'A' }, { op: 'set', v: 'x', val: 1 }, { op: 'unlock', l: 'A' }] },
+      ],
+    });
+    const ts = b.withProps([{ kind: 'terminal', rule: 'r', check: 'got-it', bad: eq(b.v('y'), 1) }]);
+    expect(exploreExplicit(ts, { ...opts, reduction: 'none' }).results[0].status).toBe('violated');
+    expect(exploreExplicit(ts, { ...opts, reduction: 'por' }).results[0].status).toBe('violated');
+    expect(terminals(b.withProps([]), 'por')).toEqual(terminals(b.withProps([]), 'none'));
+  });
+
+  it('does not freeze a lock whose holder is outside the set (a bare read of the owner)', () => {
+    const b = buildSystem({
+      locks: ['A'],
+      vars: { y: { max: 1 } },
+      threads: [
+        { name: 'T0', ops: [{ op: 'await', v: 'owner.A', val: 2 }, { op: 'set', v: 'y', val: 1 }] },
+        { name: 'T1', ops: [{ op: 'lock', l: 'A' }, { op: 'unlock', l: 'A' }] },
+      ],
+    });
+    // T1 may release before T0 looks: T0 then waits forever.
+    expect(exploreExplicit(b.ts, { ...opts, reduction: 'none' }).results).toEqual([{ status: 'violated', schedule: [b.at(1, 0)[0], b.at(1, 1)[0]] }]);
+    expect(exploreExplicit(b.ts, { ...opts, reduction: 'por' }).results).toEqual([{ status: 'violated', schedule: [b.at(1, 0)[0], b.at(1, 1)[0]] }]);
+    expect(terminals(b.withProps([]), 'por')).toEqual(terminals(b.withProps([]), 'none'));
+  });
+
+  it('a held lock needs only its holder to become free (ring of 4: fewer states, same deadlock)', () => {
+    const n = 4;
+    const b = buildSystem({
+      locks: Array.from({ length: n }, (_, i) => `L${i}`),
+      threads: Array.from({ length: n }, (_, i) => ({
+        name: `T${i}`,
+        ops: [
+          { op: 'lock', l: `L${i}` },
+          { op: 'lock', l: `L${(i + 1) % n}` },
+          { op: 'unlock', l: `L${(i + 1) % n}` },
+          { op: 'unlock', l: `L${i}` },
+        ] as Op[],
+      })),
+    });
+    const full = exploreExplicitDetailed(b.ts, { ...opts, reduction: 'none' });
+    const por = exploreExplicitDetailed(b.ts, { ...opts, reduction: 'por' });
+    // Every thread takes its first lock: 4 steps, the shortest deadlock.
+    const expected = [0, 1, 2, 3].map((i) => b.at(i, 0)[0]);
+    expect(full.result.results).toEqual([{ status: 'violated', schedule: expected }]);
+    expect(por.result.results).toEqual([{ status: 'violated', schedule: expected }]);
+    const fullBare = exploreExplicitDetailed(b.withProps([]), { ...opts, reduction: 'none' }).detail.states;
+    const porBare = exploreExplicitDetailed(b.withProps([]), { ...opts, reduction: 'por' }).detail.states;
+    expect(porBare).toBeLessThan(fullBare);
+  });
+
+  it('falls back to full expansion when it cannot prove the system loop-free', () => {
+    const b = buildSystem({ locks: ['A'], threads: [{ name: 'T0', ops: [{ op: 'lock', l: 'A' }] }] });
+    const ts = structuredClone(b.ts);
+    // A transition that leaves the pc where it is could repeat forever.
+    ts.transitions[0].updates = ts.transitions[0].updates.filter((u) => u.v !== b.v('pc.T0'));
+    const { detail } = exploreExplicitDetailed(ts, { ...opts, reduction: 'por' });
+    expect(detail.reduction).toBe('none');
+    expect(detail.porOff).toBe('the state graph may have cycles (transition 0 does not move its thread\'s pc)');
+  });
+});

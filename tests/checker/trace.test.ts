@@ -1,0 +1,224 @@
+import { describe, expect, it } from 'vitest';
+import { compileSystem, DEFAULT_SEMANTIC_OPTIONS } from '../../checker/semantics/compile.js';
+import { buildTrace, ReplayError, renderOp, stepText } from '../../checker/trace.js';
+import { decodeSchedule } from '../../checker/schedule-token.js';
+import type { Property, TransitionSystem } from '../../checker/semantics/system.js';
+import type { DriverModel } from '../../model/ir.js';
+import { abba, lock, model, op, end, seq, sourceMapOf, unlock } from './fixtures-ir.js';
+
+const DEADLOCK: Property = { kind: 'deadlock', rule: 'deadlock', check: 'deadlock' };
+
+function sys(m: DriverModel, props: Property[] = [DEADLOCK]): TransitionSystem {
+  return compileSystem(m, DEFAULT_SEMANTIC_OPTIONS, () => props);
+}
+
+/** Transition of `thread` at (proc, node[, outcome | synthetic]). */
+function tr(ts: TransitionSystem, thread: number, node: number, extra: { outcome?: string; synthetic?: string; proc?: number } = {}): number {
+  const hits = ts.transitions.filter(
+    (t) =>
+      t.thread === thread &&
+      t.label.node === node &&
+      (extra.proc === undefined ? t.label.contexts.length === 0 : t.label.proc === extra.proc) &&
+      (extra.outcome === undefined || t.label.outcome === extra.outcome) &&
+      (extra.synthetic === undefined ? !t.label.synthetic : t.label.synthetic === extra.synthetic),
+  );
+  if (hits.length !== 1) throw new Error(`tr(${thread}, ${node}, ${JSON.stringify(extra)}): ${hits.length} hits`);
+  return hits[0].id;
+}
+
+describe('buildTrace: ABBA', () => {
+  const m = abba();
+  const ts = sys(m);
+  const schedule = [tr(ts, 0, 0), tr(ts, 1, 0)];
+
+  it('renders every field of the deadlock trace', () => {
+    const t = buildTrace(ts, m, sourceMapOf(m), schedule, 0);
+    expect(t).toEqual({
+      threads: [
+        { id: 0, name: 'ioctl', kind: 'thread' },
+        { id: 1, name: 'run_job', kind: 'thread' },
+      ],
+      steps: [
+        {
+          index: 1,
+          thread: 0,
+          threadName: 'ioctl',
+          op: 'mutex_lock(notifier_lock)',
+          at: { file: 'fixtures/test.model.ts', line: 10, col: 3 },
+          context: [],
+          held: ['notifier_lock (notifier_lock)'],
+          preemption: false,
+        },
+        {
+          index: 2,
+          thread: 1,
+          threadName: 'run_job',
+          op: 'mutex_lock(vm_lock)',
+          at: { file: 'fixtures/test.model.ts', line: 20, col: 3 },
+          context: [],
+          held: ['vm_lock (vm_lock)'],
+          preemption: true,
+        },
+      ],
+      schedule: t.schedule,
+      preemptions: 1,
+      final: {
+        threads: [
+          {
+            thread: 'ioctl',
+            status: 'blocked',
+            at: { file: 'fixtures/test.model.ts', line: 11, col: 3 },
+            held: ['notifier_lock (notifier_lock)'],
+            waitingFor: 'mutex vm_lock held by run_job',
+          },
+          {
+            thread: 'run_job',
+            status: 'blocked',
+            at: { file: 'fixtures/test.model.ts', line: 21, col: 3 },
+            held: ['vm_lock (vm_lock)'],
+            waitingFor: 'mutex notifier_lock held by ioctl',
+          },
+        ],
+        fences: [],
+        other: {},
+      },
+    });
+    expect(decodeSchedule(ts, t.schedule)).toEqual(schedule);
+    expect(t.schedule.slice(0, 8)).toBe(ts.hash.slice(0, 8));
+  });
+
+  it('cuts the schedule at the first violation of the property', () => {
+    // Extra steps after the deadlock cannot exist, but a state property
+    // violated early cuts a longer schedule.
+    const held: Property = { kind: 'state', rule: 'r', check: 'c', bad: { k: 'ne', a: { k: 'var', v: 2 }, b: { k: 'const', v: 0 } } };
+    const ts2 = sys(m, [held]);
+    const t = buildTrace(ts2, m, sourceMapOf(m), [tr(ts2, 0, 0), tr(ts2, 1, 0)], 0);
+    expect(t.steps.map(stepText)).toEqual(['mutex_lock(notifier_lock)']);
+    expect(t.violatingStep).toBe(1);
+    expect(decodeSchedule(ts2, t.schedule)).toEqual([tr(ts2, 0, 0)]);
+  });
+
+  it('refuses a schedule that does not violate the property', () => {
+    expect(() => buildTrace(ts, m, sourceMapOf(m), [tr(ts, 0, 0)], 0)).toThrow(
+      new ReplayError('schedule replays but does not violate property 0 (deadlock/deadlock)', 1),
+    );
+  });
+
+  it('refuses a schedule that does not replay', () => {
+    expect(() => buildTrace(ts, m, sourceMapOf(m), [tr(ts, 0, 0), tr(ts, 1, 0), tr(ts, 0, 1)], 0)).toThrow(
+      'schedule does not replay: step 3: transition 1 of ioctl: proc 0 node 1 (ok) is not enabled',
+    );
+  });
+
+  it('renders a whole schedule without a property', () => {
+    const full = [tr(ts, 0, 0), tr(ts, 0, 1), tr(ts, 0, 2), tr(ts, 0, 3), tr(ts, 1, 0)];
+    const t = buildTrace(ts, m, sourceMapOf(m), full);
+    expect(t.steps.map((s) => `${s.index} ${s.threadName} ${stepText(s)} [${s.held.join(', ')}]${s.preemption ? ' P' : ''}`)).toEqual([
+      '1 ioctl mutex_lock(notifier_lock) [notifier_lock (notifier_lock)]',
+      '2 ioctl mutex_lock(vm_lock) [notifier_lock (notifier_lock), vm_lock (vm_lock)]',
+      '3 ioctl mutex_unlock(vm_lock) [notifier_lock (notifier_lock)]',
+      '4 ioctl mutex_unlock(notifier_lock) []',
+      '5 run_job mutex_lock(vm_lock) [vm_lock (vm_lock)]',
+    ]);
+    expect(t.preemptions).toBe(0);
+    expect(t.violatingStep).toBeUndefined();
+    expect(t.final.threads.map((x) => `${x.thread}:${x.status}`)).toEqual(['ioctl:done', 'run_job:running']);
+  });
+});
+
+describe('buildTrace: ww, fences, reclaim', () => {
+  // cs: ww transaction on bo with -EDEADLK backoff, publishes job, allocates
+  // under the resv with GFP_KERNEL (a shrinker may run inline).
+  // run_job: signalling section around dma_fence_signal(job).
+  // shrink: waits on job under shrinker_lock.
+  function m(): DriverModel {
+    return model({
+      instances: [
+        { id: 0, name: 'bo', kind: 'dma_resv', lockClass: 'reservation_ww_class_mutex', wwClass: 'reservation_ww_class' },
+        { id: 1, name: 'ctx', kind: 'ww_ctx', wwClass: 'reservation_ww_class', local: true },
+        { id: 2, name: 'job', kind: 'dma_fence' },
+        { id: 3, name: 'cookie', kind: 'signalling_cookie', local: true },
+        { id: 4, name: 'shrinker_lock', kind: 'mutex', lockClass: 'shrinker_lock' },
+      ],
+      procs: [
+        {
+          id: 0,
+          name: 'cs_ioctl',
+          role: 'thread',
+          nodes: [
+            op(0, { kind: 'ww_acquire_init', api: 'ww_acquire_init', ctx: 1, wwClass: 'reservation_ww_class' }, 1),
+            op(1, { kind: 'lock', api: 'dma_resv_lock', lock: 0, mode: 'write', trylock: false, ctx: 1 }, { ok: 2, EDEADLK: 2, EALREADY: 2 }),
+            op(2, { kind: 'fence_publish', api: 'dma_resv_add_fence', fence: 2, resv: 0 }, 3),
+            op(3, { kind: 'alloc', api: 'kmalloc', gfp: { text: 'GFP_KERNEL', directReclaim: true, kswapdReclaim: true, io: true, fs: true, noLockdep: false, noFail: false, mayFail: false } }, 4),
+            op(4, unlock(0, 'dma_resv_unlock'), 5),
+            op(5, { kind: 'ww_acquire_fini', api: 'ww_acquire_fini', ctx: 1 }, 6),
+            end(6),
+          ],
+        },
+        seq(1, 'run_job', [
+          { kind: 'signalling_begin', api: 'dma_fence_begin_signalling', cookie: 3 },
+          { kind: 'fence_signal', api: 'dma_fence_signal', fence: 2, guaranteed: true },
+          { kind: 'signalling_end', api: 'dma_fence_end_signalling', cookie: 3 },
+        ]),
+        seq(2, 'shrink', [lock(4), { kind: 'fence_wait', api: 'dma_fence_wait', fence: 2, timeout: 'infinite' }, unlock(4)], 'shrinker'),
+      ],
+      threads: ['cs_ioctl', 'run_job'],
+      registrations: [{ role: 'shrinker', proc: 2 }],
+    });
+  }
+
+  it('names roles, contexts, pseudo-locks and merges the return from reclaim', () => {
+    const mm = m();
+    const ts = sys(mm, []);
+    const enter = ts.transitions.find((t) => t.thread === 0 && t.label.synthetic === 'enter-reclaim' && JSON.stringify(t.guard).length > 0);
+    expect(enter).toBeDefined();
+    // Find a schedule by walking: cs does everything up to the allocation,
+    // enters reclaim (first variant that is enabled), the shrinker runs and
+    // blocks on job; run_job signals; the shrinker finishes.
+    const s: number[] = [tr(ts, 0, 0), tr(ts, 0, 1, { outcome: 'ok' }), tr(ts, 0, 2)];
+    const enters = ts.transitions.filter((t) => t.thread === 0 && t.label.synthetic === 'enter-reclaim');
+    s.push(enters[0].id);
+    const inShrink = (node: number, synthetic?: string) =>
+      ts.transitions.find((t) => t.thread === 0 && t.label.proc === 2 && t.label.node === node && (synthetic ? t.label.synthetic === synthetic : !t.label.synthetic) && t.label.contexts.length === 1)!.id;
+    s.push(inShrink(0), tr(ts, 1, 0), tr(ts, 1, 1), inShrink(1), inShrink(2), inShrink(3, 'leave-reclaim'));
+    const t = buildTrace(ts, mm, sourceMapOf(mm), s);
+    const lines = t.steps.map(
+      (x) => `${x.index} ${x.threadName} ${stepText(x)}${x.role ? ` {${x.role}}` : ''} [${x.held.join(', ')}]${x.context.length ? ` <${x.context.join(' / ')}>` : ''}${x.preemption ? ' P' : ''}`,
+    );
+    expect(lines).toEqual([
+      '1 cs_ioctl ww_acquire_init(ctx, reservation_ww_class) {begin ww transaction} [ctx (reservation_ww_class_acquire)]',
+      '2 cs_ioctl dma_resv_lock(bo, ctx) = ok [ctx (reservation_ww_class_acquire), bo (reservation_ww_class_mutex)]',
+      '3 cs_ioctl dma_resv_add_fence(bo, job) {publish fence job} [ctx (reservation_ww_class_acquire), bo (reservation_ww_class_mutex)]',
+      '4 cs_ioctl kmalloc(GFP_KERNEL) {enter reclaim (shrinker shrink)} [ctx (reservation_ww_class_acquire), bo (reservation_ww_class_mutex), fs_reclaim]',
+      '5 cs_ioctl mutex_lock(shrinker_lock) [ctx (reservation_ww_class_acquire), bo (reservation_ww_class_mutex), fs_reclaim, shrinker_lock (shrinker_lock)] <direct reclaim from kmalloc(GFP_KERNEL) at fixtures/test.model.ts:13 (shrinker shrink)>',
+      '6 run_job dma_fence_begin_signalling() {enter fence signalling} [dma_fence_map]',
+      '7 run_job dma_fence_signal(job) {signal fence job} [dma_fence_map]',
+      '8 cs_ioctl dma_fence_wait(job) {wait on fence job} [ctx (reservation_ww_class_acquire), bo (reservation_ww_class_mutex), fs_reclaim, shrinker_lock (shrinker_lock)] <direct reclaim from kmalloc(GFP_KERNEL) at fixtures/test.model.ts:13 (shrinker shrink)> P',
+      '9 cs_ioctl mutex_unlock(shrinker_lock) {leave reclaim} [ctx (reservation_ww_class_acquire), bo (reservation_ww_class_mutex)] <direct reclaim from kmalloc(GFP_KERNEL) at fixtures/test.model.ts:13 (shrinker shrink)>',
+    ]);
+    expect(t.final.fences).toEqual([{ name: 'job', state: 'signalled' }]);
+    expect(t.final.threads.map((x) => `${x.thread}:${x.status}`)).toEqual(['cs_ioctl:running', 'run_job:running', 'kswapd:not-started']);
+  });
+
+  it('says what a blocked fence waiter waits for', () => {
+    const mm = m();
+    const ts = sys(mm, [DEADLOCK]);
+    const enters = ts.transitions.filter((t) => t.thread === 0 && t.label.synthetic === 'enter-reclaim');
+    const inShrink = (node: number) =>
+      ts.transitions.find((t) => t.thread === 0 && t.label.proc === 2 && t.label.node === node && !t.label.synthetic && t.label.contexts.length === 1)!.id;
+    // The shrinker, inside cs_ioctl's allocation, waits on job; run_job has not started.
+    const s = [tr(ts, 0, 0), tr(ts, 0, 1, { outcome: 'ok' }), tr(ts, 0, 2), enters[0].id, inShrink(0)];
+    const t = buildTrace(ts, mm, sourceMapOf(mm), s);
+    const cs = t.final.threads[0];
+    expect(cs).toEqual({
+      thread: 'cs_ioctl',
+      status: 'blocked',
+      at: { file: 'fixtures/test.model.ts', line: 31, col: 3 },
+      held: ['ctx (reservation_ww_class_acquire)', 'bo (reservation_ww_class_mutex)', 'fs_reclaim', 'shrinker_lock (shrinker_lock)'],
+      waitingFor: 'fence job (published, unsignalled)',
+    });
+    expect(renderOp({ kind: 'fence_wait', api: 'dma_resv_wait_timeout', resv: 0, timeout: 'bounded' }, mm)).toBe('dma_resv_wait_timeout(bo)');
+    expect(renderOp({ kind: 'lock', api: 'dma_resv_lock', lock: 0, mode: 'write', trylock: false }, mm)).toBe('dma_resv_lock(bo, NULL)');
+    expect(renderOp({ kind: 'lock', api: 'mutex_lock_nested', lock: 4, mode: 'write', trylock: false, subclass: 1 }, mm)).toBe('mutex_lock_nested(shrinker_lock, 1)');
+  });
+});

@@ -1,0 +1,231 @@
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CheckOptions, Progress } from '../../checker/options.js';
+import type { ModelReport, Report } from '../../checker/report.js';
+import { defaultCliOptions, type CliOptions } from '../../cli/args.js';
+import type { CheckerApi } from '../../cli/backend.js';
+import { runCheck, withExpectations } from '../../cli/commands/check.js';
+import { collectModels } from '../../cli/files.js';
+import { formatProgress, progressLine } from '../../cli/progress.js';
+import { diagnosticExit, modelExit, runExit } from '../../cli/shared.js';
+import { fakeIo } from './fake-io.js';
+import { sampleReport } from './sample-reports.js';
+
+const tmp = mkdtempSync(join(tmpdir(), 'lockmc-check-'));
+beforeAll(() => {
+  mkdirSync(join(tmp, 'models', 'sub'), { recursive: true });
+  writeFileSync(join(tmp, 'models', 'b.model.ts'), '// b\n');
+  writeFileSync(join(tmp, 'models', 'a.model.ts'), '// a\n');
+  writeFileSync(join(tmp, 'models', 'sub', 'c.model.ts'), '// c\n');
+  writeFileSync(join(tmp, 'models', 'notes.ts'), '// not a model\n');
+});
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+const cli = (o: Partial<CliOptions> = {}): CliOptions => ({ ...defaultCliOptions(), ...o });
+
+function model(file: string, over: Partial<ModelReport> = {}): ModelReport {
+  return { file, hashes: { model: 'aa', rules: 'bb' }, kernel: 'v7.0', verdicts: [], diagnostics: [], stats: { ms: 1, engine: ['bmc'] }, ...over };
+}
+
+function fakeChecker(make: (files: string[]) => Report, seen: { options?: CheckOptions; progress: Progress[] }): CheckerApi {
+  return {
+    async check(inputs, options, onProgress) {
+      seen.options = options;
+      const files = inputs.map((i) => i.file);
+      files.forEach((f, i) => onProgress?.({ modelsDone: i + 1, modelsTotal: files.length, current: f, elapsedMs: 10 * i }));
+      return make(files);
+    },
+    async replay() {
+      throw new Error('not used');
+    },
+  };
+}
+
+const base = (models: ModelReport[], exitCode = 0): Report => ({
+  schemaVersion: 1,
+  tool: { name: 'lockmc', version: '0.1.0' },
+  options: {},
+  models,
+  diagnostics: [],
+  exitCode,
+});
+
+describe('file collection', () => {
+  it('expands directories recursively to *.model.ts, sorted, relative to cwd', () => {
+    expect(collectModels(['models'], tmp)).toEqual({ files: ['models/a.model.ts', 'models/b.model.ts', 'models/sub/c.model.ts'] });
+    expect(collectModels(['models/sub/c.model.ts', 'models'], tmp)).toEqual({
+      files: ['models/sub/c.model.ts', 'models/a.model.ts', 'models/b.model.ts'],
+    });
+    expect(collectModels(['models/x.model.ts'], tmp)).toEqual({ missing: 'models/x.model.ts' });
+  });
+});
+
+describe('check with a pipeline', () => {
+  it('passes resolved options, renders the report and returns its exit code', async () => {
+    const seen: { options?: CheckOptions; progress: Progress[] } = { progress: [] };
+    const io = fakeIo({ cwd: tmp });
+    const checker = fakeChecker(
+      (files) => base(files.map((f) => model(f, { verdicts: [{ status: 'violated', rule: 'r', engine: 'bmc', findings: [{ rule: 'r', check: 'c', kind: 'rule-violation', message: 'bad' }] }] })), 1),
+      seen,
+    );
+    const code = await runCheck(['models'], cli({ format: 'json', bound: 9, timeoutSeconds: 1.5, enable: ['x'], ruleOptions: { k: 'v' } }), io, '0.1.0', { checker });
+    expect(code).toBe(1);
+    expect(seen.options).toMatchObject({ engine: 'auto', bound: 9, timeoutMs: 1500, rules: { enable: ['x'], options: { k: 'v' } } });
+    const r = JSON.parse(io.stdout) as Report;
+    expect(r.models.map((m) => m.file)).toEqual(['models/a.model.ts', 'models/b.model.ts', 'models/sub/c.model.ts']);
+    expect(io.stderr).toBe('');
+  });
+  it('compares @expect when the pipeline did not: a declared violation passes', async () => {
+    const io = fakeIo({ cwd: tmp });
+    const checker = fakeChecker(
+      (files) =>
+        base(
+          files.map((f) =>
+            model(f, {
+              expected: [{ kind: 'violates', rule: 'r' }],
+              verdicts: [{ status: 'violated', rule: 'r', engine: 'bmc', findings: [{ rule: 'r', check: 'c', kind: 'rule-violation', message: 'bad' }] }],
+            }),
+          ),
+          1,
+        ),
+      { progress: [] },
+    );
+    expect(await runCheck(['models/a.model.ts'], cli({ format: 'text' }), io, '0.1.0', { checker })).toBe(0);
+    expect(io.stdout).toContain('expectation: met (as declared)');
+    expect(io.stdout.replace(/\s+/g, ' ')).toContain('expectations: 1 met, 0 not met; exit 0');
+  });
+  it('an unmet expectation fails with exit 1', async () => {
+    const io = fakeIo({ cwd: tmp });
+    const checker = fakeChecker(
+      (files) => base(files.map((f) => model(f, { expected: [{ kind: 'violates', rule: 'r' }], verdicts: [{ status: 'proved', rule: 'r', engine: 'bmc' }] }))),
+      { progress: [] },
+    );
+    expect(await runCheck(['models/a.model.ts'], cli({ format: 'text' }), io, '0.1.0', { checker })).toBe(1);
+    expect(io.stdout).toContain('expectation: NOT met (expected r to be violated, got proved)');
+  });
+  it('itf writes one file per trace into --output', async () => {
+    const out = join(tmp, 'traces');
+    const io = fakeIo({ cwd: tmp });
+    const checker = fakeChecker(() => sampleReport(), { progress: [] });
+    await runCheck(['models/a.model.ts'], cli({ format: 'itf', output: 'traces' }), io, '0.1.0', { checker });
+    expect(readdirSync(out).sort()).toEqual([
+      'userptr-notifier-waits-on-job.fence-signalling-no-reclaim.1.itf.json',
+      'violates-abba.no-deadlock.1.itf.json',
+    ]);
+    expect(io.stderr).toBe('wrote 2 files to traces\n');
+    const text = fakeIo({ cwd: tmp });
+    await runCheck(['models/a.model.ts'], cli({ format: 'itf' }), text, '0.1.0', { checker });
+    expect(text.stdout.trim().split('\n').map((l) => JSON.parse(l)['#meta'].format)).toEqual(['ITF', 'ITF']);
+  });
+  it('--output to a file writes the report there and nothing to stdout', async () => {
+    const io = fakeIo({ cwd: tmp });
+    const checker = fakeChecker(() => base([model('models/a.model.ts')]), { progress: [] });
+    expect(await runCheck(['models/a.model.ts'], cli({ format: 'junit', output: 'r.xml' }), io, '0.1.0', { checker })).toBe(0);
+    expect(io.stdout).toBe('');
+    expect(readFileSync(join(tmp, 'r.xml'), 'utf8')).toMatch(/^<\?xml/);
+  });
+  it('the progress line appears on a TTY only, never with --quiet, and is cleared', async () => {
+    const checker = fakeChecker((files) => base(files.map((f) => model(f))), { progress: [] });
+    const tty = fakeIo({ cwd: tmp, stderrIsTTY: true });
+    await runCheck(['models'], cli({ format: 'json' }), tty, '0.1.0', { checker });
+    expect(tty.stderr).toContain('[1/3] models/a.model.ts');
+    expect(tty.stderr.endsWith('\r\x1b[K')).toBe(true);
+    const quiet = fakeIo({ cwd: tmp, stderrIsTTY: true });
+    await runCheck(['models'], cli({ format: 'json', quiet: true }), quiet, '0.1.0', { checker });
+    expect(quiet.stderr).toBe('');
+    const pipe = fakeIo({ cwd: tmp });
+    await runCheck(['models'], cli({ format: 'json' }), pipe, '0.1.0', { checker });
+    expect(pipe.stderr).toBe('');
+  });
+  it('default format: pretty on a TTY, text otherwise; NO_COLOR turns colour off', async () => {
+    const checker = fakeChecker((files) => base(files.map((f) => model(f, { verdicts: [{ status: 'proved', rule: 'r', engine: 'bmc' }] }))), { progress: [] });
+    const tty = fakeIo({ cwd: tmp, stdoutIsTTY: true });
+    await runCheck(['models/a.model.ts'], cli(), tty, '0.1.0', { checker });
+    expect(tty.stdout).toMatch(/\x1b\[/);
+    const nc = fakeIo({ cwd: tmp, stdoutIsTTY: true, env: { NO_COLOR: '1' } });
+    await runCheck(['models/a.model.ts'], cli(), nc, '0.1.0', { checker });
+    expect(nc.stdout).not.toMatch(/\x1b\[/);
+    const flag = fakeIo({ cwd: tmp, stdoutIsTTY: true });
+    await runCheck(['models/a.model.ts'], cli({ color: false }), flag, '0.1.0', { checker });
+    expect(flag.stdout).toBe(nc.stdout);
+    const pipe = fakeIo({ cwd: tmp });
+    await runCheck(['models/a.model.ts'], cli(), pipe, '0.1.0', { checker });
+    expect(pipe.stdout).not.toMatch(/\x1b\[/);
+    expect(pipe.stdout).toContain('r: proved (bmc)');
+  });
+});
+
+describe('check without a pipeline', () => {
+  it('says plainly it only parsed and validated, and exits by the diagnostics', async () => {
+    const io = fakeIo({ cwd: tmp });
+    const loadModel = async (file: string) =>
+      file.endsWith('b.model.ts')
+        ? { diagnostics: [{ code: 'LMC201', severity: 'error' as const, message: "unknown identifier 'x'", file, line: 1, col: 1 }] }
+        : { diagnostics: [] };
+    const code = await runCheck(['models'], cli({ format: 'json' }), io, '0.1.0', { checker: null, loadModel });
+    expect(io.stderr).toBe('note: the checking pipeline is not in this build: lockmc only parsed and validated the models; no rule was checked.\n');
+    const r = JSON.parse(io.stdout) as Report;
+    expect(r.models.map((m) => m.verdicts)).toEqual([[], [], []]);
+    expect(r.options.parseOnly).toBe(true);
+    expect(code).toBe(4);
+  });
+});
+
+describe('exit codes', () => {
+  it('diagnostics map through the code registries, warnings do not fail', () => {
+    expect(diagnosticExit({ code: 'LMC201', severity: 'error', message: '' })).toBe(4);
+    expect(diagnosticExit({ code: 'LMC301', severity: 'error', message: '' })).toBe(2);
+    expect(diagnosticExit({ code: 'LMC201', severity: 'warning', message: '' })).toBe(0);
+    expect(diagnosticExit({ code: 'LMC188', severity: 'error', message: '' })).toBe(3);
+    expect(diagnosticExit({ code: 'LMC477', severity: 'error', message: '' })).toBe(6);
+    expect(diagnosticExit({ code: 'weird', severity: 'error', message: '' })).toBe(70);
+  });
+  it('a model: violation 1, inconclusive 7, input errors dominate', () => {
+    expect(modelExit(model('m', { verdicts: [{ status: 'holds-up-to', rule: 'r', engine: 'bmc', bound: 3 }] }))).toBe(0);
+    expect(modelExit(model('m', { verdicts: [{ status: 'inconclusive', rule: 'r', engine: 'bmc', limit: { kind: 'timeout', ms: 1 } }] }))).toBe(7);
+    expect(
+      modelExit(
+        model('m', {
+          verdicts: [
+            { status: 'inconclusive', rule: 'r', engine: 'bmc', limit: { kind: 'timeout', ms: 1 } },
+            { status: 'violated', rule: 's', engine: 'bmc', findings: [] },
+          ],
+        }),
+      ),
+    ).toBe(7);
+    expect(modelExit(model('m', { diagnostics: [{ code: 'LMC201', severity: 'error', message: '' }] }))).toBe(4);
+  });
+  it('a run: met expectations pass, unmet ones fail with their own code or 1', () => {
+    const met = model('a', { expectation: { met: true, detail: '' }, diagnostics: [{ code: 'LMC201', severity: 'error', message: '' }] });
+    const unmet = model('b', { expectation: { met: false, detail: '' } });
+    const unmetErr = model('c', { expectation: { met: false, detail: '' }, diagnostics: [{ code: 'LMC101', severity: 'error', message: '' }] });
+    expect(runExit(base([met]))).toBe(0);
+    expect(runExit(base([met, unmet]))).toBe(1);
+    expect(runExit(base([met, unmet, unmetErr]))).toBe(3);
+    expect(runExit({ ...base([met]), diagnostics: [{ code: 'LMC301', severity: 'error', message: '' }] })).toBe(2);
+  });
+  it('withExpectations leaves a report alone when the pipeline judged it', () => {
+    const r = sampleReport();
+    expect(withExpectations(r)).toBe(r);
+  });
+});
+
+describe('progress line', () => {
+  it('fits the width and shows done/total, model, bound, time', () => {
+    expect(formatProgress({ modelsDone: 3, modelsTotal: 40, current: 'fixtures/a.model.ts', bound: 24, elapsedMs: 1234 }, 80)).toBe(
+      '[3/40] fixtures/a.model.ts  bound 24  1.2s',
+    );
+    const long = formatProgress({ modelsDone: 1, modelsTotal: 2, current: 'x/'.repeat(60) + 'end.model.ts', elapsedMs: 0 }, 50);
+    expect(long.length).toBeLessThanOrEqual(49);
+    expect(long).toMatch(/^\[1\/2\] \.\.\..*end\.model\.ts  0\.0s$/);
+  });
+  it('is silent off a terminal', () => {
+    const io = fakeIo();
+    const p = progressLine(io, false);
+    p.update({ modelsDone: 1, modelsTotal: 1, elapsedMs: 0 });
+    p.done();
+    expect(io.stderr).toBe('');
+  });
+});

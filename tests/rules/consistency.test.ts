@@ -1,0 +1,154 @@
+import { describe, expect, it } from 'vitest';
+import { PRIMED_EDGES, primedEdgesFor } from '../../rules/canonical-order.js';
+import { checkRuleSetConsistency } from '../../rules/consistency.js';
+import { ALL_RULES } from '../../rules/index.js';
+import type { Rule } from '../../rules/types.js';
+import { parseUserRuleFile } from '../../rules/user-rules.js';
+
+const rule = (id: string, checks: Rule['checks'], options?: Rule['meta']['options']): Rule => ({
+  meta: {
+    id,
+    family: 'order',
+    severity: 'error',
+    summary: 's',
+    rationale: 'r',
+    covers: ['ORDER-4'],
+    citations: [{ kind: 'kernel', file: 'x.c' }],
+    messages: Object.fromEntries(checks.map((c) => [c.id, 'm'])),
+    ...(options ? { options } : {}),
+  },
+  checks,
+});
+
+describe('checkRuleSetConsistency', () => {
+  it('accepts the built-in rule set with every primed edge', async () => {
+    expect(await checkRuleSetConsistency(ALL_RULES, PRIMED_EDGES)).toEqual({ ok: true });
+  }, 30_000);
+
+  it('names the rule file declarations and primed edges of a contradictory order', async () => {
+    const text = [
+      '{',
+      '  "order": [',
+      '    ["my_lock", "&mm->mmap_lock"],',
+      '    ["reservation_ww_class_mutex", "my_lock"]',
+      '  ]',
+      '}',
+    ].join('\n');
+    const f = parseUserRuleFile('order.json', text);
+    expect(f.diagnostics).toEqual([]);
+    const res = await checkRuleSetConsistency([], primedEdgesFor({ mmuNotifier: true, kms: false }), f.order);
+    expect(res.ok).toBe(false);
+    if (res.ok) return;
+    expect(res.diagnostics).toHaveLength(1);
+    const d = res.diagnostics[0];
+    expect(d.code).toBe('LMC310');
+    expect(d.file).toBe('order.json');
+    expect(d.line).toBe(3);
+    expect(d.col).toBe(5);
+    expect(d.message).toBe(
+      'contradictory lock order: ' +
+        'primed edge P1 (&mm->mmap_lock -> reservation_ww_class_acquire, drivers/dma-buf/dma-resv.c dma_resv_lockdep()); ' +
+        'primed edge P2 (reservation_ww_class_acquire -> reservation_ww_class_mutex, drivers/dma-buf/dma-resv.c dma_resv_lockdep()); ' +
+        'order.json:3: my_lock before &mm->mmap_lock (order.json:3:5); ' +
+        'order.json:4: reservation_ww_class_mutex before my_lock (order.json:4:5)',
+    );
+  }, 30_000);
+
+  it('names the rules whose own order declarations contradict each other', async () => {
+    const text = JSON.stringify({
+      rules: [
+        { ...rule('a-first', [{ kind: 'step', id: 'c', on: { op: 'lock' } }]), order: [['a_lock', 'b_lock']] },
+        { ...rule('b-first', [{ kind: 'step', id: 'c', on: { op: 'lock' } }]), order: [['b_lock', 'a_lock']] },
+      ],
+    });
+    const f = parseUserRuleFile('rules.json', text);
+    expect(f.diagnostics).toEqual([]);
+    const res = await checkRuleSetConsistency(f.rules, PRIMED_EDGES, f.order);
+    const colA = text.indexOf('["a_lock","b_lock"]') + 1;
+    const colB = text.indexOf('["b_lock","a_lock"]') + 1;
+    expect(colA).toBeGreaterThan(1);
+    expect(res).toEqual({
+      ok: false,
+      diagnostics: [
+        {
+          code: 'LMC310',
+          severity: 'error',
+          message:
+            `contradictory lock order: a-first: a_lock before b_lock (rules.json:1:${colA}); b-first: b_lock before a_lock (rules.json:1:${colB})`,
+          hint: 'remove or reverse one of these declarations',
+          file: 'rules.json',
+          line: 1,
+          col: colA,
+        },
+      ],
+    });
+  }, 30_000);
+
+  it('reports a vacuous condition and an unreachable monitor bad state', async () => {
+    const r = rule(
+      'never-fires',
+      [
+        {
+          kind: 'state',
+          id: 'both',
+          bad: { kind: 'and', of: [{ kind: 'fence', subject: 'operand', state: 'signalled' }, { kind: 'fence', subject: 'operand', state: 'unpublished' }] },
+        },
+        { kind: 'step', id: 'typo-option', on: { op: 'lock' }, when: { kind: 'option', key: 'x.side', is: 'lfet' } },
+        { kind: 'step', id: 'no-kernel', on: { op: 'lock' }, when: { kind: 'kernel', since: 'v7.0', before: 'v6.12' } },
+        { kind: 'step', id: 'fine', on: { op: 'lock' }, when: { kind: 'option', key: 'x.side', is: 'left' } },
+        {
+          kind: 'monitor',
+          id: 'stuck',
+          monitor: { per: 'global', states: ['a', 'b', 'bad'], initial: 'a', transitions: [{ from: 'a', on: { op: 'lock' }, to: 'b' }], bad: ['bad'] },
+        },
+      ],
+      [{ key: 'x.side', summary: 's', default: 'left', values: [{ value: 'left', summary: 'l' }, { value: 'right', summary: 'r' }] }],
+    );
+    const res = await checkRuleSetConsistency([r], []);
+    expect(res.ok).toBe(false);
+    if (res.ok) return;
+    expect(res.diagnostics.map((d) => [d.code, d.message])).toEqual([
+      ['LMC311', "rule 'never-fires', check 'both': its bad condition can never hold"],
+      ['LMC311', "rule 'never-fires', check 'typo-option': its when condition can never hold"],
+      ['LMC311', "rule 'never-fires', check 'no-kernel': its when condition can never hold"],
+      ['LMC311', "rule 'never-fires', check 'stuck': no bad state (bad) is reachable from 'a'"],
+    ]);
+  }, 30_000);
+
+  it('does not call mutually compatible states vacuous', async () => {
+    const r = rule('compatible', [
+      {
+        kind: 'step',
+        id: 'c',
+        on: { op: 'device_access' },
+        when: {
+          kind: 'and',
+          of: [
+            { kind: 'in-context', context: 'direct-reclaim' },
+            { kind: 'not', of: { kind: 'in-context', context: 'kswapd' } },
+            { kind: 'attachment', subject: 'any', state: 'mapped' },
+            { kind: 'attachment', subject: 'any', state: 'invalidated' },
+          ],
+        },
+      },
+      {
+        kind: 'step',
+        id: 'd',
+        on: { op: 'device_access' },
+        when: { kind: 'and', of: [{ kind: 'in-context', context: 'direct-reclaim' }, { kind: 'not', of: { kind: 'in-context', context: 'reclaim' } }] },
+      },
+    ]);
+    const res = await checkRuleSetConsistency([r], []);
+    expect(res).toEqual({
+      ok: false,
+      diagnostics: [
+        {
+          code: 'LMC311',
+          severity: 'error',
+          message: "rule 'compatible', check 'd': its when condition can never hold",
+          hint: 'look for contradictory states, an option value no rule declares, or a kernel range that contains no version',
+        },
+      ],
+    });
+  }, 30_000);
+});

@@ -1,0 +1,112 @@
+/**
+ * Renders docs/rules/<id>.md for the PIN/REVOKE/OWN/phyr rules and the
+ * index docs/rules/README.md for every registered rule, from rule metadata
+ * and fixtures. `LOCKMC_WRITE_DOCS=1 npx vitest run tests/rules/docs.test.ts`
+ * rewrites them; otherwise the test checks they are up to date.
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Citation, Rule } from '../../rules/types.js';
+
+export const ROOT = join(import.meta.dirname, '..', '..');
+
+export function renderCitation(c: Citation): string {
+  switch (c.kind) {
+    case 'kernel':
+      return `\`${c.file}\`${c.symbol ? ` \`${c.symbol}\`` : ''}${c.note ? ` (${c.note})` : ''}`;
+    case 'doc':
+      return `\`${c.file}\`${c.section ? `, "${c.section}"` : ''}`;
+    case 'list':
+      return `${c.list}, ${c.date}${c.author ? `, ${c.author}` : ''}: "${c.subject}"`;
+    case 'commit':
+      return `commit ${c.id} "${c.subject}"${c.version ? ` (${c.version})` : ''}`;
+  }
+}
+
+function fixtureFiles(id: string): string[] {
+  const dir = join(ROOT, 'fixtures', 'rules', id);
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.model.ts'))
+    .sort();
+}
+
+/** The first paragraph of a fixture's header comment. */
+function fixtureDescription(text: string): string {
+  const m = /^\s*\/\*\*([\s\S]*?)\*\//.exec(text);
+  if (!m) return '';
+  const lines = m[1].split('\n').map((l) => l.replace(/^\s*\*\s?/, '').trimEnd());
+  const para: string[] = [];
+  for (const l of lines) {
+    if (l.startsWith('@')) break;
+    if (l === '' && para.length > 0) break;
+    if (l !== '') para.push(l);
+  }
+  return para.join(' ');
+}
+
+function fixtureBody(text: string): string {
+  return text.replace(/^\s*\/\*\*[\s\S]*?\*\/\s*/, '').trim();
+}
+
+export function renderRuleDoc(rule: Rule): string {
+  const m = rule.meta;
+  const out: string[] = [];
+  out.push(`# ${m.id}`, '');
+  out.push(`${m.summary}`, '');
+  out.push(`- family: \`${m.family}\``, `- severity: \`${m.severity}\``, `- covers: ${m.covers.join(', ')}`);
+  if (m.kernel) out.push(`- kernel: ${m.kernel.since ? `since ${m.kernel.since}` : ''}${m.kernel.until ? ` until ${m.kernel.until}` : ''}`);
+  out.push('', '## Why', '', m.rationale, '');
+  out.push('## Checks', '');
+  for (const c of rule.checks) out.push(`- \`${c.id}\` (${c.kind}): ${m.messages[c.id] ?? ''}`);
+  out.push('');
+  if (m.options && m.options.length > 0) {
+    out.push('## Options', '');
+    for (const o of m.options) {
+      out.push(`\`${o.key}\` (default \`${o.default}\`): ${o.summary}`, '');
+      for (const v of o.values) out.push(`- \`${o.key}=${v.value}\`: ${v.summary}${v.citation ? ` (${renderCitation(v.citation)})` : ''}`);
+      out.push('');
+      out.push(
+        `Pick a side with \`@rule-option ${o.key}=<value>\` in a model, \`"ruleOptions": { "${o.key}": "<value>" }\` in lockmc.config.json, or \`--rule-option ${o.key}=<value>\`.`,
+        '',
+      );
+    }
+  }
+  if (m.hedge) out.push('## Not fully verified', '', m.hedge, '');
+  out.push('## Kernel references', '');
+  for (const c of m.citations) out.push(`- ${renderCitation(c)}`);
+  out.push('');
+  const files = fixtureFiles(m.id);
+  out.push('## Fixtures', '');
+  for (const f of files) {
+    const text = readFileSync(join(ROOT, 'fixtures', 'rules', m.id, f), 'utf8');
+    out.push(`- [\`${f}\`](../../fixtures/rules/${m.id}/${f}): ${fixtureDescription(text)}`);
+  }
+  out.push('');
+  const bad = files.find((f) => f.startsWith('violates-'));
+  if (bad) {
+    const text = readFileSync(join(ROOT, 'fixtures', 'rules', m.id, bad), 'utf8');
+    out.push('## A violating model', '', '```ts', fixtureBody(text), '```', '');
+  }
+  return out.join('\n');
+}
+
+export function renderIndex(rules: Rule[]): string {
+  const out: string[] = ['# lockmc rules', ''];
+  out.push(
+    'Every rule is one file under `rules/`, named by its id, with `holds-*` and `violates-*` fixtures under',
+    '`fixtures/rules/<id>/`. Presets: `recommended` (every rule of severity error), `all`, `strict` (debated',
+    'rules at their strictest position) and one per family. This index is generated from rule metadata',
+    '(`LOCKMC_WRITE_DOCS=1 npx vitest run tests/rules/docs.test.ts`).',
+    '',
+  );
+  const families = [...new Set(rules.map((r) => r.meta.family))];
+  for (const f of families) {
+    out.push(`## ${f}`, '', '| rule | severity | covers | summary |', '|---|---|---|---|');
+    for (const r of rules.filter((x) => x.meta.family === f)) {
+      out.push(`| [${r.meta.id}](${r.meta.id}.md) | ${r.meta.severity} | ${r.meta.covers.join(', ')} | ${r.meta.summary.replace(/\|/g, '\\|')} |`);
+    }
+    out.push('');
+  }
+  return out.join('\n');
+}
