@@ -7,6 +7,7 @@
  */
 
 import { createHash } from 'node:crypto';
+import { closeSync, openSync, readSync } from 'node:fs';
 import { loadModel } from '../model/index.js';
 import type { DriverModel, ExtractedModel } from '../model/ir.js';
 import type { Diagnostic } from '../model/diagnostics.js';
@@ -98,7 +99,7 @@ export function prepareModel(
   const diagnostics: Diagnostic[] = [...loaded.diagnostics];
   const base = (kernel: string, verdicts: Verdict[], stats: Partial<ModelReport['stats']> = {}): ModelReport => {
     const model = loaded.extracted?.model;
-    const expected = model?.header.expect ?? expectedFromText(text);
+    const expected = model?.header.expect ?? expectedFromText(text, file);
     const report: ModelReport = {
       file,
       hashes: { model: model ? model.sourceHash.slice(0, 12) : shortHash(text ?? file), rules: ruleCtx.hash },
@@ -265,9 +266,26 @@ export async function checkModel(file: string, text: string | undefined, options
   return { report: base(kernel, verdicts, stats), extracted: loaded.extracted, system: ts };
 }
 
-function expectedFromText(text: string | undefined): DriverModel['header']['expect'] | undefined {
-  const m = text?.match(/@expect\s+error\s+(LMC\d{3})/);
-  return m ? [{ kind: 'error', code: m[1] }] : undefined;
+/**
+ * A model the front end rejected has no header; an error fixture still
+ * says what it expects. Read only the start of the file, as bytes, so a
+ * huge or binary file costs nothing.
+ */
+function expectedFromText(text: string | undefined, file: string): DriverModel['header']['expect'] | undefined {
+  let head = text?.slice(0, 4096);
+  if (head === undefined) {
+    try {
+      const fd = openSync(file, 'r');
+      const buf = Buffer.alloc(4096);
+      const n = readSync(fd, buf, 0, buf.length, 0);
+      closeSync(fd);
+      head = buf.subarray(0, n).toString('latin1');
+    } catch {
+      return undefined;
+    }
+  }
+  const codes = [...head.matchAll(/@expect\s+error\s+(LMC\d{3})/g)].map((m) => m[1]);
+  return codes.length ? codes.map((code) => ({ kind: 'error' as const, code })) : undefined;
 }
 
 /** The finding for property `i` violated by `schedule` (already replayed and canonical). */

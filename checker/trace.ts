@@ -666,11 +666,13 @@ function finalStateOf(
 ): StateAtViolation {
   const { ts, model } = view;
   const threads: StateAtViolation['threads'] = ts.threads.map((th) => {
-    const status: 'running' | 'blocked' | 'done' | 'not-started' = ev.threadDone(s, th.id)
-      ? 'done'
-      : th.liveness === 'optional' && ev.threadNotStarted(s, th.id)
+    // An idle kswapd or irq counts as done; one that never ran is not-started.
+    const status: 'running' | 'blocked' | 'done' | 'not-started' =
+      th.liveness === 'optional' && ev.threadNotStarted(s, th.id)
         ? 'not-started'
-        : ev.threadCanMove(s, th.id)
+        : ev.threadDone(s, th.id)
+          ? 'done'
+          : ev.threadCanMove(s, th.id)
           ? 'running'
           : 'blocked';
     const entry: StateAtViolation['threads'][number] = { thread: th.name, status, held: heldOrder[th.id].map((h) => h.text) };

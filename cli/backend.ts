@@ -62,11 +62,29 @@ export function normaliseLoad(r: unknown): LoadResult {
   return { diagnostics };
 }
 
-/** `checker/semantics/dump.ts`: the transition system as JSON-able data. */
-export async function loadSystemDumper(): Promise<((ex: ExtractedModel, options: CheckOptions) => Promise<unknown>) | undefined> {
-  const m = await optionalImport('../checker/semantics/dump.js');
-  if (!m) return undefined;
-  const fn = (m.dumpSystem ?? m.dump) as ((...a: unknown[]) => unknown) | undefined;
-  if (typeof fn !== 'function') return undefined;
-  return async (ex, options) => await fn(ex, options);
+export type SystemDump = { ok: true; json: string; text: string } | { ok: false; diagnostics: Diagnostic[] };
+
+/**
+ * The transition system of one model, compiled with the selected rules
+ * exactly as `check` compiles it (checker/check-model.ts `prepareModel`),
+ * rendered by checker/semantics/dump.ts.
+ */
+export async function loadSystemDumper(): Promise<((file: string, text: string, options: CheckOptions) => Promise<SystemDump>) | undefined> {
+  const dump = await optionalImport('../checker/semantics/dump.js');
+  const prep = await optionalImport('../checker/check-model.js');
+  const index = await optionalImport('../checker/index.js');
+  if (!dump || !prep || !index) return undefined;
+  const { dumpSystemJson, dumpSystemText } = dump as { dumpSystemJson?: (ts: unknown) => string; dumpSystemText?: (ts: unknown, model?: unknown) => string };
+  const { prepareModel } = prep as { prepareModel?: (...a: unknown[]) => unknown };
+  const { resolveRules } = index as { resolveRules?: (o: CheckOptions) => { diagnostics: Diagnostic[] } };
+  if (typeof dumpSystemJson !== 'function' || typeof dumpSystemText !== 'function' || typeof prepareModel !== 'function' || typeof resolveRules !== 'function') {
+    return undefined;
+  }
+  return async (file, text, options) => {
+    const rules = resolveRules(options);
+    if (rules.diagnostics.some((d) => d.severity === 'error')) return { ok: false, diagnostics: rules.diagnostics };
+    const r = (await prepareModel(file, text, options, rules)) as { prepared?: { ts: unknown; model: unknown }; report?: { diagnostics: Diagnostic[] } };
+    if (!r.prepared) return { ok: false, diagnostics: r.report?.diagnostics ?? [] };
+    return { ok: true, json: dumpSystemJson(r.prepared.ts), text: dumpSystemText(r.prepared.ts, r.prepared.model) };
+  };
 }

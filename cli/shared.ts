@@ -9,8 +9,7 @@ import { join, resolve } from 'node:path';
 import { DEFAULT_CHECK_OPTIONS, type CheckOptions } from '../checker/options.js';
 import { combineExitCodes, ExitCode, type ExitCodeValue } from '../checker/exit-codes.js';
 import type { Diagnostic, ModelReport, Report, Verdict } from '../checker/report.js';
-import { DIAGNOSTIC_BY_CODE } from '../model/diagnostics.js';
-import { ruleDiagnosticInfo } from '../rules/diagnostic-codes.js';
+import { diagnosticInfo as registryInfo } from '../checker/diagnostic-codes.js';
 import { parseConfig, loadConfig, type ConfigResult } from '../rules/config.js';
 import { getRule } from '../rules/index.js';
 import type { Rule } from '../rules/types.js';
@@ -30,7 +29,7 @@ export class UsageError extends Error {
 }
 
 export function diagnosticInfo(code: string) {
-  return DIAGNOSTIC_BY_CODE.get(code) ?? ruleDiagnosticInfo(code);
+  return registryInfo(code);
 }
 
 /** Exit code of a diagnostic: its registry entry, else its hundreds group. */
@@ -72,18 +71,17 @@ export function modelExit(m: ModelReport): ExitCodeValue {
 }
 
 /**
- * The run's exit code. A model that declares `@expect` and meets it
- * counts as success (a fixture that violates as declared passes); one
- * that does not meet it fails with its own code, or 1 if it had none.
- * Internal errors always win.
+ * The run's exit code. A model that declares `@expect` passes when it gets
+ * its declared verdict (a fixture that violates as declared is a pass) and
+ * fails with 1 when it does not, whatever else went wrong in it (as
+ * checker/index.ts `modelExitCode` decides). Internal errors always win.
  */
 export function runExit(report: Report): ExitCodeValue {
   const codes: ExitCodeValue[] = report.diagnostics.map(diagnosticExit);
   for (const m of report.models) {
     const own = modelExit(m);
-    if (m.expectation) {
-      if (own === ExitCode.INTERNAL) codes.push(own);
-      else codes.push(m.expectation.met ? ExitCode.OK : own === ExitCode.OK ? ExitCode.VIOLATION : own);
+    if (m.expectation && m.expected && m.expected.length > 0) {
+      codes.push(own === ExitCode.INTERNAL ? own : m.expectation.met ? ExitCode.OK : ExitCode.VIOLATION);
     } else {
       codes.push(own);
     }

@@ -233,9 +233,22 @@ declare global {
   /** Errno values returned (negated) by ww locks. */
   const EDEADLK: 35;
   const EALREADY: 114;
+  /** Other errno values, for realistic `return -EINVAL;` and comparisons. */
+  const EPERM: 1;
+  const ENOENT: 2;
   const EINTR: 4;
+  const EIO: 5;
+  const EAGAIN: 11;
   const ENOMEM: 12;
+  const EFAULT: 14;
   const EBUSY: 16;
+  const ENODEV: 19;
+  const EINVAL: 22;
+  const ENOSPC: 28;
+  const ETIME: 62;
+  const EOPNOTSUPP: 95;
+  const ETIMEDOUT: 110;
+  const ERESTARTSYS: 512;
   const NULL: null;
   /** An infinite timeout for fence waits. */
   const MAX_SCHEDULE_TIMEOUT: number;

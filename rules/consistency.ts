@@ -15,31 +15,39 @@ import { compareKernel, KERNEL_VERSIONS } from '../checker/options.js';
 import type { PrimedEdge } from './canonical-order.js';
 import type { Check, LockPattern, Monitor, Pred, Rule } from './types.js';
 import type { OrderDecl } from './user-rules.js';
-
-type Z3 = Awaited<ReturnType<typeof import('z3-solver').init>>;
+import { shutdownSolver, withSolver, type Z3Ctx } from '../checker/engines/bmc/solver.js';
 
 export type ConsistencyResult = { ok: true } | { ok: false; diagnostics: Diagnostic[] };
 
+export interface ConsistencyOptions {
+  /**
+   * Keep the shared Z3 module alive afterwards (a caller about to run BMC);
+   * by default its worker threads are released so the process can exit.
+   */
+  keepSolver?: boolean;
+}
+
 /**
- * One Z3 instance per call: the WASM module is initialised, used and its
- * worker threads are killed so the process can exit.
+ * Runs on the Z3 module the BMC engine shares (checker/engines/bmc/solver.ts):
+ * one init per process, a failed module is replaced once, and a second
+ * failure is reported as LMC312 instead of thrown.
  */
-export async function checkRuleSetConsistency(rules: Rule[], primedEdges: PrimedEdge[], orders: OrderDecl[] = []): Promise<ConsistencyResult> {
-  let z3: Z3;
+export async function checkRuleSetConsistency(
+  rules: Rule[],
+  primedEdges: PrimedEdge[],
+  orders: OrderDecl[] = [],
+  options: ConsistencyOptions = {},
+): Promise<ConsistencyResult> {
   try {
-    const mod = await import('z3-solver');
-    z3 = await mod.init();
-  } catch (e) {
-    return { ok: false, diagnostics: [inconclusive(`Z3 could not start: ${(e as Error).message}`)] };
-  }
-  try {
-    const diagnostics = [...(await checkOrders(z3, primedEdges, orders)), ...(await checkVacuity(z3, rules)), ...monitorReachability(rules)];
+    const out = await withSolver(async (ctx) => [...(await checkOrders(ctx, primedEdges, orders)), ...(await checkVacuity(ctx, rules))]);
+    if (out.kind === 'failed') {
+      const detail = out.limit.kind === 'solver-failure' ? out.limit.detail : out.limit.kind;
+      return { ok: false, diagnostics: [inconclusive(`Z3 failed: ${detail}`)] };
+    }
+    const diagnostics = [...out.value, ...monitorReachability(rules)];
     return diagnostics.length === 0 ? { ok: true } : { ok: false, diagnostics };
-  } catch (e) {
-    return { ok: false, diagnostics: [inconclusive(`Z3 failed: ${(e as Error).message}`)] };
   } finally {
-    const { killThreads } = await import('z3-solver');
-    await killThreads(z3.em).catch(() => undefined);
+    if (!options.keepSolver) await shutdownSolver();
   }
 }
 
@@ -57,8 +65,7 @@ interface OrderItem {
   decl?: OrderDecl;
 }
 
-async function checkOrders(z3: Z3, primed: PrimedEdge[], orders: OrderDecl[]): Promise<Diagnostic[]> {
-  const ctx = new z3.Context('lmc');
+async function checkOrders(ctx: Z3Ctx, primed: PrimedEdge[], orders: OrderDecl[]): Promise<Diagnostic[]> {
   const items: OrderItem[] = [
     ...primed.map((e) => ({ label: `primed edge ${e.id} (${e.from} -> ${e.to}, ${e.citation})`, before: e.from, after: e.to })),
     ...orders.map((o) => ({
@@ -108,23 +115,25 @@ async function checkOrders(z3: Z3, primed: PrimedEdge[], orders: OrderDecl[]): P
 // ---------------------------------------------------------------------------
 // (b) vacuity
 
-type Ctx = import('z3-solver').Context<'lmc'>;
-type BoolE = import('z3-solver').Bool<'lmc'>;
+type Ctx = Z3Ctx;
+type BoolE = import('z3-solver').Bool<'bmc'>;
 
-/** Atoms of one enumerated predicate family, e.g. attachment state. */
-const ENUMS: Record<string, readonly string[]> = {
-  fence: ['unpublished', 'published', 'signalled'],
-  attachment: ['detached', 'attached', 'mapped', 'invalidated'],
-  'attachment-class': ['static', 'pinned-non-revocable', 'pinned-revocable', 'dynamic'],
-  'attachment-pinned': ['true', 'false'],
-  'attachment-p2p': ['true', 'false'],
-  buffer: ['active', 'revoked'],
-  rxq: ['none', 'devmem', 'zcrx', 'other-provider'],
-  'exporter:movable': ['true', 'false'],
-  'exporter:revocable': ['true', 'false'],
-  'exporter:unrevocable': ['true', 'false'],
-  'exporter:pinnable': ['true', 'false'],
-  'exporter:p2pOnly': ['true', 'false'],
+type Cat = 'att' | 'buf' | 'rxq' | 'fence';
+
+/** Enumerated predicate families: each object has exactly one value. */
+const ENUMS: Record<string, { cat: Cat; values: readonly string[] }> = {
+  fence: { cat: 'fence', values: ['unpublished', 'published', 'signalled'] },
+  attachment: { cat: 'att', values: ['detached', 'attached', 'mapped', 'invalidated'] },
+  'attachment-class': { cat: 'att', values: ['static', 'pinned-non-revocable', 'pinned-revocable', 'dynamic'] },
+  'attachment-pinned': { cat: 'att', values: ['true', 'false'] },
+  'attachment-p2p': { cat: 'att', values: ['true', 'false'] },
+  buffer: { cat: 'buf', values: ['active', 'revoked'] },
+  rxq: { cat: 'rxq', values: ['none', 'devmem', 'zcrx', 'other-provider'] },
+  'exporter:movable': { cat: 'buf', values: ['true', 'false'] },
+  'exporter:revocable': { cat: 'buf', values: ['true', 'false'] },
+  'exporter:unrevocable': { cat: 'buf', values: ['true', 'false'] },
+  'exporter:pinnable': { cat: 'buf', values: ['true', 'false'] },
+  'exporter:p2pOnly': { cat: 'buf', values: ['true', 'false'] },
 };
 
 /** Context implications: being in the first means being in the second. */
@@ -138,10 +147,20 @@ const CONTEXT_IMPLIES: [string, string][] = [
 ];
 const CONTEXT_EXCLUDE: [string, string][] = [['direct-reclaim', 'kswapd']];
 
+type Bind = Partial<Record<Cat, string>>;
+
+/**
+ * Predicates to Booleans, following the object binding of the semantics
+ * compiler (checker/semantics/properties.ts): `any` atoms that are
+ * conjuncts of one `and` talk about the same object, `or` and `not` open a
+ * scope for categories not already bound, `all` quantifies each atom on its
+ * own (and is vacuously true with no objects), `operand` is the step's.
+ */
 class Abstraction {
   readonly atoms = new Map<string, BoolE>();
-  private readonly axioms: BoolE[] = [];
-  private kernel?: import('z3-solver').Arith<'lmc'>;
+  private readonly objects: Record<Cat, Set<string>> = { att: new Set(), buf: new Set(), rxq: new Set(), fence: new Set() };
+  private fresh = 0;
+  private kernel?: import('z3-solver').Arith<'bmc'>;
 
   constructor(
     private readonly ctx: Ctx,
@@ -158,36 +177,34 @@ class Abstraction {
     return a;
   }
 
-  private enumAtom(family: string, subject: string, value: string): BoolE {
-    const values = ENUMS[family];
-    for (const v of values) for (const s of ['operand', 'any', 'all']) this.atom(`${family}:${s}:${v}`);
-    return this.atom(`${family}:${subject}:${value}`);
+  private enumAtom(family: string, subject: 'operand' | 'any' | 'all', value: string, bind: Bind): BoolE {
+    const cat = ENUMS[family].cat;
+    let obj: string;
+    if (subject === 'all') obj = 'all';
+    else if (subject === 'operand') obj = 'operand';
+    else obj = bind[cat] ?? `o${this.fresh++}`;
+    if (obj !== 'all') this.objects[cat].add(obj);
+    return this.atom(`${family}:${obj}:${value}`);
   }
 
   /** Axioms for every atom created so far. */
   theory(): BoolE {
     const c = this.ctx;
-    const ax: BoolE[] = [...this.axioms];
-    for (const [family, values] of Object.entries(ENUMS)) {
-      if (!this.atoms.has(`${family}:any:${values[0]}`)) continue;
-      const a = (s: string, v: string) => this.atoms.get(`${family}:${s}:${v}`)!;
-      for (const s of ['operand', 'all']) {
-        for (let i = 0; i < values.length; i++) for (let j = i + 1; j < values.length; j++) ax.push(c.Not(c.And(a(s, values[i]), a(s, values[j]))));
-      }
-      ax.push(c.Or(...values.map((v) => a('operand', v))));
-      for (const v of values) {
-        ax.push(c.Implies(a('operand', v), a('any', v)));
-        ax.push(c.Implies(a('all', v), a('any', v)));
-        for (const w of values) if (w !== v) ax.push(c.Implies(a('all', v), c.Not(a('any', w))));
+    const ax: BoolE[] = [];
+    for (const [family, { cat, values }] of Object.entries(ENUMS)) {
+      for (const obj of this.objects[cat]) {
+        const a = values.map((v) => this.atom(`${family}:${obj}:${v}`));
+        ax.push(c.Or(...a));
+        for (let i = 0; i < a.length; i++) for (let j = i + 1; j < a.length; j++) ax.push(c.Not(c.And(a[i], a[j])));
+        for (const v of values) {
+          const all = this.atoms.get(`${family}:all:${v}`);
+          if (all) ax.push(c.Implies(all, this.atom(`${family}:${obj}:${v}`)));
+        }
       }
     }
     // A static importer never has peer2peer; a pinned-revocable one is pinned, a dynamic one is not.
     const link = (f1: string, v1: string, f2: string, v2: string) => {
-      for (const s of ['operand', 'all']) {
-        const x = this.atoms.get(`${f1}:${s}:${v1}`);
-        const y = this.atoms.get(`${f2}:${s}:${v2}`);
-        if (x && y) ax.push(c.Implies(x, y));
-      }
+      for (const obj of this.objects.att) ax.push(c.Implies(this.atom(`${f1}:${obj}:${v1}`), this.atom(`${f2}:${obj}:${v2}`)));
     };
     link('attachment-class', 'static', 'attachment-p2p', 'false');
     link('attachment-class', 'pinned-revocable', 'attachment-pinned', 'true');
@@ -201,7 +218,7 @@ class Abstraction {
       const a2 = this.atoms.get(`ctx:${y}`);
       if (a1 && a2) ax.push(c.Not(c.And(a1, a2)));
     }
-    for (const [key, a] of this.atoms) {
+    for (const [key, a] of [...this.atoms]) {
       // holds: self or other implies any; a given mode implies "any" mode.
       const h = /^holds:(.*):(write|read|any):(self|other|any)$/.exec(key);
       if (h) {
@@ -209,8 +226,8 @@ class Abstraction {
         if (h[2] !== 'any') ax.push(c.Implies(a, this.atom(`holds:${h[1]}:any:${h[3]}`)));
       }
       if (key === 'resv:self') ax.push(c.Implies(a, this.atom('resv:any')));
-      const fw = /^fence-waiter:(operand|all)$/.exec(key);
-      if (fw) ax.push(c.Implies(a, this.enumAtom('fence', fw[1], 'published')));
+      const fw = /^fence-waiter:(.+)$/.exec(key);
+      if (fw && fw[1] !== 'all') ax.push(c.Implies(a, c.Not(this.atom(`fence:${fw[1]}:signalled`))));
       if (key === 'ww:done' || key === 'ww:holds-locks') ax.push(c.Implies(a, this.atom('ww:live')));
     }
     // Exactly one value per declared option.
@@ -229,10 +246,47 @@ class Abstraction {
       }
     }
     if (this.kernel) ax.push(this.kernel.ge(0), this.kernel.lt(KERNEL_VERSIONS.length));
-    return c.And(...ax);
+    return ax.length === 0 ? c.Bool.val(true) : c.And(...ax);
   }
 
+  /** Encode a top-level condition. */
   encode(p: Pred): BoolE {
+    return this.scope(p, {});
+  }
+
+  private anyCats(p: Pred, into: Set<Cat>): Set<Cat> {
+    switch (p.kind) {
+      case 'and':
+        for (const q of p.of) this.anyCats(q, into);
+        return into;
+      case 'attachment':
+      case 'attachment-pinned':
+      case 'attachment-class':
+      case 'attachment-p2p':
+        if (p.subject === 'any') into.add('att');
+        return into;
+      case 'buffer':
+      case 'exporter':
+        if (p.subject === 'any') into.add('buf');
+        return into;
+      case 'rxq':
+        if (p.subject === 'any') into.add('rxq');
+        return into;
+      case 'fence':
+        if (p.subject === 'any') into.add('fence');
+        return into;
+      default:
+        return into;
+    }
+  }
+
+  private scope(p: Pred, bind: Bind): BoolE {
+    const nb: Bind = { ...bind };
+    for (const cat of this.anyCats(p, new Set())) if (nb[cat] === undefined) nb[cat] = `o${this.fresh++}`;
+    return this.pred(p, nb);
+  }
+
+  private pred(p: Pred, bind: Bind): BoolE {
     const c = this.ctx;
     switch (p.kind) {
       case 'true':
@@ -242,27 +296,32 @@ class Abstraction {
       case 'in-context':
         return this.atom(`ctx:${p.context}`);
       case 'fence':
-        return p.state === 'has-waiter' ? this.atom(`fence-waiter:${p.subject}`) : this.enumAtom('fence', p.subject, p.state);
+        if (p.state === 'has-waiter') {
+          const obj = p.subject === 'any' ? (bind.fence ?? `o${this.fresh++}`) : p.subject;
+          if (obj !== 'all') this.objects.fence.add(obj);
+          return this.atom(`fence-waiter:${obj}`);
+        }
+        return this.enumAtom('fence', p.subject, p.state, bind);
       case 'attachment': {
         const states = Array.isArray(p.state) ? p.state : [p.state];
-        return c.Or(...states.map((s) => this.enumAtom('attachment', p.subject, s)));
+        return c.Or(...states.map((s) => this.enumAtom('attachment', p.subject, s, bind)));
       }
       case 'attachment-class': {
         const cls = Array.isArray(p.is) ? p.is : [p.is];
-        return c.Or(...cls.map((s) => this.enumAtom('attachment-class', p.subject, s)));
+        return c.Or(...cls.map((s) => this.enumAtom('attachment-class', p.subject, s, bind)));
       }
       case 'attachment-pinned':
-        return this.enumAtom('attachment-pinned', p.subject, String(p.is));
+        return this.enumAtom('attachment-pinned', p.subject, String(p.is), bind);
       case 'attachment-p2p':
-        return this.enumAtom('attachment-p2p', p.subject, String(p.is));
+        return this.enumAtom('attachment-p2p', p.subject, String(p.is), bind);
       case 'buffer':
-        return this.enumAtom('buffer', p.subject, p.state);
+        return this.enumAtom('buffer', p.subject, p.state, bind);
       case 'exporter':
-        return this.enumAtom(`exporter:${p.cap}`, p.subject, String(p.is));
+        return this.enumAtom(`exporter:${p.cap}`, p.subject, String(p.is), bind);
       case 'buffer-resv-held':
         return this.atom(`resv:${p.who ?? 'self'}`);
       case 'rxq':
-        return this.enumAtom('rxq', p.subject, p.owner);
+        return this.enumAtom('rxq', p.subject, p.owner, bind);
       case 'ww-ctx':
         return this.atom(`ww:${p.state}`);
       case 'signalling-path':
@@ -283,11 +342,11 @@ class Abstraction {
       case 'driver-under':
         return this.atom(`drv:${p.prefix.replace(/\/+$/, '')}/`);
       case 'and':
-        return c.And(...p.of.map((q) => this.encode(q)));
+        return c.And(...p.of.map((q) => (q.kind === 'or' || q.kind === 'not' ? this.scope(q, bind) : this.pred(q, bind))));
       case 'or':
-        return c.Or(...p.of.map((q) => this.encode(q)));
+        return c.Or(...p.of.map((q) => this.scope(q, bind)));
       case 'not':
-        return c.Not(this.encode(p.of));
+        return c.Not(this.scope(p.of, bind));
     }
   }
 }
@@ -331,10 +390,9 @@ function conditions(rule: Rule): Condition[] {
   return out;
 }
 
-async function checkVacuity(z3: Z3, rules: Rule[]): Promise<Diagnostic[]> {
+async function checkVacuity(ctx: Z3Ctx, rules: Rule[]): Promise<Diagnostic[]> {
   const conds = rules.flatMap(conditions);
   if (conds.length === 0) return [];
-  const ctx = new z3.Context('lmc');
   const options = new Map<string, string[]>();
   for (const r of rules) for (const o of r.meta.options ?? []) if (!options.has(o.key)) options.set(o.key, o.values.map((v) => v.value));
   const abs = new Abstraction(ctx, options);

@@ -24,7 +24,7 @@ export const rule = defineRule({
       { kind: 'kernel', file: 'drivers/dma-buf/dma-fence.c', symbol: '__dma_fence_might_wait' },
     ],
     messages: {
-      deadlock: 'deadlock: {{thread}} is blocked forever on {{lock}}',
+      deadlock: 'deadlock: {{thread}} and every thread it waits for are blocked forever',
     },
     hedge: 'WW-5: crtc_ww_class being Wound-Wait (DEFINE_WW_CLASS) is from memory of drivers/gpu/drm/drm_modeset_lock.c, not re-verified.',
   },

@@ -32,9 +32,9 @@ export const rule = defineRule({
     ],
     messages: {
       'unlocked-api-under-resv': '{{api}} takes the dma-buf resv itself but is called while {{held}} is held',
-      'unlocked-map-under-resv': '{{api}} takes the resv of {{buf}} itself but is called while {{held}} is held; call the locked variant or drop the lock',
-      'locked-api-without-resv': '{{api}} must be called with the resv of {{buf}} held',
-      'move-notify-without-resv': '{{api}} must be called by the exporter with the resv of {{buf}} held',
+      'unlocked-map-under-resv': '{{api}} takes the dma-buf\'s resv itself but is called while {{held}} is held; call the locked variant or drop the lock',
+      'locked-api-without-resv': '{{api}} must be called with the dma-buf\'s resv held; use the _unlocked variant or lock the resv first',
+      'move-notify-without-resv': '{{api}} must be called by the exporter with the dma-buf\'s resv held',
     },
   },
   checks: [

@@ -12,7 +12,7 @@ export const dynamicImporterObligations = defineRule({
     family: 'pin',
     severity: 'error',
     summary:
-      'A dynamic importer maps and unmaps with the resv held, issues no DMA through an invalidated mapping, and its invalidate callback neither faults nor takes locks ordered above dma_resv.',
+      'A dynamic importer registers its invalidate callback (mandatory before v7.0), maps and unmaps with the resv held, issues no DMA through an invalidated mapping, and its callback neither faults nor takes locks ordered above dma_resv.',
     rationale:
       'A dynamic attachment lets the exporter move the buffer: the exporter takes the resv, calls every ' +
       "importer's invalidate_mappings (move_notify before 2026) and waits for the importers' fences. That " +
@@ -31,6 +31,7 @@ export const dynamicImporterObligations = defineRule({
       'access-invalidated': '{{api}}() issues DMA through invalidated mapping {{attachment}}; re-map before further DMA',
       'callback-user-access': '{{api}}() in the invalidate_mappings callback of {{attachment}}: it runs with the resv held and must not fault',
       'callback-lock-above-resv': '{{api}}({{lock}}) in the invalidate_mappings callback: {{lock}} is ordered above dma_resv, which the exporter holds',
+      'missing-move-notify': 'dynamic attachment {{attachment}} has no move_notify callback; before v7.0 dma_buf_dynamic_attach() WARNs and requires one',
     },
     hedge:
       'Item (d) of PIN-3 (wait for the exporter\'s kernel fences before using a new mapping, add usage fences to ' +
@@ -58,6 +59,20 @@ export const dynamicImporterObligations = defineRule({
         of: [
           { kind: 'attachment-class', subject: 'operand', is: 'dynamic' },
           { kind: 'attachment', subject: 'operand', state: 'invalidated' },
+        ],
+      },
+    },
+    {
+      // PIN-3(a): up to v6.19 move_notify was mandatory; since the 2026
+      // revoke series its absence only means "not revocable" (REVOKE-1).
+      kind: 'state',
+      id: 'missing-move-notify',
+      bad: {
+        kind: 'and',
+        of: [
+          { kind: 'kernel', before: 'v7.0' },
+          { kind: 'attachment-class', subject: 'any', is: 'pinned-non-revocable' },
+          { kind: 'attachment', subject: 'any', state: ['attached', 'mapped', 'invalidated'] },
         ],
       },
     },

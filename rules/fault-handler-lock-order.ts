@@ -13,22 +13,6 @@ function allOf(...of: LockPattern[]): LockPattern {
 }
 
 /** A class some path holds while it takes mmap_lock (a user access under it, an explicit mmap_read_lock). */
-/** A class some path holds while it takes mmap_lock (a user access under it, an explicit mmap_read_lock). */
-/** A driver's own lock: not mmap_lock or i_mmap_rwsem, which `lock-kind: rwsem` also matches. */
-const driverLock: LockPattern = allOf(
-  {
-    kind: 'any-of',
-    of: [
-      { kind: 'lock-kind', is: 'mutex' },
-      { kind: 'lock-kind', is: 'spinlock' },
-      { kind: 'lock-kind', is: 'rwsem' },
-      { kind: 'lock-kind', is: 'rwlock' },
-    ],
-  },
-  { kind: 'not', of: { kind: 'lock-kind', is: 'mm' } },
-  { kind: 'not', of: { kind: 'lock-kind', is: 'address_space' } },
-);
-
 const aboveMmapLock: LockPattern = allOf({ kind: 'at-or-above', name: MMAP_LOCK }, { kind: 'not', of: { kind: 'class', name: MMAP_LOCK } });
 
 export const rule = defineRule({

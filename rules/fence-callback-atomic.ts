@@ -30,9 +30,9 @@ export const rule = defineRule({
       { kind: 'kernel', file: 'drivers/dma-buf/dma-fence.c', symbol: 'dma_fence_signal_timestamp_locked' },
     ],
     messages: {
-      'sleeping-lock': '{{api}}({{lock}}) may sleep in {{context}} context (fence spinlock held, irqs off)',
-      'reclaiming-alloc': '{{api}}({{gfp}}) may sleep in {{context}} context; use GFP_ATOMIC or defer to a worker',
-      sleep: '{{api}} may sleep in {{context}} context',
+      'sleeping-lock': '{{api}}({{lock}}) may sleep, but runs in {{context}} with the fence spinlock held and irqs off',
+      'reclaiming-alloc': '{{api}}({{gfp}}) may sleep, but runs in {{context}}; use GFP_ATOMIC or defer to a worker',
+      sleep: '{{api}} may sleep, but runs in {{context}} with the fence spinlock held and irqs off',
     },
   },
   checks: [

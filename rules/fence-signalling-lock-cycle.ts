@@ -57,8 +57,8 @@ export const rule = defineRule({
     ],
     messages: {
       'lock-held-across-wait': '{{api}}({{lock}}) inside a fence signalling path, but {{lock}} is held elsewhere across a fence wait',
-      'held-at-begin': '{{api}} while holding {{held}}: before v6.12 this records {{held}} -> dma_fence_map, and {{held}} is also taken inside a signalling section',
-      cycle: '{{lock}} closes a cycle through dma_fence_map: it is held across a fence wait and taken on a signalling path',
+      'held-at-begin': '{{api}} while holding {{held}}: before v6.12 begin_signalling is a plain read acquisition, so a held lock that is also taken inside a signalling section closes a cycle through dma_fence_map',
+      cycle: 'acquiring {{lock}} while holding {{held}} closes a cycle through dma_fence_map: a lock held across a fence wait (or before begin_signalling) is taken on a signalling path',
     },
   },
   checks: [
@@ -77,7 +77,8 @@ export const rule = defineRule({
         of: [
           { kind: 'kernel', before: 'v6.12' },
           { kind: 'not', of: { kind: 'in-context', context: 'signalling' } },
-          { kind: 'holds', lock: allOf(driverLock, { kind: 'taken-in', context: 'signalling' }), who: 'self' },
+          // taken blocking inside some section (a trylock there records no dma_fence_map -> L edge)
+          { kind: 'holds', lock: allOf(driverLock, { kind: 'taken-in', context: 'signalling' }, { kind: 'at-or-below', name: DMA_FENCE_MAP }), who: 'self' },
         ],
       },
     },

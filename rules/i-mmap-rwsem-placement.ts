@@ -31,7 +31,7 @@ export const rule = defineRule({
       'unmap-in-notifier': '{{api}} takes &mapping->i_mmap_rwsem inside an mmu-notifier callback, and rmap calls notifiers under it',
       'i-mmap-lock-in-notifier': '{{api}}({{lock}}) takes &mapping->i_mmap_rwsem inside an mmu-notifier callback',
       'unmap-lock-in-notifier': '{{lock}} is held around unmap_mapping_range() elsewhere and taken here in an mmu-notifier callback',
-      cycle: '{{lock}} closes a cycle through &mapping->i_mmap_rwsem',
+      cycle: 'acquiring {{lock}} while holding {{held}} closes a cycle through &mapping->i_mmap_rwsem',
     },
   },
   checks: [

@@ -36,7 +36,7 @@ export const rule = defineRule({
     messages: {
       'modeset-under-resv': '{{api}}({{lock}}) takes a modeset lock while {{held}} is held; modeset locks come before BO locks',
       'modeset-in-signalling': '{{api}}({{lock}}) takes a modeset lock inside a fence signalling path',
-      cycle: '{{lock}} closes a cycle with the primed crtc_ww_class -> reservation_ww_class order',
+      cycle: 'acquiring {{lock}} while holding {{held}} closes a cycle with the primed crtc_ww_class_mutex -> &mm->mmap_lock -> reservation_ww_class order',
     },
   },
   checks: [

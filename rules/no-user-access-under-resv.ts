@@ -7,15 +7,29 @@ import { defineRule } from './types.js';
 import type { LockPattern } from './types.js';
 import { RESV_ACQUIRE } from './canonical-order.js';
 
-/** Locks at or below the reservation acquire context in the lock graph, the context itself included. */
-const belowResv: LockPattern = {
-  kind: 'any-of',
-  of: [
-    { kind: 'at-or-below', name: RESV_ACQUIRE },
-    { kind: 'ww-acquire', name: 'reservation_ww_class' },
-    { kind: 'ww-class', name: 'reservation_ww_class' },
-  ],
-};
+function allOf(...of: LockPattern[]): LockPattern {
+  return { kind: 'not', of: { kind: 'any-of', of: of.map((p): LockPattern => ({ kind: 'not', of: p })) } };
+}
+
+/**
+ * Locks at or below the reservation acquire context in the lock graph, the
+ * context itself included. The pseudo-locks are below it by the primed
+ * order too; user access in reclaim, notifier or signalling context is the
+ * business of the rules for those contexts (fence-signalling-no-fault).
+ */
+const belowResv: LockPattern = allOf(
+  {
+    kind: 'any-of',
+    of: [
+      { kind: 'at-or-below', name: RESV_ACQUIRE },
+      { kind: 'ww-acquire', name: 'reservation_ww_class' },
+      { kind: 'ww-class', name: 'reservation_ww_class' },
+    ],
+  },
+  { kind: 'not', of: { kind: 'pseudo', name: 'fs_reclaim' } },
+  { kind: 'not', of: { kind: 'pseudo', name: 'mmu_notifier_invalidate_range_start' } },
+  { kind: 'not', of: { kind: 'pseudo', name: 'dma_fence_map' } },
+);
 
 export const rule = defineRule({
   meta: {

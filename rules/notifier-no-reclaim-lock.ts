@@ -25,7 +25,8 @@ const driverLock: LockPattern = allOf(
   { kind: 'not', of: { kind: 'lock-kind', is: 'mm' } },
   { kind: 'not', of: { kind: 'lock-kind', is: 'address_space' } },
 );
-const notifierLock: LockPattern = allOf(driverLock, { kind: 'taken-in', context: 'mmu-notifier' });
+/** A driver lock a notifier callback takes blocking (ordered after the notifier map; a trylock adds no edge). */
+const notifierLock: LockPattern = allOf(driverLock, { kind: 'taken-in', context: 'mmu-notifier' }, { kind: 'at-or-below', name: MMU_NOTIFIER_MAP });
 
 export const rule = defineRule({
   meta: {
@@ -52,7 +53,7 @@ export const rule = defineRule({
       'held-across-read-begin': '{{api}} enters the mmu-notifier map while {{held}}, which the notifier callback takes, is held',
       'resv-in-notifier': '{{api}}({{lock}}) blocks on a dma_resv inside an mmu-notifier callback',
       'alloc-in-notifier': '{{api}}({{gfp}}) may enter direct reclaim inside an mmu-notifier callback',
-      cycle: '{{lock}} closes a cycle through mmu_notifier_invalidate_range_start',
+      cycle: 'acquiring {{lock}} while holding {{held}} closes a cycle through mmu_notifier_invalidate_range_start',
     },
   },
   checks: [

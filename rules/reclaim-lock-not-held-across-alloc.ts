@@ -6,18 +6,22 @@
 
 import { defineRule } from './types.js';
 import type { LockPattern } from './types.js';
+import { FS_RECLAIM } from './canonical-order.js';
 
 function allOf(...of: LockPattern[]): LockPattern {
   return { kind: 'not', of: { kind: 'any-of', of: of.map((p): LockPattern => ({ kind: 'not', of: p })) } };
 }
 
 /**
- * Locks taken in reclaim, minus dma_resv: a shrinker may only trylock a
- * resv (shrinker-trylock-resv reports the blocking case), and holding a
+ * Locks a shrinker takes *blocking*: taken in a shrinker and ordered after
+ * fs_reclaim (a trylock records no fs_reclaim -> L edge, so a lock the
+ * shrinker only trylocks may be held across GFP_KERNEL). Minus dma_resv:
+ * shrinker-trylock-resv reports a blocking resv in reclaim, and holding a
  * resv across GFP_KERNEL is the primed, legal order.
  */
 const reclaimLock: LockPattern = allOf(
   { kind: 'taken-in', context: 'shrinker' },
+  { kind: 'at-or-below', name: FS_RECLAIM },
   { kind: 'not', of: { kind: 'ww-class', name: 'reservation_ww_class' } },
 );
 

@@ -256,6 +256,8 @@ interface Sink {
   text: string;
   parse: Extract<JsonParse, { ok: true }>;
   diagnostics: Diagnostic[];
+  /** `option` predicates seen, checked once every declaration of the file is known. */
+  optionUses: { key: string; values: string[]; path: string }[];
 }
 
 function report(s: Sink, code: string, path: string, message: string, hint?: string, onKey = false): void {
@@ -474,6 +476,8 @@ function validatePred(s: Sink, v: unknown, path: string): void {
         str(s, v, 'key', path, w);
         if (!(typeof v.is === 'string' || (Array.isArray(v.is) && v.is.length > 0 && v.is.every((x) => typeof x === 'string')))) {
           report(s, 'LMC321', join(path, 'is'), `${w}.is must be a string or a non-empty array of strings`);
+        } else if (typeof v.key === 'string') {
+          s.optionUses.push({ key: v.key, values: Array.isArray(v.is) ? (v.is as string[]) : [v.is as string], path });
         }
       }
       return;
@@ -676,7 +680,7 @@ function rule(s: Sink, v: unknown, path: string): { rule?: Rule; order: unknown 
     const msgs = m.messages;
     ids.forEach((id) => {
       if (!(id in msgs)) {
-        const i = (v.checks as Obj[]).findIndex((c) => c.id === id);
+        const i = (v.checks as unknown[]).findIndex((c) => isObj(c) && c.id === id);
         report(s, 'LMC325', join(join(cp, i), 'id'), `check '${id}' has no message in meta.messages`);
       }
     });
@@ -749,7 +753,7 @@ export function parseUserRuleFile(file: string, text: string, taken: string[] = 
       ],
     };
   }
-  const s: Sink = { file, text, parse, diagnostics: [] };
+  const s: Sink = { file, text, parse, diagnostics: [], optionUses: [] };
   const v = parse.value;
   const rules: Rule[] = [];
   const order: OrderDecl[] = [];
@@ -778,6 +782,16 @@ export function parseUserRuleFile(file: string, text: string, taken: string[] = 
     addRule(v, '');
   } else {
     report(s, 'LMC321', '', `rule file must contain an object, found ${describeType(v)}`);
+  }
+  const decls = new Map<string, string[]>();
+  for (const r of [...ALL_RULES, ...rules]) for (const o of r.meta.options ?? []) decls.set(o.key, o.values.map((x) => x.value));
+  for (const u of s.optionUses) {
+    const d = decls.get(u.key);
+    if (d === undefined) {
+      report(s, 'LMC323', join(u.path, 'key'), `option '${u.key}' is not declared by any rule`, 'declare it in meta.options of a rule');
+    } else {
+      for (const v of u.values) if (!d.includes(v)) report(s, 'LMC323', join(u.path, 'is'), `option '${u.key}' has no value '${v}'`, `values: ${d.join(', ')}`);
+    }
   }
   // A file with any error contributes nothing: half a rule set is worse than none.
   if (s.diagnostics.length > 0) return { file, rules: [], order: [], diagnostics: s.diagnostics };

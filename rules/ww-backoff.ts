@@ -24,7 +24,7 @@ export const rule = defineRule({
       { kind: 'kernel', file: 'kernel/locking/mutex.c' },
     ],
     messages: {
-      'slow-while-holding': '{{api}}({{lock}}) sleeps on the contended lock while the context still holds {{held}}',
+      'slow-while-holding': '{{api}}({{lock}}) sleeps on the contended lock while the context still holds other locks ({{held}})',
       'lock-after-edeadlk': '{{api}}({{lock}}) after -EDEADLK without backing off: unlock everything and use the _slow variant first',
     },
   },

@@ -11,12 +11,15 @@
  *      queue_work has run, then runs the handler once. It counts as
  *      started once queued (notStarted = never queued), so a queued work is
  *      owed progress exactly like a mandatory thread;
- *   3. one per irq registration: optional; fires at most `irqFires` times,
+ *   3. one per irq registration: fires at most `irqFires` times,
  *      each time *on* a host thread that has interrupts on. While it runs
  *      the host cannot step (every host transition has `irqhost != h+1` in
  *      its guard), exactly as a hard irq occupies its CPU. The irq owns
  *      locks as itself, so an irq spinning on a lock its host holds is a
- *      deadlock: the irq waits for the host, the host for the irq;
+ *      deadlock: the irq waits for the host, the host for the irq.
+ *      An irq that signals nothing is optional (ignored until it fires);
+ *      one whose handler signals a fence or queues work is mandatory and
+ *      done only when idle and unable to fire (see makeSystemThreads);
  *   4. kswapd, when there is a shrinker or mmu notifier and `kswapdRuns>0`:
  *      optional; each run executes one registered reclaim callback under
  *      fs_reclaim with PF_MEMALLOC (mm/vmscan.c balance_pgdat).
@@ -1447,21 +1450,41 @@ class Compiler {
   private makeSystemThreads(): void {
     const ctx = this.ctx;
     for (const t of ctx.threads) {
-      const done = this.realDone(t.id);
+      let done = this.realDone(t.id);
       let notStarted: BoolExpr = FALSE;
       let liveness: SystemThread['liveness'] = 'mandatory';
       if (t.kind === 'work') {
         liveness = 'optional';
         notStarted = eq(vr(ctx.workVar(t.work!)!), cnst(0));
       } else if (t.kind === 'irq') {
-        liveness = 'optional';
-        notStarted = eq(vr(ctx.irqVars.get(t.id)!.fires), cnst(0));
+        if (this.irqIsOwed(t.id)) {
+          // An irq whose handler signals a fence (or queues work) is how
+          // the hardware reports completion: it will fire. It is owed its
+          // runs: not done while it can still fire, so a thread waiting for
+          // what it does is not a deadlock before it fired, and is one when
+          // it cannot fire (every host gone or running with irqs off).
+          const fires = ctx.transitions.filter((x) => x.thread === t.id && x.label.synthetic === 'irq-fire').map((x) => x.guard);
+          done = and(done, not(or(...fires)));
+        } else {
+          liveness = 'optional';
+          notStarted = eq(vr(ctx.irqVars.get(t.id)!.fires), cnst(0));
+        }
       } else if (t.kind === 'kswapd') {
         liveness = 'optional';
         notStarted = eq(vr(ctx.kswapdRunsVar!), cnst(0));
       }
       ctx.systemThreads.push({ id: t.id, name: t.name, kind: t.kind, liveness, done, notStarted });
     }
+  }
+
+  /** The irq's handler (with what it runs inline) signals a fence for sure or queues work. */
+  private irqIsOwed(thread: number): boolean {
+    for (const p of this.scans[thread]!.procs) {
+      for (const op of this.ops(this.proc(p))) {
+        if ((op.kind === 'fence_signal' && op.guaranteed) || op.kind === 'queue_work') return true;
+      }
+    }
+    return false;
   }
 
   /**

@@ -5,10 +5,11 @@
 
 import { readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { NEWEST_KERNEL, type CheckOptions } from '../../checker/options.js';
 import { REPORT_SCHEMA_VERSION, type Diagnostic, type ModelReport, type Report } from '../../checker/report.js';
 import { evaluateExpectations } from '../../checker/verdict.js';
+import { parseHeader } from '../../model/frontend/header.js';
 import { loadUserRuleFiles } from '../../rules/user-rules.js';
 import type { CliOptions } from '../args.js';
 import { loadChecker, loadFrontEnd, type CheckerApi, type LoadResult } from '../backend.js';
@@ -26,13 +27,27 @@ export function modelFiles(paths: string[], io: CliIo): string[] {
   return c.files;
 }
 
-/** Fill in the `@expect` comparison where the pipeline left it out. */
-export function withExpectations(report: Report): Report {
+/**
+ * Fill in the `@expect` comparison where the pipeline left it out. A
+ * model that failed to load has no header in its report, yet its
+ * `@expect error LMCnnn` is exactly what a fixture under fixtures/errors
+ * declares, so the header is read here from the file itself.
+ */
+export function withExpectations(report: Report, cwd: string): Report {
   let filled = false;
   const models = report.models.map((m): ModelReport => {
-    if (m.expectation || !m.expected || m.expected.length === 0) return m;
+    if (m.expectation) return m;
+    let expected = m.expected;
+    if (!expected || expected.length === 0) {
+      try {
+        expected = parseHeader(readFileSync(resolve(cwd, m.file), 'utf8'), m.file).header.expect;
+      } catch {
+        expected = undefined;
+      }
+    }
+    if (!expected || expected.length === 0) return m;
     filled = true;
-    return { ...m, expectation: evaluateExpectations(m.expected, m.verdicts, m.diagnostics) };
+    return { ...m, expected, expectation: evaluateExpectations(expected, m.verdicts, m.diagnostics) };
   });
   if (!filled) return report;
   const out = { ...report, models };
@@ -56,7 +71,7 @@ async function parseOnly(files: string[], options: CheckOptions, version: string
     const t0 = Date.now();
     let text: string | undefined;
     try {
-      text = readFileSync(join(io.cwd, file), 'utf8');
+      text = readFileSync(resolve(io.cwd, file), 'utf8');
     } catch {
       text = undefined;
     }
@@ -114,7 +129,7 @@ export async function runCheck(paths: string[], cli: CliOptions, io: CliIo, vers
     } finally {
       progress.done();
     }
-    report = withExpectations(report);
+    report = withExpectations(report, io.cwd);
   } else {
     report = await parseOnly(files, options, version, io, deps);
   }

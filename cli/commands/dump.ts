@@ -24,16 +24,22 @@ export async function runDump(what: 'ir' | 'system', model: string, cli: CliOpti
     io.err(linesToText(r.diagnostics.flatMap(diagnosticLines)) + '\n');
     return combineExitCodes(errors.map(diagnosticExit));
   }
-  let value: unknown;
   if (what === 'ir') {
-    value = { model: r.extracted.model, sourceMap: r.extracted.sourceMap };
-  } else {
-    const dump = await loadSystemDumper();
-    if (!dump) throw new UsageError('dump system is not available in this build: checker/semantics/dump.ts is missing');
-    const { options } = resolveCheckOptions(cli, io.cwd);
-    value = await dump(r.extracted, options);
+    writeRendered(canonicalJson({ model: r.extracted.model, sourceMap: r.extracted.sourceMap }) + '\n', cli, io);
+    return ExitCode.OK;
   }
-  writeRendered(canonicalJson(value) + '\n', cli, io);
+  const dump = await loadSystemDumper();
+  if (!dump) throw new UsageError('dump system is not available in this build: checker/semantics/dump.ts or checker/check-model.ts is missing');
+  const { options } = resolveCheckOptions(cli, io.cwd);
+  const d = await dump(model, text, options);
+  if (!d.ok) {
+    io.err(linesToText(d.diagnostics.flatMap(diagnosticLines)) + '\n');
+    return combineExitCodes(d.diagnostics.filter((x) => x.severity === 'error').map(diagnosticExit));
+  }
+  // JSON unless text was asked for: the JSON form is the system object itself.
+  const format = cli.format ?? 'json';
+  if (format !== 'json' && format !== 'text') throw new UsageError(`dump system prints json or text, not ${format}`);
+  writeRendered((format === 'json' ? d.json : d.text).replace(/\n?$/, '\n'), cli, io);
   return ExitCode.OK;
 }
 

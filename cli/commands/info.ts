@@ -5,8 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ALL_RULES, getRule } from '../../rules/index.js';
-import { DIAGNOSTIC_CODES } from '../../model/diagnostics.js';
-import { RULE_DIAGNOSTIC_CODES } from '../../rules/diagnostic-codes.js';
+import { ALL_DIAGNOSTIC_CODES } from '../../checker/diagnostic-codes.js';
 import type { Rule } from '../../rules/types.js';
 import type { CliOptions } from '../args.js';
 import { collectModels, displayPath, packageRoot } from '../files.js';
@@ -91,7 +90,7 @@ export function runExplain(id: string, io: CliIo, extra: Rule[] = []): number {
     const code = id.toUpperCase();
     const info = diagnosticInfo(code);
     if (!info) {
-      const all = [...DIAGNOSTIC_CODES, ...RULE_DIAGNOSTIC_CODES].map((d) => d.code);
+      const all = ALL_DIAGNOSTIC_CODES.map((d) => d.code);
       const near = closest(code, all);
       throw new UsageError(`unknown diagnostic code ${code}${near.length ? ` (did you mean ${near.join(', ')}?)` : ''}`);
     }

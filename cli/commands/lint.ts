@@ -5,7 +5,7 @@
 
 import { readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { NEWEST_KERNEL } from '../../checker/options.js';
 import { REPORT_SCHEMA_VERSION, type ModelReport, type Report } from '../../checker/report.js';
 import { loadUserRuleFiles } from '../../rules/user-rules.js';
@@ -36,7 +36,7 @@ export async function runLint(paths: string[], cli: CliOptions, io: CliIo, versi
       const t0 = Date.now();
       let text: string | undefined;
       try {
-        text = readFileSync(join(io.cwd, file), 'utf8');
+        text = readFileSync(resolve(io.cwd, file), 'utf8');
       } catch {
         text = undefined;
       }

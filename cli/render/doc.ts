@@ -149,10 +149,37 @@ export function buildFinding(f: Finding, m: ModelReport, ctx: RenderContext): Li
 }
 
 // ---------------------------------------------------------------------------
-// The dependency chain. `chain` lists one edge per lockdep entry, from
-// entry #N (the held lock; its edge is the recorded #(N-1) -> #N) down to
-// entry #0 (the new lock; its edge is the acquisition held -> new that
-// closes the cycle).
+// The dependency chain. The last edge of `chain` is the acquisition that
+// closes the cycle (held -> new); the others are the recorded path from
+// the new lock back to the held one. lockdep lists that path in reverse:
+// entry #N is the held lock, #0 the new one, and the trace under entry #i
+// is the edge that reached it. The path is followed by class names, so
+// either order of the recorded edges renders the same.
+
+interface ChainView {
+  held: string;
+  next: string;
+  closing: ChainEdge;
+  /** Recorded edges from `next` to `held`, in path order. */
+  path: ChainEdge[];
+}
+
+export function chainView(chain: ChainEdge[]): ChainView {
+  const closing = chain[chain.length - 1];
+  const rest = chain.slice(0, -1);
+  const path: ChainEdge[] = [];
+  const used = new Set<number>();
+  let at = closing.to;
+  for (let k = 0; k < rest.length; k++) {
+    const i = rest.findIndex((e, j) => !used.has(j) && e.from === at);
+    if (i < 0) break;
+    used.add(i);
+    path.push(rest[i]);
+    at = rest[i].to;
+  }
+  // A chain that does not form a path is shown as given rather than guessed at.
+  return { held: closing.from, next: closing.to, closing, path: path.length === rest.length ? path : rest };
+}
 
 function edgeWhere(e: ChainEdge): Line[] {
   const src = e.source;
@@ -168,9 +195,7 @@ function edgeWhere(e: ChainEdge): Line[] {
 
 function chainLines(chain: ChainEdge[], kind: Finding['kind']): Line[] {
   const out: Line[] = [];
-  const closing = chain[chain.length - 1];
-  const held = closing.from;
-  const next = closing.to;
+  const { held, next, closing, path } = chainView(chain);
   if (closing.source.kind === 'model') {
     out.push(BLANK, ln(st('thread', closing.source.thread), ' is trying to acquire lock:'));
     out.push({ ...ln('  ', st('lock', `(${next})`), ', at: ', st('loc', fmtRef(closing.source.at)), ` ${closing.source.api}`), hang: 4 });
@@ -181,13 +206,17 @@ function chainLines(chain: ChainEdge[], kind: Finding['kind']): Line[] {
   }
   if (kind === 'recursive-locking' && chain.length === 1) return out;
   out.push(BLANK, ln('the existing dependency chain (in reverse order) is:'));
-  chain.forEach((e, j) => {
-    out.push(BLANK, ln(`-> #${chain.length - 1 - j} `, st('lock', `(${e.to})`), ':'));
+  const n = path.length;
+  for (let i = n; i >= 1; i--) {
+    const e = path[i - 1];
+    out.push(BLANK, ln(`-> #${i} `, st('lock', `(${e.to})`), ':'));
     out.push(...edgeWhere(e));
-  });
+  }
+  out.push(BLANK, ln('-> #0 ', st('lock', `(${closing.to})`), ':'));
+  out.push(...edgeWhere(closing));
   out.push(BLANK, ln('other info that might help us debug this:'));
-  if (chain.length > 2) {
-    const parent = chain[0].from;
+  if (n >= 2) {
+    const parent = path[n - 1].from;
     out.push(BLANK, ln('Chain exists of:'));
     out.push({ ...ln(`  ${next} --> ${parent} --> ${held}`), hang: 4 });
   }
@@ -231,9 +260,16 @@ function scenarioLines(f: Finding): Line[] {
       { column: 0, text: lockCell(closing.to, closing.type[1] === 'R') },
     ]);
   }
-  const first = chain[0];
+  const view = chainView(chain);
+  // The edge that reached the held lock, and the mode each lock is held in
+  // (the first letter of an edge type is its holder: Exclusive or Shared).
+  const into = view.path.length > 0 ? view.path[view.path.length - 1] : closing;
+  const shared = (cls: string, fallback: boolean): boolean => {
+    const e = chain.find((x) => x.from === cls);
+    return e ? e.type[0] === 'S' : fallback;
+  };
   let a = closing.source.kind === 'model' ? closing.source.thread : 'CPU0';
-  let b = first.source.kind === 'model' ? first.source.thread : 'CPU1';
+  let b = into.source.kind === 'model' ? into.source.thread : 'CPU1';
   if (a === b) {
     // One thread against itself (reclaim recursing into the allocator's
     // own context): lockdep's CPU names say it is two contexts.
@@ -241,10 +277,10 @@ function scenarioLines(f: Finding): Line[] {
     b = `CPU1 (${b})`;
   }
   return columns([a, b], [
-    { column: 0, text: lockCell(closing.from, closing.type[0] === 'S') },
-    { column: 1, text: lockCell(first.from, first.type[0] === 'S') },
-    { column: 1, text: lockCell(first.to, first.type[1] === 'R') },
-    { column: 0, text: lockCell(closing.to, closing.type[1] === 'R') },
+    { column: 0, text: lockCell(view.held, closing.type[0] === 'S') },
+    { column: 1, text: lockCell(into.from, into.type[0] === 'S') },
+    { column: 1, text: lockCell(view.held, into.type[1] === 'R') },
+    { column: 0, text: lockCell(view.next, closing.type[1] === 'R' || shared(view.next, false)) },
   ]);
 }
 
@@ -289,13 +325,14 @@ function fitCell(text: string, width: number): string[] {
 
 function columns(names: string[], cells: Cell[]): Line[] {
   const n = names.length;
-  if (n > 4) {
-    // Too many threads for columns at 72: one row per step, thread first.
-    return cells.map((c) => ({ ...ln('  ', st('thread', `${names[c.column]}:`), ` ${c.text.join(' ')}`), hang: 6 }));
-  }
   const indent = 2;
   const colW = Math.floor((TEXT_WIDTH - indent) / n);
   const inner = colW - 2;
+  if (n > 4 || cells.some((c) => c.text.some((t) => t.length > inner))) {
+    // Too many threads, or a name too long, for columns at 72: one row
+    // per step, thread first, so nothing is cut inside a lock name.
+    return cells.map((c) => ({ ...ln('  ', st('thread', `${names[c.column]}:`), ` ${c.text.join(' ')}`), hang: 6 }));
+  }
   const pad = (cols: string[]): Line => {
     const text = cols.map((c, i) => (i === cols.length - 1 ? c : c.padEnd(colW))).join('');
     return { ...ln(' '.repeat(indent) + text.trimEnd()), noWrap: true };

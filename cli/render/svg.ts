@@ -182,7 +182,7 @@ export function drawTrace(trace: Trace, title: string, subtitle: string, idPrefi
     parts.push(`<text class="blocking" x="10" y="${y}">${xmlEscape(`blocked: ${blockLabel(th)[0]}`)}</text>`);
   }
   y += 16;
-  const defs = `<defs><marker id="${idPrefix}arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="8" markerHeight="8" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#d62728"/></marker></defs>`;
+  const defs = `<defs><marker id="${idPrefix}arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="12" markerHeight="12" markerUnits="userSpaceOnUse" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#d62728"/></marker></defs>`;
   return { width, height: y, body: defs + parts.join('\n') };
 }
 

@@ -91,7 +91,15 @@ export function wrapLine(line: Line, width: number): Line[] {
       next = brk;
       while (next < text.length && text[next] === ' ') next++;
     } else {
+      // No space: break a path or identifier after a separator if there is
+      // one in the last two thirds of the room, else cut hard.
       end = pos + Math.max(1, room);
+      for (let i = pos + room; i > pos + room / 3; i--) {
+        if ('/-_.'.includes(text[i - 1])) {
+          end = i;
+          break;
+        }
+      }
       next = end;
       midWord = true;
     }

@@ -164,6 +164,8 @@ class ProcGraph {
 
 interface Frame {
   returns: Edge[];
+  /** Set when the helper was called for its value: `return x;` values, per path. */
+  values?: Pair[];
   breaks: Edge[][];
   continues: (Edge[] | null)[];
   chain: Loc[];
@@ -971,7 +973,7 @@ class Extractor {
 
   /** A compile-time integer, or undefined. Never reports. */
   private constValue(e: ts.Expression, env: Env, depth = 0): number | undefined {
-    if (depth > FRONTEND_LIMITS.maxDepth) return undefined;
+    if (depth > FRONTEND_LIMITS.maxDepth) this.depthCheck(depth, e);
     e = skipParens(e);
     if (ts.isNumericLiteral(e)) {
       const v = Number(e.text);
@@ -1145,9 +1147,14 @@ class Extractor {
     if (ts.isReturnStatement(s)) {
       let out = inc;
       if (s.expression) {
+        // The returned value means nothing to a thread or callback; only a
+        // call in the return expression is an operation.
         const e = skipParens(s.expression);
+        if (F.values) {
+          F.values.push(...this.compileValue(e, env, inc, F, p, d + 1));
+          return [];
+        }
         if (ts.isCallExpression(e)) out = this.compileExprStmt(e, env, inc, F, p, d + 1);
-        else out = this.compileValue(e, env, inc, F, p, d + 1).flatMap((x) => x.edges);
       }
       F.returns.push(...out);
       return [];
@@ -1212,6 +1219,15 @@ class Extractor {
   }
 
   private inline(decl: ts.FunctionDeclaration, call: ts.CallExpression, env: Env, inc: Edge[], F: Frame, p: ProcBuild, d: number): Edge[] {
+    return this.inlineCall(decl, call, env, inc, F, p, d, false).flatMap((x) => x.edges);
+  }
+
+  /**
+   * Inline a helper. For its value (`if (helper())`, `const r = helper()`),
+   * each `return e;` contributes e's values on its paths and falling off
+   * the end returns 0 (C's `void`/`NULL` reads as false).
+   */
+  private inlineCall(decl: ts.FunctionDeclaration, call: ts.CallExpression, env: Env, inc: Edge[], F: Frame, p: ProcBuild, d: number, wantValue: boolean): Pair[] {
     const name = decl.name!.text;
     if (F.stack.includes(name)) {
       const cycle = [...F.stack.slice(F.stack.indexOf(name)), name].join(' -> ');
@@ -1239,8 +1255,10 @@ class Extractor {
       stack: [...F.stack, name],
       declared: collectDeclared(decl),
     };
+    if (wantValue) frame.values = [];
     const out = this.compileItems(flatten(decl.body!.statements), 0, callee, inc, frame, p, d + 1);
-    return [...out, ...frame.returns];
+    if (!wantValue) return [{ edges: [...out, ...frame.returns], value: 0 }];
+    return mergePairs([...frame.values!, { edges: [...out, ...frame.returns], value: 0 }].filter((x) => x.edges.length > 0));
   }
 
   /** What a helper parameter is bound to: the argument's binding, resolved now. */
@@ -1373,9 +1391,8 @@ class Extractor {
       if (callee === 'nondet') return this.compileNondet(e, env, inc, F, p);
       const api = API_BY_NAME.get(callee);
       if (api) return this.compileApi(api, e, env, inc, F, p, d + 1, undefined, undefined).pairs;
-      if (this.functions.has(callee)) {
-        this.unsupported(`using the result of helper '${callee}()'`, e, 'helpers return nothing: test the operation inside the helper, or call the helper as a statement');
-      }
+      const fn = this.functions.get(callee);
+      if (fn) return this.inlineCall(fn.decl, e, env, inc, F, p, d + 1, true);
       if (CONSTRUCTOR_BY_NAME.has(callee)) this.unsupported(`constructor '${callee}' inside a function`, e, `declare instances at top level: \`const x = ${callee}(...);\``);
       if (TOP_ONLY.has(callee)) this.unsupported(`'${callee}' inside a function`, e, 'registrations are written at top level');
       this.fail('LMC201', `unknown identifier '${callee}'`, e.expression, 'kernel APIs are listed in docs/model-language.md; helpers are declared as `function name() { ... }`');
@@ -1851,7 +1868,6 @@ function usedInCondition(name: string, items: Item[], from: number): boolean {
     }
     if ((ts.isIfStatement(n) || ts.isSwitchStatement(n)) && mentions(n.expression, 0)) found = true;
     else if (ts.isCallExpression(n) && ts.isIdentifier(n.expression) && !API_BY_NAME.has(n.expression.text) && n.arguments.some((x) => mentions(x, 0))) found = true;
-    else if (ts.isReturnStatement(n) && n.expression && ts.isBinaryExpression(skipParens(n.expression)) && mentions(n.expression, 0)) found = true;
     else if (ts.isVariableDeclaration(n) && n.initializer && !ts.isCallExpression(skipParens(n.initializer)) && mentions(n.initializer, 0)) found = true;
     else n.forEachChild((c) => visit(c, depth + 1));
   };
@@ -1991,6 +2007,9 @@ function describeExpr(e: ts.Node): string {
       return 'a conditional expression';
     case ts.SyntaxKind.TypeOfExpression:
       return "'typeof'";
+    case ts.SyntaxKind.PrefixUnaryExpression:
+    case ts.SyntaxKind.PostfixUnaryExpression:
+      return 'a unary expression';
     default:
       return `a ${ts.SyntaxKind[e.kind] ?? 'construct'}`;
   }

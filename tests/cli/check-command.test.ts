@@ -198,17 +198,30 @@ describe('exit codes', () => {
     expect(modelExit(model('m', { diagnostics: [{ code: 'LMC201', severity: 'error', message: '' }] }))).toBe(4);
   });
   it('a run: met expectations pass, unmet ones fail with their own code or 1', () => {
-    const met = model('a', { expectation: { met: true, detail: '' }, diagnostics: [{ code: 'LMC201', severity: 'error', message: '' }] });
-    const unmet = model('b', { expectation: { met: false, detail: '' } });
-    const unmetErr = model('c', { expectation: { met: false, detail: '' }, diagnostics: [{ code: 'LMC101', severity: 'error', message: '' }] });
+    const expected = [{ kind: 'holds' as const, rules: 'all' as const }];
+    const met = model('a', { expected, expectation: { met: true, detail: '' }, diagnostics: [{ code: 'LMC201', severity: 'error', message: '' }] });
+    const unmet = model('b', { expected, expectation: { met: false, detail: '' } });
+    const unmetErr = model('c', { expected, expectation: { met: false, detail: '' }, diagnostics: [{ code: 'LMC101', severity: 'error', message: '' }] });
     expect(runExit(base([met]))).toBe(0);
     expect(runExit(base([met, unmet]))).toBe(1);
-    expect(runExit(base([met, unmet, unmetErr]))).toBe(3);
+    expect(runExit(base([met, unmet, unmetErr]))).toBe(1);
+    expect(runExit(base([met, model('d', { diagnostics: [{ code: 'LMC101', severity: 'error', message: '' }] })]))).toBe(3);
     expect(runExit({ ...base([met]), diagnostics: [{ code: 'LMC301', severity: 'error', message: '' }] })).toBe(2);
+  });
+  it('withExpectations reads the header of a model that failed to load', () => {
+    writeFileSync(join(tmp, 'err.model.ts'), '/**\n * Broken on purpose.\n * @expect error LMC201\n */\nexport function t() { foo(); }\n');
+    const diag = { code: 'LMC201', severity: 'error' as const, message: "unknown identifier 'foo'" };
+    const r = withExpectations(base([model('err.model.ts', { diagnostics: [diag] })], 4), tmp);
+    expect(r.models[0].expected).toEqual([{ kind: 'error', code: 'LMC201' }]);
+    expect(r.models[0].expectation).toEqual({ met: true, detail: 'as declared' });
+    expect(r.exitCode).toBe(0);
+    const wrong = withExpectations(base([model('err.model.ts', { diagnostics: [{ ...diag, code: 'LMC202' }] })], 4), tmp);
+    expect(wrong.models[0].expectation?.met).toBe(false);
+    expect(wrong.exitCode).toBe(1);
   });
   it('withExpectations leaves a report alone when the pipeline judged it', () => {
     const r = sampleReport();
-    expect(withExpectations(r)).toBe(r);
+    expect(withExpectations(r, tmp)).toBe(r);
   });
 });
 

@@ -25,3 +25,83 @@ describe('text renderer', () => {
     expect(renderText(sampleReport(), CTX)).toBe(text);
   });
 });
+
+describe('dependency chain', () => {
+  it('renders the same whichever order the recorded edges come in', async () => {
+    const { PRIMED_FINDING } = await import('./sample-reports.js');
+    const { buildFinding } = await import('../../cli/render/doc.js');
+    const { linesToText } = await import('../../cli/render/text.js');
+    const m = sampleReport().models[1];
+    const chain = PRIMED_FINDING.chain!;
+    const reversed = { ...PRIMED_FINDING, chain: [chain[1], chain[0], chain[2]] };
+    const a = linesToText(buildFinding(PRIMED_FINDING, m, CTX));
+    expect(linesToText(buildFinding(reversed, m, CTX))).toBe(a);
+    expect(a).toContain('-> #2 (reservation_ww_class_mutex):\n       primed P2');
+    expect(a).toContain('-> #1 (reservation_ww_class_acquire):\n       primed P1');
+    expect(a).toContain('-> #0 (&mm->mmap_lock):');
+  });
+  it('mirrors lockdep: acquiring, holding, the chain, the scenario, DEADLOCK, in that order', () => {
+    const t = renderText(sampleReport(), CTX);
+    const order = [
+      'WARNING: possible circular locking dependency detected',
+      'run_job is trying to acquire lock:',
+      'but task is already holding lock:',
+      'which lock already depends on the new lock.',
+      'the existing dependency chain (in reverse order) is:',
+      '-> #1 (dma_fence_map):',
+      '-> #0 (fs_reclaim):',
+      'other info that might help us debug this:',
+      ' Possible unsafe locking scenario:',
+      ' *** DEADLOCK ***',
+      'interleaving (5 steps, 0 preemptions):',
+      'state at the violation (after step 2):',
+      'kernel references:',
+      'replay:',
+    ];
+    let at = 0;
+    for (const s of order) {
+      const i = t.indexOf(s, at);
+      expect(i, s).toBeGreaterThan(at - 1);
+      at = i;
+    }
+  });
+  it('the scenario names the threads and the pseudo-lock roles', () => {
+    const t = renderText(sampleReport(), CTX);
+    expect(t).toContain(
+      [
+        '  CPU0 (run_job)                     CPU1 (run_job)',
+        '  --------------                     --------------',
+        '  rlock(dma_fence_map);',
+        '  (enter fence signalling)',
+        '                                     lock(fs_reclaim);',
+        '                                     (enter reclaim)',
+        '                                     lock(dma_fence_map);',
+        '                                     (wait on fence)',
+        '  lock(fs_reclaim);',
+        '  (enter reclaim)',
+      ].join('\n'),
+    );
+  });
+});
+
+describe('wrapping', () => {
+  it('breaks at the last space that fits, with a hanging indent', () => {
+    const out = wrapLine({ ...ln('  alpha beta gamma delta'), hang: 4 }, 14).map((l) => l.segs.map((s) => s.text).join(''));
+    expect(out).toEqual(['  alpha beta', '    gamma', '    delta']);
+  });
+  it('breaks long paths after a separator', () => {
+    const out = wrapLine(ln('at fixtures/rules/some-rule/violates-thing.model.ts:12'), 30).map((l) => l.segs.map((s) => s.text).join(''));
+    expect(out).toEqual(['at', '  fixtures/rules/some-rule/', '  violates-thing.model.ts:12']);
+  });
+  it('shell lines continue with a backslash and rejoin to the same command', () => {
+    const cmd = 'lockmc replay fixtures/drivers/a-long-model-name.model.ts --schedule 0123456789abcdef0123456789abcdef0123456789';
+    const out = wrapLine({ ...ln(cmd), shell: true, hang: 2 }, 30).map((l) => l.segs.map((s) => s.text).join(''));
+    for (const l of out) expect(l.length).toBeLessThanOrEqual(30);
+    // What a POSIX shell does with the lines: drop backslash-newline, split on blanks.
+    const joined = out.join('\n').replace(/\\\n/g, '');
+    expect(joined.split(/\s+/).filter(Boolean)).toEqual(cmd.split(' '));
+  });
+  it('folds non-ASCII to ASCII', () => {
+    expect(toAscii('a\u2014b \u201cq\u201d \u2192 \u00e9\ttab')).toBe('a-b "q" -> ?    tab');
+  });
+});

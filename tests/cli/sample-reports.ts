@@ -215,9 +215,11 @@ export const PRIMED_FINDING: Finding = {
   kind: 'circular-dependency',
   message: 'mmap_read_lock(mm) under dma_resv_lock(bo) inverts the primed order &mm->mmap_lock -> reservation_ww_class_mutex',
   possibleOnly: true,
+  // Recorded path first (new -> ... -> held), the closing acquisition last:
+  // the order checker/findings.ts produces.
   chain: [
-    { from: 'reservation_ww_class_acquire', to: 'reservation_ww_class_mutex', type: 'EN', source: { kind: 'primed', id: 'P2', where: 'dma_resv_lockdep() in drivers/dma-buf/dma-resv.c' } },
     { from: '&mm->mmap_lock', to: 'reservation_ww_class_acquire', type: 'EN', source: { kind: 'primed', id: 'P1', where: 'dma_resv_lockdep() in drivers/dma-buf/dma-resv.c' } },
+    { from: 'reservation_ww_class_acquire', to: 'reservation_ww_class_mutex', type: 'EN', source: { kind: 'primed', id: 'P2', where: 'dma_resv_lockdep() in drivers/dma-buf/dma-resv.c' } },
     {
       from: 'reservation_ww_class_mutex',
       to: '&mm->mmap_lock',

@@ -149,3 +149,34 @@ describe('LMC3xx codes', () => {
     expect(exit).toMatchObject({ LMC300: 2, LMC301: 2, LMC303: 2, LMC305: 2, LMC310: 5, LMC311: 5, LMC320: 5, LMC321: 5, LMC324: 5, LMC325: 5 });
   });
 });
+
+describe('user rules in a selection', () => {
+  const user = {
+    meta: {
+      id: 'site-rule',
+      family: 'own' as const,
+      severity: 'warning' as const,
+      summary: 'a site rule',
+      rationale: 'a site-specific rationale',
+      covers: ['OWN-1'],
+      citations: [{ kind: 'kernel' as const, file: 'x.c' }],
+      messages: { c: 'm' },
+      options: [{ key: 'site.mode', summary: 's', default: 'a', values: [{ value: 'a', summary: 'a' }, { value: 'b', summary: 'b' }] }],
+    },
+    checks: [{ kind: 'step' as const, id: 'c', on: { op: 'might_sleep' as const } }],
+  };
+
+  it('are selected with any preset, can be disabled, and declare options', () => {
+    const r = resolveSelection({ preset: 'phyr', options: { 'site.mode': 'b' } }, [user]);
+    expect(r.diagnostics).toEqual([]);
+    expect(r.rules.map((x) => x.meta.id)).toEqual(['phyr-no-struct-page', 'site-rule']);
+    expect(r.options).toEqual({ 'site.mode': 'b' });
+    expect(resolveSelection({ preset: 'phyr', disable: ['site-rule'] }, [user]).rules.map((x) => x.meta.id)).toEqual(['phyr-no-struct-page']);
+  });
+
+  it('an option of an unselected built-in rule may still be set (it is declared), an undeclared one may not', () => {
+    const r = resolveSelection({ preset: 'phyr', options: { 'own.scope': 'per-dmabuf', 'site.mode': 'a' } });
+    expect(r.options).toEqual({ 'own.scope': 'per-dmabuf' });
+    expect(r.diagnostics.map((d) => `${d.code} ${d.message}`)).toEqual(["LMC305 unknown rule option 'site.mode'"]);
+  });
+});

@@ -233,3 +233,78 @@ function codesOfOps(): string {
     'might_sleep',
   ].join(', ');
 }
+
+describe('robustness', () => {
+  it('never throws on arbitrary JSON, and every diagnostic has a code and a position', async () => {
+    const fc = await import('fast-check');
+    const { parseConfig } = await import('../../rules/config.js');
+    fc.assert(
+      fc.property(fc.jsonValue({ maxDepth: 6 }), (v) => {
+        const text = JSON.stringify(v);
+        for (const d of parseUserRuleFile('f.json', text, []).diagnostics) {
+          expect(d.code).toMatch(/^LMC3\d\d$/);
+          expect(d.line).toBeGreaterThan(0);
+        }
+        parseConfig('/nonexistent/lockmc.config.json', text);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('never throws on a valid rule with one field replaced by an arbitrary value', async () => {
+    const fc = await import('fast-check');
+    const paths: string[][] = [
+      ['meta'], ['meta', 'id'], ['meta', 'family'], ['meta', 'covers'], ['meta', 'citations'], ['meta', 'messages'],
+      ['checks'], ['checks', '0'], ['checks', '0', 'on'], ['checks', '0', 'when'], ['checks', '0', 'when', 'lock'], ['checks', '0', 'kind'],
+    ];
+    fc.assert(
+      fc.property(fc.constantFrom(...paths), fc.jsonValue({ maxDepth: 4 }), (path, value) => {
+        const rule = structuredClone(GOOD_RULE) as unknown as Record<string, unknown>;
+        let o = rule as Record<string, unknown>;
+        for (const k of path.slice(0, -1)) o = o[k] as Record<string, unknown>;
+        o[path[path.length - 1]] = value;
+        const r = parseUserRuleFile('f.json', JSON.stringify(rule), []);
+        // Either the replacement happened to be valid, or it is diagnosed; never both a rule and an error.
+        expect(r.rules.length + (r.diagnostics.length > 0 ? 1 : 0)).toBe(1);
+      }),
+      { numRuns: 400 },
+    );
+  });
+});
+
+describe('regressions', () => {
+  it('a null check next to a valid one is diagnosed, not a crash', () => {
+    const rule = structuredClone(GOOD_RULE) as unknown as { meta: { messages: object }; checks: unknown[] };
+    rule.meta.messages = {};
+    rule.checks = [null, GOOD_RULE.checks[0]];
+    const text = JSON.stringify(rule);
+    expect(codes(text)).toEqual([
+      `LMC321 1:${text.indexOf('null') + 1} check must be an object with a 'kind', found null`,
+      `LMC325 1:${text.indexOf('"alloc-under-vm-lock"') + 1} check 'alloc-under-vm-lock' has no message in meta.messages`,
+    ]);
+  });
+});
+
+describe('option predicates', () => {
+  it('must name an option some rule declares, with a declared value', () => {
+    const rule = structuredClone(GOOD_RULE) as unknown as { checks: Record<string, unknown>[] };
+    rule.checks[0].when = {
+      kind: 'and',
+      of: [
+        { kind: 'option', key: 'revoke.pfn-export', is: 'locked' },
+        { kind: 'option', key: 'mine.side', is: 'x' },
+      ],
+    };
+    const text = JSON.stringify(rule, null, 2);
+    const v = posOf(text, '"locked"');
+    const k = posOf(text, '"mine.side"');
+    expect(codes(text)).toEqual([
+      `LMC323 ${v.line}:${v.col} option 'revoke.pfn-export' has no value 'locked'`,
+      `LMC323 ${k.line}:${k.col} option 'mine.side' is not declared by any rule`,
+    ]);
+    const declared = structuredClone(rule) as unknown as { meta: Record<string, unknown>; checks: Record<string, unknown>[] };
+    declared.meta = { ...GOOD_RULE.meta, options: [{ key: 'mine.side', summary: 's', default: 'x', values: [{ value: 'x', summary: 'x' }, { value: 'y', summary: 'y' }] }] };
+    (declared.checks[0].when as { of: unknown[] }).of = [{ kind: 'option', key: 'mine.side', is: 'x' }];
+    expect(codes(JSON.stringify(declared))).toEqual([]);
+  });
+});

@@ -324,7 +324,7 @@ export class Unrolling {
       case 'bit': {
         const a = this.intAt(e.a, i);
         if (e.bit >= a.w) return ctx.Bool.val(false);
-        return a.e.extract(e.bit, e.bit).eq(1);
+        return a.e.extract(e.bit, e.bit).eq(ctx.BitVec.val(1, 1));
       }
       case 'and':
         return ctx.And(...e.args.map((a) => this.boolAt(a, i)));
@@ -388,7 +388,7 @@ export class Unrolling {
 
   fires(i: number, t: number): Z3Bool {
     if (this.opts.selector === 'onehot') return this.hot[i][t];
-    return this.cached(`f:${i}:${t}`, () => this.sel[i].eq(t));
+    return this.cached(`f:${i}:${t}`, () => this.sel[i].eq(this.ctx.BitVec.val(t, this.selWidth)));
   }
 
   firesAny(i: number, ts: readonly number[]): Z3Bool {
@@ -402,7 +402,7 @@ export class Unrolling {
   idle(i: number): Z3Bool {
     if (!this.allowIdle) return this.ctx.Bool.val(false);
     if (this.opts.selector === 'onehot') return this.idles[i];
-    return this.cached(`idle:${i}`, () => this.sel[i].eq(this.ts.transitions.length));
+    return this.cached(`idle:${i}`, () => this.sel[i].eq(this.ctx.BitVec.val(this.ts.transitions.length, this.selWidth)));
   }
 
   /** Adds step k (s_k -> s_k+1) and returns the constraints that define it. */
@@ -429,7 +429,8 @@ export class Unrolling {
     } else {
       const sel = ctx.BitVec.const(`${tag}_sel${i}`, this.selWidth);
       this.sel.push(sel);
-      out.push(this.allowIdle ? sel.ule(T) : sel.ult(T));
+      const top = ctx.BitVec.val(T, this.selWidth);
+      out.push(this.allowIdle ? sel.ule(top) : sel.ult(top));
     }
     if (this.allowIdle && i > 0) out.push(ctx.Implies(this.idle(i - 1), this.idle(i)));
     for (const t of this.ts.transitions) out.push(ctx.Implies(this.fires(i, t.id), this.enabled(t.id, i)));

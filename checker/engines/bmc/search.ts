@@ -196,6 +196,29 @@ export class Search {
       best = u.decode(r.model);
       n = count(r.model);
     }
+    if (r.kind === 'inconclusive') return best;
+    return this.lexicographicallyLeast(solver, u, pre, n, best);
+  }
+
+  /**
+   * Among the shortest, least-preempting violations, the lexicographically
+   * least sequence of transition ids (so of thread ids first): Z3 may
+   * return any of several equally good schedules that adjacent swaps
+   * cannot connect, and the same bug must always print the same trace.
+   * Position by position, ask for a smaller id with the prefix fixed.
+   */
+  private async lexicographicallyLeast(solver: Z3Solver, u: Unrolling, pre: Z3Bool[], n: number, best: Schedule): Promise<Schedule> {
+    if (pre.length > 0) solver.add(this.ctx.AtMost(pre as [Z3Bool, ...Z3Bool[]], n));
+    for (let i = 0; i < best.length; i++) {
+      while (best[i] > 0) {
+        const smaller = Array.from({ length: best[i] }, (_, t) => t);
+        const r = await this.check(solver, [u.firesAny(i, smaller)]);
+        if (r.kind === 'sat') best = u.decode(r.model);
+        else if (r.kind === 'unsat') break;
+        else return best;
+      }
+      solver.add(u.fires(i, best[i]));
+    }
     return best;
   }
 

@@ -30,8 +30,52 @@ let session: Promise<Session> | undefined;
 /** Test hook: how many upcoming `check` calls should fail as if WASM aborted. */
 let pendingFaults = 0;
 
+/** Rejecters of the checks in flight, failed at once if a worker crashes. */
+const inFlight = new Set<(e: Error) => void>();
+/** Last lines Z3's runtime printed to stderr, kept for the failure detail. */
+const stderrTail: string[] = [];
+
+function onWorkerCrash(e: unknown): void {
+  const msg = e instanceof Error ? e.message : typeof e === 'object' && e && 'message' in e ? String((e as { message: unknown }).message) : String(e);
+  const err = new SolverFailure(`Z3 worker crashed: ${msg}`);
+  for (const reject of [...inFlight]) reject(err);
+  inFlight.clear();
+}
+
+type Worker = { onerror: (e: unknown) => void };
+interface PThreadApi {
+  unusedWorkers: Worker[];
+  runningWorkers: Worker[];
+  loadWasmModuleToWorker: (w: Worker) => Promise<unknown>;
+  terminateAllThreads: () => void;
+}
+
+/**
+ * Emscripten's pthread glue rethrows a worker's error on the main thread,
+ * which would kill the whole process (we saw `memory access out of bounds`
+ * inside smt::context). Replace that handler on every worker, present and
+ * future, with one that fails the checks in flight instead.
+ */
+function guardWorkers(pt: PThreadApi): void {
+  const patch = (w: Worker) => {
+    w.onerror = onWorkerCrash;
+  };
+  for (const w of [...pt.unusedWorkers, ...pt.runningWorkers]) patch(w);
+  const load = pt.loadWasmModuleToWorker.bind(pt);
+  pt.loadWasmModuleToWorker = (w: Worker) => {
+    const p = load(w);
+    patch(w);
+    return p;
+  };
+}
+
 async function openSession(): Promise<Session> {
-  const api = await init();
+  const quiet = (line: string) => {
+    stderrTail.push(line);
+    if (stderrTail.length > 20) stderrTail.shift();
+  };
+  const api = await init({ print: quiet, printErr: quiet } as Parameters<typeof init>[0]);
+  guardWorkers(api.em.PThread as PThreadApi);
   const ctx = new api.Context('bmc') as Z3Ctx;
   return { api, ctx };
 }
@@ -132,9 +176,15 @@ export async function check(
   // (preprocessing) that do not poll it.
   const backstop = setTimeout(() => ctx.interrupt(), ms + 250);
   let r: 'sat' | 'unsat' | 'unknown';
+  let rejectOnCrash: (e: Error) => void = () => {};
+  const crashed = new Promise<never>((_, reject) => {
+    rejectOnCrash = reject;
+  });
+  inFlight.add(rejectOnCrash);
   try {
-    r = await (solver as Z3Solver).check(...assumptions);
+    r = await Promise.race([(solver as Z3Solver).check(...assumptions), crashed]);
   } finally {
+    inFlight.delete(rejectOnCrash);
     clearTimeout(backstop);
   }
   if (r === 'sat') return { kind: 'sat', model: solver.model() };

@@ -29,8 +29,8 @@
 
 import type { Limit } from '../../report.js';
 import type { EngineResult, PropertyResult } from '../types.js';
-import type { TransitionSystem } from '../../semantics/system.js';
-import { compileBool, compileInt, type BoolFn, type IntFn } from './compile-closures.js';
+import type { BoolExpr, TransitionSystem } from '../../semantics/system.js';
+import { compileBool, compileInt, conjuncts, pinnedValues, varsOfBool, type BoolFn, type IntFn } from './compile-closures.js';
 import { layoutOf, OUT_OF_MEMORY, packInto, STATE_LIMIT, StateStore, unpackFrom } from './store.js';
 import { analyse } from './structure.js';
 import { PersistentSets } from './por.js';
@@ -75,7 +75,7 @@ export function exploreExplicitDetailed(ts: TransitionSystem, opts: ExplicitOpti
   const nTrans = ts.transitions.length;
   const layout = layoutOf(ts.vars);
   const W = layout.words;
-  const st = analyse(ts);
+  const st = analyse(ts, opts.reduction === 'por');
 
   let porOff: string | undefined;
   if (opts.reduction === 'por') {
@@ -83,25 +83,64 @@ export function exploreExplicitDetailed(ts: TransitionSystem, opts: ExplicitOpti
     else if (nThreads > 30) porOff = 'more than 30 threads';
   }
   const por = opts.reduction === 'por' && porOff === undefined ? new PersistentSets(st, nVars) : undefined;
+  const { pcVar, pcOffset, transAtStart, transAtList } = st;
 
-  // Compiled transitions: guard, updates as (var, word, shift, mask, fn).
-  const guard: BoolFn[] = ts.transitions.map((t) => compileBool(t.guard));
+  // Compiled transitions. The hot loop only evaluates transitions listed
+  // at their thread's current pc, so guard conjuncts that merely test that
+  // pc are true there and are dropped (`guardAlways` when nothing is left).
+  // Constant updates are folded into per-word patches (keep mask, set
+  // bits); only the others run closures.
+  const guard: BoolFn[] = [];
+  const guardAlways = new Uint8Array(nTrans);
+  for (const t of ts.transitions) {
+    const pv = pcVar[t.thread];
+    const rest = conjuncts(t.guard).filter((c) => !(pv >= 0 && isOwnPcTest(c, pv)));
+    if (pv >= 0 && rest.length === 0) guardAlways[t.id] = 1;
+    guard.push(pv >= 0 ? compileBool({ k: 'and', args: rest }) : compileBool(t.guard));
+  }
+  const patchStart = new Int32Array(nTrans + 1);
+  const patchWord: number[] = [];
+  const patchKeep: number[] = [];
+  const patchSet: number[] = [];
   const updStart = new Int32Array(nTrans + 1);
-  for (let t = 0; t < nTrans; t++) updStart[t + 1] = updStart[t] + ts.transitions[t].updates.length;
-  const updWord = new Int32Array(updStart[nTrans]);
-  const updShift = new Int32Array(updStart[nTrans]);
-  const updMask = new Int32Array(updStart[nTrans]);
+  const updWordL: number[] = [];
+  const updShiftL: number[] = [];
+  const updMaskL: number[] = [];
   const updFn: IntFn[] = [];
   for (const t of ts.transitions) {
-    let i = updStart[t.id];
+    const perWord = new Map<number, { keep: number; set: number }>();
     for (const u of t.updates) {
-      updWord[i] = layout.word[u.v];
-      updShift[i] = layout.shift[u.v];
-      updMask[i] = layout.mask[u.v];
-      updFn.push(compileInt(u.e));
-      i++;
+      const w = layout.word[u.v];
+      const sh = layout.shift[u.v];
+      const m = layout.mask[u.v];
+      if (m === 0) continue;
+      if (u.e.k === 'const') {
+        const pw = perWord.get(w) ?? { keep: -1, set: 0 };
+        pw.keep &= ~(m << sh);
+        pw.set = (pw.set & ~(m << sh)) | ((u.e.v & m) << sh);
+        perWord.set(w, pw);
+      } else {
+        updWordL.push(w);
+        updShiftL.push(sh);
+        updMaskL.push(m);
+        updFn.push(compileInt(u.e));
+      }
     }
+    for (const [w, pw] of perWord) {
+      patchWord.push(w);
+      patchKeep.push(pw.keep);
+      patchSet.push(pw.set);
+    }
+    patchStart[t.id + 1] = patchWord.length;
+    updStart[t.id + 1] = updFn.length;
   }
+  const pWord = Int32Array.from(patchWord);
+  const pKeep = Int32Array.from(patchKeep);
+  const pSet = Int32Array.from(patchSet);
+  const updWord = Int32Array.from(updWordL);
+  const updShift = Int32Array.from(updShiftL);
+  const updMask = Int32Array.from(updMaskL);
+  const dyn = new Float64Array(ts.transitions.reduce((m, t) => Math.max(m, t.updates.length), 1));
   const threadOf = Int32Array.from(ts.transitions, (t) => t.thread);
 
   // Properties.
@@ -147,7 +186,6 @@ export function exploreExplicitDetailed(ts: TransitionSystem, opts: ExplicitOpti
   const enStamp = new Int32Array(nTrans).fill(-1);
   const enList = new Int32Array(Math.max(1, nTrans));
   const enCount = new Int32Array(nThreads);
-  const { pcVar, pcOffset, transAtStart, transAtList } = st;
 
   let limit: Limit | undefined;
   let fired = 0;
@@ -189,7 +227,7 @@ export function exploreExplicitDetailed(ts: TransitionSystem, opts: ExplicitOpti
       const before = nEn;
       for (let i = transAtStart[g], e = transAtStart[g + 1]; i < e; i++) {
         const t = transAtList[i];
-        if (guard[t](cur)) {
+        if (guardAlways[t] === 1 || guard[t](cur)) {
           enStamp[t] = si;
           enList[nEn++] = t;
         }
@@ -212,19 +250,29 @@ export function exploreExplicitDetailed(ts: TransitionSystem, opts: ExplicitOpti
     }
 
     let activeMask = 0;
-    if (needTerminal || por) {
-      let terminal = true;
-      let unfinished = false;
+    if (por) {
       for (let th = 0; th < nThreads; th++) {
         const ns = notStarted[th];
-        if (ns !== undefined && ns(cur)) continue;
-        activeMask |= 1 << th;
-        if (!needTerminal) continue;
-        const d = done[th](cur);
-        if (!d && enCount[th] > 0) terminal = false;
-        if (!d) unfinished = true;
+        if (ns === undefined || !ns(cur)) activeMask |= 1 << th;
       }
-      if (needTerminal && terminal) {
+    }
+    if (needTerminal) {
+      // Terminal: no active thread that is not done has an enabled
+      // transition. Usually the first thread with one settles it.
+      let terminal = true;
+      for (let th = 0; th < nThreads && terminal; th++) {
+        if (enCount[th] === 0) continue;
+        const ns = notStarted[th];
+        if (ns !== undefined && ns(cur)) continue;
+        if (!done[th](cur)) terminal = false;
+      }
+      if (terminal) {
+        let unfinished = false;
+        for (let th = 0; th < nThreads && !unfinished; th++) {
+          const ns = notStarted[th];
+          if (ns !== undefined && ns(cur)) continue;
+          if (!done[th](cur)) unfinished = true;
+        }
         for (const tp of terminalProps) {
           if (results[tp.i] === undefined && tp.bad(cur)) violate(tp.i, store.scheduleTo(si));
         }
@@ -243,12 +291,22 @@ export function exploreExplicitDetailed(ts: TransitionSystem, opts: ExplicitOpti
     for (let i = 0; i < nEn; i++) {
       const t = enList[i];
       if (expandMask !== -1 && !((expandMask >>> threadOf[t]) & 1)) continue;
-      for (let w = 0; w < W; w++) scratch[w] = store.arena[base + w];
-      for (let u = updStart[t], e = updStart[t + 1]; u < e; u++) {
+      const arena = store.arena;
+      for (let w = 0; w < W; w++) scratch[w] = arena[base + w];
+      // Simultaneous assignment: every right-hand side reads `cur`, the
+      // state before the step, so the order of the patches does not matter.
+      const u0 = updStart[t];
+      const u1 = updStart[t + 1];
+      for (let u = u0; u < u1; u++) dyn[u - u0] = updFn[u](cur);
+      for (let p = patchStart[t], e = patchStart[t + 1]; p < e; p++) {
+        const w = pWord[p];
+        scratch[w] = (scratch[w] & pKeep[p]) | pSet[p];
+      }
+      for (let u = u0; u < u1; u++) {
         const w = updWord[u];
         const sh = updShift[u];
         const m = updMask[u];
-        scratch[w] = (scratch[w] & ~(m << sh)) | ((updFn[u](cur) & m) << sh);
+        scratch[w] = (scratch[w] & ~(m << sh)) | ((dyn[u - u0] & m) << sh);
       }
       fired++;
       const r = store.insert(scratch, 0, si, t);
@@ -291,4 +349,10 @@ export function exploreExplicitDetailed(ts: TransitionSystem, opts: ExplicitOpti
       reducedStates,
     },
   };
+}
+
+/** A conjunct that only tests the thread's own pc (true wherever the transition is listed). */
+function isOwnPcTest(c: BoolExpr, pv: number): boolean {
+  const vars = varsOfBool(c);
+  return vars.size === 1 && vars.has(pv) && pinnedValues(c, pv) !== undefined;
 }

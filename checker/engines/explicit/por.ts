@@ -42,6 +42,7 @@
  */
 
 import type { Structure } from './structure.js';
+import { MAX_PROFILES, NONLOCAL } from './profiles.js';
 
 export class PersistentSets {
   private readonly st: Structure;
@@ -138,6 +139,8 @@ export class PersistentSets {
     const g = st.pcOffset[k] + (st.pcVar[k] >= 0 ? cur[st.pcVar[k]] : 0);
     const tb = t * VW;
     const gb = g * VW;
+    const pr = st.profiles;
+    const nVars = pr.nVars;
     for (let w = 0; w < VW; w++) {
       let x = (st.W[tb + w] & (st.futR[gb + w] | st.futW[gb + w])) | (st.R[tb + w] & st.futW[gb + w]);
       while (x !== 0) {
@@ -147,6 +150,13 @@ export class PersistentSets {
         if (st.lockAware[v]) {
           const o = cur[v];
           if (o > 0 && o <= 31 && (P >>> (o - 1)) & 1 && !(st.ungatedOwner[gb + w] & (1 << b))) continue;
+        }
+        if (pr.enabled) {
+          const p = pr.prof[t * nVars + v];
+          if (p >= 0) {
+            const fm = st.futProf[g * nVars + v];
+            if ((fm & NONLOCAL) === 0 && (fm & ~pr.indep[v * MAX_PROFILES + p]) === 0) continue;
+          }
         }
         return true;
       }
@@ -163,7 +173,15 @@ export class PersistentSets {
       const cj = cs[c];
       if (cj.fn(cur)) continue;
       let m = 0;
-      for (let i = 0; i < cj.vars.length; i++) m |= this.changers(cj.vars[i], cur);
+      if (cj.enablers !== -1) {
+        // One variable: only threads whose future can make this conjunct true.
+        const x = cj.vars[0];
+        m = this.profileChangers(x, cj.enablers, cur);
+        const h = this.holder(x, cur);
+        if (h !== 0 && popcount(h) < popcount(m)) m = h;
+      } else {
+        for (let i = 0; i < cj.vars.length; i++) m |= this.changers(cj.vars[i], cur);
+      }
       const pop = popcount(m);
       if (pop < bestPop) {
         best = m;
@@ -175,13 +193,30 @@ export class PersistentSets {
     return best < 0 ? (this.n >= 31 ? -1 : (1 << this.n) - 1) : best;
   }
 
+  /** While a lock-aware owner variable is held, its holder is the only thread that can change it; else 0. */
+  private holder(v: number, cur: Int32Array): number {
+    if (!this.st.lockAware[v]) return 0;
+    const o = cur[v];
+    return o > 0 && o <= this.n ? 1 << (o - 1) : 0;
+  }
+
+  /** Threads whose future holds a profile of x in `mask`. */
+  private profileChangers(x: number, mask: number, cur: Int32Array): number {
+    const st = this.st;
+    const nVars = st.profiles.nVars;
+    let m = 0;
+    for (let k = 0; k < this.n; k++) {
+      const g = st.pcOffset[k] + (st.pcVar[k] >= 0 ? cur[st.pcVar[k]] : 0);
+      if (st.futProf[g * nVars + x] & mask) m |= 1 << k;
+    }
+    return m;
+  }
+
   /** Threads that can change variable v from the current state on. */
   private changers(v: number, cur: Int32Array): number {
     const st = this.st;
-    if (st.lockAware[v]) {
-      const o = cur[v];
-      if (o > 0 && o <= this.n) return 1 << (o - 1);
-    }
+    const h = this.holder(v, cur);
+    if (h !== 0) return h;
     if (this.wmStamp[v] === this.stamp) return this.wmVal[v];
     let m = 0;
     const w = v >>> 5;

@@ -82,11 +82,14 @@ export class StateStore {
   arena: Uint32Array;
   parent: Int32Array;
   via: Int32Array;
-  private hashes: Int32Array;
+  /**
+   * Open addressing, linear probing, load factor at most 1/2. Each slot is
+   * two ints, (hash, index) with index -1 when empty: a probe reads one
+   * cache line and touches the arena only when the full hash matches.
+   */
   private table: Int32Array;
-  private tmask: number;
+  private slots: number;
   private readonly budgetBytes: number;
-
   /** Most states `insert` may store before answering STATE_LIMIT. */
   private readonly maxCount: number;
 
@@ -98,21 +101,19 @@ export class StateStore {
     this.arena = new Uint32Array(initialCap * W);
     this.parent = new Int32Array(initialCap);
     this.via = new Int32Array(initialCap);
-    this.hashes = new Int32Array(initialCap);
-    this.table = new Int32Array(initialCap * 2).fill(-1);
-    this.tmask = initialCap * 2 - 1;
+    this.slots = initialCap * 2;
+    this.table = newTable(this.slots);
   }
 
   /** Bytes held by the store's arrays. */
   bytes(): number {
-    return this.arena.byteLength + this.parent.byteLength + this.via.byteLength + this.hashes.byteLength + this.table.byteLength;
+    return this.arena.byteLength + this.parent.byteLength + this.via.byteLength + this.table.byteLength;
   }
 
   /** Bytes the store would hold after its next doubling, counting the old arrays alive during the copy. */
   private bytesAfterGrowth(): number {
-    const perState = this.W * 4 + 12;
     const newCap = this.cap * 2;
-    return this.bytes() + newCap * perState + newCap * 2 * 4;
+    return this.bytes() + newCap * (this.W * 4 + 8) + newCap * 2 * 8;
   }
 
   /**
@@ -126,12 +127,12 @@ export class StateStore {
     const h = hashWords(src, off, W);
     const table = this.table;
     const arena = this.arena;
-    const hashes = this.hashes;
-    let slot = h & this.tmask;
+    const smask = this.slots - 1;
+    let slot = h & smask;
     for (;;) {
-      const idx = table[slot];
+      const idx = table[2 * slot + 1];
       if (idx < 0) break;
-      if (hashes[idx] === h) {
+      if (table[2 * slot] === h) {
         const base = idx * W;
         let same = true;
         for (let w = 0; w < W; w++) {
@@ -142,22 +143,25 @@ export class StateStore {
         }
         if (same) return -(idx + 1);
       }
-      slot = (slot + 1) & this.tmask;
+      slot = (slot + 1) & smask;
     }
     if (this.count >= this.maxCount) return STATE_LIMIT;
     if (this.count === this.cap) {
       if (this.bytesAfterGrowth() > this.budgetBytes) return OUT_OF_MEMORY;
       this.grow();
       // The table was rebuilt: find the free slot again.
-      slot = h & this.tmask;
-      while (this.table[slot] >= 0) slot = (slot + 1) & this.tmask;
+      const m = this.slots - 1;
+      slot = h & m;
+      while (this.table[2 * slot + 1] >= 0) slot = (slot + 1) & m;
     }
     const idx = this.count++;
-    this.arena.set(src.subarray(off, off + W), idx * W);
-    this.hashes[idx] = h;
+    const dst = this.arena;
+    const b = idx * W;
+    for (let w = 0; w < W; w++) dst[b + w] = src[off + w];
     this.parent[idx] = parent;
     this.via[idx] = via;
-    this.table[slot] = idx;
+    this.table[2 * slot] = h;
+    this.table[2 * slot + 1] = idx;
     return idx;
   }
 
@@ -172,19 +176,19 @@ export class StateStore {
     const via = new Int32Array(newCap);
     via.set(this.via);
     this.via = via;
-    const hashes = new Int32Array(newCap);
-    hashes.set(this.hashes);
-    this.hashes = hashes;
-    // Load factor stays at most 1/2, so linear probing stays short.
-    const table = new Int32Array(newCap * 2).fill(-1);
-    const tmask = newCap * 2 - 1;
-    for (let i = 0; i < this.count; i++) {
-      let slot = hashes[i] & tmask;
-      while (table[slot] >= 0) slot = (slot + 1) & tmask;
-      table[slot] = i;
+    const old = this.table;
+    const slots = newCap * 2;
+    const table = newTable(slots);
+    const m = slots - 1;
+    for (let i = 0; i < old.length; i += 2) {
+      if (old[i + 1] < 0) continue;
+      let slot = old[i] & m;
+      while (table[2 * slot + 1] >= 0) slot = (slot + 1) & m;
+      table[2 * slot] = old[i];
+      table[2 * slot + 1] = old[i + 1];
     }
     this.table = table;
-    this.tmask = tmask;
+    this.slots = slots;
     this.cap = newCap;
   }
 
@@ -194,6 +198,12 @@ export class StateStore {
     for (let i = idx; i > 0; i = this.parent[i]) out.push(this.via[i]);
     return out.reverse();
   }
+}
+
+function newTable(slots: number): Int32Array {
+  const t = new Int32Array(slots * 2);
+  for (let i = 1; i < t.length; i += 2) t[i] = -1;
+  return t;
 }
 
 /** murmur3-style mixing of the words of one state. */

@@ -13,6 +13,7 @@
 
 import type { BoolExpr, IntExpr, TransitionSystem, VarId } from '../../semantics/system.js';
 import { compileBool, conjuncts, constValues, pinnedValues, varsOfBool, varsOfInt, type BoolFn } from './compile-closures.js';
+import { computeProfiles, enablingProfiles, NONLOCAL, truthTable, type Profiles } from './profiles.js';
 
 export interface Structure {
   nThreads: number;
@@ -46,15 +47,26 @@ export interface Structure {
    */
   lockAware: Uint8Array;
   visible: Uint8Array;
-  /** Guard conjuncts per transition (pc tests dropped): closures and the variables each reads. */
-  conj: { fn: BoolFn; vars: number[] }[][];
+  /**
+   * Guard conjuncts per transition (pc tests dropped): closures, the
+   * variables each reads, and for a conjunct over one variable x the mask
+   * of x's profiles that can make it true (see profiles.ts).
+   */
+  conj: { fn: BoolFn; vars: number[]; enablers: number }[][];
+  profiles: Profiles;
+  /** Per global pc and variable: mask of the profiles of that variable in the thread's future (NONLOCAL for opaque touches). */
+  futProf: Int32Array;
   /** The state graph is acyclic: every transition moves its own thread's pc forward in a DAG. */
   acyclic: boolean;
   /** Why `acyclic` is false. */
   cyclicReason?: string;
 }
 
-export function analyse(ts: TransitionSystem): Structure {
+/**
+ * `forPor: false` computes only what the plain search needs (pc variables
+ * and the transitions at each pc); the footprint tables stay empty.
+ */
+export function analyse(ts: TransitionSystem, forPor = true): Structure {
   const nThreads = ts.threads.length;
   const nTrans = ts.transitions.length;
   const nVars = ts.vars.length;
@@ -112,6 +124,13 @@ export function analyse(ts: TransitionSystem): Structure {
     for (const v of t.writes) setBit(W, base, v);
     for (const u of t.updates) setBit(W, base, u.v);
   }
+
+  const stepReads = stepWhen.map((ws) => {
+    const out = new Set<VarId>();
+    for (const w of ws) varsOfBool(w, out);
+    return out;
+  });
+  const profiles = computeProfiles(ts, stepReads, forPor);
 
   const visible = new Uint8Array(nTrans);
   for (const t of ts.transitions) {
@@ -220,6 +239,15 @@ export function analyse(ts: TransitionSystem): Structure {
   // change it while x is free or its own (guard pins x to {0, own}, or the
   // update is `ite(x == own-or-0 ..., e, x)`), and only ever writes 0, its
   // own id or x itself. Then while thread h holds x only h changes it.
+  if (!forPor) {
+    return {
+      nThreads, nTrans, VW, pcVar, pcOffset, pcCount, transAtStart, transAtList, R, W,
+      futR: new Uint32Array(0), futW: new Uint32Array(0), ungatedOwner: new Uint32Array(0),
+      lockAware: new Uint8Array(nVars), visible, conj: [], profiles, futProf: new Int32Array(0),
+      acyclic: cyclicReason === undefined, cyclicReason,
+    };
+  }
+
   const lockAware = new Uint8Array(nVars);
   const ownerVars: number[] = [];
   for (const v of ts.vars) {
@@ -266,6 +294,18 @@ export function analyse(ts: TransitionSystem): Structure {
     }
   }
 
+  const futProf = new Int32Array(profiles.enabled ? nPcs * nVars : 0);
+  // Per transition: pairs (variable, profile bit) it contributes to futures.
+  const touchProf: number[][] = ts.transitions.map((t) => {
+    const out: number[] = [];
+    if (!profiles.enabled) return out;
+    for (let x = 0; x < nVars; x++) {
+      if (!hasBit(R, t.id * VW, x) && !hasBit(W, t.id * VW, x)) continue;
+      const p = profiles.prof[t.id * nVars + x];
+      out.push(x, p >= 0 ? 1 << p : NONLOCAL);
+    }
+    return out;
+  });
   const futR = new Uint32Array(nPcs * VW);
   const futW = new Uint32Array(nPcs * VW);
   const ungatedOwner = new Uint32Array(nPcs * VW);
@@ -284,6 +324,8 @@ export function analyse(ts: TransitionSystem): Structure {
             futW[g * VW + w] |= W[t * VW + w];
           }
           for (let w = 0; w < VW; w++) ungatedOwner[g * VW + w] |= ungatedT[t * VW + w];
+          const tt = touchProf[t];
+          for (let i = 0; i < tt.length; i += 2) futProf[g * nVars + tt[i]] |= tt[i + 1];
         }
         for (const r of succ[gq]) {
           if (!seen.has(r)) {
@@ -299,7 +341,11 @@ export function analyse(ts: TransitionSystem): Structure {
     const pv = pcVar[t.thread];
     return conjuncts(t.guard)
       .filter((c) => !(pv >= 0 && isPcTest(c, pv)))
-      .map((c) => ({ fn: compileBool(c), vars: [...varsOfBool(c)] }));
+      .map((c) => {
+        const vars = [...varsOfBool(c)];
+        const table = profiles.enabled && vars.length === 1 ? truthTable(ts, c, vars[0]) : undefined;
+        return { fn: compileBool(c), vars, enablers: table ? enablingProfiles(profiles, vars[0], table) : -1 };
+      });
   });
 
   return {
@@ -319,6 +365,8 @@ export function analyse(ts: TransitionSystem): Structure {
     lockAware,
     visible,
     conj,
+    profiles,
+    futProf,
     acyclic: cyclicReason === undefined,
     cyclicReason,
   };

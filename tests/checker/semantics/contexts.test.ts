@@ -52,6 +52,37 @@ describe('irq handlers', () => {
   });
 });
 
+describe('irq handlers that signal fences', () => {
+  function fenceIrq(irqOff: boolean) {
+    const b = new ModelBuilder();
+    const F = b.inst('dma_fence', 'F');
+    const h = b.seq('handler', 'irq', [{ kind: 'fence_signal', api: 'dma_fence_signal', fence: F, guaranteed: true }]);
+    b.register('irq', h);
+    const pre: Op[] = irqOff ? [{ kind: 'local_irq_disable', api: 'local_irq_disable' }] : [];
+    b.thread('T0', [...pre, { kind: 'fence_wait', api: 'dma_fence_wait', fence: F, timeout: 'infinite' }]);
+    return b.compile();
+  }
+
+  it('are owed their run: a wait for their fence is not a deadlock before they fired', () => {
+    const { ts, ev } = fenceIrq(false);
+    expect(ts.threads[1]!.liveness).toBe('mandatory');
+    const s = ev.initial();
+    expect(enabledDesc(ts, ev, s)).toEqual(['irq:handler:0.0:irq-fire']);
+    expect(ev.isTerminal(s)).toBe(false);
+    const s2 = run(ts, ev, ['irq:handler:0.0:irq-fire', 'irq:handler:0.0:ok', 'irq:handler:0.1:irq-return', 'T0:1.0:ok']);
+    expect(ev.isTerminal(s2)).toBe(true);
+    expect(ev.isDeadlock(s2)).toBe(false);
+  });
+
+  it('waiting with irqs off for an irq-signalled fence is a deadlock', () => {
+    const { ts, ev } = fenceIrq(true);
+    const s = run(ts, ev, ['T0:1.0:ok']);
+    expect(enabledDesc(ts, ev, s)).toEqual([]);
+    expect(ev.isDeadlock(s)).toBe(true);
+    expect(ev.stuckThreads(s)).toEqual([0]);
+  });
+});
+
 describe('work items', () => {
   const queue = (w: number): Op => ({ kind: 'queue_work', api: 'queue_work', work: w });
   const flush = (w: number): Op => ({ kind: 'flush_work', api: 'flush_work', work: w });

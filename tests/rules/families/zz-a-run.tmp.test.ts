@@ -19,7 +19,7 @@ it('run family A fixtures', async () => {
       const t0 = Date.now();
       const rep = await check([{ file }], { ...DEFAULT_CHECK_OPTIONS, engine, timeoutMs: 30_000, rules: { preset: 'all' } });
       const m = rep.models[0];
-      const viol = m.verdicts.filter((v) => v.status === 'violated').map((v) => v.rule);
+      const viol = m.verdicts.filter((v) => v.status === 'violated').map((v) => v.rule + ':' + ((v as any).findings ?? []).map((f: any) => f.check).filter((c: string, i: number, a: string[]) => a.indexOf(c) === i).join('+'));
       const inc = m.verdicts.filter((v) => v.status === 'inconclusive').map((v) => v.rule + ':' + JSON.stringify((v as any).limit));
       const diags = m.diagnostics.map((d) => `${d.code} ${d.message} @${d.line}:${d.col}`);
       out.push(`${m.expectation?.met ? 'OK ' : 'BAD'} ${r.meta.id}/${f} (${Date.now() - t0}ms) viol=[${viol.join(',')}]${inc.length ? ' inc=' + inc.join(',') : ''}${diags.length ? ' diags=' + diags.join(' | ') : ''} :: ${m.expectation?.detail ?? ''}`);

@@ -1,0 +1,103 @@
+/**
+ * Compares BMC encodings on parametric lock families and prints a table:
+ *   family, N, encoding, verdict, bound, ms
+ *
+ *   npm run build && node dist/bench/bmc-encodings.js [maxN] [timeoutMs]
+ *
+ * Encodings: selector (bit-vector index vs one-hot), strategy (one query
+ * at the completeness bound vs incremental deepening), with and without
+ * the peephole partial-order constraint. Minimisation is off so the
+ * numbers measure the search; a second block measures the default with
+ * minimisation, which is what users get.
+ */
+
+import type { TransitionSystem } from '../checker/semantics/system.js';
+import type { PropertyResult } from '../checker/engines/types.js';
+import { runBmc } from '../checker/engines/bmc/run-bmc.js';
+import { shutdownSolver, z3Version } from '../checker/engines/bmc/solver.js';
+import { ordered, ring } from './bmc-systems.js';
+
+export interface BenchRow {
+  family: string;
+  n: number;
+  encoding: string;
+  verdict: string;
+  bound: number;
+  ms: number;
+}
+
+export const FAMILIES: { name: string; build: (n: number) => TransitionSystem }[] = [
+  { name: 'ring', build: ring },
+  { name: 'ordered', build: ordered },
+];
+
+export const ENCODINGS = [
+  'bv+single+nopor',
+  'onehot+single+nopor',
+  'bv+single+por',
+  'onehot+single+por',
+  'bv+deepen+nopor',
+  'onehot+deepen+nopor',
+  'bv+deepen+por',
+  'onehot+deepen+por',
+];
+
+function verdictOf(r: PropertyResult): string {
+  switch (r.status) {
+    case 'violated':
+      return `violated(${r.schedule.length})`;
+    case 'holds':
+      return r.exhaustive ? 'proved' : `holds<=${r.bound}`;
+    case 'inconclusive':
+      return `inconclusive:${r.limit.kind}`;
+  }
+}
+
+export async function benchEncodings(
+  ns: number[],
+  timeoutMs: number,
+  encodings = ENCODINGS,
+  minimise = false,
+  onRow: (r: BenchRow) => void = () => {},
+): Promise<BenchRow[]> {
+  const rows: BenchRow[] = [];
+  for (const fam of FAMILIES) {
+    for (const n of ns) {
+      for (const encoding of encodings) {
+        const ts = fam.build(n);
+        const t0 = Date.now();
+        const r = await runBmc(ts, { timeoutMs, mode: encoding.includes('deepen') ? 'shortest' : 'prove', encoding, minimise });
+        const row = { family: fam.name, n, encoding: encoding + (minimise ? '+min' : ''), verdict: verdictOf(r.results[0]), bound: ts.completenessBound, ms: Date.now() - t0 };
+        rows.push(row);
+        onRow(row);
+      }
+    }
+  }
+  return rows;
+}
+
+export function formatTable(rows: BenchRow[]): string {
+  const head = ['family', 'N', 'encoding', 'verdict', 'bound', 'ms'];
+  const cells = rows.map((r) => [r.family, String(r.n), r.encoding, r.verdict, String(r.bound), String(r.ms)]);
+  const widths = head.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
+  const line = (c: string[]) => c.map((x, i) => (i === 1 || i >= 4 ? x.padStart(widths[i]) : x.padEnd(widths[i]))).join('  ');
+  return [line(head), line(widths.map((w) => '-'.repeat(w))), ...cells.map(line)].join('\n');
+}
+
+async function main(): Promise<void> {
+  const maxN = Number(process.argv[2] ?? 4);
+  const timeoutMs = Number(process.argv[3] ?? 30_000);
+  const ns = Array.from({ length: maxN - 1 }, (_, i) => i + 2);
+  console.log(`z3: ${await z3Version()}`);
+  // Warm the worker pool so the first row does not pay for it.
+  await runBmc(ring(2), { timeoutMs, mode: 'prove', minimise: false });
+  const progress = (r: BenchRow) => console.error(`  ${r.family} ${r.n} ${r.encoding} ${r.verdict} ${r.ms} ms`);
+  console.log(formatTable(await benchEncodings(ns, timeoutMs, ENCODINGS, false, progress)));
+  console.log();
+  console.log(formatTable(await benchEncodings(ns, timeoutMs, ['single', 'deepen'], true, progress)));
+  await shutdownSolver();
+}
+
+if (process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href) {
+  await main();
+}

@@ -1,0 +1,2 @@
+export { extractModel } from '../../../model/frontend/index.js';
+export { opOutcomes as opOutcomesOf } from '../../../model/vocabulary.js';

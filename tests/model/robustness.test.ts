@@ -1,0 +1,187 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { afterAll, describe, expect, test } from 'vitest';
+import { DIAGNOSTIC_BY_CODE, extractModel, loadModel } from '../../model/index.js';
+import { HEADER } from './helpers.js';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+const TMP = mkdtempSync(join(tmpdir(), 'lockmc-frontend-'));
+afterAll(() => rmSync(TMP, { recursive: true, force: true }));
+
+function codes(r: { diagnostics: { code: string }[] }): string[] {
+  return r.diagnostics.map((d) => d.code);
+}
+
+function assertCoded(r: ReturnType<typeof loadModel>): void {
+  for (const d of r.diagnostics) {
+    expect(DIAGNOSTIC_BY_CODE.has(d.code), d.code).toBe(true);
+    expect(d.message).not.toMatch(/\n\s+at /);
+  }
+  if (r.extracted) expect(r.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+  else expect(r.diagnostics.length).toBeGreaterThan(0);
+}
+
+describe('input checks', () => {
+  test('LMC001: missing file and directory', () => {
+    const missing = loadModel(join(TMP, 'nope.model.ts'));
+    expect(missing.diagnostics.map((d) => [d.code, d.message])).toEqual([['LMC001', 'cannot read model file: no such file']]);
+    const dir = loadModel(TMP);
+    expect(dir.diagnostics.map((d) => [d.code, d.message])).toEqual([['LMC001', 'cannot read model file: it is a directory']]);
+  });
+
+  test('LMC002: binary junk, invalid UTF-8, NUL in a string, lone surrogates', () => {
+    const junk = join(TMP, 'junk.model.ts');
+    const bytes = Buffer.alloc(4096);
+    for (let i = 0; i < bytes.length; i++) bytes[i] = (i * 7919 + 13) & 0xff;
+    writeFileSync(junk, bytes);
+    expect(loadModel(junk).diagnostics.map((d) => [d.code, d.message])).toEqual([['LMC002', 'model is not a text file: it contains NUL bytes']]);
+    const bad = join(TMP, 'bad-utf8.model.ts');
+    writeFileSync(bad, Buffer.from([0x2f, 0x2f, 0x20, 0xc3, 0x28, 0x0a]));
+    expect(loadModel(bad).diagnostics.map((d) => [d.code, d.message])).toEqual([['LMC002', 'model is not a text file: it is not valid UTF-8']]);
+    expect(codes(extractModel({ file: 'x', text: 'export function t() {}\u0000' }))).toEqual(['LMC002']);
+    expect(codes(extractModel({ file: 'x', text: 'const a = "\uD800";' }))).toEqual(['LMC002']);
+    expect(codes(extractModel({ file: 'x', text: '// \uFFFD\n' }))).toEqual(['LMC002']);
+  });
+
+  test('LMC003: a 10 MB string and a 10 MB file, refused quickly with the limit named', () => {
+    const huge = '// x\n'.repeat(2 * 1024 * 1024);
+    const t0 = performance.now();
+    const r = extractModel({ file: 'huge.model.ts', text: huge });
+    expect(performance.now() - t0).toBeLessThan(1000);
+    expect(r.diagnostics.map((d) => [d.code, d.message])).toEqual([['LMC003', 'model is too large: 10485760 bytes, the limit is 1048576 bytes (1 MiB)']]);
+    const f = join(TMP, 'huge.model.ts');
+    writeFileSync(f, huge);
+    expect(loadModel(f).diagnostics.map((d) => [d.code, d.message])).toEqual([['LMC003', 'model is too large: 10485760 bytes, the limit is 1048576 bytes (1 MiB)']]);
+  });
+
+  test('an empty file is a model without threads', () => {
+    const f = join(TMP, 'empty.model.ts');
+    writeFileSync(f, '');
+    expect(codes(loadModel(f))).toEqual(['LMC204']);
+  });
+
+  test('LMC900: an internal failure is a message, never a stack', () => {
+    const r = extractModel({ file: 'x.model.ts', text: 42 as unknown as string });
+    expect(codes(r)).toEqual(['LMC900']);
+    expect(r.diagnostics[0]!.message).toMatch(/^internal error in the front end: /);
+    expect(r.diagnostics[0]!.message).not.toMatch(/\n/);
+  });
+});
+
+describe('deep nesting never overflows the stack', () => {
+  const N = 10_000;
+  test.each([
+    ['braces', 'export function t() {\n' + '{'.repeat(N) + '}'.repeat(N) + '\n}\n'],
+    ['parentheses', 'export function t() {\n  if (' + '('.repeat(N) + 'nondet()' + ')'.repeat(N) + ') {}\n}\n'],
+    ['if chains without braces', 'export function t() {\n' + 'if (nondet()) '.repeat(N) + 'might_sleep();\n}\n'],
+    ['else-if chains', 'export function t() {\n  if (nondet()) {}' + ' else if (nondet()) {}'.repeat(N) + '\n}\n'],
+    ['negations', 'export function t() {\n  if (' + '!'.repeat(N) + 'nondet()) {}\n}\n'],
+    ['unary minus', 'const N = ' + '- '.repeat(N) + '1;\nexport function t() {}\n'],
+    ['decrement soup', 'const N = ' + '-'.repeat(N) + '1;\nexport function t() {}\n'],
+    ['binary chains', 'export function t() {\n  if (' + 'nondet() && '.repeat(N) + 'nondet()) {}\n}\n'],
+    ['nested ternaries', 'export function t() {\n  const x = ' + 'nondet() ? 1 : '.repeat(N) + '0;\n}\n'],
+  ])('%s', (_name, body) => {
+    const r = extractModel({ file: 'deep.model.ts', text: HEADER + body });
+    expect(r.extracted).toBeUndefined();
+    expect(r.diagnostics.length).toBeGreaterThan(0);
+    for (const d of r.diagnostics) expect(['LMC104', 'LMC102', 'LMC101']).toContain(d.code);
+  });
+});
+
+describe('a model is never executed', () => {
+  test('node:fs / child_process imports and top-level calls: LMC102, and nothing runs', () => {
+    const marker1 = join(TMP, 'marker-fs');
+    const marker2 = join(TMP, 'marker-exec');
+    const marker3 = join(TMP, 'marker-require');
+    const src = `${HEADER}import { writeFileSync } from 'node:fs';
+import { execSync } from 'child_process';
+writeFileSync(${JSON.stringify(marker1)}, 'pwned');
+execSync(${JSON.stringify('touch ' + marker2)});
+require('fs').writeFileSync(${JSON.stringify(marker3)}, 'pwned');
+export function t() {
+  writeFileSync(${JSON.stringify(marker1)}, 'pwned');
+}
+`;
+    const f = join(TMP, 'evil.model.ts');
+    writeFileSync(f, src);
+    const r = loadModel(f);
+    expect(r.extracted).toBeUndefined();
+    expect(r.diagnostics.map((d) => [d.code, d.line, d.message])).toEqual([
+      ['LMC102', 6, "unsupported construct: import of 'node:fs'"],
+      ['LMC102', 7, "unsupported construct: import of 'child_process'"],
+      ['LMC201', 8, "unknown identifier 'writeFileSync'"],
+      ['LMC201', 9, "unknown identifier 'execSync'"],
+      ['LMC102', 10, "unsupported construct: method call 'require('fs').writeFileSync(...)'"],
+      ['LMC201', 12, "unknown identifier 'writeFileSync'"],
+    ]);
+    expect(existsSync(marker1)).toBe(false);
+    expect(existsSync(marker2)).toBe(false);
+    expect(existsSync(marker3)).toBe(false);
+  });
+
+  test('eval, Function and prototype tricks are coded diagnostics', () => {
+    for (const body of [
+      "export function t() { eval('1'); }",
+      "export function t() { (0, eval)('1'); }",
+      "export function t() { Function('return this')(); }",
+      "const x = Object['proto' + 'type'];",
+      'Object.defineProperty(Object.prototype, "x", {});',
+      'export function t() { ({}).constructor.constructor("return 1")(); }',
+      'export function t() { mutex_lock.call(null); }',
+      'export function t() { const f = mutex_lock; }',
+      'export function t() { this.x = 1; }',
+      'export function t() { `${mutex_lock}`; }',
+      'export function t() { void 0; }',
+      'export function t() { throw new Error("x"); }',
+      'export function t() { debugger; }',
+      'export function t() { with (Math) {} }',
+      'export default function () {}',
+    ]) {
+      const r = extractModel({ file: 'x.model.ts', text: HEADER + body + '\n' });
+      expect(r.extracted, body).toBeUndefined();
+      expect(r.diagnostics.length, body).toBeGreaterThan(0);
+      assertCoded(r);
+    }
+  });
+});
+
+describe('fuzzing', () => {
+  const example = readFileSync(join(ROOT, 'fixtures/drivers/userptr-notifier-waits-on-job.model.ts'), 'utf8');
+  const TOKENS = [
+    'mutex_lock(l);', 'mutex_unlock(l);', 'if (nondet()) {', 'if (!mutex_trylock(l)) {', '}', '{', 'else', 'return;', 'break;', 'continue;',
+    'for (let i = 0; i < 3; i++) {', 'switch (nondet(3)) {', 'case 0:', 'default:', 'const r = dma_resv_lock(o, ctx);', 'if (r === -EDEADLK) {',
+    'const ctx = ww_acquire_init(reservation_ww_class);', 'ww_acquire_fini(ctx);', 'dma_resv_unlock(o);', 'const p = kmalloc(GFP_NOWAIT);', 'if (!p) {',
+    'h();', 'h(l);', 'function h() {', 'export function t() {', 'threads(t);', '(', ')', ';', 'while (1) {', 'eval("x");', '\u0000',
+  ];
+
+  test('random text never throws and only yields coded diagnostics', () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 300, unit: 'binary' }), (s) => {
+        assertCoded(extractModel({ file: 'f.model.ts', text: s }));
+      }),
+      { numRuns: 300, seed: 42 },
+    );
+  });
+
+  test('token soup in a model skeleton never throws', () => {
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...TOKENS), { maxLength: 60 }), (toks) => {
+        const text = `${HEADER}const l = mutex();\nconst o = dma_resv_object();\nexport function t() {\n${toks.join('\n')}\n}\n`;
+        assertCoded(extractModel({ file: 'f.model.ts', text }));
+      }),
+      { numRuns: 400, seed: 7 },
+    );
+  });
+
+  test('cutting pieces out of the docs example never throws', () => {
+    fc.assert(
+      fc.property(fc.nat(example.length), fc.nat(40), (at, len) => {
+        const text = example.slice(0, at) + example.slice(at + len);
+        assertCoded(loadModel('cut.model.ts', text));
+      }),
+      { numRuns: 300, seed: 3 },
+    );
+  });
+});
