@@ -13,10 +13,8 @@
  * explores it once; the table is plain text, one row per run.
  */
 
-import { compileSystem, DEFAULT_SEMANTIC_OPTIONS } from '../checker/semantics/compile.js';
-import type { TransitionSystem } from '../checker/semantics/system.js';
 import { exploreExplicitDetailed } from '../checker/engines/explicit/index.js';
-import { FAMILIES } from './families/index.js';
+import { FAMILIES, familySystem } from './families/index.js';
 
 const DEFAULT_SIZES: Record<string, number[]> = {
   ring: [4, 6, 8],
@@ -24,12 +22,6 @@ const DEFAULT_SIZES: Record<string, number[]> = {
   'reclaim-bug': [2, 3, 4],
   'reclaim-fix': [2, 3, 4],
 };
-
-export function familySystem(family: string, n: number): TransitionSystem {
-  const f = FAMILIES.find((x) => x.name === family);
-  if (!f) throw new Error(`unknown family ${family}; known: ${FAMILIES.map((x) => x.name).join(', ')}`);
-  return compileSystem(f.build(n), DEFAULT_SEMANTIC_OPTIONS, () => [{ kind: 'deadlock', rule: 'deadlock', check: 'deadlock' }]);
-}
 
 interface Row {
   family: string;

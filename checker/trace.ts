@@ -329,7 +329,7 @@ export function buildTrace(
   const regText = (p: ProcId): string => {
     const role = model.procs[p]?.role;
     if (role === 'shrinker') return `shrinker ${procName(model, p)}`;
-    if (role === 'mmu_notifier') return `mmu notifier ${procName(model, p)}`;
+    if (role === 'mmu_notifier') return `mmu notifier invalidate ${procName(model, p)}`;
     return procName(model, p);
   };
 
@@ -492,7 +492,7 @@ export function buildTrace(
         break;
       case 'thread-start':
         opText = `${procName(model, l.proc)}()`;
-        role = `work ${view.threadName(t).replace(/^work:/, '')} starts`;
+        role = `work ${model.instances.find((i) => i.kind === 'work' && i.proc === l.proc)?.name ?? procName(model, l.proc)} starts`;
         break;
       case undefined:
         if (op) {

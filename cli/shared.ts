@@ -129,14 +129,15 @@ export function renderContext(io: CliIo, cli: CliOptions, extraRules: Rule[] = [
   return {
     ruleMeta: (id) => getRule(id, extraRules)?.meta,
     diagnosticTitle: (code) => diagnosticInfo(code)?.title,
-    color: useColor(io, cli.color),
+    // A file is not a terminal, whatever stdout is.
+    color: cli.output === undefined && useColor(io, cli.color),
     width: io.columns,
     command: 'lockmc',
   };
 }
 
 export function resolveFormat(cli: CliOptions, io: CliIo): Format {
-  return cli.format ?? (io.stdoutIsTTY ? 'pretty' : 'text');
+  return cli.format ?? (io.stdoutIsTTY && cli.output === undefined ? 'pretty' : 'text');
 }
 
 /**

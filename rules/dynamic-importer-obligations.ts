@@ -27,11 +27,11 @@ export const dynamicImporterObligations = defineRule({
       { kind: 'kernel', file: 'include/linux/dma-buf.h', symbol: 'struct dma_buf_attach_ops' },
     ],
     messages: {
-      'map-without-resv': '{{api}}() on dynamic attachment {{attachment}} without holding the resv of {{buf}}',
+      'map-without-resv': '{{api}}() on dynamic attachment {{attachment}} without holding its dma-buf\'s resv',
       'access-invalidated': '{{api}}() issues DMA through invalidated mapping {{attachment}}; re-map before further DMA',
-      'callback-user-access': '{{api}}() in the invalidate_mappings callback of {{attachment}}: it runs with the resv held and must not fault',
+      'callback-user-access': '{{api}}() in an invalidate_mappings callback: it runs with the resv held and must not fault',
       'callback-lock-above-resv': '{{api}}({{lock}}) in the invalidate_mappings callback: {{lock}} is ordered above dma_resv, which the exporter holds',
-      'missing-move-notify': 'dynamic attachment {{attachment}} has no move_notify callback; before v7.0 dma_buf_dynamic_attach() WARNs and requires one',
+      'missing-move-notify': 'a dynamic attachment has no move_notify callback; before v7.0 dma_buf_dynamic_attach() WARNs and requires one',
     },
     hedge:
       'Item (d) of PIN-3 (wait for the exporter\'s kernel fences before using a new mapping, add usage fences to ' +

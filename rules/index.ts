@@ -34,6 +34,7 @@ export interface Preset {
 const STRICTEST_OPTION_VALUES: Record<string, string> = {
   'revoke.pfn-export': 'forbidden',
   'own.scope': 'per-dmabuf',
+  'notifier.fence-wait': 'never',
 };
 
 function buildPresets(rules: Rule[]): Record<string, Preset> {

@@ -30,7 +30,7 @@ export const mpOneProviderPerQueue = defineRule({
     ],
     messages: {
       'queue-already-bound': '{{api}}() bound a memory provider to a queue that already has one',
-      'buffer-already-bound': '{{api}}() bound {{buf}} while another queue already has a provider; own.scope=per-dmabuf allows one consumer per dma-buf',
+      'buffer-already-bound': '{{api}}() bound {{buf}} while a queue already has a provider; own.scope=per-dmabuf allows one consumer per dma-buf',
       'revocable-exporter': '{{api}}() made a static attachment to revocable exporter {{buf}}; the exporter must reject it',
     },
     options: [

@@ -20,7 +20,7 @@ export const noAccessAfterRevoke = defineRule({
     ],
     messages: {
       'write-after-invalidate': '{{api}}() writes through {{attachment}} after its mapping was invalidated; only speculative reads are allowed until unmap',
-      'access-revoked-mapping': '{{api}}() through {{attachment}}: {{buf}} is revoked and its resv released, but the mapping was never invalidated',
+      'access-revoked-mapping': '{{api}}() through {{attachment}}: its dma-buf is revoked and the resv released, but the mapping was never invalidated',
     },
   },
   checks: [

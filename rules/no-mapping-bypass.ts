@@ -33,7 +33,7 @@ export const noMappingBypass = defineRule({
     messages: {
       'access-without-mapping': '{{api}}() through {{attachment}}, which is not mapped: a cached address outlives its mapping',
       'pfn-export-forbidden': '{{api}}() derives a page/PFN from the mapping of {{attachment}}; under revoke.pfn-export=forbidden only the exporter maps',
-      'pfn-export-unlocked': '{{api}}() derives a page/PFN from {{attachment}} without the resv of {{buf}}; revoke.pfn-export=locked-only needs the lock that also invalidates',
+      'pfn-export-unlocked': '{{api}}() derives a page/PFN from {{attachment}} without its dma-buf\'s resv; revoke.pfn-export=locked-only needs the lock that also invalidates',
       'pfn-after-invalidate': '{{api}}() derives a page/PFN from {{attachment}}, whose mapping is no longer valid',
     },
     options: [

@@ -19,8 +19,8 @@ export const peer2peerGating = defineRule({
       { kind: 'kernel', file: 'drivers/vfio/pci/vfio_pci_dmabuf.c', symbol: 'vfio_pci_dma_buf_attach' },
     ],
     messages: {
-      'map-without-p2p': '{{api}}() succeeded for {{attachment}} without allow_peer2peer, but {{buf}} can only provide P2P/MMIO addresses',
-      'access-without-p2p': '{{api}}() through {{attachment}}: the device reaches P2P/MMIO memory of {{buf}} without peer2peer',
+      'map-without-p2p': '{{api}}() succeeded for {{attachment}} without allow_peer2peer, but its exporter can only provide P2P/MMIO addresses',
+      'access-without-p2p': '{{api}}() through {{attachment}}: the device reaches P2P/MMIO memory without peer2peer',
     },
   },
   checks: [

@@ -19,7 +19,7 @@ export const phyrNoStructPage = defineRule({
       { kind: 'doc', file: 'drivers/dma-buf/dma-buf.c', section: 'locking convention' },
     ],
     messages: {
-      'page-from-pageless': '{{api}}() turns a phyr entry of {{attachment}} into a struct page, but {{buf}} has only P2P/MMIO memory without struct pages',
+      'page-from-pageless': '{{api}}() turns a phyr entry of {{attachment}} into a struct page, but its exporter has only P2P/MMIO memory without struct pages',
       'page-ref-lock': '{{api}}() on {{attachment}} switches from reservation locking to page refcounts; lifetime belongs to the resv and the exporter',
     },
     hedge:

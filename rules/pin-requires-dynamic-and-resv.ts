@@ -21,7 +21,7 @@ export const pinRequiresDynamicAndResv = defineRule({
     ],
     messages: {
       'pin-static': '{{api}}() on static attachment {{attachment}}: only dma_buf_dynamic_attach() attachments may pin (WARN_ON(!attach->importer_ops))',
-      'pin-without-resv': '{{api}}() on {{attachment}} without holding the resv of {{buf}} (dma_resv_assert_held)',
+      'pin-without-resv': '{{api}}() on {{attachment}} without holding its dma-buf\'s resv (dma_resv_assert_held)',
       'move-while-pinned': '{{api}}({{buf}}) moves a buffer while an attachment holds it pinned',
     },
   },

@@ -30,8 +30,8 @@ export const revocableExporterRejectsNonRevocable = defineRule({
       { kind: 'commit', id: '8c5f9645c389', subject: 'iommufd: Add dma_buf_pin()', version: 'v7.0' },
     ],
     messages: {
-      'non-revocable-attached': 'revocable exporter {{buf}} has non-revocable attachment {{attachment}} (dma_buf_attach_revocable() is false); a revoke would wait for it forever',
-      'non-p2p-attached': 'revocable exporter {{buf}} has attachment {{attachment}} without peer2peer; it must reject it',
+      'non-revocable-attached': 'a revocable exporter has a non-revocable attachment (dma_buf_attach_revocable() is false); a revoke would wait for it forever',
+      'non-p2p-attached': 'a revocable exporter has an attachment without peer2peer; it must reject it',
     },
   },
   checks: [

@@ -20,7 +20,7 @@ export const revocableUnmapBounded = defineRule({
       { kind: 'kernel', file: 'drivers/vfio/pci/vfio_pci_dmabuf.c' },
     ],
     messages: {
-      'revoke-never-completes': '{{buf}} is revoked but {{attachment}} is never unmapped: the exporter\'s wait for unmaps does not end',
+      'revoke-never-completes': 'a revoked dma-buf keeps a mapping that is never unmapped: the exporter\'s wait for unmaps does not end',
       'callback-faults': '{{api}}() in the invalidate_mappings callback may fault on the exporter\'s mmap, whose fault handler needs the exporter lock held across the revoke',
     },
   },

@@ -18,9 +18,9 @@ export const revokedRefusesMap = defineRule({
       { kind: 'kernel', file: 'drivers/vfio/pci/vfio_pci_dmabuf.c', symbol: 'vfio_pci_dma_buf_map' },
     ],
     messages: {
-      'map-while-revoked': '{{api}}() on {{attachment}} succeeded although {{buf}} is revoked',
-      'attach-while-revoked': '{{api}}() to {{buf}} succeeded although it is revoked',
-      'access-after-failed-map': '{{api}}() through {{attachment}} after the map of revoked {{buf}} failed; surface the error instead',
+      'map-while-revoked': '{{api}}() on {{attachment}} succeeded although its dma-buf is revoked',
+      'attach-while-revoked': '{{api}}() on {{attachment}} succeeded although its dma-buf is revoked',
+      'access-after-failed-map': '{{api}}() through {{attachment}} after its map of the revoked dma-buf failed; surface the error instead',
     },
   },
   checks: [

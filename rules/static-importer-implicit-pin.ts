@@ -19,8 +19,8 @@ export const staticImporterImplicitPin = defineRule({
       { kind: 'kernel', file: 'drivers/dma-buf/dma-buf.c', symbol: 'dma_buf_map_attachment' },
     ],
     messages: {
-      'mapped-unpinned': 'static attachment {{attachment}} is mapped but not pinned although the exporter of {{buf}} implements pin',
-      'move-under-static': '{{api}}({{buf}}) moves a buffer that static attachment {{attachment}} has mapped; a static importer cannot follow a move',
+      'mapped-unpinned': 'a static attachment is mapped but not pinned although its exporter implements pin',
+      'move-under-static': '{{api}}({{buf}}) moves a buffer that a static attachment has mapped; a static importer cannot follow a move',
     },
     hedge:
       'The mapped-unpinned check guards lockmc\'s own implicit-pin semantics; with CONFIG_DMABUF_MOVE_NOTIFY off ' +

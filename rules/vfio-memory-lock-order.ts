@@ -30,7 +30,7 @@ export const vfioMemoryLockOrder = defineRule({
     messages: {
       'memory-lock-under-resv': '{{api}}({{lock}}) while holding a dma_resv: VFIO orders memory_lock before dma_resv',
       'memory-lock-in-callback': '{{api}}({{lock}}) in an invalidate_mappings callback, which runs under memory_lock held for write',
-      'memory-lock-cycle': 'lock cycle through memory_lock: {{held}}',
+      'memory-lock-cycle': 'acquiring {{lock}} while holding {{held}} closes a lock cycle through VFIO\'s memory_lock',
     },
     hedge: 'The model names the lock class "&vdev->memory_lock" (or a variable memory_lock); other spellings are not recognised.',
   },

@@ -8,9 +8,10 @@
  *   reservation_ww_class_mutex -> fs_reclaim), publishes the job fence and
  *   unlocks. The allocation may enter direct reclaim and run the shrinker
  *   or the mmu notifier inline, with the resv held.
- * - A shrinker: picks a BO off its LRU (any of them), *trylocks* its resv
- *   (RECLAIM-2: blocking would invert the primed order), and waits for the
- *   job fence before it could evict it (FENCE-4: shrinkers may wait).
+ * - A shrinker: takes the BO at the head of its LRU (bo0, which ioctl0
+ *   uses), *trylocks* its resv (RECLAIM-2: blocking would invert the
+ *   primed order) and waits for the job fence before it could evict it
+ *   (FENCE-4: shrinkers may wait).
  * - An mmu notifier (userptr invalidation): takes the notifier lock and
  *   waits for the job fence under it.
  * - A userptr thread taking the notifier lock, as the submission path does
@@ -69,11 +70,11 @@ function reclaim(n: number, bug: boolean): DriverModel {
   const mm = b.mm('mm');
   const cookie = b.signallingCookie('cookie');
 
-  // Shrinker scan: the LRU head may be any BO; contended BOs are skipped.
-  const scanOne = (bo: number): Stmt[] => [
-    { kind: 'branch', op: dma_resv_trylock(bo), on: { ok: [dma_fence_wait(job), dma_resv_unlock(bo)] } },
-  ];
-  const shrinker = b.proc('drv_shrinker_scan', 'shrinker', n === 1 ? scanOne(bos[0]) : [{ kind: 'nondet', arms: bos.map(scanOne) }]);
+  // Shrinker scan: tries to evict the BO at the head of its LRU (bo0),
+  // skipping it when contended.
+  const shrinker = b.proc('drv_shrinker_scan', 'shrinker', [
+    { kind: 'branch', op: dma_resv_trylock(bos[0]), on: { ok: [dma_fence_wait(job), dma_resv_unlock(bos[0])] } },
+  ]);
   b.registerShrinker(shrinker);
 
   const invalidate = b.proc('drv_userptr_invalidate', 'mmu_notifier', [mutex_lock(notifierLock), dma_fence_wait(job), mutex_unlock(notifierLock)]);

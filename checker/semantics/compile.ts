@@ -461,7 +461,10 @@ class Compiler {
       }
     }
     for (const [resv, fences] of [...pubs].sort((a, b) => a[0] - b[0])) {
-      const max = fences.length >= 32 ? 0xffffffff : 2 ** fences.length - 1;
+      if (fences.length > 31) {
+        throw new SemanticsError('LMC462', `${fences.length} fences are published into ${this.inst(resv).name}; at most 31 per dma_resv are supported`);
+      }
+      const max = 2 ** fences.length - 1;
       const v = ctx.addVar(`published.${this.inst(resv).name}`, max, 0, { kind: 'aux', note: `fences published into ${this.inst(resv).name}` });
       ctx.published.set(resv, { v, fences });
     }
@@ -1503,7 +1506,7 @@ class Compiler {
         const m = memo.get(pc);
         if (m !== undefined) return m;
         if (onStack.has(pc)) {
-          throw new SemanticsError('LMC462', `thread ${th.name}: the control graph has a cycle (loops must be unrolled)`);
+          throw new SemanticsError('LMC461', `thread ${th.name}: the control graph has a cycle (loops must be unrolled)`);
         }
         onStack.add(pc);
         let best = 0;

@@ -17,6 +17,13 @@
  *     optional and cannot unblock anyone who waits for nothing they do;
  *   - a terminal state is a *deadlock* when some thread that is not done
  *     is mandatory or has started (a queued work, a running irq).
+ * This is system.ts's "every mandatory thread done or blocked", with
+ * optional threads "ignored until started": once started (queued, fired,
+ * running) they are owed progress like mandatory ones. An irq whose
+ * handler signals a fence is mandatory and counts as done only while it
+ * cannot fire (compile.ts), so waiting for it is no deadlock while it can.
+ * Engines (BMC included) must use exactly these definitions; they are
+ * expressible from SystemThread's done / notStarted / liveness alone.
  */
 
 import type { BoolExpr, IntExpr, Property, TransitionSystem, VarId } from './system.js';
@@ -274,6 +281,9 @@ export function prepare(ts: TransitionSystem): Evaluator {
   const optional = ts.threads.map((t) => t.liveness === 'optional');
 
   const init = Uint32Array.from(ts.vars.map((v) => v.init));
+  // Ad-hoc expressions (replay, trace rendering) compile once per object.
+  const boolCache = new WeakMap<BoolExpr, BoolFn>();
+  const intCache = new WeakMap<IntExpr, IntFn>();
 
   // Properties.
   const props = ts.properties;
@@ -411,8 +421,16 @@ export function prepare(ts: TransitionSystem): Evaluator {
       for (let k = 0; k < m; k++) o[vs[k]!] = scratch[k]!;
       return o;
     },
-    evalBool: (e, s) => compileBool(e)(s),
-    evalInt: (e, s) => compileInt(e)(s),
+    evalBool: (e, s) => {
+      let f = boolCache.get(e);
+      if (!f) boolCache.set(e, (f = compileBool(e)));
+      return f(s);
+    },
+    evalInt: (e, s) => {
+      let f = intCache.get(e);
+      if (!f) intCache.set(e, (f = compileInt(e)));
+      return f(s);
+    },
     enabledTransitions: (s) => {
       const c = enabledInto(s, enabledBuf);
       return Array.from(enabledBuf.subarray(0, c));

@@ -40,7 +40,7 @@
  *   (it cannot be revoked in bounded time, pinned or not); with a callback
  *   it is `pinned-revocable` while pinned, else `dynamic`.
  * - A `deadlock` check restricted with `on` becomes a terminal property:
- *   some unfinished mandatory thread sits at a wait of one of those kinds
+ *   some unfinished thread that is mandatory or has started sits at a wait of one of those kinds
  *   (lock: a lock without ww ctx; ww: a lock with a ctx; fence: a fence
  *   wait; work: flush_work). In a terminal state such a thread is blocked.
  * - A monitor transition list is tried in order; the first applicable
@@ -75,7 +75,6 @@ import {
   PSEUDO_LOCKS,
   PatternNeedsGraphError,
   holdableMatches,
-  opLock,
   opMatchesStep,
   opOperands,
   type Holdable,
@@ -150,7 +149,6 @@ class PropertyCompiler {
   private readonly model: DriverModel;
   private rule!: Rule;
   private check!: string;
-  private readonly ctxOwners: Map<string, number> = new Map();
   private readonly locContextCache = new Map<string, Set<Context>>();
   private readonly signalReach = new Map<string, InstanceId[]>();
   private fsFrameCache: Map<string, BoolExpr> | undefined;
@@ -232,10 +230,11 @@ class PropertyCompiler {
     const declared = s.op.gfp;
     if (gp.noLockdep !== undefined && declared.noLockdep !== gp.noLockdep) return undefined;
     const direct = info ? info.directReclaim : declared.directReclaim ? TRUE : FALSE;
-    const fs = info ? and(info.directReclaim, info.fs) : declared.directReclaim && declared.fs ? TRUE : FALSE;
+    // GfpInfo.fs already includes the direct-reclaim test.
+    const fs = info ? info.fs : declared.directReclaim && declared.fs ? TRUE : FALSE;
     if (gp.directReclaim !== undefined) parts.push(gp.directReclaim ? direct : not(direct));
     if (gp.fs !== undefined) parts.push(gp.fs ? fs : not(fs));
-    const r = and(...parts);
+    const r = dedupeAnd(parts);
     return r.k === 'false' ? undefined : r;
   }
 
@@ -246,7 +245,7 @@ class PropertyCompiler {
       const residue = this.stepMatch(s, on);
       if (!residue) continue;
       const env: Env = { self: s.thread, step: s, loc: this.ctx.fromLocation(s.id), bind: {} };
-      const w = and(residue, this.scope(when, env));
+      const w = dedupeAnd([residue, this.scope(when, env)]);
       if (w.k === 'false') continue;
       const k = key(w);
       let g = groups.get(k);
@@ -305,13 +304,13 @@ class PropertyCompiler {
 
   private deadlockOn(on: Set<string>): BoolExpr {
     const parts: BoolExpr[] = [];
+    // Like eval.ts: a thread counts once it is mandatory or has started.
     for (const th of this.ctx.systemThreads) {
-      if (th.liveness !== 'mandatory') continue;
       const at = this.locPred(th.id, undefined, (loc) => {
         const kinds = loc.out.map((t) => this.ctx.steps[t]).flatMap((s) => (s?.op ? [this.waitKind(s.op)] : []));
         return kinds.some((k) => k !== undefined && on.has(k)) ? TRUE : FALSE;
       });
-      parts.push(and(not(this.ctx.done(th.id)), at));
+      parts.push(and(not(this.ctx.done(th.id)), not(th.notStarted), at));
     }
     return or(...parts);
   }
@@ -611,7 +610,7 @@ class PropertyCompiler {
         : ops.fence;
       if (id === undefined) {
         if (cat === 'fence' && env.step.op.kind === 'fence_wait' && env.step.op.resv !== undefined) {
-          return { ids: this.ctx.publishedFences(env.step.op.resv), all: false };
+          return { ids: this.ctx.publishedFences(this.ctx.lockInstance(env.step.op.resv)), all: false };
         }
         this.fail(`subject 'operand': ${env.step.op.api} (${env.step.op.kind}) has no ${catName(cat)} operand`);
       }
@@ -736,8 +735,9 @@ class PropertyCompiler {
             if (op?.kind !== 'fence_wait') continue;
             if (op.fence === f) conds.push(TRUE);
             else if (op.resv !== undefined) {
-              const i = this.ctx.publishedFences(op.resv).indexOf(f);
-              const pv = this.ctx.publishedVar(op.resv);
+              const resv = this.ctx.lockInstance(op.resv);
+              const i = this.ctx.publishedFences(resv).indexOf(f);
+              const pv = this.ctx.publishedVar(resv);
               if (i >= 0 && pv !== undefined) conds.push(bit(vr(pv), i));
             }
           }
@@ -886,7 +886,8 @@ class PropertyCompiler {
   }
 
   private holds(lock: LockPattern, mode: 'write' | 'read' | 'any', who: 'self' | 'other' | 'any', env: Env): BoolExpr {
-    const operandLock = env.step?.op ? opLock(env.step.op) : undefined;
+    // The lock a step operates on: lock/unlock's lock, or the resv a fence is published into / waited on.
+    const operandLock = env.step?.op ? opOperands(env.step.op, this.model).lock : undefined;
     const operand = operandLock !== undefined ? this.ctx.lockInstance(operandLock) : undefined;
     if (lock.kind === 'operand' && operand === undefined) {
       this.fail(`lock pattern 'operand' needs a step that locks or unlocks`);
@@ -944,6 +945,21 @@ class PropertyCompiler {
         return FALSE;
     }
   }
+}
+
+/** Conjunction without repeated conjuncts (memalloc tests recur across residue and `when`). */
+function dedupeAnd(parts: BoolExpr[]): BoolExpr {
+  const flat = and(...parts);
+  if (flat.k !== 'and') return flat;
+  const seen = new Set<string>();
+  return and(
+    ...flat.args.filter((a) => {
+      const k = key(a);
+      if (seen.has(k)) return false;
+      seen.add(k);
+      return true;
+    }),
+  );
 }
 
 function attCode(s: string): number {

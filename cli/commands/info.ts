@@ -77,7 +77,7 @@ function explainRule(rule: Rule, io: CliIo): string {
   const fx = violatingFixture(m.id, io.cwd);
   out.push(ln(''));
   if (fx) {
-    out.push(ln(`minimal violating model (${fx.path}):`), ln(''));
+    out.push(ln('minimal violating model:'), ln(`  ${fx.path}`), ln(''));
     // The model is shown verbatim: wrapping code would change it.
     return linesToText(out) + '\n' + fx.text.replace(/\s*$/, '\n');
   }

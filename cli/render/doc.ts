@@ -328,7 +328,9 @@ function columns(names: string[], cells: Cell[]): Line[] {
   const indent = 2;
   const colW = Math.floor((TEXT_WIDTH - indent) / n);
   const inner = colW - 2;
-  if (n > 4 || cells.some((c) => c.text.some((t) => t.length > inner))) {
+  // The last column needs no gap after it.
+  const room = (col: number) => (col === n - 1 ? TEXT_WIDTH - indent - colW * (n - 1) : inner);
+  if (n > 4 || cells.some((c) => c.text.some((t) => t.length > room(c.column)))) {
     // Too many threads, or a name too long, for columns at 72: one row
     // per step, thread first, so nothing is cut inside a lock name.
     return cells.map((c) => ({ ...ln('  ', st('thread', `${names[c.column]}:`), ` ${c.text.join(' ')}`), hang: 6 }));
@@ -341,7 +343,7 @@ function columns(names: string[], cells: Cell[]): Line[] {
   out.push(pad(names.map((nm) => fitCell(nm, inner)[0])));
   out.push(pad(names.map((nm) => '-'.repeat(Math.min(nm.length, inner)))));
   for (const c of cells) {
-    const lines = c.text.flatMap((t) => fitCell(t, inner));
+    const lines = c.text.flatMap((t) => fitCell(t, room(c.column)));
     for (const l of lines) {
       const cols = names.map((_, i) => (i === c.column ? l : ''));
       out.push(pad(cols));

@@ -37,7 +37,9 @@ function fmtSeconds(ms: number): string {
 export function verdictText(v: Verdict): string {
   switch (v.status) {
     case 'proved':
-      return `proved (${v.engine}${v.detail ? `: ${v.detail}` : ''})`;
+      // The pipeline's detail often names the engines already.
+      if (!v.detail) return `proved (${v.engine})`;
+      return v.detail.includes(v.engine) ? `proved (${v.detail})` : `proved (${v.engine}: ${v.detail})`;
     case 'holds-up-to':
       return `holds up to ${v.bound} steps (${v.engine})`;
     case 'violated':

@@ -139,10 +139,9 @@ class ProcGraph {
     this.patch(inc, node.id);
   }
 
-  addOp(op: Op, outcomes: Outcome[], inc: Edge[], loc: Loc, chain: Loc[]): NodeId {
+  addOp(op: Op, inc: Edge[], loc: Loc, chain: Loc[]): NodeId {
     const id = this.nodes.length;
     this.push({ kind: 'op', id, op, next: {} }, inc, loc, chain);
-    void outcomes;
     return id;
   }
 
@@ -292,6 +291,8 @@ class Extractor {
   private readonly procs: ProcBuild[] = [];
   private readonly procKey = new Map<string, ProcId>();
   private readonly localKey = new Map<string, InstanceId>();
+  /** Local instance → the proc that creates it (to disambiguate names). */
+  private readonly localOwner = new Map<InstanceId, string>();
   private readonly threads: Thread[] = [];
   private readonly registrations: Registration[] = [];
   private implicitMm: InstanceId | undefined;
@@ -471,7 +472,7 @@ class Extractor {
         used.add(i.name);
         continue;
       }
-      const owner = (i as Instance & { _proc?: string })._proc;
+      const owner = this.localOwner.get(i.id);
       let name = owner ? `${i.name}@${owner}` : i.name;
       let k = 2;
       const base = name;
@@ -479,7 +480,6 @@ class Extractor {
       used.add(name);
       i.name = name;
     }
-    for (const i of this.instances) delete (i as Instance & { _proc?: string })._proc;
   }
 
   private addThread(name: string, at: ts.Node, kind: Thread['kind']): void {
@@ -713,7 +713,7 @@ class Extractor {
         if (API_BY_NAME.has(callee)) this.unsupported(`operation '${callee}' at top level`, e, 'operations run inside functions; call it from a thread');
         if (this.functions.has(callee)) this.unsupported(`call of '${callee}' at top level`, e, `a model never runs code at top level: list it as a thread with \`threads(${callee})\``);
         if (callee === 'nondet') this.unsupported('nondet() at top level', e, 'use nondet() inside functions');
-        this.fail('LMC201', `unknown identifier '${callee}'`, e.expression, 'kernel APIs and registrations are listed in docs/model-language.md');
+        this.fail('LMC201', `unknown identifier '${callee}'`, e.expression, this.didYouMean(callee, 'call') ?? 'kernel APIs and registrations are listed in docs/model-language.md');
     }
   }
 
@@ -867,7 +867,41 @@ class Extractor {
     if (name === 'globalThis' || name === 'process' || name === 'window' || name === 'Object' || name === 'Reflect' || name === 'Proxy') {
       this.unsupported(`host object '${name}'`, id, 'a model only uses kernel APIs from lockmc/kernel');
     }
-    this.fail('LMC201', `unknown identifier '${name}'`, id, `declare it at top level, e.g. \`const ${name} = mutex();\``);
+    this.fail('LMC201', `unknown identifier '${name}'`, id, this.didYouMean(name, 'value', frame) ?? `declare it at top level, e.g. \`const ${name} = mutex();\``);
+  }
+
+  /** `did you mean 'mutex_lock'?` for a near miss (edit distance <= 2), else undefined. */
+  private didYouMean(name: string, what: 'call' | 'value', frame?: Frame): string | undefined {
+    const pool: string[] =
+      what === 'call'
+        ? [...API_BY_NAME.keys(), ...this.functions.keys(), ...CONSTRUCTOR_BY_NAME.keys(), ...TOP_ONLY, 'nondet', 'dma_buf_dynamic_attach']
+        : [...this.topDeclared.keys(), ...(frame ? frame.declared.keys() : []), ...Object.keys(VALUE_CONSTANTS), ...GFP_BY_NAME.keys(), ...WW_CLASSES];
+    let best: string | undefined;
+    let bestD = 3;
+    for (const c of [...new Set(pool)].sort()) {
+      const dist = editDistance(name, c, bestD);
+      if (dist < bestD) {
+        best = c;
+        bestD = dist;
+      }
+    }
+    return best === undefined ? undefined : `did you mean '${best}'?`;
+  }
+
+  /** The first identifier in `e` that names nothing (for a better diagnostic than "wrong argument"). */
+  private firstUnknown(e: ts.Node, env: Env, depth = 0): ts.Identifier | undefined {
+    if (depth > FRONTEND_LIMITS.maxDepth) return undefined;
+    if (ts.isIdentifier(e)) {
+      const n = e.text;
+      const known = env.get(n) || GFP_BY_NAME.has(n) || Object.prototype.hasOwnProperty.call(VALUE_CONSTANTS, n) || this.functions.has(n) || API_BY_NAME.has(n) || CONSTRUCTOR_BY_NAME.has(n) || (WW_CLASSES as readonly string[]).includes(n);
+      return known ? undefined : e;
+    }
+    if (ts.isPropertyAccessExpression(e)) return this.firstUnknown(e.expression, env, depth + 1);
+    let found: ts.Identifier | undefined;
+    e.forEachChild((c) => {
+      found ??= this.firstUnknown(c, env, depth + 1);
+    });
+    return found;
   }
 
   /** An instance reference, or undefined if `e` is not one (no diagnostic). */
@@ -1395,7 +1429,7 @@ class Extractor {
       if (fn) return this.inlineCall(fn.decl, e, env, inc, F, p, d + 1, true);
       if (CONSTRUCTOR_BY_NAME.has(callee)) this.unsupported(`constructor '${callee}' inside a function`, e, `declare instances at top level: \`const x = ${callee}(...);\``);
       if (TOP_ONLY.has(callee)) this.unsupported(`'${callee}' inside a function`, e, 'registrations are written at top level');
-      this.fail('LMC201', `unknown identifier '${callee}'`, e.expression, 'kernel APIs are listed in docs/model-language.md; helpers are declared as `function name() { ... }`');
+      this.fail('LMC201', `unknown identifier '${callee}'`, e.expression, this.didYouMean(callee, 'call') ?? 'kernel APIs are listed in docs/model-language.md; helpers are declared as `function name() { ... }`');
     }
     if (ts.isConditionalExpression(e)) this.unsupported('conditional expression (?:)', e, 'write an `if` statement');
     if (ts.isArrowFunction(e) || ts.isFunctionExpression(e)) this.unsupported('closure', e, 'declare functions at top level; they are inlined where called');
@@ -1451,7 +1485,7 @@ class Extractor {
       const got = this.localKey.get(key);
       if (got !== undefined) return got;
       const id = this.addInstance({ name: declName ?? CREATES_DEFAULT_NAME[kind] ?? kind, kind, ...extra, local: true }, declNode ?? call);
-      (this.instances[id] as Instance & { _proc?: string })._proc = p.name;
+      this.localOwner.set(id, p.name);
       this.localKey.set(key, id);
       return id;
     };
@@ -1531,6 +1565,8 @@ class Extractor {
           const g = a[a.length - 1]!;
           const got = this.tryGfp(g, env);
           if (!got) {
+            const unknown = this.firstUnknown(g, env);
+            if (unknown) this.unknownIdentifier(unknown, F);
             this.fail('LMC202', `${name} expects a GFP mask as its last argument, got ${describeExpr(skipParens(g))}`, g, `write \`${name}(GFP_KERNEL)\` or \`${name}(size, GFP_NOWAIT | __GFP_NOWARN)\``);
           }
           for (let i = 0; i < a.length - 1; i++) this.ignoredArg(a[i]!, env, F);
@@ -1717,7 +1753,7 @@ class Extractor {
         throw new Error(`vocabulary entry ${name} lowers to ${api.op}, which the front end does not build`);
     }
     const outcomes = opOutcomes(op, this.instances);
-    const id = p.graph.addOp(op, outcomes, inc, this.loc(call), F.chain);
+    const id = p.graph.addOp(op, inc, this.loc(call), F.chain);
     const pairs = outcomes.map((o) => ({ edges: [{ n: id, o }], value: outcomeValue(op, o) }));
     const r: { pairs: Pair[]; created?: InstanceId; seq?: InstanceId } = { pairs: mergePairs(pairs) };
     if (created !== undefined) r.created = created;
@@ -1876,6 +1912,24 @@ function usedInCondition(name: string, items: Item[], from: number): boolean {
     visit(it.kind === 'stmt' ? it.s : it.d, 0);
   }
   return found;
+}
+
+/** Levenshtein distance, giving up (returning `limit`) once it reaches `limit`. */
+function editDistance(a: string, b: string, limit: number): number {
+  if (Math.abs(a.length - b.length) >= limit) return limit;
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    let rowMin = i;
+    for (let j = 1; j <= b.length; j++) {
+      const v = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+      cur.push(v);
+      if (v < rowMin) rowMin = v;
+    }
+    if (rowMin >= limit) return limit;
+    prev = cur;
+  }
+  return Math.min(prev[b.length]!, limit);
 }
 
 function mergePairs(pairs: Pair[]): Pair[] {

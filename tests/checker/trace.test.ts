@@ -222,3 +222,53 @@ describe('buildTrace: ww, fences, reclaim', () => {
     expect(renderOp({ kind: 'lock', api: 'mutex_lock_nested', lock: 4, mode: 'write', trylock: false, subclass: 1 }, mm)).toBe('mutex_lock_nested(shrinker_lock, 1)');
   });
 });
+
+describe('buildTrace: irqs, works, notifiers', () => {
+  it('shows the irq landing on its host and what the host then waits for', async () => {
+    const { parse } = await import('./semantics/properties-helpers.js');
+    const m = parse(`
+const l = spinlock();
+function handler() { spin_lock(l); spin_unlock(l); }
+request_irq(handler);
+export function t0() { spin_lock(l); spin_unlock(l); }`);
+    const ts = sys(m, [DEADLOCK]);
+    const lockT0 = ts.transitions.find((t) => t.thread === 0 && !t.label.synthetic && t.label.node === 0)!.id;
+    const fire = ts.transitions.find((t) => t.label.synthetic === 'irq-fire')!.id;
+    const t = buildTrace(ts, m, undefined, [lockT0, fire], 0);
+    expect(t.steps.map((x) => `${x.index} ${x.threadName} ${stepText(x)}${x.role ? ` {${x.role}}` : ''} [${x.held.join(', ')}]${x.context.length ? ` <${x.context.join(' / ')}>` : ''}${x.preemption ? ' P' : ''}`)).toEqual([
+      '1 t0 spin_lock(l) [l (l)]',
+      '2 irq:handler handler() {irq fires on t0} [] <hard irq handler on t0> P',
+    ]);
+    expect(t.final.threads).toEqual([
+      { thread: 't0', status: 'blocked', held: ['l (l)'], waitingFor: 'irq irq:handler running on its CPU' },
+      { thread: 'irq:handler', status: 'blocked', held: [], waitingFor: 'spinlock l held by t0' },
+    ]);
+  });
+
+  it('names work starts, kswapd runs and notifier contexts', async () => {
+    const { parse } = await import('./semantics/properties-helpers.js');
+    const m = parse(`
+const mm = mm_struct();
+const nl = mutex();
+function inv() { mutex_lock(nl); mutex_unlock(nl); }
+mmu_interval_notifier_insert(mm, inv);
+function free_job() { mutex_lock(nl); mutex_unlock(nl); }
+const w = work(free_job);
+export function t0() { queue_work(w); }`);
+    const ts = sys(m, []);
+    const pick = (f: (l: (typeof ts.transitions)[number]) => boolean) => ts.transitions.find(f)!.id;
+    const s = [
+      pick((t) => t.thread === 0 && t.label.node === 0 && !t.label.synthetic),
+      pick((t) => t.label.synthetic === 'thread-start'),
+      pick((t) => t.label.synthetic === 'kswapd-run'),
+      pick((t) => ts.threads[t.thread].kind === 'kswapd' && t.label.node === 0 && !t.label.synthetic),
+    ];
+    const t = buildTrace(ts, m, undefined, s);
+    expect(t.steps.map((x) => `${x.index} ${x.threadName} ${stepText(x)}${x.role ? ` {${x.role}}` : ''} [${x.held.join(', ')}]${x.context.length ? ` <${x.context.join(' / ')}>` : ''}${x.preemption ? ' P' : ''}`)).toEqual([
+      '1 t0 queue_work(w) []',
+      '2 free_job free_job() {work w starts} [] <work free_job>',
+      '3 kswapd balance_pgdat() {kswapd runs mmu notifier invalidate inv} [fs_reclaim, mmu_notifier_invalidate_range_start] <kswapd (mmu notifier invalidate inv)> P',
+      '4 kswapd mutex_lock(nl) [fs_reclaim, mmu_notifier_invalidate_range_start, nl (nl)] <kswapd (mmu notifier invalidate inv)>',
+    ]);
+  });
+});

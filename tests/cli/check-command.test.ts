@@ -154,6 +154,10 @@ describe('check with a pipeline', () => {
     await runCheck(['models/a.model.ts'], cli(), pipe, '0.1.0', { checker });
     expect(pipe.stdout).not.toMatch(/\x1b\[/);
     expect(pipe.stdout).toContain('r: proved (bmc)');
+    // --output on a terminal: the file gets text, never escapes.
+    const file = fakeIo({ cwd: tmp, stdoutIsTTY: true });
+    await runCheck(['models/a.model.ts'], cli({ output: 'tty.txt' }), file, '0.1.0', { checker });
+    expect(readFileSync(join(tmp, 'tty.txt'), 'utf8')).toBe(pipe.stdout);
   });
 });
 

@@ -105,3 +105,62 @@ describe('wrapping', () => {
     expect(toAscii('a\u2014b \u201cq\u201d \u2192 \u00e9\ttab')).toBe('a-b "q" -> ?    tab');
   });
 });
+
+describe('finding kinds', () => {
+  const trace = {
+    threads: [
+      { id: 0, name: 'importer', kind: 'thread' as const },
+      { id: 1, name: 'exporter', kind: 'thread' as const },
+    ],
+    steps: [
+      { index: 1, thread: 1, threadName: 'exporter', op: 'dma_buf_revoke(buf)', at: { file: 'm.model.ts', line: 9, col: 3 }, context: [], held: [], preemption: false },
+      { index: 2, thread: 0, threadName: 'importer', op: 'dma_buf_map_attachment(att)', outcome: 'ok', at: { file: 'm.model.ts', line: 4, col: 3 }, context: [], held: [], preemption: true },
+    ],
+    schedule: 'abcdef01-AgEA',
+    preemptions: 1,
+    final: { threads: [], fences: [{ name: 'f', state: 'published' as const }], other: {} },
+    violatingStep: 2,
+  };
+  const report = (kind: 'rule-violation' | 'fence-never-signalled') => ({
+    ...cleanReport(),
+    diagnostics: [],
+    models: [
+      {
+        file: 'm.model.ts',
+        hashes: { model: 'm', rules: 'r' },
+        kernel: 'v7.0',
+        verdicts: [{ status: 'violated' as const, rule: 'no-access-after-revoke', engine: 'explicit' as const, findings: [{ rule: 'no-access-after-revoke', check: 'c', kind, message: 'mapped after revoke', trace }] }],
+        diagnostics: [],
+        stats: { ms: 1, engine: ['explicit'] },
+      },
+    ],
+    exitCode: 1,
+  });
+  it('a rule violation has its banner, the trace in thread columns, and no DEADLOCK', () => {
+    const t = renderText(report('rule-violation'), CTX);
+    expect(t).toContain('=======================\nWARNING: rule violation\n');
+    expect(t).toContain(
+      ['  exporter                           importer', '  --------                           --------', '  dma_buf_revoke(buf);', '                                     dma_buf_map_attachment(att) -> ok;'].join('\n'),
+    );
+    expect(t).not.toContain('DEADLOCK');
+    expect(t.replace(/\s+/g, ' ')).toContain(' 2. [importer] dma_buf_map_attachment(att) -> ok preempts, <-- violation ');
+    expect(t).toContain('  lockmc replay m.model.ts --schedule abcdef01-AgEA\n');
+    // Unknown rule metadata: no summary, no references, still the id.
+    expect(t).toContain('rule no-access-after-revoke (check c):\n\nmapped after revoke');
+    expect(t).not.toContain('kernel references:');
+  });
+  it('a fence never signalled is a deadlock kind', () => {
+    const t = renderText(report('fence-never-signalled'), CTX);
+    expect(t).toContain('WARNING: fence never signalled');
+    expect(t).toContain(' *** DEADLOCK ***');
+    expect(t).toContain('  fences: f published');
+  });
+  it('pretty wraps to the terminal width, capped at 120', () => {
+    const long = renderPretty(sampleReport(), { ...CTX, width: 200 });
+    const widths = long.split('\n').map((l) => l.length);
+    expect(Math.max(...widths)).toBeLessThanOrEqual(120);
+    expect(Math.max(...widths)).toBeGreaterThan(72);
+    const narrow = renderPretty(sampleReport(), { ...CTX, width: 40 });
+    expect(Math.max(...narrow.split('\n').map((l) => l.length))).toBeLessThanOrEqual(72);
+  });
+});

@@ -108,5 +108,49 @@ export function renderIndex(rules: Rule[]): string {
     }
     out.push('');
   }
+  const options = rules.flatMap((r) => (r.meta.options ?? []).map((o) => ({ rule: r.meta.id, o })));
+  if (options.length > 0) {
+    out.push('## Debated rules: options', '', '| option | values (default first) | rule |', '|---|---|---|');
+    for (const { rule, o } of options) {
+      const values = [o.default, ...o.values.map((v) => v.value).filter((v) => v !== o.default)];
+      out.push(`| \`${o.key}\` | ${values.map((v) => `\`${v}\``).join(', ')} | [${rule}](${rule}.md) |`);
+    }
+    out.push('');
+  }
+  out.push(...USER_SECTION);
   return out.join('\n');
 }
+
+const USER_SECTION = [
+  '## Configuration: lockmc.config.json',
+  '',
+  'Searched from the working directory upwards. JSON only (never executed); every key is optional:',
+  '',
+  '```json',
+  '{',
+  '  "preset": "recommended",',
+  '  "enable": ["revoke-sequence"],',
+  '  "disable": ["mp-lifetime"],',
+  '  "ruleFiles": ["lockmc-rules/my-driver.json"],',
+  '  "ruleOptions": { "revoke.pfn-export": "locked-only" },',
+  '  "engine": "auto",',
+  '  "bound": 40,',
+  '  "timeoutMs": 60000,',
+  '  "kernel": "v7.0"',
+  '}',
+  '```',
+  '',
+  'Mistakes are reported with file:line:col and exit 2: LMC300 (not JSON), LMC301 (unknown key), LMC302',
+  '(wrong type), LMC303 (unknown rule), LMC304 (unknown preset), LMC305/LMC306 (unknown option or value),',
+  'LMC307 (rule file missing). A model picks a side of a debated rule with `@rule-option key=value`.',
+  '',
+  '## Your own rules: rule files',
+  '',
+  'A rule file is JSON in the `Rule` shape of `rules/types.ts` (metadata plus checks, no code), either one',
+  'rule or `{ "rules": [...], "order": [["before_class", "after_class"], ...] }`. `order` pairs (also',
+  'allowed on a single rule) declare lock orders; before any model is checked, a Z3 self-check ranks all',
+  'declared orders together with the orders the kernel primes at boot and reports a contradiction as LMC310',
+  'naming every declaration involved, and a check whose condition can never hold as LMC311. Structural',
+  'mistakes are LMC320-LMC326 at file:line:col, and exit 5.',
+  '',
+];

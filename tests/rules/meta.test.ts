@@ -103,6 +103,12 @@ describe.each(ALL_RULES.map((r) => [r.meta.id, r] as const))('rule %s', (id, rul
     for (const t of Object.values(rule.meta.messages)) expect(t.trim().length).toBeGreaterThan(0);
   });
 
+  it('message placeholders are ones a finding can fill', () => {
+    const known = ['lock', 'held', 'api', 'thread', 'fence', 'attachment', 'buf', 'gfp', 'context'];
+    const used = Object.values(rule.meta.messages).flatMap((t) => [...t.matchAll(/\{\{\s*([^}]*?)\s*\}\}/g)].map((m) => m[1]));
+    expect(used.filter((u) => !known.includes(u))).toEqual([]);
+  });
+
   it('passes the rule-file schema (what a user rule must satisfy)', () => {
     const f = parseUserRuleFile(`${id}.json`, JSON.stringify(rule, null, 2), []);
     expect(f.diagnostics).toEqual([]);
@@ -218,6 +224,8 @@ describe('presets', () => {
       'unrevoke-only-from-revoked',
       'vfio-memory-lock-order',
     ]);
-    expect(PRESETS.strict.options).toMatchObject({ 'revoke.pfn-export': 'forbidden', 'own.scope': 'per-dmabuf' });
+    // strict must take a side on every debated rule: a new option needs its strictest value in rules/index.ts.
+    expect(Object.keys(PRESETS.strict.options).sort()).toEqual([...declaredOptions(ALL_RULES).keys()].sort());
+    expect(PRESETS.strict.options).toEqual({ 'revoke.pfn-export': 'forbidden', 'own.scope': 'per-dmabuf', 'notifier.fence-wait': 'never' });
   });
 });

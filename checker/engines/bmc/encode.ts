@@ -379,9 +379,19 @@ export class Unrolling {
     );
   }
 
+  /**
+   * Terminal with a thread left unfinished that counts: every mandatory
+   * thread, and an optional one once it has started ("ignored until
+   * started", as the reference evaluator judges it).
+   */
   deadlock(i: number): Z3Bool {
-    const unfinished = this.ts.threads.filter((th) => th.liveness === 'mandatory').map((th) => this.ctx.Not(this.done(th.id, i)));
-    return this.ctx.And(this.terminal(i), this.ctx.Or(...unfinished));
+    const ctx = this.ctx;
+    const stuck = this.ts.threads.map((th) =>
+      th.liveness === 'optional'
+        ? ctx.And(ctx.Not(this.done(th.id, i)), ctx.Not(this.boolAt(th.notStarted, i)))
+        : ctx.Not(this.done(th.id, i)),
+    );
+    return ctx.And(this.terminal(i), ctx.Or(...stuck));
   }
 
   // -- steps ---------------------------------------------------------------

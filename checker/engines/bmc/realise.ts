@@ -11,7 +11,7 @@ import type { Limit } from '../../report.js';
 import type { Schedule, TransitionSystem } from '../../semantics/system.js';
 import { Concrete } from './concrete.js';
 import { parseEncoding, type Goal } from './encode.js';
-import { checkBound, strategyFor } from './run-bmc.js';
+import { budgetLimit, checkBound, strategyFor } from './run-bmc.js';
 import { Search } from './search.js';
 import { withSolver } from './solver.js';
 
@@ -86,6 +86,6 @@ export async function realiseCycle(ts: TransitionSystem, acquisitions: CycleAcqu
     case 'holds':
       return { status: 'not-realised', exhaustive: r.bound >= ts.completenessBound, bound: r.bound };
     case 'inconclusive':
-      return { status: 'inconclusive', limit: r.limit };
+      return { status: 'inconclusive', limit: budgetLimit(r.limit, opts.timeoutMs) };
   }
 }

@@ -4,6 +4,7 @@
  */
 
 import type { EngineResult, PropertyResult } from '../types.js';
+import type { Limit } from '../../report.js';
 import type { TransitionSystem } from '../../semantics/system.js';
 import { Concrete } from './concrete.js';
 import { encodingName, parseEncoding, propertyGoal, type SearchStrategy } from './encode.js';
@@ -38,14 +39,19 @@ export function checkBound(bound: unknown): void {
   if (typeof bound !== 'number' || !Number.isInteger(bound) || bound < 1) throw new BoundError(bound);
 }
 
-export function toPropertyResult(r: GoalResult, completenessBound: number): PropertyResult {
+/** Per-query time-outs are reported as the run's budget, which is what the user set. */
+export function budgetLimit(limit: Limit, timeoutMs: number): Limit {
+  return limit.kind === 'timeout' ? { kind: 'timeout', ms: timeoutMs } : limit;
+}
+
+export function toPropertyResult(r: GoalResult, completenessBound: number, timeoutMs: number): PropertyResult {
   switch (r.status) {
     case 'violated':
       return { status: 'violated', schedule: r.schedule };
     case 'holds':
       return r.bound >= completenessBound ? { status: 'holds', exhaustive: true } : { status: 'holds', exhaustive: false, bound: r.bound };
     case 'inconclusive':
-      return { status: 'inconclusive', limit: r.limit };
+      return { status: 'inconclusive', limit: budgetLimit(r.limit, timeoutMs) };
   }
 }
 
@@ -80,7 +86,7 @@ export async function runBmc(ts: TransitionSystem, opts: BmcOptions): Promise<En
   });
   const results: PropertyResult[] =
     outcome.kind === 'done'
-      ? outcome.value.map((r) => toPropertyResult(r, ts.completenessBound))
+      ? outcome.value.map((r) => toPropertyResult(r, ts.completenessBound, opts.timeoutMs))
       : ts.properties.map(() => ({ status: 'inconclusive', limit: outcome.limit }));
   return {
     engine: 'bmc',

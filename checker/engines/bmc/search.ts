@@ -53,6 +53,15 @@ export class Search {
     return check(this.ctx, solver, this.remaining(), extra);
   }
 
+  /**
+   * QF_BV selects Z3's incremental SAT-based bit-blasting solver; the
+   * default solver falls back to the slow SMT core as soon as push/pop or
+   * assumptions are used (10-100x slower on these queries).
+   */
+  private newSolver(): Z3Solver {
+    return new this.ctx.Solver(process.env.LOCKMC_BMC_LOGIC ?? 'QF_BV');
+  }
+
   private unrolling(goals: Goal[] | undefined, allowIdle: boolean): Unrolling {
     return new Unrolling(this.ctx, this.ts, {
       selector: this.opts.cfg.selector,
@@ -66,6 +75,7 @@ export class Search {
   async run(goals: Goal[], concreteChecks: ConcreteCheck[]): Promise<GoalResult[]> {
     const results: (GoalResult | undefined)[] =
       this.opts.strategy === 'single' ? await this.single(goals) : await this.deepen(goals);
+    // Deepening leaves goals open up to the bound: they hold there.
     const out: GoalResult[] = [];
     for (let gi = 0; gi < goals.length; gi++) {
       let r = results[gi] ?? { status: 'holds', bound: this.opts.bound };
@@ -78,26 +88,30 @@ export class Search {
     return out;
   }
 
-  /** One unrolling at the full bound (with trailing idles), all goals at once. */
+  /**
+   * One query at the full bound (trailing idles cover shorter runs), all
+   * open goals at once. Each query gets a fresh solver: Z3 switches to its
+   * incremental core after push/pop or assumptions, which measured 3-10x
+   * slower on these one-shot proof queries.
+   */
   private async single(goals: Goal[]): Promise<(GoalResult | undefined)[]> {
     const results: (GoalResult | undefined)[] = goals.map(() => undefined);
     const u = this.unrolling(goals, true);
-    const solver = new this.ctx.Solver();
-    for (let i = 0; i < this.opts.bound; i++) solver.add(...u.extend());
+    const steps: Z3Bool[] = [];
+    for (let i = 0; i < this.opts.bound; i++) steps.push(...u.extend());
     const within = goals.map((g) => goalWithin(u, g, this.opts.bound));
     for (;;) {
       const open = goals.map((_, i) => i).filter((i) => results[i] === undefined);
       if (open.length === 0) break;
-      solver.push();
+      const solver = this.newSolver();
+      solver.add(...steps);
       solver.add(this.ctx.Or(...open.map((i) => within[i])));
       const r = await this.check(solver);
       if (r.kind === 'unsat') {
-        solver.pop();
         for (const i of open) results[i] = { status: 'holds', bound: this.opts.bound };
         break;
       }
       if (r.kind === 'inconclusive') {
-        solver.pop();
         for (const i of open) results[i] = { status: 'inconclusive', limit: r.limit };
         break;
       }
@@ -106,33 +120,28 @@ export class Search {
         const at = u.firstWitness(r.model, goals[i]);
         results[i] = { status: 'violated', schedule: u.decode(r.model, at) };
       }
-      solver.pop();
     }
-    if (this.opts.minimise) {
-      for (let i = 0; i < goals.length; i++) {
-        const r = results[i];
-        if (r?.status === 'violated') results[i] = { status: 'violated', schedule: await this.shorten(solver, u, goals[i], r.schedule) };
-      }
-    }
+    if (this.opts.minimise) await this.shortenAll(goals, results);
     return results;
   }
 
-  /** Binary search on the length, with steps from `m` on forced idle. */
-  private async shorten(solver: Z3Solver, u: Unrolling, g: Goal, best: Schedule): Promise<Schedule> {
-    let lo = 0;
-    let hi = best.length;
-    const within = goalWithin(u, g, u.k);
-    while (lo < hi) {
-      const mid = Math.floor((lo + hi) / 2);
-      const r = await this.check(solver, [u.idle(mid), within]);
-      if (r.kind === 'sat') {
-        const at = u.firstWitness(r.model, g);
-        best = u.decode(r.model, at);
-        hi = best.length;
-      } else if (r.kind === 'unsat') lo = mid + 1;
-      else break;
-    }
-    return best;
+  /**
+   * Shortest violations for the goals `single` found violated: deepening
+   * up to the longest schedule found (cheap: every depth below a real bug
+   * is a small query). A deepening time-out keeps the schedule in hand.
+   */
+  private async shortenAll(goals: Goal[], results: (GoalResult | undefined)[]): Promise<void> {
+    const idx = goals.map((_, i) => i).filter((i) => results[i]?.status === 'violated');
+    if (idx.length === 0) return;
+    const longest = Math.max(...idx.map((i) => (results[i] as { schedule: Schedule }).schedule.length));
+    const shorter = await this.deepen(
+      idx.map((i) => goals[i]),
+      longest,
+    );
+    idx.forEach((gi, j) => {
+      const r = shorter[j];
+      if (r?.status === 'violated' && r.schedule.length <= (results[gi] as { schedule: Schedule }).schedule.length) results[gi] = r;
+    });
   }
 
   /**
@@ -140,10 +149,10 @@ export class Search {
    * at k. Every shallower depth was refuted first, so the first hit is a
    * shortest violation for that goal.
    */
-  private async deepen(goals: Goal[]): Promise<(GoalResult | undefined)[]> {
+  private async deepen(goals: Goal[], bound = this.opts.bound): Promise<(GoalResult | undefined)[]> {
     const results: (GoalResult | undefined)[] = goals.map(() => undefined);
     const u = this.unrolling(goals, false);
-    const solver = new this.ctx.Solver();
+    const solver = this.newSolver();
     for (let k = 0; ; k++) {
       for (;;) {
         const open = goals.map((_, i) => i).filter((i) => results[i] === undefined);
@@ -166,7 +175,7 @@ export class Search {
         });
         solver.pop();
       }
-      if (k >= this.opts.bound) break;
+      if (k >= bound) break;
       solver.add(...u.extend());
     }
     return results;
@@ -181,7 +190,7 @@ export class Search {
     const L = best.length;
     if (L < 2) return best;
     const u = this.unrolling(undefined, false);
-    const solver = new this.ctx.Solver();
+    const solver = this.newSolver();
     for (let i = 0; i < L; i++) solver.add(...u.extend());
     solver.add(g.at(u, L));
     const pre = u.preemptions();

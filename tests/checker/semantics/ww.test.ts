@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Op } from '../../../model/ir.js';
-import { ModelBuilder, enabledDesc, fire, lock, run, unlock, val } from './builder.js';
+import { ModelBuilder, enabledDesc, explore, fire, lock, run, unlock, val } from './builder.js';
 
 const init = (ctx: number, wwClass = 'reservation_ww_class'): Op => ({ kind: 'ww_acquire_init', api: 'ww_acquire_init', ctx, wwClass });
 const fini = (ctx: number): Op => ({ kind: 'ww_acquire_fini', api: 'ww_acquire_fini', ctx });
@@ -136,5 +136,64 @@ describe('ww_mutex: Wound-Wait (crtc_ww_class)', () => {
     const s2 = run(ts, ev, ['T1:1.0:ok', 'T0:0.0:ok', 'T0:0.1:ok']);
     // M1 is still free: both may take it, nobody is wounded.
     expect(enabledDesc(ts, ev, s2)).toEqual(['T0:0.2:ok', 'T1:1.1:ok']);
+  });
+});
+
+describe('ww backoff protocol, exhaustively', () => {
+  // T locks A then B in one context; on -EDEADLK it releases A, sleeps on
+  // B with lock_slow, then retries A once (giving up on a second -EDEADLK).
+  // `backoff: false` keeps A held while sleeping on B (a WW-2 violation).
+  function protocol(backoff: boolean) {
+    const b = new ModelBuilder();
+    const X = b.inst('dma_resv', 'X');
+    const Y = b.inst('dma_resv', 'Y');
+    const mk = (name: string, A: number, B: number) => {
+      const c = b.inst('ww_ctx', `c_${name}`, { local: true });
+      const L = (l: number, extra: Partial<Extract<Op, { kind: 'lock' }>> = {}): Op => lock(l, { api: 'dma_resv_lock', ctx: c, ...extra });
+      const p = b.raw(name, 'thread', [
+        { kind: 'op', id: 0, op: init(c), next: { ok: 1 } },
+        { kind: 'op', id: 1, op: L(A), next: { ok: 2, EDEADLK: 11, EALREADY: 2 } },
+        { kind: 'op', id: 2, op: L(B), next: { ok: 3, EDEADLK: backoff ? 5 : 6, EALREADY: 3 } },
+        { kind: 'op', id: 3, op: unlock(B), next: { ok: 4 } },
+        { kind: 'op', id: 4, op: unlock(A), next: { ok: 11 } },
+        { kind: 'op', id: 5, op: unlock(A), next: { ok: 6 } },
+        { kind: 'op', id: 6, op: L(B, { slow: true, api: 'dma_resv_lock_slow' }), next: { ok: 7 } },
+        { kind: 'op', id: 7, op: L(A), next: { ok: 8, EDEADLK: 10, EALREADY: 8 } },
+        { kind: 'op', id: 8, op: unlock(A), next: { ok: 10 } },
+        { kind: 'end', id: 9 },
+        { kind: 'op', id: 10, op: unlock(B), next: { ok: 11 } },
+        { kind: 'op', id: 11, op: fini(c), next: { ok: 9 } },
+      ]);
+      b.threadOf(name, p);
+    };
+    mk('T0', X, Y);
+    mk('T1', Y, X);
+    return b.compile();
+  }
+
+  it('with backoff no reachable state is a deadlock and every run ends', () => {
+    const { ev } = protocol(true);
+    let dead = 0;
+    let ends = 0;
+    const n = explore(ev, (s) => {
+      if (ev.isDeadlock(s)) dead++;
+      if (ev.isTerminal(s)) ends++;
+    });
+    expect(dead).toBe(0);
+    expect(ends).toBeGreaterThan(0);
+    expect(n).toBeGreaterThan(20);
+  });
+
+  it('sleeping on the contended lock while holding the other deadlocks', () => {
+    const { ts, ev } = protocol(false);
+    const dead: string[] = [];
+    explore(ev, (s) => {
+      if (ev.isDeadlock(s)) dead.push(ev.describe(s, true));
+    });
+    expect(dead.length).toBeGreaterThan(0);
+    // T1 (younger) dies on X, keeps Y and sleeps on X, held by T0 who waits for Y.
+    const s = run(ts, ev, ['T0:0.0:ok', 'T1:1.0:ok', 'T0:0.1:ok', 'T1:1.1:ok', 'T1:1.2:EDEADLK']);
+    expect(enabledDesc(ts, ev, s)).toEqual([]);
+    expect(ev.isDeadlock(s)).toBe(true);
   });
 });

@@ -97,3 +97,15 @@ describe('semantic errors found while extracting', () => {
     ]);
   });
 });
+
+describe('hints for near misses', () => {
+  test.each([
+    ['const l = mutex();\nexport function t() {\n  mutex_lcok(l);\n}\n', "unknown identifier 'mutex_lcok'", "did you mean 'mutex_lock'?"],
+    ['const notifier_lock = mutex();\nexport function t() {\n  mutex_lock(notifer_lock);\n}\n', "unknown identifier 'notifer_lock'", "did you mean 'notifier_lock'?"],
+    ['export function t() {\n  kmalloc(GFP_KERNL);\n}\n', "unknown identifier 'GFP_KERNL'", "did you mean 'GFP_KERNEL'?"],
+    ['export function t() {\n  const ctx = ww_acquire_init(reservation_ww_class);\n  ww_acquire_fini(ctxx);\n}\n', "unknown identifier 'ctxx'", "did you mean 'ctx'?"],
+  ])('%#', (body, message, hint) => {
+    const r = extractModel({ file: 'r.model.ts', text: HEADER + body });
+    expect(r.diagnostics.map((d) => [d.code, d.message, d.hint])).toEqual([['LMC201', message, hint]]);
+  });
+});
