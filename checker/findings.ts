@@ -8,6 +8,7 @@ import type { DriverModel, Op, SourceMap } from '../model/ir.js';
 import type { Rule } from '../rules/types.js';
 import type { ChainEdge, Finding, SourceRef } from './report.js';
 import type { Cycle, GraphEdge, LockGraph, Recursion } from './engines/lockgraph/types.js';
+import { opMatchesStep } from './semantics/patterns.js';
 
 /** Fill `{{name}}` placeholders; unknown names stay visible as `{{name}}` so a test catches them. */
 export function fillTemplate(template: string, vars: Record<string, string | undefined>): string {
@@ -93,12 +94,11 @@ export function cyclesFor(graph: LockGraph, check: Extract<Rule['checks'][number
     if (!c.edges.some((e) => e.source.kind === 'model')) return false;
     if (check.through && !c.classes.some((cls) => check.through!.some((p) => graph.patternMatchesClass(p, cls)))) return false;
     if (check.closedBy) {
-      const closing = c.edges.filter((e) => e.source.kind === 'model' && e.node);
-      const ok = closing.some((e) => {
-        const n = model.procs[e.node!.proc]?.nodes[e.node!.node];
-        if (n?.kind !== 'op') return false;
-        const kinds = Array.isArray(check.closedBy!.op) ? check.closedBy!.op : [check.closedBy!.op];
-        return kinds.includes(n.op.kind) && (!check.closedBy!.api || check.closedBy!.api.includes(n.op.api));
+      const closedBy = check.closedBy;
+      const ok = c.edges.some((e) => {
+        if (e.source.kind !== 'model' || !e.node) return false;
+        const n = model.procs[e.node.proc]?.nodes[e.node.node];
+        return n?.kind === 'op' && opMatchesStep(n.op, 'ok', closedBy, model, graph);
       });
       if (!ok) return false;
     }

@@ -262,6 +262,10 @@ class Compiler {
   private woundPatches: { t: number; thread: number; lock: InstanceId; ctxVar: VarId; base: BoolExpr }[] = [];
   /** Per thread: locations doing a ctx ww lock (for wound detection). */
   private wwWaitSites: { thread: number; pc: number; lock: InstanceId; ctxVar: VarId }[] = [];
+  /** Read acquisitions of rw_semaphores (writer preference patched in later). */
+  private readPatches: { thread: number; loc: number; lock: InstanceId; ok: number; fail?: number; failRest: BoolExpr }[] = [];
+  /** Blocking down_write sites of rw_semaphores. */
+  private writeWaitSites: { thread: number; pc: number; lock: InstanceId }[] = [];
   private pendingLoc = new Map<number, number>();
   private idleLoc = new Map<number, number>();
   private worklist: { thread: number; loc: number; copy: Copy }[] = [];
@@ -280,6 +284,7 @@ class Compiler {
     for (const th of this.ctx.threads) this.expandThread(th);
     this.patchBounds();
     this.patchWounds();
+    this.patchReaders();
     this.makeSystemThreads();
     this.ctx.completenessBound = this.computeCompletenessBound();
   }
@@ -888,7 +893,9 @@ class Compiler {
         const o = ctx.owner.get(li);
         const noWriter = o === undefined ? TRUE : eq(vr(o), cnst(0));
         const pfd = this.flag(PAGEFAULT_DISABLED);
-        emit('ok', and(not(pfd), noWriter), []);
+        const faultId = emit('ok', and(not(pfd), noWriter), []);
+        // The fault's mmap_read_lock queues behind a sleeping writer too.
+        this.readPatches.push({ thread: t, loc, lock: li, ok: faultId, failRest: FALSE });
         if (pfd.k !== 'false') {
           emit('ok', pfd, []);
           emit('fail', pfd, []);
@@ -1180,15 +1187,58 @@ class Compiler {
       take = [{ v: o, e: cnst(a) }];
       if (h !== undefined) take.push({ v: h, e: cnst(0) });
     } else {
-      // Read sides need no writer. rwsem writer preference (a queued writer
-      // blocks new down_read) is not modelled, so the read-read-write
-      // rwsem deadlock is not found. A thread re-reading a lock it already
+      // Read sides need no writer. A thread re-reading a lock it already
       // reads keeps one bit: its first up_read releases the read side.
       avail = free;
       take = [{ v: r, e: bitor(vr(r), cnst(1 << t)) }];
     }
-    emit('ok', avail, [...take, ...irq]);
-    if (op.trylock) emit('fail', not(avail), []);
+    const okId = emit('ok', avail, [...take, ...irq]);
+    const failId = op.trylock ? emit('fail', not(avail), []) : undefined;
+    const kind = this.inst(li).kind;
+    if (op.mode === 'read' && r !== undefined && kind !== 'rwlock') {
+      // rw_semaphore writer preference: once a writer sleeps on the rwsem
+      // (RWSEM_FLAG_WAITERS / handoff), new down_read and down_read_trylock
+      // do not join the readers. So read-read-write is a deadlock (the
+      // classic fault under mmap_read_lock with an mmap_write_lock
+      // waiting). rwlock_t read_lock stays recursive (LOCKDEP-3).
+      this.readPatches.push({ thread: t, loc, lock: li, ok: okId, fail: failId, failRest: not(avail) });
+    }
+    if (op.mode === 'write' && !op.trylock && r !== undefined && kind !== 'rwlock') {
+      this.writeWaitSites.push({ thread: t, pc: loc, lock: li });
+    }
+  }
+
+  /** pc test plus the irq host conjuncts every transition of `thread` starts with. */
+  private baseGuard(thread: number, loc: number): BoolExpr {
+    const ctx = this.ctx;
+    const hostFree = ctx.threads[thread]!.canHostIrq
+      ? this.irqThreads.map((j) => ne(vr(ctx.irqVars.get(j)!.host), cnst(thread + 1)))
+      : [];
+    return and(ctx.pcIs(thread, loc), ...hostFree);
+  }
+
+  /** A writer other than `thread` sleeps on `lock` (it is held and some thread waits at down_write). */
+  private writerWaiting(lock: InstanceId, thread: number): BoolExpr {
+    const ctx = this.ctx;
+    const sites = this.writeWaitSites.filter((w) => w.lock === lock && w.thread !== thread);
+    if (sites.length === 0) return FALSE;
+    const o = ctx.owner.get(lock)!;
+    const r = ctx.readers.get(lock)!;
+    return and(or(ne(vr(o), cnst(0)), ne(vr(r), cnst(0))), or(...sites.map((w) => ctx.pcIs(w.thread, w.pc))));
+  }
+
+  private patchReaders(): void {
+    const ctx = this.ctx;
+    for (const p of this.readPatches) {
+      const waiting = this.writerWaiting(p.lock, p.thread);
+      if (waiting.k === 'false') continue;
+      const ok = ctx.transitions[p.ok]!;
+      ok.guard = and(ok.guard, not(waiting));
+      if (p.fail !== undefined) {
+        const fail = ctx.transitions[p.fail]!;
+        fail.guard = and(this.baseGuard(p.thread, p.loc), or(p.failRest, waiting));
+      }
+    }
   }
 
   private emitAlloc(loc: number, copy: Copy, node: Extract<Node, { kind: 'op' }>, gfp: GfpMask, after: boolean): void {

@@ -803,7 +803,8 @@ class Extractor {
     if (!ts.isIdentifier(e)) this.fail('LMC202', `${api} expects a function of this file, got ${describeExpr(e)}`, e, 'pass the name of a top-level function');
     if (!this.functions.has(e.text)) {
       if (this.global.get(e.text)) this.fail('LMC202', `${api} expects a function, but '${e.text}' is an instance`, e, 'pass the name of a top-level function');
-      this.fail('LMC201', `unknown function '${e.text}'`, e, `declare it in this file: \`function ${e.text}() { ... }\``);
+      const near = [...this.functions.keys()].sort().find((f) => editDistance(f, e.text, 3) < 3);
+      this.fail('LMC201', `unknown function '${e.text}'`, e, near ? `did you mean '${near}'?` : `declare it in this file: \`function ${e.text}() { ... }\``);
     }
     return e.text;
   }
@@ -812,6 +813,8 @@ class Extractor {
     const e = skipParens(a);
     if (ts.isIdentifier(e) && (WW_CLASSES as readonly string[]).includes(e.text)) return e.text;
     if (ts.isStringLiteral(e) && (WW_CLASSES as readonly string[]).includes(e.text)) return e.text;
+    const unknown = this.firstUnknown(e, this.global);
+    if (unknown) this.unknownIdentifier(unknown);
     this.fail('LMC202', `${api} expects a ww class (${WW_CLASSES.join(' or ')}), got ${describeExpr(e)}`, e, `write \`${api}(reservation_ww_class)\``);
   }
 

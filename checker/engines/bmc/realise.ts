@@ -12,7 +12,7 @@ import type { Schedule, TransitionSystem } from '../../semantics/system.js';
 import { Concrete } from './concrete.js';
 import { parseEncoding, type Goal } from './encode.js';
 import { budgetLimit, checkBound, strategyFor } from './run-bmc.js';
-import { Search } from './search.js';
+import { Search, type ConcreteCheck } from './search.js';
 import { withSolver } from './solver.js';
 
 export interface CycleAcquisition {
@@ -60,7 +60,7 @@ export async function realiseCycle(ts: TransitionSystem, acquisitions: CycleAcqu
   const cfg = parseEncoding(opts.encoding);
   const cx = new Concrete(ts);
   const threads = [...new Set(acquisitions.map((a) => a.thread))];
-  const concrete = (s: Schedule, st: number[][]) => {
+  const concrete: ConcreteCheck = (s, st) => {
     const last = st[st.length - 1];
     return (
       cx.terminal(last) &&

@@ -148,7 +148,12 @@ export class StateStore {
     if (this.count >= this.maxCount) return STATE_LIMIT;
     if (this.count === this.cap) {
       if (this.bytesAfterGrowth() > this.budgetBytes) return OUT_OF_MEMORY;
-      this.grow();
+      try {
+        this.grow();
+      } catch {
+        // The process could not allocate what the budget allowed: the same limit.
+        return OUT_OF_MEMORY;
+      }
       // The table was rebuilt: find the free slot again.
       const m = this.slots - 1;
       slot = h & m;
@@ -166,19 +171,21 @@ export class StateStore {
   }
 
   private grow(): void {
+    // Allocate everything before replacing anything, so a failed
+    // allocation leaves the store as it was.
     const newCap = this.cap * 2;
+    const slots = newCap * 2;
     const arena = new Uint32Array(newCap * this.W);
+    const parent = new Int32Array(newCap);
+    const via = new Int32Array(newCap);
+    const table = newTable(slots);
     arena.set(this.arena);
     this.arena = arena;
-    const parent = new Int32Array(newCap);
     parent.set(this.parent);
     this.parent = parent;
-    const via = new Int32Array(newCap);
     via.set(this.via);
     this.via = via;
     const old = this.table;
-    const slots = newCap * 2;
-    const table = newTable(slots);
     const m = slots - 1;
     for (let i = 0; i < old.length; i += 2) {
       if (old[i + 1] < 0) continue;

@@ -5,7 +5,8 @@
  * reservation_ww_class_acquire", "any lock held across a fence wait").
  */
 
-import type { DriverModel, SourceMap } from '../../../model/ir.js';
+import type { DriverModel, Outcome, SourceMap } from '../../../model/ir.js';
+import { opMatchesStep } from '../../semantics/patterns.js';
 import type { LockPattern, StepPattern, Context } from '../../../rules/types.js';
 import { buildGraph, type BuiltGraph, type VisitedOp } from './build.js';
 import { effectiveReclaim, lockClassOf } from './acquisitions.js';
@@ -97,12 +98,16 @@ export function buildLockGraph(model: DriverModel, opts: LockGraphOptions): Lock
     const cached = heldAcross.get(key);
     if (cached) return cached;
     const out = new Set<string>();
-    for (const v of built.visited) if (visitedMatches(model, v, step, patternMatchesClass)) for (const c of v.held) out.add(c);
+    for (const v of built.visited) {
+      const r = v.op.kind === 'alloc' ? effectiveReclaim(v.op.gfp, v.flags) : undefined;
+      const eff = v.op.kind === 'alloc' && r ? { ...v.op.gfp, directReclaim: r.direct, fs: r.fs } : undefined;
+      if (opMatchesStep(v.op, (v.outcome ?? 'ok') as Outcome, step, model, graph, eff)) for (const c of v.held) out.add(c);
+    }
     heldAcross.set(key, out);
     return out;
   };
 
-  return {
+  const graph: LockGraphResult = {
     classes: built.classes,
     edges: built.edges,
     cycles: built.cycles,
@@ -114,33 +119,5 @@ export function buildLockGraph(model: DriverModel, opts: LockGraphOptions): Lock
     patternMatchesClass,
     built,
   };
-}
-
-/** Static match of a visited op against a step pattern (graph-level facts only). */
-function visitedMatches(model: DriverModel, v: VisitedOp, p: StepPattern, cls: (p: LockPattern, c: string) => boolean): boolean {
-  const op = v.op as Record<string, unknown> & { kind: string; api: string };
-  const kinds = Array.isArray(p.op) ? p.op : [p.op];
-  if (!kinds.includes(v.op.kind)) return false;
-  if (p.api && !p.api.includes(op.api)) return false;
-  if (p.outcome && (v.outcome ?? 'ok') !== p.outcome) return false;
-  if (p.trylock !== undefined && op.trylock !== p.trylock) return false;
-  if (p.slow !== undefined && Boolean(op.slow) !== p.slow) return false;
-  if (p.mode !== undefined && !(Array.isArray(p.mode) ? p.mode : [p.mode]).includes(op.mode as never)) return false;
-  if (p.ctx !== undefined && (op.ctx !== undefined ? 'some' : 'null') !== p.ctx) return false;
-  if (p.timeout !== undefined && op.timeout !== p.timeout) return false;
-  if (p.guaranteed !== undefined && op.guaranteed !== p.guaranteed) return false;
-  if (p.unlocked !== undefined && op.unlocked !== p.unlocked) return false;
-  if (p.write !== undefined && op.write !== p.write) return false;
-  if (p.checked !== undefined && op.checked !== p.checked) return false;
-  if (p.provider !== undefined && op.provider !== p.provider) return false;
-  if (p.gfp && v.op.kind === 'alloc') {
-    const r = effectiveReclaim(v.op.gfp, v.flags);
-    if (p.gfp.directReclaim !== undefined && r.direct !== p.gfp.directReclaim) return false;
-    if (p.gfp.fs !== undefined && r.fs !== p.gfp.fs) return false;
-    if (p.gfp.noLockdep !== undefined && v.op.gfp.noLockdep !== p.gfp.noLockdep) return false;
-  }
-  if (p.lock && v.op.kind === 'lock') {
-    if (p.lock.kind !== 'operand' && !cls(p.lock, lockClassOf(model, v.op.lock, v.op.subclass))) return false;
-  }
-  return true;
+  return graph;
 }

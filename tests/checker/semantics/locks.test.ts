@@ -91,18 +91,41 @@ describe('mutexes', () => {
     const S = b.inst('rwsem', 'S');
     b.thread('R0', [lock(S, { mode: 'read', api: 'down_read' }), unlock(S)]);
     b.thread('R1', [lock(S, { mode: 'read', api: 'down_read' }), unlock(S)]);
-    b.thread('W', [lock(S, { api: 'down_write' }), unlock(S)]);
+    b.thread('W', [{ kind: 'might_sleep', api: 'might_sleep' }, lock(S, { api: 'down_write' }), unlock(S)]);
     const { ts, ev } = b.compile();
     let s = run(ts, ev, ['R0:0.0:ok', 'R1:1.0:ok']);
     expect(val(ts, s, 'readers.S')).toBe(0b011);
-    expect(enabledDesc(ts, ev, s)).toEqual(['R0:0.1:ok', 'R1:1.1:ok']);
+    expect(enabledDesc(ts, ev, s)).toEqual(['R0:0.1:ok', 'R1:1.1:ok', 'W:2.0:ok']);
     s = fire(ts, ev, s, 'R0:0.1:ok');
     expect(val(ts, s, 'readers.S')).toBe(0b010);
-    s = fire(ts, ev, s, 'R1:1.1:ok');
-    s = fire(ts, ev, s, 'W:2.0:ok');
+    s = run(ts, ev, ['R0:0.0:ok', 'R1:1.0:ok', 'R0:0.1:ok', 'R1:1.1:ok', 'W:2.0:ok', 'W:2.1:ok']);
     expect(val(ts, s, 'owner.S')).toBe(3);
-    const s2 = run(ts, ev, ['W:2.0:ok']);
-    expect(enabledDesc(ts, ev, s2)).toEqual(['W:2.1:ok']);
+    const s2 = run(ts, ev, ['W:2.0:ok', 'W:2.1:ok']);
+    expect(enabledDesc(ts, ev, s2)).toEqual(['W:2.2:ok']);
+  });
+
+  it('rwsem writer preference: no new reader while a writer sleeps on the lock', () => {
+    const b = new ModelBuilder();
+    const S = b.inst('rwsem', 'S');
+    b.thread('R0', [lock(S, { mode: 'read', api: 'down_read' }), unlock(S)]);
+    b.thread('R1', [lock(S, { mode: 'read', api: 'down_read' }), unlock(S)]);
+    b.thread('W', [{ kind: 'might_sleep', api: 'might_sleep' }, lock(S, { api: 'down_write' }), unlock(S)]);
+    b.thread('T', [{ kind: 'might_sleep', api: 'might_sleep' }, lock(S, { mode: 'read', trylock: true, api: 'down_read_trylock' })]);
+    const { ts, ev } = b.compile();
+    const s = run(ts, ev, ['R0:0.0:ok', 'W:2.0:ok', 'T:3.0:ok']);
+    // W sleeps (R0 reads): R1 queues behind it, a read trylock fails.
+    expect(enabledDesc(ts, ev, s)).toEqual(['R0:0.1:ok', 'T:3.1:fail']);
+  });
+
+  it('a fault under mmap_read_lock deadlocks behind a waiting mmap_write_lock', () => {
+    const b = new ModelBuilder();
+    const mm = b.inst('mm', 'mm');
+    b.thread('T0', [lock(mm, { mode: 'read', api: 'mmap_read_lock' }), { kind: 'user_access', api: 'copy_to_user', mm }, unlock(mm)]);
+    b.thread('T1', [lock(mm, { api: 'mmap_write_lock' }), unlock(mm)]);
+    const { ts, ev } = b.compile();
+    const s = run(ts, ev, ['T0:0.0:ok']);
+    expect(enabledDesc(ts, ev, s)).toEqual([]);
+    expect(ev.isDeadlock(s)).toBe(true);
   });
 
   it('rwlock recursive read is allowed while the thread reads', () => {

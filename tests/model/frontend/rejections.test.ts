@@ -104,6 +104,8 @@ describe('hints for near misses', () => {
     ['const notifier_lock = mutex();\nexport function t() {\n  mutex_lock(notifer_lock);\n}\n', "unknown identifier 'notifer_lock'", "did you mean 'notifier_lock'?"],
     ['export function t() {\n  kmalloc(GFP_KERNL);\n}\n', "unknown identifier 'GFP_KERNL'", "did you mean 'GFP_KERNEL'?"],
     ['export function t() {\n  const ctx = ww_acquire_init(reservation_ww_class);\n  ww_acquire_fini(ctxx);\n}\n', "unknown identifier 'ctxx'", "did you mean 'ctx'?"],
+    ['export function t() {\n  const ctx = ww_acquire_init(reservaton_ww_class);\n  ww_acquire_fini(ctx);\n}\n', "unknown identifier 'reservaton_ww_class'", "did you mean 'reservation_ww_class'?"],
+    ['function run_job() {}\nthreads(run_jb);\n', "unknown function 'run_jb'", "did you mean 'run_job'?"],
   ])('%#', (body, message, hint) => {
     const r = extractModel({ file: 'r.model.ts', text: HEADER + body });
     expect(r.diagnostics.map((d) => [d.code, d.message, d.hint])).toEqual([['LMC201', message, hint]]);
