@@ -306,7 +306,7 @@ function findingKind(p: Property): Finding['kind'] {
   return 'rule-violation';
 }
 
-function canonicalSchedule(ts: TransitionSystem, ev: Evaluator, schedule: Schedule, property: number, engine: string, file: string): Schedule {
+export function canonicalSchedule(ts: TransitionSystem, ev: Evaluator, schedule: Schedule, property: number, engine: string, file: string): Schedule {
   const confirmed = confirmViolation(ts, schedule, property, ev);
   if (!confirmed.ok) {
     const p = ts.properties[property];

@@ -5,7 +5,7 @@
 
 import { readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { NEWEST_KERNEL } from '../../checker/options.js';
 import { REPORT_SCHEMA_VERSION, type ModelReport, type Report } from '../../checker/report.js';
 import { loadUserRuleFiles } from '../../rules/user-rules.js';

@@ -1,0 +1,100 @@
+/**
+ * The pipeline end to end: verdicts and exit codes, expectations, replay
+ * tokens that reproduce a finding exactly, and schedules that do not
+ * replay becoming internal errors instead of traces.
+ */
+import { describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { check, replay, resolveRules } from '../../checker/index.js';
+import { canonicalSchedule, InternalError, prepareModel } from '../../checker/check-model.js';
+import { DEFAULT_CHECK_OPTIONS, type CheckOptions } from '../../checker/options.js';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+const EXAMPLE = join(ROOT, 'fixtures/drivers/userptr-notifier-waits-on-job.model.ts');
+const OPTS: CheckOptions = { ...DEFAULT_CHECK_OPTIONS, engine: 'explicit', rules: { preset: 'all' } };
+
+const ABBA = `/**
+ * Two ioctls take a and b in opposite orders.
+ */
+const a = mutex();
+const b = mutex();
+export function one() { mutex_lock(a); mutex_lock(b); mutex_unlock(b); mutex_unlock(a); }
+export function two() { mutex_lock(b); mutex_lock(a); mutex_unlock(a); mutex_unlock(b); }
+`;
+
+describe('check()', () => {
+  it('the example gets its declared verdict and exit code 0', async () => {
+    const r = await check([{ file: EXAMPLE }], OPTS);
+    const m = r.models[0];
+    expect(m.expectation).toEqual({ met: true, detail: 'as declared' });
+    expect(r.exitCode).toBe(0);
+    const v = m.verdicts.find((x) => x.rule === 'fence-signalling-no-reclaim');
+    expect(v?.status).toBe('violated');
+  });
+
+  it('a model without @expect that violates a rule exits 1, with a deadlock trace', async () => {
+    const r = await check([{ file: 'abba.model.ts', text: ABBA }], OPTS);
+    expect(r.exitCode).toBe(1);
+    const m = r.models[0];
+    const dl = m.verdicts.find((x) => x.rule === 'deadlock');
+    expect(dl?.status).toBe('violated');
+    if (dl?.status !== 'violated') return;
+    const t = dl.findings[0].trace!;
+    expect(t.steps.map((s) => `${s.threadName}: ${s.op}`)).toEqual(['one: mutex_lock(a)', 'two: mutex_lock(b)']);
+    expect(t.final.threads.map((x) => x.status)).toEqual(['blocked', 'blocked']);
+    const cyc = m.verdicts.find((x) => x.rule === 'lockdep-circular-dependency');
+    expect(cyc?.status).toBe('violated');
+    if (cyc?.status === 'violated') {
+      expect(cyc.findings[0].chain!.map((e) => `${e.from}->${e.to}`)).toEqual(['a->b', 'b->a']);
+      expect(cyc.findings[0].possibleOnly).toBe(false);
+    }
+  });
+
+  it('a model with a semantic error exits 4 and checks nothing', async () => {
+    const r = await check([{ file: 'bad.model.ts', text: 'const a = mutex();\nexport function t() { mutex_unlock(a); }\n' }], OPTS);
+    expect(r.exitCode).toBe(4);
+    expect(r.models[0].verdicts).toEqual([]);
+    expect(r.models[0].diagnostics.map((d) => d.code)).toEqual(['LMC205']);
+  });
+
+  it('an unknown rule id is a usage error naming a suggestion', async () => {
+    const r = await check([{ file: EXAMPLE }], { ...OPTS, rules: { enable: ['dedlock'] } });
+    expect(r.exitCode).toBe(2);
+    expect(r.diagnostics[0]).toMatchObject({ code: 'LMC303', message: "unknown rule 'dedlock' in enable", hint: "did you mean 'deadlock'?" });
+  });
+});
+
+describe('replay()', () => {
+  it('reproduces a finding from its token exactly', async () => {
+    const r = await check([{ file: 'abba.model.ts', text: ABBA }], OPTS);
+    const dl = r.models[0].verdicts.find((x) => x.rule === 'deadlock');
+    if (dl?.status !== 'violated') throw new Error('expected a deadlock');
+    const finding = dl.findings[0];
+    const again = await replay('abba.model.ts', finding.trace!.schedule, OPTS, ABBA);
+    const rv = again.models[0].verdicts.find((x) => x.rule === 'deadlock');
+    expect(rv?.status).toBe('violated');
+    if (rv?.status === 'violated') expect(rv.findings[0]).toEqual(finding);
+  });
+
+  it('refuses a token printed for another model', async () => {
+    const r = await check([{ file: EXAMPLE }], OPTS);
+    const v = r.models[0].verdicts.find((x) => x.status === 'violated' && x.findings[0].trace);
+    if (v?.status !== 'violated') throw new Error('expected a violation with a trace');
+    const again = await replay('abba.model.ts', v.findings[0].trace!.schedule, OPTS, ABBA);
+    expect(again.exitCode).toBe(2);
+    expect(again.models[0].diagnostics[0].code).toBe('LMC403');
+  });
+});
+
+describe('schedules are replayed before they are shown', () => {
+  it('a schedule that does not replay is an internal error, not a trace', () => {
+    const p = prepareModel('abba.model.ts', ABBA, OPTS, resolveRules(OPTS));
+    if ('report' in p) throw new Error('model did not compile');
+    const { ts, ev } = p.prepared;
+    const deadlock = ts.properties.findIndex((x) => x.kind === 'deadlock');
+    // Thread two's second lock before thread one ran: not enabled in the initial state.
+    const bogus = [ts.transitions.findLast((t) => t.thread === 1)!.id];
+    expect(() => canonicalSchedule(ts, ev, bogus, deadlock, 'bmc', 'abba.model.ts')).toThrow(InternalError);
+    expect(() => canonicalSchedule(ts, ev, bogus, deadlock, 'bmc', 'abba.model.ts')).toThrow(/does not replay/);
+  });
+});
