@@ -5,16 +5,21 @@
  * Run (tsx is not installed; compile, then run with node):
  *
  *   npx tsc -p tsconfig.json --outDir /tmp/lockmc-bench
- *   node /tmp/lockmc-bench/bench/explicit.js [family[:N[,N...]] ...] [--timeout ms] [--no-full] [--no-por]
+ *   node /tmp/lockmc-bench/bench/explicit.js [family[:N[,N...]] ...] [--timeout ms] [--no-full] [--no-por] [--rules]
  *
  * e.g. `node /tmp/lockmc-bench/bench/explicit.js ordered:8 reclaim-fix:4,6`.
  * Without arguments it runs every family at its default sizes. Each row
- * compiles the family member (compileSystem, deadlock property only) and
- * explores it once; the table is plain text, one row per run.
+ * compiles the family member (compileSystem, deadlock property only; with
+ * `--rules`, the properties of every `recommended` rule, so the cost of
+ * visible transitions shows) and explores it once; the table is plain
+ * text, one row per run. `cpu ms` is the process CPU time of the run,
+ * steadier than wall time on a loaded machine. `verdict` is that of the
+ * first property (deadlock) and `violated` counts the properties found
+ * violated.
  */
 
 import { exploreExplicitDetailed } from '../checker/engines/explicit/index.js';
-import { FAMILIES, familySystem } from './families/index.js';
+import { FAMILIES, familySystem, familySystemWithRules } from './families/index.js';
 
 const DEFAULT_SIZES: Record<string, number[]> = {
   ring: [4, 6, 8],
@@ -23,27 +28,18 @@ const DEFAULT_SIZES: Record<string, number[]> = {
   'reclaim-fix': [2, 3, 4],
 };
 
-interface Row {
-  family: string;
-  n: number;
-  reduction: string;
-  verdict: string;
-  states: number;
-  fired: number;
-  ms: number;
-  mb: number;
-}
-
 function main(argv: string[]): void {
   let timeoutMs = 60_000;
   let full = true;
   let por = true;
+  let rules = false;
   const targets: [string, number[]][] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--timeout') timeoutMs = Number(argv[++i]);
     else if (a === '--no-full') full = false;
     else if (a === '--no-por') por = false;
+    else if (a === '--rules') rules = true;
     else {
       const [name, sizes] = a.split(':');
       targets.push([name, sizes ? sizes.split(',').map(Number) : DEFAULT_SIZES[name] ?? [4]]);
@@ -51,30 +47,28 @@ function main(argv: string[]): void {
   }
   if (targets.length === 0) for (const f of FAMILIES) targets.push([f.name, DEFAULT_SIZES[f.name]]);
 
-  const header = ['family', 'N', 'reduction', 'verdict', 'states', 'transitions', 'ms', 'MB', 'states/s'];
+  const header = ['family', 'N', 'reduction', 'props', 'deadlock', 'violated', 'states', 'transitions', 'ms', 'cpu ms', 'MB', 'states/s'];
   console.log(header.join('\t'));
   for (const [family, sizes] of targets) {
     for (const n of sizes) {
-      const ts = familySystem(family, n);
+      const ts = rules ? familySystemWithRules(family, n) : familySystem(family, n);
+      const dl = ts.properties.findIndex((p) => p.kind === 'deadlock');
       const modes: ('none' | 'por')[] = [];
       if (full) modes.push('none');
       if (por) modes.push('por');
       for (const reduction of modes) {
+        const c0 = process.cpuUsage();
         const { result, detail } = exploreExplicitDetailed(ts, { timeoutMs, maxMemoryMb: 4096, reduction });
-        const r = result.results[0];
-        const verdict = r.status === 'violated' ? `violated(${r.schedule.length})` : r.status === 'inconclusive' ? `inconclusive(${r.limit.kind})` : 'holds';
-        const row: Row = {
-          family,
-          n,
-          reduction,
-          verdict,
-          states: detail.states,
-          fired: detail.transitionsFired,
-          ms: Math.round(result.stats.ms),
-          mb: Math.round((detail.storeBytes / 1048576) * 10) / 10,
-        };
-        const rate = row.ms > 0 ? Math.round((row.states / row.ms) * 1000) : 0;
-        console.log([row.family, row.n, row.reduction, row.verdict, row.states, row.fired, row.ms, row.mb, rate].join('\t'));
+        const c = process.cpuUsage(c0);
+        const r = dl >= 0 ? result.results[dl] : undefined;
+        const verdict =
+          r === undefined ? '-' : r.status === 'violated' ? `violated(${r.schedule.length})` : r.status === 'inconclusive' ? `inconclusive(${r.limit.kind})` : 'holds';
+        const violated = result.results.filter((x) => x.status === 'violated').length;
+        const ms = Math.round(result.stats.ms);
+        const cpu = Math.round((c.user + c.system) / 1000);
+        const mb = Math.round((detail.storeBytes / 1048576) * 10) / 10;
+        const rate = ms > 0 ? Math.round((detail.states / ms) * 1000) : 0;
+        console.log([family, n, reduction, ts.properties.length, verdict, violated, detail.states, detail.transitionsFired, ms, cpu, mb, rate].join('\t'));
       }
     }
   }

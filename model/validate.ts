@@ -98,7 +98,11 @@ export function validateModel(ex: ExtractedModel, text?: string): Diagnostic[] {
       }
     }
   }
-  return out;
+  // Source order reads best; the sort is stable, so ties keep proc order.
+  return out
+    .map((d, i) => ({ d, i }))
+    .sort((a, b) => (a.d.line ?? 0) - (b.d.line ?? 0) || (a.d.col ?? 0) - (b.d.col ?? 0) || a.i - b.i)
+    .map((x) => x.d);
 }
 
 function procLabel(p: Proc): string {

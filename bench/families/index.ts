@@ -6,6 +6,10 @@
 import type { DriverModel } from '../../model/ir.js';
 import { compileSystem, DEFAULT_SEMANTIC_OPTIONS } from '../../checker/semantics/compile.js';
 import type { Property, TransitionSystem } from '../../checker/semantics/system.js';
+import { compileProperties } from '../../checker/semantics/properties.js';
+import { buildLockGraph } from '../../checker/engines/lockgraph/index.js';
+import { compareKernel, NEWEST_KERNEL } from '../../checker/options.js';
+import { ALL_RULES, PRESETS } from '../../rules/index.js';
 import { ordered, ring } from './locks.js';
 import { reclaimBug, reclaimFix } from './reclaim.js';
 
@@ -41,4 +45,24 @@ export function familySystem(
   const f = FAMILIES.find((x) => x.name === family);
   if (!f) throw new Error(`unknown family ${family}; known: ${FAMILIES.map((x) => x.name).join(', ')}`);
   return compileSystem(f.build(n), DEFAULT_SEMANTIC_OPTIONS, () => properties);
+}
+
+/**
+ * A family member with the properties of every rule of the `recommended`
+ * preset (as `lockmc check` compiles them): what a real run explores,
+ * visible transitions included.
+ */
+export function familySystemWithRules(family: string, n: number): TransitionSystem {
+  const f = FAMILIES.find((x) => x.name === family);
+  if (!f) throw new Error(`unknown family ${family}; known: ${FAMILIES.map((x) => x.name).join(', ')}`);
+  const model = f.build(n);
+  const kernel = NEWEST_KERNEL;
+  const wanted = new Set(PRESETS.recommended.rules);
+  const rules = ALL_RULES.filter((r) => {
+    if (!wanted.has(r.meta.id)) return false;
+    const k = r.meta.kernel;
+    return !(k?.since && compareKernel(kernel, k.since) < 0) && !(k?.until && compareKernel(kernel, k.until) >= 0);
+  });
+  const graph = buildLockGraph(model, { kernel });
+  return compileSystem(model, { ...DEFAULT_SEMANTIC_OPTIONS, kernel }, (ctx) => compileProperties(ctx, rules, graph, {}, kernel));
 }

@@ -25,11 +25,18 @@ export class ModelBuilder {
   private readonly procs: Proc[] = [];
   private readonly threads: Thread[] = [];
   private readonly registrations: Registration[] = [];
+  private driverPath: string | undefined;
 
   constructor(
     private readonly file: string,
     private readonly description: string,
   ) {}
+
+  /** `@driver <path>`: where the driver lives (rules that depend on the subsystem read it). */
+  driver(path: string): this {
+    this.driverPath = path;
+    return this;
+  }
 
   private inst(i: Omit<Instance, 'id'>): InstanceId {
     const id = this.instances.length;
@@ -88,7 +95,7 @@ export class ModelBuilder {
       schemaVersion: IR_SCHEMA_VERSION,
       file: this.file,
       sourceHash: '0'.repeat(64),
-      header: { description: this.description, expect: [], ruleOptions: {} },
+      header: { description: this.description, expect: [], ruleOptions: {}, ...(this.driverPath ? { driverPath: this.driverPath } : {}) },
       instances: this.instances,
       procs: this.procs,
       threads: this.threads,
@@ -156,6 +163,8 @@ export const dma_resv_lock = (lock: InstanceId): Op => ({ kind: 'lock', api: 'dm
 export const dma_resv_trylock = (lock: InstanceId): Op => ({ kind: 'lock', api: 'dma_resv_trylock', lock, mode: 'write', trylock: true });
 export const dma_resv_unlock = (lock: InstanceId): Op => ({ kind: 'unlock', api: 'dma_resv_unlock', lock });
 export const kmalloc = (gfp: GfpMask): Op => ({ kind: 'alloc', api: 'kmalloc', gfp });
+/** Grows the resv's fence array: a GFP_KERNEL allocation (vocabulary.ts). */
+export const dma_resv_reserve_fences = (): Op => ({ kind: 'alloc', api: 'dma_resv_reserve_fences', gfp: GFP_KERNEL });
 export const dma_resv_add_fence = (resv: InstanceId, fence: InstanceId): Op => ({ kind: 'fence_publish', api: 'dma_resv_add_fence', fence, resv });
 export const dma_fence_signal = (fence: InstanceId): Op => ({ kind: 'fence_signal', api: 'dma_fence_signal', fence, guaranteed: true });
 export const dma_fence_wait = (fence: InstanceId): Op => ({ kind: 'fence_wait', api: 'dma_fence_wait', fence, timeout: 'infinite' });

@@ -3,11 +3,12 @@
  * shrinker and job completion, after rules-reference RECLAIM-1/2 and
  * FENCE-3.
  *
- * - N ioctl threads: each locks its BO's dma_resv, allocates with
- *   GFP_KERNEL (legal under a resv: the primed order has
- *   reservation_ww_class_mutex -> fs_reclaim), publishes the job fence and
- *   unlocks. The allocation may enter direct reclaim and run the shrinker
- *   or the mmu notifier inline, with the resv held.
+ * - N ioctl threads: each locks its BO's dma_resv, reserves a fence slot
+ *   (dma_resv_reserve_fences allocates with GFP_KERNEL, legal under a
+ *   resv: the primed order has reservation_ww_class_mutex -> fs_reclaim),
+ *   publishes the job fence and unlocks. The allocation may enter direct
+ *   reclaim and run the shrinker or the mmu notifier inline, with the resv
+ *   held.
  * - A shrinker: takes the BO at the head of its LRU (bo0, which ioctl0
  *   uses), *trylocks* its resv (RECLAIM-2: blocking would invert the
  *   primed order) and waits for the job fence before it could evict it
@@ -38,6 +39,7 @@ import {
   dma_fence_wait,
   dma_resv_add_fence,
   dma_resv_lock,
+  dma_resv_reserve_fences,
   dma_resv_trylock,
   dma_resv_unlock,
   kmalloc,
@@ -59,11 +61,13 @@ function reclaim(n: number, bug: boolean): DriverModel {
   checkN(n, 1);
   const name = bug ? 'reclaim-bug' : 'reclaim-fix';
   const b = new ModelBuilder(
-    `bench/${name}-${n}.model.ts`,
+    `drivers/gpu/drm/lockmc-bench/${name}-${n}.model.ts`,
     bug
       ? `${name}(${n}): the signalling worker allocates with GFP_KERNEL; reclaim waits for its own fence`
       : `${name}(${n}): the signalling worker allocates with GFP_NOWAIT and handles failure`,
   );
+  // A GPU driver: waiting for fences in its notifier is part of its contract (FENCE-4).
+  b.driver('drivers/gpu/drm/lockmc-bench');
   const bos = Array.from({ length: n }, (_, i) => b.resv(`bo${i}`));
   const job = b.fence('job');
   const notifierLock = b.mutex('notifier_lock');
@@ -80,7 +84,7 @@ function reclaim(n: number, bug: boolean): DriverModel {
   const invalidate = b.proc('drv_userptr_invalidate', 'mmu_notifier', [mutex_lock(notifierLock), dma_fence_wait(job), mutex_unlock(notifierLock)]);
   b.mmuNotifier('userptr_notifier', mm, invalidate);
 
-  bos.forEach((bo, i) => b.thread(`ioctl${i}`, [dma_resv_lock(bo), kmalloc(GFP_KERNEL), dma_resv_add_fence(bo, job), dma_resv_unlock(bo)]));
+  bos.forEach((bo, i) => b.thread(`ioctl${i}`, [dma_resv_lock(bo), dma_resv_reserve_fences(), dma_resv_add_fence(bo, job), dma_resv_unlock(bo)]));
 
   b.thread('userptr_submit', [mutex_lock(notifierLock), mutex_unlock(notifierLock)]);
 

@@ -34,6 +34,18 @@
  *
  * Blocking is a guard that is false: a thread is blocked when none of its
  * transitions is enabled. See eval.ts for terminal and deadlock states.
+ *
+ * Known approximations (each also noted where it is made):
+ *   - a work instance runs its handler at most once; re-queueing is a no-op;
+ *   - Wait-Die compares the requester with the holder only (not with
+ *     waiters queued ahead); a Wound-Wait context counts as wounded while
+ *     an older context waits for a lock it holds;
+ *   - a thread that read-locks the same rwsem/rwlock twice holds one bit;
+ *   - dma_fence_ops.release and dma-buf destructors are not run (no op in
+ *     the IR runs them); a callback is never inlined into itself;
+ *   - signalling and irqsave nesting saturate at depth 7;
+ *   - `kernel` changes no state semantics: every version difference we know
+ *     of is a lockdep (lock-graph / properties) difference.
  */
 
 import { createHash } from 'node:crypto';
@@ -53,6 +65,7 @@ import type {
 } from '../../model/ir.js';
 import { unreachable } from '../../model/ir.js';
 import type { Context } from '../../rules/types.js';
+import { NEWEST_KERNEL } from '../options.js';
 import type {
   BoolExpr,
   IntExpr,
@@ -120,11 +133,20 @@ export type PropertiesHook = (ctx: CompileContext) => Property[];
 /** Bumped whenever the semantics change, so old schedules are rejected. */
 export const SEMANTICS_VERSION = 1;
 
+/** User-memory APIs whose caller must already hold mmap_lock (mm/gup.c, mm/hmm.c). */
+const CALLER_HOLDS_MMAP_LOCK = new Set([
+  'get_user_pages',
+  'pin_user_pages',
+  'get_user_pages_remote',
+  'pin_user_pages_remote',
+  'hmm_range_fault',
+]);
+
 /** Saturating counters (signalling depth, irqsave nesting) stop here. */
 const DEPTH_MAX = 7;
 
 export const DEFAULT_SEMANTIC_OPTIONS: SemanticOptions = {
-  kernel: 'v7.0',
+  kernel: NEWEST_KERNEL,
   kswapdRuns: 1,
   irqFires: 1,
   directReclaim: true,
@@ -163,7 +185,9 @@ export function finishSystem(ctx: CompileContext, properties: Property[]): Trans
     .update(
       JSON.stringify({
         semanticsVersion: SEMANTICS_VERSION,
-        model: ctx.model,
+        // The path is not part of the semantics: a token printed in CI must
+        // replay on a checkout elsewhere.
+        model: { ...ctx.model, file: '' },
         options: ctx.options,
         properties,
       }),
@@ -889,11 +913,18 @@ class Compiler {
         // lock_mm_and_find_vma). It therefore blocks while anyone,
         // including this thread, holds the mm for write. With pagefaults
         // disabled the access does not fault-in: it returns short (-EFAULT).
+        //
+        // GUP and hmm_range_fault are called with mmap_lock already held
+        // (mmap_assert_locked) and fault pages in under it: when this
+        // thread holds the mm they take nothing more. The _fast variants
+        // and the copy/get/put helpers take it themselves.
         const li = ctx.lockInstance(op.mm);
         const o = ctx.owner.get(li);
         const noWriter = o === undefined ? TRUE : eq(vr(o), cnst(0));
         const pfd = this.flag(PAGEFAULT_DISABLED);
-        const faultId = emit('ok', and(not(pfd), noWriter), []);
+        const callerHolds = CALLER_HOLDS_MMAP_LOCK.has(op.api) ? ctx.heldBy(li, t) : FALSE;
+        if (callerHolds.k !== 'false') emit('ok', and(not(pfd), callerHolds), []);
+        const faultId = emit('ok', and(not(pfd), not(callerHolds), noWriter), []);
         // The fault's mmap_read_lock queues behind a sleeping writer too.
         this.readPatches.push({ thread: t, loc, lock: li, ok: faultId, failRest: FALSE });
         if (pfd.k !== 'false') {
@@ -957,7 +988,10 @@ class Compiler {
           const p = ctx.published.get(r);
           if (p) {
             done = and(
-              ...p.fences.map((fe, i) => or(not(bit(vr(p.v), i)), eq(vr(ctx.fenceVar(fe)!), cnst(FENCE_SIGNALLED)))),
+              ...p.fences.map((fe, i) => {
+                const fv = ctx.fenceVar(fe);
+                return fv === undefined ? TRUE : or(not(bit(vr(p.v), i)), eq(vr(fv), cnst(FENCE_SIGNALLED)));
+              }),
             );
           }
         }

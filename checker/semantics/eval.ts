@@ -212,6 +212,10 @@ export interface Evaluator {
   enabledTransitions(s: Uint32Array): number[];
   /** Allocation-free variant: writes ids into `out`, returns the count. */
   enabledInto(s: Uint32Array, out: Int32Array): number;
+  /** Enabled transitions of one thread into `out` (increasing ids); returns the count. */
+  enabledOfThreadInto(s: Uint32Array, thread: number, out: Int32Array, at?: number): number;
+  /** Transitions whose guard starts with `pc[thread] == pc` (static; do not mutate). */
+  transitionsAt(thread: number, pc: number): Int32Array;
   /** Some transition of `thread` is enabled. */
   threadCanMove(s: Uint32Array, thread: number): boolean;
   threadDone(s: Uint32Array, thread: number): boolean;
@@ -385,6 +389,23 @@ export function prepare(ts: TransitionSystem): Evaluator {
     return c;
   };
   const enabledBuf = new Int32Array(Math.max(1, nT));
+  const empty = new Int32Array(0);
+
+  const enabledOfThreadInto = (s: Uint32Array, th: number, out: Int32Array, at = 0): number => {
+    let c = at;
+    const pv = pcVars[th]!;
+    if (pv >= 0) {
+      const lists = byPc[th]!;
+      const pc = s[pv]!;
+      if (pc < lists.length) {
+        const l = lists[pc]!;
+        for (let k = 0; k < l.length; k++) if (guards[l[k]!]!(s)) out[c++] = l[k]!;
+      }
+    }
+    const r = unindexed[th]!;
+    for (let k = 0; k < r.length; k++) if (guards[r[k]!]!(s)) out[c++] = r[k]!;
+    return c - at;
+  };
 
   const checkStep = (s: Uint32Array, t: number): number[] => {
     const out: number[] = [];
@@ -436,6 +457,8 @@ export function prepare(ts: TransitionSystem): Evaluator {
       return Array.from(enabledBuf.subarray(0, c));
     },
     enabledInto,
+    enabledOfThreadInto,
+    transitionsAt: (th, pc) => byPc[th]?.[pc] ?? empty,
     threadCanMove,
     threadDone: (s, th) => doneFns[th]!(s),
     threadNotStarted: (s, th) => notStartedFns[th]!(s),

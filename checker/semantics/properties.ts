@@ -35,6 +35,9 @@
  *   inside dma_fence_signal). The exclusive side of dma_fence_map is a
  *   step (`fence_wait`), never a state: `holds` with mode `write` on it is
  *   false.
+ * - GFP patterns use the declared mask under the thread's memalloc scopes
+ *   (dynamic when a scope is conditional), not the PF_MEMALLOC of a
+ *   reclaim context a callback was entered from (see stepMatch).
  * - Attachment class: `static` = created by dma_buf_attach; a dynamic
  *   attachment without an invalidate callback is `pinned-non-revocable`
  *   (it cannot be revoked in bounded time, pinned or not); with a callback
@@ -75,6 +78,7 @@ import {
   PSEUDO_LOCKS,
   PatternNeedsGraphError,
   holdableMatches,
+  instanceWwClass,
   opMatchesStep,
   opOperands,
   type Holdable,
@@ -226,12 +230,16 @@ class PropertyCompiler {
     if (!gp) return TRUE;
     if (s.op.kind !== 'alloc') return undefined;
     const parts: BoolExpr[] = [];
-    const info = s.gfp;
     const declared = s.op.gfp;
     if (gp.noLockdep !== undefined && declared.noLockdep !== gp.noLockdep) return undefined;
-    const direct = info ? info.directReclaim : declared.directReclaim ? TRUE : FALSE;
-    // GfpInfo.fs already includes the direct-reclaim test.
-    const fs = info ? info.fs : declared.directReclaim && declared.fs ? TRUE : FALSE;
+    // The effective mask applies the thread's memalloc scopes, but not the
+    // PF_MEMALLOC of a reclaim context a callback happens to run in: the
+    // same callback also runs outside reclaim (munmap, fork, a shrinker
+    // called by the driver), where its allocation does reclaim.
+    const t = s.thread;
+    const norec = this.ctx.flag(t, MEMALLOC_NORECLAIM);
+    const direct = declared.directReclaim ? not(norec) : FALSE;
+    const fs = declared.directReclaim && declared.fs ? and(not(norec), not(this.ctx.flag(t, MEMALLOC_NOFS)), not(this.ctx.flag(t, MEMALLOC_NOIO))) : FALSE;
     if (gp.directReclaim !== undefined) parts.push(gp.directReclaim ? direct : not(direct));
     if (gp.fs !== undefined) parts.push(gp.fs ? fs : not(fs));
     const r = dedupeAnd(parts);
@@ -801,10 +809,29 @@ class PropertyCompiler {
             return v === undefined ? FALSE : ne(vr(v), cnst(0));
           }
           case 'holds-locks':
-            return this.ctx.ctxHoldsLocks(c, t);
+            return this.ctxHoldsLocks(c, t);
         }
       }),
     );
+  }
+
+  /**
+   * `ctx` (as used by thread `t`) holds a ww_mutex. Only ww_mutexes of the
+   * context's own ww class count: stamps are per class, so a crtc context
+   * and a reservation context can carry the same value.
+   */
+  private ctxHoldsLocks(c: InstanceId, t: number): BoolExpr {
+    const cv = this.ctx.ctxVar(c, t);
+    if (cv === undefined) return FALSE;
+    const cls = instanceWwClass(this.model, c) ?? 'reservation_ww_class';
+    const parts: BoolExpr[] = [];
+    for (const [inst, h] of [...this.ctx.wwHolder].sort((a, b) => a[0] - b[0])) {
+      if ((instanceWwClass(this.model, inst) ?? 'reservation_ww_class') !== cls) continue;
+      const o = this.ctx.ownerVar(inst);
+      if (o === undefined) continue;
+      parts.push(and(eq(vr(o), cnst(t + 1)), eq(vr(h), vr(cv)), ne(vr(cv), cnst(0))));
+    }
+    return or(...parts);
   }
 
   /** Fences a guaranteed signal reachable from `loc` (same engine thread) signals. */

@@ -40,17 +40,19 @@ function distance(a: string, b: string): number {
   return row[b.length];
 }
 
-/** The first fixture (sorted path) that declares `@expect violates <id>`: the rule's minimal violating model. */
+/**
+ * The rule's minimal violating model: the first (by path) of its own
+ * `fixtures/rules/<id>/violates-*` fixtures that declares `@expect violates <id>`,
+ * else the first other fixture that does.
+ */
 export function violatingFixture(id: string, cwd: string): { path: string; text: string } | undefined {
   const root = join(packageRoot(), 'fixtures');
   const c = collectModels([root], root);
   if ('missing' in c) return undefined;
   const re = new RegExp(`@expect\\s+violates\\s+${id.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(\\s|$)`, 'm');
-  const ranked = [...c.files].sort((a, b) => {
-    const ra = a.startsWith('rules/') ? 0 : 1;
-    const rb = b.startsWith('rules/') ? 0 : 1;
-    return ra - rb || (a < b ? -1 : a > b ? 1 : 0);
-  });
+  // The rule's own directory first, then other rule fixtures, then the rest.
+  const rank = (f: string) => (f.startsWith(`rules/${id}/violates`) ? 0 : f.startsWith('rules/') ? 1 : 2);
+  const ranked = [...c.files].sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0));
   for (const f of ranked) {
     const abs = join(root, f);
     const text = readFileSync(abs, 'utf8');

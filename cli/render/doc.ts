@@ -37,13 +37,13 @@ export function buildReport(report: Report, ctx: RenderContext): Line[] {
     out.push(BLANK, ...diagnosticLines(d));
   }
   for (const m of report.models) {
-    out.push(BLANK, ...buildModel(m, report, ctx));
+    out.push(BLANK, ...buildModel(m, ctx));
   }
   out.push(BLANK, { ...ln(summaryLine(report)), hang: 2 });
   return out;
 }
 
-function buildModel(m: ModelReport, report: Report, ctx: RenderContext): Line[] {
+function buildModel(m: ModelReport, ctx: RenderContext): Line[] {
   const out: Line[] = [];
   out.push(ln(st('heading', 'model: '), st('loc', m.file)));
   out.push(ln(`  hashes: model ${shortHash(m.hashes.model)}, rules ${shortHash(m.hashes.rules)}; kernel ${m.kernel}`));
@@ -70,7 +70,6 @@ function buildModel(m: ModelReport, report: Report, ctx: RenderContext): Line[] 
       hang: 4,
     });
   }
-  void report;
   return out;
 }
 

@@ -93,6 +93,18 @@ export function renderJunit(report: Report, ctx: RenderContext): string {
       `  <testsuite name="${xmlEscape(m.file)}" tests="${cases.length}" failures="${f}" errors="${e}" skipped="${s}" time="${seconds(m.stats.ms)}">\n${cases.join('\n')}${cases.length > 0 ? '\n' : ''}  </testsuite>`,
     );
   }
+  // Errors outside any model (config, rule files) stop the run: a CI
+  // dashboard must see them as a failed suite, not as zero tests.
+  const globalErrors = report.diagnostics.filter((d) => d.severity === 'error');
+  if (globalErrors.length > 0) {
+    const text = linesToText(report.diagnostics.flatMap(diagnosticLines)) + '\n';
+    tests++;
+    errors++;
+    suites.push(
+      `  <testsuite name="lockmc" tests="1" failures="0" errors="1" skipped="0" time="0.000">\n` +
+        `    <testcase classname="lockmc" name="configuration">\n      <error message="${xmlEscape(globalErrors.map((d) => `${d.code}: ${d.message}`).join('; '))}" type="${xmlEscape(globalErrors[0].code)}">${cdata(text)}</error>\n    </testcase>\n  </testsuite>`,
+    );
+  }
   const totalMs = report.models.reduce((a, m) => a + m.stats.ms, 0);
   return (
     `<?xml version="1.0" encoding="UTF-8"?>\n` +

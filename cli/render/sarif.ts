@@ -160,7 +160,8 @@ export function buildSarif(report: Report, ctx: RenderContext): Obj {
     runs: [
       {
         tool: { driver },
-        invocations: [{ executionSuccessful: report.exitCode !== 70, exitCode: report.exitCode }],
+        // Usage, rule-definition and internal errors mean the analysis did not run.
+        invocations: [{ executionSuccessful: ![2, 5, 70].includes(report.exitCode), exitCode: report.exitCode }],
         results,
         properties: {
           verdicts: report.models.flatMap((m) => m.verdicts.map((v) => `${m.file}: ${v.rule}: ${v.status}`)),

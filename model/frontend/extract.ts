@@ -82,14 +82,18 @@ type Binding =
   | { kind: 'seq'; notifier: InstanceId }
   | { kind: 'null' }
   /** An operation result nobody branches on, or an entry function's parameter. */
-  | { kind: 'opaque'; what: string };
+  | { kind: 'opaque'; what: string }
+  /** A declaration that already failed with a diagnostic: uses are skipped silently. */
+  | { kind: 'poison' };
 
 class Env {
   private readonly vars = new Map<string, Binding>();
   constructor(readonly parent?: Env) {}
-  get(name: string): Binding | undefined {
+  /** Looking up a poisoned name abandons the statement: its error is already reported. */
+  get(name: string): Exclude<Binding, { kind: 'poison' }> | undefined {
     for (let e: Env | undefined = this; e; e = e.parent) {
       const b = e.vars.get(name);
+      if (b?.kind === 'poison') throw new Abort();
       if (b) return b;
     }
     return undefined;
@@ -403,7 +407,9 @@ class Extractor {
     // Work handlers run in their own kworker once queued.
     for (const inst of this.instances) {
       if (inst.kind === 'work' && inst.proc !== undefined) {
-        this.threads.push({ id: this.threads.length, name: `${this.procs[inst.proc]!.name}`, proc: inst.proc, kind: 'work' });
+        const base = this.procs[inst.proc]!.name;
+        const same = this.threads.filter((t) => t.kind === 'work' && t.proc === inst.proc).length;
+        this.threads.push({ id: this.threads.length, name: same === 0 ? base : `${base}#${same + 1}`, proc: inst.proc, kind: 'work' });
       }
     }
     const errorsSoFar = this.diags.some((d) => d.severity === 'error');
@@ -557,6 +563,7 @@ class Extractor {
         this.topDeclaration(d);
       } catch (e) {
         if (!(e instanceof Abort)) throw e;
+        if (ts.isIdentifier(d.name)) this.global.set(d.name.text, { kind: 'poison' });
       }
     }
   }
@@ -585,6 +592,10 @@ class Extractor {
         this.unsupported(`operation '${callee}' at top level`, e, 'operations run inside functions; call it from a thread');
       }
       this.checkCallee(e);
+      if (this.functions.has(callee)) this.unsupported(`call of '${callee}' at top level`, e, 'a model never runs code at top level; instances come from constructors such as `mutex()`');
+      if (callee !== 'nondet' && !TOP_ONLY.has(callee)) {
+        this.fail('LMC201', `unknown identifier '${callee}'`, e.expression, this.didYouMean(callee, 'call') ?? 'constructors are listed in docs/model-language.md (`mutex()`, `dma_resv_object()`, ...)');
+      }
     }
     // Plain constants: numbers (loop bounds, subclasses), GFP masks, aliases.
     const gfp = this.tryGfp(e, this.global);
@@ -1113,6 +1124,7 @@ class Extractor {
         res = this.compileDecl(it.d, env, inc, F, p, d);
       } catch (e) {
         if (!(e instanceof Abort)) throw e;
+        if (ts.isIdentifier(it.d.name)) env.set(it.d.name.text, { kind: 'poison' });
         continue;
       }
       const { pairs, binding, name } = res;
@@ -1121,7 +1133,9 @@ class Extractor {
         for (const pr of pairs) {
           const env2 = new Env(env);
           env2.set(name, binding.kind === 'instance' ? { kind: 'instance', id: binding.id, value: pr.value } : { kind: 'value', value: pr.value });
-          out.push(...this.compileItems(items, idx + 1, env2, pr.edges, F, p, d));
+          // One level deeper per specialised binding: bounds the recursion.
+          this.depthCheck(d + 1, it.d);
+          out.push(...this.compileItems(items, idx + 1, env2, pr.edges, F, p, d + 1));
         }
         return out;
       }

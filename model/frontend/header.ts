@@ -93,7 +93,12 @@ export function parseHeader(text: string, file?: string): HeaderResult {
     switch (tag) {
       case '@expect': {
         const e = parseExpect(rest);
-        if (typeof e === 'string') bad(`bad @expect tag: ${e}`, 'write `@expect holds all`, `@expect holds <rule-id> ...`, `@expect violates <rule-id>` or `@expect error LMCnnn`');
+        if (typeof e === 'string') {
+          bad(`bad @expect tag: ${e}`, 'write `@expect holds all`, `@expect holds <rule-id> ...`, `@expect violates <rule-id>` or `@expect error LMCnnn`');
+          break;
+        }
+        const clash = contradiction(header.expect, e);
+        if (clash) bad(`contradictory @expect tags: ${clash}`, 'keep the expectations that the model is meant to show');
         else header.expect.push(e);
         break;
       }
@@ -124,6 +129,20 @@ export function parseHeader(text: string, file?: string): HeaderResult {
   }
   header.description = desc.join(' ');
   return { header, diagnostics };
+}
+
+/** Why `e` cannot be expected together with `prior`, if it cannot. */
+function contradiction(prior: Expectation[], e: Expectation): string | undefined {
+  for (const p of prior) {
+    if ((p.kind === 'error') !== (e.kind === 'error')) return 'a model expected to be rejected (error) has no verdicts';
+    if (p.kind === 'error' && e.kind === 'error') return 'one model can expect only one error code';
+    const holds = p.kind === 'holds' ? p : e.kind === 'holds' ? e : undefined;
+    const violates = p.kind === 'violates' ? p : e.kind === 'violates' ? e : undefined;
+    if (holds && violates && (holds.rules === 'all' || holds.rules.includes(violates.rule))) {
+      return `'${violates.rule}' cannot both hold and be violated`;
+    }
+  }
+  return undefined;
 }
 
 function parseExpect(words: string[]): Expectation | string {

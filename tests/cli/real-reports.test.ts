@@ -110,3 +110,12 @@ describe.skipIf(CHECKER === undefined)('commands on real models', () => {
     expect(io.stdout.endsWith(readFileSync(join(ROOT, FILES[0]), 'utf8').replace(/\s*$/, '\n'))).toBe(true);
   });
 });
+
+describe('explain picks the rule\'s own fixture', () => {
+  it('lockdep-circular-dependency shows a fixture from its own directory', async () => {
+    const { violatingFixture } = await import('../../cli/commands/info.js');
+    const fx = violatingFixture('lockdep-circular-dependency', ROOT);
+    expect(fx?.path).toMatch(/^fixtures\/rules\/lockdep-circular-dependency\/violates-/);
+    expect(violatingFixture('no-such-rule', ROOT)).toBeUndefined();
+  });
+});

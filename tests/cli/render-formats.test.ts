@@ -284,3 +284,22 @@ describe('pretty', () => {
     expect(stripped.replace(/\s+/g, ' ')).toBe(renderPretty(r, { ...CTX, color: false, width: 72 }).replace(/\s+/g, ' '));
   });
 });
+
+describe('run-level errors', () => {
+  const r: Report = {
+    ...cleanReport(),
+    models: [],
+    diagnostics: [{ code: 'LMC303', severity: 'error', message: "unknown rule 'x' in enable", hint: 'run `lockmc rules` for the list' }],
+    exitCode: 2,
+  };
+  it('junit shows them as an errored suite', () => {
+    const root = parseXml(renderJunit(r, CTX));
+    expect(root.attrs).toMatchObject({ tests: '1', errors: '1' });
+    expect(findAll(root, 'error')[0].attrs).toEqual({ message: "LMC303: unknown rule 'x' in enable", type: 'LMC303' });
+  });
+  it('sarif marks the invocation unsuccessful and reports the diagnostic', () => {
+    const s = buildSarif(r, CTX) as any;
+    expect(s.runs[0].invocations[0]).toEqual({ executionSuccessful: false, exitCode: 2 });
+    expect(s.runs[0].results[0]).toMatchObject({ ruleId: 'LMC303', level: 'error' });
+  });
+});

@@ -12,6 +12,16 @@ export interface XmlElement {
   text: string;
 }
 
+function decode(t: string): string {
+  return t
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&apos;/g, "'")
+    .replace(/&#(\d+);/g, (_, d) => String.fromCodePoint(Number(d)))
+    .replace(/&amp;/g, '&');
+}
+
 export function parseXml(src: string): XmlElement {
   let s = src.replace(/^<\?xml[^?]*\?>\s*/, '').replace(/^<!DOCTYPE html>\s*/i, '');
   const root: XmlElement = { name: '#root', attrs: {}, children: [], text: '' };
@@ -54,7 +64,7 @@ export function parseXml(src: string): XmlElement {
         for (const a of m[2].matchAll(/([\w:.-]+)="([^"]*)"/g)) {
           if (a[1] in attrs) throw new Error(`duplicate attribute ${a[1]}`);
           checkText(a[2]);
-          attrs[a[1]] = a[2];
+          attrs[a[1]] = decode(a[2]);
         }
         const el: XmlElement = { name: m[1], attrs, children: [], text: '' };
         top().children.push(el);
@@ -66,7 +76,7 @@ export function parseXml(src: string): XmlElement {
     const next = s.indexOf('<', i);
     const t = s.slice(i, next < 0 ? s.length : next);
     checkText(t);
-    top().text += t;
+    top().text += decode(t);
     i = next < 0 ? s.length : next;
   }
   if (stack.length !== 1) throw new Error(`unclosed <${top().name}>`);

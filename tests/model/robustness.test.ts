@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, test } from 'vitest';
 import { DIAGNOSTIC_BY_CODE, extractModel, loadModel } from '../../model/index.js';
-import { HEADER } from './helpers.js';
+import { checkWellFormed, HEADER } from './helpers.js';
+import { opOutcomes } from '../../model/vocabulary.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const TMP = mkdtempSync(join(tmpdir(), 'lockmc-frontend-'));
@@ -19,8 +20,12 @@ function assertCoded(r: ReturnType<typeof loadModel>): void {
     expect(DIAGNOSTIC_BY_CODE.has(d.code), d.code).toBe(true);
     expect(d.message).not.toMatch(/\n\s+at /);
   }
-  if (r.extracted) expect(r.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
-  else expect(r.diagnostics.length).toBeGreaterThan(0);
+  if (r.extracted) {
+    expect(r.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    const m = r.extracted.model;
+    checkWellFormed(m);
+    for (const p of m.procs) for (const n of p.nodes) if (n.kind === 'op') expect(Object.keys(n.next)).toEqual(opOutcomes(n.op, m.instances));
+  } else expect(r.diagnostics.length).toBeGreaterThan(0);
 }
 
 describe('input checks', () => {
@@ -182,6 +187,64 @@ describe('fuzzing', () => {
         assertCoded(loadModel('cut.model.ts', text));
       }),
       { numRuns: 300, seed: 3 },
+    );
+  });
+});
+
+describe('large but flat models', () => {
+  test('thousands of specialised results end in a coded limit, not a stack overflow', () => {
+    const lines: string[] = [];
+    for (let i = 0; i < 5000; i++) lines.push(`  const r${i} = mutex_trylock(l);`, `  if (r${i}) { mutex_unlock(l); }`);
+    const text = HEADER + 'const l = mutex();\nexport function t() {\n' + lines.join('\n') + '\n}\n';
+    const r = extractModel({ file: 'flat.model.ts', text });
+    expect(r.extracted).toBeUndefined();
+    expect([...new Set(r.diagnostics.map((d) => d.code))]).toEqual(['LMC104']);
+  });
+
+  test('a long straight-line thread beyond the node limit is LMC105', () => {
+    const text = HEADER + 'const l = mutex();\nexport function t() {\n' + '  mutex_lock(l);\n  mutex_unlock(l);\n'.repeat(12_000) + '}\n';
+    const r = extractModel({ file: 'long.model.ts', text });
+    expect(r.diagnostics.map((d) => [d.code, d.message])).toEqual([
+      ['LMC105', "'t' is too large after unrolling loops and inlining helpers (limit: 20000 nodes per proc)"],
+    ]);
+  });
+
+  test('loadModel reads the file when no text is given', () => {
+    const r = loadModel(join(ROOT, 'fixtures/drivers/userptr-notifier-waits-on-job.model.ts'));
+    expect(r.diagnostics).toEqual([]);
+    expect(r.extracted?.model.threads.map((t) => t.name)).toEqual(['cs_ioctl', 'run_job']);
+  });
+});
+
+describe('generated models of the language', () => {
+  const OPS = ['mutex_lock(l);', 'mutex_unlock(l);', 'might_sleep();', 'kmalloc(GFP_KERNEL);', 'dma_resv_lock(o, ctx);', 'dma_resv_unlock(o);', 'dma_fence_signal(f);', 'copy_to_user();', 'h(l);'];
+  type Gen = fc.Arbitrary<string>;
+  const stmt: Gen = fc.letrec<{ s: string; b: string }>((tie) => ({
+    s: fc.oneof(
+      { depthSize: 'small', withCrossShrink: true },
+      fc.constantFrom(...OPS),
+      tie('b').map((b) => `if (nondet()) ${b}`),
+      fc.tuple(tie('b'), tie('b')).map(([a, b]) => `if (nondet()) ${a} else ${b}`),
+      tie('b').map((b) => `if (!mutex_trylock(l)) ${b}`),
+      tie('b').map((b) => `for (let i = 0; i < 2; i++) ${b.replace('{', '{ if (nondet()) { break; } ')}`),
+      fc.tuple(tie('b'), tie('b')).map(([a, b]) => `switch (nondet(3)) { case 0: ${a} break; case 1: ${b} default: might_sleep(); }`),
+      tie('b').map((b) => `{ const r = dma_resv_lock(o, ctx); if (r === -EDEADLK) ${b} }`),
+      tie('b').map((b) => `{ const p = kmalloc(GFP_NOWAIT); if (!p) ${b} }`),
+      fc.constant('if (nondet()) { return; }'),
+    ),
+    b: fc.array(tie('s'), { maxLength: 3 }).map((xs) => `{ ${xs.join(' ')} }`),
+  })).s;
+
+  test('every generated model extracts, well-formed, deterministically', () => {
+    fc.assert(
+      fc.property(fc.array(stmt, { minLength: 1, maxLength: 6 }), (stmts) => {
+        const text = `${HEADER}const l = mutex();\nconst o = dma_resv_object();\nconst f = dma_fence();\nfunction h(x) { if (nondet()) { mutex_lock(x); mutex_unlock(x); } }\nexport function t() {\n  const ctx = ww_acquire_init(reservation_ww_class);\n  ${stmts.join('\n  ')}\n  ww_acquire_fini(ctx);\n}\n`;
+        const r = extractModel({ file: 'g.model.ts', text });
+        expect(r.diagnostics.map((d) => d.message)).toEqual([]);
+        assertCoded(r);
+        expect(JSON.stringify(extractModel({ file: 'g.model.ts', text }).extracted)).toBe(JSON.stringify(r.extracted));
+      }),
+      { numRuns: 300, seed: 11 },
     );
   });
 });

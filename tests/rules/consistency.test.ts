@@ -3,7 +3,12 @@ import { PRIMED_EDGES, primedEdgesFor } from '../../rules/canonical-order.js';
 import { checkRuleSetConsistency } from '../../rules/consistency.js';
 import { ALL_RULES } from '../../rules/index.js';
 import type { Rule } from '../../rules/types.js';
-import { parseUserRuleFile } from '../../rules/user-rules.js';
+import { loadUserRuleFiles, parseUserRuleFile } from '../../rules/user-rules.js';
+import { parseConfig } from '../../rules/config.js';
+import { resolveSelection } from '../../rules/index.js';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 const rule = (id: string, checks: Rule['checks'], options?: Rule['meta']['options']): Rule => ({
   meta: {
@@ -162,6 +167,59 @@ describe('checkRuleSetConsistency', () => {
       "rule 'compatible', check 'd': its when condition can never hold",
       "rule 'compatible', check 'e': its bad condition can never hold",
       "rule 'compatible', check 'f': its bad condition can never hold",
+    ]);
+  }, 30_000);
+
+  it('end to end: a config whose rule file orders a driver lock against the primed hierarchy both ways', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lockmc-order-'));
+    const base = (id: string) => ({
+      meta: {
+        id,
+        family: 'order',
+        severity: 'error',
+        summary: 'placement of vm_lock',
+        rationale: 'the driver documents where vm_lock sits relative to dma_resv',
+        covers: ['ORDER-4'],
+        citations: [{ kind: 'kernel', file: 'drivers/gpu/drm/foo/foo_vm.c' }],
+        messages: { c: '{{api}}' },
+      },
+      checks: [{ kind: 'step', id: 'c', on: { op: 'might_sleep' } }],
+    });
+    const text = JSON.stringify(
+      {
+        rules: [
+          { ...base('vm-lock-outside-resv'), order: [['vm_lock', 'reservation_ww_class_mutex']] },
+          { ...base('vm-lock-in-reclaim'), order: [['fs_reclaim', 'vm_lock']] },
+        ],
+      },
+      null,
+      2,
+    );
+    writeFileSync(join(dir, 'foo.json'), text);
+    const cfg = parseConfig(join(dir, 'lockmc.config.json'), JSON.stringify({ ruleFiles: ['foo.json'] }));
+    expect(cfg.diagnostics).toEqual([]);
+    const loaded = loadUserRuleFiles(cfg.selection.files ?? []);
+    expect(loaded.diagnostics).toEqual([]);
+    const sel = resolveSelection(cfg.selection, loaded.rules);
+    expect(sel.rules.map((r) => r.meta.id)).toContain('vm-lock-in-reclaim');
+    const res = await checkRuleSetConsistency(sel.rules, primedEdgesFor({ mmuNotifier: true, kms: false }), loaded.order);
+    expect(res.ok).toBe(false);
+    if (res.ok) return;
+    const file = join(dir, 'foo.json');
+    const lines = text.split('\n');
+    const lineOf = (needle: string) => lines.findIndex((l) => l.includes(needle)) + 1;
+    const l1 = lineOf('"vm_lock",') - 1;
+    const l2 = lineOf('"fs_reclaim",') - 1;
+    expect(res.diagnostics.map((d) => [d.code, d.message, d.file, d.line])).toEqual([
+      [
+        'LMC310',
+        'contradictory lock order: ' +
+          'primed edge P3 (reservation_ww_class_mutex -> fs_reclaim, drivers/dma-buf/dma-resv.c dma_resv_lockdep()); ' +
+          `vm-lock-outside-resv: vm_lock before reservation_ww_class_mutex (${file}:${l1}:9); ` +
+          `vm-lock-in-reclaim: fs_reclaim before vm_lock (${file}:${l2}:9)`,
+        file,
+        l1,
+      ],
     ]);
   }, 30_000);
 });

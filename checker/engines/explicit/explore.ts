@@ -43,6 +43,16 @@ export interface ExplicitOptions {
   /** Stop as soon as one property is violated. */
   stopAtFirst?: boolean;
   /**
+   * Which transitions the reduction treats as visible (see
+   * exploreExplicitDetailed). `properties` (default): those of step
+   * properties and the writers of variables that state properties read,
+   * which is what preserving those verdicts needs. `declared`: also every
+   * transition the compiler flags `visible` (it flags the writers of
+   * everything any property reads, terminal and step `when` conditions
+   * included: on real rule sets, every transition).
+   */
+  visibility?: 'properties' | 'declared';
+  /**
    * Called with every expanded state (unpacked; valid only during the
    * call) and whether it is terminal. For tests and debugging.
    */
@@ -61,28 +71,110 @@ export interface ExplicitDetail {
   porOff?: string;
   /** States whose expansion POR reduced. */
   reducedStates: number;
+  /** The searches run (two under POR with `visibility: 'declared'`). */
+  passes: { properties: number; states: number; reduction: 'none' | 'por' }[];
 }
 
 export function exploreExplicit(ts: TransitionSystem, opts: ExplicitOptions): EngineResult {
   return exploreExplicitDetailed(ts, opts).result;
 }
 
+/**
+ * Visibility under POR. Deadlock and terminal properties need none: the
+ * reduction keeps every reachable terminal state (see por.ts). State and
+ * step properties need condition C2 for the transitions of step properties
+ * and the writers of the variables state properties read. A step property
+ * is a state property over a history bit that only its transitions set,
+ * reading `when` as they fire: those transitions are visible and read the
+ * variables of `when` (structure.ts), while the writers of those variables
+ * need not be visible.
+ *
+ * With `visibility: 'properties'` (default) that is all the engine asks
+ * for, in one search. With `visibility: 'declared'` the compiler's
+ * `visible` flags count too; since the compiler flags the writers of
+ * everything any property reads, the properties are then checked in two
+ * searches: deadlock and terminal properties without visibility, then the
+ * others with it. Every search shares the time budget; results keep the
+ * order of `ts.properties`. A search in which every transition is visible
+ * runs without reduction.
+ */
 export function exploreExplicitDetailed(ts: TransitionSystem, opts: ExplicitOptions): { result: EngineResult; detail: ExplicitDetail } {
   const t0 = performance.now();
   const deadline = t0 + opts.timeoutMs;
+  const all = ts.properties.map((_, i) => i);
+  if (opts.reduction === 'none') return finish(ts, [runPass(ts, all, 'full', opts, deadline)], t0);
+  if (opts.visibility !== 'declared') return finish(ts, [runPass(ts, all, 'por-properties', opts, deadline)], t0);
+  const terminalIdx: number[] = [];
+  const otherIdx: number[] = [];
+  ts.properties.forEach((p, i) => (p.kind === 'deadlock' || p.kind === 'terminal' ? terminalIdx : otherIdx).push(i));
+  const passes: PassResult[] = [];
+  if (terminalIdx.length > 0 || otherIdx.length === 0) passes.push(runPass(ts, terminalIdx, 'por-properties', opts, deadline));
+  const stopped = opts.stopAtFirst === true && passes.some((p) => p.results.some((r) => r?.status === 'violated'));
+  if (otherIdx.length > 0) {
+    if (stopped) passes.push(skippedPass(otherIdx, { status: 'holds', exhaustive: false, bound: 0 }));
+    else if (passes.length > 0 && passes[0].limit) passes.push(skippedPass(otherIdx, { status: 'inconclusive', limit: passes[0].limit }));
+    else passes.push(runPass(ts, otherIdx, 'por-declared', opts, deadline));
+  }
+  return finish(ts, passes, t0);
+}
+
+interface PassResult {
+  /** Indices into ts.properties, and their results in that order. */
+  props: number[];
+  results: PropertyResult[];
+  limit?: Limit;
+  states: number;
+  fired: number;
+  storeBytes: number;
+  reduction: 'none' | 'por';
+  porOff?: string;
+  reducedStates: number;
+}
+
+function skippedPass(props: number[], r: PropertyResult): PassResult {
+  return { props, results: props.map(() => r), states: 0, fired: 0, storeBytes: 0, reduction: 'none', reducedStates: 0 };
+}
+
+function finish(ts: TransitionSystem, passes: PassResult[], t0: number): { result: EngineResult; detail: ExplicitDetail } {
+  const results: PropertyResult[] = new Array(ts.properties.length);
+  for (const p of passes) p.props.forEach((i, k) => (results[i] = p.results[k]));
+  const states = passes.reduce((a, p) => a + p.states, 0);
+  const fired = passes.reduce((a, p) => a + p.fired, 0);
+  const ms = performance.now() - t0;
+  const porOff = passes.map((p) => p.porOff).find((x) => x !== undefined);
+  return {
+    result: { engine: 'explicit', results, stats: { ms, states, transitionsFired: fired } },
+    detail: {
+      states,
+      transitionsFired: fired,
+      storeBytes: passes.reduce((a, p) => Math.max(a, p.storeBytes), 0),
+      reduction: passes.some((p) => p.reduction === 'por') ? 'por' : 'none',
+      porOff,
+      reducedStates: passes.reduce((a, p) => a + p.reducedStates, 0),
+      passes: passes.filter((p) => p.states > 0).map((p) => ({ properties: p.props.length, states: p.states, reduction: p.reduction })),
+    },
+  };
+}
+
+type PassMode = 'full' | 'por-properties' | 'por-declared';
+
+function runPass(tsAll: TransitionSystem, propIdx: number[], mode: PassMode, opts: ExplicitOptions, deadline: number): PassResult {
+  const ts: TransitionSystem = propIdx.length === tsAll.properties.length ? tsAll : { ...tsAll, properties: propIdx.map((i) => tsAll.properties[i]) };
   const nVars = ts.vars.length;
   const nThreads = ts.threads.length;
   const nTrans = ts.transitions.length;
   const layout = layoutOf(ts.vars);
   const W = layout.words;
-  const st = analyse(ts, opts.reduction === 'por');
+  const wantPor = mode !== 'full';
+  const st = analyse(ts, wantPor, mode === 'por-declared');
 
   let porOff: string | undefined;
-  if (opts.reduction === 'por') {
+  if (wantPor) {
     if (!st.acyclic) porOff = `the state graph may have cycles (${st.cyclicReason})`;
     else if (nThreads > 30) porOff = 'more than 30 threads';
+    else if (nTrans > 0 && st.visible.every((v) => v === 1)) porOff = 'every transition is visible to the properties';
   }
-  const por = opts.reduction === 'por' && porOff === undefined ? new PersistentSets(st, nVars) : undefined;
+  const por = wantPor && porOff === undefined ? new PersistentSets(st, nVars) : undefined;
   const { pcVar, pcOffset, transAtStart, transAtList } = st;
 
   // Compiled transitions. The hot loop only evaluates transitions listed
@@ -333,21 +425,16 @@ export function exploreExplicitDetailed(ts: TransitionSystem, opts: ExplicitOpti
     if (limit) return { status: 'inconclusive', limit };
     return { status: 'holds', exhaustive: false, bound: partialBound };
   });
-  const ms = performance.now() - t0;
   return {
-    result: {
-      engine: 'explicit',
-      results: out,
-      stats: { ms, states: store.count, transitionsFired: fired },
-    },
-    detail: {
-      states: store.count,
-      transitionsFired: fired,
-      storeBytes: store.bytes(),
-      reduction: por ? 'por' : 'none',
-      porOff,
-      reducedStates,
-    },
+    props: propIdx,
+    results: out,
+    limit,
+    states: store.count,
+    fired,
+    storeBytes: store.bytes(),
+    reduction: por ? 'por' : 'none',
+    porOff,
+    reducedStates,
   };
 }
 

@@ -65,8 +65,11 @@ export interface Structure {
 /**
  * `forPor: false` computes only what the plain search needs (pc variables
  * and the transitions at each pc); the footprint tables stay empty.
+ * `honourVisible: false` ignores the compiler's `visible` flags (sound when
+ * only deadlock and terminal properties are checked: every terminal state
+ * is kept); visibility then comes from the properties alone.
  */
-export function analyse(ts: TransitionSystem, forPor = true): Structure {
+export function analyse(ts: TransitionSystem, forPor = true, honourVisible = true): Structure {
   const nThreads = ts.threads.length;
   const nTrans = ts.transitions.length;
   const nVars = ts.vars.length;
@@ -134,7 +137,7 @@ export function analyse(ts: TransitionSystem, forPor = true): Structure {
 
   const visible = new Uint8Array(nTrans);
   for (const t of ts.transitions) {
-    let vis = t.visible || inStep[t.id] === 1;
+    let vis = (honourVisible && t.visible) || inStep[t.id] === 1;
     if (!vis) for (const v of stateBadVars) if (hasBit(W, t.id * VW, v)) vis = true;
     visible[t.id] = vis ? 1 : 0;
   }

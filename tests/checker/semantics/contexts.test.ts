@@ -52,6 +52,26 @@ describe('irq handlers', () => {
   });
 });
 
+describe('irq hosts', () => {
+  it('an irq lands on a running work, not on a pending one, and freezes it', () => {
+    const b = new ModelBuilder();
+    const h = b.seq('handler', 'irq', [{ kind: 'might_sleep', api: 'might_sleep' }]);
+    b.register('irq', h);
+    const fn = b.seq('fn', 'work', [{ kind: 'might_sleep', api: 'might_sleep' }]);
+    const w = b.inst('work', 'w', { proc: fn });
+    b.thread('T0', [{ kind: 'local_irq_disable', api: 'local_irq_disable' }, { kind: 'queue_work', api: 'queue_work', work: w }]);
+    const { ts, ev } = b.compile();
+    let s = run(ts, ev, ['T0:2.0:ok', 'T0:2.1:ok']);
+    // T0 is done, the work is queued but not running: no host yet.
+    expect(enabledDesc(ts, ev, s)).toEqual(['work:w:1.0:thread-start']);
+    s = fire(ts, ev, s, 'work:w:1.0:thread-start');
+    expect(enabledDesc(ts, ev, s)).toEqual(['work:w:1.0:ok', 'irq:handler:0.0:irq-fire']);
+    s = fire(ts, ev, s, 'irq:handler:0.0:irq-fire');
+    expect(val(ts, s, 'irqhost.irq:handler')).toBe(2);
+    expect(enabledDesc(ts, ev, s)).toEqual(['irq:handler:0.0:ok']);
+  });
+});
+
 describe('irq handlers that signal fences', () => {
   function fenceIrq(irqOff: boolean) {
     const b = new ModelBuilder();
@@ -150,8 +170,24 @@ describe('user access, pagefaults, signalling sections', () => {
     const s = run(ts, ev, ['T0:0.0:ok']);
     expect(enabledDesc(ts, ev, s)).toEqual([]);
     expect(ev.isDeadlock(s)).toBe(true);
-    const s2 = run(ts, ev, ['T1:1.0:ok', 'T1:1.1:ok']);
-    expect(ev.threadDone(s2, 1)).toBe(true);
+    // T1's fault under its own read lock queues behind T0's waiting writer.
+    const s2 = run(ts, ev, ['T1:1.0:ok']);
+    expect(enabledDesc(ts, ev, s2)).toEqual([]);
+    expect(ev.isDeadlock(s2)).toBe(true);
+  });
+
+  it('GUP and hmm_range_fault under the caller\'s mmap_lock take nothing more', () => {
+    const b = new ModelBuilder();
+    const mm = b.inst('mm', 'mm');
+    b.thread('T0', [lock(mm, { mode: 'read', api: 'mmap_read_lock' }), { kind: 'user_access', api: 'hmm_range_fault', mm }, unlock(mm)]);
+    b.thread('T1', [lock(mm, { api: 'mmap_write_lock' }), unlock(mm)]);
+    b.thread('T2', [{ kind: 'user_access', api: 'get_user_pages_fast', mm }]);
+    const { ts, ev } = b.compile();
+    const s = run(ts, ev, ['T0:0.0:ok']);
+    // T1 sleeps on the write side: hmm_range_fault goes on, a GUP-fast fallback queues.
+    expect(enabledDesc(ts, ev, s)).toEqual(['T0:0.1:ok']);
+    const s2 = run(ts, ev, ['T0:0.0:ok', 'T0:0.1:ok', 'T0:0.2:ok', 'T1:1.0:ok']);
+    expect(enabledDesc(ts, ev, s2)).toEqual(['T1:1.1:ok']);
   });
 
   it('with pagefaults disabled the access does not fault: ok or -EFAULT, never blocks', () => {

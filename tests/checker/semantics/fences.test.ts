@@ -189,3 +189,51 @@ describe('memory providers', () => {
 
 void lock;
 void unlock;
+
+describe('callback dispatch order', () => {
+  it('runs registered callbacks in proc order, skipping unregistered ones, atomic throughout', () => {
+    const b = new ModelBuilder();
+    const F = b.inst('dma_fence', 'F');
+    const cb1 = b.seq('cb1', 'fence_callback', [{ kind: 'might_sleep', api: 'might_sleep' }]);
+    const cb2 = b.seq('cb2', 'fence_callback', [{ kind: 'might_sleep', api: 'might_sleep' }]);
+    const cb3 = b.seq('cb3', 'fence_callback', [{ kind: 'might_sleep', api: 'might_sleep' }]);
+    const add = (callback: number): Op => ({ kind: 'fence_add_callback', api: 'dma_fence_add_callback', fence: F, callback });
+    b.thread('A', [add(cb1), add(cb3)]);
+    b.thread('B', [add(cb2)]);
+    b.thread('S', [signal(F)]);
+    const { ts, ev } = b.compile();
+    let s = run(ts, ev, ['A:3.0:ok', 'A:3.1:ok', 'S:5.0:ok']);
+    // cb1 runs first; cb2 is not registered; then cb3. (B can only fail now.)
+    expect(enabledDesc(ts, ev, s)).toEqual(['B:4.0:fail', 'S:0.0:ok']);
+    s = run(ts, ev, ['A:3.0:ok', 'A:3.1:ok', 'S:5.0:ok', 'S:0.0:ok', 'S:0.1:leave-callback']);
+    expect((val(ts, s, 'flags.S') >> FENCE_CB_ATOMIC) & 1).toBe(1);
+    expect(enabledDesc(ts, ev, s)).toEqual(['B:4.0:fail', 'S:2.0:ok']);
+    s = run(ts, ev, ['A:3.0:ok', 'A:3.1:ok', 'S:5.0:ok', 'S:0.0:ok', 'S:0.1:leave-callback', 'S:2.0:ok', 'S:2.1:leave-callback']);
+    expect(val(ts, s, 'flags.S')).toBe(0);
+    expect(ev.threadDone(s, 2)).toBe(true);
+    // B registered after the signal: -ENOENT.
+    expect(enabledDesc(ts, ev, s)).toEqual(['B:4.0:fail']);
+  });
+
+  it('invalidate calls each still-attached importer in turn', () => {
+    const b = new ModelBuilder();
+    const R = b.inst('dma_resv', 'buf.resv');
+    const buf = b.inst('dma_buf', 'buf', { resv: R });
+    const inv1 = b.seq('inv1', 'invalidate_mappings', []);
+    const inv2 = b.seq('inv2', 'invalidate_mappings', []);
+    const a1 = b.inst('attachment', 'a1', { buf, importer: { dynamic: true, invalidate: inv1, peer2peer: false } });
+    b.inst('attachment', 'a2', { buf, importer: { dynamic: true, invalidate: inv2, peer2peer: false } });
+    b.thread('T', [
+      lock(R, { api: 'dma_resv_lock' }),
+      { kind: 'dma_buf_detach', api: 'dma_buf_detach', attachment: a1 },
+      { kind: 'dma_buf_invalidate', api: 'dma_buf_invalidate_mappings', buf },
+      unlock(R),
+    ]);
+    const { ts, ev } = b.compile();
+    const s = run(ts, ev, ['T:2.0:ok', 'T:2.1:ok', 'T:2.2:ok']);
+    // a1 is detached: straight to inv2.
+    expect(enabledDesc(ts, ev, s)).toEqual(['T:1.0:leave-callback']);
+    const s2 = fire(ts, ev, s, 'T:1.0:leave-callback');
+    expect(enabledDesc(ts, ev, s2)).toEqual(['T:2.3:ok']);
+  });
+});

@@ -3,7 +3,8 @@ import type { Op } from '../../../model/ir.js';
 import { SemanticsError } from '../../../checker/semantics/context.js';
 import { and, cnst, eq, vr } from '../../../checker/semantics/expr.js';
 import type { Property } from '../../../checker/semantics/system.js';
-import { ModelBuilder, enabledDesc, fire, lock, run, unlock, val } from './builder.js';
+import { ModelBuilder, OPTS, enabledDesc, fire, lock, run, unlock, val } from './builder.js';
+import { compileSystem } from '../../../checker/semantics/compile.js';
 
 describe('the properties hook', () => {
   it('adds monitor variables, updates, guards and step properties through the context', () => {
@@ -124,5 +125,18 @@ describe('other operations', () => {
     expect(enabledDesc(ts, ev, run(ts, ev, ['R:0.0:ok', 'I:1.0:ok']))).toEqual(['R:0.1:retry']);
     // An invalidation before read_begin is not seen.
     expect(enabledDesc(ts, ev, run(ts, ev, ['I:1.0:ok', 'R:0.0:ok']))).toEqual(['R:0.1:ok']);
+  });
+});
+
+describe('hash', () => {
+  it('does not depend on the model file path', () => {
+    const b = new ModelBuilder();
+    const A = b.mutex('A');
+    b.thread('T0', [lock(A), unlock(A)]);
+    const m = b.build();
+    const h1 = compileSystem(m, OPTS).hash;
+    const h2 = compileSystem({ ...m, file: '/elsewhere/test.model.ts' }, OPTS).hash;
+    expect(h2).toBe(h1);
+    expect(compileSystem({ ...m, sourceHash: '1' }, OPTS).hash).not.toBe(h1);
   });
 });

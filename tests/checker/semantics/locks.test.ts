@@ -154,6 +154,19 @@ describe('mutexes', () => {
     expect(val(ts, s, 'irqsave.T0')).toBe(0);
   });
 
+  it('per-thread enabled sets and the static pc index', () => {
+    const { ts, ev } = abba();
+    const out = new Int32Array(8);
+    const s = ev.initial();
+    expect(ev.enabledOfThreadInto(s, 1, out)).toBe(1);
+    expect(out[0]).toBe(4);
+    expect(Array.from(ev.transitionsAt(0, 1))).toEqual([1]);
+    expect(Array.from(ev.transitionsAt(0, 4))).toEqual([]);
+    expect(ev.enabledInto(s, out)).toBe(2);
+    expect(Array.from(out.subarray(0, 2))).toEqual([0, 4]);
+    expect(ts.transitions[4]!.thread).toBe(1);
+  });
+
   it('is deterministic: same model, same system', () => {
     const a = abba().ts;
     const b2 = abba().ts;

@@ -312,3 +312,64 @@ describe('errors', () => {
     expect(b.ts.properties).toEqual([]);
   });
 });
+
+describe('more predicates', () => {
+  it('compares rx queue owners with the step provider', () => {
+    const m = parse(`
+const q = netdev_rx_queue();
+const buf = dma_buf({});
+export function devmem() { net_devmem_bind_dmabuf(q, buf); }
+export function zcrx() { io_zcrx_register(q, buf); }`);
+    const r = rule('r', [
+      { kind: 'step', id: 'other', on: { op: 'mp_bind' }, when: { kind: 'rxq', subject: 'operand', owner: 'other-provider' } },
+      { kind: 'step', id: 'busy', on: { op: 'mp_bind', outcome: 'ok' }, when: { kind: 'not', of: { kind: 'rxq', subject: 'operand', owner: 'none' } } },
+      { kind: 'state', id: 'zcrx', bad: { kind: 'rxq', subject: 'any', owner: 'zcrx' } },
+    ]);
+    const b = build(m, [r]);
+    const qv = vr(b.ctx.rxqVar(0)!);
+    const other = b.ts.properties.filter((p) => p.check === 'other');
+    // devmem binding: owner not none and not devmem (1); zcrx: not none and not zcrx (2).
+    expect(other.map((p) => (p.kind === 'step' ? p.when : undefined))).toEqual([and(ne(qv, cnst(0)), ne(qv, cnst(1))), and(ne(qv, cnst(0)), ne(qv, cnst(2)))]);
+    // mp_bind fails on a bound queue, so a successful bind never finds it busy.
+    expect(violated(b.ts)).toEqual(['r/other', 'r/zcrx']);
+  });
+
+  it('reads exporter caps and the buffer resv of the operand', () => {
+    const m = parse(`
+const buf = dma_buf({ revocable: true });
+const d = dma_buf_dynamic_attach(buf, { invalidate_mappings: inv });
+function inv() {}
+export function locked() { dma_resv_lock(buf.resv, null); dma_buf_map_attachment(d); dma_resv_unlock(buf.resv); }
+export function unlocked() { dma_buf_unmap_attachment(d); }`);
+    const r = rule('r', [
+      { kind: 'step', id: 'unlocked', on: { op: ['dma_buf_map', 'dma_buf_unmap'] }, when: { kind: 'not', of: { kind: 'buffer-resv-held', who: 'self' } } },
+      { kind: 'step', id: 'revocable', on: { op: 'dma_buf_map' }, when: { kind: 'exporter', subject: 'operand', cap: 'revocable', is: true } },
+      { kind: 'step', id: 'movable', on: { op: 'dma_buf_map' }, when: { kind: 'exporter', subject: 'operand', cap: 'movable', is: true } },
+      { kind: 'state', id: 'dyn-mapped', bad: { kind: 'and', of: [{ kind: 'attachment-class', subject: 'any', is: 'dynamic' }, { kind: 'attachment', subject: 'any', state: 'mapped' }] } },
+    ]);
+    const b = build(m, [r]);
+    expect(violated(b.ts)).toEqual(['r/dyn-mapped', 'r/revocable', 'r/unlocked']);
+    const un = b.ts.properties.filter((p) => p.check === 'unlocked');
+    // The map of a revocable exporter can fail: two transitions, one condition.
+    expect(un.map((p) => (p.kind === 'step' ? p.transitions.length : 0))).toEqual([2, 1]);
+  });
+
+  it('tracks ww acquire contexts per thread', () => {
+    const m = parse(`
+const bo = dma_resv_object();
+export function t0() {
+  const ctx = ww_acquire_init(reservation_ww_class);
+  dma_resv_lock(bo, ctx);
+  ww_acquire_done(ctx);
+  dma_resv_unlock(bo);
+  ww_acquire_fini(ctx);
+}`);
+    const r = rule('r', [
+      { kind: 'step', id: 'unlock-holding', on: { op: 'unlock' }, when: { kind: 'ww-ctx', state: 'holds-locks' } },
+      { kind: 'step', id: 'fini-done', on: { op: 'ww_acquire_fini' }, when: { kind: 'ww-ctx', state: 'done' } },
+      { kind: 'step', id: 'lock-in-acquire', on: { op: 'lock' }, when: { kind: 'holds', lock: { kind: 'ww-acquire', name: 'reservation_ww_class' } } },
+      { kind: 'step', id: 'lock-in-crtc', on: { op: 'lock' }, when: { kind: 'holds', lock: { kind: 'ww-acquire', name: 'crtc_ww_class' } } },
+    ]);
+    expect(violated(build(m, [r]).ts)).toEqual(['r/fini-done', 'r/lock-in-acquire', 'r/unlock-holding']);
+  });
+});

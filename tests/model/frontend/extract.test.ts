@@ -667,10 +667,12 @@ export function t() {}
     ['@expect holds Bad_Rule', "bad @expect tag: 'Bad_Rule' is not a rule id"],
     ['@bound -3', "bad @bound tag: expected a positive integer, got '-3'"],
     ['@rule-option novalue', "bad @rule-option tag: expected key=value, got 'novalue'"],
+    ['@expect holds all\n * @expect violates ww-backoff', "contradictory @expect tags: 'ww-backoff' cannot both hold and be violated"],
+    ['@expect error LMC201\n * @expect holds all', 'contradictory @expect tags: a model expected to be rejected (error) has no verdicts'],
   ])('%s is LMC211', (tag, message) => {
     const r = extractModel({ file: 'h.model.ts', text: `/**\n * x\n * ${tag}\n */\nexport function t() {}\n` });
     expect(r.extracted).toBeUndefined();
-    expect(r.diagnostics.map((d) => [d.code, d.line, d.col, d.message])).toEqual([['LMC211', 3, 4, message]]);
+    expect(r.diagnostics.map((d) => [d.code, d.line, d.col, d.message])).toEqual([['LMC211', 2 + tag.split('\n').length, 4, message]]);
     expect(r.header).toBeDefined();
   });
 });

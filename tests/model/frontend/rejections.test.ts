@@ -111,3 +111,12 @@ describe('hints for near misses', () => {
     expect(r.diagnostics.map((d) => [d.code, d.message, d.hint])).toEqual([['LMC201', message, hint]]);
   });
 });
+
+describe('no cascades', () => {
+  test('a failed declaration is reported once, not at every use', () => {
+    expect(diags('const l = mutx();\nexport function t() {\n  mutex_lock(l);\n  mutex_unlock(l);\n}\n')).toEqual([['LMC201', 6, 11, "unknown identifier 'mutx'"]]);
+    expect(
+      diags('const bo = dma_resv_object();\nexport function t() {\n  const ctx = ww_acquire_init(42);\n  dma_resv_lock(bo, ctx);\n  dma_resv_unlock(bo);\n  ww_acquire_fini(ctx);\n}\n'),
+    ).toEqual([['LMC202', 8, 31, 'ww_acquire_init expects a ww class (reservation_ww_class or crtc_ww_class), got a number']]);
+  });
+});

@@ -1,5 +1,5 @@
 import { it } from 'vitest';
-import { readdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { check } from '../../../checker/index.js';
 import { DEFAULT_CHECK_OPTIONS } from '../../../checker/options.js';
@@ -22,8 +22,10 @@ it('run family A fixtures', async () => {
       const viol = m.verdicts.filter((v) => v.status === 'violated').map((v) => v.rule + ':' + ((v as any).findings ?? []).map((f: any) => f.check).filter((c: string, i: number, a: string[]) => a.indexOf(c) === i).join('+'));
       const inc = m.verdicts.filter((v) => v.status === 'inconclusive').map((v) => v.rule + ':' + JSON.stringify((v as any).limit));
       const diags = m.diagnostics.map((d) => `${d.code} ${d.message} @${d.line}:${d.col}`);
-      out.push(`${m.expectation?.met ? 'OK ' : 'BAD'} ${r.meta.id}/${f} (${Date.now() - t0}ms) viol=[${viol.join(',')}]${inc.length ? ' inc=' + inc.join(',') : ''}${diags.length ? ' diags=' + diags.join(' | ') : ''} :: ${m.expectation?.detail ?? ''}`);
+      const line = `${m.expectation?.met ? 'OK ' : 'BAD'} ${r.meta.id}/${f} (${Date.now() - t0}ms) viol=[${viol.join(',')}]${inc.length ? ' inc=' + inc.join(',') : ''}${diags.length ? ' diags=' + diags.join(' | ') : ''} :: ${m.expectation?.detail ?? ''}`;
+      out.push(line);
+      appendFileSync('/tmp/fx/run-' + engine + '.partial', line.slice(0, 400) + '\n');
     }
   }
   writeFileSync('/tmp/fx/run-' + engine + '.txt', out.join('\n') + '\n');
-}, 600_000);
+}, 3_000_000);

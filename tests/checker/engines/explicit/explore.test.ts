@@ -204,3 +204,13 @@ describe('exploreExplicit: limits', () => {
     ]);
   });
 });
+
+describe('exploreExplicit: degenerate systems', () => {
+  it.each(REDUCTIONS)('handles a system with no thread and no variable (%s)', (reduction) => {
+    const ts = buildSystem({ locks: [], threads: [] }).ts;
+    const r = exploreExplicit(ts, { ...opts, reduction });
+    // The only state is terminal and nothing is unfinished: no deadlock.
+    expect(r.results).toEqual([{ status: 'holds', exhaustive: true }]);
+    expect(r.stats.states).toBe(1);
+  });
+});

@@ -236,3 +236,59 @@ describe('partial-order reduction: targeted cases', () => {
     expect(detail.porOff).toBe('the state graph may have cycles (transition 0 does not move its thread\'s pc)');
   });
 });
+
+describe('partial-order reduction: passes and visibility', () => {
+  const ring4 = (visibleVars: string[]) =>
+    buildSystem({
+      locks: ['L0', 'L1', 'L2', 'L3'],
+      vars: { x: { max: 3 } },
+      visibleVars,
+      threads: Array.from({ length: 4 }, (_, i) => ({
+        name: `T${i}`,
+        ops: [
+          { op: 'lock', l: `L${i}` },
+          { op: 'set', v: 'x', val: i },
+          { op: 'lock', l: `L${(i + 1) % 4}` },
+          { op: 'unlock', l: `L${(i + 1) % 4}` },
+          { op: 'unlock', l: `L${i}` },
+        ] as Op[],
+      })),
+    });
+
+  it('checks deadlock without visibility even when the compiler flags every transition visible', () => {
+    const every = ring4(['owner.L0', 'owner.L1', 'owner.L2', 'owner.L3', 'x', 'pc.T0', 'pc.T1', 'pc.T2', 'pc.T3']);
+    expect(every.ts.transitions.every((t) => t.visible)).toBe(true);
+    const plain = ring4([]);
+    const a = exploreExplicitDetailed(every.ts, { ...opts, reduction: 'por' });
+    const b = exploreExplicitDetailed(plain.ts, { ...opts, reduction: 'por' });
+    expect(a.result.results).toEqual(b.result.results);
+    expect(a.detail.states).toBe(b.detail.states);
+    expect(a.detail.passes).toEqual([{ properties: 1, states: b.detail.states, reduction: 'por' }]);
+    expect(a.detail.states).toBeLessThan(exploreExplicitDetailed(plain.ts, { ...opts, reduction: 'none' }).detail.states);
+  });
+
+  it('checks state and step properties in a second pass, honouring declared flags on request', () => {
+    const b = ring4(['x']);
+    const ts = b.withProps([
+      { kind: 'deadlock', rule: 'r', check: 'deadlock' },
+      { kind: 'state', rule: 'r', check: 'x-3-while-L0-free', bad: and(eq(b.v('x'), 3), eq(b.v('owner.L0'), 0)) },
+    ]);
+    const full = exploreExplicit(ts, { ...opts, reduction: 'none' });
+    const props = exploreExplicitDetailed(ts, { ...opts, reduction: 'por' });
+    const declared = exploreExplicitDetailed(ts, { ...opts, reduction: 'por', visibility: 'declared' });
+    expect(props.result.results).toEqual(full.results);
+    expect(declared.result.results).toEqual(full.results);
+    expect(props.detail.passes.map((p) => p.properties)).toEqual([1, 1]);
+    // The writers of x are visible either way (the state property reads x):
+    // the declared flags add nothing here, so both passes store the same.
+    expect(declared.detail.states).toBe(props.detail.states);
+  });
+
+  it('runs the second pass without reduction when every transition is visible', () => {
+    const b = ring4([]);
+    const ts = b.withProps([{ kind: 'state', rule: 'r', check: 'pcs', bad: and(eq(b.v('pc.T0'), 5), eq(b.v('pc.T1'), 5), eq(b.v('pc.T2'), 5), eq(b.v('pc.T3'), 5), eq(b.v('x'), 9)) }]);
+    const { detail } = exploreExplicitDetailed(ts, { ...opts, reduction: 'por' });
+    expect(detail.porOff).toBe('every transition is visible to the properties');
+    expect(detail.passes).toEqual([{ properties: 1, states: exploreExplicit(ts, { ...opts, reduction: 'none' }).stats.states, reduction: 'none' }]);
+  });
+});
