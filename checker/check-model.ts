@@ -25,7 +25,7 @@ import type { EngineResult, PropertyResult } from './engines/types.js';
 import { confirmViolation } from './replay.js';
 import { buildTrace } from './trace.js';
 import { canonicalise } from './minimise.js';
-import { cycleFinding, cyclesFor, messageFor, opVars, recursionFinding } from './findings.js';
+import { chainKey, cycleFinding, cyclesFor, messageFor, opVars, recursionFinding } from './findings.js';
 import { combineOutcomes, evaluateExpectations, type CheckOutcome } from './verdict.js';
 import { compareKernel, NEWEST_KERNEL, type CheckOptions } from './options.js';
 import type { EngineName, Finding, ModelReport, Trace, Verdict } from './report.js';
@@ -223,6 +223,16 @@ export async function checkModel(file: string, text: string | undefined, options
     }
   });
 
+  // Whether the interleaving engines could have realised a lock-graph cycle.
+  const dl = ts.properties.map((p, i) => ({ p, i })).filter((x) => x.p.kind === 'deadlock');
+  const dlResults = dl.flatMap((x) => engineRuns.map((r) => r.results[x.i]));
+  const deadlockSearch: NonNullable<Finding['realisation']> =
+    dl.length === 0
+      ? { status: 'not-checked' }
+      : dlResults.some((r) => r.status === 'holds' && r.exhaustive)
+        ? { status: 'unrealisable' }
+        : { status: 'not-within-bound', bound: Math.min(...dlResults.map((r) => (r.status === 'holds' && r.bound !== undefined ? r.bound : completeness))) };
+
   // Lock-graph checks: lockdep's verdict, exhaustive over every path.
   for (const rule of rules) {
     for (const check of rule.checks) {
@@ -236,6 +246,9 @@ export async function checkModel(file: string, text: string | undefined, options
             if (realised) {
               f.trace = realised;
               f.possibleOnly = false;
+              f.realisation = { status: 'realised' };
+            } else {
+              f.realisation = deadlockSearch;
             }
             return f;
           });
@@ -253,6 +266,7 @@ export async function checkModel(file: string, text: string | undefined, options
   }
 
   const verdicts: Verdict[] = [...rules.map((r) => combineOutcomes(r.meta.id, outcomes.get(r.meta.id) ?? [])), ...skipped];
+  markSameCycles(verdicts);
   const stats = {
     engine: engineRuns.map((r) => r.engine as string).concat('lockgraph'),
     states: engineRuns.find((r) => r.engine === 'explicit')?.stats.states,
@@ -284,6 +298,28 @@ function expectedFromText(text: string | undefined, file: string): DriverModel['
   const codes = [...head.matchAll(/@expect\s+error\s+(LMC\d{3})/g)].map((m) => m[1]);
   return codes.length ? codes.map((code) => ({ kind: 'error' as const, code })) : undefined;
 }
+
+/**
+ * The generic lockdep rule sees every cycle a specific rule reports; show
+ * such a cycle in full once, under the specific rule, and let the others
+ * point at it.
+ */
+function markSameCycles(verdicts: Verdict[]): void {
+  const primary = new Map<string, Finding>();
+  const all = verdicts.flatMap((v) => (v.status === 'violated' ? v.findings : []));
+  // Specific rules first: the generic one only keeps cycles nobody else explains.
+  const order = [...all.filter((f) => f.rule !== GENERIC_CYCLE_RULE), ...all.filter((f) => f.rule === GENERIC_CYCLE_RULE)];
+  for (const f of order) {
+    if (f.kind !== 'circular-dependency') continue;
+    const key = chainKey(f);
+    if (!key) continue;
+    const first = primary.get(key);
+    if (first) f.sameAs = { rule: first.rule, check: first.check };
+    else primary.set(key, f);
+  }
+}
+
+const GENERIC_CYCLE_RULE = 'lockdep-circular-dependency';
 
 /** The finding for property `i` violated by `schedule` (already replayed and canonical). */
 export function findingFor(ts: TransitionSystem, ev: Evaluator, model: DriverModel, sourceMap: ExtractedModel['sourceMap'], rule: Rule, i: number, schedule: Schedule): Finding {

@@ -90,7 +90,7 @@ export function recursionFinding(rule: Rule, checkId: string, r: Recursion, mode
 
 /** Cycles a lock-cycle check selects: `through` one of its classes, `closedBy` a matching model edge. */
 export function cyclesFor(graph: LockGraph, check: Extract<Rule['checks'][number], { kind: 'lock-cycle' }>, model: DriverModel): Cycle[] {
-  return graph.cycles.filter((c) => {
+  const selected = graph.cycles.filter((c) => {
     if (!c.edges.some((e) => e.source.kind === 'model')) return false;
     if (check.through && !c.classes.some((cls) => check.through!.some((p) => graph.patternMatchesClass(p, cls)))) return false;
     if (check.closedBy) {
@@ -104,4 +104,20 @@ export function cyclesFor(graph: LockGraph, check: Extract<Rule['checks'][number
     }
     return true;
   });
+  // One acquisition site often closes several variants of one cycle (an
+  // allocation records edges to both fs_reclaim and the notifier map);
+  // like lockdep, report it once: the shortest cycle per closing site.
+  const seen = new Set<string>();
+  return selected.filter((c) => {
+    const closing = c.edges[c.edges.length - 1];
+    const key = closing.node ? `${closing.node.proc}.${closing.node.node}` : `${closing.from}\0${closing.to}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/** Identity of a cycle for cross-rule deduplication: its edges, in order. */
+export function chainKey(f: Finding): string | undefined {
+  return f.chain?.map((e) => `${e.from}>${e.to}:${e.type}`).join('|');
 }

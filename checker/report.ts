@@ -110,6 +110,18 @@ export interface Finding {
   trace?: Trace;
   /** The lock-graph cycle was not realised by any interleaving within the bound. */
   possibleOnly?: boolean;
+  /**
+   * For lock-graph cycles: whether an interleaving of the model deadlocks
+   * on it. `unrealisable`: the exhaustive search found no deadlock at all;
+   * `not-within-bound`: none up to `bound` steps; `not-checked`: no
+   * deadlock check was selected.
+   */
+  realisation?: { status: 'realised' } | { status: 'unrealisable' } | { status: 'not-within-bound'; bound: number } | { status: 'not-checked' };
+  /**
+   * The same cycle is shown in full under another rule's finding of this
+   * model; renderers print a cross-reference instead of a second splat.
+   */
+  sameAs?: { rule: string; check: string };
 }
 
 export interface ModelReport {

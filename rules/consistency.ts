@@ -13,7 +13,8 @@
 import type { Diagnostic } from '../model/diagnostics.js';
 import { compareKernel, KERNEL_VERSIONS } from '../checker/options.js';
 import type { PrimedEdge } from './canonical-order.js';
-import type { Check, LockPattern, Monitor, Pred, Rule } from './types.js';
+import type { Check, LockPattern, Monitor, Pred, Rule, StepPattern } from './types.js';
+import type { OpKind } from '../model/ir.js';
 import type { OrderDecl } from './user-rules.js';
 import { shutdownSolver, withSolver, type Z3Ctx } from '../checker/engines/bmc/solver.js';
 
@@ -44,7 +45,7 @@ export async function checkRuleSetConsistency(
       const detail = out.limit.kind === 'solver-failure' ? out.limit.detail : out.limit.kind;
       return { ok: false, diagnostics: [inconclusive(`Z3 failed: ${detail}`)] };
     }
-    const diagnostics = [...out.value, ...monitorReachability(rules)];
+    const diagnostics = [...out.value, ...stepPatterns(rules), ...monitorReachability(rules)];
     return diagnostics.length === 0 ? { ok: true } : { ok: false, diagnostics };
   } finally {
     if (!options.keepSolver) await shutdownSolver();
@@ -412,6 +413,68 @@ async function checkVacuity(ctx: Z3Ctx, rules: Rule[]): Promise<Diagnostic[]> {
       });
     } else if (res === 'unknown') {
       out.push(inconclusive(`Z3 returned unknown for rule '${conds[i].rule}', check '${conds[i].check}'`));
+    }
+  }
+  return out;
+}
+
+/**
+ * Which ops a StepPattern field can match, as the semantics matches them
+ * (checker/semantics/patterns.ts `opMatchesStep`): a field on an op that
+ * does not have it never matches.
+ */
+const FIELD_OPS: Partial<Record<keyof StepPattern, readonly OpKind[]>> = {
+  lock: ['lock', 'unlock'],
+  mode: ['lock'],
+  trylock: ['lock'],
+  ctx: ['lock'],
+  slow: ['lock'],
+  gfp: ['alloc'],
+  timeout: ['fence_wait'],
+  guaranteed: ['fence_signal'],
+  unlocked: ['dma_buf_map', 'dma_buf_unmap'],
+  write: ['device_access'],
+  checked: ['mp_recv'],
+  provider: ['mp_bind', 'mp_unbind', 'mp_recv'],
+};
+const OUTCOME_OPS: Record<string, readonly OpKind[]> = {
+  fail: ['lock', 'alloc', 'dma_buf_map', 'dma_buf_attach', 'mp_bind'],
+  EDEADLK: ['lock'],
+  EALREADY: ['lock'],
+  retry: ['interval_read_retry'],
+};
+
+/** Why no op can match `p`, or undefined when some op can. */
+export function stepPatternNeverMatches(p: StepPattern): string | undefined {
+  const ops = Array.isArray(p.op) ? p.op : [p.op];
+  const reasons: string[] = [];
+  for (const [field, allowed] of Object.entries(FIELD_OPS) as [keyof StepPattern, readonly OpKind[]][]) {
+    if (p[field] !== undefined && !ops.some((o) => allowed.includes(o))) reasons.push(`'${field}' applies only to ${allowed.join(', ')}`);
+  }
+  if (p.outcome !== undefined && p.outcome !== 'ok' && !ops.some((o) => OUTCOME_OPS[p.outcome!].includes(o))) {
+    reasons.push(`outcome '${p.outcome}' happens only on ${OUTCOME_OPS[p.outcome].join(', ')}`);
+  }
+  if (reasons.length === 0) {
+    // Each field may suit some op, but no single op may suit them all.
+    const fits = (o: OpKind) =>
+      (Object.entries(FIELD_OPS) as [keyof StepPattern, readonly OpKind[]][]).every(([f, allowed]) => p[f] === undefined || allowed.includes(o)) &&
+      (p.outcome === undefined || p.outcome === 'ok' || OUTCOME_OPS[p.outcome].includes(o));
+    if (!ops.some(fits)) reasons.push(`no op in [${ops.join(', ')}] has all of its fields`);
+  }
+  return reasons.length > 0 ? reasons.join('; ') : undefined;
+}
+
+function stepPatterns(rules: Rule[]): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const report = (rule: string, check: string, where: string, p: StepPattern) => {
+    const why = stepPatternNeverMatches(p);
+    if (why !== undefined) out.push({ code: 'LMC311', severity: 'error', message: `rule '${rule}', check '${check}': its ${where} can never match (${why})` });
+  };
+  for (const r of rules) {
+    for (const c of r.checks) {
+      if (c.kind === 'step') report(r.meta.id, c.id, 'step pattern', c.on);
+      if (c.kind === 'lock-cycle' && c.closedBy) report(r.meta.id, c.id, 'closedBy pattern', c.closedBy);
+      if (c.kind === 'monitor') c.monitor.transitions.forEach((t, i) => report(r.meta.id, c.id, `transition ${i} pattern`, t.on));
     }
   }
   return out;

@@ -32,7 +32,8 @@ export const RULE_DIAGNOSTIC_CODES: DiagnosticCodeInfo[] = [
     'The lock orders declared by rule files, together with the orders the kernel primes at boot (dma_resv_lockdep() and core mm), form a cycle: ' +
     'no driver could satisfy all of them. The diagnostic lists the declarations in the cycle (the solver\'s unsat core); remove or reverse one.'),
   info('LMC311', 'rule condition can never hold', ExitCode.RULE_DEFINITION,
-    'A check\'s condition is unsatisfiable on its own (for example a fence that is both signalled and unpublished, or an option value no rule declares): ' +
+    'A check\'s condition is unsatisfiable on its own (for example a fence that is both signalled and unpublished, or an option value no rule declares), ' +
+    'its step pattern names a field no listed op has (write: true on dma_buf_map), or a monitor cannot reach a bad state: ' +
     'the check could never report anything, which almost always means the rule was written wrong.'),
   info('LMC312', 'rule-set self-check inconclusive', ExitCode.INCONCLUSIVE,
     'The Z3 self-check of the rule set could not decide (solver unknown or failure). The rule set was not proven consistent.'),

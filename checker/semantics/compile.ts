@@ -399,6 +399,14 @@ class Compiler {
         add({ name: mt ? mt.name : `work:${i.name}`, kind: 'work', proc: i.proc, work: i.id, canHostIrq: true });
       }
     }
+    // mmu notifiers also run outside reclaim (munmap, mprotect, migration,
+    // NUMA balancing, THP split: NOTIFIER-1), from some other task, where
+    // allocations do reclaim. One optional thread per notifier runs its
+    // callback once in such a context.
+    this.m.registrations.forEach((r, idx) => {
+      if (r.role !== 'mmu_notifier') return;
+      add({ name: `mmu:${this.proc(r.proc).name}`, kind: 'thread', proc: r.proc, registration: idx, canHostIrq: true });
+    });
     this.m.registrations.forEach((r, idx) => {
       if (r.role !== 'irq') return;
       const th = add({ name: `irq:${this.proc(r.proc).name}`, kind: 'irq', proc: r.proc, registration: idx, canHostIrq: false });
@@ -602,7 +610,16 @@ class Compiler {
     this.curThread = th.id;
     this.ctx.locations[th.id] = [];
     const ctx = this.ctx;
-    if (th.kind === 'thread') {
+    if (th.kind === 'thread' && th.registration !== undefined) {
+      // mmu-notifier event thread: may start at any time, at most once.
+      const reg = this.m.registrations[th.registration]!;
+      const ctxs = this.regContexts(reg);
+      const pending = this.newLoc(th.id, { kind: 'pending', frames: [], contexts: ctxs, end: false, fsReclaim: false });
+      this.pendingLoc.set(th.id, pending);
+      const copy = this.newCopy(th.proc!, [], ctxs, undefined, { inReclaim: false, inFenceCb: false, cont: { kind: 'thread-end' } });
+      const entry = this.locFor(copy, 0);
+      this.addT(pending, { guard: TRUE, updates: [], to: entry, label: { proc: th.proc!, node: 0, synthetic: 'thread-start' } }, ctxs, []);
+    } else if (th.kind === 'thread') {
       const copy = this.newCopy(th.proc!, [], [], undefined, { inReclaim: false, inFenceCb: false, cont: { kind: 'thread-end' } });
       this.locFor(copy, 0);
     } else if (th.kind === 'work') {
@@ -692,8 +709,8 @@ class Compiler {
   /** A thread an irq may land on: started and not finished. */
   private hostRunning(h: EngineThread): BoolExpr {
     const pc = vr(this.ctx.pcVars[h.id]!);
-    if (h.kind === 'thread') return not(this.doneExpr(h.id));
-    if (h.kind === 'work') return and(ne(pc, cnst(this.pendingLoc.get(h.id) ?? 0)), not(this.doneExpr(h.id)));
+    if (h.kind === 'thread' && h.registration === undefined) return not(this.doneExpr(h.id));
+    if (h.kind === 'work' || h.kind === 'thread') return and(ne(pc, cnst(this.pendingLoc.get(h.id) ?? 0)), not(this.doneExpr(h.id)));
     if (h.kind === 'kswapd') return ne(pc, cnst(this.idleLoc.get(h.id) ?? 0));
     return FALSE;
   }
@@ -820,8 +837,7 @@ class Compiler {
   }
 
   private wwClassOf(lock: InstanceId): string {
-    const i = this.inst(lock);
-    return i.wwClass ?? 'reservation_ww_class';
+    return this.ctx.wwClassOfLock(lock);
   }
 
   /** ww-mutex-design.rst: DEFINE_WW_CLASS = Wound-Wait; DEFINE_WD_CLASS (reservation_ww_class) = Wait-Die. */
@@ -1540,7 +1556,10 @@ class Compiler {
       let done = this.realDone(t.id);
       let notStarted: BoolExpr = FALSE;
       let liveness: SystemThread['liveness'] = 'mandatory';
-      if (t.kind === 'work') {
+      if (t.kind === 'thread' && t.registration !== undefined) {
+        liveness = 'optional';
+        notStarted = ctx.pcIs(t.id, this.pendingLoc.get(t.id)!);
+      } else if (t.kind === 'work') {
         liveness = 'optional';
         notStarted = eq(vr(ctx.workVar(t.work!)!), cnst(0));
       } else if (t.kind === 'irq') {

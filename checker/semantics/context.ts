@@ -113,7 +113,10 @@ export interface EngineThread {
   proc?: ProcId;
   /** work threads: the work instance. */
   work?: InstanceId;
-  /** irq threads: index into model.registrations. */
+  /**
+   * irq threads, and mmu-notifier event threads (kind 'thread'): index
+   * into model.registrations.
+   */
   registration?: number;
   /** Irqs may fire on this thread (model threads, works and kswapd). */
   canHostIrq: boolean;
@@ -508,15 +511,41 @@ export class CompileContext {
     return v === undefined ? FALSE : ne(vr(v), cnst(0));
   }
 
-  /** `ctx` (as used by `thread`) holds at least one ww_mutex. */
+  /**
+   * `ctx` (as used by `thread`) holds at least one ww_mutex. Stamps are per
+   * class, so only locks of the context's own ww class are compared.
+   */
   ctxHoldsLocks(ctx: InstanceId, thread: number): BoolExpr {
     const c = this.ctxVar(ctx, thread);
     if (c === undefined) return FALSE;
+    const cls = this.ctxClass(ctx);
     const parts: BoolExpr[] = [];
     for (const [inst, h] of this.wwHolder) {
+      if (this.wwClassOfLock(inst) !== cls) continue;
       parts.push(and(eq(vr(this.owner.get(inst)!), cnst(thread + 1)), eq(vr(h), vr(c)), ne(vr(c), cnst(0))));
     }
     return or(...parts);
+  }
+
+  /** ww class of a ww_mutex / dma_resv (or a dma_buf's resv). */
+  wwClassOfLock(instance: InstanceId): string {
+    const i = this.model.instances[this.lockInstance(instance)];
+    return i?.wwClass ?? 'reservation_ww_class';
+  }
+
+  private ctxClasses: Map<InstanceId, string> | undefined;
+
+  /** ww class of an acquire context: from its ww_acquire_init, else the instance. */
+  ctxClass(ctx: InstanceId): string {
+    if (!this.ctxClasses) {
+      this.ctxClasses = new Map();
+      for (const p of this.model.procs) {
+        for (const n of p.nodes) {
+          if (n.kind === 'op' && n.op.kind === 'ww_acquire_init' && !this.ctxClasses.has(n.op.ctx)) this.ctxClasses.set(n.op.ctx, n.op.wwClass);
+        }
+      }
+    }
+    return this.ctxClasses.get(ctx) ?? this.model.instances[ctx]?.wwClass ?? 'reservation_ww_class';
   }
 
   done(thread: number): BoolExpr {

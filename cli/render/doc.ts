@@ -110,6 +110,10 @@ export function clipSource(src: string, caret: string, room: number): [string, s
 
 export function buildFinding(f: Finding, m: ModelReport, ctx: RenderContext): Line[] {
   const out: Line[] = [];
+  if (f.sameAs) {
+    out.push({ ...ln('rule ', st('rule', f.rule), ` (check ${f.check}): the same cycle as shown under `, st('rule', f.sameAs.rule), ` (check ${f.sameAs.check}).`), hang: 2 });
+    return out;
+  }
   const title = bannerTitle(f.kind);
   out.push({ ...ln(st('banner', '='.repeat(title.length))), noWrap: true });
   out.push(ln(st('title', title)));
@@ -121,7 +125,7 @@ export function buildFinding(f: Finding, m: ModelReport, ctx: RenderContext): Li
   out.push(BLANK, { ...ln(f.message), hang: 0 });
   if (f.at) out.push(ln('  at ', st('loc', fmtRef(f.at))));
   if (f.possibleOnly) {
-    out.push(BLANK, { ...ln(st('warn', 'note: no interleaving within the bound realises this cycle; it is a lock-order problem, as lockdep would report it.')), hang: 6 });
+    out.push(BLANK, { ...ln(st('warn', `note: ${realisationNote(f.realisation)}; it is a lock-order problem, as lockdep would report it.`)), hang: 6 });
   }
   if (f.chain && f.chain.length > 0) out.push(...chainLines(f.chain, f.kind));
   const scen = scenarioLines(f);
@@ -145,6 +149,19 @@ export function buildFinding(f: Finding, m: ModelReport, ctx: RenderContext): Li
     out.push({ ...ln(st('cmd', `  ${replayCommand(ctx.command ?? 'lockmc', m.file, f.trace.schedule)}`)), shell: true, hang: 4 });
   }
   return out;
+}
+
+function realisationNote(r: Finding['realisation']): string {
+  switch (r?.status) {
+    case 'unrealisable':
+      return 'no interleaving of this model deadlocks on this cycle (exhaustive search)';
+    case 'not-within-bound':
+      return `no interleaving of up to ${r.bound} steps deadlocks on this cycle`;
+    case 'not-checked':
+      return 'whether an interleaving deadlocks on it was not checked (no deadlock rule selected)';
+    default:
+      return 'no interleaving within the bound realises this cycle';
+  }
 }
 
 // ---------------------------------------------------------------------------

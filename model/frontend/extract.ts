@@ -80,6 +80,8 @@ type Binding =
   | { kind: 'value'; value: number }
   | { kind: 'gfp'; names: string[] }
   | { kind: 'seq'; notifier: InstanceId }
+  /** `const bos = [a, b, c];`: indexed with a constant (`bos[i]` in an unrolled loop). */
+  | { kind: 'list'; items: InstanceId[] }
   | { kind: 'null' }
   /** An operation result nobody branches on, or an entry function's parameter. */
   | { kind: 'opaque'; what: string }
@@ -613,6 +615,11 @@ class Extractor {
       this.global.set(name, { kind: 'instance', id: alias });
       return;
     }
+    const list = this.tryList(e, this.global);
+    if (list) {
+      this.global.set(name, { kind: 'list', items: list });
+      return;
+    }
     this.unsupported(describeExpr(e) + ' as a top-level value', e, 'top-level consts hold constructors (`mutex()`, `dma_resv_object()`, ...), numbers or GFP masks');
   }
 
@@ -919,17 +926,56 @@ class Extractor {
   }
 
   /** An instance reference, or undefined if `e` is not one (no diagnostic). */
-  private tryInstanceRef(e: ts.Expression, env: Env): InstanceId | undefined {
+  private tryInstanceRef(e: ts.Expression, env: Env, depth = 0): InstanceId | undefined {
     e = skipParens(e);
+    if (depth > FRONTEND_LIMITS.maxDepth) this.depthCheck(depth, e);
     if (ts.isIdentifier(e)) {
       const b = env.get(e.text);
       return b?.kind === 'instance' ? b.id : undefined;
     }
-    if (ts.isPropertyAccessExpression(e) && e.name.text === 'resv' && ts.isIdentifier(e.expression)) {
-      const b = env.get(e.expression.text);
-      if (b?.kind === 'instance') return this.instances[b.id]!.resv;
+    if (ts.isPropertyAccessExpression(e) && e.name.text === 'resv') {
+      const base = this.tryInstanceRef(e.expression, env, depth + 1);
+      return base === undefined ? undefined : this.instances[base]!.resv;
+    }
+    if (ts.isElementAccessExpression(e) && ts.isIdentifier(skipParens(e.expression))) {
+      const b = env.get((skipParens(e.expression) as ts.Identifier).text);
+      const i = b?.kind === 'list' ? this.constValue(e.argumentExpression, env, depth + 1) : undefined;
+      return b?.kind === 'list' && i !== undefined ? b.items[i] : undefined;
     }
     return undefined;
+  }
+
+  /** `bos[i]` as an argument: the list, a constant index, in range. */
+  private elementArg(e: ts.ElementAccessExpression, env: Env, api: string, frame?: Frame): InstanceId {
+    const base = skipParens(e.expression);
+    if (!ts.isIdentifier(base)) this.unsupported(`element access '${truncate(e.getText(this.sf))}'`, e, 'index a top-level or local list: `const bos = [a, b]; ... bos[i]`');
+    const b = env.get(base.text);
+    if (!b) this.unknownIdentifier(base, frame);
+    if (b.kind !== 'list') this.fail('LMC202', `${api}: '${base.text}' is not a list of instances`, base, `declare it as \`const ${base.text} = [a, b];\``);
+    const i = this.constValue(e.argumentExpression, env);
+    if (i === undefined) this.fail('LMC103', `non-constant index '${truncate(e.argumentExpression.getText(this.sf))}'`, e.argumentExpression, 'index with a number or the variable of an unrolled `for` loop');
+    if (!Number.isInteger(i) || i < 0 || i >= b.items.length) {
+      this.fail('LMC202', `${api}: index ${i} is out of range for '${base.text}' (${b.items.length} element${b.items.length === 1 ? '' : 's'})`, e, `use an index from 0 to ${b.items.length - 1}`);
+    }
+    return b.items[i]!;
+  }
+
+  /** `[a, b.resv, c]` → the instances, or undefined if some element is not one. */
+  private tryList(e: ts.Expression, env: Env): InstanceId[] | undefined {
+    e = skipParens(e);
+    if (!ts.isArrayLiteralExpression(e)) return undefined;
+    const ids: InstanceId[] = [];
+    for (const x of e.elements) {
+      const id = ts.isSpreadElement(x) ? undefined : this.tryInstanceRef(x, env);
+      if (id === undefined) {
+        const bad = ts.isSpreadElement(x) ? x : skipParens(x);
+        const unknown = this.firstUnknown(bad, env);
+        if (unknown) this.unknownIdentifier(unknown);
+        this.unsupported(`${describeExpr(bad)} in a list`, bad, 'a list holds instances only: `const bos = [a, b];`');
+      }
+      ids.push(id);
+    }
+    return ids;
   }
 
   private instanceArg(a: ts.Expression, env: Env, spec: Extract<ArgSpec, { kind: 'instance' }>, api: string, pos: number, frame?: Frame): InstanceId {
@@ -942,10 +988,18 @@ class Extractor {
         this.unknownIdentifier(e, frame);
       }
       if (b.kind !== 'instance') {
-        const what = b.kind === 'opaque' ? b.what : b.kind === 'null' ? 'null' : b.kind === 'seq' ? 'a notifier sequence' : 'a constant';
+        const what = b.kind === 'opaque' ? b.what : b.kind === 'null' ? 'null' : b.kind === 'seq' ? 'a notifier sequence' : b.kind === 'list' ? 'a list: index it' : 'a constant';
         this.fail('LMC202', `${api} expects ${article(spec.kinds)} as argument ${pos} (${spec.name}), got '${e.text}' (${what})`, e, this.kindHint(api, spec.kinds, undefined));
       }
       id = b.id;
+    } else if (ts.isElementAccessExpression(e)) {
+      id = this.elementArg(e, env, api, frame);
+    } else if (ts.isPropertyAccessExpression(e) && e.name.text === 'resv' && ts.isElementAccessExpression(skipParens(e.expression))) {
+      const base = this.elementArg(skipParens(e.expression) as ts.ElementAccessExpression, env, api, frame);
+      if (this.instances[base]!.resv === undefined) {
+        this.fail('LMC202', `'.resv' applies to a dma_buf, but '${this.instances[base]!.name}' is a ${this.instances[base]!.kind}`, e, 'pass the dma_resv itself, or declare the object with `dma_buf()`');
+      }
+      id = this.instances[base]!.resv!;
     } else if (ts.isPropertyAccessExpression(e)) {
       if (e.name.text !== 'resv' || !ts.isIdentifier(e.expression)) {
         this.unsupported(`property access '${truncate(e.getText(this.sf))}'`, e, 'the only property in a model is a dma_buf\'s reservation, `buf.resv`');
@@ -1035,6 +1089,10 @@ class Extractor {
       if (b?.kind === 'null') return 0;
       if (!b && Object.prototype.hasOwnProperty.call(VALUE_CONSTANTS, e.text)) return VALUE_CONSTANTS[e.text];
       return undefined;
+    }
+    if (ts.isPropertyAccessExpression(e) && e.name.text === 'length' && ts.isIdentifier(e.expression)) {
+      const b = env.get(e.expression.text);
+      return b?.kind === 'list' ? b.items.length : undefined;
     }
     if (ts.isPrefixUnaryExpression(e)) {
       const v = this.constValue(e.operand, env, depth + 1);
@@ -1169,6 +1227,8 @@ class Extractor {
       return { pairs: [{ edges: inc, value: value ?? 1 }], binding: { kind: 'instance', id: alias, value }, name };
     }
     if (e.kind === ts.SyntaxKind.NullKeyword) return { pairs: [{ edges: inc, value: 0 }], binding: { kind: 'null' }, name };
+    const list = this.tryList(e, env);
+    if (list) return { pairs: [{ edges: inc, value: 1 }], binding: { kind: 'list', items: list }, name };
     if (ts.isIdentifier(e)) {
       const b = env.get(e.text);
       if (b && b.kind !== 'value') return { pairs: [{ edges: inc, value: 1 }], binding: b, name };
@@ -1389,12 +1449,15 @@ class Extractor {
         // falls through (fail never returns)
         case 'seq':
         case 'gfp':
+        case 'list':
           this.unsupported(`testing '${e.text}'`, e, 'only operation results, nondet() and constants can be tested');
       }
     }
     if (ts.isPropertyAccessExpression(e)) {
       const id = this.tryInstanceRef(e, env);
       if (id !== undefined) return [{ edges: inc, value: 1 }];
+      const len = this.constValue(e, env);
+      if (len !== undefined) return [{ edges: inc, value: len }];
       this.unsupported(`property access '${truncate(e.getText(this.sf))}'`, e, 'the only property in a model is a dma_buf\'s reservation, `buf.resv`');
     }
     if (ts.isPrefixUnaryExpression(e)) {
@@ -1452,7 +1515,10 @@ class Extractor {
     if (ts.isArrowFunction(e) || ts.isFunctionExpression(e)) this.unsupported('closure', e, 'declare functions at top level; they are inlined where called');
     if (ts.isNewExpression(e)) this.unsupported('new', e, 'declare instances with constructors at top level');
     if (ts.isClassExpression(e)) this.unsupported('class', e, 'a model has no classes');
-    if (ts.isElementAccessExpression(e)) this.unsupported('element access', e, 'a model has no arrays or objects');
+    if (ts.isElementAccessExpression(e)) {
+      if (this.tryInstanceRef(e, env) !== undefined) return [{ edges: inc, value: 1 }];
+      this.unsupported('element access', e, 'index a list of instances with a constant: `bos[i]` in an unrolled loop');
+    }
     if (ts.isStringLiteral(e) || ts.isTemplateExpression(e) || ts.isNoSubstitutionTemplateLiteral(e)) this.unsupported('string value', e, 'strings only name lockdep classes in constructors');
     this.unsupported(describeExpr(e), e, 'see docs/model-language.md for the expressions a model may use');
   }

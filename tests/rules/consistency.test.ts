@@ -222,4 +222,27 @@ describe('checkRuleSetConsistency', () => {
       ],
     ]);
   }, 30_000);
+
+  it('reports step patterns no op can match, the way the semantics matches them', async () => {
+    const r = rule('never-matches', [
+      { kind: 'step', id: 'write-on-map', on: { op: 'dma_buf_map', write: true } },
+      { kind: 'step', id: 'mixed', on: { op: ['lock', 'alloc'], trylock: true, gfp: { directReclaim: true } } },
+      { kind: 'step', id: 'edeadlk-bind', on: { op: 'mp_bind', outcome: 'EDEADLK' } },
+      { kind: 'step', id: 'fine', on: { op: ['dma_buf_map', 'device_access'], write: true, outcome: 'ok' } },
+      {
+        kind: 'monitor',
+        id: 'mon',
+        monitor: { per: 'global', states: ['a', 'bad'], initial: 'a', transitions: [{ from: 'a', on: { op: 'fence_signal', timeout: 'bounded' }, to: 'bad' }], bad: ['bad'] },
+      },
+    ]);
+    const res = await checkRuleSetConsistency([r], []);
+    expect(res.ok).toBe(false);
+    if (res.ok) return;
+    expect(res.diagnostics.map((d) => `${d.code} ${d.message}`)).toEqual([
+      "LMC311 rule 'never-matches', check 'write-on-map': its step pattern can never match ('write' applies only to device_access)",
+      "LMC311 rule 'never-matches', check 'mixed': its step pattern can never match (no op in [lock, alloc] has all of its fields)",
+      "LMC311 rule 'never-matches', check 'edeadlk-bind': its step pattern can never match (outcome 'EDEADLK' happens only on lock)",
+      "LMC311 rule 'never-matches', check 'mon': its transition 0 pattern can never match ('timeout' applies only to fence_wait)",
+    ]);
+  }, 30_000);
 });

@@ -277,6 +277,30 @@ export function t() {
     expect(path(t, 0, () => 0)).toEqual(['mutex_lock_nested', 'mutex_unlock', 'choice', 'might_sleep', 'end']);
   });
 
+  test('lists of instances indexed in unrolled loops (`bos[i]`, `bos.length`, `bufs[i].resv`)', () => {
+    const m = extractOk(`
+const a = dma_resv_object();
+const b = dma_resv_object();
+const buf = dma_buf();
+const bos = [a, b, buf.resv];
+const bufs = [buf];
+export function t() {
+  const ctx = ww_acquire_init(reservation_ww_class);
+  for (let i = 0; i < bos.length; i++) {
+    dma_resv_lock(bos[i], ctx);
+  }
+  dma_resv_unlock(bufs[0].resv);
+  for (let i = 1; i >= 0; i--) {
+    dma_resv_unlock(bos[i]);
+  }
+  ww_acquire_fini(ctx);
+}`).model;
+    const t = proc(m, 't');
+    const names = (api: string) => opsOf(t, api).map((n) => (n.op.kind === 'lock' || n.op.kind === 'unlock' ? m.instances[n.op.lock]!.name : ''));
+    expect(names('dma_resv_lock')).toEqual(['a', 'b', 'buf.resv']);
+    expect(names('dma_resv_unlock')).toEqual(['buf.resv', 'b', 'a']);
+  });
+
   test('descending loops and `i += k` steps', () => {
     const m = extractOk(`
 export function t() {

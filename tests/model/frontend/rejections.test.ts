@@ -83,6 +83,9 @@ describe('semantic errors found while extracting', () => {
     ['entry parameter used as a lock', 'export function t(l) {\n  mutex_lock(l);\n}\n', [['LMC202', 7, 14, "mutex_lock expects a mutex as argument 1 (lock), got 'l' (a parameter of thread 't', which has no value)"]]],
     ['self recursion', 'export function t() {\n  t();\n}\n', [['LMC203', 7, 3, 'recursion: t -> t']]],
     ['detach from the wrong buffer', 'const a = dma_buf();\nconst b = dma_buf();\nconst att = dma_buf_attach(a);\nexport function t() {\n  dma_buf_detach(b, att);\n}\n', [['LMC202', 10, 21, "dma_buf_detach: attachment 'att' belongs to 'a', not 'b'"]]],
+    ['list index out of range', 'const a = mutex();\nconst ls = [a];\nexport function t() {\n  mutex_lock(ls[1]);\n}\n', [['LMC202', 9, 14, "mutex_lock: index 1 is out of range for 'ls' (1 element)"]]],
+    ['non-constant list index', 'const a = mutex();\nconst ls = [a];\nexport function t(n) {\n  mutex_lock(ls[n]);\n}\n', [['LMC103', 9, 17, "non-constant index 'n'"]]],
+    ['non-instance in a list', 'const a = mutex();\nconst ls = [a, 3];\n', [['LMC102', 7, 16, 'unsupported construct: a number in a list']]],
     ['empty model', '', [['LMC204', undefined, undefined, 'the model has no threads']]],
     ['threads() with nothing', 'threads();\n', [['LMC204', 6, 1, 'threads() names no thread']]],
   ])('%s', (_name, body, expected) => {

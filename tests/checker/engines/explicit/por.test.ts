@@ -267,7 +267,7 @@ describe('partial-order reduction: passes and visibility', () => {
     expect(a.detail.states).toBeLessThan(exploreExplicitDetailed(plain.ts, { ...opts, reduction: 'none' }).detail.states);
   });
 
-  it('checks state and step properties in a second pass, honouring declared flags on request', () => {
+  it('checks every property in one search by default, in two with declared visibility', () => {
     const b = ring4(['x']);
     const ts = b.withProps([
       { kind: 'deadlock', rule: 'r', check: 'deadlock' },
@@ -278,10 +278,25 @@ describe('partial-order reduction: passes and visibility', () => {
     const declared = exploreExplicitDetailed(ts, { ...opts, reduction: 'por', visibility: 'declared' });
     expect(props.result.results).toEqual(full.results);
     expect(declared.result.results).toEqual(full.results);
-    expect(props.detail.passes.map((p) => p.properties)).toEqual([1, 1]);
-    // The writers of x are visible either way (the state property reads x):
-    // the declared flags add nothing here, so both passes store the same.
-    expect(declared.detail.states).toBe(props.detail.states);
+    expect(props.detail.passes.map((p) => p.properties)).toEqual([2]);
+    expect(declared.detail.passes.map((p) => p.properties)).toEqual([1, 1]);
+    // The second declared search has the same visible set (the writers of
+    // x) as a default search of the state property alone.
+    const alone = exploreExplicitDetailed(b.withProps([ts.properties[1]]), { ...opts, reduction: 'por' });
+    expect(declared.detail.passes[1].states).toBe(alone.detail.states);
+  });
+
+  it('flags every declared-visible transition only with visibility: declared', () => {
+    const every = ring4(['owner.L0', 'owner.L1', 'owner.L2', 'owner.L3', 'x', 'pc.T0', 'pc.T1', 'pc.T2', 'pc.T3']);
+    // Never true: only T3 writes 3, after it started.
+    const ts = every.withProps([{ kind: 'state', rule: 'r', check: 'x-3-before-T3', bad: and(eq(every.v('x'), 3), eq(every.v('pc.T3'), 0)) }]);
+    const props = exploreExplicitDetailed(ts, { ...opts, reduction: 'por' });
+    const declared = exploreExplicitDetailed(ts, { ...opts, reduction: 'por', visibility: 'declared' });
+    expect(props.detail.porOff).toBeUndefined();
+    expect(declared.detail.porOff).toBe('every transition is visible to the properties');
+    expect(props.detail.states).toBeLessThan(declared.detail.states);
+    expect(props.result.results).toEqual([{ status: 'holds', exhaustive: true }]);
+    expect(declared.result.results).toEqual([{ status: 'holds', exhaustive: true }]);
   });
 
   it('runs the second pass without reduction when every transition is visible', () => {
