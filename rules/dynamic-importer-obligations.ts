@@ -85,7 +85,14 @@ export const dynamicImporterObligations = defineRule({
     {
       kind: 'step',
       id: 'callback-lock-above-resv',
-      on: { op: 'lock', trylock: false, lock: { kind: 'at-or-above', name: RESV_MUTEX } },
+      // Another dma_resv taken here is the exporter's ww transaction or a
+      // recursion that the ww and lockdep rules judge; this check is about
+      // mmap_lock and the other classes ordered above dma_resv.
+      on: {
+        op: 'lock',
+        trylock: false,
+        lock: { kind: 'not', of: { kind: 'any-of', of: [{ kind: 'not', of: { kind: 'at-or-above', name: RESV_MUTEX } }, { kind: 'lock-kind', is: 'dma_resv' }] } },
+      },
       when: { kind: 'in-context', context: 'invalidate-mappings' },
     },
   ],

@@ -11,7 +11,11 @@
  *      queue_work has run, then runs the handler once. It counts as
  *      started once queued (notStarted = never queued), so a queued work is
  *      owed progress exactly like a mandatory thread;
- *   3. one per irq registration: fires at most `irqFires` times,
+ *   3. one per mmu_notifier registration (kind 'thread', optional): runs
+ *      the callback once, outside reclaim, as munmap/migration/NUMA
+ *      balancing would from another task (NOTIFIER-1); its allocations
+ *      may reclaim (unlike in kswapd or direct reclaim, PF_MEMALLOC);
+ *   4. one per irq registration: fires at most `irqFires` times,
  *      each time *on* a host thread that has interrupts on. While it runs
  *      the host cannot step (every host transition has `irqhost != h+1` in
  *      its guard), exactly as a hard irq occupies its CPU. The irq owns
@@ -20,7 +24,7 @@
  *      An irq that signals nothing is optional (ignored until it fires);
  *      one whose handler signals a fence or queues work is mandatory and
  *      done only when idle and unable to fire (see makeSystemThreads);
- *   4. kswapd, when there is a shrinker or mmu notifier and `kswapdRuns>0`:
+ *   5. kswapd, when there is a shrinker or mmu notifier and `kswapdRuns>0`:
  *      optional; each run executes one registered reclaim callback under
  *      fs_reclaim with PF_MEMALLOC (mm/vmscan.c balance_pgdat).
  *
@@ -44,6 +48,12 @@
  *   - dma_fence_ops.release and dma-buf destructors are not run (no op in
  *     the IR runs them); a callback is never inlined into itself;
  *   - signalling and irqsave nesting saturate at depth 7;
+ *   - the mmu-notifier event thread holds no mm lock (munmap would hold
+ *     mmap_write_lock; migration holds none): lock-order rules see the
+ *     notifier map through the lock graph instead;
+ *   - rw_semaphore writer preference is exact for blocking (a reader
+ *     queues behind a sleeping writer); reader lock stealing adds no
+ *     behaviour (it is the same as the writer arriving later);
  *   - `kernel` changes no state semantics: every version difference we know
  *     of is a lockdep (lock-graph / properties) difference.
  */

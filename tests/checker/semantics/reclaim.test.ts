@@ -146,3 +146,59 @@ describe('direct reclaim', () => {
     expect(ev.stuckThreads(s)).toEqual([1]);
   });
 });
+
+describe('mmu notifiers outside reclaim', () => {
+  it('run once from an optional thread, where their allocations do reclaim', () => {
+    const b = new ModelBuilder();
+    const mm = b.inst('mm', 'mm');
+    const n = b.inst('interval_notifier', 'mni', { mm });
+    const inv = b.seq('invalidate', 'mmu_notifier', [alloc(GFP_KERNEL)]);
+    b.register('mmu_notifier', inv, { notifier: n });
+    b.thread('T0', []);
+    let ctx!: CompileContext;
+    const { ts, ev } = b.compile({ kswapdRuns: 1 }, (c) => {
+      ctx = c;
+      return [{ kind: 'deadlock', rule: 'd', check: 'd' }];
+    });
+    expect(ts.threads.map((t) => `${t.name}:${t.kind}:${t.liveness}`)).toEqual(['T0:thread:mandatory', 'mmu:invalidate:thread:optional', 'kswapd:kswapd:optional']);
+    let s = ev.initial();
+    expect(ev.isDeadlock(s)).toBe(false);
+    s = fire(ts, ev, s, 'mmu:invalidate:0.0:thread-start');
+    // Not in reclaim: the GFP_KERNEL allocation may enter direct reclaim
+    // (and run the notifier itself inline).
+    expect(enabledDesc(ts, ev, s)).toEqual(['mmu:invalidate:0.0:ok', 'mmu:invalidate:0.0:enter-reclaim', 'kswapd:0.0:kswapd-run']);
+    const loc = ctx.locations[1]![val(ts, s, 'pc.mmu:invalidate')]!;
+    expect(loc.contexts).toEqual(['mmu-notifier']);
+    expect(loc.frames).toEqual([]);
+    // In kswapd the same allocation cannot reclaim (PF_MEMALLOC).
+    const k = run(ts, ev, ['kswapd:0.0:kswapd-run']);
+    expect(enabledDesc(ts, ev, k).filter((d) => d.startsWith('kswapd'))).toEqual(['kswapd:0.0:ok']);
+  });
+});
+
+describe('ww classes', () => {
+  it('a context only holds locks of its own class (stamps are per class)', () => {
+    const b = new ModelBuilder();
+    const M = b.inst('ww_mutex', 'M', { wwClass: 'crtc_ww_class' });
+    const X = b.inst('dma_resv', 'X');
+    const mc = b.inst('ww_ctx', 'mc', { local: true });
+    const rc = b.inst('ww_ctx', 'rc', { local: true });
+    b.thread('T0', [
+      { kind: 'ww_acquire_init', api: 'ww_acquire_init', ctx: mc, wwClass: 'crtc_ww_class' },
+      lock(M, { ctx: mc, api: 'ww_mutex_lock' }),
+      { kind: 'ww_acquire_init', api: 'ww_acquire_init', ctx: rc, wwClass: 'reservation_ww_class' },
+      lock(X, { ctx: rc, api: 'dma_resv_lock' }),
+    ]);
+    let ctx!: CompileContext;
+    const { ts, ev } = b.compile({}, (c) => {
+      ctx = c;
+      return [];
+    });
+    const s = run(ts, ev, ['T0:0.0:ok', 'T0:0.1:ok', 'T0:0.2:ok']);
+    expect(val(ts, s, 'ctx.mc.T0')).toBe(1);
+    expect(val(ts, s, 'ctx.rc.T0')).toBe(1);
+    expect(ev.evalBool(ctx.ctxHoldsLocks(mc, 0), s)).toBe(true);
+    expect(ev.evalBool(ctx.ctxHoldsLocks(rc, 0), s)).toBe(false);
+    expect(ev.evalBool(ctx.ctxHoldsLocks(rc, 0), fire(ts, ev, s, 'T0:0.3:ok'))).toBe(true);
+  });
+});

@@ -3,7 +3,7 @@ import { runBmc } from '../../../../checker/engines/bmc/run-bmc.js';
 import { familySystem } from '../../../../bench/families/index.js';
 import { confirmViolation } from '../../../../checker/replay.js';
 it('probe', async () => {
-  for (const [fam, ns] of [['ring', [2, 3]], ['ordered', [2, 3]], ['reclaim-bug', [1, 2, 3]], ['reclaim-fix', [1, 2]]] as const) {
+  for (const [fam, ns] of [['ring', [2]]] as const) {
     for (const n of ns) {
       const ts = familySystem(fam, n);
       for (const mode of ['shortest', 'prove'] as const) {
@@ -15,4 +15,4 @@ it('probe', async () => {
       }
     }
   }
-}, 600000);
+}, 60000);
