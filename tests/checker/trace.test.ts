@@ -271,4 +271,40 @@ export function t0() { queue_work(w); }`);
       '4 kswapd mutex_lock(nl) [fs_reclaim, mmu_notifier_invalidate_range_start, nl (nl)] <kswapd (mmu notifier invalidate inv)>',
     ]);
   });
+
+  it('shows a fence callback entered from dma_fence_signal and merges its return', async () => {
+    const { parse } = await import('./semantics/properties-helpers.js');
+    const m = parse(`
+const job = dma_fence();
+const l = spinlock();
+function cb() { spin_lock(l); spin_unlock(l); }
+export function t0() {
+  dma_fence_add_callback(job, cb);
+  const c = dma_fence_begin_signalling();
+  dma_fence_signal(job);
+  dma_fence_end_signalling(c);
+}`);
+    const ts = sys(m, []);
+    const ev = (await import('../../checker/semantics/eval.js')).prepare(ts);
+    // Run t0 to the end, always taking its only enabled transition.
+    const s: number[] = [];
+    let st = ev.initial();
+    for (;;) {
+      const en = ev.enabledTransitions(st).filter((t) => ts.transitions[t].thread === 0);
+      if (en.length === 0) break;
+      s.push(en[0]);
+      st = ev.successor(st, en[0]);
+    }
+    const sm = { file: 't.model.ts', nodes: m.procs.map((p) => p.nodes.map((n) => (n.kind === 'op' ? { line: 100 + 10 * p.id + n.id, col: 1 } : undefined))), instances: [], procs: [], inlined: [] };
+    const t = buildTrace(ts, m, sm, s);
+    expect(t.steps.map((x) => `${x.index} ${stepText(x)}${x.role ? ` {${x.role}}` : ''} [${x.held.join(', ')}]${x.context.length ? ` <${x.context.join(' / ')}>` : ''}`)).toEqual([
+      '1 dma_fence_add_callback(job, cb) []',
+      '2 dma_fence_begin_signalling() {enter fence signalling} [dma_fence_map]',
+      '3 dma_fence_signal(job) {signal fence job; fence callback cb} [dma_fence_map]',
+      '4 spin_lock(l) [dma_fence_map, l (l)] <fence callback cb from dma_fence_signal(job) at t.model.ts:112>',
+      '5 spin_unlock(l) {fence callback returns} [dma_fence_map] <fence callback cb from dma_fence_signal(job) at t.model.ts:112>',
+      '6 dma_fence_end_signalling(c) {leave fence signalling} []',
+    ]);
+  });
 });
+

@@ -75,7 +75,7 @@ describe('input checks', () => {
   });
 });
 
-describe('deep nesting never overflows the stack', () => {
+describe('deep nesting never overflows the stack', { timeout: 30_000 }, () => {
   const N = 10_000;
   test.each([
     ['braces', 'export function t() {\n' + '{'.repeat(N) + '}'.repeat(N) + '\n}\n'],
@@ -191,7 +191,7 @@ describe('fuzzing', () => {
   }, 60_000);
 });
 
-describe('large but flat models', () => {
+describe('large but flat models', { timeout: 30_000 }, () => {
   test('thousands of specialised results end in a coded limit, not a stack overflow', () => {
     const lines: string[] = [];
     for (let i = 0; i < 5000; i++) lines.push(`  const r${i} = mutex_trylock(l);`, `  if (r${i}) { mutex_unlock(l); }`);

@@ -128,6 +128,28 @@ export async function shutdownSolver(): Promise<void> {
   }
 }
 
+/**
+ * Starts the module and its first worker thread (~0.5-1.5 s together) so
+ * a pipeline can overlap that with parsing and compiling. Never throws.
+ */
+export async function warmSolver(): Promise<void> {
+  await withSolver(async (ctx) => {
+    const s = new ctx.Solver();
+    s.add(ctx.Bool.const('warm'));
+    await check(ctx, s, 10_000);
+  });
+}
+
+/** Test hook: make the worker running the current check fail as a WASM trap would. */
+export async function crashRunningWorkerForTest(): Promise<boolean> {
+  const s = await currentSession();
+  const pt = s.api.em.PThread as PThreadApi;
+  const w = pt.runningWorkers[0];
+  if (!w) return false;
+  w.onerror(new Error('memory access out of bounds (simulated)'));
+  return true;
+}
+
 /** `Z3 5.1.0.0` style version of the loaded WASM build. */
 export async function z3Version(): Promise<string> {
   const s = await currentSession();
