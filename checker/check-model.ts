@@ -12,6 +12,7 @@ import { loadModel } from '../model/index.js';
 import type { DriverModel, ExtractedModel } from '../model/ir.js';
 import type { Diagnostic } from '../model/diagnostics.js';
 import type { Rule } from '../rules/types.js';
+import type { OrderDecl } from '../rules/user-rules.js';
 import { applyModelOptions } from '../rules/index.js';
 import { buildLockGraph } from './engines/lockgraph/index.js';
 import { compileSystem } from './semantics/compile.js';
@@ -33,6 +34,8 @@ import type { EngineName, Finding, ModelReport, Trace, Verdict } from './report.
 export interface RuleContext {
   rules: Rule[];
   options: Record<string, string>;
+  /** Lock orders declared by user rule files: checked like primed edges. */
+  orders: OrderDecl[];
   /** Short hash of the rule set, for report headers. */
   hash: string;
 }
@@ -51,8 +54,8 @@ export function shortHash(text: string): string {
   return createHash('sha256').update(text).digest('hex').slice(0, 12);
 }
 
-export function rulesHash(rules: Rule[], options: Record<string, string>): string {
-  return shortHash(JSON.stringify({ rules, options }));
+export function rulesHash(rules: Rule[], options: Record<string, string>, orders: OrderDecl[] = []): string {
+  return shortHash(JSON.stringify({ rules, options, orders }));
 }
 
 function internalDiag(file: string, code: string, message: string): Diagnostic {
@@ -132,7 +135,7 @@ export function prepareModel(
     else rules.push(r);
   }
 
-  const graph = buildLockGraph(model, { kernel, sourceMap });
+  const graph = buildLockGraph(model, { kernel, sourceMap, declaredOrders: ruleCtx.orders });
   let ts: TransitionSystem;
   try {
     ts = compileSystem(model, { kernel, kswapdRuns: options.kswapdRuns, irqFires: 1, directReclaim: true }, (ctx) =>
@@ -361,7 +364,10 @@ function traceVars(ts: TransitionSystem, model: DriverModel, schedule: Schedule,
     vars.held = step.held.join(', ') || 'nothing';
     vars.context = step.context.join(' > ') || 'process context';
   }
-  const tId = schedule[Math.min(idx, schedule.length - 1)];
+  // The schedule is cut at the violation: its last transition is the violating step
+  // (step properties) or leads to the bad state. Trace steps hide synthetic
+  // transitions, so trace indices cannot be used to index the schedule.
+  const tId = schedule[schedule.length - 1];
   const tr = tId !== undefined ? ts.transitions[tId] : undefined;
   const node = tr && !tr.label.synthetic ? model.procs[tr.label.proc]?.nodes[tr.label.node] : undefined;
   if (node?.kind === 'op') Object.assign(vars, opVars(model, node.op));

@@ -33,10 +33,15 @@ export function opVars(model: DriverModel, op: Op): Record<string, string | unde
     lock: name('lock'),
     fence: name('fence') ?? name('resv'),
     attachment: name('attachment'),
-    buf: name('buf'),
+    buf: name('buf') ?? (typeof o.attachment === 'number' ? bufOfAttachment(model, o.attachment as number) : undefined),
     rxq: name('rxq'),
     gfp: op.kind === 'alloc' ? op.gfp.text : undefined,
   };
+}
+
+function bufOfAttachment(model: DriverModel, att: number): string | undefined {
+  const b = model.instances[att]?.buf;
+  return b !== undefined ? model.instances[b]?.name : undefined;
 }
 
 export function cycleFinding(rule: Rule, checkId: string, cycle: Cycle, model: DriverModel): Finding {

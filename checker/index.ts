@@ -7,7 +7,9 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Diagnostic } from '../model/diagnostics.js';
 import { resolveSelection } from '../rules/index.js';
-import { loadUserRuleFiles } from '../rules/user-rules.js';
+import { loadUserRuleFiles, type OrderDecl } from '../rules/user-rules.js';
+import { checkRuleSetConsistency } from '../rules/consistency.js';
+import { primedEdgesFor } from '../rules/canonical-order.js';
 import type { Rule } from '../rules/types.js';
 import { checkModel, InternalError, rulesHash, type RuleContext } from './check-model.js';
 import { exitCodeFor } from './diagnostic-codes.js';
@@ -54,18 +56,31 @@ export interface ResolvedRules extends RuleContext {
   diagnostics: Diagnostic[];
 }
 
+/**
+ * With user rule files, Z3 checks the combined rule set before any model:
+ * declared orders must be acyclic with the primed ones, and no condition
+ * may be vacuous. The built-in set is checked by the test suite.
+ */
+async function selfCheck(rules: ResolvedRules, options: CheckOptions): Promise<void> {
+  if (!options.rules.files?.length || rules.diagnostics.some((d) => d.severity === 'error')) return;
+  const result = await checkRuleSetConsistency(rules.rules, primedEdgesFor({ mmuNotifier: true, kms: true }), rules.orders);
+  if (!result.ok) rules.diagnostics.push(...result.diagnostics);
+}
+
 /** Rule selection: preset, enable/disable, options, user rule files. */
 export function resolveRules(options: CheckOptions): ResolvedRules {
   const diagnostics: Diagnostic[] = [];
   let extra: Rule[] = [];
+  let orders: OrderDecl[] = [];
   if (options.rules.files?.length) {
     const loaded = loadUserRuleFiles(options.rules.files);
     diagnostics.push(...loaded.diagnostics);
     extra = loaded.rules;
+    orders = loaded.order;
   }
   const sel = resolveSelection(options.rules, extra);
   diagnostics.push(...sel.diagnostics);
-  return { rules: sel.rules, options: sel.options, hash: rulesHash(sel.rules, sel.options).slice(0, 12), diagnostics };
+  return { rules: sel.rules, options: sel.options, orders, hash: rulesHash(sel.rules, sel.options, orders).slice(0, 12), diagnostics };
 }
 
 /** What one model contributes to the process exit code. */
@@ -87,6 +102,7 @@ export function modelExitCode(m: ModelReport): ExitCodeValue {
 export async function check(inputs: { file: string; text?: string }[], options: CheckOptions, onProgress?: (p: Progress) => void): Promise<Report> {
   const t0 = performance.now();
   const rules = resolveRules(options);
+  await selfCheck(rules, options);
   const models: ModelReport[] = [];
   const report = (exitCode: ExitCodeValue): Report => ({
     schemaVersion: REPORT_SCHEMA_VERSION,
@@ -130,6 +146,7 @@ async function checkOne(file: string, text: string | undefined, options: CheckOp
 /** `lockmc replay <model> --schedule <token>`: the trace of exactly that schedule. */
 export async function replay(file: string, token: string, options: CheckOptions, text?: string): Promise<Report> {
   const rules = resolveRules(options);
+  await selfCheck(rules, options);
   const z3 = await z3Version();
   let model: ModelReport;
   try {

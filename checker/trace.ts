@@ -265,7 +265,12 @@ class SystemView {
   /** Callback frames of thread `t`'s current location. */
   framesAt(s: Uint32Array, t: number): Frame[] {
     const out = this.outOf(s, t);
-    return out.length > 0 ? this.ts.transitions[out[0]].label.contexts : [];
+    if (out.length === 0) return [];
+    const l = this.ts.transitions[out[0]].label;
+    // Starting steps (from an idle or pending location) carry the frames
+    // of the code they start, not of where the thread is.
+    if (l.synthetic === 'kswapd-run' || l.synthetic === 'irq-fire' || l.synthetic === 'thread-start') return [];
+    return l.contexts;
   }
 
   nodeOp(proc: ProcId, node: number): Op | undefined {

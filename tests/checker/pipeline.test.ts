@@ -5,6 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { check, replay, resolveRules } from '../../checker/index.js';
 import { canonicalSchedule, InternalError, prepareModel } from '../../checker/check-model.js';
 import { DEFAULT_CHECK_OPTIONS, type CheckOptions } from '../../checker/options.js';
@@ -96,5 +98,30 @@ describe('schedules are replayed before they are shown', () => {
     const bogus = [ts.transitions.findLast((t) => t.thread === 1)!.id];
     expect(() => canonicalSchedule(ts, ev, bogus, deadlock, 'bmc', 'abba.model.ts')).toThrow(InternalError);
     expect(() => canonicalSchedule(ts, ev, bogus, deadlock, 'bmc', 'abba.model.ts')).toThrow(/does not replay/);
+  });
+});
+
+describe('user rule files', () => {
+  it('a declared order that contradicts the primed hierarchy stops the run with exit 5, naming both sides', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lockmc-rules-'));
+    const file = join(dir, 'bad-order.json');
+    writeFileSync(file, JSON.stringify({ rules: [], order: [['fs_reclaim', 'reservation_ww_class_mutex']] }, null, 2));
+    const r = await check([{ file: EXAMPLE }], { ...OPTS, rules: { preset: 'all', files: [file] } });
+    expect(r.exitCode).toBe(5);
+    expect(r.models).toEqual([]);
+    const d = r.diagnostics.find((x) => x.code === 'LMC310');
+    expect(d?.message).toContain(`${file}:4: fs_reclaim before reservation_ww_class_mutex`);
+    expect(d?.message).toContain('P3');
+  });
+
+  it('a declared order is checked like a primed edge', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lockmc-rules-'));
+    const file = join(dir, 'order.json');
+    writeFileSync(file, JSON.stringify({ rules: [], order: [['a', 'b']] }));
+    const text = `const a = mutex();\nconst b = mutex();\nexport function t() { mutex_lock(b); mutex_lock(a); mutex_unlock(a); mutex_unlock(b); }\n`;
+    const r = await check([{ file: 'one.model.ts', text }], { ...OPTS, rules: { preset: 'all', files: [file] } });
+    const v = r.models[0].verdicts.find((x) => x.rule === 'lockdep-circular-dependency');
+    expect(v?.status).toBe('violated');
+    if (v?.status === 'violated') expect(v.findings[0].chain!.map((e) => (e.source.kind === 'primed' ? `${e.source.id}@${e.source.where}` : 'model'))).toEqual([`declared@${file}:1`, 'model']);
   });
 });

@@ -262,6 +262,8 @@ export function t0() { queue_work(w); }`);
       pick((t) => t.label.synthetic === 'thread-start'),
       pick((t) => t.label.synthetic === 'kswapd-run'),
       pick((t) => ts.threads[t.thread].kind === 'kswapd' && t.label.node === 0 && !t.label.synthetic),
+      pick((t) => ts.threads[t.thread].kind === 'kswapd' && t.label.node === 1 && !t.label.synthetic),
+      pick((t) => t.label.synthetic === 'leave-reclaim'),
     ];
     const t = buildTrace(ts, m, undefined, s);
     expect(t.steps.map((x) => `${x.index} ${x.threadName} ${stepText(x)}${x.role ? ` {${x.role}}` : ''} [${x.held.join(', ')}]${x.context.length ? ` <${x.context.join(' / ')}>` : ''}${x.preemption ? ' P' : ''}`)).toEqual([
@@ -269,7 +271,9 @@ export function t0() { queue_work(w); }`);
       '2 free_job free_job() {work w starts} [] <work free_job>',
       '3 kswapd balance_pgdat() {kswapd runs mmu notifier invalidate inv} [fs_reclaim, mmu_notifier_invalidate_range_start] <kswapd (mmu notifier invalidate inv)> P',
       '4 kswapd mutex_lock(nl) [fs_reclaim, mmu_notifier_invalidate_range_start, nl (nl)] <kswapd (mmu notifier invalidate inv)>',
+      '5 kswapd mutex_unlock(nl) {leave reclaim} [] <kswapd (mmu notifier invalidate inv)>',
     ]);
+    expect(t.final.threads.find((x) => x.thread === 'kswapd')).toEqual({ thread: 'kswapd', status: 'done', held: [] });
   });
 
   it('shows a fence callback entered from dma_fence_signal and merges its return', async () => {
@@ -298,11 +302,11 @@ export function t0() {
     const sm = { file: 't.model.ts', nodes: m.procs.map((p) => p.nodes.map((n) => (n.kind === 'op' ? { line: 100 + 10 * p.id + n.id, col: 1 } : undefined))), instances: [], procs: [], inlined: [] };
     const t = buildTrace(ts, m, sm, s);
     expect(t.steps.map((x) => `${x.index} ${stepText(x)}${x.role ? ` {${x.role}}` : ''} [${x.held.join(', ')}]${x.context.length ? ` <${x.context.join(' / ')}>` : ''}`)).toEqual([
-      '1 dma_fence_add_callback(job, cb) []',
+      '1 dma_fence_add_callback(job, cb) = ok []',
       '2 dma_fence_begin_signalling() {enter fence signalling} [dma_fence_map]',
       '3 dma_fence_signal(job) {signal fence job; fence callback cb} [dma_fence_map]',
-      '4 spin_lock(l) [dma_fence_map, l (l)] <fence callback cb from dma_fence_signal(job) at t.model.ts:112>',
-      '5 spin_unlock(l) {fence callback returns} [dma_fence_map] <fence callback cb from dma_fence_signal(job) at t.model.ts:112>',
+      '4 spin_lock(l) [dma_fence_map, l (l)] <fence callback cb from dma_fence_signal(job) at t.model.ts:102>',
+      '5 spin_unlock(l) {fence callback returns} [dma_fence_map] <fence callback cb from dma_fence_signal(job) at t.model.ts:102>',
       '6 dma_fence_end_signalling(c) {leave fence signalling} []',
     ]);
   });

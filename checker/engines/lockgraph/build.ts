@@ -51,6 +51,8 @@ export interface BuildOptions {
   sourceMap?: SourceMap;
   /** Cap on distinct states per proc walk; beyond it the walk is truncated and reported. */
   maxStatesPerProc?: number;
+  /** Orders declared in user rule files, recorded like primed edges. */
+  declaredOrders?: { before: string; after: string; source: string }[];
 }
 
 export interface BuiltGraph {
@@ -112,6 +114,9 @@ export function buildGraph(model: DriverModel, opts: BuildOptions): BuiltGraph {
 
   for (const p of primedEdgesFor({ mmuNotifier: sem.mmuNotifier, kms })) {
     insertEdge({ from: p.from, to: p.to, type: p.type, source: { kind: 'primed', id: p.id, where: p.where } });
+  }
+  for (const o of opts.declaredOrders ?? []) {
+    insertEdge({ from: o.before, to: o.after, type: 'EN', source: { kind: 'primed', id: 'declared', where: o.source } });
   }
 
   /**

@@ -20,6 +20,8 @@ export interface LockGraphOptions {
   kernel: string;
   mmuNotifier?: boolean;
   sourceMap?: SourceMap;
+  /** Orders declared in user rule files, recorded like primed edges. */
+  declaredOrders?: { before: string; after: string; source: string }[];
 }
 
 export interface LockGraphResult extends LockGraph {

@@ -1,0 +1,142 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import ts from 'typescript';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import {
+  check,
+  crashRunningWorkerForTest,
+  injectSolverFaults,
+  shutdownSolver,
+  withSolver,
+  z3Version,
+  type Z3Ctx,
+} from '../../../../checker/engines/bmc/solver.js';
+import { runBmc } from '../../../../checker/engines/bmc/run-bmc.js';
+import { ring } from '../../../../bench/bmc-systems.js';
+
+vi.setConfig({ testTimeout: 60_000 });
+afterAll(async () => {
+  injectSolverFaults(0);
+  await shutdownSolver();
+});
+
+/** Factoring a 60-bit semiprime: far beyond a few hundred ms. */
+function hardSolver(ctx: Z3Ctx) {
+  const s = new ctx.Solver('QF_BV');
+  const x = ctx.BitVec.const('x', 64);
+  const y = ctx.BitVec.const('y', 64);
+  s.add(
+    x.mul(y).eq(ctx.BitVec.val(1000000007n * 998244353n, 64)),
+    x.ugt(ctx.BitVec.val(1, 64)),
+    y.ugt(ctx.BitVec.val(1, 64)),
+    x.ult(ctx.BitVec.val(1n << 32n, 64)),
+    y.ult(ctx.BitVec.val(1n << 32n, 64)),
+  );
+  return s;
+}
+
+describe('solver port', () => {
+  it('reports the Z3 version of the WASM build', async () => {
+    expect(await z3Version()).toMatch(/^Z3 \d+\.\d+\.\d+/);
+  });
+
+  it('maps a Z3 time-out to an inconclusive timeout limit', async () => {
+    const out = await withSolver(async (ctx) => check(ctx, hardSolver(ctx), 200));
+    expect(out).toEqual({ kind: 'done', value: { kind: 'inconclusive', limit: { kind: 'timeout', ms: 200 } } });
+  });
+
+  it('sat and unsat are decided', async () => {
+    const out = await withSolver(async (ctx) => {
+      const s = new ctx.Solver();
+      const b = ctx.Bool.const('b');
+      s.add(b);
+      const r1 = (await check(ctx, s, 5000)).kind;
+      s.add(ctx.Not(b));
+      const r2 = (await check(ctx, s, 5000)).kind;
+      return [r1, r2];
+    });
+    expect(out).toEqual({ kind: 'done', value: ['sat', 'unsat'] });
+  });
+
+  it('retries a failed job once on a fresh module', async () => {
+    injectSolverFaults(1);
+    const r = await runBmc(ring(2), { timeoutMs: 30_000, mode: 'shortest' });
+    expect(r.results).toEqual([{ status: 'violated', schedule: [0, 4] }]);
+  });
+
+  it('reports a second failure as an inconclusive solver-failure, never throws', async () => {
+    injectSolverFaults(2);
+    const r = await runBmc(ring(2), { timeoutMs: 30_000, mode: 'shortest' });
+    expect(r.results).toEqual([
+      { status: 'inconclusive', limit: { kind: 'solver-failure', detail: 'RuntimeError: injected fault: unreachable executed' } },
+    ]);
+    // And the port works again afterwards.
+    const again = await runBmc(ring(2), { timeoutMs: 30_000, mode: 'shortest' });
+    expect(again.results).toEqual([{ status: 'violated', schedule: [0, 4] }]);
+  });
+
+  it('survives a crash of the worker thread running a check', async () => {
+    let attempts = 0;
+    const out = await withSolver(async (ctx) => {
+      attempts++;
+      if (attempts === 1) {
+        const pending = check(ctx, hardSolver(ctx), 20_000);
+        await new Promise((r) => setTimeout(r, 300));
+        expect(await crashRunningWorkerForTest()).toBe(true);
+        return (await pending).kind;
+      }
+      const s = new ctx.Solver();
+      s.add(ctx.Bool.const('after-crash'));
+      return (await check(ctx, s, 5000)).kind;
+    });
+    expect(attempts).toBe(2);
+    expect(out).toEqual({ kind: 'done', value: 'sat' });
+  });
+
+  it('a crash on both attempts is a solver-failure naming the crash', async () => {
+    const out = await withSolver(async (ctx) => {
+      const pending = check(ctx, hardSolver(ctx), 20_000);
+      await new Promise((r) => setTimeout(r, 300));
+      await crashRunningWorkerForTest();
+      return (await pending).kind;
+    });
+    expect(out).toEqual({
+      kind: 'failed',
+      limit: { kind: 'solver-failure', detail: 'SolverFailure: Z3 worker crashed: memory access out of bounds (simulated)' },
+    });
+  });
+
+  it('lets a script exit after use', () => {
+    // Run the port in a separate Node process (transpiled on the fly) and
+    // require it to exit by itself, well before the 20 s kill.
+    const dir = mkdtempSync(join(tmpdir(), 'lockmc-bmc-'));
+    try {
+      const src = readFileSync(new URL('../../../../checker/engines/bmc/solver.ts', import.meta.url), 'utf8');
+      const z3 = pathToFileURL(createRequire(import.meta.url).resolve('z3-solver')).href;
+      const js = ts
+        .transpileModule(src, { compilerOptions: { module: ts.ModuleKind.ES2022, target: ts.ScriptTarget.ES2022 } })
+        .outputText.replace(/from 'z3-solver'/g, `from '${z3}'`);
+      writeFileSync(join(dir, 'solver.mjs'), js);
+      writeFileSync(
+        join(dir, 'main.mjs'),
+        [
+          "import { withSolver, check, shutdownSolver, z3Version } from './solver.mjs';",
+          'const out = await withSolver(async (ctx) => { const s = new ctx.Solver(); s.add(ctx.Bool.const("p")); return (await check(ctx, s, 5000)).kind; });',
+          'console.log(JSON.stringify(out), await z3Version());',
+          'await shutdownSolver();',
+        ].join('\n'),
+      );
+      const t0 = Date.now();
+      const r = spawnSync(process.execPath, [join(dir, 'main.mjs')], { encoding: 'utf8', timeout: 20_000 });
+      expect(r.status).toBe(0);
+      expect(r.stdout).toMatch(/^\{"kind":"done","value":"sat"\} Z3 /);
+      expect(Date.now() - t0).toBeLessThan(15_000);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
