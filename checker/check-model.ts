@@ -102,7 +102,7 @@ export function prepareModel(
   const diagnostics: Diagnostic[] = [...loaded.diagnostics];
   const base = (kernel: string, verdicts: Verdict[], stats: Partial<ModelReport['stats']> = {}): ModelReport => {
     const model = loaded.extracted?.model;
-    const expected = model?.header.expect ?? expectedFromText(text, file);
+    const expected = model?.header.expect ?? loaded.header?.expect ?? expectedFromText(text, file);
     const report: ModelReport = {
       file,
       hashes: { model: model ? model.sourceHash.slice(0, 12) : shortHash(text ?? file), rules: ruleCtx.hash },

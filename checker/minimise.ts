@@ -21,7 +21,8 @@ export function countPreemptions(ts: TransitionSystem, ev: Evaluator, schedule: 
     if (i > 0) {
       const prevThread = ts.transitions[schedule[i - 1]].thread;
       const thread = ts.transitions[t].thread;
-      if (prevThread !== thread && ts.transitions.some((tr) => tr.thread === prevThread && ev.enabled(s, tr.id))) n++;
+      // The same criterion as the trace's preemption marks (checker/trace.ts).
+      if (prevThread !== thread && !ev.threadDone(s, prevThread) && ev.threadCanMove(s, prevThread)) n++;
     }
     s = ev.successor(s, t);
   }

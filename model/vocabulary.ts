@@ -170,7 +170,6 @@ export interface ApiEntry {
 }
 
 const inst = (name: string, ...kinds: InstanceKind[]): ArgSpec => ({ kind: 'instance', name, kinds });
-const optInst = (name: string, ...kinds: InstanceKind[]): ArgSpec => ({ kind: 'instance', name, kinds, optional: true });
 const LOCK_ARG_MUTEX = inst('lock', 'mutex');
 const LOCK_ARG_SPIN = inst('lock', 'spinlock');
 const LOCK_ARG_RWSEM = inst('sem', 'rwsem');

@@ -8,7 +8,7 @@ export const rule = defineRule({
   meta: {
     id: 'fence-opportunistic-signal',
     family: 'fence',
-    severity: 'warning',
+    severity: 'error',
     summary: 'Opportunistic signalling (a waiter noticing the seqno passed) must not be annotated as a signalling critical section.',
     rationale:
       'Code that signals a fence only because it noticed the hardware already completed it (the signaled op, a wait path) is not needed for ' +

@@ -10,7 +10,7 @@ export const rule = defineRule({
   meta: {
     id: 'memalloc-noreclaim-hides-deadlock',
     family: 'reclaim',
-    severity: 'warning',
+    severity: 'error',
     summary: 'Driver code outside reclaim must not use memalloc_noreclaim_save() to make allocations "safe" in signalling or notifier paths.',
     rationale:
       'memalloc_noreclaim_save() sets PF_MEMALLOC: allocations in the scope neither reclaim nor get annotated (fs_reclaim_acquire returns ' +

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { compileSystem, DEFAULT_SEMANTIC_OPTIONS } from '../../checker/semantics/compile.js';
 import { confirmViolation, replay } from '../../checker/replay.js';
 import type { Property } from '../../checker/semantics/system.js';
-import { abba } from './fixtures-ir.js';
+import { abba } from './trace-fixtures.js';
 
 const props: Property[] = [
   { kind: 'deadlock', rule: 'deadlock', check: 'deadlock' },

@@ -4,7 +4,7 @@ import { buildTrace, ReplayError, renderOp, stepText } from '../../checker/trace
 import { decodeSchedule } from '../../checker/schedule-token.js';
 import type { Property, TransitionSystem } from '../../checker/semantics/system.js';
 import type { DriverModel } from '../../model/ir.js';
-import { abba, lock, model, op, end, seq, sourceMapOf, unlock } from './fixtures-ir.js';
+import { abba, lock, model, op, end, seq, sourceMapOf, unlock } from './trace-fixtures.js';
 
 const DEADLOCK: Property = { kind: 'deadlock', rule: 'deadlock', check: 'deadlock' };
 
@@ -312,3 +312,49 @@ export function t0() {
   });
 });
 
+
+describe('buildTrace on random walks', () => {
+  it('renders every replayable schedule deterministically', async () => {
+    const fc = (await import('fast-check')).default;
+    const { parse } = await import('./semantics/properties-helpers.js');
+    const { prepare } = await import('../../checker/semantics/eval.js');
+    const m = parse(`
+const bo = dma_resv_object();
+const l = mutex();
+const job = dma_fence();
+function shrink() { if (dma_resv_trylock(bo)) { dma_fence_wait(job); dma_resv_unlock(bo); } }
+register_shrinker(shrink);
+export function cs() {
+  const ctx = ww_acquire_init(reservation_ww_class);
+  if (dma_resv_lock(bo, ctx) === -EDEADLK) { dma_resv_lock_slow(bo, ctx); }
+  dma_resv_add_fence(bo, job);
+  kmalloc(GFP_KERNEL);
+  dma_resv_unlock(bo);
+  ww_acquire_fini(ctx);
+}
+export function run_job() { const c = dma_fence_begin_signalling(); mutex_lock(l); dma_fence_signal(job); mutex_unlock(l); dma_fence_end_signalling(c); }`);
+    const ts = sys(m, [DEADLOCK]);
+    const ev = prepare(ts);
+    fc.assert(
+      fc.property(fc.array(fc.nat(), { maxLength: 40 }), (choices) => {
+        const s: number[] = [];
+        let st = ev.initial();
+        for (const c of choices) {
+          const en = ev.enabledTransitions(st);
+          if (en.length === 0) break;
+          const t = en[c % en.length];
+          s.push(t);
+          st = ev.successor(st, t);
+        }
+        const a = buildTrace(ts, m, sourceMapOf(m), s, undefined, ev);
+        const b = buildTrace(ts, m, sourceMapOf(m), s);
+        expect(b).toEqual(a);
+        expect(decodeSchedule(ts, a.schedule)).toEqual(s);
+        expect(a.steps.length).toBeLessThanOrEqual(s.length);
+        expect(a.steps.map((x) => x.index)).toEqual(a.steps.map((_, i) => i + 1));
+        expect(a.preemptions).toBe(a.steps.filter((x) => x.preemption).length);
+      }),
+      { numRuns: 200, seed: 42 },
+    );
+  });
+});

@@ -18,7 +18,7 @@
  *   family   N  bv+single  onehot+single  bv+deepen  onehot+deepen  onehot+deepen+por
  *   (filled in below from the benchmark run)
  *
- * DEFAULT_ENCODING follows that table.
+ * DEFAULT_SELECTOR and DEFAULT_POR follow that table.
  */
 
 import type { BitVec } from 'z3-solver';
@@ -29,17 +29,34 @@ import type { Z3Bool, Z3Ctx, Z3Model } from './solver.js';
 type BV = BitVec<number, 'bmc'>;
 
 export type SelectorEncoding = 'bv' | 'onehot';
-export type SearchStrategy = 'single' | 'deepen';
+/**
+ * single: one query at the bound. deepen: incremental deepening.
+ * portfolio: deepening for a quarter of the budget (bugs surface there in
+ * milliseconds), then one query at the bound for what is still open.
+ */
+export type SearchStrategy = 'single' | 'deepen' | 'portfolio';
 
 export interface EncodingConfig {
   selector: SelectorEncoding;
-  /** Peephole partial-order constraint on adjacent independent steps. */
-  por: boolean;
+  /** Peephole partial-order constraint; absent: DEFAULT_POR of the strategy. */
+  por?: boolean;
   /** Absent: chosen by the mode (prove: single, shortest: deepen). */
   strategy?: SearchStrategy;
 }
 
-export const DEFAULT_ENCODING: Readonly<Required<Omit<EncodingConfig, 'strategy'>>> = { selector: 'onehot', por: true };
+export interface ResolvedEncoding {
+  selector: SelectorEncoding;
+  /** Explicit choice; absent: DEFAULT_POR of each phase's query shape. */
+  por?: boolean;
+  strategy: SearchStrategy;
+}
+
+export const DEFAULT_SELECTOR: SelectorEncoding = 'onehot';
+/**
+ * The reduction speeds up bug finding by deepening but slowed the one-shot
+ * proof queries on reclaim-fix from ~4 s to > 20 s (see the table above).
+ */
+export const DEFAULT_POR: Readonly<Record<'single' | 'deepen', boolean>> = { single: false, deepen: true };
 
 export class EncodingError extends Error {
   constructor(message: string) {
@@ -48,22 +65,34 @@ export class EncodingError extends Error {
   }
 }
 
-/** `onehot+por`, `bv`, `bv+single`, `onehot+deepen+por` ... (order free). */
+/** `onehot+por`, `bv`, `bv+single`, `onehot+deepen+nopor` ... (order free). */
 export function parseEncoding(name: string | undefined): EncodingConfig {
-  const cfg: EncodingConfig = { ...DEFAULT_ENCODING };
+  const cfg: EncodingConfig = { selector: DEFAULT_SELECTOR };
   if (name === undefined || name === '' || name === 'default') return cfg;
   for (const part of name.split('+')) {
     if (part === 'bv' || part === 'onehot') cfg.selector = part;
     else if (part === 'por') cfg.por = true;
     else if (part === 'nopor') cfg.por = false;
-    else if (part === 'single' || part === 'deepen') cfg.strategy = part;
-    else throw new EncodingError(`unknown BMC encoding component '${part}' (expected bv, onehot, por, nopor, single, deepen)`);
+    else if (part === 'single' || part === 'deepen' || part === 'portfolio') cfg.strategy = part;
+    else throw new EncodingError(`unknown BMC encoding component '${part}' (expected bv, onehot, por, nopor, single, deepen, portfolio)`);
   }
   return cfg;
 }
 
-export function encodingName(cfg: EncodingConfig, strategy: SearchStrategy): string {
-  return `${cfg.selector}+${strategy}${cfg.por ? '+por' : ''}`;
+/** Fills in the strategy from the mode (prove: portfolio, shortest: deepen). */
+export function resolveEncoding(cfg: EncodingConfig, mode: 'prove' | 'shortest'): ResolvedEncoding {
+  const strategy = cfg.strategy ?? (mode === 'prove' ? 'portfolio' : 'deepen');
+  return cfg.por === undefined ? { selector: cfg.selector, strategy } : { selector: cfg.selector, strategy, por: cfg.por };
+}
+
+/** The reduction a query shape uses under `cfg`. */
+export function porFor(cfg: ResolvedEncoding, shape: 'single' | 'deepen'): boolean {
+  return cfg.por ?? DEFAULT_POR[shape];
+}
+
+export function encodingName(cfg: ResolvedEncoding): string {
+  if (cfg.strategy === 'portfolio') return `${cfg.selector}+portfolio${cfg.por === undefined ? '' : cfg.por ? '+por' : '+nopor'}`;
+  return `${cfg.selector}+${cfg.strategy}${porFor(cfg, cfg.strategy) ? '+por' : ''}`;
 }
 
 function bitsFor(n: number): number {

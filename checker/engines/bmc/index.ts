@@ -2,4 +2,4 @@
 export { runBmc, BoundError, checkBound, type BmcOptions } from './run-bmc.js';
 export { realiseCycle, type CycleAcquisition, type RealiseResult, type RealiseOptions } from './realise.js';
 export { z3Version, shutdownSolver } from './solver.js';
-export { parseEncoding, encodingName, EncodingError, DEFAULT_ENCODING, type EncodingConfig } from './encode.js';
+export { parseEncoding, resolveEncoding, porFor, encodingName, EncodingError, DEFAULT_SELECTOR, DEFAULT_POR, type EncodingConfig } from './encode.js';

@@ -10,8 +10,8 @@
 import type { Limit } from '../../report.js';
 import type { Schedule, TransitionSystem } from '../../semantics/system.js';
 import { Concrete } from './concrete.js';
-import { parseEncoding, type Goal } from './encode.js';
-import { budgetLimit, checkBound, strategyFor } from './run-bmc.js';
+import { parseEncoding, resolveEncoding, type Goal } from './encode.js';
+import { budgetLimit, checkBound } from './run-bmc.js';
 import { Search, type ConcreteCheck } from './search.js';
 import { withSolver } from './solver.js';
 
@@ -57,7 +57,8 @@ export async function realiseCycle(ts: TransitionSystem, acquisitions: CycleAcqu
     const t = ts.transitions[a.transition];
     if (!t || t.thread !== a.thread) throw new RangeError(`transition ${a.transition} is not a step of thread ${a.thread}`);
   }
-  const cfg = parseEncoding(opts.encoding);
+  // A targeted question about one bug: deepening finds it shortest.
+  const cfg = resolveEncoding(parseEncoding(opts.encoding), 'shortest');
   const cx = new Concrete(ts);
   const threads = [...new Set(acquisitions.map((a) => a.thread))];
   const concrete: ConcreteCheck = (s, st) => {
@@ -72,7 +73,6 @@ export async function realiseCycle(ts: TransitionSystem, acquisitions: CycleAcqu
     const search = new Search(ctx, ts, {
       bound,
       deadline: start + opts.timeoutMs,
-      strategy: strategyFor('shortest', cfg.strategy),
       cfg,
       minimise: opts.minimise ?? true,
     });

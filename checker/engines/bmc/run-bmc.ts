@@ -7,7 +7,7 @@ import type { EngineResult, PropertyResult } from '../types.js';
 import type { Limit } from '../../report.js';
 import type { TransitionSystem } from '../../semantics/system.js';
 import { Concrete } from './concrete.js';
-import { encodingName, parseEncoding, propertyGoal, type SearchStrategy } from './encode.js';
+import { encodingName, parseEncoding, propertyGoal, resolveEncoding } from './encode.js';
 import { Search, type ConcreteCheck, type GoalResult } from './search.js';
 import { withSolver } from './solver.js';
 
@@ -29,7 +29,7 @@ export interface BmcOptions {
   mode: 'prove' | 'shortest';
   /** Shortest, then fewest preemptions, then canonical order. Default true. */
   minimise?: boolean;
-  /** See `parseEncoding`; default DEFAULT_ENCODING. */
+  /** See `parseEncoding`; default: DEFAULT_SELECTOR, strategy by mode, DEFAULT_POR. */
   encoding?: string;
   /** Encoding-only fault, to prove that replay catches encoder bugs. */
   injectBug?: { transition: number; kind: 'negate-guard' };
@@ -55,16 +55,11 @@ export function toPropertyResult(r: GoalResult, completenessBound: number, timeo
   }
 }
 
-export function strategyFor(mode: BmcOptions['mode'], forced: SearchStrategy | undefined): SearchStrategy {
-  return forced ?? (mode === 'prove' ? 'single' : 'deepen');
-}
-
 export async function runBmc(ts: TransitionSystem, opts: BmcOptions): Promise<EngineResult> {
   const start = Date.now();
   if (opts.bound !== undefined) checkBound(opts.bound);
   const bound = opts.bound ?? ts.completenessBound;
-  const cfg = parseEncoding(opts.encoding);
-  const strategy = strategyFor(opts.mode, cfg.strategy);
+  const cfg = resolveEncoding(parseEncoding(opts.encoding), opts.mode);
   const goals = ts.properties.map(propertyGoal);
   const cx = new Concrete(ts);
   const checks: ConcreteCheck[] = ts.properties.map((p) => (s, st) => cx.violatesAtEnd(p, s, st));
@@ -73,7 +68,6 @@ export async function runBmc(ts: TransitionSystem, opts: BmcOptions): Promise<En
     const search = new Search(ctx, ts, {
       bound,
       deadline: start + opts.timeoutMs,
-      strategy,
       cfg,
       minimise: opts.minimise ?? true,
       negateGuardOf: opts.injectBug?.transition,
@@ -91,6 +85,6 @@ export async function runBmc(ts: TransitionSystem, opts: BmcOptions): Promise<En
   return {
     engine: 'bmc',
     results,
-    stats: { ms: Date.now() - start, bound, encoding: encodingName(cfg, strategy), solverCalls: calls },
+    stats: { ms: Date.now() - start, bound, encoding: encodingName(cfg), solverCalls: calls },
   };
 }

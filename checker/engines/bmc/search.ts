@@ -9,7 +9,7 @@
 import type { Limit } from '../../report.js';
 import type { Schedule, TransitionSystem } from '../../semantics/system.js';
 import { Concrete, type State } from './concrete.js';
-import { goalWithin, isTrue, Unrolling, type EncodingConfig, type Goal, type SearchStrategy } from './encode.js';
+import { goalWithin, isTrue, porFor, Unrolling, type Goal, type ResolvedEncoding } from './encode.js';
 import { check, type Z3Bool, type Z3Ctx, type Z3Model, type Z3Solver } from './solver.js';
 
 export type GoalResult =
@@ -21,8 +21,7 @@ export interface SearchOptions {
   bound: number;
   /** Date.now() value after which no query is started. */
   deadline: number;
-  strategy: SearchStrategy;
-  cfg: EncodingConfig;
+  cfg: ResolvedEncoding;
   minimise: boolean;
   negateGuardOf?: number;
 }
@@ -44,8 +43,11 @@ export class Search {
     this.concrete = new Concrete(ts);
   }
 
+  /** A tighter deadline for the current phase of a portfolio run. */
+  private phaseDeadline: number | undefined;
+
   private remaining(): number {
-    return this.opts.deadline - Date.now();
+    return Math.min(this.opts.deadline, this.phaseDeadline ?? Infinity) - Date.now();
   }
 
   private async check(solver: Z3Solver, extra: Z3Bool[] = []) {
@@ -59,13 +61,13 @@ export class Search {
    * assumptions are used (10-100x slower on these queries).
    */
   private newSolver(): Z3Solver {
-    return new this.ctx.Solver(process.env.LOCKMC_BMC_LOGIC ?? 'QF_BV');
+    return new this.ctx.Solver('QF_BV');
   }
 
   private unrolling(goals: Goal[] | undefined, allowIdle: boolean): Unrolling {
     return new Unrolling(this.ctx, this.ts, {
       selector: this.opts.cfg.selector,
-      porGoals: this.opts.cfg.por ? goals : undefined,
+      porGoals: goals && porFor(this.opts.cfg, allowIdle ? 'single' : 'deepen') ? goals : undefined,
       allowIdle,
       negateGuardOf: this.opts.negateGuardOf,
       tag: `u${unrollingSeq++}`,
@@ -73,8 +75,9 @@ export class Search {
   }
 
   async run(goals: Goal[], concreteChecks: ConcreteCheck[]): Promise<GoalResult[]> {
+    const strategy = this.opts.cfg.strategy;
     const results: (GoalResult | undefined)[] =
-      this.opts.strategy === 'single' ? await this.single(goals) : await this.deepen(goals);
+      strategy === 'single' ? await this.single(goals) : strategy === 'deepen' ? await this.deepen(goals) : await this.portfolio(goals);
     // Deepening leaves goals open up to the bound: they hold there.
     const out: GoalResult[] = [];
     for (let gi = 0; gi < goals.length; gi++) {
@@ -86,6 +89,29 @@ export class Search {
       out.push(r);
     }
     return out;
+  }
+
+  /**
+   * Deepening under a quarter of the budget, then one query at the bound
+   * for the goals it left open. Deepening that reaches the bound has
+   * decided everything by itself.
+   */
+  private async portfolio(goals: Goal[]): Promise<(GoalResult | undefined)[]> {
+    const now = Date.now();
+    this.phaseDeadline = now + Math.max(250, (this.opts.deadline - now) / 4);
+    let first: (GoalResult | undefined)[];
+    try {
+      first = await this.deepen(goals);
+    } finally {
+      this.phaseDeadline = undefined;
+    }
+    const open = goals.map((_, i) => i).filter((i) => first[i]?.status === 'inconclusive');
+    if (open.length === 0) return first;
+    const rest = await this.single(open.map((i) => goals[i]));
+    open.forEach((gi, j) => {
+      first[gi] = rest[j];
+    });
+    return first;
   }
 
   /**
@@ -188,7 +214,7 @@ export class Search {
    */
   private async fewestPreemptions(g: Goal, best: Schedule): Promise<Schedule> {
     const L = best.length;
-    if (L < 2) return best;
+    if (L === 0) return best;
     const u = this.unrolling(undefined, false);
     const solver = this.newSolver();
     for (let i = 0; i < L; i++) solver.add(...u.extend());
@@ -199,7 +225,7 @@ export class Search {
     if (r.kind !== 'sat') return best;
     best = u.decode(r.model);
     let n = count(r.model);
-    while (n > 0) {
+    while (n > 0 && pre.length > 0) {
       r = await this.check(solver, [this.ctx.AtMost(pre as [Z3Bool, ...Z3Bool[]], n - 1)]);
       if (r.kind !== 'sat') break;
       best = u.decode(r.model);

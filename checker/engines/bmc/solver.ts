@@ -35,9 +35,13 @@ const inFlight = new Set<(e: Error) => void>();
 /** Last lines Z3's runtime printed to stderr, kept for the failure detail. */
 const stderrTail: string[] = [];
 
+/** Set when the runtime failed outside any check: the module is not to be trusted. */
+let brokenDetail: string | undefined;
+
 function onWorkerCrash(e: unknown): void {
   const msg = e instanceof Error ? e.message : typeof e === 'object' && e && 'message' in e ? String((e as { message: unknown }).message) : String(e);
   const err = new SolverFailure(`Z3 worker crashed: ${msg}`);
+  brokenDetail = err.message;
   for (const reject of [...inFlight]) reject(err);
   inFlight.clear();
 }
@@ -69,7 +73,35 @@ function guardWorkers(pt: PThreadApi): void {
   };
 }
 
+/**
+ * Z3's Emscripten runtime can also surface a trap or its internal
+ * `'unwind'` control-flow exception as an uncaught exception on the main
+ * thread (seen once in a long benchmark run). While a module is alive we
+ * catch exactly those and fail the checks in flight; anything else is
+ * rethrown on a fresh tick so Node handles it as it would without us.
+ */
+function isZ3Internal(e: unknown): boolean {
+  if (e === 'unwind') return true;
+  return e instanceof Error && /z3-built/.test(e.stack ?? '');
+}
+
+function uncaughtNet(e: unknown): void {
+  if (isZ3Internal(e)) {
+    onWorkerCrash(e);
+    return;
+  }
+  process.removeListener('uncaughtException', uncaughtNet);
+  process.nextTick(() => {
+    throw e;
+  });
+}
+
+function installNet(): void {
+  if (!process.listeners('uncaughtException').includes(uncaughtNet)) process.on('uncaughtException', uncaughtNet);
+}
+
 async function openSession(): Promise<Session> {
+  installNet();
   const quiet = (line: string) => {
     stderrTail.push(line);
     if (stderrTail.length > 20) stderrTail.shift();
@@ -92,17 +124,41 @@ function currentSession(): Promise<Session> {
   return session;
 }
 
-/** Drops the current module so the next job starts on a fresh one. */
+/** Modules dropped after a failure whose threads could not yet be stopped. */
+const abandoned: Session[] = [];
+
+/**
+ * Drops the current module so the next job starts on a fresh one. Its
+ * threads are stopped only once idle: terminating a worker in the middle
+ * of a check left the *next* module's checks hanging in our runs, so a
+ * busy module is interrupted, given a moment, and otherwise parked until
+ * `shutdownSolver`.
+ */
 async function discardSession(): Promise<void> {
   const old = session;
   session = undefined;
+  brokenDetail = undefined;
   if (!old) return;
+  let s: Session;
   try {
-    const s = await old;
-    s.api.em.PThread.terminateAllThreads();
+    s = await old;
   } catch {
-    // The module is already broken; nothing left to release.
+    return; // never started: nothing to release
   }
+  try {
+    s.ctx.interrupt();
+  } catch {
+    // A trapped module may refuse even this; it is parked below.
+  }
+  if (await waitIdle(s, 1000)) s.api.em.PThread.terminateAllThreads();
+  else abandoned.push(s);
+}
+
+async function waitIdle(s: Session, ms: number): Promise<boolean> {
+  const pt = s.api.em.PThread as PThreadApi;
+  const until = Date.now() + ms;
+  while (pt.runningWorkers.length > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+  return pt.runningWorkers.length === 0;
 }
 
 /**
@@ -112,19 +168,24 @@ async function discardSession(): Promise<void> {
 export async function shutdownSolver(): Promise<void> {
   const old = session;
   session = undefined;
-  if (!old) return;
-  let s: Session;
-  try {
-    s = await old;
-  } catch {
-    return;
+  brokenDetail = undefined;
+  const all: Session[] = abandoned.splice(0);
+  if (old) {
+    try {
+      all.push(await old);
+    } catch {
+      // never started
+    }
   }
-  const pt = s.api.em.PThread;
-  pt.terminateAllThreads();
-  // Workers terminate asynchronously; wait (bounded) until they are gone.
-  const until = Date.now() + 2000;
-  while ((pt.runningWorkers?.length ?? 0) + (pt.unusedWorkers?.length ?? 0) > 0 && Date.now() < until) {
-    await new Promise((r) => setTimeout(r, 20));
+  process.removeListener('uncaughtException', uncaughtNet);
+  for (const s of all) {
+    const pt = s.api.em.PThread as PThreadApi;
+    pt.terminateAllThreads();
+    // Workers terminate asynchronously; wait (bounded) until they are gone.
+    const until = Date.now() + 2000;
+    while (pt.runningWorkers.length + pt.unusedWorkers.length > 0 && Date.now() < until) {
+      await new Promise((r) => setTimeout(r, 20));
+    }
   }
 }
 
@@ -168,6 +229,8 @@ export function injectSolverFaults(n: number): void {
   pendingFaults = n;
 }
 
+const WATCHDOG_GRACE_MS = 5000;
+
 export type CheckOutcome =
   | { kind: 'sat'; model: Z3Model }
   | { kind: 'unsat' }
@@ -187,6 +250,7 @@ export async function check(
 ): Promise<CheckOutcome> {
   const ms = Math.floor(timeoutMs);
   if (ms <= 0) return { kind: 'inconclusive', limit: { kind: 'timeout', ms: 0 } };
+  if (brokenDetail !== undefined) throw new SolverFailure(brokenDetail);
   if (pendingFaults > 0) {
     pendingFaults--;
     const e = new Error('injected fault: unreachable executed');
@@ -195,8 +259,17 @@ export async function check(
   }
   solver.set('timeout', ms);
   // Z3's own timer normally fires; interrupting is the backstop for phases
-  // (preprocessing) that do not poll it.
-  const backstop = setTimeout(() => ctx.interrupt(), ms + 250);
+  // (preprocessing) that do not poll it, and a check that still does not
+  // return after that is treated as a crash rather than waited on forever.
+  let watchdog: ReturnType<typeof setTimeout> | undefined;
+  const backstop = setTimeout(() => {
+    try {
+      ctx.interrupt();
+    } catch {
+      // reported by the watchdog below
+    }
+    watchdog = setTimeout(() => onWorkerCrash(new Error(`check did not return ${WATCHDOG_GRACE_MS} ms after interrupt`)), WATCHDOG_GRACE_MS);
+  }, ms + 250);
   let r: 'sat' | 'unsat' | 'unknown';
   let rejectOnCrash: (e: Error) => void = () => {};
   const crashed = new Promise<never>((_, reject) => {
@@ -208,6 +281,7 @@ export async function check(
   } finally {
     inFlight.delete(rejectOnCrash);
     clearTimeout(backstop);
+    if (watchdog) clearTimeout(watchdog);
   }
   if (r === 'sat') return { kind: 'sat', model: solver.model() };
   if (r === 'unsat') return { kind: 'unsat' };

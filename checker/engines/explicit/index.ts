@@ -1,2 +1,18 @@
-/** The explicit-state engine: BFS over the transition system, optional lock-aware partial-order reduction. */
+/**
+ * The explicit-state engine: breadth-first search over the transition
+ * system of system.ts, with an optional lock- and fence-aware
+ * partial-order reduction.
+ *
+ * - explore.ts: the search, property checks, limits, passes.
+ * - store.ts: packed states in a typed-array arena, open-addressing table.
+ * - compile-closures.ts: guards and updates as closures (cross-checked
+ *   against semantics/eval.ts by the tests).
+ * - structure.ts: pc graphs, transitions per pc, future footprints, lock
+ *   semantics read off the expressions, the loop-freedom proof.
+ * - profiles.ts: per-variable effect profiles (fences and other small
+ *   shared variables that commute).
+ * - por.ts: persistent sets.
+ *
+ * Engines return schedules, never traces: the pipeline replays them.
+ */
 export { exploreExplicit, exploreExplicitDetailed, type ExplicitOptions, type ExplicitDetail } from './explore.js';

@@ -13,6 +13,7 @@
 
 import type { BoolExpr, IntExpr, TransitionSystem, VarId } from '../../semantics/system.js';
 import { compileBool, conjuncts, constValues, pinnedValues, varsOfBool, varsOfInt, type BoolFn } from './compile-closures.js';
+import { simplifySystem } from './value-sets.js';
 import { computeProfiles, enablingProfiles, NONLOCAL, truthTable, type Profiles } from './profiles.js';
 
 export interface Structure {
@@ -69,7 +70,10 @@ export interface Structure {
  * only deadlock and terminal properties are checked: every terminal state
  * is kept); visibility then comes from the properties alone.
  */
-export function analyse(ts: TransitionSystem, forPor = true, honourVisible = true): Structure {
+export function analyse(tsIn: TransitionSystem, forPor = true, honourVisible = true): Structure {
+  // The reduction reasons about reachable states only, so it may read the
+  // expressions simplified under what the variables can reach (value-sets.ts).
+  const ts = forPor ? simplifySystem(tsIn) : tsIn;
   const nThreads = ts.threads.length;
   const nTrans = ts.transitions.length;
   const nVars = ts.vars.length;
@@ -83,6 +87,28 @@ export function analyse(ts: TransitionSystem, forPor = true, honourVisible = tru
     if (th < 0 || th >= nThreads) continue;
     if (pcVar[th] >= 0) cyclicReason ??= `thread ${ts.threads[th].name} has two pc variables`;
     else pcVar[th] = v.id;
+  }
+  // The engine indexes transitions by pc value and then skips their pc
+  // tests, so a pc must provably stay within 0..max: its initial value and
+  // every value written to it are constants in range, written by its own
+  // thread. Otherwise the thread gets no pc index (its transitions are
+  // evaluated whole, at every state) and no reduction is attempted.
+  for (let th = 0; th < nThreads; th++) {
+    const pv = pcVar[th];
+    if (pv < 0) continue;
+    const max = ts.vars[pv].max;
+    let ok = ts.vars[pv].init <= max;
+    for (const t of ts.transitions) {
+      for (const u of t.updates) {
+        if (u.v !== pv) continue;
+        const vals = constValues(u.e);
+        if (t.thread !== th || !vals || [...vals].some((x) => x < 0 || x > max)) ok = false;
+      }
+    }
+    if (!ok) {
+      pcVar[th] = -1;
+      cyclicReason ??= `the pc of thread ${ts.threads[th].name} is not a constant in 0..max`;
+    }
   }
   const pcCount = new Int32Array(nThreads);
   const pcOffset = new Int32Array(nThreads + 1);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { effectiveGfp, gfpMatches, holdableMatches, lockMatches, opMatchesStep, PatternNeedsGraphError } from '../../../checker/semantics/patterns.js';
 import type { GfpMask, Op } from '../../../model/ir.js';
-import { model, seq } from '../fixtures-ir.js';
+import { model, seq } from '../trace-fixtures.js';
 import { fakeGraph } from './properties-helpers.js';
 
 const GFP_KERNEL: GfpMask = { text: 'GFP_KERNEL', directReclaim: true, kswapdReclaim: true, io: true, fs: true, noLockdep: false, noFail: false, mayFail: false };

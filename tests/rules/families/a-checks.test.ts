@@ -6,7 +6,7 @@
  * op without a lock operand, a context the semantics never enters).
  * Verdicts against the fixture headers are tests/fixtures/fixtures.test.ts.
  */
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { check } from '../../../checker/index.js';
@@ -21,18 +21,10 @@ const FAMILY_A = new Set(RULES_A.map((r) => r.meta.id));
  * Checks no fixture can reach yet, and why. Each names the request in
  * /work/REQUESTS-vocabulary.md; remove the entry when the checker grows.
  */
-const NOT_YET_REACHABLE: Record<string, string> = {
-  // #10: notifier callbacks only run from reclaim (PF_MEMALLOC), so no
-  // allocation inside one has an effective mask that reclaims.
-  'notifier-no-reclaim-lock/alloc-in-notifier': 'declared GFP mask (#10)',
-  'notifier-nonblocking/reclaiming-alloc': 'declared GFP mask (#10)',
-};
+const NOT_YET_REACHABLE: Record<string, string> = {};
 
-/** Known checker issues (REQUESTS-vocabulary.md, "Checker issues found"). */
-const KNOWN_CHECKER_ISSUES = new Set([
-  // B: ctxHoldsLocks confuses a crtc and a reservation ctx with the same stamp.
-  'modeset-before-resv/holds-prepare-fb.model.ts',
-]);
+/** Holds fixtures that fail only through a known checker issue (REQUESTS-vocabulary.md). */
+const KNOWN_CHECKER_ISSUES = new Set<string>([]);
 
 interface Run {
   rule: string;
@@ -92,8 +84,24 @@ describe('family A violates fixtures trip their own rule', () => {
         .filter((x) => x.rule === r.meta.id && x.file.startsWith('violates-'))
         .filter((x) => findings(x.report, r.meta.id).length === 0)
         .map((x) => x.file);
-      // notifier-no-reclaim-lock/violates-notifier-allocates waits for #10.
-      expect(missing.filter((f) => !(r.meta.id === 'notifier-no-reclaim-lock' && f === 'violates-notifier-allocates.model.ts'))).toEqual([]);
+      expect(missing).toEqual([]);
+    });
+  }
+});
+
+describe('family A fixtures name exactly the rules they violate', () => {
+  // Under the `all` preset a violates fixture's header lists every rule the
+  // model violates, no more and no fewer, and a holds fixture violates none.
+  for (const r of RULES_A) {
+    it(r.meta.id, () => {
+      const wrong: string[] = [];
+      for (const x of runs.filter((y) => y.rule === r.meta.id)) {
+        const text = readFileSync(join(ROOT, 'fixtures', 'rules', x.rule, x.file), 'utf8');
+        const declared = [...text.matchAll(/@expect violates (\S+)/g)].map((m) => m[1]).sort();
+        const got = x.report.verdicts.filter((v) => v.status === 'violated').map((v) => v.rule).sort();
+        if (JSON.stringify(declared) !== JSON.stringify(got)) wrong.push(`${x.file}: declared [${declared.join(', ')}], got [${got.join(', ')}]`);
+      }
+      expect(wrong).toEqual([]);
     });
   }
 });

@@ -7,7 +7,7 @@ it('scratch', async () => {
       const t0 = Date.now();
       const rep = await check([{ file: f }], { ...DEFAULT_CHECK_OPTIONS, engine, timeoutMs: 30000, rules: { preset: 'all' } });
       const m = rep.models[0];
-      console.log(`SCRATCH ${f} ${engine} ${Date.now() - t0}ms ${m.expectation?.met} ${m.expectation?.detail.slice(0, 200)} bound=${m.stats.bound} cb=${m.stats.completenessBound}`);
+      console.log(`SCRATCH ${f} ${engine} ${Date.now() - t0}ms ${m.expectation?.met} ${m.expectation?.detail.slice(0, 120)} cb=${m.stats.completenessBound}`);
     }
   }
 }, 600000);

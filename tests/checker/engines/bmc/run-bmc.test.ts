@@ -26,7 +26,7 @@ describe('deadlock: ABBA (ring-2) and ring-3', () => {
   it('finds the same schedule in prove mode', async () => {
     const r = await runBmc(ring(2), { timeoutMs: T, mode: 'prove' });
     expect(r.results).toEqual([{ status: 'violated', schedule: [0, 4] }]);
-    expect(r.stats.encoding).toBe('onehot+single+por');
+    expect(r.stats.encoding).toBe('onehot+portfolio');
   });
 
   it('ring-3: the shortest, least-preempting, lexicographically least schedule', async () => {
@@ -156,7 +156,7 @@ describe('counterexample quality', () => {
   });
 
   it('gives the same schedule under every encoding', async () => {
-    const encodings = ['bv', 'onehot', 'bv+por', 'onehot+nopor', 'bv+single', 'onehot+deepen+nopor'];
+    const encodings = ['bv', 'onehot', 'bv+por', 'onehot+nopor', 'bv+single', 'onehot+single+por', 'onehot+deepen+nopor'];
     for (const encoding of encodings) {
       for (const mode of ['shortest', 'prove'] as const) {
         const a = await runBmc(ts(), { timeoutMs: T, mode, encoding });
@@ -207,7 +207,7 @@ describe('limits and bounds', () => {
 
   it('a query Z3 cannot finish in time is inconclusive, naming the budget', async () => {
     // Proving that no 16-step run of ring-4 deadlocks needs far more than 150 ms.
-    const r = await runBmc(ring(4), { timeoutMs: 150, mode: 'prove', encoding: 'bv+nopor', bound: 16 });
+    const r = await runBmc(ring(4), { timeoutMs: 150, mode: 'prove', encoding: 'bv+single+nopor', bound: 16 });
     expect(r.results).toEqual([{ status: 'inconclusive', limit: { kind: 'timeout', ms: 150 } }]);
     expect(r.stats.ms).toBeLessThan(3000);
   });
@@ -220,7 +220,7 @@ describe('limits and bounds', () => {
 
   it('an unknown encoding is rejected with a message naming the choices', async () => {
     await expect(runBmc(ring(2), { timeoutMs: T, mode: 'prove', encoding: 'ints' })).rejects.toThrow(
-      "unknown BMC encoding component 'ints' (expected bv, onehot, por, nopor, single, deepen)",
+      "unknown BMC encoding component 'ints' (expected bv, onehot, por, nopor, single, deepen, portfolio)",
     );
   });
 });

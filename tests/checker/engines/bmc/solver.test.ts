@@ -97,6 +97,24 @@ describe('solver port', () => {
     expect(out).toEqual({ kind: 'done', value: 'sat' });
   });
 
+  it("treats Z3's runtime 'unwind' escaping to the main thread as a crash of the check", async () => {
+    let attempts = 0;
+    const out = await withSolver(async (ctx) => {
+      attempts++;
+      if (attempts === 1) {
+        const pending = check(ctx, hardSolver(ctx), 20_000);
+        await new Promise((r) => setTimeout(r, 300));
+        process.emit('uncaughtException', 'unwind' as unknown as Error);
+        return (await pending).kind;
+      }
+      const s = new ctx.Solver();
+      s.add(ctx.Bool.const('after-unwind'));
+      return (await check(ctx, s, 5000)).kind;
+    });
+    expect(attempts).toBe(2);
+    expect(out).toEqual({ kind: 'done', value: 'sat' });
+  });
+
   it('a crash on both attempts is a solver-failure naming the crash', async () => {
     const out = await withSolver(async (ctx) => {
       const pending = check(ctx, hardSolver(ctx), 20_000);

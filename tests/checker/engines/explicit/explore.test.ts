@@ -214,3 +214,25 @@ describe('exploreExplicit: degenerate systems', () => {
     expect(r.stats.states).toBe(1);
   });
 });
+
+describe('exploreExplicit: pc variables it cannot index', () => {
+  it('evaluates whole guards for a thread whose pc is computed, with the same verdict', () => {
+    const b = abba();
+    const ts = structuredClone(b.ts);
+    const pc = b.v('pc.T0');
+    // pc := pc + 1 means the same as the constants, but cannot be checked statically.
+    for (const t of ts.transitions) {
+      for (const u of t.updates) if (u.v === pc) u.e = { k: 'add', a: { k: 'var', v: pc }, b: { k: 'const', v: 1 } };
+    }
+    for (const reduction of REDUCTIONS) {
+      const { result, detail } = exploreExplicitDetailed(ts, { ...opts, reduction });
+      expect(result.results).toEqual([{ status: 'violated', schedule: [b.at(0, 0)[0], b.at(1, 0)[0]] }]);
+      expect(detail.reduction).toBe('none');
+    }
+    const por = exploreExplicitDetailed(ts, { ...opts, reduction: 'por' }).detail;
+    expect(por.porOff).toBe('the state graph may have cycles (the pc of thread T0 is not a constant in 0..max)');
+    expect(exploreExplicitDetailed(ts, { ...opts, reduction: 'none' }).detail.states).toBe(
+      exploreExplicitDetailed(b.ts, { ...opts, reduction: 'none' }).detail.states,
+    );
+  });
+});

@@ -5,7 +5,8 @@
 
 import { describe, expect, it } from 'vitest';
 import { exploreExplicitDetailed } from '../../../../checker/engines/explicit/index.js';
-import { FAMILIES, familySystem, ordered, reclaimBug, reclaimFix, ring } from '../../../../bench/families/index.js';
+import { FAMILIES, familySystem, familySystemWithRules, ordered, reclaimBug, reclaimFix, ring } from '../../../../bench/families/index.js';
+import { prepare } from '../../../../checker/semantics/eval.js';
 import { opOutcomes } from '../../../../model/vocabulary.js';
 import type { DriverModel, Outcome } from '../../../../model/ir.js';
 
@@ -113,4 +114,32 @@ describe('benchmark families', () => {
     expect(por.reduction).toBe('por');
     expect(por.states * 10).toBeLessThanOrEqual(full.states);
   }, 60_000);
+
+  it.each([
+    ['ring', 3],
+    ['ordered', 3],
+    ['reclaim-bug', 2],
+    ['reclaim-fix', 2],
+  ] as const)('with every recommended rule, POR agrees with full search on each property of %s(%i)', (family, n) => {
+    const ts = familySystemWithRules(family, n);
+    expect(ts.properties.length).toBeGreaterThan(50);
+    const full = exploreExplicitDetailed(ts, { ...opts, reduction: 'none' }).result.results;
+    for (const visibility of ['properties', 'declared'] as const) {
+      const por = exploreExplicitDetailed(ts, { ...opts, reduction: 'por', visibility }).result.results;
+      expect(por.map((r) => r.status)).toEqual(full.map((r) => r.status));
+      // Every violation replays on the reference evaluator.
+      const ev = prepare(ts);
+      por.forEach((r, i) => {
+        if (r.status !== 'violated') return;
+        let s = ev.initial();
+        const last = r.schedule.length - 1;
+        r.schedule.forEach((t, k) => {
+          expect(ev.enabled(s, t)).toBe(true);
+          if (k === last && ts.properties[i].kind === 'step') expect(ev.checkStep(s, t)).toContain(i);
+          s = ev.successor(s, t);
+        });
+        if (ts.properties[i].kind !== 'step') expect(ev.checkState(s)).toContain(i);
+      });
+    }
+  }, 120_000);
 });
