@@ -361,7 +361,9 @@ function traceVars(ts: TransitionSystem, model: DriverModel, schedule: Schedule,
   const step = trace.steps[idx];
   if (step) {
     vars.thread = step.threadName;
-    vars.held = step.held.join(', ') || 'nothing';
+    // Locks held when the step began: the thread's previous step's `held`.
+    const before = trace.steps.slice(0, idx).reverse().find((x) => x.thread === step.thread);
+    vars.held = (before?.held ?? []).join(', ') || 'nothing';
     vars.context = step.context.join(' > ') || 'process context';
   }
   // The schedule is cut at the violation: its last transition is the violating step
@@ -372,7 +374,9 @@ function traceVars(ts: TransitionSystem, model: DriverModel, schedule: Schedule,
   const node = tr && !tr.label.synthetic ? model.procs[tr.label.proc]?.nodes[tr.label.node] : undefined;
   if (node?.kind === 'op') Object.assign(vars, opVars(model, node.op));
   // State properties name no operand: take the objects the final state blames.
-  vars.fence ??= trace.final.fences.find((f) => f.state === 'published')?.name;
+  // A thread stuck on a fence names it; otherwise the fence left unsignalled.
+  const waited = trace.final.threads.map((t) => /fence (\S+)/.exec(t.waitingFor ?? '')?.[1]).find((x) => x !== undefined);
+  vars.fence ??= waited ?? trace.final.fences.find((f) => f.state === 'published')?.name;
   vars.thread ??= trace.final.threads.find((t) => t.status === 'blocked')?.thread;
   return vars;
 }
