@@ -93,10 +93,11 @@ export function toPromela(ts: TransitionSystem): string {
     out.push('  od');
     out.push('}');
   }
-  // Deadlock: terminal (SPIN's timeout: nothing can move) with an
-  // unfinished mandatory thread.
-  const mandatory = ts.threads.filter((t) => t.liveness === 'mandatory');
-  const deadlock = mandatory.length ? `(${mandatory.map((t) => `!(${bool(t.done)})`).join(' || ')})` : 'false';
+  // Deadlock (checker/semantics/eval.ts): terminal (SPIN's timeout:
+  // nothing can move) with an unfinished thread that is mandatory or has
+  // started.
+  const stuck = ts.threads.map((t) => (t.liveness === 'mandatory' ? `!(${bool(t.done)})` : `(!(${bool(t.done)}) && !(${bool(t.notStarted)}))`));
+  const deadlock = stuck.length ? `(${stuck.join(' || ')})` : 'false';
   out.push('active proctype Watch() {');
   out.push(`  timeout -> assert(!${deadlock})`);
   out.push('}');

@@ -74,6 +74,15 @@ describe('limits and malformed IR', () => {
     expect((err as SemanticsError).message).toBe('the model needs 32 engine threads (threads, works, irqs, kswapd); at most 31 are supported');
   });
 
+  it('more than 31 fences published into one resv is LMC462', () => {
+    const b = new ModelBuilder();
+    const R = b.inst('dma_resv', 'R');
+    const ops: Op[] = [];
+    for (let i = 0; i < 32; i++) ops.push({ kind: 'fence_publish', api: 'dma_resv_add_fence', fence: b.inst('dma_fence', `f${i}`), resv: R });
+    b.thread('T0', ops);
+    expect(() => b.compile()).toThrow('32 fences are published into R; at most 31 per dma_resv are supported');
+  });
+
   it('a cyclic control graph is LMC461', () => {
     const b = new ModelBuilder();
     const p = b.raw('loop', 'thread', [
