@@ -680,7 +680,10 @@ function finalStateOf(
           : ev.threadCanMove(s, th.id)
           ? 'running'
           : 'blocked';
-    const entry: StateAtViolation['threads'][number] = { thread: th.name, status, held: heldOrder[th.id].map((h) => h.text) };
+    // A thread that has not started or has finished holds nothing, whatever
+    // context its entry point would run in (kswapd's fs_reclaim).
+    const held = status === 'not-started' || status === 'done' ? [] : heldOrder[th.id].map((h) => h.text);
+    const entry: StateAtViolation['threads'][number] = { thread: th.name, status, held };
     if (status === 'running' || status === 'blocked') {
       const out = view.outOf(s, th.id);
       const l = out.length > 0 ? ts.transitions[out[0]].label : undefined;

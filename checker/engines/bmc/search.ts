@@ -132,7 +132,14 @@ export class Search {
       const solver = this.newSolver();
       solver.add(...steps);
       solver.add(this.ctx.Or(...open.map((i) => within[i])));
-      const r = await this.check(solver);
+      let r: Awaited<ReturnType<Search['check']>>;
+      try {
+        r = await this.check(solver);
+      } finally {
+        // The bit-blasted solver holds most of the WASM heap; GC alone
+        // frees it too late (we hit the 2 GB limit in a benchmark run).
+        solver.release();
+      }
       if (r.kind === 'unsat') {
         for (const i of open) results[i] = { status: 'holds', bound: this.opts.bound };
         break;
@@ -179,6 +186,20 @@ export class Search {
     const results: (GoalResult | undefined)[] = goals.map(() => undefined);
     const u = this.unrolling(goals, false);
     const solver = this.newSolver();
+    try {
+      return await this.deepenOn(solver, u, goals, results, bound);
+    } finally {
+      solver.release();
+    }
+  }
+
+  private async deepenOn(
+    solver: Z3Solver,
+    u: Unrolling,
+    goals: Goal[],
+    results: (GoalResult | undefined)[],
+    bound: number,
+  ): Promise<(GoalResult | undefined)[]> {
     for (let k = 0; ; k++) {
       for (;;) {
         const open = goals.map((_, i) => i).filter((i) => results[i] === undefined);
@@ -217,6 +238,15 @@ export class Search {
     if (L === 0) return best;
     const u = this.unrolling(undefined, false);
     const solver = this.newSolver();
+    try {
+      return await this.fewestPreemptionsOn(solver, u, g, best);
+    } finally {
+      solver.release();
+    }
+  }
+
+  private async fewestPreemptionsOn(solver: Z3Solver, u: Unrolling, g: Goal, best: Schedule): Promise<Schedule> {
+    const L = best.length;
     for (let i = 0; i < L; i++) solver.add(...u.extend());
     solver.add(g.at(u, L));
     const pre = u.preemptions();

@@ -292,6 +292,18 @@ export async function check(
   return { kind: 'inconclusive', limit: { kind: 'z3-unknown', reason } };
 }
 
+/**
+ * WASM memory only grows; the module is capped at 2 GiB and aborts beyond
+ * it. After a job that left the heap above 1 GiB, start the next job on a
+ * fresh module so one heavy model cannot starve the ones after it.
+ */
+const RECYCLE_HEAP_BYTES = 1 << 30;
+
+async function recycleIfLarge(s: Session): Promise<void> {
+  const heap = (s.api.em as { HEAP8?: Int8Array }).HEAP8;
+  if (heap && heap.length > RECYCLE_HEAP_BYTES && session && (await session) === s) await discardSession();
+}
+
 export type JobOutcome<T> = { kind: 'done'; value: T } | { kind: 'failed'; limit: Limit };
 
 /**
@@ -306,7 +318,9 @@ export async function withSolver<T>(job: (ctx: Z3Ctx) => Promise<T>): Promise<Jo
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       const s = await currentSession();
-      return { kind: 'done', value: await job(s.ctx) };
+      const value = await job(s.ctx);
+      await recycleIfLarge(s);
+      return { kind: 'done', value };
     } catch (e) {
       lastError = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
       await discardSession();
