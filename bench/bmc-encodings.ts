@@ -52,7 +52,7 @@ function verdictOf(r: PropertyResult): string {
     case 'holds':
       return r.exhaustive ? 'proved' : `holds<=${r.bound}`;
     case 'inconclusive':
-      return `inconclusive:${r.limit.kind}`;
+      return `inconclusive:${r.limit.kind}${r.limit.kind === 'z3-unknown' ? `(${r.limit.reason})` : r.limit.kind === 'solver-failure' ? `(${r.limit.detail})` : ''}`;
   }
 }
 

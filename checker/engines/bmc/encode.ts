@@ -12,11 +12,24 @@
  * (stutter) step leaves the state unchanged; idles are forced to be
  * trailing, so a k-step unrolling contains every shorter run exactly once.
  *
- * Measured with bench/bmc-encodings.ts (2 cores, z3-solver 5.2 WASM,
- * whole-query wall time in ms, including the encoding):
+ * Measured with bench/bmc-encodings.ts on the compiled bench/families
+ * (deadlock property, bound = completeness bound, no minimisation, 15 s
+ * budget; 2 cores, z3-solver 5.2 WASM, one process; ms per run, start-up
+ * excluded; T/O = time-out, ? = Z3 unknown):
  *
- *   family   N  bv+single  onehot+single  bv+deepen  onehot+deepen  onehot+deepen+por
- *   (filled in below from the benchmark run)
+ *   family        single:bv  onehot  bv+por  oh+por  deepen:bv  onehot  bv+por  oh+por  portfolio
+ *   ring-3 (bug)        114     107     158      97         32      28      25      29         25
+ *   ordered-3           108      97     149      98        368     212     141     109        126
+ *   reclaim-bug-1       285?   1024    1720     826         86     178     164     138         87
+ *   reclaim-bug-2       T/O    2065     T/O    4311        273     171     203     160        164
+ *   reclaim-fix-1      3753    4685     T/O     T/O       9131    3671     T/O     T/O          -
+ *
+ * So: one-hot selectors; deepening finds the shortest bug 5-25x faster
+ * than a single query at the bound (whose first answer is also longer);
+ * for proofs the two are close, so `prove` runs a portfolio (deepening for
+ * a quarter of the budget, then a single query); the peephole reduction
+ * (POR) is off by default, see DEFAULT_POR. All queries use Z3's QF_BV
+ * solver: the default solver was 3-10x slower once push/pop was used.
  *
  * DEFAULT_SELECTOR and DEFAULT_POR follow that table.
  */
@@ -53,10 +66,12 @@ export interface ResolvedEncoding {
 
 export const DEFAULT_SELECTOR: SelectorEncoding = 'onehot';
 /**
- * The reduction speeds up bug finding by deepening but slowed the one-shot
- * proof queries on reclaim-fix from ~4 s to > 20 s (see the table above).
+ * Off by default: it made no measurable difference to finding bugs, halved
+ * ordered-3 proofs by deepening, but turned reclaim-fix-1 proofs from ~4 s
+ * into time-outs (> 15 s) under both strategies (table above). Kept
+ * per query shape so the measurement can be redone and the choice flipped.
  */
-export const DEFAULT_POR: Readonly<Record<'single' | 'deepen', boolean>> = { single: false, deepen: true };
+export const DEFAULT_POR: Readonly<Record<'single' | 'deepen', boolean>> = { single: false, deepen: false };
 
 export class EncodingError extends Error {
   constructor(message: string) {

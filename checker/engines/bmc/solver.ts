@@ -1,10 +1,12 @@
 /**
  * The solver port: the only file that talks to z3-solver.
  *
- * Start-up of the WASM build costs ~0.2-0.4 s, so the module and one Z3
- * context are created lazily, once per process, and reused by every query.
- * The WASM build occasionally aborts (about one run in sixty in our
- * measurements); an abort can leave the module unusable, so a failed job is
+ * Start-up of the WASM build costs ~0.2-0.7 s, and the first check another
+ * ~0.4 s for its worker thread, so the module and one Z3 context are created
+ * lazily, once per process, and reused by every query (`warmSolver` lets a
+ * caller overlap that with other work). The WASM build occasionally fails
+ * (a trap in a worker, Emscripten's `'unwind'` escaping, a check that never
+ * returns, the 2 GiB heap running out); any of these fails the job, which is
  * retried once on a freshly initialised module and then reported as an
  * inconclusive `solver-failure`, never thrown to the user.
  */
@@ -32,7 +34,7 @@ let pendingFaults = 0;
 
 /** Rejecters of the checks in flight, failed at once if a worker crashes. */
 const inFlight = new Set<(e: Error) => void>();
-/** Last lines Z3's runtime printed to stderr, kept for the failure detail. */
+/** Z3's runtime messages, kept here: lockmc's stdout and stderr carry reports. */
 const stderrTail: string[] = [];
 
 /** Set when the runtime failed outside any check: the module is not to be trusted. */
@@ -262,13 +264,18 @@ export async function check(
   // (preprocessing) that do not poll it, and a check that still does not
   // return after that is treated as a crash rather than waited on forever.
   let watchdog: ReturnType<typeof setTimeout> | undefined;
+  let stuck = false;
+  const started = Date.now();
   const backstop = setTimeout(() => {
     try {
       ctx.interrupt();
     } catch {
       // reported by the watchdog below
     }
-    watchdog = setTimeout(() => onWorkerCrash(new Error(`check did not return ${WATCHDOG_GRACE_MS} ms after interrupt`)), WATCHDOG_GRACE_MS);
+    watchdog = setTimeout(() => {
+      stuck = true;
+      onWorkerCrash(new Error(`check did not return ${WATCHDOG_GRACE_MS} ms after interrupt`));
+    }, WATCHDOG_GRACE_MS);
   }, ms + 250);
   let r: 'sat' | 'unsat' | 'unknown';
   let rejectOnCrash: (e: Error) => void = () => {};
@@ -278,6 +285,12 @@ export async function check(
   inFlight.add(rejectOnCrash);
   try {
     r = await Promise.race([(solver as Z3Solver).check(...assumptions), crashed]);
+  } catch (e) {
+    // A check Z3 would not stop has used up its time: that is the limit to
+    // report. The module stays marked broken, so the next check of this job
+    // fails over to a fresh one.
+    if (stuck) return { kind: 'inconclusive', limit: { kind: 'timeout', ms } };
+    throw e;
   } finally {
     inFlight.delete(rejectOnCrash);
     clearTimeout(backstop);
@@ -286,22 +299,15 @@ export async function check(
   if (r === 'sat') return { kind: 'sat', model: solver.model() };
   if (r === 'unsat') return { kind: 'unsat' };
   const reason = solver.reasonUnknown();
-  if (/timeout|canceled|cancelled|interrupted/i.test(reason)) {
+  // Z3's reasons vary by solver ('timeout', 'canceled', ...); a check that
+  // ran to its limit timed out whatever it says.
+  if (/timeout|canceled|cancelled|interrupted/i.test(reason) || Date.now() - started >= ms * 0.9) {
     return { kind: 'inconclusive', limit: { kind: 'timeout', ms } };
   }
+  // Memory exhaustion poisons the shared context: fail the job so it is
+  // retried on a fresh module.
+  if (/mem/i.test(reason)) throw new SolverFailure(`Z3 ran out of memory (${reason})`);
   return { kind: 'inconclusive', limit: { kind: 'z3-unknown', reason } };
-}
-
-/**
- * WASM memory only grows; the module is capped at 2 GiB and aborts beyond
- * it. After a job that left the heap above 1 GiB, start the next job on a
- * fresh module so one heavy model cannot starve the ones after it.
- */
-const RECYCLE_HEAP_BYTES = 1 << 30;
-
-async function recycleIfLarge(s: Session): Promise<void> {
-  const heap = (s.api.em as { HEAP8?: Int8Array }).HEAP8;
-  if (heap && heap.length > RECYCLE_HEAP_BYTES && session && (await session) === s) await discardSession();
 }
 
 export type JobOutcome<T> = { kind: 'done'; value: T } | { kind: 'failed'; limit: Limit };
@@ -318,9 +324,7 @@ export async function withSolver<T>(job: (ctx: Z3Ctx) => Promise<T>): Promise<Jo
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       const s = await currentSession();
-      const value = await job(s.ctx);
-      await recycleIfLarge(s);
-      return { kind: 'done', value };
+      return { kind: 'done', value: await job(s.ctx) };
     } catch (e) {
       lastError = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
       await discardSession();

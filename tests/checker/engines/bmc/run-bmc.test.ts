@@ -20,7 +20,7 @@ describe('deadlock: ABBA (ring-2) and ring-3', () => {
     // T0 takes L0 (transition 0), then T1 takes L1 (transition 4): both block.
     expect(r.results).toEqual([{ status: 'violated', schedule: [0, 4] }]);
     expect(r.stats.bound).toBe(8);
-    expect(r.stats.encoding).toBe('onehot+deepen+por');
+    expect(r.stats.encoding).toBe('onehot+deepen');
   });
 
   it('finds the same schedule in prove mode', async () => {
