@@ -50,9 +50,28 @@ export class Search {
     return Math.min(this.opts.deadline, this.phaseDeadline ?? Infinity) - Date.now();
   }
 
+  /**
+   * Models are released explicitly when the run ends: left to the garbage
+   * collector, their finalizers would free Z3 memory on the main thread
+   * while a later check runs on a worker, which Z3 does not allow.
+   */
+  private readonly models: Z3Model[] = [];
+
   private async check(solver: Z3Solver, extra: Z3Bool[] = []) {
     this.calls++;
-    return check(this.ctx, solver, this.remaining(), extra);
+    const r = await check(this.ctx, solver, this.remaining(), extra);
+    if (r.kind === 'sat') this.models.push(r.model);
+    return r;
+  }
+
+  private releaseModels(): void {
+    for (const m of this.models.splice(0)) {
+      try {
+        m.release();
+      } catch {
+        // already gone with a failed module
+      }
+    }
   }
 
   /**
@@ -75,6 +94,14 @@ export class Search {
   }
 
   async run(goals: Goal[], concreteChecks: ConcreteCheck[]): Promise<GoalResult[]> {
+    try {
+      return await this.runGoals(goals, concreteChecks);
+    } finally {
+      this.releaseModels();
+    }
+  }
+
+  private async runGoals(goals: Goal[], concreteChecks: ConcreteCheck[]): Promise<GoalResult[]> {
     const strategy = this.opts.cfg.strategy;
     const results: (GoalResult | undefined)[] =
       strategy === 'single' ? await this.single(goals) : strategy === 'deepen' ? await this.deepen(goals) : await this.portfolio(goals);

@@ -37,6 +37,13 @@ const inFlight = new Set<(e: Error) => void>();
 /** Z3's runtime messages, kept here: lockmc's stdout and stderr carry reports. */
 const stderrTail: string[] = [];
 
+/**
+ * Once a check has hung, fresh modules in the same process hung too in our
+ * runs (cause not found yet), so later jobs fail fast instead of each
+ * waiting out its budget.
+ */
+let disabledReason: string | undefined;
+
 /** Set when the runtime failed outside any check: the module is not to be trusted. */
 let brokenDetail: string | undefined;
 
@@ -111,6 +118,11 @@ async function openSession(): Promise<Session> {
   const api = await init({ print: quiet, printErr: quiet } as Parameters<typeof init>[0]);
   guardWorkers(api.em.PThread as PThreadApi);
   const ctx = new api.Context('bmc') as Z3Ctx;
+  // The bindings release ASTs from a FinalizationRegistry on the main
+  // thread, possibly while a check runs on a worker: without this, garbage
+  // collection races the solver. That race is what we measured as random
+  // WASM traps and checks that never return, after a few hundred queries.
+  api.Z3.enable_concurrent_dec_ref(ctx.ptr);
   return { api, ctx };
 }
 
@@ -274,6 +286,7 @@ export async function check(
     }
     watchdog = setTimeout(() => {
       stuck = true;
+      disabledReason = `Z3 disabled for this run: a check did not return ${WATCHDOG_GRACE_MS} ms after interrupt`;
       onWorkerCrash(new Error(`check did not return ${WATCHDOG_GRACE_MS} ms after interrupt`));
     }, WATCHDOG_GRACE_MS);
   }, ms + 250);
@@ -320,6 +333,7 @@ export type JobOutcome<T> = { kind: 'done'; value: T } | { kind: 'failed'; limit
  * run twice.
  */
 export async function withSolver<T>(job: (ctx: Z3Ctx) => Promise<T>): Promise<JobOutcome<T>> {
+  if (disabledReason !== undefined) return { kind: 'failed', limit: { kind: 'solver-failure', detail: disabledReason } };
   let lastError = '';
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
