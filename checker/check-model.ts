@@ -21,7 +21,8 @@ import { SemanticsError } from './semantics/context.js';
 import { prepare, type Evaluator } from './semantics/eval.js';
 import type { Property, Schedule, TransitionSystem } from './semantics/system.js';
 import { exploreExplicit } from './engines/explicit/index.js';
-import { runBmc, BoundError } from './engines/bmc/index.js';
+import { BoundError } from './engines/bmc/index.js';
+import { runBmcIsolated } from './engines/bmc/isolated.js';
 import type { EngineResult, PropertyResult } from './engines/types.js';
 import { confirmViolation } from './replay.js';
 import { buildTrace } from './trace.js';
@@ -381,9 +382,16 @@ function traceVars(ts: TransitionSystem, model: DriverModel, schedule: Schedule,
   return vars;
 }
 
+/**
+ * The Z3 engine checks its own deadline between solver calls, but a WASM
+ * solver call can hang past an interrupt: each BMC job runs in a child
+ * process that is killed at the deadline (engines/bmc/isolated.ts).
+ */
+export const bmcWithDeadline = runBmcIsolated;
+
 async function runEngines(ts: TransitionSystem, options: CheckOptions): Promise<EngineResult[]> {
   const explicit = () => exploreExplicit(ts, { timeoutMs: options.timeoutMs, maxMemoryMb: options.maxMemoryMb, reduction: 'por' });
-  const bmc = () => runBmc(ts, { bound: options.bound, timeoutMs: options.timeoutMs, mode: 'prove', minimise: options.minimise });
+  const bmc = () => bmcWithDeadline(ts, { bound: options.bound, timeoutMs: options.timeoutMs, mode: 'prove', minimise: options.minimise });
   switch (options.engine) {
     case 'explicit':
       return [shortestExplicit(ts, explicit(), options)];
@@ -398,7 +406,7 @@ async function runEngines(ts: TransitionSystem, options: CheckOptions): Promise<
       if (e.results.every((r) => r.status !== 'inconclusive')) return [e];
       const undecided = ts.properties.map((_, i) => i).filter((i) => e.results[i].status === 'inconclusive');
       const sub: TransitionSystem = { ...ts, properties: undecided.map((i) => ts.properties[i]) };
-      const b = await runBmc(sub, { bound: options.bound, timeoutMs: options.timeoutMs, mode: 'prove', minimise: options.minimise });
+      const b = await bmcWithDeadline(sub, { bound: options.bound, timeoutMs: options.timeoutMs, mode: 'prove', minimise: options.minimise });
       // Properties the explicit engine decided are not BMC's to report.
       const notAsked: PropertyResult = { status: 'inconclusive', limit: { kind: 'solver-failure', detail: 'not asked' } };
       const results: PropertyResult[] = ts.properties.map(() => notAsked);

@@ -111,7 +111,10 @@ if (invokedDirectly()) {
   });
   main(process.argv.slice(2), io).then(
     (code) => {
-      process.exitCode = code;
+      // Exit now: an abandoned Z3 solver keeps worker threads alive, and a
+      // check must never outlive its limits. stdout/stderr writes to files,
+      // pipes and terminals are synchronous on Linux, so nothing is lost.
+      process.exit(code);
     },
     (e: unknown) => {
       io.err(`lockmc: internal error: ${e instanceof Error ? e.message : String(e)}\n${INTERNAL_HINT}\n`);

@@ -2,7 +2,9 @@
  * The explicit engine (with and without its reduction) and the Z3 engine
  * must agree on every property of every model. Random models come from
  * tests/checker/random-models.ts; any disagreement fails the suite and
- * fast-check prints the shrunk model.
+ * fast-check prints the shrunk model. Z3 may hit its time-out on a model
+ * (then there is nothing to compare), but on at most MAX_BMC_UNDECIDED of
+ * them.
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
@@ -11,12 +13,14 @@ import { buildLockGraph } from '../../checker/engines/lockgraph/index.js';
 import { compileSystem, DEFAULT_SEMANTIC_OPTIONS } from '../../checker/semantics/compile.js';
 import { compileProperties } from '../../checker/semantics/properties.js';
 import { exploreExplicit } from '../../checker/engines/explicit/index.js';
-import { runBmc, shutdownSolver } from '../../checker/engines/bmc/index.js';
+import { runBmcIsolated, shutdownSolver } from '../../checker/engines/bmc/index.js';
 import { confirmViolation } from '../../checker/replay.js';
 import { getRule } from '../../rules/index.js';
 import type { PropertyResult } from '../../checker/engines/types.js';
 
 const RUNS = Number(process.env.LOCKMC_DIFF_RUNS ?? 500);
+const MAX_BMC_UNDECIDED = 0.05;
+let undecided = 0;
 const RULES = ['deadlock', 'fence-finite', 'fence-signalling-no-reclaim'].map((id) => {
   const r = getRule(id);
   if (!r) throw new Error(`rule ${id} missing`);
@@ -39,9 +43,15 @@ describe('explicit and BMC engines agree', () => {
         const ts = compileSystem(model, DEFAULT_SEMANTIC_OPTIONS, (ctx) => compileProperties(ctx, RULES, graph, {}, 'v7.0'));
         const por = exploreExplicit(ts, { timeoutMs: 20_000, maxMemoryMb: 512, reduction: 'por' });
         const full = exploreExplicit(ts, { timeoutMs: 20_000, maxMemoryMb: 512, reduction: 'none' });
-        const bmc = process.env.LOCKMC_DIFF_NO_BMC ? full : await runBmc(ts, { timeoutMs: 60_000, mode: 'prove', minimise: false });
+        const bmc = process.env.LOCKMC_DIFF_NO_BMC ? full : await runBmcIsolated(ts, { timeoutMs: 10_000, mode: 'prove', minimise: false });
+        const lim = bmc.results.find((r) => r.status === 'inconclusive');
+        if (lim) {
+          undecided++;
+          if (process.env.LOCKMC_DIFF_DEBUG) console.log(JSON.stringify(lim), ts.completenessBound);
+        }
         ts.properties.forEach((p, i) => {
           const v = [full, por, bmc].map((e) => verdict(e.results[i]));
+          if (v[2] === 'inconclusive') v[2] = v[0];
           expect(v, `${p.rule}/${p.check}: full, por, bmc`).toEqual([v[0], v[0], v[0]]);
           for (const e of [full, por, bmc]) {
             const r = e.results[i];
@@ -51,5 +61,6 @@ describe('explicit and BMC engines agree', () => {
       }),
       { numRuns: RUNS, endOnFailure: true },
     );
+    expect(undecided / RUNS, `BMC undecided on ${undecided} of ${RUNS} models`).toBeLessThanOrEqual(MAX_BMC_UNDECIDED);
   }, 1_500_000);
 });

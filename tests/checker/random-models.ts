@@ -62,7 +62,7 @@ const block: fc.Memo<Block> = fc.memo((depth) =>
       ),
 );
 
-export const threadBodies: fc.Arbitrary<Block[][]> = fc.array(fc.array(block(3), { minLength: 1, maxLength: 3 }), { minLength: 2, maxLength: 4 });
+export const threadBodies: fc.Arbitrary<Block[][]> = fc.array(fc.array(block(2), { minLength: 1, maxLength: 2 }), { minLength: 2, maxLength: 4 });
 
 /** Lowers blocks to an IR proc graph. */
 class ProcBuilder {

@@ -1,0 +1,101 @@
+/**
+ * Run a BMC job in a child process with a hard deadline.
+ *
+ * The Z3 WASM build occasionally hangs inside a check past an interrupt,
+ * and a hung module poisons later jobs of the same process. A child per
+ * job is killed at the deadline; the caller gets `inconclusive (time-out)`
+ * and the next job starts with a fresh solver. The child runs the compiled
+ * worker (dist/); from sources without a build, the job runs in-process.
+ */
+
+import { fork, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
+import type { EngineResult } from '../types.js';
+import type { TransitionSystem } from '../../semantics/system.js';
+import { BoundError, checkBound, runBmc, type BmcOptions } from './run-bmc.js';
+
+/** Past the time-out, how long a job gets to wind down before it is killed. */
+export const BMC_GRACE_MS = 5000;
+
+function workerPath(): string | undefined {
+  const here = dirname(fileURLToPath(import.meta.url));
+  const beside = join(here, 'worker.js');
+  if (existsSync(beside)) return beside;
+  // Sources (tests): the build of the same tree.
+  const built = join(here, '..', '..', '..', 'dist', 'checker', 'engines', 'bmc', 'worker.js');
+  return existsSync(built) ? built : undefined;
+}
+
+function allInconclusive(ts: TransitionSystem, limit: EngineResult['results'][number] & { status: 'inconclusive' }, ms: number): EngineResult {
+  return { engine: 'bmc', results: ts.properties.map(() => limit), stats: { ms } };
+}
+
+type Reply = { id: number; ok: true; result: EngineResult } | { id: number; ok: false; error: string };
+
+/** One child at a time, reused across jobs until a job has to be killed. */
+let child: ChildProcess | undefined;
+let nextId = 1;
+/** Jobs run one after another: a child serves one job at a time. */
+let queue: Promise<unknown> = Promise.resolve();
+
+function spawnWorker(path: string): ChildProcess {
+  const c = fork(path, [], { stdio: ['ignore', 'ignore', 'ignore', 'ipc'], serialization: 'advanced' });
+  // An idle worker must not keep the parent alive.
+  c.unref();
+  (c as ChildProcess & { channel?: { unref(): void } }).channel?.unref();
+  c.on('exit', () => {
+    if (child === c) child = undefined;
+  });
+  return c;
+}
+
+export function runBmcIsolated(ts: TransitionSystem, opts: BmcOptions): Promise<EngineResult> {
+  if (opts.bound !== undefined) checkBound(opts.bound);
+  const worker = workerPath();
+  if (!worker) return runBmc(ts, opts);
+  const job = queue.then(() => runJob(worker, ts, opts));
+  queue = job.catch(() => undefined);
+  return job;
+}
+
+function runJob(worker: string, ts: TransitionSystem, opts: BmcOptions): Promise<EngineResult> {
+  const start = Date.now();
+  const limit = opts.timeoutMs + BMC_GRACE_MS;
+  const c = (child ??= spawnWorker(worker));
+  const id = nextId++;
+  return new Promise<EngineResult>((resolve) => {
+    let settled = false;
+    const fail = (detail: string) => allInconclusive(ts, { status: 'inconclusive', limit: { kind: 'solver-failure', detail } }, Date.now() - start);
+    const finish = (r: EngineResult, kill: boolean) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      c.off('message', onMessage);
+      c.off('exit', onExit);
+      if (kill) {
+        c.kill('SIGKILL');
+        if (child === c) child = undefined;
+      } else {
+        (c as ChildProcess & { channel?: { unref(): void } }).channel?.unref();
+      }
+      resolve(r);
+    };
+    const onMessage = (m: Reply) => {
+      if (m.id !== id) return;
+      const r = m.ok ? m.result : fail(m.error);
+      // A job that hit a limit may have left its solver hung or disabled:
+      // the next job gets a fresh process.
+      finish(r, r.results.some((x) => x.status === 'inconclusive'));
+    };
+    const onExit = (code: number | null, signal: string | null) => finish(fail(`BMC worker exited (${signal ?? code})`), false);
+    const timer = setTimeout(() => finish(allInconclusive(ts, { status: 'inconclusive', limit: { kind: 'timeout', ms: opts.timeoutMs } }, limit), true), limit);
+    c.on('message', onMessage);
+    c.on('exit', onExit);
+    (c as ChildProcess & { channel?: { ref(): void } }).channel?.ref();
+    c.send({ id, ts, opts });
+  });
+}
+
+export { BoundError };
