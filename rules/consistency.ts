@@ -10,6 +10,7 @@
  *     its declared values), is satisfiable, and every monitor can reach a
  *     bad state from its initial state.
  */
+import { anySubjectCategories } from './subjects.js';
 import type { Diagnostic } from '../model/diagnostics.js';
 import { compareKernel, KERNEL_VERSIONS } from '../checker/options.js';
 import type { PrimedEdge } from './canonical-order.js';
@@ -255,35 +256,9 @@ class Abstraction {
     return this.scope(p, {});
   }
 
-  private anyCats(p: Pred, into: Set<Cat>): Set<Cat> {
-    switch (p.kind) {
-      case 'and':
-        for (const q of p.of) this.anyCats(q, into);
-        return into;
-      case 'attachment':
-      case 'attachment-pinned':
-      case 'attachment-class':
-      case 'attachment-p2p':
-        if (p.subject === 'any') into.add('att');
-        return into;
-      case 'buffer':
-      case 'exporter':
-        if (p.subject === 'any') into.add('buf');
-        return into;
-      case 'rxq':
-        if (p.subject === 'any') into.add('rxq');
-        return into;
-      case 'fence':
-        if (p.subject === 'any') into.add('fence');
-        return into;
-      default:
-        return into;
-    }
-  }
-
   private scope(p: Pred, bind: Bind): BoolE {
     const nb: Bind = { ...bind };
-    for (const cat of this.anyCats(p, new Set())) if (nb[cat] === undefined) nb[cat] = `o${this.fresh++}`;
+    for (const cat of anySubjectCategories(p)) if (nb[cat] === undefined) nb[cat] = `o${this.fresh++}`;
     return this.pred(p, nb);
   }
 

@@ -50,6 +50,7 @@
  *   entry wins.
  */
 
+import { anySubjectCategories } from '../../rules/subjects.js';
 import type { DriverModel, InstanceId, Op } from '../../model/ir.js';
 import type { LockGraph } from '../engines/lockgraph/types.js';
 import type { Check, Context, LockPattern, Monitor, Pred, Rule, StepPattern } from '../../rules/types.js';
@@ -541,40 +542,13 @@ class PropertyCompiler {
   // -------------------------------------------------------------------------
   // Predicates.
 
-  /** Categories of `any` atoms that are conjuncts of `p` (through nested ands). */
-  private anyCategories(p: Pred, into: Set<Category>): Set<Category> {
-    switch (p.kind) {
-      case 'and':
-        for (const q of p.of) this.anyCategories(q, into);
-        return into;
-      case 'attachment':
-      case 'attachment-pinned':
-      case 'attachment-class':
-      case 'attachment-p2p':
-        if (p.subject === 'any') into.add('att');
-        return into;
-      case 'buffer':
-      case 'exporter':
-        if (p.subject === 'any') into.add('buf');
-        return into;
-      case 'rxq':
-        if (p.subject === 'any') into.add('rxq');
-        return into;
-      case 'fence':
-        if (p.subject === 'any') into.add('fence');
-        return into;
-      default:
-        return into;
-    }
-  }
-
   private instancesOf(kind: string): InstanceId[] {
     return this.model.instances.filter((i) => i.kind === kind).map((i) => i.id);
   }
 
   /** Bind the `any` objects of a conjunction, then compile it once per binding. */
   private scope(p: Pred, env: Env): BoolExpr {
-    const cats = this.anyCategories(p, new Set());
+    const cats = anySubjectCategories(p);
     for (const c of Object.keys(env.bind) as Category[]) cats.delete(c);
     if (cats.size === 0) return this.pred(p, env);
     let bindings: Bindings[] = [{ ...env.bind }];
