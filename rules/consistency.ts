@@ -10,7 +10,7 @@
  *     its declared values), is satisfiable, and every monitor can reach a
  *     bad state from its initial state.
  */
-import { anySubjectCategories } from './subjects.js';
+import { anySubjectCategories } from './lib/subjects.js';
 import type { Diagnostic } from '../model/diagnostics.js';
 import { compareKernel, KERNEL_VERSIONS } from '../checker/options.js';
 import type { PrimedEdge } from './canonical-order.js';

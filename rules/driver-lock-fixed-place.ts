@@ -6,25 +6,8 @@
 import { defineRule } from './types.js';
 import type { LockPattern } from './types.js';
 import { RESV_MUTEX } from './canonical-order.js';
+import { allOf, driverLock } from './lib/lock-patterns.js';
 
-function allOf(...of: LockPattern[]): LockPattern {
-  return { kind: 'not', of: { kind: 'any-of', of: of.map((p): LockPattern => ({ kind: 'not', of: p })) } };
-}
-
-/** A driver's own lock: not mmap_lock or i_mmap_rwsem, which `lock-kind: rwsem` also matches. */
-const driverLock: LockPattern = allOf(
-  {
-    kind: 'any-of',
-    of: [
-      { kind: 'lock-kind', is: 'mutex' },
-      { kind: 'lock-kind', is: 'spinlock' },
-      { kind: 'lock-kind', is: 'rwsem' },
-      { kind: 'lock-kind', is: 'rwlock' },
-    ],
-  },
-  { kind: 'not', of: { kind: 'lock-kind', is: 'mm' } },
-  { kind: 'not', of: { kind: 'lock-kind', is: 'address_space' } },
-);
 const resv: LockPattern = { kind: 'ww-class', name: 'reservation_ww_class' };
 
 export const rule = defineRule({

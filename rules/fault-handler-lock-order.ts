@@ -6,12 +6,9 @@
 import { defineRule } from './types.js';
 import type { LockPattern } from './types.js';
 import { MMAP_LOCK } from './canonical-order.js';
+import { allOf } from './lib/lock-patterns.js';
 
 /** Conjunction of lock patterns, spelled with the vocabulary's `not` and `any-of`. */
-function allOf(...of: LockPattern[]): LockPattern {
-  return { kind: 'not', of: { kind: 'any-of', of: of.map((p): LockPattern => ({ kind: 'not', of: p })) } };
-}
-
 /** A class some path holds while it takes mmap_lock (a user access under it, an explicit mmap_read_lock). */
 const aboveMmapLock: LockPattern = allOf({ kind: 'at-or-above', name: MMAP_LOCK }, { kind: 'not', of: { kind: 'class', name: MMAP_LOCK } });
 

@@ -7,27 +7,9 @@
 import { defineRule } from './types.js';
 import type { LockPattern, Pred } from './types.js';
 import { DMA_FENCE_MAP } from './canonical-order.js';
-
-function allOf(...of: LockPattern[]): LockPattern {
-  return { kind: 'not', of: { kind: 'any-of', of: of.map((p): LockPattern => ({ kind: 'not', of: p })) } };
-}
+import { allOf, driverLock } from './lib/lock-patterns.js';
 
 const signalling: Pred = { kind: 'or', of: [{ kind: 'in-context', context: 'signalling' }, { kind: 'signalling-path' }] };
-/** A driver's own lock: not mmap_lock or i_mmap_rwsem, which `lock-kind: rwsem` also matches. */
-const driverLock: LockPattern = allOf(
-  {
-    kind: 'any-of',
-    of: [
-      { kind: 'lock-kind', is: 'mutex' },
-      { kind: 'lock-kind', is: 'spinlock' },
-      { kind: 'lock-kind', is: 'rwsem' },
-      { kind: 'lock-kind', is: 'rwlock' },
-    ],
-  },
-  { kind: 'not', of: { kind: 'lock-kind', is: 'mm' } },
-  { kind: 'not', of: { kind: 'lock-kind', is: 'address_space' } },
-);
-
 export const rule = defineRule({
   meta: {
     id: 'fence-signalling-lock-cycle',

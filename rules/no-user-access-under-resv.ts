@@ -6,10 +6,7 @@
 import { defineRule } from './types.js';
 import type { LockPattern } from './types.js';
 import { RESV_ACQUIRE } from './canonical-order.js';
-
-function allOf(...of: LockPattern[]): LockPattern {
-  return { kind: 'not', of: { kind: 'any-of', of: of.map((p): LockPattern => ({ kind: 'not', of: p })) } };
-}
+import { allOf } from './lib/lock-patterns.js';
 
 /**
  * Locks at or below the reservation acquire context in the lock graph, the

@@ -7,10 +7,7 @@
 import { defineRule } from './types.js';
 import type { LockPattern } from './types.js';
 import { FS_RECLAIM } from './canonical-order.js';
-
-function allOf(...of: LockPattern[]): LockPattern {
-  return { kind: 'not', of: { kind: 'any-of', of: of.map((p): LockPattern => ({ kind: 'not', of: p })) } };
-}
+import { allOf } from './lib/lock-patterns.js';
 
 /**
  * Locks a shrinker takes *blocking*: taken in a shrinker and ordered after

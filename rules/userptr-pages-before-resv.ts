@@ -6,10 +6,7 @@
 
 import { defineRule } from './types.js';
 import type { LockPattern } from './types.js';
-
-function allOf(...of: LockPattern[]): LockPattern {
-  return { kind: 'not', of: { kind: 'any-of', of: of.map((p): LockPattern => ({ kind: 'not', of: p })) } };
-}
+import { allOf } from './lib/lock-patterns.js';
 
 /** The driver lock the invalidate callback takes (notifier_lock); never mmap_lock or i_mmap_rwsem. */
 const notifierLock: LockPattern = allOf(

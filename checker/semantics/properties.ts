@@ -50,7 +50,7 @@
  *   entry wins.
  */
 
-import { anySubjectCategories } from '../../rules/subjects.js';
+import { anySubjectCategories } from '../../rules/lib/subjects.js';
 import type { DriverModel, InstanceId, Op } from '../../model/ir.js';
 import type { LockGraph } from '../engines/lockgraph/types.js';
 import type { Check, Context, LockPattern, Monitor, Pred, Rule, StepPattern } from '../../rules/types.js';

@@ -4,7 +4,7 @@
  * inside one `and`, every `any` atom of a category names the same object.
  */
 
-import type { Pred } from './types.js';
+import type { Pred } from '../types.js';
 
 export type SubjectCategory = 'att' | 'buf' | 'rxq' | 'fence';
 
