@@ -12,6 +12,8 @@ import { checkRuleSetConsistency } from '../rules/consistency.js';
 import { primedEdgesFor } from '../rules/canonical-order.js';
 import type { Rule } from '../rules/types.js';
 import { checkModel, InternalError, rulesHash, type RuleContext } from './check-model.js';
+import { modelExitCode } from './verdict.js';
+export { modelExitCode } from './verdict.js';
 import { exitCodeFor } from './diagnostic-codes.js';
 import { combineExitCodes, ExitCode, type ExitCodeValue } from './exit-codes.js';
 import type { CheckOptions, Progress } from './options.js';
@@ -81,22 +83,6 @@ export function resolveRules(options: CheckOptions): ResolvedRules {
   const sel = resolveSelection(options.rules, extra);
   diagnostics.push(...sel.diagnostics);
   return { rules: sel.rules, options: sel.options, orders, hash: rulesHash(sel.rules, sel.options, orders).slice(0, 12), diagnostics };
-}
-
-/** What one model contributes to the process exit code. */
-export function modelExitCode(m: ModelReport): ExitCodeValue {
-  const codes: ExitCodeValue[] = m.diagnostics.filter((d) => d.severity === 'error').map((d) => exitCodeFor(d.code) as ExitCodeValue);
-  if (m.expectation && m.expected?.length) {
-    // A fixture that declares its verdict passes when it gets it, even
-    // when that verdict is a violation or an expected error.
-    const internal = codes.filter((c) => c === ExitCode.INTERNAL);
-    return internal.length ? ExitCode.INTERNAL : m.expectation.met ? ExitCode.OK : ExitCode.VIOLATION;
-  }
-  for (const v of m.verdicts) {
-    if (v.status === 'violated') codes.push(ExitCode.VIOLATION);
-    if (v.status === 'inconclusive') codes.push(ExitCode.INCONCLUSIVE);
-  }
-  return combineExitCodes(codes);
 }
 
 export async function check(inputs: { file: string; text?: string }[], options: CheckOptions, onProgress?: (p: Progress) => void): Promise<Report> {

@@ -4,7 +4,9 @@
  */
 
 import type { Expectation } from '../model/ir.js';
-import type { Diagnostic, Finding, Limit, Verdict, EngineName } from './report.js';
+import type { Diagnostic, Finding, Limit, ModelReport, Verdict, EngineName } from './report.js';
+import { exitCodeFor } from './diagnostic-codes.js';
+import { combineExitCodes, ExitCode, type ExitCodeValue } from './exit-codes.js';
 
 /** The outcome of one check of a rule, before combining. */
 export type CheckOutcome =
@@ -107,4 +109,42 @@ export function describeLimit(l: Limit): string {
     case 'solver-failure':
       return `solver failure: ${l.detail}`;
   }
+}
+
+/**
+ * The model missed its declared verdict only because engines hit limits:
+ * no rule it expects to be violated holds, no rule it expects to hold is
+ * violated, expected errors are there, and something is inconclusive.
+ */
+export function expectationOnlyLimited(m: { expected?: Expectation[]; verdicts: Verdict[]; diagnostics: Diagnostic[] }): boolean {
+  const expected = m.expected ?? [];
+  const violates = new Set(expected.flatMap((e) => (e.kind === 'violates' ? [e.rule] : [])));
+  const status = (id: string) => m.verdicts.find((v) => v.rule === id)?.status;
+  for (const e of expected) {
+    if (e.kind === 'error' && !m.diagnostics.some((d) => d.code === e.code)) return false;
+    if (e.kind === 'violates' && status(e.rule) !== 'violated' && status(e.rule) !== 'inconclusive') return false;
+    if (e.kind === 'holds') {
+      const ids = e.rules === 'all' ? m.verdicts.map((v) => v.rule).filter((r) => !violates.has(r)) : e.rules;
+      if (ids.some((id) => status(id) === 'violated')) return false;
+    }
+  }
+  return m.verdicts.some((v) => v.status === 'inconclusive');
+}
+
+/** What one model contributes to the process exit code. */
+export function modelExitCode(m: ModelReport): ExitCodeValue {
+  const codes: ExitCodeValue[] = m.diagnostics.filter((d) => d.severity === 'error').map((d) => exitCodeFor(d.code) as ExitCodeValue);
+  if (m.expectation && m.expected?.length) {
+    // A fixture that declares its verdict passes when it gets it, even
+    // when that verdict is a violation or an expected error; one that only
+    // missed it because a limit was hit is inconclusive, not wrong.
+    if (codes.includes(ExitCode.INTERNAL)) return ExitCode.INTERNAL;
+    if (m.expectation.met) return ExitCode.OK;
+    return expectationOnlyLimited(m) ? ExitCode.INCONCLUSIVE : ExitCode.VIOLATION;
+  }
+  for (const v of m.verdicts) {
+    if (v.status === 'violated') codes.push(ExitCode.VIOLATION);
+    if (v.status === 'inconclusive') codes.push(ExitCode.INCONCLUSIVE);
+  }
+  return combineExitCodes(codes);
 }

@@ -4,6 +4,7 @@
  * and writing a rendered report where the user asked.
  */
 
+import { modelExitCode } from '../checker/verdict.js';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DEFAULT_CHECK_OPTIONS, type CheckOptions } from '../checker/options.js';
@@ -78,14 +79,7 @@ export function modelExit(m: ModelReport): ExitCodeValue {
  */
 export function runExit(report: Report): ExitCodeValue {
   const codes: ExitCodeValue[] = report.diagnostics.map(diagnosticExit);
-  for (const m of report.models) {
-    const own = modelExit(m);
-    if (m.expectation && m.expected && m.expected.length > 0) {
-      codes.push(own === ExitCode.INTERNAL ? own : m.expectation.met ? ExitCode.OK : ExitCode.VIOLATION);
-    } else {
-      codes.push(own);
-    }
-  }
+  for (const m of report.models) codes.push(modelExitCode(m));
   return combineExitCodes(codes);
 }
 

@@ -9,15 +9,19 @@ import type { RenderContext } from './types.js';
 import { type Line, plain } from './wrap.js';
 import type { Finding, ModelReport } from '../../checker/report.js';
 
-/** Replace anything outside printable ASCII: mail clients and lockdep logs are ASCII. */
+/**
+ * Replace anything outside printable ASCII: mail clients and lockdep logs
+ * are ASCII. One UTF-16 unit in, one character out: columns laid out
+ * before this runs (the scenario table) keep their widths.
+ */
 export function toAscii(s: string): string {
   return s
-    .replace(/\t/g, '    ')
+    .replace(/\t/g, ' ')
     .replace(/[\u2018\u2019]/g, "'")
     .replace(/[\u201c\u201d]/g, '"')
     .replace(/[\u2013\u2014]/g, '-')
-    .replace(/\u2192/g, '->')
-    .replace(/\u2026/g, '...')
+    .replace(/\u2192/g, '>')
+    .replace(/\u2026/g, '.')
     .replace(/[^\x20-\x7e]/g, '?');
 }
 

@@ -125,3 +125,16 @@ describe('user rule files', () => {
     if (v?.status === 'violated') expect(v.findings[0].chain!.map((e) => (e.source.kind === 'primed' ? `${e.source.id}@${e.source.where}` : 'model'))).toEqual([`declared@${file}:1`, 'model']);
   });
 });
+
+describe('limits', () => {
+  it('a fixture that misses its verdict only because of a time-out exits 7, naming the limit', async () => {
+    const text = `/**\n * ABBA, checked only for the realised deadlock.\n * @expect violates deadlock\n */\n${ABBA.split('*/\n')[1]}`;
+    const r = await check([{ file: 'abba.model.ts', text }], { ...OPTS, engine: 'bmc', timeoutMs: 1 });
+    const m = r.models[0];
+    expect(m.expectation?.met).toBe(false);
+    const v = m.verdicts.find((x) => x.rule === 'deadlock');
+    expect(v?.status).toBe('inconclusive');
+    if (v?.status === 'inconclusive') expect(v.limit).toEqual({ kind: 'timeout', ms: 1 });
+    expect(r.exitCode).toBe(7);
+  }, 60_000);
+});

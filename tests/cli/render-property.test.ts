@@ -90,7 +90,7 @@ describe('renderers on arbitrary names', () => {
           expect(/^[\x20-\x7e]*$/.test(line)).toBe(true);
         }
       }),
-      { numRuns: 150 },
+      { numRuns: Number(process.env.LOCKMC_RENDER_RUNS ?? 150) },
     );
   });
   it('junit, svg, html: well-formed; json, sarif, itf: parseable', () => {

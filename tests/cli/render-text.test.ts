@@ -102,7 +102,7 @@ describe('wrapping', () => {
     expect(joined.split(/\s+/).filter(Boolean)).toEqual(cmd.split(' '));
   });
   it('folds non-ASCII to ASCII', () => {
-    expect(toAscii('a\u2014b \u201cq\u201d \u2192 \u00e9\ttab')).toBe('a-b "q" -> ?    tab');
+    expect(toAscii('a\u2014b \u201cq\u201d \u2192 \u00e9\ttab')).toBe('a-b "q" > ? tab');
   });
 });
 
