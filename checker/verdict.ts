@@ -120,6 +120,8 @@ export function expectationOnlyLimited(m: { expected?: Expectation[]; verdicts: 
   const expected = m.expected ?? [];
   const violates = new Set(expected.flatMap((e) => (e.kind === 'violates' ? [e.rule] : [])));
   const status = (id: string) => m.verdicts.find((v) => v.rule === id)?.status;
+  const expectedErrors = new Set(expected.flatMap((e) => (e.kind === 'error' ? [e.code] : [])));
+  if (m.diagnostics.some((d) => d.severity === 'error' && !expectedErrors.has(d.code))) return false;
   for (const e of expected) {
     if (e.kind === 'error' && !m.diagnostics.some((d) => d.code === e.code)) return false;
     if (e.kind === 'violates' && status(e.rule) !== 'violated' && status(e.rule) !== 'inconclusive') return false;

@@ -8,15 +8,13 @@ import { createHash } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { NEWEST_KERNEL, type CheckOptions } from '../../checker/options.js';
 import { REPORT_SCHEMA_VERSION, type Diagnostic, type ModelReport, type Report } from '../../checker/report.js';
-import { evaluateExpectations } from '../../checker/verdict.js';
-import { parseHeader } from '../../model/frontend/header.js';
 import { loadUserRuleFiles } from '../../rules/user-rules.js';
 import type { CliOptions } from '../args.js';
 import { loadChecker, loadFrontEnd, type CheckerApi, type LoadResult } from '../backend.js';
 import { collectModels, displayPath, packageRoot } from '../files.js';
 import type { CliIo } from '../io.js';
 import { progressLine } from '../progress.js';
-import { combineExitCodes, ExitCode } from '../../checker/exit-codes.js';
+import { ExitCode } from '../../checker/exit-codes.js';
 import { UsageError, render, renderContext, resolveCheckOptions, resolveFormat, runExit, writeRendered } from '../shared.js';
 
 export function modelFiles(paths: string[], io: CliIo): string[] {
@@ -25,33 +23,6 @@ export function modelFiles(paths: string[], io: CliIo): string[] {
   if ('missing' in c) throw new UsageError(`no such file or directory: ${c.missing}`);
   if (c.files.length === 0) throw new UsageError(`no *.model.ts files under ${given.join(', ')}`);
   return c.files;
-}
-
-/**
- * Fill in the `@expect` comparison where the pipeline left it out. A
- * model that failed to load has no header in its report, yet its
- * `@expect error LMCnnn` is exactly what a fixture under fixtures/errors
- * declares, so the header is read here from the file itself.
- */
-export function withExpectations(report: Report, cwd: string): Report {
-  let filled = false;
-  const models = report.models.map((m): ModelReport => {
-    if (m.expectation) return m;
-    let expected = m.expected;
-    if (!expected || expected.length === 0) {
-      try {
-        expected = parseHeader(readFileSync(resolve(cwd, m.file), 'utf8'), m.file).header.expect;
-      } catch {
-        expected = undefined;
-      }
-    }
-    if (!expected || expected.length === 0) return m;
-    filled = true;
-    return { ...m, expected, expectation: evaluateExpectations(expected, m.verdicts, m.diagnostics) };
-  });
-  if (!filled) return report;
-  const out = { ...report, models };
-  return { ...out, exitCode: combineExitCodes([runExit(out), report.exitCode === ExitCode.INTERNAL ? ExitCode.INTERNAL : ExitCode.OK]) };
 }
 
 function sha(text: string): string {
@@ -129,7 +100,6 @@ export async function runCheck(paths: string[], cli: CliOptions, io: CliIo, vers
     } finally {
       progress.done();
     }
-    report = withExpectations(report, io.cwd);
   } else {
     report = await parseOnly(files, options, version, io, deps);
   }

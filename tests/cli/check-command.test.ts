@@ -6,7 +6,7 @@ import type { CheckOptions, Progress } from '../../checker/options.js';
 import type { ModelReport, Report } from '../../checker/report.js';
 import { defaultCliOptions, type CliOptions } from '../../cli/args.js';
 import type { CheckerApi } from '../../cli/backend.js';
-import { runCheck, withExpectations } from '../../cli/commands/check.js';
+import { runCheck } from '../../cli/commands/check.js';
 import { collectModels } from '../../cli/files.js';
 import { formatProgress, progressLine } from '../../cli/progress.js';
 import { diagnosticExit, modelExit, runExit } from '../../cli/shared.js';
@@ -77,7 +77,7 @@ describe('check with a pipeline', () => {
     expect(r.models.map((m) => m.file)).toEqual(['models/a.model.ts', 'models/b.model.ts', 'models/sub/c.model.ts']);
     expect(io.stderr).toBe('');
   });
-  it('compares @expect when the pipeline did not: a declared violation passes', async () => {
+  it('a declared violation that the pipeline found passes', async () => {
     const io = fakeIo({ cwd: tmp });
     const checker = fakeChecker(
       (files) =>
@@ -85,10 +85,11 @@ describe('check with a pipeline', () => {
           files.map((f) =>
             model(f, {
               expected: [{ kind: 'violates', rule: 'r' }],
+              expectation: { met: true, detail: 'as declared' },
               verdicts: [{ status: 'violated', rule: 'r', engine: 'bmc', findings: [{ rule: 'r', check: 'c', kind: 'rule-violation', message: 'bad' }] }],
             }),
           ),
-          1,
+          0,
         ),
       { progress: [] },
     );
@@ -99,7 +100,17 @@ describe('check with a pipeline', () => {
   it('an unmet expectation fails with exit 1', async () => {
     const io = fakeIo({ cwd: tmp });
     const checker = fakeChecker(
-      (files) => base(files.map((f) => model(f, { expected: [{ kind: 'violates', rule: 'r' }], verdicts: [{ status: 'proved', rule: 'r', engine: 'bmc' }] }))),
+      (files) =>
+        base(
+          files.map((f) =>
+            model(f, {
+              expected: [{ kind: 'violates', rule: 'r' }],
+              expectation: { met: false, detail: 'expected r to be violated, got proved' },
+              verdicts: [{ status: 'proved', rule: 'r', engine: 'bmc' }],
+            }),
+          ),
+          1,
+        ),
       { progress: [] },
     );
     expect(await runCheck(['models/a.model.ts'], cli({ format: 'text' }), io, '0.1.0', { checker })).toBe(1);
@@ -211,21 +222,6 @@ describe('exit codes', () => {
     expect(runExit(base([met, unmet, unmetErr]))).toBe(1);
     expect(runExit(base([met, model('d', { diagnostics: [{ code: 'LMC101', severity: 'error', message: '' }] })]))).toBe(3);
     expect(runExit({ ...base([met]), diagnostics: [{ code: 'LMC301', severity: 'error', message: '' }] })).toBe(2);
-  });
-  it('withExpectations reads the header of a model that failed to load', () => {
-    writeFileSync(join(tmp, 'err.model.ts'), '/**\n * Broken on purpose.\n * @expect error LMC201\n */\nexport function t() { foo(); }\n');
-    const diag = { code: 'LMC201', severity: 'error' as const, message: "unknown identifier 'foo'" };
-    const r = withExpectations(base([model('err.model.ts', { diagnostics: [diag] })], 4), tmp);
-    expect(r.models[0].expected).toEqual([{ kind: 'error', code: 'LMC201' }]);
-    expect(r.models[0].expectation).toEqual({ met: true, detail: 'as declared' });
-    expect(r.exitCode).toBe(0);
-    const wrong = withExpectations(base([model('err.model.ts', { diagnostics: [{ ...diag, code: 'LMC202' }] })], 4), tmp);
-    expect(wrong.models[0].expectation?.met).toBe(false);
-    expect(wrong.exitCode).toBe(1);
-  });
-  it('withExpectations leaves a report alone when the pipeline judged it', () => {
-    const r = sampleReport();
-    expect(withExpectations(r, tmp)).toBe(r);
   });
 });
 
