@@ -43,6 +43,7 @@ export const ENCODINGS = [
   'bv+deepen+por',
   'onehot+deepen+por',
   'onehot+portfolio',
+  'onehot+fixpoint',
 ];
 
 function verdictOf(r: PropertyResult): string {

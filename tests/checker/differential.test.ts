@@ -7,6 +7,8 @@
  * them.
  */
 import { afterAll, describe, expect, it } from 'vitest';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import fc from 'fast-check';
 import { buildRandomModel, threadBodies } from './random-models.js';
 import { buildLockGraph } from '../../checker/engines/lockgraph/index.js';
@@ -48,6 +50,8 @@ describe('explicit and BMC engines agree', () => {
         if (lim) {
           undecided++;
           if (process.env.LOCKMC_DIFF_DEBUG) console.log(JSON.stringify(lim), ts.completenessBound);
+          // The undecided systems, for bench/ and for tuning the Z3 engine.
+          if (process.env.LOCKMC_DIFF_DUMP) writeFileSync(join(process.env.LOCKMC_DIFF_DUMP, `undecided-${undecided}.json`), JSON.stringify(ts));
         }
         ts.properties.forEach((p, i) => {
           const v = [full, por, bmc].map((e) => verdict(e.results[i]));

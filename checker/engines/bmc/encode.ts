@@ -46,8 +46,12 @@ export type SelectorEncoding = 'bv' | 'onehot';
  * single: one query at the bound. deepen: incremental deepening.
  * portfolio: deepening for a quarter of the budget (bugs surface there in
  * milliseconds), then one query at the bound for what is still open.
+ * fixpoint: the fixed-point pass (fixpoint.ts) proves the unreachable
+ * goals outright; the portfolio then runs on the reachable ones only, so
+ * every unrolled query is one a schedule satisfies. Falls back to the
+ * portfolio on every goal when the pass hits a limit.
  */
-export type SearchStrategy = 'single' | 'deepen' | 'portfolio';
+export type SearchStrategy = 'single' | 'deepen' | 'portfolio' | 'fixpoint';
 
 export interface EncodingConfig {
   selector: SelectorEncoding;
@@ -88,15 +92,15 @@ export function parseEncoding(name: string | undefined): EncodingConfig {
     if (part === 'bv' || part === 'onehot') cfg.selector = part;
     else if (part === 'por') cfg.por = true;
     else if (part === 'nopor') cfg.por = false;
-    else if (part === 'single' || part === 'deepen' || part === 'portfolio') cfg.strategy = part;
-    else throw new EncodingError(`unknown BMC encoding component '${part}' (expected bv, onehot, por, nopor, single, deepen, portfolio)`);
+    else if (part === 'single' || part === 'deepen' || part === 'portfolio' || part === 'fixpoint') cfg.strategy = part;
+    else throw new EncodingError(`unknown BMC encoding component '${part}' (expected bv, onehot, por, nopor, single, deepen, portfolio, fixpoint)`);
   }
   return cfg;
 }
 
-/** Fills in the strategy from the mode (prove: portfolio, shortest: deepen). */
+/** Fills in the strategy from the mode (prove: fixpoint, shortest: deepen). */
 export function resolveEncoding(cfg: EncodingConfig, mode: 'prove' | 'shortest'): ResolvedEncoding {
-  const strategy = cfg.strategy ?? (mode === 'prove' ? 'portfolio' : 'deepen');
+  const strategy = cfg.strategy ?? (mode === 'prove' ? 'fixpoint' : 'deepen');
   return cfg.por === undefined ? { selector: cfg.selector, strategy } : { selector: cfg.selector, strategy, por: cfg.por };
 }
 
@@ -106,7 +110,7 @@ export function porFor(cfg: ResolvedEncoding, shape: 'single' | 'deepen'): boole
 }
 
 export function encodingName(cfg: ResolvedEncoding): string {
-  if (cfg.strategy === 'portfolio') return `${cfg.selector}+portfolio${cfg.por === undefined ? '' : cfg.por ? '+por' : '+nopor'}`;
+  if (cfg.strategy === 'portfolio' || cfg.strategy === 'fixpoint') return `${cfg.selector}+${cfg.strategy}${cfg.por === undefined ? '' : cfg.por ? '+por' : '+nopor'}`;
   return `${cfg.selector}+${cfg.strategy}${porFor(cfg, cfg.strategy) ? '+por' : ''}`;
 }
 
@@ -498,9 +502,7 @@ export class Unrolling {
       let rhs: BV = this.s[i][v.id];
       for (let j = writers[v.id].length - 1; j >= 0; j--) {
         const { t, e } = writers[v.id][j];
-        const val = this.intAt(e, i);
-        const fitted = val.w > w ? val.e.extract(w - 1, 0) : this.zext(val, w);
-        rhs = ctx.If(this.fires(i, t), fitted, rhs) as BV;
+        rhs = ctx.If(this.fires(i, t), this.assigned(v.id, e, i), rhs) as BV;
       }
       out.push(x.eq(rhs));
       next.push(x);
@@ -514,6 +516,42 @@ export class Unrolling {
     }
     this.k++;
     return out;
+  }
+
+  /** The value `e` (read in s_i) as stored into variable v: its low bits. */
+  assigned(v: VarId, e: IntExpr, i: number): BV {
+    const w = this.width(v);
+    const val = this.intAt(e, i);
+    return val.w > w ? val.e.extract(w - 1, 0) : this.zext(val, w);
+  }
+
+  /** The state after transition t fires in s_i (guard not included). */
+  successor(t: number, i: number): BV[] {
+    const next = this.s[i].slice();
+    for (const u of this.ts.transitions[t].updates) next[u.v] = this.assigned(u.v, u.e, i);
+    return next;
+  }
+
+  /**
+   * Appends a state of free constants (named `<tag>_<var>#<id>`) that no
+   * step constrains, for formulas over an arbitrary state such as the
+   * rules of a fixed-point encoding. Returns its index. Not for use with
+   * `extend`, which expects s to hold exactly the unrolled states.
+   */
+  freeState(): number {
+    return this.pushState(this.ts.vars.map((v) => this.ctx.BitVec.const(`${this.opts.tag}_${v.name}#${v.id}`, this.width(v.id))));
+  }
+
+  /** Appends a given state vector (see `freeState`); returns its index. */
+  pushState(state: BV[]): number {
+    if (this.k > 0) throw new EncodingError('pushState on an unrolling that has steps');
+    this.s.push(state);
+    return this.s.length - 1;
+  }
+
+  /** Variable v's value `n` as a constant of its width. */
+  constant(v: VarId, n: number): BV {
+    return this.ctx.BitVec.val(n, this.width(v));
   }
 
   /** preempt_i for i in 1..k-1: the switch into step i preempts step i-1's thread. */

@@ -2,9 +2,10 @@
  * Run a BMC job in a child process with a hard deadline.
  *
  * The Z3 WASM build occasionally hangs inside a check past an interrupt,
- * and a hung module poisons later jobs of the same process. A child per
- * job is killed at the deadline; the caller gets `inconclusive (time-out)`
- * and the next job starts with a fresh solver. The child runs the compiled
+ * and a hung module poisons later jobs of the same process. The child
+ * works to a slightly shorter budget and is killed at the time-out
+ * itself, so no job outlives the limit the user set; the caller then gets
+ * `inconclusive (time-out)` and the next job starts with a fresh solver. The child runs the compiled
  * worker (dist/); from sources without a build, the job runs in-process.
  */
 
@@ -16,8 +17,18 @@ import type { EngineResult } from '../types.js';
 import type { TransitionSystem } from '../../semantics/system.js';
 import { BoundError, checkBound, runBmc, type BmcOptions } from './run-bmc.js';
 
-/** Past the time-out, how long a job gets to wind down before it is killed. */
-export const BMC_GRACE_MS = 5000;
+/**
+ * The share of a job's time-out kept back from the child: it stops
+ * starting queries this early, so that minimising and answering fit in
+ * before the parent's hard deadline, which is the time-out itself.
+ */
+export function innerBudget(timeoutMs: number): number {
+  const margin = Math.min(1500, Math.max(100, timeoutMs * 0.1));
+  return Math.max(1, timeoutMs - margin);
+}
+
+/** Kept for callers that budget around a job: the run never outlives its time-out. */
+export const BMC_GRACE_MS = 0;
 
 function workerPath(): string | undefined {
   const here = dirname(fileURLToPath(import.meta.url));
@@ -32,7 +43,7 @@ function allInconclusive(ts: TransitionSystem, limit: EngineResult['results'][nu
   return { engine: 'bmc', results: ts.properties.map(() => limit), stats: { ms } };
 }
 
-type Reply = { id: number; ok: true; result: EngineResult } | { id: number; ok: false; error: string };
+type Reply = ({ id: number; ok: true; result: EngineResult } | { id: number; ok: false; error: string }) & { retiring?: boolean };
 
 /** One child at a time, reused across jobs until a job has to be killed. */
 let child: ChildProcess | undefined;
@@ -60,9 +71,17 @@ export function runBmcIsolated(ts: TransitionSystem, opts: BmcOptions): Promise<
   return job;
 }
 
+/** The child's limits, reported as the user's time-out: that is the limit that was hit. */
+function asUserTimeout(r: EngineResult, timeoutMs: number): EngineResult {
+  return {
+    ...r,
+    results: r.results.map((x) => (x.status === 'inconclusive' && x.limit.kind === 'timeout' ? { ...x, limit: { kind: 'timeout', ms: timeoutMs } } : x)),
+  };
+}
+
 function runJob(worker: string, ts: TransitionSystem, opts: BmcOptions): Promise<EngineResult> {
   const start = Date.now();
-  const limit = opts.timeoutMs + BMC_GRACE_MS;
+  const limit = opts.timeoutMs;
   const c = (child ??= spawnWorker(worker));
   const id = nextId++;
   return new Promise<EngineResult>((resolve) => {
@@ -84,7 +103,9 @@ function runJob(worker: string, ts: TransitionSystem, opts: BmcOptions): Promise
     };
     const onMessage = (m: Reply) => {
       if (m.id !== id) return;
-      const r = m.ok ? m.result : fail(m.error);
+      const r = m.ok ? asUserTimeout(m.result, opts.timeoutMs) : fail(m.error);
+      // A retiring worker exits by itself once this answer is out.
+      if (m.retiring && child === c) child = undefined;
       // A job that hit a limit may have left its solver hung or disabled:
       // the next job gets a fresh process.
       finish(r, r.results.some((x) => x.status === 'inconclusive'));
@@ -94,7 +115,7 @@ function runJob(worker: string, ts: TransitionSystem, opts: BmcOptions): Promise
     c.on('message', onMessage);
     c.on('exit', onExit);
     (c as ChildProcess & { channel?: { ref(): void } }).channel?.ref();
-    c.send({ id, ts, opts });
+    c.send({ id, ts, opts: { ...opts, timeoutMs: innerBudget(opts.timeoutMs) } });
   });
 }
 

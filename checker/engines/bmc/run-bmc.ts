@@ -8,8 +8,9 @@ import type { Limit } from '../../report.js';
 import type { TransitionSystem } from '../../semantics/system.js';
 import { Concrete } from './concrete.js';
 import { encodingName, parseEncoding, propertyGoal, resolveEncoding } from './encode.js';
+import { reachability } from './fixpoint.js';
 import { Search, type ConcreteCheck, type GoalResult } from './search.js';
-import { withSolver } from './solver.js';
+import { freshContext, withSolver } from './solver.js';
 
 /** An unusable bound; the pipeline maps it to exit 6 (LMC401). */
 export class BoundError extends Error {
@@ -25,7 +26,7 @@ export interface BmcOptions {
   bound?: number;
   /** Wall-clock budget for the whole run, ms. */
   timeoutMs: number;
-  /** prove: one query at the bound; shortest: incremental deepening. */
+  /** prove: fixed-point proofs, then the unrolled search; shortest: incremental deepening. */
   mode: 'prove' | 'shortest';
   /** Shortest, then fewest preemptions, then canonical order. Default true. */
   minimise?: boolean;
@@ -55,36 +56,84 @@ export function toPropertyResult(r: GoalResult, completenessBound: number, timeo
   }
 }
 
+/**
+ * Share of the budget the fixed-point pass may use. Its time-out leaves
+ * the rest to the unrolled portfolio on every goal, which still finds the
+ * shallow violations of a model too large to saturate.
+ */
+export const FIXPOINT_SHARE = 0.6;
+
+type Proofs = { proved: boolean[]; reachable: boolean[] } | undefined;
+
+/**
+ * The fixed-point pass (fixpoint.ts): which goals no run of any length
+ * reaches. A limit or a failure of the pass is not the run's verdict: the
+ * unrolled search then decides every goal as it would without it.
+ */
+async function fixpointPass(ts: TransitionSystem, opts: BmcOptions, deadline: number): Promise<Proofs> {
+  const goals = ts.properties.map((_, i) => i);
+  const timeoutMs = (deadline - Date.now()) * FIXPOINT_SHARE;
+  const out = await withSolver(
+    async () => reachability(await freshContext(), ts, { goals, timeoutMs, negateGuardOf: opts.injectBug?.transition }),
+    { retry: false },
+  );
+  if (out.kind !== 'done' || out.value.kind !== 'answered') return undefined;
+  const reachable = out.value.reachable;
+  return { proved: reachable.map((r) => !r), reachable };
+}
+
 export async function runBmc(ts: TransitionSystem, opts: BmcOptions): Promise<EngineResult> {
   const start = Date.now();
   if (opts.bound !== undefined) checkBound(opts.bound);
   const bound = opts.bound ?? ts.completenessBound;
   const cfg = resolveEncoding(parseEncoding(opts.encoding), opts.mode);
-  const goals = ts.properties.map(propertyGoal);
+  const deadline = start + opts.timeoutMs;
+  const proofs = cfg.strategy === 'fixpoint' ? await fixpointPass(ts, opts, deadline) : undefined;
+  // What the fixed-point pass proved is settled; the search runs on the rest.
+  const open = ts.properties.map((_, i) => i).filter((i) => !proofs?.proved[i]);
+  const search = { ...cfg, strategy: cfg.strategy === 'fixpoint' ? ('portfolio' as const) : cfg.strategy };
+  const goals = open.map((i) => propertyGoal(ts.properties[i]));
   const cx = new Concrete(ts);
-  const checks: ConcreteCheck[] = ts.properties.map((p) => (s, st) => cx.violatesAtEnd(p, s, st));
+  const checks: ConcreteCheck[] = open.map((i) => (s, st) => cx.violatesAtEnd(ts.properties[i], s, st));
   let calls = 0;
-  const outcome = await withSolver(async (ctx) => {
-    const search = new Search(ctx, ts, {
-      bound,
-      deadline: start + opts.timeoutMs,
-      cfg,
-      minimise: opts.minimise ?? true,
-      negateGuardOf: opts.injectBug?.transition,
-    });
-    try {
-      return await search.run(goals, checks);
-    } finally {
-      calls += search.calls;
+  const outcome =
+    goals.length === 0
+      ? ({ kind: 'done', value: [] } as const)
+      : await withSolver(async (ctx) => {
+          const s = new Search(ctx, ts, {
+            bound,
+            deadline,
+            cfg: search,
+            minimise: opts.minimise ?? true,
+            negateGuardOf: opts.injectBug?.transition,
+          });
+          try {
+            return await s.run(goals, checks);
+          } finally {
+            calls += s.calls;
+          }
+        });
+  const results: PropertyResult[] = ts.properties.map(() => ({ status: 'holds', exhaustive: true }));
+  open.forEach((pi, j) => {
+    if (outcome.kind !== 'done') {
+      results[pi] = { status: 'inconclusive', limit: outcome.limit };
+      return;
     }
+    const r = toPropertyResult(outcome.value[j], ts.completenessBound, opts.timeoutMs);
+    // Reachable by the fixed point yet absent from a complete unrolling:
+    // one of the two encodings is wrong, and neither verdict is shown.
+    if (proofs?.reachable[pi] && r.status === 'holds' && r.exhaustive) {
+      results[pi] = {
+        status: 'inconclusive',
+        limit: { kind: 'solver-failure', detail: `the fixed-point pass reaches ${ts.properties[pi].rule}/${ts.properties[pi].check} but no run within the completeness bound does` },
+      };
+      return;
+    }
+    results[pi] = r;
   });
-  const results: PropertyResult[] =
-    outcome.kind === 'done'
-      ? outcome.value.map((r) => toPropertyResult(r, ts.completenessBound, opts.timeoutMs))
-      : ts.properties.map(() => ({ status: 'inconclusive', limit: outcome.limit }));
   return {
     engine: 'bmc',
     results,
-    stats: { ms: Date.now() - start, bound, encoding: encodingName(cfg), solverCalls: calls },
+    stats: { ms: Date.now() - start, bound, encoding: encodingName(cfg), solverCalls: calls + (proofs ? 1 : 0) },
   };
 }

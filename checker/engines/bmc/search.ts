@@ -103,6 +103,8 @@ export class Search {
 
   private async runGoals(goals: Goal[], concreteChecks: ConcreteCheck[]): Promise<GoalResult[]> {
     const strategy = this.opts.cfg.strategy;
+    // The fixed-point pass runs before the search (run-bmc.ts); what it
+    // leaves open is searched by the portfolio.
     const results: (GoalResult | undefined)[] =
       strategy === 'single' ? await this.single(goals) : strategy === 'deepen' ? await this.deepen(goals) : await this.portfolio(goals);
     // Deepening leaves goals open up to the bound: they hold there.

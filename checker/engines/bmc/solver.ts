@@ -12,7 +12,7 @@
  */
 
 import { init } from 'z3-solver';
-import type { Bool, Context, Model, Optimize, Solver } from 'z3-solver';
+import type { Bool, Context, Fixedpoint, FuncDecl, Model, Optimize, Solver } from 'z3-solver';
 import type { Limit } from '../../report.js';
 
 export type Z3Ctx = Context<'bmc'>;
@@ -20,6 +20,8 @@ export type Z3Bool = Bool<'bmc'>;
 export type Z3Model = Model<'bmc'>;
 export type Z3Solver = Solver<'bmc'>;
 export type Z3Optimize = Optimize<'bmc'>;
+export type Z3Fixedpoint = Fixedpoint<'bmc'>;
+export type Z3Relation = FuncDecl<'bmc'>;
 
 type Api = Awaited<ReturnType<typeof init>>;
 
@@ -109,13 +111,71 @@ function installNet(): void {
   if (!process.listeners('uncaughtException').includes(uncaughtNet)) process.on('uncaughtException', uncaughtNet);
 }
 
+/**
+ * Z3 calls in flight on a worker thread. While any runs, the bindings'
+ * finalizers are held back: they free Z3 objects (models, vectors,
+ * solvers, parameter sets) from the main thread, and only ASTs have a
+ * thread-safe release path (`enable_concurrent_dec_ref`). A model or
+ * vector freed in the middle of a check corrupts the context it shares.
+ */
+let busy = 0;
+const heldBack: (() => void)[] = [];
+
+function releaseHeldBack(): void {
+  while (busy === 0 && heldBack.length > 0) {
+    const release = heldBack.shift()!;
+    try {
+      release();
+    } catch {
+      // the object went with a discarded module
+    }
+  }
+}
+
+/** Runs one asynchronous Z3 call with the finalizers held back. */
+async function exclusive<T>(call: () => Promise<T>): Promise<T> {
+  busy++;
+  try {
+    return await call();
+  } finally {
+    busy--;
+    releaseHeldBack();
+  }
+}
+
+/**
+ * The bindings create their FinalizationRegistry while `init` runs; the
+ * one they get defers its callbacks while a Z3 call is in flight.
+ */
+function deferringRegistry(): typeof FinalizationRegistry {
+  const Base = FinalizationRegistry;
+  return class Deferring<T> extends Base<T> {
+    constructor(cleanup: (held: T) => void) {
+      super((held: T) => {
+        if (busy > 0) heldBack.push(() => cleanup(held));
+        else cleanup(held);
+      });
+    }
+  };
+}
+
+async function initDeferred(options: Parameters<typeof init>[0]): Promise<Api> {
+  const original = globalThis.FinalizationRegistry;
+  globalThis.FinalizationRegistry = deferringRegistry();
+  try {
+    return await init(options);
+  } finally {
+    globalThis.FinalizationRegistry = original;
+  }
+}
+
 async function openSession(): Promise<Session> {
   installNet();
   const quiet = (line: string) => {
     stderrTail.push(line);
     if (stderrTail.length > 20) stderrTail.shift();
   };
-  const api = await init({ print: quiet, printErr: quiet } as Parameters<typeof init>[0]);
+  const api = await initDeferred({ print: quiet, printErr: quiet } as Parameters<typeof init>[0]);
   guardWorkers(api.em.PThread as PThreadApi);
   const ctx = new api.Context('bmc') as Z3Ctx;
   // The bindings release ASTs from a FinalizationRegistry on the main
@@ -245,6 +305,46 @@ export function injectSolverFaults(n: number): void {
 
 const WATCHDOG_GRACE_MS = 5000;
 
+class StuckCheck extends Error {}
+
+/**
+ * Runs one asynchronous Z3 call under its time-out. Z3's own timer
+ * normally fires; interrupting is the backstop for phases (preprocessing,
+ * rule compilation) that do not poll it, and a call that still does not
+ * return after that is treated as a crash rather than waited on forever.
+ */
+async function guarded<T>(ctx: Z3Ctx, ms: number, call: () => Promise<T>): Promise<T> {
+  let watchdog: ReturnType<typeof setTimeout> | undefined;
+  let stuck = false;
+  const backstop = setTimeout(() => {
+    try {
+      ctx.interrupt();
+    } catch {
+      // reported by the watchdog below
+    }
+    watchdog = setTimeout(() => {
+      stuck = true;
+      disabledReason = `Z3 disabled for this run: a check did not return ${WATCHDOG_GRACE_MS} ms after interrupt`;
+      onWorkerCrash(new Error(`check did not return ${WATCHDOG_GRACE_MS} ms after interrupt`));
+    }, WATCHDOG_GRACE_MS);
+  }, ms + 250);
+  let rejectOnCrash: (e: Error) => void = () => {};
+  const crashed = new Promise<never>((_, reject) => {
+    rejectOnCrash = reject;
+  });
+  inFlight.add(rejectOnCrash);
+  try {
+    return await Promise.race([exclusive(call), crashed]);
+  } catch (e) {
+    if (stuck) throw new StuckCheck();
+    throw e;
+  } finally {
+    inFlight.delete(rejectOnCrash);
+    clearTimeout(backstop);
+    if (watchdog) clearTimeout(watchdog);
+  }
+}
+
 export type CheckOutcome =
   | { kind: 'sat'; model: Z3Model }
   | { kind: 'unsat' }
@@ -272,42 +372,16 @@ export async function check(
     throw e;
   }
   solver.set('timeout', ms);
-  // Z3's own timer normally fires; interrupting is the backstop for phases
-  // (preprocessing) that do not poll it, and a check that still does not
-  // return after that is treated as a crash rather than waited on forever.
-  let watchdog: ReturnType<typeof setTimeout> | undefined;
-  let stuck = false;
   const started = Date.now();
-  const backstop = setTimeout(() => {
-    try {
-      ctx.interrupt();
-    } catch {
-      // reported by the watchdog below
-    }
-    watchdog = setTimeout(() => {
-      stuck = true;
-      disabledReason = `Z3 disabled for this run: a check did not return ${WATCHDOG_GRACE_MS} ms after interrupt`;
-      onWorkerCrash(new Error(`check did not return ${WATCHDOG_GRACE_MS} ms after interrupt`));
-    }, WATCHDOG_GRACE_MS);
-  }, ms + 250);
   let r: 'sat' | 'unsat' | 'unknown';
-  let rejectOnCrash: (e: Error) => void = () => {};
-  const crashed = new Promise<never>((_, reject) => {
-    rejectOnCrash = reject;
-  });
-  inFlight.add(rejectOnCrash);
   try {
-    r = await Promise.race([(solver as Z3Solver).check(...assumptions), crashed]);
+    r = await guarded(ctx, ms, () => (solver as Z3Solver).check(...assumptions));
   } catch (e) {
     // A check Z3 would not stop has used up its time: that is the limit to
     // report. The module stays marked broken, so the next check of this job
     // fails over to a fresh one.
-    if (stuck) return { kind: 'inconclusive', limit: { kind: 'timeout', ms } };
+    if (e instanceof StuckCheck) return { kind: 'inconclusive', limit: { kind: 'timeout', ms } };
     throw e;
-  } finally {
-    inFlight.delete(rejectOnCrash);
-    clearTimeout(backstop);
-    if (watchdog) clearTimeout(watchdog);
   }
   if (r === 'sat') return { kind: 'sat', model: solver.model() };
   if (r === 'unsat') return { kind: 'unsat' };
@@ -323,19 +397,83 @@ export async function check(
   return { kind: 'inconclusive', limit: { kind: 'z3-unknown', reason } };
 }
 
+/**
+ * A context of its own for one job on the current module: the fixed-point
+ * engine keeps per-context tables that releasing the engine does not
+ * return (a shared context ran the 2 GiB heap out within 60 fixtures);
+ * a dropped context is freed whole when collected.
+ */
+export async function freshContext(): Promise<Z3Ctx> {
+  const s = await currentSession();
+  const ctx = new s.api.Context('bmc') as Z3Ctx;
+  s.api.Z3.enable_concurrent_dec_ref(ctx.ptr);
+  return ctx;
+}
+
+/**
+ * One fixed-point query: is any of `relations` derivable? `reachable[i]`
+ * says whether relations[i] is. Same time-out, watchdog and failure
+ * handling as `check`.
+ */
+export async function queryFixedpoint(
+  ctx: Z3Ctx,
+  fp: Z3Fixedpoint,
+  relations: Z3Relation[],
+  timeoutMs: number,
+): Promise<{ kind: 'answered'; reachable: boolean[] } | { kind: 'inconclusive'; limit: Limit }> {
+  const ms = Math.floor(timeoutMs);
+  if (ms <= 0) return { kind: 'inconclusive', limit: { kind: 'timeout', ms: 0 } };
+  if (brokenDetail !== undefined) throw new SolverFailure(brokenDetail);
+  fp.set('timeout', ms);
+  const started = Date.now();
+  let r: 'sat' | 'unsat' | 'unknown';
+  try {
+    r = await guarded(ctx, ms, () => fp.queryRelations(...relations));
+  } catch (e) {
+    if (e instanceof StuckCheck) return { kind: 'inconclusive', limit: { kind: 'timeout', ms } };
+    throw e;
+  }
+  if (r === 'unsat') return { kind: 'answered', reachable: relations.map(() => false) };
+  if (r === 'unknown') {
+    const reason = fp.getReasonUnknown();
+    if (/timeout|canceled|cancelled|interrupted/i.test(reason) || Date.now() - started >= ms * 0.9) {
+      return { kind: 'inconclusive', limit: { kind: 'timeout', ms } };
+    }
+    if (/mem/i.test(reason)) throw new SolverFailure(`Z3 ran out of memory (${reason})`);
+    return { kind: 'inconclusive', limit: { kind: 'z3-unknown', reason } };
+  }
+  // The answer of a multi-relation query is the conjunction of each
+  // relation's derived set; a nullary relation's set is `true` or `false`.
+  const answer = fp.getAnswer();
+  if (relations.length === 1) return { kind: 'answered', reachable: [true] };
+  if (!answer || !ctx.isApp(answer) || answer.numArgs() !== relations.length) {
+    throw new SolverFailure(`unexpected fixed-point answer shape for ${relations.length} relations`);
+  }
+  const reachable: boolean[] = [];
+  for (let i = 0; i < relations.length; i++) {
+    const a = answer.arg(i);
+    if (ctx.isTrue(a)) reachable.push(true);
+    else if (ctx.isFalse(a)) reachable.push(false);
+    else throw new SolverFailure(`unexpected fixed-point answer for relation ${i}: ${a.sexpr().slice(0, 80)}`);
+  }
+  return { kind: 'answered', reachable };
+}
+
 export type JobOutcome<T> = { kind: 'done'; value: T } | { kind: 'failed'; limit: Limit };
 
 /**
  * Runs `job` on the shared context. If it throws (a WASM abort, an
  * exception inside the bindings), the module is discarded and the job is
- * run once more on a fresh one; a second failure is reported, not thrown.
+ * run once more on a fresh one (unless `retry: false`: a job with a
+ * fallback of its own); a second failure is reported, not thrown.
  * Jobs must be self-contained: they create their own solvers and may be
  * run twice.
  */
-export async function withSolver<T>(job: (ctx: Z3Ctx) => Promise<T>): Promise<JobOutcome<T>> {
+export async function withSolver<T>(job: (ctx: Z3Ctx) => Promise<T>, opts: { retry?: boolean } = {}): Promise<JobOutcome<T>> {
   if (disabledReason !== undefined) return { kind: 'failed', limit: { kind: 'solver-failure', detail: disabledReason } };
   let lastError = '';
-  for (let attempt = 0; attempt < 2; attempt++) {
+  const attempts = opts.retry === false ? 1 : 2;
+  for (let attempt = 0; attempt < attempts; attempt++) {
     try {
       const s = await currentSession();
       return { kind: 'done', value: await job(s.ctx) };

@@ -165,11 +165,12 @@ describe('unrolling', () => {
   it('names and parses encodings', () => {
     expect(parseEncoding(undefined)).toEqual({ selector: 'onehot' });
     expect(parseEncoding('bv+deepen+nopor')).toEqual({ selector: 'bv', por: false, strategy: 'deepen' });
-    expect(encodingName(resolveEncoding(parseEncoding('bv'), 'prove'))).toBe('bv+portfolio');
+    expect(encodingName(resolveEncoding(parseEncoding('bv'), 'prove'))).toBe('bv+fixpoint');
+    expect(encodingName(resolveEncoding(parseEncoding('bv+portfolio'), 'prove'))).toBe('bv+portfolio');
     expect(encodingName(resolveEncoding(parseEncoding('bv+single'), 'prove'))).toBe('bv+single');
     expect(encodingName(resolveEncoding(parseEncoding(''), 'shortest'))).toBe('onehot+deepen');
     expect(encodingName(resolveEncoding(parseEncoding('por'), 'shortest'))).toBe('onehot+deepen+por');
-    expect(encodingName(resolveEncoding(parseEncoding('por'), 'prove'))).toBe('onehot+portfolio+por');
+    expect(encodingName(resolveEncoding(parseEncoding('por'), 'prove'))).toBe('onehot+fixpoint+por');
     expect(encodingName(resolveEncoding(parseEncoding('single+por'), 'prove'))).toBe('onehot+single+por');
   });
 });

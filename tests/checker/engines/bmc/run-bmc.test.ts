@@ -26,7 +26,7 @@ describe('deadlock: ABBA (ring-2) and ring-3', () => {
   it('finds the same schedule in prove mode', async () => {
     const r = await runBmc(ring(2), { timeoutMs: T, mode: 'prove' });
     expect(r.results).toEqual([{ status: 'violated', schedule: [0, 4] }]);
-    expect(r.stats.encoding).toBe('onehot+portfolio');
+    expect(r.stats.encoding).toBe('onehot+fixpoint');
   });
 
   it('ring-3: the shortest, least-preempting, lexicographically least schedule', async () => {
@@ -55,14 +55,28 @@ describe('ordered locking holds', () => {
   });
 
   it('exhaustively at or above the completeness bound, and only up to k below it', async () => {
-    expect((await runBmc(ordered(2), { timeoutMs: T, mode: 'prove', bound: 8 })).results).toEqual([{ status: 'holds', exhaustive: true }]);
-    expect((await runBmc(ordered(2), { timeoutMs: T, mode: 'prove', bound: 11 })).results).toEqual([{ status: 'holds', exhaustive: true }]);
-    expect((await runBmc(ordered(2), { timeoutMs: T, mode: 'prove', bound: 7 })).results).toEqual([
+    const unrolled = 'onehot+portfolio';
+    expect((await runBmc(ordered(2), { timeoutMs: T, mode: 'prove', bound: 8, encoding: unrolled })).results).toEqual([{ status: 'holds', exhaustive: true }]);
+    expect((await runBmc(ordered(2), { timeoutMs: T, mode: 'prove', bound: 11, encoding: unrolled })).results).toEqual([{ status: 'holds', exhaustive: true }]);
+    expect((await runBmc(ordered(2), { timeoutMs: T, mode: 'prove', bound: 7, encoding: unrolled })).results).toEqual([
       { status: 'holds', exhaustive: false, bound: 7 },
     ]);
     expect((await runBmc(ordered(3), { timeoutMs: T, mode: 'shortest', bound: 3 })).results).toEqual([
       { status: 'holds', exhaustive: false, bound: 3 },
     ]);
+  });
+
+  it('the fixed-point pass proves beyond any bound: a bound below completeness still ends in a proof', async () => {
+    const r = await runBmc(ordered(2), { timeoutMs: T, mode: 'prove', bound: 7 });
+    expect(r.results).toEqual([{ status: 'holds', exhaustive: true }]);
+    // Proved outright: no unrolled query was needed.
+    expect(r.stats.solverCalls).toBe(1);
+  });
+
+  it('a goal the fixed-point pass finds reachable is still searched within the bound', async () => {
+    // ring-2 deadlocks after 2 steps: within bound 2 it is found, within 1 it is not.
+    expect((await runBmc(ring(2), { timeoutMs: T, mode: 'prove', bound: 2 })).results).toEqual([{ status: 'violated', schedule: [0, 4] }]);
+    expect((await runBmc(ring(2), { timeoutMs: T, mode: 'prove', bound: 1 })).results).toEqual([{ status: 'holds', exhaustive: false, bound: 1 }]);
   });
 
   it('a bound that misses the deadlock says holds up to k, not proved', async () => {
@@ -220,7 +234,7 @@ describe('limits and bounds', () => {
 
   it('an unknown encoding is rejected with a message naming the choices', async () => {
     await expect(runBmc(ring(2), { timeoutMs: T, mode: 'prove', encoding: 'ints' })).rejects.toThrow(
-      "unknown BMC encoding component 'ints' (expected bv, onehot, por, nopor, single, deepen, portfolio)",
+      "unknown BMC encoding component 'ints' (expected bv, onehot, por, nopor, single, deepen, portfolio, fixpoint)",
     );
   });
 });
