@@ -41,8 +41,8 @@ const stderrTail: string[] = [];
 
 /**
  * Once a check has hung, fresh modules in the same process hung too in our
- * runs (before finalizers were held back during checks; kept as a guard), so later jobs fail fast instead of each
- * waiting out its budget.
+ * runs (before finalizers were held back during checks; kept as a
+ * guard), so later jobs fail fast instead of each waiting out its budget.
  */
 let disabledReason: string | undefined;
 
