@@ -24,6 +24,19 @@
  *   reclaim-bug-2       T/O    2065     T/O    4311        273     171     203     160        164
  *   reclaim-fix-1      3753    4685     T/O     T/O       9131    3671     T/O     T/O          -
  *
+ * Second session, same bench (15 s budget), adding the fixed-point pass
+ * (fixpoint.ts) in front of the portfolio:
+ *
+ *   family        portfolio  fixpoint
+ *   ring-2               21        62
+ *   ordered-2            38        23
+ *   reclaim-bug-1       100       594
+ *   reclaim-fix-1      6522       310
+ *
+ * Proofs gain 20x and more (every fixture: slowest 2.7 s, where the
+ * portfolio left 12 undecided at 10 s); a model with a shallow bug pays
+ * the saturation up front. `prove` therefore defaults to `fixpoint`.
+ *
  * So: one-hot selectors; deepening finds the shortest bug 5-25x faster
  * than a single query at the bound (whose first answer is also longer);
  * for proofs the two are close, so `prove` runs a portfolio (deepening for
