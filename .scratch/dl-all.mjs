@@ -6,7 +6,7 @@ const ctx = new api.Context('bmc');
 api.Z3.enable_concurrent_dec_ref(ctx.ptr);
 const dir='/tmp/lmc/sys';
 const files = readdirSync(dir).filter(f=>!process.argv[2]||f.includes(process.argv[2]));
-let total=0;
+let total=0; let nDone=0;
 for (const f of files) {
 const ts = JSON.parse(readFileSync(dir+'/'+f,'utf8'));
 const t0=Date.now();
@@ -39,7 +39,7 @@ fp.addRule(ctx.ForAll(cur, ctx.Implies(ctx.And(Inv.call(...cur), ctx.Or(...bads)
 const t1=Date.now(); process.stderr.write("Q "+f+"\n");
 let r;
 try { r = await fp.query(Err.call()); } catch(e) { r='ERR '+e.message; }
-const ms=Date.now()-t0; total+=ms; fp.release();
+const ms=Date.now()-t0; total+=ms; fp.release(); globalThis.gc(); if (++nDone % 20 === 0) console.log("rss", Math.round(process.memoryUsage().rss/1e6), nDone);
 console.log(String(ms).padStart(6), r, ts.vars.reduce((a,v)=>a+v.width,0)+'b', f);
 }
 console.log('total', total);

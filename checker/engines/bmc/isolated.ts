@@ -52,7 +52,8 @@ let nextId = 1;
 let queue: Promise<unknown> = Promise.resolve();
 
 function spawnWorker(path: string): ChildProcess {
-  const c = fork(path, [], { stdio: ['ignore', 'ignore', 'ignore', 'ipc'], serialization: 'advanced' });
+  // --expose-gc: the worker collects between jobs (worker.ts).
+  const c = fork(path, [], { stdio: ['ignore', 'ignore', 'ignore', 'ipc'], serialization: 'advanced', execArgv: [...process.execArgv, '--expose-gc'] });
   // An idle worker must not keep the parent alive.
   c.unref();
   (c as ChildProcess & { channel?: { unref(): void } }).channel?.unref();
