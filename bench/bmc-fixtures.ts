@@ -10,24 +10,14 @@
  *   npm run build && node dist/bench/bmc-fixtures.js [filter-regexp] [--timeout ms]
  */
 
-import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { check } from '../checker/index.js';
 import { DEFAULT_CHECK_OPTIONS } from '../checker/options.js';
 import { shutdownSolver } from '../checker/engines/bmc/solver.js';
+import { collectModels, packageRoot } from '../cli/files.js';
 
-const ROOT = join(fileURLToPath(new URL('.', import.meta.url)), '..', '..');
-
-function modelFiles(dir: string): string[] {
-  const out: string[] = [];
-  for (const name of readdirSync(dir).sort()) {
-    const p = join(dir, name);
-    if (statSync(p).isDirectory()) out.push(...modelFiles(p));
-    else if (name.endsWith('.model.ts')) out.push(p);
-  }
-  return out;
-}
+const ROOT = packageRoot();
 
 export interface FixtureRow {
   fixture: string;
@@ -44,7 +34,9 @@ async function main(): Promise<void> {
   const timeoutMs = t >= 0 ? Number(args[t + 1]) : 10_000;
   const filter = args.find((a, i) => !a.startsWith('--') && (t < 0 || i !== t + 1));
   const re = filter ? new RegExp(filter) : undefined;
-  const files = modelFiles(join(ROOT, 'fixtures')).filter((f) => !f.includes('/errors/') && (!re || re.test(f)));
+  const found = collectModels([join(ROOT, 'fixtures')], ROOT);
+  if ('missing' in found) throw new Error(`no fixtures at ${ROOT}`);
+  const files = found.files.map((f) => join(ROOT, f)).filter((f) => !f.includes('/errors/') && (!re || re.test(f)));
   const rows: FixtureRow[] = [];
   for (const file of files) {
     const start = Date.now();

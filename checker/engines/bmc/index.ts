@@ -3,4 +3,4 @@ export { runBmc, BoundError, checkBound, type BmcOptions } from './run-bmc.js';
 export { realiseCycle, type CycleAcquisition, type RealiseResult, type RealiseOptions } from './realise.js';
 export { z3Version, shutdownSolver, warmSolver } from './solver.js';
 export { parseEncoding, resolveEncoding, porFor, encodingName, EncodingError, DEFAULT_SELECTOR, DEFAULT_POR, type EncodingConfig } from './encode.js';
-export { runBmcIsolated, BMC_GRACE_MS } from './isolated.js';
+export { runBmcIsolated } from './isolated.js';

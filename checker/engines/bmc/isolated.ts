@@ -27,8 +27,6 @@ export function innerBudget(timeoutMs: number): number {
   return Math.max(1, timeoutMs - margin);
 }
 
-/** Kept for callers that budget around a job: the run never outlives its time-out. */
-export const BMC_GRACE_MS = 0;
 
 function workerPath(): string | undefined {
   const here = dirname(fileURLToPath(import.meta.url));
