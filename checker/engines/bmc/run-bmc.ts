@@ -63,23 +63,20 @@ export function toPropertyResult(r: GoalResult, completenessBound: number, timeo
  */
 export const FIXPOINT_SHARE = 0.6;
 
-type Proofs = { proved: boolean[]; reachable: boolean[] } | undefined;
-
 /**
- * The fixed-point pass (fixpoint.ts): which goals no run of any length
- * reaches. A limit or a failure of the pass is not the run's verdict: the
- * unrolled search then decides every goal as it would without it.
+ * The fixed-point pass (fixpoint.ts): per property, whether any run of
+ * any length reaches it. A limit or a failure of the pass is not the
+ * run's verdict: the unrolled search then decides every goal as it would
+ * without it (undefined).
  */
-async function fixpointPass(ts: TransitionSystem, opts: BmcOptions, deadline: number): Promise<Proofs> {
+async function fixpointPass(ts: TransitionSystem, opts: BmcOptions, deadline: number): Promise<boolean[] | undefined> {
   const goals = ts.properties.map((_, i) => i);
   const timeoutMs = (deadline - Date.now()) * FIXPOINT_SHARE;
   const out = await withSolver(
     async () => reachability(await freshContext(), ts, { goals, timeoutMs, negateGuardOf: opts.injectBug?.transition }),
     { retry: false },
   );
-  if (out.kind !== 'done' || out.value.kind !== 'answered') return undefined;
-  const reachable = out.value.reachable;
-  return { proved: reachable.map((r) => !r), reachable };
+  return out.kind === 'done' && out.value.kind === 'answered' ? out.value.reachable : undefined;
 }
 
 export async function runBmc(ts: TransitionSystem, opts: BmcOptions): Promise<EngineResult> {
@@ -88,9 +85,9 @@ export async function runBmc(ts: TransitionSystem, opts: BmcOptions): Promise<En
   const bound = opts.bound ?? ts.completenessBound;
   const cfg = resolveEncoding(parseEncoding(opts.encoding), opts.mode);
   const deadline = start + opts.timeoutMs;
-  const proofs = cfg.strategy === 'fixpoint' ? await fixpointPass(ts, opts, deadline) : undefined;
-  // What the fixed-point pass proved is settled; the search runs on the rest.
-  const open = ts.properties.map((_, i) => i).filter((i) => !proofs?.proved[i]);
+  const reachable = cfg.strategy === 'fixpoint' ? await fixpointPass(ts, opts, deadline) : undefined;
+  // What the fixed-point pass proved unreachable is settled; the search runs on the rest.
+  const open = ts.properties.map((_, i) => i).filter((i) => reachable?.[i] !== false);
   const search = { ...cfg, strategy: cfg.strategy === 'fixpoint' ? ('portfolio' as const) : cfg.strategy };
   const goals = open.map((i) => propertyGoal(ts.properties[i]));
   const cx = new Concrete(ts);
@@ -122,7 +119,7 @@ export async function runBmc(ts: TransitionSystem, opts: BmcOptions): Promise<En
     const r = toPropertyResult(outcome.value[j], ts.completenessBound, opts.timeoutMs);
     // Reachable by the fixed point yet absent from a complete unrolling:
     // one of the two encodings is wrong, and neither verdict is shown.
-    if (proofs?.reachable[pi] && r.status === 'holds' && r.exhaustive) {
+    if (reachable?.[pi] && r.status === 'holds' && r.exhaustive) {
       results[pi] = {
         status: 'inconclusive',
         limit: { kind: 'solver-failure', detail: `the fixed-point pass reaches ${ts.properties[pi].rule}/${ts.properties[pi].check} but no run within the completeness bound does` },
@@ -134,6 +131,6 @@ export async function runBmc(ts: TransitionSystem, opts: BmcOptions): Promise<En
   return {
     engine: 'bmc',
     results,
-    stats: { ms: Date.now() - start, bound, encoding: encodingName(cfg), solverCalls: calls + (proofs ? 1 : 0) },
+    stats: { ms: Date.now() - start, bound, encoding: encodingName(cfg), solverCalls: calls + (reachable ? 1 : 0) },
   };
 }
