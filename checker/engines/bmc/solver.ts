@@ -362,31 +362,49 @@ export async function check(
   timeoutMs: number,
   assumptions: Z3Bool[] = [],
 ): Promise<CheckOutcome> {
+  const t = await timed(ctx, timeoutMs, solver, () => (solver as Z3Solver).check(...assumptions), true);
+  if (t.kind === 'inconclusive') return t;
+  if (t.r === 'sat') return { kind: 'sat', model: solver.model() };
+  if (t.r === 'unsat') return { kind: 'unsat' };
+  return unknownOutcome(solver.reasonUnknown(), t.started, t.ms);
+}
+
+/**
+ * One Z3 call under a time-out, shared by checks and fixed-point queries:
+ * Z3's own limit set on `target`, the watchdog of `guarded`, and a call
+ * Z3 would not stop reported as having used up its time (the module stays
+ * marked broken, so the job's next call fails over to a fresh one).
+ * `injectable`: subject to `injectSolverFaults`.
+ */
+async function timed(
+  ctx: Z3Ctx,
+  timeoutMs: number,
+  target: { set(key: string, value: unknown): void },
+  call: () => Promise<'sat' | 'unsat' | 'unknown'>,
+  injectable = false,
+): Promise<{ kind: 'answer'; r: 'sat' | 'unsat' | 'unknown'; started: number; ms: number } | { kind: 'inconclusive'; limit: Limit }> {
   const ms = Math.floor(timeoutMs);
   if (ms <= 0) return { kind: 'inconclusive', limit: { kind: 'timeout', ms: 0 } };
   if (brokenDetail !== undefined) throw new SolverFailure(brokenDetail);
-  if (pendingFaults > 0) {
+  if (injectable && pendingFaults > 0) {
     pendingFaults--;
     const e = new Error('injected fault: unreachable executed');
     e.name = 'RuntimeError';
     throw e;
   }
-  solver.set('timeout', ms);
+  target.set('timeout', ms);
   const started = Date.now();
-  let r: 'sat' | 'unsat' | 'unknown';
   try {
-    r = await guarded(ctx, ms, () => (solver as Z3Solver).check(...assumptions));
+    return { kind: 'answer', r: await guarded(ctx, ms, call), started, ms };
   } catch (e) {
-    // A check Z3 would not stop has used up its time: that is the limit to
-    // report. The module stays marked broken, so the next check of this job
-    // fails over to a fresh one.
     if (e instanceof StuckCheck) return { kind: 'inconclusive', limit: { kind: 'timeout', ms } };
     throw e;
   }
-  if (r === 'sat') return { kind: 'sat', model: solver.model() };
-  if (r === 'unsat') return { kind: 'unsat' };
-  const reason = solver.reasonUnknown();
-  // Z3's reasons vary by solver ('timeout', 'canceled', ...); a check that
+}
+
+/** What an `unknown` answer means, from Z3's reason and the time it took. */
+function unknownOutcome(reason: string, started: number, ms: number): { kind: 'inconclusive'; limit: Limit } {
+  // Z3's reasons vary by solver ('timeout', 'canceled', ...); a call that
   // ran to its limit timed out whatever it says.
   if (/timeout|canceled|cancelled|interrupted/i.test(reason) || Date.now() - started >= ms * 0.9) {
     return { kind: 'inconclusive', limit: { kind: 'timeout', ms } };
@@ -421,31 +439,15 @@ export async function queryFixedpoint(
   relations: Z3Relation[],
   timeoutMs: number,
 ): Promise<{ kind: 'answered'; reachable: boolean[] } | { kind: 'inconclusive'; limit: Limit }> {
-  const ms = Math.floor(timeoutMs);
-  if (ms <= 0) return { kind: 'inconclusive', limit: { kind: 'timeout', ms: 0 } };
-  if (brokenDetail !== undefined) throw new SolverFailure(brokenDetail);
-  fp.set('timeout', ms);
-  const started = Date.now();
-  let r: 'sat' | 'unsat' | 'unknown';
-  try {
-    r = await guarded(ctx, ms, () => fp.queryRelations(...relations));
-  } catch (e) {
-    if (e instanceof StuckCheck) return { kind: 'inconclusive', limit: { kind: 'timeout', ms } };
-    throw e;
-  }
+  const t = await timed(ctx, timeoutMs, fp, () => fp.queryRelations(...relations));
+  if (t.kind === 'inconclusive') return t;
+  const r = t.r;
   if (r === 'unsat') return { kind: 'answered', reachable: relations.map(() => false) };
-  if (r === 'unknown') {
-    const reason = fp.getReasonUnknown();
-    if (/timeout|canceled|cancelled|interrupted/i.test(reason) || Date.now() - started >= ms * 0.9) {
-      return { kind: 'inconclusive', limit: { kind: 'timeout', ms } };
-    }
-    if (/mem/i.test(reason)) throw new SolverFailure(`Z3 ran out of memory (${reason})`);
-    return { kind: 'inconclusive', limit: { kind: 'z3-unknown', reason } };
-  }
+  if (r === 'unknown') return unknownOutcome(fp.getReasonUnknown(), t.started, t.ms);
   // The answer of a multi-relation query is the conjunction of each
   // relation's derived set; a nullary relation's set is `true` or `false`.
-  const answer = fp.getAnswer();
   if (relations.length === 1) return { kind: 'answered', reachable: [true] };
+  const answer = fp.getAnswer();
   if (!answer || !ctx.isApp(answer) || answer.numArgs() !== relations.length) {
     throw new SolverFailure(`unexpected fixed-point answer shape for ${relations.length} relations`);
   }
