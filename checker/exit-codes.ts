@@ -22,6 +22,8 @@ export const ExitCode = {
   INCONCLUSIVE: 7,
   /** A bug in lockmc itself: a schedule that did not replay, an engine crash. */
   INTERNAL: 70,
+  /** SIGINT/SIGTERM: the report so far was written, the interrupted model marked (128 + SIGINT, as shells report it). */
+  INTERRUPTED: 130,
 } as const;
 
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
@@ -36,6 +38,7 @@ export const EXIT_CODE_DOC: { code: ExitCodeValue; meaning: string }[] = [
   { code: 6, meaning: 'bound problem (unusable --bound)' },
   { code: 7, meaning: 'inconclusive: a limit was hit (time-out, memory, Z3 unknown); the limit is named' },
   { code: 70, meaning: 'internal error in lockmc (please report it with the replay line)' },
+  { code: 130, meaning: 'interrupted (SIGINT/SIGTERM): the report so far was written, the interrupted model marked' },
 ];
 
 /**
@@ -43,7 +46,7 @@ export const EXIT_CODE_DOC: { code: ExitCodeValue; meaning: string }[] = [
  * Internal errors dominate, then input errors (they mean nothing was
  * checked), then inconclusive, then violations.
  */
-const SERIOUSNESS: ExitCodeValue[] = [70, 2, 5, 3, 4, 6, 7, 1, 0];
+const SERIOUSNESS: ExitCodeValue[] = [130, 70, 2, 5, 3, 4, 6, 7, 1, 0];
 
 export function combineExitCodes(codes: Iterable<ExitCodeValue>): ExitCodeValue {
   let best: ExitCodeValue = 0;

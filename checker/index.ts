@@ -85,7 +85,23 @@ export function resolveRules(options: CheckOptions): ResolvedRules {
   return { rules: sel.rules, options: sel.options, orders, hash: rulesHash(sel.rules, sel.options, orders).slice(0, 12), diagnostics };
 }
 
-export async function check(inputs: { file: string; text?: string }[], options: CheckOptions, onProgress?: (p: Progress) => void): Promise<Report> {
+/**
+ * How a client steers a run in progress. `signal`: aborting it (with the
+ * signal's name as the reason) stops the model being checked within a
+ * second, ends every child process and worker, and resolves `check` with
+ * the report so far (`report.interrupted`, exit 130).
+ */
+export interface CheckControl {
+  signal?: AbortSignal;
+}
+
+export async function check(
+  inputs: { file: string; text?: string }[],
+  options: CheckOptions,
+  onProgress?: (p: Progress) => void,
+  control: CheckControl = {},
+): Promise<Report> {
+  void control; // wired by the budget work (model/budget.ts)
   const t0 = performance.now();
   const rules = resolveRules(options);
   await selfCheck(rules, options);

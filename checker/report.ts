@@ -15,7 +15,10 @@ export type EngineName = 'bmc' | 'explicit' | 'lockgraph';
 
 /** A limit that stopped a run before it could decide. */
 export type Limit =
-  | { kind: 'timeout'; ms: number }
+  /** `phase`: where the model's wall-clock budget ran out (front end, compile, explicit, bmc...). */
+  | { kind: 'timeout'; ms: number; phase?: string }
+  /** The run was interrupted by a signal while this model was being checked. */
+  | { kind: 'interrupted'; signal: string; phase?: string }
   | { kind: 'memory'; mb: number }
   | { kind: 'states'; max: number }
   | { kind: 'z3-unknown'; reason: string }
@@ -145,6 +148,8 @@ export interface Report {
   models: ModelReport[];
   /** Diagnostics not tied to one model (config, rule files). */
   diagnostics: Diagnostic[];
+  /** Present when a signal stopped the run: the models after the interrupted one are missing. */
+  interrupted?: { signal: string; model?: string };
   /** The process exit code this report maps to. */
   exitCode: number;
 }

@@ -100,6 +100,8 @@ export function describeLimit(l: Limit): string {
   switch (l.kind) {
     case 'timeout':
       return `time-out after ${l.ms} ms`;
+    case 'interrupted':
+      return `interrupted by ${l.signal}${l.phase ? ` in ${l.phase}` : ''}`;
     case 'memory':
       return `memory limit ${l.mb} MB`;
     case 'states':

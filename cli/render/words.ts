@@ -15,6 +15,8 @@ export function limitText(limit: Limit): string {
   switch (limit.kind) {
     case 'timeout':
       return `time-out after ${fmtSeconds(limit.ms)}`;
+    case 'interrupted':
+      return `interrupted by ${limit.signal}`;
     case 'memory':
       return `memory limit ${limit.mb} MB`;
     case 'states':
