@@ -93,6 +93,8 @@ export function resolveRules(options: CheckOptions): ResolvedRules {
  */
 export interface CheckControl {
   signal?: AbortSignal;
+  /** Called with each model's report as soon as it is final, in input order (a client keeps them in case the run is cut short). */
+  onModel?: (m: ModelReport) => void;
 }
 
 export async function check(
