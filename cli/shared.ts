@@ -18,7 +18,9 @@ import type { CliOptions } from './args.js';
 import type { CliIo } from './io.js';
 import { useColor } from './io.js';
 import { RENDERERS } from './render/index.js';
-import type { Format, RenderContext, RenderOutput } from './render/types.js';
+import type { Format, RenderContext, RenderOutput, RuleHelp } from './render/types.js';
+import { packageRoot } from './files.js';
+import { pathToFileURL } from 'node:url';
 
 export class UsageError extends Error {
   constructor(
@@ -127,7 +129,32 @@ export function renderContext(io: CliIo, cli: CliOptions, extraRules: Rule[] = [
     color: cli.output === undefined && useColor(io, cli.color),
     width: io.columns,
     command: 'lockmc',
+    ruleHelp: ruleDocs,
+    diagnosticHelp: (code) => diagnosticInfo(code)?.explanation,
   };
+}
+
+const RULE_DOC_ID = /^[a-z0-9][a-z0-9-]*$/;
+const ruleDocCache = new Map<string, RuleHelp | undefined>();
+
+/**
+ * docs/rules/<id>.md of the installed package. helpUri is its file: URL:
+ * SARIF wants an absolute URI there, lockmc has no public homepage to
+ * point at, and the Markdown itself travels in `help.markdown`, which is
+ * what code-scanning UIs show. User rules have no page (undefined).
+ */
+function ruleDocs(id: string): RuleHelp | undefined {
+  if (!RULE_DOC_ID.test(id)) return undefined;
+  if (ruleDocCache.has(id)) return ruleDocCache.get(id);
+  const file = join(packageRoot(), 'docs', 'rules', `${id}.md`);
+  let help: RuleHelp | undefined;
+  try {
+    help = { markdown: readFileSync(file, 'utf8'), uri: pathToFileURL(file).href };
+  } catch {
+    help = undefined;
+  }
+  ruleDocCache.set(id, help);
+  return help;
 }
 
 export function resolveFormat(cli: CliOptions, io: CliIo): Format {

@@ -286,10 +286,15 @@ export interface Registration {
 }
 
 /** What a fixture says the checker must answer. */
+/**
+ * `line`: 1-based line of the `@expect` tag in the model file, so a report
+ * can name the declaration (SARIF suppressions cite it). Absent in
+ * expectations made by hand.
+ */
 export type Expectation =
-  | { kind: 'holds'; rules: string[] | 'all' }
-  | { kind: 'violates'; rule: string }
-  | { kind: 'error'; code: string };
+  | { kind: 'holds'; rules: string[] | 'all'; line?: number }
+  | { kind: 'violates'; rule: string; line?: number }
+  | { kind: 'error'; code: string; line?: number };
 
 export interface ModelHeader {
   /** The doc comment's first paragraph. */

@@ -1,17 +1,29 @@
 /**
- * `sarif`: SARIF 2.1.0 for code-scanning dashboards. Rules come from the
- * rule metadata, one result per finding, and the trace becomes a codeFlow
- * with one threadFlow per model thread (SARIF's own picture of
- * concurrency), steps ordered globally by `executionOrder`.
+ * `sarif`: SARIF 2.1.0 for code-scanning dashboards (GitHub code scanning
+ * first). Rules come from the rule metadata with their docs page as
+ * `help`, one result per finding, and the trace becomes a codeFlow with
+ * one threadFlow per model thread (SARIF's own picture of concurrency),
+ * steps ordered globally by `executionOrder`.
+ *
+ * What code scanning relies on: every result has a `ruleId`, a location
+ * relative to the repository root (`uriBaseId` %SRCROOT%) with a region,
+ * and a fingerprint of its own (`lockmcFindingHash/v1`, see anchor.ts) so
+ * distinct findings are distinct alerts and a re-run updates, not
+ * duplicates, them. A violation the model declares (`@expect violates`)
+ * is reported suppressed in source, citing the `@expect` line.
  */
 
+import type * as Sarif from 'sarif';
 import type { Diagnostic, Finding, ModelReport, Report, SourceRef, Trace } from '../../checker/report.js';
+import { anchorOf, findingIdentity, fingerprint } from './anchor.js';
 import { canonicalJson } from './json.js';
 import type { RenderContext } from './types.js';
-import { citationText, findingsOf, replayCommand } from './words.js';
+import { citationText, replayCommand } from './words.js';
 
-type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
-type Obj = { [k: string]: Json };
+/** Our own fingerprint key: GitHub computes and owns `primaryLocationLineHash`. */
+export const FINGERPRINT_KEY = 'lockmcFindingHash/v1';
+
+const SRCROOT = '%SRCROOT%';
 
 export function sarifUri(file: string): string {
   const f = file.replace(/\\/g, '/');
@@ -19,26 +31,37 @@ export function sarifUri(file: string): string {
   return encodeURI(f);
 }
 
-function physical(ref: SourceRef): Obj {
-  const region: Obj = { startLine: Math.max(1, ref.line), startColumn: Math.max(1, ref.col) };
+function artifact(file: string): Sarif.ArtifactLocation {
+  const uri = sarifUri(file);
+  // Relative paths are relative to where lockmc ran, which in CI is the checkout.
+  return uri.startsWith('file:') ? { uri } : { uri, uriBaseId: SRCROOT };
+}
+
+function physical(ref: SourceRef): Sarif.PhysicalLocation {
+  const region: Sarif.Region = { startLine: Math.max(1, ref.line), startColumn: Math.max(1, ref.col) };
   if (ref.endLine !== undefined) region.endLine = Math.max(ref.line, ref.endLine);
   if (ref.endCol !== undefined && (ref.endLine === undefined || ref.endLine > ref.line || ref.endCol > ref.col)) {
     region.endColumn = Math.max(1, ref.endCol);
   }
-  return { artifactLocation: { uri: sarifUri(ref.file) }, region };
+  return { artifactLocation: artifact(ref.file), region };
 }
 
-function threadFlows(trace: Trace): Obj[] {
-  const flows: Obj[] = [];
+/** A file with no better position: its first line, so the result still has a region. */
+function wholeFile(file: string): Sarif.PhysicalLocation {
+  return { artifactLocation: artifact(file), region: { startLine: 1 } };
+}
+
+function threadFlows(trace: Trace): Sarif.ThreadFlow[] {
+  const flows: Sarif.ThreadFlow[] = [];
   const threads = [...trace.threads].sort((a, b) => a.id - b.id);
   for (const t of threads) {
     const steps = trace.steps.filter((s) => s.thread === t.id);
-    const locations: Obj[] = steps.map((s) => {
-      const loc: Obj = {
+    const locations: Sarif.ThreadFlowLocation[] = steps.map((s) => {
+      const loc: Sarif.Location = {
         message: { text: `${s.op}${s.outcome ? ` -> ${s.outcome}` : ''}${s.role ? ` (${s.role})` : ''}` },
       };
       if (s.at) loc.physicalLocation = physical(s.at);
-      const tfl: Obj = {
+      const tfl: Sarif.ThreadFlowLocation = {
         location: loc,
         executionOrder: s.index,
         nestingLevel: s.context.length,
@@ -57,9 +80,17 @@ function threadFlows(trace: Trace): Obj[] {
   return flows;
 }
 
-function findingResult(f: Finding, m: ModelReport, ruleIndex: Map<string, number>, ctx: RenderContext): Obj {
+/** The `@expect violates <rule>` that declares this finding, if the model has one. */
+function declaration(m: ModelReport, rule: string): Sarif.Suppression | undefined {
+  const e = m.expected?.find((x) => x.kind === 'violates' && x.rule === rule);
+  if (!e) return undefined;
+  const where = e.line !== undefined ? `${m.file}:${e.line}` : m.file;
+  return { kind: 'inSource', justification: `@expect violates ${rule} at ${where}` };
+}
+
+function findingResult(f: Finding, m: ModelReport, ruleIndex: Map<string, number>, ctx: RenderContext, seen: Map<string, number>): Sarif.Result {
   const meta = ctx.ruleMeta(f.rule);
-  const r: Obj = {
+  const r: Sarif.Result = {
     ruleId: f.rule,
     level: meta?.severity === 'warning' ? 'warning' : 'error',
     kind: 'fail',
@@ -67,12 +98,13 @@ function findingResult(f: Finding, m: ModelReport, ruleIndex: Map<string, number
   };
   const idx = ruleIndex.get(f.rule);
   if (idx !== undefined) r.ruleIndex = idx;
-  const at = f.at ?? f.trace?.steps.find((s) => s.index === f.trace?.violatingStep)?.at;
-  r.locations = [at ? { physicalLocation: physical(at) } : { physicalLocation: { artifactLocation: { uri: sarifUri(m.file) } } }];
+  const anchor = anchorOf(f);
+  r.locations = [{ physicalLocation: anchor ? physical(anchor.at) : wholeFile(m.file) }];
   if (f.trace) {
     r.codeFlows = [{ message: { text: `${f.trace.steps.length} steps, ${f.trace.preemptions} preemptions` }, threadFlows: threadFlows(f.trace) }];
   }
-  const props: Obj = { check: f.check, findingKind: f.kind };
+  const props: Sarif.PropertyBag = { check: f.check, findingKind: f.kind };
+  if (anchor) props.anchor = anchor.kind;
   if (f.possibleOnly) props.possibleOnly = true;
   if (f.chain) props.chain = f.chain.map((e) => `${e.from} -(${e.type})-> ${e.to}`);
   if (f.trace) {
@@ -80,26 +112,66 @@ function findingResult(f: Finding, m: ModelReport, ruleIndex: Map<string, number
     props.replay = replayCommand(ctx.command ?? 'lockmc', m.file, f.trace.schedule);
   }
   r.properties = props;
-  r.partialFingerprints = { lockmcFinding: `${f.rule}/${f.check}/${f.kind}` };
+  // Two findings with the same identity in one run (the same bug reported
+  // twice) still get distinct values: a 1-based occurrence count, as
+  // GitHub does for its own line hashes.
+  const hash = fingerprint(findingIdentity(f, m.file));
+  const n = (seen.get(hash) ?? 0) + 1;
+  seen.set(hash, n);
+  r.partialFingerprints = { [FINGERPRINT_KEY]: `${hash}:${n}` };
+  const suppression = declaration(m, f.rule);
+  if (suppression) r.suppressions = [suppression];
   return r;
 }
 
-function diagnosticResult(d: Diagnostic, fallbackFile: string | undefined): Obj {
-  const r: Obj = {
+function diagnosticResult(d: Diagnostic, fallbackFile: string | undefined): Sarif.Result {
+  const r: Sarif.Result = {
     ruleId: d.code,
     level: d.severity === 'error' ? 'error' : 'warning',
     message: { text: d.hint ? `${d.message} (hint: ${d.hint})` : d.message },
   };
   const file = d.file ?? fallbackFile;
   if (file) {
-    const pl: Obj = { artifactLocation: { uri: sarifUri(file) } };
-    if (d.line !== undefined) pl.region = { startLine: Math.max(1, d.line), startColumn: Math.max(1, d.col ?? 1) };
+    const pl = d.line !== undefined ? physical({ file, line: d.line, col: d.col ?? 1 }) : wholeFile(file);
     r.locations = [{ physicalLocation: pl }];
   }
   return r;
 }
 
-export function buildSarif(report: Report, ctx: RenderContext): Obj {
+function ruleDescriptor(id: string, ctx: RenderContext): Sarif.ReportingDescriptor {
+  const meta = ctx.ruleMeta(id);
+  const doc = ctx.ruleHelp?.(id);
+  const rd: Sarif.ReportingDescriptor = { id };
+  const text = meta ? `${meta.summary}\n\n${meta.rationale}` : `lockmc rule ${id}.`;
+  // A rule without a docs page (a user rule) still gets help from its metadata.
+  rd.help = { text, markdown: doc?.markdown ?? text };
+  if (doc) rd.helpUri = doc.uri;
+  if (meta) {
+    rd.shortDescription = { text: meta.summary };
+    rd.fullDescription = { text: meta.rationale };
+    rd.defaultConfiguration = { level: meta.severity === 'warning' ? 'warning' : 'error' };
+    rd.properties = {
+      family: meta.family,
+      covers: [...meta.covers],
+      citations: meta.citations.map(citationText),
+      tags: ['concurrency', 'locking', meta.family],
+    };
+  }
+  return rd;
+}
+
+function diagnosticDescriptor(code: string, ctx: RenderContext): Sarif.ReportingDescriptor {
+  const title = ctx.diagnosticTitle?.(code);
+  const explanation = ctx.diagnosticHelp?.(code);
+  const rd: Sarif.ReportingDescriptor = { id: code };
+  if (title) rd.shortDescription = { text: title };
+  const text = [title ? `${code}: ${title}.` : `${code}.`, explanation, `Run \`lockmc explain ${code}\` for more.`].filter(Boolean).join(' ');
+  rd.help = { text, markdown: text };
+  rd.properties = { tags: ['lockmc-diagnostic'] };
+  return rd;
+}
+
+export function buildSarif(report: Report, ctx: RenderContext): Sarif.Log {
   const ruleIds: string[] = [];
   const codes: string[] = [];
   for (const m of report.models) {
@@ -111,35 +183,20 @@ export function buildSarif(report: Report, ctx: RenderContext): Obj {
   ruleIds.sort();
   codes.sort();
   const ruleIndex = new Map<string, number>();
-  const rules: Obj[] = [];
+  const rules: Sarif.ReportingDescriptor[] = [];
   for (const id of ruleIds) {
-    const meta = ctx.ruleMeta(id);
     ruleIndex.set(id, rules.length);
-    const rd: Obj = { id };
-    if (meta) {
-      rd.shortDescription = { text: meta.summary };
-      rd.fullDescription = { text: meta.rationale };
-      rd.defaultConfiguration = { level: meta.severity === 'warning' ? 'warning' : 'error' };
-      rd.properties = {
-        family: meta.family,
-        covers: [...meta.covers],
-        citations: meta.citations.map(citationText),
-        tags: ['concurrency', 'locking', meta.family],
-      };
-    }
-    rules.push(rd);
+    rules.push(ruleDescriptor(id, ctx));
   }
-  for (const code of codes) {
-    const title = ctx.diagnosticTitle?.(code);
-    const rd: Obj = { id: code };
-    if (title) rd.shortDescription = { text: title };
-    rd.properties = { tags: ['lockmc-diagnostic'] };
-    rules.push(rd);
-  }
-  const results: Obj[] = [];
+  for (const code of codes) rules.push(diagnosticDescriptor(code, ctx));
+  const results: Sarif.Result[] = [];
+  const seen = new Map<string, number>();
   for (const m of report.models) {
     for (const d of m.diagnostics) results.push(diagnosticResult(d, m.file));
-    for (const f of findingsOf(m.verdicts)) results.push(findingResult(f, m, ruleIndex, ctx));
+    for (const v of m.verdicts) {
+      if (v.status !== 'violated') continue;
+      for (const f of v.findings) results.push(findingResult(f, m, ruleIndex, ctx, seen));
+    }
   }
   for (const d of report.diagnostics) results.push(diagnosticResult(d, undefined));
   const codeIndex = new Map(codes.map((c, i) => [c, ruleIds.length + i]));
@@ -147,7 +204,7 @@ export function buildSarif(report: Report, ctx: RenderContext): Obj {
     const i = codeIndex.get(String(r.ruleId));
     if (i !== undefined && r.ruleIndex === undefined) r.ruleIndex = i;
   }
-  const driver: Obj = {
+  const driver: Sarif.ToolComponent = {
     name: report.tool.name,
     version: report.tool.version,
     semanticVersion: report.tool.version,

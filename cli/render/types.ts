@@ -22,6 +22,21 @@ export interface RenderContext {
   width?: number;
   /** How the replay command is spelled (`lockmc`, `npx lockmc`). */
   command?: string;
+  /**
+   * A rule's documentation (docs/rules/<id>.md), for SARIF `help` and
+   * `helpUri`. The CLI reads the files; renderers stay pure functions of
+   * the Report and this context.
+   */
+  ruleHelp?: (id: string) => RuleHelp | undefined;
+  /** What a diagnostic code means (`lockmc explain`), for SARIF `help`. */
+  diagnosticHelp?: (code: string) => string | undefined;
+}
+
+export interface RuleHelp {
+  /** The rule's page as Markdown. */
+  markdown: string;
+  /** An absolute URI of that page (SARIF requires helpUri to be absolute). */
+  uri: string;
 }
 
 export interface RenderedFile {

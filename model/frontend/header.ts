@@ -99,7 +99,7 @@ export function parseHeader(text: string, file?: string): HeaderResult {
         }
         const clash = contradiction(header.expect, e);
         if (clash) bad(`contradictory @expect tags: ${clash}`, 'keep the expectations that the model is meant to show');
-        else header.expect.push(e);
+        else header.expect.push({ ...e, line: lineColAt(text, tagOffset).line });
         break;
       }
       case '@kernel':
