@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import type { Finding, SourceRef } from '../../checker/report.js';
 
 /** Why the anchor is where it is (kept for tests and for readers of the code). */
-export type AnchorKind = 'blocked' | 'fence-wait' | 'fence-publish' | 'finding' | 'violating-step' | 'first-step';
+export type AnchorKind = 'blocked' | 'fence-wait' | 'fence-publish' | 'finding' | 'violating-step' | 'chain' | 'first-step';
 
 export interface Anchor {
   kind: AnchorKind;
@@ -25,7 +25,8 @@ const PUBLISH = /^publish fence (\S+)/;
  * a thread is stuck (the trace ends before the blocked operation, so that
  * is the final state's `at`), an unsignalled fence is where someone waits
  * for it or else where it was published, anything else is the violating
- * step. The first located step is the last resort; undefined only when
+ * step (or, for a lock-graph cycle with no trace, the model acquisition
+ * that closes the cycle). The first located step is the last resort; undefined only when
  * nothing in the finding has a position.
  */
 export function anchorOf(f: Finding): Anchor | undefined {
@@ -44,6 +45,9 @@ export function anchorOf(f: Finding): Anchor | undefined {
   const violating = t?.violatingStep !== undefined ? t.steps.find((s) => s.index === t.violatingStep) : undefined;
   if (f.at) return { kind: 'finding', at: f.at, op: violating?.op ?? closingApi(f) };
   if (violating?.at) return { kind: 'violating-step', at: violating.at, op: violating.op };
+  // A lock-graph cycle without a trace: the model's acquisition that closes it.
+  const edge = [...(f.chain ?? [])].reverse().find((e) => e.source.kind === 'model');
+  if (edge?.source.kind === 'model') return { kind: 'chain', at: edge.source.at, op: edge.source.api };
   const first = t?.steps.find((s) => s.at);
   if (first?.at) return { kind: 'first-step', at: first.at, op: first.op };
   return undefined;

@@ -198,7 +198,17 @@ export function buildSarif(report: Report, ctx: RenderContext): Sarif.Log {
       for (const f of v.findings) results.push(findingResult(f, m, ruleIndex, ctx, seen));
     }
   }
-  for (const d of report.diagnostics) results.push(diagnosticResult(d, undefined));
+  // A run-level diagnostic with no file (an unknown rule on the command
+  // line) has nowhere to be shown as a result: code scanning drops results
+  // without a location. SARIF's place for it is the invocation's
+  // configuration notifications.
+  const notifications: Sarif.Notification[] = [];
+  for (const d of report.diagnostics) {
+    if (d.file !== undefined) results.push(diagnosticResult(d, undefined));
+    else notifications.push({ descriptor: { id: d.code }, level: d.severity === 'error' ? 'error' : 'warning', message: diagnosticResult(d, undefined).message });
+  }
+  const invocation: Sarif.Invocation = { executionSuccessful: ![2, 5, 70].includes(report.exitCode), exitCode: report.exitCode };
+  if (notifications.length > 0) invocation.toolConfigurationNotifications = notifications;
   const codeIndex = new Map(codes.map((c, i) => [c, ruleIds.length + i]));
   for (const r of results) {
     const i = codeIndex.get(String(r.ruleId));
@@ -218,7 +228,7 @@ export function buildSarif(report: Report, ctx: RenderContext): Sarif.Log {
       {
         tool: { driver },
         // Usage, rule-definition and internal errors mean the analysis did not run.
-        invocations: [{ executionSuccessful: ![2, 5, 70].includes(report.exitCode), exitCode: report.exitCode }],
+        invocations: [invocation],
         results,
         properties: {
           verdicts: report.models.flatMap((m) => m.verdicts.map((v) => `${m.file}: ${v.rule}: ${v.status}`)),

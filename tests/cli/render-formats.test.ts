@@ -5,17 +5,26 @@ import { join } from 'node:path';
 import { inflateSync } from 'node:zlib';
 import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
-import type { Report } from '../../checker/report.js';
+import { pathToFileURL } from 'node:url';
+import type { Finding, ModelReport, Report, Verdict } from '../../checker/report.js';
+import { modelExitCode } from '../../checker/verdict.js';
+import { parseHeader } from '../../model/frontend/header.js';
+import { ALL_RULES } from '../../rules/index.js';
+import { defaultCliOptions } from '../../cli/args.js';
+import { renderContext } from '../../cli/shared.js';
+import type { RenderContext } from '../../cli/render/types.js';
+import { anchorOf, findingIdentity, normaliseCycle } from '../../cli/render/anchor.js';
+import { fakeIo } from './fake-io.js';
 import { RENDERERS, FORMATS } from '../../cli/render/index.js';
 import { renderJson } from '../../cli/render/json.js';
 import { renderItf } from '../../cli/render/itf.js';
-import { buildSarif, renderSarif } from '../../cli/render/sarif.js';
-import { renderJunit } from '../../cli/render/junit.js';
+import { FINGERPRINT_KEY, buildSarif, renderSarif } from '../../cli/render/sarif.js';
+import { junitClassname, renderJunit } from '../../cli/render/junit.js';
 import { holdBars, renderSvg } from '../../cli/render/svg.js';
 import { renderHtml } from '../../cli/render/html.js';
 import { renderPretty } from '../../cli/render/pretty.js';
 import { renderText } from '../../cli/render/text.js';
-import { CIRCULAR_TRACE, CTX, DEADLOCK_FINDING, cleanReport, sampleReport } from './sample-reports.js';
+import { CIRCULAR_TRACE, CTX, DEADLOCK_FINDING, RULE_META, cleanReport, sampleReport } from './sample-reports.js';
 import { golden } from './golden-util.js';
 import { SARIF_SCHEMA_PATH, sarifValidator } from './sarif-schema.js';
 import { findAll, parseXml } from './xml-check.js';
@@ -90,10 +99,59 @@ describe('itf', () => {
   });
 });
 
+/** CTX plus rule docs and diagnostic explanations, as cli/shared.ts `renderContext` provides them. */
+const HCTX: RenderContext = {
+  ...CTX,
+  ruleHelp: (id) => (CTX.ruleMeta(id) ? { markdown: `# ${id}\n\n${CTX.ruleMeta(id)!.summary}\n`, uri: `https://lockmc.example/docs/rules/${id}.md` } : undefined),
+  diagnosticHelp: (code) => (code === 'LMC201' ? 'An identifier names no declared lock, fence or object.' : undefined),
+};
+
+function sarifOf(r: Report, ctx: RenderContext = HCTX): any {
+  return buildSarif(r, ctx) as any;
+}
+
+const fpOf = (res: any): string => res.partialFingerprints[FINGERPRINT_KEY];
+
+/** One model whose rule is violated by the given findings. */
+function oneModel(findings: Finding[], patch: Partial<ModelReport> = {}): Report {
+  return {
+    ...cleanReport(),
+    diagnostics: [],
+    models: [
+      {
+        file: 'fixtures/x/two-cycles.model.ts',
+        hashes: { model: '00', rules: '11' },
+        kernel: 'v7.0',
+        verdicts: [{ status: 'violated', rule: findings[0]!.rule, engine: 'lockgraph', findings }],
+        diagnostics: [],
+        stats: { ms: 5, engine: ['lockgraph'] },
+        ...patch,
+      },
+    ],
+    exitCode: 1,
+  };
+}
+
+function cycle(classes: string[], line: number): Finding {
+  return {
+    rule: 'order-canonical',
+    check: 'cycle',
+    kind: 'circular-dependency',
+    message: `cycle ${classes.join(' -> ')}`,
+    at: { file: 'fixtures/x/two-cycles.model.ts', line, col: 3 },
+    chain: classes.map((c, i) => ({
+      from: c,
+      to: classes[(i + 1) % classes.length]!,
+      type: 'EN' as const,
+      source: { kind: 'model' as const, thread: 't', api: `mutex_lock(${classes[(i + 1) % classes.length]})`, at: { file: 'fixtures/x/two-cycles.model.ts', line: line + i, col: 3 } },
+    })),
+  };
+}
+
 describe('sarif', () => {
   const sarif = buildSarif(sampleReport(), CTX) as any;
   it('matches its golden', () => {
-    const out = renderSarif(sampleReport(), CTX);
+    const out = renderSarif(sampleReport(), HCTX);
     expect(out).toBe(golden('sample.sarif', out));
   });
   it('has rules from metadata and one result per finding or diagnostic', () => {
@@ -107,13 +165,13 @@ describe('sarif', () => {
     expect(run.results).toHaveLength(6);
     for (const r of run.results) expect(run.tool.driver.rules[r.ruleIndex].id).toBe(r.ruleId);
   });
-  it('one threadFlow per model thread, ordered steps, file/line/col', () => {
+  it('one threadFlow per model thread, ordered steps, file/line/col relative to %SRCROOT%', () => {
     const r = sarif.runs[0].results.find((x: { ruleId: string }) => x.ruleId === 'no-deadlock');
     const flows = r.codeFlows[0].threadFlows;
     expect(flows.map((f: { id: string }) => f.id)).toEqual(['thread_a', 'thread_b']);
     expect(flows[0].locations.map((l: { executionOrder: number }) => l.executionOrder)).toEqual([1, 4]);
     expect(flows[1].locations[0].location.physicalLocation).toEqual({
-      artifactLocation: { uri: 'fixtures/rules/no-deadlock/violates-abba.model.ts' },
+      artifactLocation: { uri: 'fixtures/rules/no-deadlock/violates-abba.model.ts', uriBaseId: '%SRCROOT%' },
       region: { startLine: 16, startColumn: 3 },
     });
     // kswapd never ran in the circular trace, yet it has its threadFlow.
@@ -124,16 +182,205 @@ describe('sarif', () => {
 
   it.skipIf(SARIF_SCHEMA_PATH === undefined)('validates against the official SARIF 2.1.0 schema', () => {
     const validate = sarifValidator();
-    for (const r of [sampleReport(), cleanReport()]) {
-      const ok = validate(JSON.parse(renderSarif(r, CTX)));
+    const twoCycles = oneModel([cycle(['a', 'b'], 10), cycle(['b', 'c'], 20)], { expected: [{ kind: 'violates', rule: 'order-canonical', line: 6 }] });
+    for (const r of [sampleReport(), cleanReport(), twoCycles]) {
+      const ok = validate(JSON.parse(renderSarif(r, HCTX)));
       expect(validate.errors ?? []).toEqual([]);
       expect(ok).toBe(true);
     }
     const broken = JSON.parse(renderSarif(sampleReport(), CTX));
     broken.runs[0].results[0].level = 'fatal';
     expect(validate(broken)).toBe(false);
+    const badSuppression = JSON.parse(renderSarif(twoCycles, HCTX));
+    badSuppression.runs[0].results[0].suppressions[0].kind = 'inComment';
+    expect(validate(badSuppression)).toBe(false);
+  });
+
+  it('every result has a physical location with a region and a start line', () => {
+    for (const r of [sampleReport(), cleanReport()]) {
+      for (const res of sarifOf(r).runs[0].results) {
+        expect(res.ruleId).toBeTypeOf('string');
+        expect(res.locations[0].physicalLocation.region.startLine, JSON.stringify(res)).toBeGreaterThanOrEqual(1);
+      }
+    }
+    // A lock-graph cycle with neither position nor trace: its closing acquisition in the model.
+    const primed = sarifOf(sampleReport()).runs[0].results.find((x: any) => x.ruleId === 'order-canonical');
+    expect(primed.locations[0].physicalLocation.region).toEqual({ startLine: 40, startColumn: 3 });
+    expect(primed.properties.anchor).toBe('chain');
+    // A finding with no position at all (an initial-state violation) still
+    // points at its model, line 1.
+    const bare: Finding = { rule: 'order-canonical', check: 'state', kind: 'rule-violation', message: 'bad from the start' };
+    expect(sarifOf(oneModel([bare])).runs[0].results[0].locations[0].physicalLocation).toEqual({
+      artifactLocation: { uri: 'fixtures/x/two-cycles.model.ts', uriBaseId: '%SRCROOT%' },
+      region: { startLine: 1 },
+    });
+  });
+  it('a deadlock is placed at the blocked step, not at the last step of the trace', () => {
+    const r = sarifOf(sampleReport()).runs[0].results.find((x: { ruleId: string }) => x.ruleId === 'no-deadlock');
+    // thread_a, the first blocked thread, is stuck on mutex_lock(b) at line 11.
+    expect(r.locations[0].physicalLocation.region).toEqual({ startLine: 11, startColumn: 3 });
+    expect(r.properties.anchor).toBe('blocked');
+    // With thread_a finished, the region follows thread_b's blocked step (line
+    // 17), not the trace's last step (thread_a's, line 11).
+    const moved = structuredClone(DEADLOCK_FINDING);
+    moved.trace!.final.threads[0]!.status = 'done';
+    const r2 = sarifOf(oneModel([moved])).runs[0].results[0];
+    expect(r2.locations[0].physicalLocation.region).toEqual({ startLine: 17, startColumn: 3 });
+  });
+  it('a fence never signalled is placed at the wait, else at the publish', () => {
+    const F = 'fixtures/x/fence.model.ts';
+    const step = (index: number, op: string, line: number, role?: string) => ({ index, thread: 0, threadName: 'ioctl', op, at: { file: F, line, col: 3 }, context: [], held: [], preemption: false, ...(role ? { role } : {}) });
+    const finding = (blocked: boolean): Finding => ({
+      rule: 'fence-finite',
+      check: 'signalled',
+      kind: 'fence-never-signalled',
+      message: 'fence out is never signalled',
+      trace: {
+        threads: [{ id: 0, name: 'ioctl', kind: 'thread' }],
+        steps: [step(1, 'dma_fence_init(out)', 5), step(2, 'sync_file_create(out)', 6, 'publish fence out'), step(3, 'mutex_lock(l)', 7)],
+        schedule: 'x',
+        preemptions: 0,
+        final: {
+          threads: [{ thread: 'ioctl', status: blocked ? 'blocked' : 'done', held: [], ...(blocked ? { at: { file: F, line: 9, col: 3 }, waitingFor: 'fence out (published, unsignalled)' } : {}) }],
+          fences: [{ name: 'out', state: 'published' }],
+          other: {},
+        },
+      },
+    });
+    const region = (f: Finding) => sarifOf(oneModel([f], { file: F })).runs[0].results[0].locations[0].physicalLocation.region;
+    expect(region(finding(true))).toEqual({ startLine: 9, startColumn: 3 });
+    expect(region(finding(false))).toEqual({ startLine: 6, startColumn: 3 });
+    expect(anchorOf(finding(false))?.kind).toBe('fence-publish');
+  });
+
+  it('two distinct cycles of one rule in one file get two fingerprints', () => {
+    const results = sarifOf(oneModel([cycle(['a', 'b'], 10), cycle(['b', 'c'], 20)])).runs[0].results;
+    expect(results).toHaveLength(2);
+    expect(fpOf(results[0])).toMatch(/^[0-9a-f]{32}:1$/);
+    expect(fpOf(results[1])).toMatch(/^[0-9a-f]{32}:1$/);
+    expect(fpOf(results[0])).not.toBe(fpOf(results[1]));
+    // Every finding of the sample is its own alert.
+    const all = sarifOf(sampleReport()).runs[0].results.filter((x: any) => x.partialFingerprints).map(fpOf);
+    expect(all).toHaveLength(4);
+    expect(new Set(all).size).toBe(4);
+  });
+  it('the same cycle entered from another edge, or moved down the file, is the same finding', () => {
+    const id = (f: Finding) => findingIdentity(f, 'fixtures/x/two-cycles.model.ts');
+    expect(id(cycle(['b', 'c', 'a'], 10))).toBe(id(cycle(['a', 'b', 'c'], 10)));
+    expect(id(cycle(['a', 'b', 'c'], 40))).toBe(id(cycle(['a', 'b', 'c'], 10)));
+    // The other direction is another cycle.
+    expect(id(cycle(['a', 'c', 'b'], 10))).not.toBe(id(cycle(['a', 'b', 'c'], 10)));
+    expect(normaliseCycle(['c', 'a', 'b'])).toEqual(['a', 'b', 'c']);
+    // Found twice in one run: still two values.
+    const twice = sarifOf(oneModel([cycle(['a', 'b'], 10), cycle(['b', 'a'], 12)])).runs[0].results.map(fpOf);
+    expect(twice[0].replace(/:1$/, ':2')).toBe(twice[1]);
+  });
+  it('fingerprints are equal across runs: timings, schedule tokens, tool version and the checkout path do not enter', () => {
+    const before = sarifOf(sampleReport()).runs[0].results.map((x: any) => x.partialFingerprints);
+    const other = sampleReport();
+    other.tool.version = '9.9.9';
+    other.models[1]!.stats.ms = 123456;
+    const dl = other.models[1]!.verdicts[0]! as Extract<Verdict, { status: 'violated' }>;
+    dl.findings[0]!.trace!.schedule = 'ffffffff-AAAA';
+    expect(sarifOf(other).runs[0].results.map((x: any) => x.partialFingerprints)).toEqual(before);
+    // The same model checked from two different absolute checkouts.
+    const at = (root: string) => {
+      const r = oneModel([cycle(['a', 'b'], 10)], { file: `${root}/fixtures/x/two-cycles.model.ts` });
+      return fpOf(sarifOf(r).runs[0].results[0]);
+    };
+    expect(at('/home/alice/src/drv')).toBe(at('/builds/ci/1234/drv'));
+    // A different rule check at the same place is a different finding.
+    const a = cycle(['a', 'b'], 10);
+    expect(fpOf(sarifOf(oneModel([{ ...a, check: 'other' }])).runs[0].results[0])).not.toBe(fpOf(sarifOf(oneModel([a])).runs[0].results[0]));
+  });
+
+  it('every rule has help (text and Markdown) and, with a docs page, a helpUri', () => {
+    const rules = sarifOf(sampleReport()).runs[0].tool.driver.rules;
+    for (const r of rules) {
+      expect(r.help.text, r.id).toMatch(/\S/);
+      expect(r.help.markdown, r.id).toMatch(/\S/);
+    }
+    const fence = rules.find((r: any) => r.id === 'fence-signalling-no-reclaim');
+    expect(fence.helpUri).toBe('https://lockmc.example/docs/rules/fence-signalling-no-reclaim.md');
+    expect(fence.help.markdown).toBe(`# fence-signalling-no-reclaim\n\n${RULE_META['fence-signalling-no-reclaim']!.summary}\n`);
+    expect(fence.help.text).toBe(`${RULE_META['fence-signalling-no-reclaim']!.summary}\n\n${RULE_META['fence-signalling-no-reclaim']!.rationale}`);
+    // fence-map-read-trylock has no metadata and no page: help still says what it is, and no helpUri.
+    const unknown = rules.find((r: any) => r.id === 'fence-map-read-trylock');
+    expect(unknown.help.text).toBe('lockmc rule fence-map-read-trylock.');
+    expect(unknown).not.toHaveProperty('helpUri');
+    const lmc = rules.find((r: any) => r.id === 'LMC201');
+    expect(lmc.help.text).toBe('LMC201: unknown identifier. An identifier names no declared lock, fence or object. Run `lockmc explain LMC201` for more.');
+  });
+  it('the CLI context reads docs/rules/<id>.md for every registered rule', () => {
+    const ctx = renderContext(fakeIo(), { ...defaultCliOptions(), color: false });
+    for (const rule of ALL_RULES) {
+      const help = ctx.ruleHelp!(rule.meta.id);
+      expect(help, rule.meta.id).toBeDefined();
+      expect(help!.markdown).toBe(readFileSync(join(ROOT, 'docs', 'rules', `${rule.meta.id}.md`), 'utf8'));
+      expect(help!.uri).toBe(pathToFileURL(join(ROOT, 'docs', 'rules', `${rule.meta.id}.md`)).href);
+    }
+    expect(ctx.ruleHelp!('no-such-rule')).toBeUndefined();
+    expect(ctx.ruleHelp!('../../package')).toBeUndefined();
+    expect(ctx.diagnosticHelp!('LMC401')).toMatch(/positive integer/);
+  });
+
+  it('a declared violation is a result suppressed in source, citing the @expect line', () => {
+    const results = sarifOf(sampleReport()).runs[0].results;
+    const declared = results.find((x: any) => x.ruleId === 'fence-signalling-no-reclaim');
+    expect(declared.suppressions).toEqual([{ kind: 'inSource', justification: '@expect violates fence-signalling-no-reclaim at fixtures/drivers/userptr-notifier-waits-on-job.model.ts' }]);
+    expect(declared.level).toBe('error');
+    expect(declared.locations).toHaveLength(1);
+    // Undeclared violations are live alerts.
+    for (const r of results.filter((x: any) => x.ruleId !== 'fence-signalling-no-reclaim')) expect(r).not.toHaveProperty('suppressions');
+    const withLine = sarifOf(oneModel([cycle(['a', 'b'], 10)], { expected: [{ kind: 'violates', rule: 'order-canonical', line: 6 }] })).runs[0].results[0];
+    expect(withLine.suppressions).toEqual([{ kind: 'inSource', justification: '@expect violates order-canonical at fixtures/x/two-cycles.model.ts:6' }]);
+    expect(withLine.ruleIndex).toBe(0);
+  });
+  it('the header parser records the line of each @expect tag', () => {
+    const text = '/**\n * Two expectations.\n *\n * @kernel v6.12\n * @expect violates order-canonical\n * @expect holds ww-backoff\n */\nconst a = 1;\n';
+    expect(parseHeader(text, 'h.model.ts').header.expect).toEqual([
+      { kind: 'violates', rule: 'order-canonical', line: 5 },
+      { kind: 'holds', rules: ['ww-backoff'], line: 6 },
+    ]);
   });
 });
+
+/** A model with the given verdicts and header, for exit-code agreement. */
+function model(file: string, verdicts: Verdict[], extra: Partial<ModelReport> = {}): ModelReport {
+  return { file, hashes: { model: '00', rules: '11' }, kernel: 'v7.0', verdicts, diagnostics: [], stats: { ms: 7, engine: ['explicit'] }, ...extra };
+}
+
+const LMC201 = { code: 'LMC201', severity: 'error' as const, message: "unknown identifier 'x'", file: 'm/e.model.ts', line: 3, col: 5 };
+
+/** One model per way a model can end, each with its exit code under the current rules. */
+function mixedReport(): Report {
+  const violated = (rule: string): Verdict => ({ status: 'violated', rule, engine: 'explicit', findings: [{ ...DEADLOCK_FINDING, rule }] });
+  const models: ModelReport[] = [
+    // exit 0: the violation the header declares.
+    model('m/declared.model.ts', [violated('no-deadlock'), { status: 'proved', rule: 'ww-backoff', engine: 'lockgraph' }], {
+      expected: [{ kind: 'violates', rule: 'no-deadlock', line: 4 }],
+      expectation: { met: true, detail: 'as declared' },
+    }),
+    // exit 1: a violation nobody declared.
+    model('m/undeclared.model.ts', [violated('no-deadlock')]),
+    // exit 1: the declared violation did not happen.
+    model('m/missed.model.ts', [{ status: 'proved', rule: 'no-deadlock', engine: 'explicit' }], {
+      expected: [{ kind: 'violates', rule: 'no-deadlock' }],
+      expectation: { met: false, detail: 'expected no-deadlock to be violated, got proved' },
+    }),
+    // exit 0: the error the header declares.
+    model('m/expected-error.model.ts', [], { diagnostics: [LMC201], expected: [{ kind: 'error', code: 'LMC201' }], expectation: { met: true, detail: 'as declared' } }),
+    // non-zero: an error the header does not expect.
+    model('m/e.model.ts', [], { diagnostics: [LMC201], expected: [{ kind: 'holds', rules: 'all' }], expectation: { met: false, detail: 'unexpected error LMC201' } }),
+    // exit 7: inconclusive, no header.
+    model('m/limit.model.ts', [{ status: 'inconclusive', rule: 'no-deadlock', engine: 'bmc', limit: { kind: 'z3-unknown', reason: 'rlimit' } }]),
+    // exit 70: internal error.
+    model('m/internal.model.ts', [], { diagnostics: [{ code: 'LMC901', severity: 'error', message: 'schedule does not replay' }] }),
+    // exit 0: clean.
+    model('m/clean.model.ts', [{ status: 'holds-up-to', rule: 'no-deadlock', engine: 'bmc', bound: 30 }]),
+  ];
+  return { ...cleanReport(), diagnostics: [], models, exitCode: 70 };
+}
 
 describe('junit', () => {
   const xml = renderJunit(sampleReport(), CTX);
@@ -141,9 +388,10 @@ describe('junit', () => {
     expect(xml).toBe(golden('sample.junit.xml', xml));
     const root = parseXml(xml);
     expect(root.name).toBe('testsuites');
-    expect(root.attrs).toMatchObject({ tests: '10', failures: '5', errors: '2', skipped: '1' });
+    // The declared violation of the first model is no longer a failure.
+    expect(root.attrs).toMatchObject({ tests: '10', failures: '4', errors: '2', skipped: '1', time: '0.450' });
   });
-  it('one testcase per model x rule; failures carry the text trace', () => {
+  it('one testcase per model x rule; a declared violation passes with the finding in system-out', () => {
     const root = parseXml(xml);
     const suites = findAll(root, 'testsuite');
     expect(suites.map((s) => s.attrs.name)).toEqual([
@@ -151,14 +399,80 @@ describe('junit', () => {
       'fixtures/rules/no-deadlock/violates-abba.model.ts',
       'fixtures/errors/lmc201-unknown-identifier.model.ts',
     ]);
-    const cases = findAll(suites[0], 'testcase').map((c) => c.attrs.name);
-    expect(cases).toEqual(['fence-signalling-no-reclaim', 'order-canonical', 'ww-backoff', 'no-deadlock', 'fence-map-read-trylock']);
-    const failure = findAll(suites[0], 'failure')[0];
-    expect(failure.attrs.message).toBe('kmalloc(GFP_KERNEL) may enter reclaim inside a fence signalling section');
-    expect(failure.text).toContain('WARNING: possible circular locking dependency detected');
+    const cases = findAll(suites[0], 'testcase');
+    expect(cases.map((c) => c.attrs.name)).toEqual(['fence-signalling-no-reclaim', 'order-canonical', 'ww-backoff', 'no-deadlock', 'fence-map-read-trylock']);
+    expect(findAll(cases[0], 'failure')).toEqual([]);
+    const out = findAll(cases[0], 'system-out')[0];
+    expect(out.text).toMatch(/^violated, as the model's @expect declares\n/);
+    expect(out.text).toContain('WARNING: possible circular locking dependency detected');
+    expect(out.text).toContain('lockmc replay');
+    // The inconclusive verdict is not hidden by the met @expect.
+    expect(findAll(cases[3], 'error')[0].attrs).toEqual({ message: 'inconclusive (time-out after 60 s, explicit)', type: 'inconclusive' });
+    const failure = findAll(suites[1], 'failure').find((f) => f.attrs.type === 'violated')!;
+    expect(failure.attrs.message).toBe('every unfinished thread is blocked: thread_a waits for b, thread_b waits for a');
+    expect(failure.text).toContain('WARNING: deadlock');
     expect(failure.text).toContain('lockmc replay');
     expect(findAll(suites[1], 'testcase').map((c) => c.attrs.name)).toEqual(['expectation', 'no-deadlock', 'ww-backoff', 'order-canonical']);
     expect(findAll(suites[2], 'error')[0].attrs.type).toBe('LMC201');
+  });
+  it('the shape GitLab and Jenkins read: classname, name, file and time on every testcase; counts and times add up', () => {
+    for (const r of [sampleReport(), mixedReport(), cleanReport()]) {
+      const root = parseXml(renderJunit(r, CTX));
+      let total = 0;
+      for (const suite of findAll(root, 'testsuite')) {
+        const cases = findAll(suite, 'testcase');
+        expect(Number(suite.attrs.tests)).toBe(cases.length);
+        expect(Number(suite.attrs.failures)).toBe(cases.filter((c) => findAll(c, 'failure').length > 0).length);
+        expect(Number(suite.attrs.errors)).toBe(cases.filter((c) => findAll(c, 'error').length > 0).length);
+        expect(Number(suite.attrs.skipped)).toBe(cases.filter((c) => findAll(c, 'skipped').length > 0).length);
+        for (const c of cases) {
+          expect(Object.keys(c.attrs).sort()).toEqual(['classname', 'file', 'name', 'time']);
+          expect(c.attrs.file).toBe(suite.attrs.name);
+          expect(c.attrs.classname).not.toMatch(/\.model\.ts|\//);
+          expect(c.attrs.time).toMatch(/^\d+\.\d{3}$/);
+          // At most one outcome element per testcase.
+          expect(c.children.filter((x) => ['failure', 'error', 'skipped'].includes(x.name)).length).toBeLessThanOrEqual(1);
+        }
+        const ms = Math.round(cases.reduce((a, c) => a + Number(c.attrs.time) * 1000, 0));
+        expect(ms).toBe(Math.round(Number(suite.attrs.time) * 1000));
+        total += cases.length;
+      }
+      expect(Number(root.attrs.tests)).toBe(total);
+    }
+    expect(junitClassname('fixtures/rules/no-deadlock/violates-abba.model.ts')).toBe('fixtures.rules.no-deadlock.violates-abba');
+    expect(junitClassname('./a.b/c.model.ts')).toBe('a_b.c');
+  });
+  it('failures and errors exist exactly where the model exit code is not 0', () => {
+    const r = mixedReport();
+    const suites = findAll(parseXml(renderJunit(r, CTX)), 'testsuite');
+    expect(suites).toHaveLength(r.models.length);
+    r.models.forEach((m, i) => {
+      const bad = Number(suites[i]!.attrs.failures) + Number(suites[i]!.attrs.errors);
+      expect(bad > 0, `${m.file}: exit ${modelExitCode(m)}`).toBe(modelExitCode(m) !== 0);
+    });
+    const root = parseXml(renderJunit(r, CTX));
+    // undeclared + missed + (unexpected error: its expectation) fail; unexpected error, limit and internal are errors.
+    expect(root.attrs).toMatchObject({ failures: '3', errors: '3' });
+    const byName = (file: string) => findAll(suites[r.models.findIndex((m) => m.file === file)]!, 'testcase');
+    expect(findAll(byName('m/limit.model.ts')[0]!, 'error')[0]!.attrs).toEqual({ message: 'inconclusive (z3 unknown: rlimit, bmc)', type: 'inconclusive' });
+    expect(findAll(byName('m/internal.model.ts')[0]!, 'error')[0]!.attrs.type).toBe('LMC901');
+    expect(findAll(byName('m/expected-error.model.ts')[0]!, 'system-out')[0]!.text).toContain('error LMC201');
+    expect(findAll(byName('m/missed.model.ts')[0]!, 'failure')[0]!.attrs).toEqual({ message: 'expected no-deadlock to be violated, got proved', type: 'expectation' });
+  });
+  it('an @expect missed only because of a limit is an error, not a failure', () => {
+    const m = model('m/l.model.ts', [{ status: 'inconclusive', rule: 'no-deadlock', engine: 'bmc', limit: { kind: 'states', max: 1000 } }], {
+      expected: [{ kind: 'violates', rule: 'no-deadlock' }],
+      expectation: { met: false, detail: 'expected no-deadlock to be violated, got inconclusive (state limit 1000)' },
+    });
+    expect(modelExitCode(m)).toBe(7);
+    const root = parseXml(renderJunit({ ...cleanReport(), diagnostics: [], models: [m], exitCode: 7 }, CTX));
+    expect(root.attrs).toMatchObject({ tests: '2', failures: '0', errors: '2' });
+    expect(findAll(root, 'error').map((e) => e.attrs.type)).toEqual(['inconclusive', 'inconclusive']);
+  });
+  it('an interrupted run is an errored testcase', () => {
+    const r: Report = { ...cleanReport(), diagnostics: [], interrupted: { signal: 'SIGINT', model: 'm/slow.model.ts' }, exitCode: 130 };
+    const root = parseXml(renderJunit(r, CTX));
+    expect(findAll(root, 'error')[0]!.attrs).toEqual({ message: 'interrupted by SIGINT while checking m/slow.model.ts; later models were not checked', type: 'interrupted' });
   });
 });
 
@@ -299,7 +613,15 @@ describe('run-level errors', () => {
   });
   it('sarif marks the invocation unsuccessful and reports the diagnostic', () => {
     const s = buildSarif(r, CTX) as any;
-    expect(s.runs[0].invocations[0]).toEqual({ executionSuccessful: false, exitCode: 2 });
-    expect(s.runs[0].results[0]).toMatchObject({ ruleId: 'LMC303', level: 'error' });
+    // A diagnostic without a file is a configuration notification, not a
+    // result: code scanning drops results that have no location.
+    expect(s.runs[0].invocations[0]).toEqual({
+      executionSuccessful: false,
+      exitCode: 2,
+      toolConfigurationNotifications: [{ descriptor: { id: 'LMC303' }, level: 'error', message: { text: "unknown rule 'x' in enable (hint: run `lockmc rules` for the list)" } }],
+    });
+    expect(s.runs[0].results).toEqual([]);
+    const withFile = buildSarif({ ...r, diagnostics: [{ ...r.diagnostics[0]!, file: 'rules.json', line: 3, col: 7 }] }, CTX) as any;
+    expect(withFile.runs[0].results[0]).toMatchObject({ ruleId: 'LMC303', level: 'error', locations: [{ physicalLocation: { region: { startLine: 3, startColumn: 7 } } }] });
   });
 });
