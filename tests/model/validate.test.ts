@@ -116,7 +116,7 @@ describe('validateModel: annotations', () => {
   test('loadModel runs validation and drops the IR on errors', () => {
     const r = loadModel('v.model.ts', HEADER + 'const a = mutex();\nexport function t() {\n  mutex_lock(a);\n}\n');
     expect(r.extracted).toBeUndefined();
-    expect(r.header?.expect).toEqual([{ kind: 'holds', rules: 'all' }]);
+    expect(r.header?.expect).toEqual([{ kind: 'holds', rules: 'all', line: 3 }]);
     expect(r.diagnostics.map((d) => [d.code, d.line, d.col, d.sourceLine, d.caret])).toEqual([
       ['LMC206', 8, 3, '  mutex_lock(a);', '  ^^^^^^^^^^^^^'],
     ]);

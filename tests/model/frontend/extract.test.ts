@@ -21,7 +21,7 @@ describe('the docs/model-language.md example', () => {
   test('header', () => {
     expect(model.header).toEqual({
       description: "A userptr BO whose mmu notifier waits for the job fence, while the job's run path allocates with GFP_KERNEL.",
-      expect: [{ kind: 'violates', rule: 'fence-signalling-no-reclaim' }],
+      expect: [{ kind: 'violates', rule: 'fence-signalling-no-reclaim', line: 4 }],
       ruleOptions: {},
     });
     expect(model.schemaVersion).toBe(1);
@@ -673,8 +673,8 @@ export function t() {}
     expect(r.extracted!.model.header).toEqual({
       description: 'First paragraph continues here.',
       expect: [
-        { kind: 'holds', rules: ['order-1', 'fence-2'] },
-        { kind: 'violates', rule: 'ww-backoff' },
+        { kind: 'holds', rules: ['order-1', 'fence-2'], line: 11 },
+        { kind: 'violates', rule: 'ww-backoff', line: 12 },
       ],
       kernel: 'v6.12',
       bound: 40,
