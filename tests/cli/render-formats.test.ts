@@ -28,6 +28,7 @@ import { CIRCULAR_TRACE, CTX, DEADLOCK_FINDING, RULE_META, cleanReport, sampleRe
 import { golden } from './golden-util.js';
 import { SARIF_SCHEMA_PATH, sarifValidator } from './sarif-schema.js';
 import { findAll, parseXml } from './xml-check.js';
+import { cdata, xmlEscape } from '../../cli/render/xml.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const REPORT_SCHEMA = JSON.parse(readFileSync(join(ROOT, 'docs', 'report-schema.json'), 'utf8'));
@@ -623,5 +624,14 @@ describe('run-level errors', () => {
     expect(s.runs[0].results).toEqual([]);
     const withFile = buildSarif({ ...r, diagnostics: [{ ...r.diagnostics[0]!, file: 'rules.json', line: 3, col: 7 }] }, CTX) as any;
     expect(withFile.runs[0].results[0]).toMatchObject({ ruleId: 'LMC303', level: 'error', locations: [{ physicalLocation: { region: { startLine: 3, startColumn: 7 } } }] });
+  });
+});
+
+describe('xml escaping', () => {
+  it('replaces what XML 1.0 forbids, keeps paired surrogates, escapes markup', () => {
+    expect(xmlEscape('a\u0001b\ufffec\ud800d\udc00e \ud83d\ude00 <&>"\'')).toBe('a?b?c?d?e \ud83d\ude00 &lt;&amp;&gt;&quot;&apos;');
+    expect(cdata('x]]>y\u0000\ud800')).toBe('<![CDATA[x]]]]><![CDATA[>y??]]>');
+    // Tab, newline and carriage return are allowed.
+    expect(xmlEscape('\t\n\r')).toBe('\t\n\r');
   });
 });
