@@ -24,7 +24,7 @@ import { holdBars, renderSvg } from '../../cli/render/svg.js';
 import { renderHtml } from '../../cli/render/html.js';
 import { renderPretty } from '../../cli/render/pretty.js';
 import { renderText } from '../../cli/render/text.js';
-import { CIRCULAR_TRACE, CTX, DEADLOCK_FINDING, RULE_META, cleanReport, sampleReport } from './sample-reports.js';
+import { CIRCULAR_TRACE, CTX, DEADLOCK_FINDING, RECURSIVE_FINDING, RULE_META, cleanReport, sampleReport } from './sample-reports.js';
 import { golden } from './golden-util.js';
 import { SARIF_SCHEMA_PATH, sarifValidator } from './sarif-schema.js';
 import { findAll, parseXml } from './xml-check.js';
@@ -469,6 +469,20 @@ describe('junit', () => {
     const root = parseXml(renderJunit({ ...cleanReport(), diagnostics: [], models: [m], exitCode: 7 }, CTX));
     expect(root.attrs).toMatchObject({ tests: '2', failures: '0', errors: '2' });
     expect(findAll(root, 'error').map((e) => e.attrs.type)).toEqual(['inconclusive', 'inconclusive']);
+  });
+  it('a met @expect that does not cover a violated rule: reported, not failed, even beside an inconclusive verdict', () => {
+    const m = model(
+      'm/partial.model.ts',
+      [
+        { status: 'violated', rule: 'no-deadlock', engine: 'explicit', findings: [DEADLOCK_FINDING] },
+        { status: 'violated', rule: 'ww-backoff', engine: 'lockgraph', findings: [RECURSIVE_FINDING] },
+        { status: 'inconclusive', rule: 'order-canonical', engine: 'bmc', limit: { kind: 'states', max: 10 } },
+      ],
+      { expected: [{ kind: 'violates', rule: 'no-deadlock' }], expectation: { met: true, detail: 'as declared' } },
+    );
+    const cases = findAll(parseXml(renderJunit({ ...cleanReport(), diagnostics: [], models: [m], exitCode: 7 }, CTX)), 'testcase');
+    expect(cases.map((c) => c.children.map((x) => x.name))).toEqual([['system-out'], ['system-out'], ['error']]);
+    expect(findAll(cases[1]!, 'system-out')[0]!.text).toMatch(/^violated; not a failure: the model's @expect does not cover this rule\n/);
   });
   it('an interrupted run is an errored testcase', () => {
     const r: Report = { ...cleanReport(), diagnostics: [], interrupted: { signal: 'SIGINT', model: 'm/slow.model.ts' }, exitCode: 130 };
