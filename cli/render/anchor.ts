@@ -112,6 +112,11 @@ export function findingIdentity(f: Finding, modelFile: string): string {
   return parts.join('\n');
 }
 
+/** A diagnostic's identity: code, file, line and message (a model error is where it is). */
+export function diagnosticIdentity(d: { code: string; message: string; file?: string; line?: number }, file: string | undefined): string {
+  return ['diagnostic', d.code, file !== undefined ? portablePath(file) : '', String(d.line ?? 0), d.message].join('\n');
+}
+
 /** 128 bits of SHA-256 over the identity: short, and collisions are not a concern at this scale. */
 export function fingerprint(identity: string): string {
   return createHash('sha256').update(identity).digest('hex').slice(0, 32);

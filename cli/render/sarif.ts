@@ -15,7 +15,7 @@
 
 import type * as Sarif from 'sarif';
 import type { Diagnostic, Finding, ModelReport, Report, SourceRef, Trace } from '../../checker/report.js';
-import { anchorOf, findingIdentity, fingerprint } from './anchor.js';
+import { anchorOf, diagnosticIdentity, findingIdentity, fingerprint } from './anchor.js';
 import { canonicalJson } from './json.js';
 import type { RenderContext } from './types.js';
 import { citationText, replayCommand } from './words.js';
@@ -113,27 +113,36 @@ function findingResult(f: Finding, m: ModelReport, ruleIndex: Map<string, number
   }
   r.properties = props;
   // Two findings with the same identity in one run (the same bug reported
-  // twice) still get distinct values: a 1-based occurrence count, as
-  // GitHub does for its own line hashes.
-  const hash = fingerprint(findingIdentity(f, m.file));
-  const n = (seen.get(hash) ?? 0) + 1;
-  seen.set(hash, n);
-  r.partialFingerprints = { [FINGERPRINT_KEY]: `${hash}:${n}` };
+  // twice) still get distinct values.
+  r.partialFingerprints = { [FINGERPRINT_KEY]: occurrence(findingIdentity(f, m.file), seen) };
   const suppression = declaration(m, f.rule);
   if (suppression) r.suppressions = [suppression];
   return r;
 }
 
-function diagnosticResult(d: Diagnostic, fallbackFile: string | undefined): Sarif.Result {
+/** `hash:n`, n counting earlier results with the same identity in this run (1-based), as GitHub does for its own line hashes. */
+function occurrence(identity: string, seen: Map<string, number>): string {
+  const hash = fingerprint(identity);
+  const n = (seen.get(hash) ?? 0) + 1;
+  seen.set(hash, n);
+  return `${hash}:${n}`;
+}
+
+function diagnosticMessage(d: Diagnostic): Sarif.Message {
+  return { text: d.hint ? `${d.message} (hint: ${d.hint})` : d.message };
+}
+
+function diagnosticResult(d: Diagnostic, fallbackFile: string | undefined, seen: Map<string, number>): Sarif.Result {
   const r: Sarif.Result = {
     ruleId: d.code,
     level: d.severity === 'error' ? 'error' : 'warning',
-    message: { text: d.hint ? `${d.message} (hint: ${d.hint})` : d.message },
+    message: diagnosticMessage(d),
   };
   const file = d.file ?? fallbackFile;
   if (file) {
     const pl = d.line !== undefined ? physical({ file, line: d.line, col: d.col ?? 1 }) : wholeFile(file);
     r.locations = [{ physicalLocation: pl }];
+    r.partialFingerprints = { [FINGERPRINT_KEY]: occurrence(diagnosticIdentity(d, file), seen) };
   }
   return r;
 }
@@ -192,7 +201,7 @@ export function buildSarif(report: Report, ctx: RenderContext): Sarif.Log {
   const results: Sarif.Result[] = [];
   const seen = new Map<string, number>();
   for (const m of report.models) {
-    for (const d of m.diagnostics) results.push(diagnosticResult(d, m.file));
+    for (const d of m.diagnostics) results.push(diagnosticResult(d, m.file, seen));
     for (const v of m.verdicts) {
       if (v.status !== 'violated') continue;
       for (const f of v.findings) results.push(findingResult(f, m, ruleIndex, ctx, seen));
@@ -204,8 +213,8 @@ export function buildSarif(report: Report, ctx: RenderContext): Sarif.Log {
   // configuration notifications.
   const notifications: Sarif.Notification[] = [];
   for (const d of report.diagnostics) {
-    if (d.file !== undefined) results.push(diagnosticResult(d, undefined));
-    else notifications.push({ descriptor: { id: d.code }, level: d.severity === 'error' ? 'error' : 'warning', message: diagnosticResult(d, undefined).message });
+    if (d.file !== undefined) results.push(diagnosticResult(d, undefined, seen));
+    else notifications.push({ descriptor: { id: d.code }, level: d.severity === 'error' ? 'error' : 'warning', message: diagnosticMessage(d) });
   }
   const invocation: Sarif.Invocation = { executionSuccessful: ![2, 5, 70].includes(report.exitCode), exitCode: report.exitCode };
   if (notifications.length > 0) invocation.toolConfigurationNotifications = notifications;

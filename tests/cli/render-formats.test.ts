@@ -261,9 +261,21 @@ describe('sarif', () => {
     expect(fpOf(results[1])).toMatch(/^[0-9a-f]{32}:1$/);
     expect(fpOf(results[0])).not.toBe(fpOf(results[1]));
     // Every finding of the sample is its own alert.
-    const all = sarifOf(sampleReport()).runs[0].results.filter((x: any) => x.partialFingerprints).map(fpOf);
-    expect(all).toHaveLength(4);
-    expect(new Set(all).size).toBe(4);
+    const results2 = sarifOf(sampleReport()).runs[0].results;
+    expect(results2.filter((x: any) => x.properties?.findingKind)).toHaveLength(4);
+    const all = results2.map(fpOf);
+    expect(all).toHaveLength(6);
+    expect(new Set(all).size).toBe(6);
+  });
+  it('diagnostics in a file have fingerprints of their own', () => {
+    const d = { code: 'LMC201', severity: 'error' as const, message: "unknown identifier 'x'", file: 'm/e.model.ts', line: 3, col: 5 };
+    const r = oneModel([cycle(['a', 'b'], 10)], { diagnostics: [d, { ...d, line: 9 }, { ...d, message: "unknown identifier 'y'" }] });
+    const fps = sarifOf(r).runs[0].results.map(fpOf);
+    expect(fps).toHaveLength(4);
+    expect(new Set(fps).size).toBe(4);
+    const moved = oneModel([cycle(['a', 'b'], 10)], { file: '/elsewhere/fixtures/x/two-cycles.model.ts', diagnostics: [{ ...d, file: '/elsewhere/m/e.model.ts' }] });
+    const flat = oneModel([cycle(['a', 'b'], 10)], { file: '/ci/fixtures/x/two-cycles.model.ts', diagnostics: [{ ...d, file: '/ci/m/e.model.ts' }] });
+    expect(sarifOf(moved).runs[0].results.map(fpOf)).toEqual(sarifOf(flat).runs[0].results.map(fpOf));
   });
   it('the same cycle entered from another edge, or moved down the file, is the same finding', () => {
     const id = (f: Finding) => findingIdentity(f, 'fixtures/x/two-cycles.model.ts');
