@@ -27,7 +27,7 @@ import { renderText } from '../../cli/render/text.js';
 import { CIRCULAR_TRACE, CTX, DEADLOCK_FINDING, RECURSIVE_FINDING, RULE_META, cleanReport, sampleReport } from './sample-reports.js';
 import { golden } from './golden-util.js';
 import { SARIF_SCHEMA_PATH, sarifValidator } from './sarif-schema.js';
-import { findAll, parseXml } from './xml-check.js';
+import { findAll, parseXml, type XmlElement } from './xml-check.js';
 import { cdata, xmlEscape } from '../../cli/render/xml.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -358,6 +358,43 @@ describe('sarif', () => {
   });
 });
 
+/**
+ * The structure of the JUnit XSD (the Jenkins/Ant one GitLab also reads):
+ * testsuites > testsuite > testcase > at most one of failure | error |
+ * skipped, then system-out; required attributes and their types.
+ */
+function checkJunitSchema(root: XmlElement): void {
+  const count = /^\d+$/;
+  const time = /^\d+(\.\d+)?$/;
+  expect(root.name).toBe('testsuites');
+  expect(Object.keys(root.attrs).sort()).toEqual(['errors', 'failures', 'name', 'skipped', 'tests', 'time']);
+  for (const k of ['tests', 'failures', 'errors', 'skipped']) expect(root.attrs[k]).toMatch(count);
+  expect(root.attrs.time).toMatch(time);
+  for (const suite of root.children) {
+    expect(suite.name).toBe('testsuite');
+    expect(Object.keys(suite.attrs).sort()).toEqual(['errors', 'failures', 'name', 'skipped', 'tests', 'time']);
+    for (const k of ['tests', 'failures', 'errors', 'skipped']) expect(suite.attrs[k]).toMatch(count);
+    expect(suite.attrs.time).toMatch(time);
+    for (const c of suite.children) {
+      expect(c.name).toBe('testcase');
+      expect(c.attrs.name).toMatch(/\S/);
+      expect(c.attrs.classname).toMatch(/\S/);
+      expect(c.attrs.time).toMatch(time);
+      const names = c.children.map((x) => x.name);
+      expect(names.every((n) => ['failure', 'error', 'skipped', 'system-out'].includes(n)), names.join()).toBe(true);
+      expect(names.filter((n) => n !== 'system-out').length).toBeLessThanOrEqual(1);
+      if (names.includes('system-out')) expect(names[names.length - 1]).toBe('system-out');
+      for (const x of c.children) {
+        if (x.name === 'failure' || x.name === 'error') expect(Object.keys(x.attrs).sort()).toEqual(['message', 'type']);
+        if (x.name === 'skipped') expect(Object.keys(x.attrs)).toEqual(['message']);
+        expect(x.children).toEqual([]);
+      }
+    }
+  }
+  const sum = (k: string) => root.children.reduce((a, s) => a + Number(s.attrs[k]), 0);
+  for (const k of ['tests', 'failures', 'errors', 'skipped']) expect(Number(root.attrs[k]), k).toBe(sum(k));
+}
+
 /** A model with the given verdicts and header, for exit-code agreement. */
 function model(file: string, verdicts: Verdict[], extra: Partial<ModelReport> = {}): ModelReport {
   return { file, hashes: { model: '00', rules: '11' }, kernel: 'v7.0', verdicts, diagnostics: [], stats: { ms: 7, engine: ['explicit'] }, ...extra };
@@ -429,8 +466,10 @@ describe('junit', () => {
     expect(findAll(suites[2], 'error')[0].attrs.type).toBe('LMC201');
   });
   it('the shape GitLab and Jenkins read: classname, name, file and time on every testcase; counts and times add up', () => {
-    for (const r of [sampleReport(), mixedReport(), cleanReport()]) {
+    const interrupted: Report = { ...mixedReport(), diagnostics: [{ code: 'LMC303', severity: 'error', message: 'x' }], interrupted: { signal: 'SIGTERM' } };
+    for (const r of [sampleReport(), mixedReport(), cleanReport(), interrupted]) {
       const root = parseXml(renderJunit(r, CTX));
+      checkJunitSchema(root);
       let total = 0;
       for (const suite of findAll(root, 'testsuite')) {
         const cases = findAll(suite, 'testcase');
@@ -439,6 +478,7 @@ describe('junit', () => {
         expect(Number(suite.attrs.errors)).toBe(cases.filter((c) => findAll(c, 'error').length > 0).length);
         expect(Number(suite.attrs.skipped)).toBe(cases.filter((c) => findAll(c, 'skipped').length > 0).length);
         for (const c of cases) {
+          if (suite.attrs.name === 'lockmc') continue;
           expect(Object.keys(c.attrs).sort()).toEqual(['classname', 'file', 'name', 'time']);
           expect(c.attrs.file).toBe(suite.attrs.name);
           expect(c.attrs.classname).not.toMatch(/\.model\.ts|\//);
