@@ -26,8 +26,8 @@ const PUBLISH = /^publish fence (\S+)/;
  * is the final state's `at`), an unsignalled fence is where someone waits
  * for it or else where it was published, anything else is the violating
  * step (or, for a lock-graph cycle with no trace, the model acquisition
- * that closes the cycle). The first located step is the last resort; undefined only when
- * nothing in the finding has a position.
+ * that closes the cycle). The first located step is the last resort;
+ * undefined only when nothing in the finding has a position.
  */
 export function anchorOf(f: Finding): Anchor | undefined {
   const t = f.trace;
