@@ -14,7 +14,7 @@ import { KERNEL_VERSIONS, type CheckOptions, type EngineChoice, type RuleSelecti
 import { resolveSelection } from './index.js';
 import { loadUserRuleFiles } from './user-rules.js';
 import { readBounded } from './json/read.js';
-import { contextFrom, lineIndex, parseJsonWithPositions, pathSeg, type JsonLimits } from './json/parse.js';
+import { contextFrom, describeLimit, lineIndex, parseJsonWithPositions, pathSeg, type JsonLimits } from './json/parse.js';
 import { setOwn } from './json/own-keys.js';
 
 export const CONFIG_FILE_NAME = 'lockmc.config.json';
@@ -67,11 +67,10 @@ export function parseConfig(file: string, text: string): ConfigResult {
   const { lineText } = lineIndex(text);
   const ctx = (line: number, col: number) => contextFrom(lineText, line, col);
   if (!p.ok) {
-    const limit = p.limit === undefined ? undefined : { bytes: `${CONFIG_LIMITS.maxBytes} bytes`, depth: `${CONFIG_LIMITS.maxDepth} levels`, members: `${CONFIG_LIMITS.maxMembers} members` }[p.limit];
     out.diagnostics.push({
-      code: limit === undefined ? 'LMC300' : 'LMC308',
+      code: p.limit === undefined ? 'LMC300' : 'LMC308',
       severity: 'error',
-      message: limit === undefined ? `${CONFIG_FILE_NAME} is not valid JSON: ${p.message}` : `${CONFIG_FILE_NAME} is too large: ${p.message} (the limit is ${limit})`,
+      message: p.limit === undefined ? `${CONFIG_FILE_NAME} is not valid JSON: ${p.message}` : `${CONFIG_FILE_NAME} is too large: ${describeLimit(p.limit, CONFIG_LIMITS)}`,
       file,
       line: p.line,
       col: p.col,
@@ -180,7 +179,7 @@ export function loadConfig(cwd: string = process.cwd()): ConfigResult {
         selection: {},
         options: {},
         diagnostics: [
-          { code: 'LMC308', severity: 'error', message: `${CONFIG_FILE_NAME} is too large: ${read.bytes} bytes (the limit is ${CONFIG_LIMITS.maxBytes} bytes)`, file, line: 1, col: 1 },
+          { code: 'LMC308', severity: 'error', message: `${CONFIG_FILE_NAME} is too large: ${read.bytes} bytes, ${describeLimit('bytes', CONFIG_LIMITS)}`, file, line: 1, col: 1 },
         ],
       };
     case 'unreadable':

@@ -18,7 +18,7 @@ import type { Diagnostic } from '../model/diagnostics.js';
 import type { LockKind, LockMode, OpKind } from '../model/ir.js';
 import type { AttachmentClass, AttachmentState, Context, PseudoLock, Rule, RuleFamily } from './types.js';
 import { ALL_RULES } from './index.js';
-import { contextFrom, DEFAULT_JSON_LIMITS, joinPath, lineIndex, parseJsonWithPositions, sourceContext, type JsonParse } from './json/parse.js';
+import { contextFrom, DEFAULT_JSON_LIMITS, describeLimit, joinPath, lineIndex, parseJsonWithPositions, sourceContext, type JsonParse } from './json/parse.js';
 
 // ---------------------------------------------------------------------------
 // JSON with positions (rules/json/parse.ts), re-exported for callers of this module.
@@ -620,8 +620,7 @@ export function parseUserRuleFile(file: string, text: string, taken: string[] = 
   const parse = parseJsonWithPositions(text, RULE_FILE_LIMITS.json);
   if (!parse.ok) {
     if (parse.limit !== undefined) {
-      const what = { bytes: `the limit is ${RULE_FILE_LIMITS.json.maxBytes} bytes`, depth: `the limit is ${RULE_FILE_LIMITS.json.maxDepth} levels`, members: 'the limit keeps every run prompt' }[parse.limit];
-      return limitHit(file, text, parse.line, parse.col, `rule file is too large to check: ${parse.message} (${what})`, SPLIT_HINT);
+      return limitHit(file, text, parse.line, parse.col, `rule file is too large to check: ${describeLimit(parse.limit, RULE_FILE_LIMITS.json)}`, SPLIT_HINT);
     }
     return {
       file,
@@ -719,7 +718,7 @@ export function loadUserRuleFiles(files: string[]): { rules: Rule[]; order: Orde
     }
     if (read.kind === 'too-large') {
       out.diagnostics.push(
-        ...limitHit(f, '', 1, 1, `rule file is too large to check: ${read.bytes} bytes (the limit is ${RULE_FILE_LIMITS.json.maxBytes} bytes)`, SPLIT_HINT).diagnostics,
+        ...limitHit(f, '', 1, 1, `rule file is too large to check: ${read.bytes} bytes, ${describeLimit('bytes', RULE_FILE_LIMITS.json)}`, SPLIT_HINT).diagnostics,
       );
       continue;
     }

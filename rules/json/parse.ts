@@ -46,6 +46,18 @@ export type JsonParse =
 /** Generous for any hand-written file; what keeps a hostile one bounded. */
 export const DEFAULT_JSON_LIMITS: JsonLimits = { maxBytes: 4 * 1024 * 1024, maxDepth: 200, maxMembers: 100_000 };
 
+/** The limit a parse stopped at, as a phrase ("more than 200 levels of nesting"). */
+export function describeLimit(kind: JsonLimitKind, limits: JsonLimits): string {
+  switch (kind) {
+    case 'bytes':
+      return `more than ${limits.maxBytes} bytes`;
+    case 'depth':
+      return `more than ${limits.maxDepth} levels of nesting`;
+    case 'members':
+      return `more than ${limits.maxMembers} members (array elements plus object keys)`;
+  }
+}
+
 /** Escape one path segment (JSON-pointer style). */
 export function pathSeg(s: string | number): string {
   return String(s).replace(/~/g, '~0').replace(/\//g, '~1');
@@ -100,11 +112,15 @@ interface ScanStop {
  */
 function scanLimits(text: string, limits: JsonLimits): ScanStop | undefined {
   const sc = createScanner(text, true);
-  // Container kinds by depth: true = array. Root counts as an array slot.
+  // Container kinds by depth: true = array. The root value is no member.
   const stack: boolean[] = [];
   let members = 0;
-  for (let t = sc.scan(); t !== SyntaxKind.EOF; t = sc.scan()) {
-    const inArray = stack.length === 0 || stack[stack.length - 1];
+  // Where the member being counted starts: an element's first token, a key.
+  let memberAt = 0;
+  let prevOffset = 0;
+  for (let t = sc.scan(); t !== SyntaxKind.EOF; prevOffset = sc.getTokenOffset(), t = sc.scan()) {
+    const inArray = stack.length > 0 && stack[stack.length - 1];
+    memberAt = sc.getTokenOffset();
     switch (t) {
       case SyntaxKind.OpenBraceToken:
       case SyntaxKind.OpenBracketToken:
@@ -120,6 +136,7 @@ function scanLimits(text: string, limits: JsonLimits): ScanStop | undefined {
         break;
       case SyntaxKind.ColonToken:
         members++;
+        memberAt = prevOffset;
         break;
       case SyntaxKind.StringLiteral:
       case SyntaxKind.NumericLiteral:
@@ -132,7 +149,7 @@ function scanLimits(text: string, limits: JsonLimits): ScanStop | undefined {
         break;
     }
     if (members > limits.maxMembers) {
-      return { offset: sc.getTokenOffset(), message: `more than ${limits.maxMembers} members (array elements plus object keys)`, limit: 'members' };
+      return { offset: memberAt, message: describeLimit('members', limits), limit: 'members' };
     }
   }
   return undefined;
@@ -217,7 +234,7 @@ export function parseJsonWithPositions(text: string, limits: JsonLimits = DEFAUL
   const src = text.charCodeAt(0) === 0xfeff ? ' ' + text.slice(1) : text;
   const { locOf } = lineIndex(src);
   if (src.length > limits.maxBytes) {
-    return { ok: false, message: `larger than ${limits.maxBytes} bytes`, line: 1, col: 1, limit: 'bytes' };
+    return { ok: false, message: describeLimit('bytes', limits), line: 1, col: 1, limit: 'bytes' };
   }
   const stop = scanLimits(src, limits);
   // The parser only ever sees text within the depth limit: past a stop it
