@@ -169,6 +169,14 @@ export function parseConfig(file: string, text: string): ConfigResult {
 export function loadConfig(cwd: string = process.cwd()): ConfigResult {
   const file = findConfigFile(cwd);
   if (file === undefined) return { selection: {}, options: {}, diagnostics: [] };
+  return loadConfigFile(file);
+}
+
+/**
+ * Read and validate one config file. A FIFO or device is refused before it
+ * is opened (reading one would block), a huge file before it is read.
+ */
+export function loadConfigFile(file: string): ConfigResult {
   const read = readBounded(file, CONFIG_LIMITS.maxBytes);
   switch (read.kind) {
     case 'text':
