@@ -231,11 +231,11 @@ class DuplicateKey {
 export function parseJsonWithPositions(text: string, limits: JsonLimits = DEFAULT_JSON_LIMITS): JsonParse {
   // A leading byte-order mark is an editor's, not the author's: read it as a
   // space so every offset (and so every line:col) stays the same.
-  const src = text.charCodeAt(0) === 0xfeff ? ' ' + text.slice(1) : text;
-  const { locOf } = lineIndex(src);
-  if (src.length > limits.maxBytes) {
+  if (text.length > limits.maxBytes) {
     return { ok: false, message: describeLimit('bytes', limits), line: 1, col: 1, limit: 'bytes' };
   }
+  const src = text.charCodeAt(0) === 0xfeff ? ' ' + text.slice(1) : text;
+  const { locOf } = lineIndex(src);
   const stop = scanLimits(src, limits);
   // The parser only ever sees text within the depth limit: past a stop it
   // would recurse as deep as the file goes. A syntax error before the stop

@@ -365,3 +365,43 @@ describe('registry and command line', SLOW, () => {
     expect(io.stderr).toBe("lockmc: option '--kernel <version>' argument 'constructor' is invalid. Allowed choices are v6.11, v6.12, v6.13, v7.0.\nTry `lockmc --help`.\n");
   });
 });
+
+describe('mangled files', () => {
+  it('any mutation of a rule file or config is a coded diagnostic inside the file, never a throw', async () => {
+    const fc = await import('fast-check');
+    const ruleText = JSON.stringify({ rules: [RULE], order: [['a', 'b']] }, null, 2);
+    const configText = JSON.stringify({ preset: 'strict', enable: ['revoke-sequence'], ruleOptions: { 'own.scope': 'per-queue' }, bound: 4 }, null, 2);
+    const pieces = ['{', '}', '[', ']', ',', ':', '"', '\\', '/*', '//', '\n', '\u00a0', '\uFEFF', '__proto__', '"constructor": 1', '1e999', '-', 'tru', '\u0000', '[[[[[[[[', '{"a":'];
+    const mutation = fc.oneof(
+      fc.record({ kind: fc.constant('delete' as const), at: fc.nat(), len: fc.integer({ min: 1, max: 20 }) }),
+      fc.record({ kind: fc.constant('insert' as const), at: fc.nat(), what: fc.oneof(fc.constantFrom(...pieces), fc.string({ maxLength: 4 })) }),
+      fc.record({ kind: fc.constant('truncate' as const), at: fc.nat() }),
+    );
+    const apply = (text: string, ms: { kind: 'delete' | 'insert' | 'truncate'; at: number; len?: number; what?: string }[]) => {
+      let t = text;
+      for (const m of ms) {
+        const at = t.length === 0 ? 0 : m.at % (t.length + 1);
+        if (m.kind === 'delete') t = t.slice(0, at) + t.slice(at + (m.len ?? 1));
+        else if (m.kind === 'insert') t = t.slice(0, at) + (m.what ?? '') + t.slice(at);
+        else t = t.slice(0, at);
+      }
+      return t;
+    };
+    const inside = (text: string, d: Diagnostic) => {
+      const lines = text.split('\n');
+      return d.line !== undefined && d.col !== undefined && d.line >= 1 && d.line <= lines.length && d.col >= 1 && d.col <= lines[d.line - 1].length + 1;
+    };
+    fc.assert(
+      fc.property(fc.constantFrom('rule', 'config'), fc.array(mutation, { minLength: 1, maxLength: 4 }), (which, ms) => {
+        const text = apply(which === 'rule' ? ruleText : configText, ms);
+        const ds = which === 'rule' ? parseUserRuleFile('r.json', text, []).diagnostics : parseConfig('/nonexistent/lockmc.config.json', text).diagnostics;
+        for (const d of ds) {
+          expect(d.code).toMatch(/^LMC3\d\d$/);
+          expect(inside(text, d), `${d.code} ${d.line}:${d.col} ${d.message}`).toBe(true);
+        }
+        expect(({} as Record<string, unknown>).constructor).toBe(Object);
+      }),
+      { numRuns: 1000, seed: 9 },
+    );
+  });
+});
