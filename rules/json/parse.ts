@@ -94,8 +94,20 @@ export function sourceContext(text: string, line: number, col: number): { source
   return contextFrom(lineIndex(text).lineText, line, col);
 }
 
+/**
+ * A diagnostic quotes at most this much of its line: generated JSON is often
+ * one line of megabytes, and a report should carry the place, not the file.
+ */
+const QUOTE_WIDTH = 160;
+
 export function contextFrom(lineText: (line: number) => string, line: number, col: number): { sourceLine: string; caret: string } {
-  return { sourceLine: lineText(line), caret: ' '.repeat(Math.max(0, col - 1)) + '^' };
+  const full = lineText(line);
+  const at = Math.max(0, col - 1);
+  if (full.length <= QUOTE_WIDTH) return { sourceLine: full, caret: ' '.repeat(at) + '^' };
+  const start = Math.max(0, Math.min(at - QUOTE_WIDTH / 2, full.length - QUOTE_WIDTH));
+  const end = Math.min(full.length, start + QUOTE_WIDTH);
+  const lead = start > 0 ? '...' : '';
+  return { sourceLine: lead + full.slice(start, end) + (end < full.length ? '...' : ''), caret: ' '.repeat(lead.length + at - start) + '^' };
 }
 
 const describeAt = (text: string, off: number) => (off >= text.length ? 'end of input' : `'${text[off]}'`);

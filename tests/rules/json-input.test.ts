@@ -405,3 +405,20 @@ describe('mangled files', () => {
     );
   });
 });
+
+describe('quoting a long line', () => {
+  it('quotes 160 characters around the column, with the caret under it', () => {
+    const text = `{"rules": [${Array(500).fill('{}').join(',')}, x, ${Array(500).fill('{}').join(',')}]}`;
+    const d = parseUserRuleFile('r.json', text, []).diagnostics[0];
+    expect([d.code, d.message, d.col]).toEqual(['LMC320', "rule file is not valid JSON: unexpected 'x'", text.indexOf('x') + 1]);
+    expect(d.sourceLine).toBe('...' + text.slice(d.col! - 1 - 80, d.col! - 1 + 80) + '...');
+    expect(d.sourceLine!.length).toBe(166);
+    expect(d.caret).toBe(' '.repeat(83) + '^');
+    expect(d.sourceLine![d.caret!.length - 1]).toBe('x');
+    // Near the end of the line the window stops at the end.
+    const end = `{"rules": [${Array(1000).fill('{}').join(',')}, x]}`;
+    const e = parseUserRuleFile('r.json', end, []).diagnostics[0];
+    expect(e.sourceLine).toBe('...' + end.slice(-160));
+    expect(e.sourceLine![e.caret!.length - 1]).toBe('x');
+  });
+});
