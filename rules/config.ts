@@ -3,16 +3,23 @@
  * parent, read as JSON (never executed), validated with positions, and
  * turned into a RuleSelection plus the check options it sets. Config
  * mistakes are usage errors (exit 2); a run never starts on a config it
- * could not read completely.
+ * could not read completely. Keys are data: `__proto__` or `constructor`
+ * is an unknown key like any other, and a config beyond CONFIG_LIMITS
+ * (a config is a dozen lines) is LMC308 rather than a slow start.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { Diagnostic } from '../model/diagnostics.js';
 import { KERNEL_VERSIONS, type CheckOptions, type EngineChoice, type RuleSelection } from '../checker/options.js';
 import { resolveSelection } from './index.js';
-import { loadUserRuleFiles, parseJsonWithPositions, pathSeg, sourceContext } from './user-rules.js';
+import { loadUserRuleFiles } from './user-rules.js';
+import { readBounded } from './json/read.js';
+import { contextFrom, describeLimit, lineIndex, parseJsonWithPositions, pathSeg, type JsonLimits } from './json/parse.js';
+import { setOwn } from './json/own-keys.js';
 
 export const CONFIG_FILE_NAME = 'lockmc.config.json';
+
+export const CONFIG_LIMITS: JsonLimits = { maxBytes: 1024 * 1024, maxDepth: 64, maxMembers: 10_000 };
 
 export interface LockmcConfig {
   preset?: string;
@@ -56,22 +63,24 @@ const ENGINES: EngineChoice[] = ['auto', 'bmc', 'explicit', 'both'];
  */
 export function parseConfig(file: string, text: string): ConfigResult {
   const out: ConfigResult = { file, selection: {}, options: {}, diagnostics: [] };
-  const p = parseJsonWithPositions(text);
+  const p = parseJsonWithPositions(text, CONFIG_LIMITS);
+  const { lineText } = lineIndex(text);
+  const ctx = (line: number, col: number) => contextFrom(lineText, line, col);
   if (!p.ok) {
     out.diagnostics.push({
-      code: 'LMC300',
+      code: p.limit === undefined ? 'LMC300' : 'LMC308',
       severity: 'error',
-      message: `${CONFIG_FILE_NAME} is not valid JSON: ${p.message}`,
+      message: p.limit === undefined ? `${CONFIG_FILE_NAME} is not valid JSON: ${p.message}` : `${CONFIG_FILE_NAME} is too large: ${describeLimit(p.limit, CONFIG_LIMITS)}`,
       file,
       line: p.line,
       col: p.col,
-      ...sourceContext(text, p.line, p.col),
+      ...ctx(p.line, p.col),
     });
     return out;
   }
   const err = (code: string, path: string, message: string, hint?: string, onKey = false) => {
     const loc = (onKey ? p.keyAt(path) : p.at(path)) ?? { line: 1, col: 1 };
-    const d: Diagnostic = { code, severity: 'error', message, file, line: loc.line, col: loc.col, ...sourceContext(text, loc.line, loc.col) };
+    const d: Diagnostic = { code, severity: 'error', message, file, line: loc.line, col: loc.col, ...ctx(loc.line, loc.col) };
     if (hint !== undefined) d.hint = hint;
     out.diagnostics.push(d);
   };
@@ -81,6 +90,8 @@ export function parseConfig(file: string, text: string): ConfigResult {
     return out;
   }
   const c = v as Record<string, unknown>;
+  // Reads below name fixed keys only, none of them an Object.prototype name;
+  // anything else the file says is an unknown key here.
   for (const k of Object.keys(c)) if (!KEYS.includes(k)) err('LMC301', pathSeg(k), `unknown config key '${k}'`, `allowed: ${KEYS.slice(1).join(', ')}`, true);
 
   const strings = (k: string): string[] | undefined => {
@@ -110,7 +121,8 @@ export function parseConfig(file: string, text: string): ConfigResult {
       const opts: Record<string, string> = {};
       for (const [k, x] of Object.entries(ro)) {
         if (typeof x !== 'string') err('LMC302', `ruleOptions/${pathSeg(k)}`, `rule option '${k}' must be a string`);
-        else opts[k] = x;
+        // Kept even when it is `__proto__`: resolveSelection reports it as an unknown option at its key.
+        else setOwn(opts, k, x);
       }
       out.selection.options = opts;
     }
@@ -141,14 +153,14 @@ export function parseConfig(file: string, text: string): ConfigResult {
     if (d.code === 'LMC307') {
       const i = (ruleFiles ?? []).findIndex((f) => resolve(dirname(file), f) === d.file);
       const loc = p.at(`ruleFiles/${i}`);
-      out.diagnostics.push({ ...d, file, ...(loc ? { line: loc.line, col: loc.col, ...sourceContext(text, loc.line, loc.col) } : {}) });
+      out.diagnostics.push({ ...d, file, ...(loc ? { line: loc.line, col: loc.col, ...ctx(loc.line, loc.col) } : {}) });
     } else {
       out.diagnostics.push(d);
     }
   }
   const resolved = resolveSelection(out.selection, user.rules, { file, at: (path) => p.at(path), keyAt: (path) => p.keyAt(path) });
   for (const d of resolved.diagnostics) {
-    out.diagnostics.push(d.line !== undefined ? { ...d, ...sourceContext(text, d.line, d.col ?? 1) } : d);
+    out.diagnostics.push(d.line !== undefined ? { ...d, ...ctx(d.line, d.col ?? 1) } : d);
   }
   return out;
 }
@@ -157,11 +169,28 @@ export function parseConfig(file: string, text: string): ConfigResult {
 export function loadConfig(cwd: string = process.cwd()): ConfigResult {
   const file = findConfigFile(cwd);
   if (file === undefined) return { selection: {}, options: {}, diagnostics: [] };
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch {
-    return { file, selection: {}, options: {}, diagnostics: [{ code: 'LMC300', severity: 'error', message: `${CONFIG_FILE_NAME} cannot be read`, file }] };
+  return loadConfigFile(file);
+}
+
+/**
+ * Read and validate one config file. A FIFO or device is refused before it
+ * is opened (reading one would block), a huge file before it is read.
+ */
+export function loadConfigFile(file: string): ConfigResult {
+  const read = readBounded(file, CONFIG_LIMITS.maxBytes);
+  switch (read.kind) {
+    case 'text':
+      return parseConfig(file, read.text);
+    case 'too-large':
+      return {
+        file,
+        selection: {},
+        options: {},
+        diagnostics: [
+          { code: 'LMC308', severity: 'error', message: `${CONFIG_FILE_NAME} is too large: ${read.bytes} bytes, ${describeLimit('bytes', CONFIG_LIMITS)}`, file, line: 1, col: 1 },
+        ],
+      };
+    case 'unreadable':
+      return { file, selection: {}, options: {}, diagnostics: [{ code: 'LMC300', severity: 'error', message: `${CONFIG_FILE_NAME} cannot be read (${read.reason})`, file }] };
   }
-  return parseConfig(file, text);
 }

@@ -12,10 +12,11 @@ function info(code: string, title: string, exit: number, explanation: string): D
 
 export const RULE_DIAGNOSTIC_CODES: DiagnosticCodeInfo[] = [
   info('LMC300', 'config file is not valid JSON', ExitCode.USAGE,
-    'lockmc.config.json (found in the current directory or the nearest parent) could not be parsed as JSON. ' +
-    'The diagnostic points at the first character the parser could not accept; comments and trailing commas are not JSON.'),
+    'lockmc.config.json (found in the current directory or the nearest parent) could not be parsed as JSON, or could not be read (it is missing, or not a regular file). ' +
+    'The diagnostic points at the first character the parser could not accept; comments, trailing commas and duplicate keys are not accepted.'),
   info('LMC301', 'unknown config key', ExitCode.USAGE,
-    'The config file has a key lockmc does not know. Allowed keys: preset, enable, disable, ruleFiles, ruleOptions, engine, bound, timeoutMs, kernel.'),
+    'The config file has a key lockmc does not know. Allowed keys: preset, enable, disable, ruleFiles, ruleOptions, engine, bound, timeoutMs, kernel. ' +
+    'Keys are plain data: __proto__ or constructor is an unknown key like any other.'),
   info('LMC302', 'config value has the wrong type', ExitCode.USAGE,
     'A config key has a value of the wrong type or outside its range (for example "bound": "ten", or an engine other than auto, bmc, explicit, both).'),
   info('LMC303', 'unknown rule id', ExitCode.USAGE,
@@ -28,6 +29,9 @@ export const RULE_DIAGNOSTIC_CODES: DiagnosticCodeInfo[] = [
     'A rule option is set to a value its rule does not declare. The diagnostic lists the allowed values.'),
   info('LMC307', 'rule file cannot be read', ExitCode.USAGE,
     'A rule file named by ruleFiles or --rules does not exist or cannot be read. Paths in the config file are relative to the config file.'),
+  info('LMC308', 'config file too large', ExitCode.USAGE,
+    'The config file is beyond what a config is read for: more than 1 MiB, nested deeper than 64 levels, or more than 10 000 members ' +
+    '(array elements plus object keys). A config names a preset, a few rules and options; list long rule sets in a rule file.'),
   info('LMC310', 'contradictory lock order', ExitCode.RULE_DEFINITION,
     'The lock orders declared by rule files, together with the orders the kernel primes at boot (dma_resv_lockdep() and core mm), form a cycle: ' +
     'no driver could satisfy all of them. The diagnostic lists the declarations in the cycle (the solver\'s unsat core); remove or reverse one.'),
@@ -37,10 +41,15 @@ export const RULE_DIAGNOSTIC_CODES: DiagnosticCodeInfo[] = [
     'the check could never report anything, which almost always means the rule was written wrong.'),
   info('LMC312', 'rule-set self-check inconclusive', ExitCode.INCONCLUSIVE,
     'The Z3 self-check of the rule set could not decide (solver unknown or failure). The rule set was not proven consistent.'),
+  info('LMC328', 'rule file too large', ExitCode.RULE_DEFINITION,
+    'A rule file exceeds a limit that keeps every run prompt: at most 4 MiB, nesting at most 200 levels deep, at most 100 000 members ' +
+    '(array elements plus object keys), at most 1 000 rules and 1 000 order pairs. Nothing of such a file is used. ' +
+    'The same code closes a list of errors that stopped at 100 per file, counting the ones left out. Split the rule set over several files (--rules is repeatable).'),
   info('LMC320', 'rule file is not valid JSON', ExitCode.RULE_DEFINITION,
     'Rule files are JSON in the Rule shape of rules/types.ts and are never executed. The diagnostic points at the first character the parser could not accept.'),
   info('LMC321', 'rule file field missing or of the wrong type', ExitCode.RULE_DEFINITION,
-    'A rule in a rule file lacks a required field (meta.id, family, severity, summary, rationale, covers, citations, messages, checks) or has one of the wrong type.'),
+    'A rule in a rule file lacks a required field (meta.id, family, severity, summary, rationale, covers, citations, messages, checks) or has one of the wrong type, ' +
+    'or an object has a field its shape does not define (keys are plain data: __proto__ or constructor is an unknown field like any other).'),
   info('LMC322', 'unknown check kind', ExitCode.RULE_DEFINITION,
     'A check\'s kind is not one of step, state, terminal, deadlock, lock-cycle, lock-recursion, monitor.'),
   info('LMC323', 'unknown pattern or predicate kind', ExitCode.RULE_DEFINITION,

@@ -2,10 +2,15 @@
  * The rule registry: every built-in rule, the presets derived from their
  * metadata, and the resolution of a RuleSelection (preset + enable/disable +
  * options) into the rules and option values a check runs with.
+ *
+ * Every name looked up here comes from a user (command line, config, rule
+ * file), so every table is looked up by own property or through a Map:
+ * `--preset constructor` is an unknown preset, never Object's constructor.
  */
 import type { Diagnostic } from '../model/diagnostics.js';
 import type { RuleSelection } from '../checker/options.js';
 import type { Rule, RuleFamily, RuleOptionDecl } from './types.js';
+import { lookupOwn, setOwn } from './json/own-keys.js';
 import { RULES_A } from './families/a.js';
 import { RULES_B } from './families/b.js';
 
@@ -31,17 +36,17 @@ export interface Preset {
  * The strictest side of each debated option; `strict` selects these.
  * Options of other rules not named here keep their default.
  */
-const STRICTEST_OPTION_VALUES: Record<string, string> = {
-  'revoke.pfn-export': 'forbidden',
-  'own.scope': 'per-dmabuf',
-  'notifier.fence-wait': 'never',
-};
+const STRICTEST_OPTION_VALUES = new Map<string, string>([
+  ['revoke.pfn-export', 'forbidden'],
+  ['own.scope', 'per-dmabuf'],
+  ['notifier.fence-wait', 'never'],
+]);
 
 function buildPresets(rules: Rule[]): Record<string, Preset> {
   const ids = (rs: Rule[]) => rs.map((r) => r.meta.id);
   const strictOptions: Record<string, string> = {};
   for (const d of declaredOptions(rules).values()) {
-    const v = STRICTEST_OPTION_VALUES[d.key];
+    const v = STRICTEST_OPTION_VALUES.get(d.key);
     if (v !== undefined && d.values.some((x) => x.value === v)) strictOptions[d.key] = v;
   }
   const presets: Record<string, Preset> = {
@@ -146,7 +151,7 @@ export function resolveSelection(selection: RuleSelection, extra: Rule[] = [], o
   const knownIds = known.map((r) => r.meta.id);
   const presets = PRESETS;
   const presetName = selection.preset ?? 'recommended';
-  const preset = presets[presetName];
+  const preset = lookupOwn(presets, presetName);
   const chosen = new Set<string>();
   if (preset === undefined) {
     const s = suggest(presetName, Object.keys(presets));
@@ -157,27 +162,31 @@ export function resolveSelection(selection: RuleSelection, extra: Rule[] = [], o
     for (const id of preset.rules) chosen.add(id);
   }
   for (const r of extra) chosen.add(r.meta.id);
+  const knownSet = new Set(knownIds);
+  // Suggestions cost an edit distance per known id: a generated list of
+  // thousands of unknown ids gets them for the first few only.
+  let suggestions = 20;
   const checkIds = (list: string[] | undefined, key: 'enable' | 'disable') => {
     (list ?? []).forEach((id, i) => {
-      if (!knownIds.includes(id)) {
-        const s = suggest(id, knownIds);
+      if (!knownSet.has(id)) {
+        const s = suggestions-- > 0 ? suggest(id, knownIds) : undefined;
         diagnostics.push(diag('LMC303', `unknown rule '${id}' in ${key}`, origin, `${key}/${i}`, s ? `did you mean '${s}'?` : 'run `lockmc rules` for the list'));
       }
     });
   };
   checkIds(selection.enable, 'enable');
   checkIds(selection.disable, 'disable');
-  for (const id of selection.enable ?? []) if (knownIds.includes(id)) chosen.add(id);
+  for (const id of selection.enable ?? []) if (knownSet.has(id)) chosen.add(id);
   for (const id of selection.disable ?? []) chosen.delete(id);
   const rules = known.filter((r) => chosen.has(r.meta.id));
 
   const decls = declaredOptions(known);
   const options: Record<string, string> = {};
-  for (const d of declaredOptions(rules).values()) options[d.key] = d.default;
+  for (const d of declaredOptions(rules).values()) setOwn(options, d.key, d.default);
   const setOption = (key: string, value: string, path: string) => {
     const d = decls.get(key);
     if (d === undefined) {
-      const s = suggest(key, [...decls.keys()]);
+      const s = suggestions-- > 0 ? suggest(key, [...decls.keys()]) : undefined;
       diagnostics.push(diag('LMC305', `unknown rule option '${key}'`, origin, path, s ? `did you mean '${s}'?` : `options: ${[...decls.keys()].join(', ')}`, true));
       return;
     }
@@ -187,9 +196,9 @@ export function resolveSelection(selection: RuleSelection, extra: Rule[] = [], o
       );
       return;
     }
-    options[key] = value;
+    setOwn(options, key, value);
   };
-  if (preset) for (const [k, v] of Object.entries(preset.options)) if (decls.has(k)) options[k] = v;
+  if (preset) for (const [k, v] of Object.entries(preset.options)) if (decls.has(k)) setOwn(options, k, v);
   for (const [k, v] of Object.entries(selection.options ?? {})) setOption(k, v, `ruleOptions/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`);
   return { rules, options, diagnostics };
 }

@@ -1,8 +1,10 @@
 /**
  * User rule files: JSON in the Rule shape of rules/types.ts, read and
  * validated, never executed. Every structural mistake becomes an LMC3xx
- * diagnostic at file:line:col, which is why JSON is parsed here by a small
- * parser that remembers where every key and value starts.
+ * diagnostic at file:line:col (rules/json/parse.ts keeps every key's and
+ * value's position). JSON keys are data: every lookup by a key the file
+ * chose is own-property-only, so `__proto__` or `constructor` is an
+ * unknown field like any other.
  *
  * File shape, either of:
  *   { "rules": [ <Rule>, ... ], "order": [["A", "B"], ...] }
@@ -11,195 +13,34 @@
  * the Z3 self-check (consistency.ts) rejects orders that form a cycle with
  * each other or with the primed kernel order.
  */
-import { readFileSync } from 'node:fs';
+import { readBounded } from './json/read.js';
 import type { Diagnostic } from '../model/diagnostics.js';
 import type { LockKind, LockMode, OpKind } from '../model/ir.js';
 import type { AttachmentClass, AttachmentState, Context, PseudoLock, Rule, RuleFamily } from './types.js';
 import { ALL_RULES } from './index.js';
+import { contextFrom, DEFAULT_JSON_LIMITS, describeLimit, joinPath, lineIndex, parseJsonWithPositions, sourceContext, type JsonParse } from './json/parse.js';
 
 // ---------------------------------------------------------------------------
-// JSON with positions.
+// JSON with positions (rules/json/parse.ts), re-exported for callers of this module.
 
-export interface JsonLoc {
-  line: number;
-  col: number;
-}
+export { parseJsonWithPositions, pathSeg, sourceContext, type JsonLoc, type JsonParse } from './json/parse.js';
 
-export type JsonParse =
-  | { ok: true; value: unknown; at: (path: string) => JsonLoc | undefined; keyAt: (path: string) => JsonLoc | undefined }
-  | { ok: false; message: string; line: number; col: number };
-
-/** Escape one path segment (JSON-pointer style). */
-export function pathSeg(s: string | number): string {
-  return String(s).replace(/~/g, '~0').replace(/\//g, '~1');
-}
-
-function join(path: string, seg: string | number): string {
-  return path === '' ? pathSeg(seg) : `${path}/${pathSeg(seg)}`;
-}
-
-class JsonSyntaxError extends Error {
-  constructor(
-    message: string,
-    readonly offset: number,
-  ) {
-    super(message);
-  }
-}
+const join = joinPath;
 
 /**
- * Strict JSON (RFC 8259), plus positions: `at(path)` is where the value at
- * `path` starts, `keyAt(path)` where its member key starts.
+ * Limits of one rule file, beyond the JSON ones (size, nesting, members):
+ * what a hand-written site rule set never reaches, and what keeps the
+ * self-check and every model's compilation prompt. At most
+ * `maxDiagnostics` errors are listed per file; one more says how many
+ * were left out, so a generated file with an error in every rule does not
+ * bury the first one.
  */
-export function parseJsonWithPositions(text: string): JsonParse {
-  const values = new Map<string, number>();
-  const keys = new Map<string, number>();
-  let i = 0;
-  const lineStarts = [0];
-  for (let k = 0; k < text.length; k++) if (text[k] === '\n') lineStarts.push(k + 1);
-  const locOf = (off: number): JsonLoc => {
-    let lo = 0;
-    let hi = lineStarts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (lineStarts[mid] <= off) lo = mid;
-      else hi = mid - 1;
-    }
-    return { line: lo + 1, col: off - lineStarts[lo] + 1 };
-  };
-  const ws = () => {
-    while (i < text.length && (text[i] === ' ' || text[i] === '\t' || text[i] === '\n' || text[i] === '\r')) i++;
-  };
-  const describe = () => (i >= text.length ? 'end of input' : `'${text[i]}'`);
-  const expect = (ch: string, what: string) => {
-    if (text[i] !== ch) throw new JsonSyntaxError(`expected ${what}, found ${describe()}`, i);
-    i++;
-  };
-  const str = (): string => {
-    expect('"', 'a string');
-    let out = '';
-    for (;;) {
-      if (i >= text.length) throw new JsonSyntaxError('unterminated string', i);
-      const c = text[i];
-      if (c === '"') {
-        i++;
-        return out;
-      }
-      if (c === '\\') {
-        const e = text[i + 1];
-        const simple: Record<string, string> = { '"': '"', '\\': '\\', '/': '/', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' };
-        if (e !== undefined && simple[e] !== undefined) {
-          out += simple[e];
-          i += 2;
-        } else if (e === 'u' && /^[0-9a-fA-F]{4}$/.test(text.slice(i + 2, i + 6))) {
-          out += String.fromCharCode(parseInt(text.slice(i + 2, i + 6), 16));
-          i += 6;
-        } else {
-          throw new JsonSyntaxError('invalid escape in string', i);
-        }
-        continue;
-      }
-      if (c.charCodeAt(0) < 0x20) throw new JsonSyntaxError('control character in string', i);
-      out += c;
-      i++;
-    }
-  };
-  const value = (path: string, depth: number): unknown => {
-    if (depth > 200) throw new JsonSyntaxError('nesting too deep', i);
-    ws();
-    values.set(path, i);
-    const c = text[i];
-    if (c === '{') {
-      i++;
-      const obj: Record<string, unknown> = {};
-      ws();
-      if (text[i] === '}') {
-        i++;
-        return obj;
-      }
-      for (;;) {
-        ws();
-        const keyOff = i;
-        const k = str();
-        const p = join(path, k);
-        if (Object.prototype.hasOwnProperty.call(obj, k)) throw new JsonSyntaxError(`duplicate key '${k}'`, keyOff);
-        keys.set(p, keyOff);
-        ws();
-        expect(':', "':'");
-        obj[k] = value(p, depth + 1);
-        ws();
-        if (text[i] === ',') {
-          i++;
-          continue;
-        }
-        expect('}', "',' or '}'");
-        return obj;
-      }
-    }
-    if (c === '[') {
-      i++;
-      const arr: unknown[] = [];
-      ws();
-      if (text[i] === ']') {
-        i++;
-        return arr;
-      }
-      for (;;) {
-        arr.push(value(join(path, arr.length), depth + 1));
-        ws();
-        if (text[i] === ',') {
-          i++;
-          continue;
-        }
-        expect(']', "',' or ']'");
-        return arr;
-      }
-    }
-    if (c === '"') return str();
-    const m = /^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?/.exec(text.slice(i, i + 64));
-    if (m) {
-      i += m[0].length;
-      return Number(m[0]);
-    }
-    for (const [lit, v] of [
-      ['true', true],
-      ['false', false],
-      ['null', null],
-    ] as const) {
-      if (text.startsWith(lit, i)) {
-        i += lit.length;
-        return v;
-      }
-    }
-    throw new JsonSyntaxError(`unexpected ${describe()}`, i);
-  };
-  try {
-    const v = value('', 0);
-    ws();
-    if (i < text.length) throw new JsonSyntaxError(`unexpected ${describe()} after the JSON value`, i);
-    return {
-      ok: true,
-      value: v,
-      at: (p) => {
-        const o = values.get(p);
-        return o === undefined ? undefined : locOf(o);
-      },
-      keyAt: (p) => {
-        const o = keys.get(p) ?? values.get(p);
-        return o === undefined ? undefined : locOf(o);
-      },
-    };
-  } catch (e) {
-    if (e instanceof JsonSyntaxError) return { ok: false, message: e.message, ...locOf(e.offset) };
-    throw e;
-  }
-}
-
-/** The source line and a caret under `col`, for diagnostics. */
-export function sourceContext(text: string, line: number, col: number): { sourceLine: string; caret: string } {
-  const sourceLine = (text.split('\n')[line - 1] ?? '').replace(/\r$/, '');
-  return { sourceLine, caret: ' '.repeat(Math.max(0, col - 1)) + '^' };
-}
+export const RULE_FILE_LIMITS = {
+  json: { ...DEFAULT_JSON_LIMITS },
+  maxRules: 1000,
+  maxOrders: 1000,
+  maxDiagnostics: 100,
+} as const;
 
 // ---------------------------------------------------------------------------
 // The vocabulary as runtime sets (kept exhaustive by the type assertions).
@@ -255,14 +96,25 @@ interface Sink {
   file: string;
   text: string;
   parse: Extract<JsonParse, { ok: true }>;
+  lineText: (line: number) => string;
+  /** The first RULE_FILE_LIMITS.maxDiagnostics errors. */
   diagnostics: Diagnostic[];
+  /** Every error, listed or not. */
+  errors: number;
+  /** Where the first unlisted error is. */
+  firstUnlisted?: { line: number; col: number };
   /** `option` predicates seen, checked once every declaration of the file is known. */
   optionUses: { key: string; values: string[]; path: string }[];
 }
 
 function report(s: Sink, code: string, path: string, message: string, hint?: string, onKey = false): void {
   const loc = (onKey ? s.parse.keyAt(path) : s.parse.at(path)) ?? s.parse.keyAt(path) ?? { line: 1, col: 1 };
-  const d: Diagnostic = { code, severity: 'error', message, file: s.file, line: loc.line, col: loc.col, ...sourceContext(s.text, loc.line, loc.col) };
+  s.errors++;
+  if (s.diagnostics.length >= RULE_FILE_LIMITS.maxDiagnostics) {
+    s.firstUnlisted ??= loc;
+    return;
+  }
+  const d: Diagnostic = { code, severity: 'error', message, file: s.file, line: loc.line, col: loc.col, ...contextFrom(s.lineText, loc.line, loc.col) };
   if (hint !== undefined) d.hint = hint;
   s.diagnostics.push(d);
 }
@@ -278,7 +130,7 @@ function fields(s: Sink, v: unknown, path: string, what: string, required: strin
     return false;
   }
   for (const k of required) {
-    if (!(k in v)) report(s, 'LMC321', path, `${what} is missing '${k}'`);
+    if (!Object.hasOwn(v, k)) report(s, 'LMC321', path, `${what} is missing '${k}'`);
   }
   for (const k of Object.keys(v)) {
     if (!required.includes(k) && !optional.includes(k)) {
@@ -515,9 +367,10 @@ function monitor(s: Sink, v: unknown, path: string): void {
   if (!fields(s, v, path, w, ['per', 'states', 'initial', 'transitions', 'bad'], [])) return;
   oneOf(s, v, 'per', path, w, MONITOR_PER);
   const states = stringArray(s, v, 'states', path, w, true);
+  const declared = new Set(states);
   const known = (x: unknown, p: string, role: string) => {
     if (typeof x !== 'string') report(s, 'LMC321', p, `monitor ${role} must be a state name`);
-    else if (states.length > 0 && !states.includes(x)) report(s, 'LMC326', p, `monitor ${role} '${x}' is not a declared state`, `states: ${states.join(', ')}`);
+    else if (states.length > 0 && !declared.has(x)) report(s, 'LMC326', p, `monitor ${role} '${x}' is not a declared state`, `states: ${states.join(', ')}`);
   };
   known(v.initial, join(path, 'initial'), 'initial state');
   if (!Array.isArray(v.bad) || v.bad.length === 0) report(s, 'LMC326', join(path, 'bad'), 'monitor must declare at least one bad state');
@@ -607,6 +460,8 @@ function citation(s: Sink, v: unknown, path: string): void {
   }
 }
 
+const OPTION_KEY = /^[a-z0-9]+(-[a-z0-9]+)*(\.[a-z0-9]+(-[a-z0-9]+)*)*$/;
+
 function options(s: Sink, v: unknown, path: string): void {
   if (!Array.isArray(v)) {
     report(s, 'LMC321', path, 'meta.options must be an array');
@@ -615,7 +470,11 @@ function options(s: Sink, v: unknown, path: string): void {
   v.forEach((o, i) => {
     const op = join(path, i);
     if (!fields(s, o, op, 'rule option', ['key', 'summary', 'values', 'default'], [])) return;
-    str(s, o, 'key', op, 'rule option');
+    const key = str(s, o, 'key', op, 'rule option');
+    // Keys become names in option tables; the shape keeps out `__proto__` and friends' spelling.
+    if (key !== undefined && !OPTION_KEY.test(key)) {
+      report(s, 'LMC321', join(op, 'key'), `rule option key '${key}' must be lower-case words joined by '-' and '.', like revoke.pfn-export`);
+    }
     str(s, o, 'summary', op, 'rule option');
     const def = str(s, o, 'default', op, 'rule option');
     if (!Array.isArray(o.values) || o.values.length < 2) {
@@ -641,7 +500,7 @@ const RULE_ID = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 
 function rule(s: Sink, v: unknown, path: string): { rule?: Rule; order: unknown } {
   if (!fields(s, v, path, 'rule', ['meta', 'checks'], ['order'])) return { order: undefined };
-  const before = s.diagnostics.length;
+  const before = s.errors;
   const mp = join(path, 'meta');
   const m = v.meta;
   if (fields(s, m, mp, 'meta', ['id', 'family', 'severity', 'summary', 'rationale', 'covers', 'citations', 'messages'], ['options', 'kernel', 'hedge'])) {
@@ -666,31 +525,33 @@ function rule(s: Sink, v: unknown, path: string): { rule?: Rule; order: unknown 
   }
   const cp = join(path, 'checks');
   const ids: string[] = [];
+  // Check id -> index of its first check (Maps and own-property tests only: ids are the file's strings).
+  const firstIndex = new Map<string, number>();
   if (!Array.isArray(v.checks) || v.checks.length === 0) {
     report(s, 'LMC321', cp, 'checks must be a non-empty array');
   } else {
     v.checks.forEach((c, i) => {
       const id = check(s, c, join(cp, i));
       if (id === undefined) return;
-      if (ids.includes(id)) report(s, 'LMC324', join(join(cp, i), 'id'), `check id '${id}' is used twice in this rule`);
+      if (firstIndex.has(id)) report(s, 'LMC324', join(join(cp, i), 'id'), `check id '${id}' is used twice in this rule`);
+      else firstIndex.set(id, i);
       ids.push(id);
     });
   }
   if (isObj(m) && isObj(m.messages)) {
     const msgs = m.messages;
     ids.forEach((id) => {
-      if (!(id in msgs)) {
-        const i = (v.checks as unknown[]).findIndex((c) => isObj(c) && c.id === id);
-        report(s, 'LMC325', join(join(cp, i), 'id'), `check '${id}' has no message in meta.messages`);
+      if (!Object.hasOwn(msgs, id)) {
+        report(s, 'LMC325', join(join(cp, firstIndex.get(id) ?? 0), 'id'), `check '${id}' has no message in meta.messages`);
       }
     });
     for (const k of Object.keys(msgs)) {
-      if (Array.isArray(v.checks) && !ids.includes(k)) {
+      if (Array.isArray(v.checks) && !firstIndex.has(k)) {
         report(s, 'LMC325', join(join(mp, 'messages'), k), `message '${k}' belongs to no check`, undefined, true);
       }
     }
   }
-  if (s.diagnostics.length > before) return { order: v.order };
+  if (s.errors > before) return { order: v.order };
   return { rule: { meta: v.meta as Rule['meta'], checks: v.checks as Rule['checks'] }, order: v.order };
 }
 
@@ -740,10 +601,27 @@ function orderList(s: Sink, v: unknown, path: string, source: string | undefined
   return out;
 }
 
+const LIMIT_CODE = 'LMC328';
+
+/** One diagnostic for a file that stops at a limit (nothing else of it is judged). */
+function limitHit(file: string, text: string, line: number, col: number, message: string, hint: string): UserRuleFile {
+  return {
+    file,
+    rules: [],
+    order: [],
+    diagnostics: [{ code: LIMIT_CODE, severity: 'error', message, hint, file, line, col, ...(text === '' ? {} : contextFrom(lineIndex(text).lineText, line, col)) }],
+  };
+}
+
+const SPLIT_HINT = 'split the rule set into several files (--rules is repeatable), or generate fewer rules';
+
 /** Validate the text of one rule file. `taken` = ids already defined (built-ins, earlier files). */
 export function parseUserRuleFile(file: string, text: string, taken: string[] = ALL_RULES.map((r) => r.meta.id)): UserRuleFile {
-  const parse = parseJsonWithPositions(text);
+  const parse = parseJsonWithPositions(text, RULE_FILE_LIMITS.json);
   if (!parse.ok) {
+    if (parse.limit !== undefined) {
+      return limitHit(file, text, parse.line, parse.col, `rule file is too large to check: ${describeLimit(parse.limit, RULE_FILE_LIMITS.json)}`, SPLIT_HINT);
+    }
     return {
       file,
       rules: [],
@@ -753,29 +631,40 @@ export function parseUserRuleFile(file: string, text: string, taken: string[] = 
       ],
     };
   }
-  const s: Sink = { file, text, parse, diagnostics: [], optionUses: [] };
   const v = parse.value;
+  // Counted before any rule is validated: the cost of everything after grows with them.
+  const over = (list: unknown, path: string, max: number, what: string): UserRuleFile | undefined => {
+    if (!Array.isArray(list) || list.length <= max) return undefined;
+    const loc = parse.at(joinPath(path, max)) ?? { line: 1, col: 1 };
+    return limitHit(file, text, loc.line, loc.col, `rule file has ${list.length} ${what}; at most ${max} are allowed per file`, SPLIT_HINT);
+  };
+  if (isObj(v)) {
+    const tooMany = over(v.rules, 'rules', RULE_FILE_LIMITS.maxRules, 'rules') ?? over(v.order, 'order', RULE_FILE_LIMITS.maxOrders, 'order pairs');
+    if (tooMany) return tooMany;
+  }
+  const s: Sink = { file, text, parse, lineText: lineIndex(text).lineText, diagnostics: [], errors: 0, optionUses: [] };
   const rules: Rule[] = [];
   const order: OrderDecl[] = [];
   const seen = new Set(taken);
+  const builtIn = new Set(ALL_RULES.map((b) => b.meta.id));
   const addRule = (rv: unknown, path: string) => {
     const { rule: r, order: o } = rule(s, rv, path);
     const id = isObj(rv) && isObj(rv.meta) && typeof rv.meta.id === 'string' ? rv.meta.id : undefined;
     if (id !== undefined && seen.has(id)) {
-      report(s, 'LMC324', join(join(path, 'meta'), 'id'), `rule id '${id}' is already defined${ALL_RULES.some((b) => b.meta.id === id) ? ' by a built-in rule' : ''}`);
+      report(s, 'LMC324', join(join(path, 'meta'), 'id'), `rule id '${id}' is already defined${builtIn.has(id) ? ' by a built-in rule' : ''}`);
     } else if (r) {
       rules.push(r);
     }
     if (id !== undefined) seen.add(id);
-    order.push(...orderList(s, o, join(path, 'order'), id));
+    for (const x of orderList(s, o, join(path, 'order'), id)) order.push(x);
   };
-  if (isObj(v) && ('rules' in v || !('meta' in v))) {
+  if (isObj(v) && (Object.hasOwn(v, 'rules') || !Object.hasOwn(v, 'meta'))) {
     if (fields(s, v, '', 'rule file', [], ['rules', 'order', '$schema'])) {
       if (v.rules !== undefined) {
         if (!Array.isArray(v.rules)) report(s, 'LMC321', 'rules', "'rules' must be an array of rules");
         else v.rules.forEach((r, i) => addRule(r, join('rules', i)));
       }
-      order.push(...orderList(s, v.order, 'order', undefined));
+      for (const x of orderList(s, v.order, 'order', undefined)) order.push(x);
       if (v.rules === undefined && v.order === undefined) report(s, 'LMC321', '', "rule file must have 'rules' or 'order' (or be a single rule with 'meta' and 'checks')");
     }
   } else if (isObj(v)) {
@@ -783,18 +672,37 @@ export function parseUserRuleFile(file: string, text: string, taken: string[] = 
   } else {
     report(s, 'LMC321', '', `rule file must contain an object, found ${describeType(v)}`);
   }
-  const decls = new Map<string, string[]>();
-  for (const r of [...ALL_RULES, ...rules]) for (const o of r.meta.options ?? []) decls.set(o.key, o.values.map((x) => x.value));
+  // Orders carried by single rules add up too.
+  if (order.length > RULE_FILE_LIMITS.maxOrders) {
+    const o = order[RULE_FILE_LIMITS.maxOrders];
+    return limitHit(file, text, o.line ?? 1, o.col ?? 1, `rule file has ${order.length} order pairs; at most ${RULE_FILE_LIMITS.maxOrders} are allowed per file`, SPLIT_HINT);
+  }
+  const decls = new Map<string, Set<string>>();
+  for (const r of [...ALL_RULES, ...rules]) for (const o of r.meta.options ?? []) decls.set(o.key, new Set(o.values.map((x) => x.value)));
   for (const u of s.optionUses) {
     const d = decls.get(u.key);
     if (d === undefined) {
       report(s, 'LMC323', join(u.path, 'key'), `option '${u.key}' is not declared by any rule`, 'declare it in meta.options of a rule');
     } else {
-      for (const v of u.values) if (!d.includes(v)) report(s, 'LMC323', join(u.path, 'is'), `option '${u.key}' has no value '${v}'`, `values: ${d.join(', ')}`);
+      for (const v of u.values) if (!d.has(v)) report(s, 'LMC323', join(u.path, 'is'), `option '${u.key}' has no value '${v}'`, `values: ${[...d].join(', ')}`);
     }
   }
+  if (s.firstUnlisted !== undefined) {
+    const { line, col } = s.firstUnlisted;
+    const more = s.errors - s.diagnostics.length;
+    s.diagnostics.push({
+      code: LIMIT_CODE,
+      severity: 'error',
+      message: `${more} more error${more === 1 ? '' : 's'} in this file from here on are not listed (at most ${RULE_FILE_LIMITS.maxDiagnostics} are)`,
+      hint: 'fix the errors above and run again',
+      file,
+      line,
+      col,
+      ...contextFrom(s.lineText, line, col),
+    });
+  }
   // A file with any error contributes nothing: half a rule set is worse than none.
-  if (s.diagnostics.length > 0) return { file, rules: [], order: [], diagnostics: s.diagnostics };
+  if (s.errors > 0) return { file, rules: [], order: [], diagnostics: s.diagnostics };
   return { file, rules, order, diagnostics: [] };
 }
 
@@ -803,19 +711,22 @@ export function loadUserRuleFiles(files: string[]): { rules: Rule[]; order: Orde
   const taken = ALL_RULES.map((r) => r.meta.id);
   const out = { rules: [] as Rule[], order: [] as OrderDecl[], diagnostics: [] as Diagnostic[] };
   for (const f of files) {
-    let text: string;
-    try {
-      text = readFileSync(f, 'utf8');
-    } catch (e) {
-      const reason = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : 'cannot be read';
-      out.diagnostics.push({ code: 'LMC307', severity: 'error', message: `rule file '${f}': ${reason}`, file: f });
+    const read = readBounded(f, RULE_FILE_LIMITS.json.maxBytes);
+    if (read.kind === 'unreadable') {
+      out.diagnostics.push({ code: 'LMC307', severity: 'error', message: `rule file '${f}': ${read.reason}`, file: f });
       continue;
     }
-    const r = parseUserRuleFile(f, text, taken);
-    out.rules.push(...r.rules);
-    out.order.push(...r.order);
-    out.diagnostics.push(...r.diagnostics);
-    taken.push(...r.rules.map((x) => x.meta.id));
+    if (read.kind === 'too-large') {
+      out.diagnostics.push(
+        ...limitHit(f, '', 1, 1, `rule file is too large to check: ${read.bytes} bytes, ${describeLimit('bytes', RULE_FILE_LIMITS.json)}`, SPLIT_HINT).diagnostics,
+      );
+      continue;
+    }
+    const r = parseUserRuleFile(f, read.text, taken);
+    for (const x of r.rules) out.rules.push(x);
+    for (const x of r.order) out.order.push(x);
+    for (const x of r.diagnostics) out.diagnostics.push(x);
+    for (const x of r.rules) taken.push(x.meta.id);
   }
   return out;
 }
