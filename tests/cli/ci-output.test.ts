@@ -61,7 +61,8 @@ function withoutTimings(format: string, s: string): string {
     case 'sarif':
       return s.replace(/"(start|end)TimeUtc": "[^"]*"/g, '"$1TimeUtc": ""');
     default:
-      return s.replace(/\b\d+ ms\b/g, '0 ms');
+      // A duration's digits can move a break of the 72-column text: compare words.
+      return s.replace(/\b\d+ ms\b/g, '0 ms').replace(/\s+/g, ' ');
   }
 }
 
@@ -80,7 +81,8 @@ describe('complete output through a slow pipe (issue #9 item 1)', () => {
       const got = readFileSync(piped, 'utf8');
       const want = readFileSync(file, 'utf8');
       expect(want.length).toBeGreaterThan(1_000_000);
-      expect(got.length).toBe(want.length);
+      // Lengths may differ by a few duration digits, never by a lost pipe buffer.
+      expect(Math.abs(got.length - want.length)).toBeLessThan(1000);
       expect(withoutTimings(format, got)).toBe(withoutTimings(format, want));
     },
     600_000,
