@@ -15,7 +15,7 @@ import { cutReport, settleOrCut } from '../interrupt.js';
 import { collectModels, displayPath, packageRoot } from '../files.js';
 import type { CliIo } from '../io.js';
 import { progressLine } from '../progress.js';
-import { ExitCode } from '../../checker/exit-codes.js';
+import { combineExitCodes, ExitCode, type ExitCodeValue } from '../../checker/exit-codes.js';
 import { UsageError, refuseOutputOverInput, render, renderContext, resolveCheckOptions, resolveFormat, runExit, writeRendered } from '../shared.js';
 
 export function modelFiles(paths: string[], io: CliIo): string[] {
@@ -127,7 +127,10 @@ async function checkInterruptibly(checker: CheckerApi, files: string[], options:
       { ...(interrupts ? { signal: interrupts.signal } : {}), onModel: (m) => done.push(m) },
     );
     const settled = await settleOrCut(run, interrupts?.signal);
-    if (settled.kind === 'checked') return settled.report;
+    if (settled.kind === 'checked') {
+      // The CLI's precedence (shared.ts `runExit`) on top of the checker's own code, never below it.
+      return { ...settled.report, exitCode: combineExitCodes([settled.report.exitCode as ExitCodeValue, runExit(settled.report)]) };
+    }
     // `check` is stuck past the grace period: end its children ourselves.
     (interrupts?.killChildren ?? (await loadBmcKiller()))?.();
     const rules = checker.resolveRules?.(options);
@@ -136,7 +139,8 @@ async function checkInterruptibly(checker: CheckerApi, files: string[], options:
       options,
       signal: settled.signal,
       done,
-      current: current ?? files[done.length],
+      // The last progress names the model in hand, unless it already reported.
+      current: current !== undefined && !done.some((m) => m.file === current) ? current : files[done.length],
       ruleIds: rules?.rules.map((r) => r.meta.id) ?? [],
       rulesHash: rules?.hash ?? '',
       cwd: io.cwd,
