@@ -42,6 +42,18 @@ export const EXIT_CODE_DOC: { code: ExitCodeValue; meaning: string }[] = [
 ];
 
 /**
+ * How one run's exit code is chosen when several apply; `lockmc --help`,
+ * the README and docs/cli.md print it under the table (a test keeps them
+ * equal). checker/verdict.ts `modelExitCode` implements it.
+ */
+export const EXIT_CODE_PRECEDENCE: string[] = [
+  'When several apply, the most serious wins: 130, then 70, then input errors (2, 5, 3, 4, 6), then 7, then 1.',
+  'A model whose `@expect` header is met counts 0, but a limit is never hidden: any inconclusive verdict still gives 7.',
+  'A model error keeps its code (3 or 4) even when the header declares a verdict, unless it is the error the header expects (`@expect error LMCnnn`).',
+  'A declared verdict missed for any other reason is 1.',
+];
+
+/**
  * Several models or rules: the run's exit code is the most serious one.
  * Internal errors dominate, then input errors (they mean nothing was
  * checked), then inconclusive, then violations.

@@ -69,6 +69,18 @@ async function selfCheck(rules: ResolvedRules, options: CheckOptions): Promise<v
   if (!result.ok) rules.diagnostics.push(...result.diagnostics);
 }
 
+/**
+ * The rule-set self-check alone, as `lint --rules` runs it: the
+ * diagnostics `check` would report before any model (LMC310 for a
+ * contradictory order), beyond those of loading and selection.
+ */
+export async function ruleSetSelfCheck(options: CheckOptions): Promise<Diagnostic[]> {
+  const rules = resolveRules(options);
+  const before = rules.diagnostics.length;
+  await selfCheck(rules, options);
+  return rules.diagnostics.slice(before);
+}
+
 /** Rule selection: preset, enable/disable, options, user rule files. */
 export function resolveRules(options: CheckOptions): ResolvedRules {
   const diagnostics: Diagnostic[] = [];

@@ -135,20 +135,28 @@ export function expectationOnlyLimited(m: { expected?: Expectation[]; verdicts: 
   return m.verdicts.some((v) => v.status === 'inconclusive');
 }
 
-/** What one model contributes to the process exit code. */
+/**
+ * What one model contributes to the process exit code. The precedence
+ * (README, docs/cli.md, "Exit codes"):
+ *  - a limit is never hidden: an inconclusive verdict gives 7 even when
+ *    the model's `@expect` header is met (130 when the limit was a signal);
+ *  - a model error keeps its own code (3, 4, 5, 6, 70), declared verdict
+ *    or not, unless it is the error the header expects (`@expect error`);
+ *  - a declared verdict met is 0 (a fixture that violates as declared
+ *    passes), one missed for any other reason is 1;
+ *  - without a header, a violation is 1;
+ *  - combined by `combineExitCodes`: 130, then 70, dominate everything.
+ */
 export function modelExitCode(m: ModelReport): ExitCodeValue {
-  const codes: ExitCodeValue[] = m.diagnostics.filter((d) => d.severity === 'error').map((d) => exitCodeFor(d.code) as ExitCodeValue);
-  if (m.expectation && m.expected?.length) {
-    // A fixture that declares its verdict passes when it gets it, even
-    // when that verdict is a violation or an expected error; one that only
-    // missed it because a limit was hit is inconclusive, not wrong.
-    if (codes.includes(ExitCode.INTERNAL)) return ExitCode.INTERNAL;
-    if (m.expectation.met) return ExitCode.OK;
-    return expectationOnlyLimited(m) ? ExitCode.INCONCLUSIVE : ExitCode.VIOLATION;
-  }
+  const declared = m.expected !== undefined && m.expected.length > 0 && m.expectation !== undefined;
+  const expectedErrors = new Set(declared ? m.expected!.flatMap((e) => (e.kind === 'error' ? [e.code] : [])) : []);
+  const codes: ExitCodeValue[] = m.diagnostics
+    .filter((d) => d.severity === 'error' && !expectedErrors.has(d.code))
+    .map((d) => exitCodeFor(d.code) as ExitCodeValue);
   for (const v of m.verdicts) {
-    if (v.status === 'violated') codes.push(ExitCode.VIOLATION);
-    if (v.status === 'inconclusive') codes.push(ExitCode.INCONCLUSIVE);
+    if (v.status === 'inconclusive') codes.push(v.limit.kind === 'interrupted' ? ExitCode.INTERRUPTED : ExitCode.INCONCLUSIVE);
+    if (v.status === 'violated' && !declared) codes.push(ExitCode.VIOLATION);
   }
+  if (declared && !m.expectation!.met) codes.push(ExitCode.VIOLATION);
   return combineExitCodes(codes);
 }

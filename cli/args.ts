@@ -6,7 +6,7 @@
  */
 
 import { Argument, Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { EXIT_CODE_DOC, ExitCode } from '../checker/exit-codes.js';
+import { EXIT_CODE_DOC, EXIT_CODE_PRECEDENCE, ExitCode } from '../checker/exit-codes.js';
 import { KERNEL_VERSIONS, type EngineChoice } from '../checker/options.js';
 import { FORMATS, type Format } from './render/types.js';
 
@@ -51,7 +51,12 @@ export function defaultCliOptions(): CliOptions {
 
 export function exitCodeTable(): string {
   const w = Math.max(...EXIT_CODE_DOC.map((e) => String(e.code).length));
-  return ['Exit codes:', ...EXIT_CODE_DOC.map((e) => `  ${String(e.code).padStart(w)}  ${e.meaning}`)].join('\n');
+  return [
+    'Exit codes:',
+    ...EXIT_CODE_DOC.map((e) => `  ${String(e.code).padStart(w)}  ${e.meaning}`),
+    '',
+    ...EXIT_CODE_PRECEDENCE.map((p) => `  ${p}`),
+  ].join('\n');
 }
 
 function intArg(what: string): (v: string) => number {
@@ -135,7 +140,8 @@ interface RawOpts {
 function toOptions(raw: RawOpts): CliOptions {
   const o = defaultCliOptions();
   if (raw.format !== undefined) o.format = raw.format;
-  if (raw.output !== undefined) o.output = raw.output;
+  // `-o -` is stdout, as for most Unix tools.
+  if (raw.output !== undefined && raw.output !== '-') o.output = raw.output;
   if (raw.engine !== undefined) o.engine = raw.engine;
   if (raw.bound !== undefined) o.bound = raw.bound;
   if (raw.timeout !== undefined) o.timeoutSeconds = raw.timeout;

@@ -12,7 +12,7 @@
 import type { Diagnostic } from '../model/diagnostics.js';
 import type { ExtractedModel } from '../model/ir.js';
 import type { CheckOptions, Progress } from '../checker/options.js';
-import type { Report } from '../checker/report.js';
+import type { ModelReport, Report } from '../checker/report.js';
 
 export interface LoadResult {
   extracted?: ExtractedModel;
@@ -20,8 +20,17 @@ export interface LoadResult {
 }
 
 export interface CheckerApi {
-  check(inputs: { file: string; text?: string }[], options: CheckOptions, onProgress?: (p: Progress) => void): Promise<Report>;
+  check(
+    inputs: { file: string; text?: string }[],
+    options: CheckOptions,
+    onProgress?: (p: Progress) => void,
+    control?: { signal?: AbortSignal; onModel?: (m: ModelReport) => void },
+  ): Promise<Report>;
   replay(file: string, token: string, options: CheckOptions): Promise<Report>;
+  /** Rule selection, for the report of an interrupted run (cli/interrupt.ts). */
+  resolveRules?: (options: CheckOptions) => { rules: { meta: { id: string } }[]; hash: string };
+  /** checker/index.ts `ruleSetSelfCheck`; absent in a build that predates it. */
+  ruleSetSelfCheck?: (options: CheckOptions) => Promise<Diagnostic[]>;
 }
 
 async function optionalImport(spec: string): Promise<Record<string, unknown> | undefined> {
@@ -41,6 +50,12 @@ export async function loadChecker(): Promise<CheckerApi | undefined> {
   const m = await optionalImport('../checker/index.js');
   if (!m || typeof m.check !== 'function') return undefined;
   return m as unknown as CheckerApi;
+}
+
+/** checker/engines/bmc/isolated.ts `killBmcChildren`: ends the Z3 worker of an interrupted run. */
+export async function loadBmcKiller(): Promise<(() => void) | undefined> {
+  const m = await optionalImport('../checker/engines/bmc/isolated.js');
+  return m && typeof m.killBmcChildren === 'function' ? (m.killBmcChildren as () => void) : undefined;
 }
 
 type LoadModelFn = (file: string, text?: string) => unknown;

@@ -9,6 +9,20 @@ export interface CliIo {
   cwd: string;
   /** Terminal width for `pretty` and the progress line. */
   columns?: number;
+  /** SIGINT/SIGTERM as the process entry sees them; absent in tests that do not need them. */
+  interrupts?: Interrupts;
+}
+
+/**
+ * The first SIGINT/SIGTERM aborts `signal` (its reason is the signal's
+ * name). A command that can write the report so far sets `handled` while
+ * it runs; otherwise the process exits 130 at once.
+ */
+export interface Interrupts {
+  signal: AbortSignal;
+  handled: boolean;
+  /** Ends child processes (the BMC worker) at once; set by `check` when it loads the engines. */
+  killChildren?: () => void;
 }
 
 export function processIo(): CliIo {

@@ -20,7 +20,7 @@ import { runDump, runReplay } from './commands/dump.js';
 import { runExplain, runRules } from './commands/info.js';
 import { runLint } from './commands/lint.js';
 import { packageRoot } from './files.js';
-import { processIo, type CliIo } from './io.js';
+import { processIo, type CliIo, type Interrupts } from './io.js';
 import { UsageError } from './shared.js';
 
 export function lockmcVersion(): string {
@@ -78,6 +78,9 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   }
 }
 
+/** The process entry's interrupts, for the exit path. */
+let interruptsOfProcess: Interrupts | undefined;
+
 function invokedDirectly(): boolean {
   const script = process.argv[1];
   if (!script) return false;
@@ -97,28 +100,66 @@ if (invokedDirectly()) {
   } catch {
     // A read-only cache directory only costs speed.
   }
-  const io = processIo();
+  const abort = new AbortController();
+  const interrupts: Interrupts = { signal: abort.signal, handled: false };
+  interruptsOfProcess = interrupts;
+  const io: CliIo = { ...processIo(), interrupts };
   // `lockmc check | head`: a closed pipe ends the output, not in a crash.
   for (const stream of [process.stdout, process.stderr]) {
     stream.on('error', (e: NodeJS.ErrnoException) => {
-      if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+      if (e.code === 'EPIPE') exitNow(process.exitCode === undefined ? 0 : Number(process.exitCode));
       throw e;
+    });
+  }
+  // First SIGINT/SIGTERM: `check` writes the report so far and exits 130
+  // (cli/interrupt.ts); any other command, or a second signal, exits 130 now.
+  for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(sig, () => {
+      if (abort.signal.aborted || !interrupts.handled) exitNow(ExitCode.INTERRUPTED);
+      abort.abort(sig);
     });
   }
   process.on('uncaughtException', (e) => {
     io.err(`lockmc: internal error: ${e instanceof Error ? e.message : String(e)}\n${INTERNAL_HINT}\n`);
-    process.exit(ExitCode.INTERNAL);
+    void exitDrained(ExitCode.INTERNAL);
   });
   main(process.argv.slice(2), io).then(
-    (code) => {
-      // Exit now: an abandoned Z3 solver keeps worker threads alive, and a
-      // check must never outlive its limits. stdout/stderr writes to files,
-      // pipes and terminals are synchronous on Linux, so nothing is lost.
-      process.exit(code);
-    },
+    (code) => exitDrained(code),
     (e: unknown) => {
       io.err(`lockmc: internal error: ${e instanceof Error ? e.message : String(e)}\n${INTERNAL_HINT}\n`);
-      process.exitCode = ExitCode.INTERNAL;
+      return exitDrained(ExitCode.INTERNAL);
     },
   );
+}
+
+/**
+ * Exit once stdout and stderr have handed every byte to the OS. A pipe
+ * takes 64 KiB at a time; what it cannot take yet waits in the stream's
+ * buffer, and `process.exit` would drop it. The exit itself is still
+ * needed: an abandoned Z3 solver keeps threads alive, and a check must
+ * never outlive its limits.
+ */
+async function exitDrained(code: number): Promise<never> {
+  process.exitCode = code;
+  await Promise.all([flushed(process.stdout), flushed(process.stderr)]);
+  return exitNow(code);
+}
+
+/** Resolves when every write queued on `stream` before this call is done (or the stream is gone). */
+function flushed(stream: NodeJS.WriteStream): Promise<void> {
+  return new Promise((done) => {
+    if (stream.destroyed || !stream.writable) return done();
+    // Writes complete in order, so this empty write's callback runs after
+    // all earlier ones; an error (EPIPE) also ends the wait.
+    stream.write('', () => done());
+  });
+}
+
+/** Exit with `code`, ending the BMC child first (when `check` loaded the engine) so no Z3 worker outlives us. */
+function exitNow(code: number): never {
+  try {
+    interruptsOfProcess?.killChildren?.();
+  } finally {
+    process.exit(code);
+  }
 }

@@ -5,8 +5,8 @@
  */
 
 import { modelExitCode } from '../checker/verdict.js';
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, realpathSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { DEFAULT_CHECK_OPTIONS, type CheckOptions } from '../checker/options.js';
 import { combineExitCodes, ExitCode, type ExitCodeValue } from '../checker/exit-codes.js';
 import type { Diagnostic, ModelReport, Report, Verdict } from '../checker/report.js';
@@ -62,7 +62,7 @@ function verdictExit(v: Verdict): ExitCodeValue {
     case 'violated':
       return ExitCode.VIOLATION;
     case 'inconclusive':
-      return ExitCode.INCONCLUSIVE;
+      return v.limit.kind === 'interrupted' ? ExitCode.INTERRUPTED : ExitCode.INCONCLUSIVE;
     default:
       return ExitCode.OK;
   }
@@ -74,14 +74,15 @@ export function modelExit(m: ModelReport): ExitCodeValue {
 }
 
 /**
- * The run's exit code. A model that declares `@expect` passes when it gets
- * its declared verdict (a fixture that violates as declared is a pass) and
- * fails with 1 when it does not, whatever else went wrong in it (as
- * checker/index.ts `modelExitCode` decides). Internal errors always win.
+ * The run's exit code: each model's (checker/verdict.ts `modelExitCode`:
+ * a met `@expect` passes, but never hides a limit or an unexpected model
+ * error), the run's own diagnostics, and 130 for an interrupted run. The
+ * most serious wins (checker/exit-codes.ts `combineExitCodes`).
  */
 export function runExit(report: Report): ExitCodeValue {
   const codes: ExitCodeValue[] = report.diagnostics.map(diagnosticExit);
   for (const m of report.models) codes.push(modelExitCode(m));
+  if (report.interrupted) codes.push(ExitCode.INTERRUPTED);
   return combineExitCodes(codes);
 }
 
@@ -174,6 +175,8 @@ export function writeRendered(out: RenderOutput, cli: CliOptions, io: CliIo): vo
     }
     const file = resolve(io.cwd, cli.output);
     try {
+      // `-o reports/ci/run.json` in a fresh checkout: make the directories.
+      mkdirSync(dirname(file), { recursive: true });
       writeFileSync(file, out);
     } catch (e) {
       throw new UsageError(`cannot write '${cli.output}': ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
@@ -194,6 +197,30 @@ export function writeRendered(out: RenderOutput, cli: CliOptions, io: CliIo): vo
     throw new UsageError(`cannot write into '${cli.output}': ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
   }
   if (out.length > 0) io.err(`wrote ${out.length} file${out.length === 1 ? '' : 's'} to ${cli.output}\n`);
+}
+
+/**
+ * `-o` naming one of the inputs would overwrite the model (or rule file)
+ * with its own report: refuse it before anything runs. Paths are compared
+ * after resolving symlinks, so `./x.model.ts` and a link to it both count.
+ */
+export function refuseOutputOverInput(cli: CliOptions, inputs: string[], io: CliIo): void {
+  if (cli.output === undefined) return;
+  const out = canonical(resolve(io.cwd, cli.output));
+  for (const input of inputs) {
+    if (canonical(resolve(io.cwd, input)) === out) {
+      throw new UsageError(`--output '${cli.output}' is an input of this run (${input}); refusing to overwrite it`);
+    }
+  }
+}
+
+function canonical(p: string): string {
+  try {
+    return realpathSync(p);
+  } catch {
+    // Not there yet: the output will be created, it names no input.
+    return p;
+  }
 }
 
 export function render(report: Report, format: Format, ctx: RenderContext): RenderOutput {

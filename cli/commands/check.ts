@@ -10,12 +10,13 @@ import { NEWEST_KERNEL, type CheckOptions } from '../../checker/options.js';
 import { REPORT_SCHEMA_VERSION, type Diagnostic, type ModelReport, type Report } from '../../checker/report.js';
 import { loadUserRuleFiles } from '../../rules/user-rules.js';
 import type { CliOptions } from '../args.js';
-import { loadChecker, loadFrontEnd, type CheckerApi, type LoadResult } from '../backend.js';
+import { loadBmcKiller, loadChecker, loadFrontEnd, type CheckerApi, type LoadResult } from '../backend.js';
+import { cutReport, settleOrCut } from '../interrupt.js';
 import { collectModels, displayPath, packageRoot } from '../files.js';
 import type { CliIo } from '../io.js';
 import { progressLine } from '../progress.js';
-import { ExitCode } from '../../checker/exit-codes.js';
-import { UsageError, render, renderContext, resolveCheckOptions, resolveFormat, runExit, writeRendered } from '../shared.js';
+import { combineExitCodes, ExitCode, type ExitCodeValue } from '../../checker/exit-codes.js';
+import { UsageError, refuseOutputOverInput, render, renderContext, resolveCheckOptions, resolveFormat, runExit, writeRendered } from '../shared.js';
 
 export function modelFiles(paths: string[], io: CliIo): string[] {
   const given = paths.length > 0 ? paths : [displayPath(join(packageRoot(), 'fixtures'), io.cwd)];
@@ -78,6 +79,7 @@ export interface CheckDeps {
 
 export async function runCheck(paths: string[], cli: CliOptions, io: CliIo, version: string, deps: CheckDeps = {}): Promise<number> {
   const files = modelFiles(paths, io);
+  refuseOutputOverInput(cli, [...files, ...cli.rules], io);
   const { options, config } = resolveCheckOptions(cli, io.cwd);
   const format = resolveFormat(cli, io);
   const extra = loadUserRuleFiles(options.rules.files ?? []);
@@ -90,21 +92,62 @@ export async function runCheck(paths: string[], cli: CliOptions, io: CliIo, vers
   const checker = deps.checker === undefined ? await loadChecker() : deps.checker;
   let report: Report;
   if (checker) {
-    const progress = progressLine(io, cli.quiet);
-    try {
-      report = await checker.check(
-        files.map((file) => ({ file })),
-        options,
-        (p) => progress.update(p),
-      );
-    } finally {
-      progress.done();
-    }
+    report = await checkInterruptibly(checker, files, options, cli, io, version);
   } else {
     report = await parseOnly(files, options, version, io, deps);
   }
   writeRendered(render(report, format, ctx), cli, io);
+  // Past this point a signal has nothing left to save: it exits at once.
+  if (io.interrupts) io.interrupts.handled = false;
   return report.exitCode;
+}
+
+/**
+ * Run `check` so that SIGINT/SIGTERM still yields a report: the models
+ * `onModel` delivered are kept, and if `check` has not resolved a second
+ * after the signal, the report is built from them (cli/interrupt.ts).
+ */
+async function checkInterruptibly(checker: CheckerApi, files: string[], options: CheckOptions, cli: CliOptions, io: CliIo, version: string): Promise<Report> {
+  const interrupts = io.interrupts;
+  const done: ModelReport[] = [];
+  let current: string | undefined;
+  const progress = progressLine(io, cli.quiet);
+  if (interrupts) {
+    interrupts.handled = true;
+    interrupts.killChildren = await loadBmcKiller();
+  }
+  try {
+    const run = checker.check(
+      files.map((file) => ({ file })),
+      options,
+      (p) => {
+        current = p.current;
+        progress.update(p);
+      },
+      { ...(interrupts ? { signal: interrupts.signal } : {}), onModel: (m) => done.push(m) },
+    );
+    const settled = await settleOrCut(run, interrupts?.signal);
+    if (settled.kind === 'checked') {
+      // The CLI's precedence (shared.ts `runExit`) on top of the checker's own code, never below it.
+      return { ...settled.report, exitCode: combineExitCodes([settled.report.exitCode as ExitCodeValue, runExit(settled.report)]) };
+    }
+    // `check` is stuck past the grace period: end its children ourselves.
+    (interrupts?.killChildren ?? (await loadBmcKiller()))?.();
+    const rules = checker.resolveRules?.(options);
+    return cutReport({
+      version,
+      options,
+      signal: settled.signal,
+      done,
+      // The last progress names the model in hand, unless it already reported.
+      current: current !== undefined && !done.some((m) => m.file === current) ? current : files[done.length],
+      ruleIds: rules?.rules.map((r) => r.meta.id) ?? [],
+      rulesHash: rules?.hash ?? '',
+      cwd: io.cwd,
+    });
+  } finally {
+    progress.done();
+  }
 }
 
 export function emptyReport(version: string, options: CheckOptions, diagnostics: Diagnostic[]): Report {

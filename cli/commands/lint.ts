@@ -11,15 +11,16 @@ import { REPORT_SCHEMA_VERSION, type ModelReport, type Report } from '../../chec
 import { loadUserRuleFiles } from '../../rules/user-rules.js';
 import { resolveSelection } from '../../rules/index.js';
 import type { CliOptions } from '../args.js';
-import { loadFrontEnd } from '../backend.js';
+import { loadChecker, loadFrontEnd } from '../backend.js';
 import type { CliIo } from '../io.js';
-import { render, renderContext, resolveCheckOptions, resolveFormat, runExit, writeRendered } from '../shared.js';
+import { refuseOutputOverInput, render, renderContext, resolveCheckOptions, resolveFormat, runExit, writeRendered } from '../shared.js';
 import { modelFiles } from './check.js';
 import { displayPath } from '../files.js';
 
 export async function runLint(paths: string[], cli: CliOptions, io: CliIo, version: string): Promise<number> {
   // Rule files alone (`lockmc lint --rules x.json`) lint just those.
   const files = paths.length === 0 && cli.rules.length > 0 ? [] : modelFiles(paths, io);
+  refuseOutputOverInput(cli, [...files, ...cli.rules], io);
   const { options, config } = resolveCheckOptions(cli, io.cwd);
   const user = loadUserRuleFiles(options.rules.files ?? []);
   const selection = resolveSelection({ ...options.rules, files: [] }, user.rules);
@@ -28,6 +29,13 @@ export async function runLint(paths: string[], cli: CliOptions, io: CliIo, versi
     ...user.diagnostics.map((d) => (d.file ? { ...d, file: displayPath(d.file, io.cwd) } : d)),
     ...selection.diagnostics,
   ];
+  if (options.rules.files?.length && !global.some((d) => d.severity === 'error')) {
+    // The same Z3 self-check `check` runs before any model (LMC310 for a
+    // contradictory order): lint must not pass a rule set check refuses.
+    const checker = await loadChecker();
+    const found = (await checker?.ruleSetSelfCheck?.(options)) ?? [];
+    global.push(...found.map((d) => (d.file ? { ...d, file: displayPath(d.file, io.cwd) } : d)));
+  }
   const models: ModelReport[] = [];
   if (files.length > 0) {
     const load = await loadFrontEnd();

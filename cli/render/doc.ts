@@ -19,6 +19,7 @@ import {
   findingsOf,
   fmtRef,
   isDeadlockKind,
+  limitNotes,
   replayCommand,
   shortHash,
   summaryLine,
@@ -37,13 +38,14 @@ export function buildReport(report: Report, ctx: RenderContext): Line[] {
     out.push(BLANK, ...diagnosticLines(d));
   }
   for (const m of report.models) {
-    out.push(BLANK, ...buildModel(m, ctx));
+    out.push(BLANK, ...buildModel(m, ctx, report.options));
   }
   out.push(BLANK, { ...ln(summaryLine(report)), hang: 2 });
+  for (const note of limitNotes(report)) out.push({ ...ln('  ', st('warn', note)), hang: 4 });
   return out;
 }
 
-function buildModel(m: ModelReport, ctx: RenderContext): Line[] {
+function buildModel(m: ModelReport, ctx: RenderContext, runOptions: Record<string, unknown>): Line[] {
   const out: Line[] = [];
   out.push(ln(st('heading', 'model: '), st('loc', m.file)));
   out.push(ln(`  hashes: model ${shortHash(m.hashes.model)}, rules ${shortHash(m.hashes.rules)}; kernel ${m.kernel}`));
@@ -56,7 +58,7 @@ function buildModel(m: ModelReport, ctx: RenderContext): Line[] {
   bits.push(`${s.ms} ms`);
   out.push(ln(`  ${bits.join('; ')}`));
   for (const d of m.diagnostics) out.push(BLANK, ...diagnosticLines(d));
-  for (const f of findingsOf(m.verdicts)) out.push(BLANK, ...buildFinding(f, m, ctx));
+  for (const f of findingsOf(m.verdicts)) out.push(BLANK, ...buildFinding(f, m, ctx, runOptions));
   if (m.verdicts.length > 0) {
     out.push(BLANK, ln(st('heading', 'verdicts:')));
     for (const v of m.verdicts) {
@@ -108,7 +110,8 @@ export function clipSource(src: string, caret: string, room: number): [string, s
 // ---------------------------------------------------------------------------
 // One finding.
 
-export function buildFinding(f: Finding, m: ModelReport, ctx: RenderContext): Line[] {
+/** `runOptions`: the report's `options`, which the replay line repeats (words.ts `replayCommand`). */
+export function buildFinding(f: Finding, m: ModelReport, ctx: RenderContext, runOptions: Record<string, unknown> = {}): Line[] {
   const out: Line[] = [];
   if (f.sameAs) {
     out.push({ ...ln('rule ', st('rule', f.rule), ` (check ${f.check}): the same cycle as shown under `, st('rule', f.sameAs.rule), ` (check ${f.sameAs.check}).`), hang: 2 });
@@ -146,7 +149,7 @@ export function buildFinding(f: Finding, m: ModelReport, ctx: RenderContext): Li
   }
   if (f.trace) {
     out.push(BLANK, ln(st('heading', 'replay:')));
-    out.push({ ...ln(st('cmd', `  ${replayCommand(ctx.command ?? 'lockmc', m.file, f.trace.schedule)}`)), shell: true, hang: 4 });
+    out.push({ ...ln(st('cmd', `  ${replayCommand(ctx.command ?? 'lockmc', m.file, f.trace.schedule, runOptions)}`)), shell: true, hang: 4 });
   }
   return out;
 }

@@ -40,6 +40,6 @@ export function renderText(report: Report, ctx: RenderContext): string {
 }
 
 /** One finding as text: JUnit failures and HTML pages embed it. */
-export function renderFindingText(f: Finding, m: ModelReport, ctx: RenderContext): string {
-  return linesToText(buildFinding(f, m, ctx)) + '\n';
+export function renderFindingText(f: Finding, m: ModelReport, ctx: RenderContext, runOptions: Record<string, unknown> = {}): string {
+  return linesToText(buildFinding(f, m, ctx, runOptions)) + '\n';
 }

@@ -92,9 +92,40 @@ export function citationText(c: Citation): string {
   }
 }
 
-/** The shell words of the replay command for a finding's trace. */
-export function replayCommand(command: string, model: string, token: string): string {
-  return `${command} replay ${shellQuote(model)} --schedule ${shellQuote(token)}`;
+/**
+ * The replay command for a finding's trace. `options` is the report's
+ * `options` (the resolved CheckOptions): every one that changed what was
+ * checked goes on the line, because the schedule token is tied to the
+ * rule set and options it was found with, so a report trimmed with
+ * `--disable` or run with `--kernel` replays verbatim.
+ */
+export function replayCommand(command: string, model: string, token: string, options: Record<string, unknown> = {}): string {
+  const words = [model, '--schedule', token, ...checkedOptionWords(options)];
+  return `${command} replay ${words.map(shellQuote).join(' ')}`;
+}
+
+/** The command-line words of the options that select rules and semantics, in the order `--help` lists them. */
+export function checkedOptionWords(options: Record<string, unknown>): string[] {
+  const words: string[] = [];
+  const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
+  const list = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string' && x !== '') : []);
+  const kernel = str(options.kernel);
+  if (kernel) words.push('--kernel', kernel);
+  const rules = (options.rules ?? {}) as Record<string, unknown>;
+  const preset = str(rules.preset);
+  if (preset) words.push('--preset', preset);
+  const enable = list(rules.enable);
+  if (enable.length > 0) words.push('--enable', enable.join(','));
+  const disable = list(rules.disable);
+  if (disable.length > 0) words.push('--disable', disable.join(','));
+  for (const file of list(rules.files)) words.push('--rules', file);
+  const ruleOptions = rules.options;
+  if (ruleOptions && typeof ruleOptions === 'object') {
+    for (const [k, v] of Object.entries(ruleOptions as Record<string, unknown>)) {
+      if (typeof v === 'string') words.push('--rule-option', `${k}=${v}`);
+    }
+  }
+  return words;
 }
 
 export function shellQuote(s: string): string {
@@ -190,6 +221,26 @@ export function summaryLine(report: Report): string {
   }
   parts.push(`exit ${report.exitCode}`);
   return `summary: ${parts.join(' ')}`;
+}
+
+/**
+ * What the summary adds so a limit is never lost in a long report: each
+ * model with inconclusive verdicts, how many, and the limits and engines
+ * that left them undecided; and where a signal cut the run short.
+ */
+export function limitNotes(report: Report): string[] {
+  const notes: string[] = [];
+  for (const m of report.models) {
+    const open = m.verdicts.filter((v): v is Extract<Verdict, { status: 'inconclusive' }> => v.status === 'inconclusive');
+    if (open.length === 0) continue;
+    const why = [...new Set(open.map((v) => `${limitText(v.limit)}, ${v.engine}`))];
+    notes.push(`inconclusive: ${m.file}: ${plural(open.length, 'verdict')} (${why.join('; ')})`);
+  }
+  if (report.interrupted) {
+    const where = report.interrupted.model ? ` while checking ${report.interrupted.model}` : '';
+    notes.push(`interrupted by ${report.interrupted.signal}${where}; the models after it were not checked`);
+  }
+  return notes;
 }
 
 /** Findings of a model in verdict order. */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { defaultCliOptions, exitCodeTable, parseArgs, type ParseResult } from '../../cli/args.js';
+import { EXIT_CODE_PRECEDENCE } from '../../checker/exit-codes.js';
 
 const D = defaultCliOptions();
 
@@ -84,11 +85,11 @@ describe('help', () => {
     expect(r.command.text).toContain(exitCodeTable());
   });
   it('the exit-code table lists every code once', () => {
-    const codes = exitCodeTable()
-      .split('\n')
-      .slice(1)
-      .map((l) => Number(l.trim().split(/\s+/)[0]));
-    expect(codes).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 70]);
+    const lines = exitCodeTable().split('\n');
+    const codes = lines.slice(1, lines.indexOf('')).map((l) => Number(l.trim().split(/\s+/)[0]));
+    expect(codes).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 70, 130]);
+    // The precedence follows the table.
+    expect(lines.slice(lines.indexOf('') + 1)).toEqual(EXIT_CODE_PRECEDENCE.map((p) => `  ${p}`));
   });
   it('check --help shows its options', () => {
     const r = parseArgs(['check', '--help']);

@@ -212,16 +212,60 @@ describe('exit codes', () => {
     ).toBe(7);
     expect(modelExit(model('m', { diagnostics: [{ code: 'LMC201', severity: 'error', message: '' }] }))).toBe(4);
   });
-  it('a run: met expectations pass, unmet ones fail with their own code or 1', () => {
+  it('a run: met expectations pass, unmet ones fail with 1, model errors keep their code', () => {
     const expected = [{ kind: 'holds' as const, rules: 'all' as const }];
-    const met = model('a', { expected, expectation: { met: true, detail: '' }, diagnostics: [{ code: 'LMC201', severity: 'error', message: '' }] });
+    const met = model('a', { expected, expectation: { met: true, detail: '' } });
     const unmet = model('b', { expected, expectation: { met: false, detail: '' } });
     const unmetErr = model('c', { expected, expectation: { met: false, detail: '' }, diagnostics: [{ code: 'LMC101', severity: 'error', message: '' }] });
     expect(runExit(base([met]))).toBe(0);
     expect(runExit(base([met, unmet]))).toBe(1);
-    expect(runExit(base([met, unmet, unmetErr]))).toBe(1);
+    // Changed by issue #9: a model error is not turned into 1 by a declared verdict.
+    expect(runExit(base([met, unmet, unmetErr]))).toBe(3);
     expect(runExit(base([met, model('d', { diagnostics: [{ code: 'LMC101', severity: 'error', message: '' }] })]))).toBe(3);
     expect(runExit({ ...base([met]), diagnostics: [{ code: 'LMC301', severity: 'error', message: '' }] })).toBe(2);
+  });
+  it('issue #9 precedence: a met @expect never hides a limit or an unexpected model error', () => {
+    const timeout = { kind: 'timeout' as const, ms: 1000 };
+    const violates = [{ kind: 'violates' as const, rule: 'r' }];
+    // 1 of 2 verdicts inconclusive, the declared violation found: 7, not 0.
+    const limited = model('a', {
+      expected: violates,
+      expectation: { met: true, detail: 'as declared' },
+      verdicts: [
+        { status: 'violated', rule: 'r', engine: 'bmc', findings: [] },
+        { status: 'inconclusive', rule: 's', engine: 'bmc', limit: timeout },
+      ],
+    });
+    expect(runExit(base([limited]))).toBe(7);
+    // The declared violation itself undecided: 7 as well.
+    const undecided = model('b', {
+      expected: violates,
+      expectation: { met: false, detail: '' },
+      verdicts: [{ status: 'inconclusive', rule: 'r', engine: 'bmc', limit: timeout }],
+    });
+    expect(runExit(base([undecided]))).toBe(7);
+    // A model error under a declared verdict keeps its code (lint gives 4 too).
+    const semErr = model('c', { expected: violates, expectation: { met: false, detail: '' }, diagnostics: [{ code: 'LMC201', severity: 'error', message: '' }] });
+    expect(runExit(base([semErr]))).toBe(4);
+    // ... unless it is the error the header expects.
+    const expectedErr = model('d', {
+      expected: [{ kind: 'error' as const, code: 'LMC201' }],
+      expectation: { met: true, detail: 'as declared' },
+      diagnostics: [{ code: 'LMC201', severity: 'error', message: '' }],
+    });
+    expect(runExit(base([expectedErr]))).toBe(0);
+    // A declared violation that occurred passes; missed for another reason it is 1.
+    const found = model('e', { expected: violates, expectation: { met: true, detail: '' }, verdicts: [{ status: 'violated', rule: 'r', engine: 'bmc', findings: [] }] });
+    expect(runExit(base([found]))).toBe(0);
+    const missed = model('f', { expected: violates, expectation: { met: false, detail: '' }, verdicts: [{ status: 'proved', rule: 'r', engine: 'bmc' }] });
+    expect(runExit(base([found, missed]))).toBe(1);
+    expect(runExit(base([missed, limited]))).toBe(7);
+    // 70 dominates every model code; an interrupted run (130) dominates all.
+    const internal = model('g', { expected: violates, expectation: { met: true, detail: '' }, diagnostics: [{ code: 'LMC903', severity: 'error', message: '' }] });
+    expect(runExit(base([limited, semErr, internal]))).toBe(70);
+    expect(runExit({ ...base([limited, internal]), interrupted: { signal: 'SIGINT', model: 'g' } })).toBe(130);
+    const cut = model('h', { verdicts: [{ status: 'inconclusive', rule: 'r', engine: 'bmc', limit: { kind: 'interrupted', signal: 'SIGTERM' } }] });
+    expect(runExit(base([internal, cut]))).toBe(130);
   });
 });
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { EXIT_CODE_DOC } from '../../checker/exit-codes.js';
+import { EXIT_CODE_DOC, EXIT_CODE_PRECEDENCE } from '../../checker/exit-codes.js';
 import { loadFrontEnd } from '../../cli/backend.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -34,6 +34,13 @@ describe('README', () => {
   it('the exit-code table matches checker/exit-codes.ts', () => {
     const rows = [...section('Exit codes').matchAll(/^\| (\d+) \| (.*) \|$/gm)].map((m) => [Number(m[1]), m[2].replace(/`/g, '')]);
     expect(rows).toEqual(EXIT_CODE_DOC.map((e) => [e.code, e.meaning]));
+  });
+  it('states the exit-code precedence under the table, as --help and docs/cli.md do', () => {
+    const cli = readFileSync(join(ROOT, 'docs', 'cli.md'), 'utf8');
+    for (const rule of EXIT_CODE_PRECEDENCE) {
+      expect(section('Exit codes')).toContain(`- ${rule}\n`);
+      expect(cli).toContain(`- ${rule}\n`);
+    }
   });
   it('links the model language, rules and CLI docs, which exist', () => {
     for (const doc of ['docs/model-language.md', 'docs/rules/README.md', 'docs/cli.md']) {

@@ -3,33 +3,13 @@
  * Everything else is tested in-process through `main`; these few make
  * sure the shebang, the bin entry and the exit-code plumbing work.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { BIN, ROOT, ensureBuilt } from './built-cli.js';
 
-const ROOT = join(import.meta.dirname, '..', '..');
-const BIN = join(ROOT, 'dist', 'cli', 'main.js');
-
-function newest(dir: string): number {
-  let t = 0;
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    t = Math.max(t, e.isDirectory() ? newest(p) : e.name.endsWith('.ts') ? statSync(p).mtimeMs : 0);
-  }
-  return t;
-}
-
-beforeAll(() => {
-  // `npm ci` builds through `prepare`; rebuild only when cli/ changed since.
-  if (!existsSync(BIN) || statSync(BIN).mtimeMs < newest(join(ROOT, 'cli'))) {
-    try {
-      execFileSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'pipe' });
-    } catch {
-      // Type errors elsewhere in the tree still emit JavaScript; the tests below say whether the CLI runs.
-    }
-  }
-}, 180_000);
+// `npm ci` builds through `prepare`; rebuild only when the sources changed since.
+beforeAll(ensureBuilt, 180_000);
 
 const run = (...args: string[]) => spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
 
