@@ -12,7 +12,8 @@ import { opMatchesStep } from './semantics/patterns.js';
 
 /** Fill `{{name}}` placeholders; unknown names stay visible as `{{name}}` so a test catches them. */
 export function fillTemplate(template: string, vars: Record<string, string | undefined>): string {
-  return template.replace(/\{\{(\w+)\}\}/g, (m, name: string) => vars[name] ?? m);
+  // Own properties only: `{{constructor}}` in a user rule's template is text, not Object.prototype.constructor.
+  return template.replace(/\{\{(\w+)\}\}/g, (m, name: string) => (Object.hasOwn(vars, name) ? vars[name] : undefined) ?? m);
 }
 
 export function messageFor(rule: Rule, checkId: string, vars: Record<string, string | undefined>): string {

@@ -11,7 +11,7 @@ import { DEFAULT_CHECK_OPTIONS, type CheckOptions } from '../checker/options.js'
 import { combineExitCodes, ExitCode, type ExitCodeValue } from '../checker/exit-codes.js';
 import type { Diagnostic, ModelReport, Report, Verdict } from '../checker/report.js';
 import { diagnosticInfo as registryInfo } from '../checker/diagnostic-codes.js';
-import { parseConfig, loadConfig, type ConfigResult } from '../rules/config.js';
+import { loadConfig, loadConfigFile, type ConfigResult } from '../rules/config.js';
 import { getRule } from '../rules/index.js';
 import type { Rule } from '../rules/types.js';
 import type { CliOptions } from './args.js';
@@ -96,13 +96,13 @@ export function resolveCheckOptions(cli: CliOptions, cwd: string): ResolvedRun {
   let config: ConfigResult;
   if (cli.config !== undefined) {
     const file = resolve(cwd, cli.config);
-    let text: string;
-    try {
-      text = readFileSync(file, 'utf8');
-    } catch {
-      throw new UsageError(`cannot read config file '${cli.config}'`);
+    // loadConfigFile refuses a FIFO or device before opening it (a read would block).
+    config = loadConfigFile(file);
+    const unreadable = config.diagnostics.find((d) => d.code === 'LMC300' && d.line === undefined);
+    if (unreadable) {
+      const why = /\(([^)]*)\)$/.exec(unreadable.message)?.[1];
+      throw new UsageError(`cannot read config file '${cli.config}'${why === 'not a regular file' ? ': not a regular file' : ''}`);
     }
-    config = parseConfig(file, text);
   } else {
     config = loadConfig(cwd);
   }

@@ -88,7 +88,7 @@ function declaration(m: ModelReport, rule: string): Sarif.Suppression | undefine
   return { kind: 'inSource', justification: `@expect violates ${rule} at ${where}` };
 }
 
-function findingResult(f: Finding, m: ModelReport, ruleIndex: Map<string, number>, ctx: RenderContext, seen: Map<string, number>): Sarif.Result {
+function findingResult(f: Finding, m: ModelReport, ruleIndex: Map<string, number>, ctx: RenderContext, seen: Map<string, number>, runOptions: Record<string, unknown>): Sarif.Result {
   const meta = ctx.ruleMeta(f.rule);
   const r: Sarif.Result = {
     ruleId: f.rule,
@@ -109,7 +109,7 @@ function findingResult(f: Finding, m: ModelReport, ruleIndex: Map<string, number
   if (f.chain) props.chain = f.chain.map((e) => `${e.from} -(${e.type})-> ${e.to}`);
   if (f.trace) {
     props.schedule = f.trace.schedule;
-    props.replay = replayCommand(ctx.command ?? 'lockmc', m.file, f.trace.schedule);
+    props.replay = replayCommand(ctx.command ?? 'lockmc', m.file, f.trace.schedule, runOptions);
   }
   r.properties = props;
   // Two findings with the same identity in one run (the same bug reported
@@ -204,7 +204,7 @@ export function buildSarif(report: Report, ctx: RenderContext): Sarif.Log {
     for (const d of m.diagnostics) results.push(diagnosticResult(d, m.file, seen));
     for (const v of m.verdicts) {
       if (v.status !== 'violated') continue;
-      for (const f of v.findings) results.push(findingResult(f, m, ruleIndex, ctx, seen));
+      for (const f of v.findings) results.push(findingResult(f, m, ruleIndex, ctx, seen, report.options));
     }
   }
   // A run-level diagnostic with no file (an unknown rule on the command

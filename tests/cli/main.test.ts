@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -60,6 +61,13 @@ describe('main: exit codes and messages', () => {
     const io = fakeIo({ cwd: tmp });
     expect(await main(['check', 'm.model.ts', '--config', 'missing.json'], io)).toBe(2);
     expect(io.stderr).toBe("lockmc: cannot read config file 'missing.json'\n");
+  });
+  it('a FIFO as --config is refused at once, not read (a read would block)', async () => {
+    writeFileSync(join(tmp, 'm.model.ts'), 'export function t() {}\n');
+    execFileSync('mkfifo', [join(tmp, 'cfg.fifo')]);
+    const io = fakeIo({ cwd: tmp });
+    expect(await main(['check', 'm.model.ts', '--config', 'cfg.fifo'], io)).toBe(2);
+    expect(io.stderr).toBe("lockmc: cannot read config file 'cfg.fifo': not a regular file\n");
   });
   it('an unexpected exception is an internal error: message, hint, exit 70, no stack', async () => {
     const io = fakeIo();
