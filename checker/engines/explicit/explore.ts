@@ -152,8 +152,8 @@ interface PassResult {
   reducedStates: number;
 }
 
-function skippedPass(props: number[], r: PropertyResult): PassResult {
-  return { props, results: props.map(() => r), states: 0, fired: 0, storeBytes: 0, reduction: 'none', reducedStates: 0 };
+function skippedPass(props: number[], r: PropertyResult, limit?: Limit): PassResult {
+  return { props, results: props.map(() => r), ...(limit ? { limit } : {}), states: 0, fired: 0, storeBytes: 0, reduction: 'none', reducedStates: 0 };
 }
 
 function finish(ts: TransitionSystem, passes: PassResult[], t0: number): { result: EngineResult; detail: ExplicitDetail } {
@@ -187,7 +187,13 @@ async function runPass(tsAll: TransitionSystem, propIdx: number[], mode: PassMod
   const layout = layoutOf(ts.vars);
   const W = layout.words;
   const wantPor = mode !== 'full';
+  // The analysis and the closures cost time linear in the system before
+  // the first state: the budget is checked around them too.
+  const before = budgetStop(opts.budget, 'explicit');
+  if (before) return skippedPass(propIdx, { status: 'inconclusive', limit: before }, before);
   const st = analyse(ts, wantPor, mode === 'por-declared');
+  const analysed = budgetStop(opts.budget, 'explicit');
+  if (analysed) return skippedPass(propIdx, { status: 'inconclusive', limit: analysed }, analysed);
 
   let porOff: string | undefined;
   if (wantPor) {
