@@ -508,7 +508,7 @@ function allStopped(engine: 'explicit' | 'bmc', ts: TransitionSystem, stop: Budg
 async function runEngines(ts: TransitionSystem, options: CheckOptions, budget: Budget): Promise<EngineResult[]> {
   const explicit = async (share: number): Promise<EngineResult> => {
     const timeoutMs = Math.max(1, remainingMs(budget) * share);
-    const e = await exploreExplicit(ts, { timeoutMs, budget, maxMemoryMb: options.maxMemoryMb, reduction: 'por' });
+    const e = await exploreExplicit(ts, { timeoutMs, budget, maxMemoryMb: options.maxMemoryMb, maxStates: options.maxStates, reduction: 'por' });
     return asModelLimit(await shortestExplicit(ts, e, options, budget), 'explicit', budget);
   };
   const bmc = async (sys: TransitionSystem): Promise<EngineResult> => {
@@ -565,7 +565,7 @@ async function shortestExplicit(ts: TransitionSystem, e: EngineResult, options: 
     }
     const one: TransitionSystem = { ...ts, properties: [ts.properties[i]] };
     const timeoutMs = Math.max(1, Math.min(5000, remainingMs(budget)));
-    const full = await exploreExplicit(one, { timeoutMs, budget, maxMemoryMb: options.maxMemoryMb, reduction: 'none', stopAtFirst: true });
+    const full = await exploreExplicit(one, { timeoutMs, budget, maxMemoryMb: options.maxMemoryMb, maxStates: options.maxStates, reduction: 'none', stopAtFirst: true });
     const fr = full.results[0];
     results.push(fr.status === 'violated' && fr.schedule.length <= r.schedule.length ? fr : r);
   }

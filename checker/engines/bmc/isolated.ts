@@ -65,6 +65,11 @@ function spawnWorker(path: string): ChildProcess {
   return c;
 }
 
+/** The pids of the BMC children alive now (for tests and diagnostics). */
+export function bmcChildren(): number[] {
+  return [...alive].flatMap((c) => (c.pid !== undefined ? [c.pid] : []));
+}
+
 /**
  * Ends every BMC child at once (SIGKILL: a Z3 call cannot be interrupted
  * politely). For a client that is shutting down (SIGINT/SIGTERM); a job
