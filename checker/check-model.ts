@@ -181,11 +181,12 @@ function prepareWithin(
   checkBudget(budget, 'front end');
   const loaded = loadModel(file, st.text, { budget });
   st.setLoaded(loaded);
-  // A front end that does not look at the clock is still held to it here.
-  checkBudget(budget, 'front end');
+  // A model the front end rejected is that error, however long it took.
   if (!loaded.extracted || diagnostics.some((d) => d.severity === 'error')) {
     return { report: base(options.kernel ?? NEWEST_KERNEL, []), extracted: loaded.extracted };
   }
+  // A front end that does not look at the clock is still held to it here.
+  checkBudget(budget, 'front end');
   const { model, sourceMap } = loaded.extracted;
   const kernel = options.kernel ?? model.header.kernel ?? NEWEST_KERNEL;
   st.setKernel(kernel);
