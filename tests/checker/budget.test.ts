@@ -232,10 +232,11 @@ describe('interrupts', () => {
   it('reaches a running explicit search (it yields to the event loop)', async () => {
     const ctrl = new AbortController();
     // Aborted from a timer once the search has started: without the yields
-    // the timer could not run before the search ends, which it does not
-    // within this test (the 10-minute limit is never reached).
+    // the timer could not run before the search ends, at its memory limit
+    // (the 10-minute limit is never reached).
     hooks.beforeExplicit = () => void setTimeout(() => ctrl.abort('SIGINT'), 100);
-    const r = await check([{ file: 'explosive.model.ts', text: stateExplosive(12, 6) }], { ...DEFAULT_CHECK_OPTIONS, engine: 'explicit', timeoutMs: 600_000 }, undefined, {
+    const opts = { ...DEFAULT_CHECK_OPTIONS, engine: 'explicit' as const, timeoutMs: 600_000, maxMemoryMb: 512 };
+    const r = await check([{ file: 'explosive.model.ts', text: stateExplosive(12, 6) }], opts, undefined, {
       signal: ctrl.signal,
     });
     expect(limitsOf(r.models[0])).toEqual([{ kind: 'interrupted', signal: 'SIGINT', phase: 'explicit' }]);
