@@ -20,7 +20,7 @@ import type { TransitionSystem } from '../../checker/semantics/system.js';
 import type { BmcOptions } from '../../checker/engines/bmc/run-bmc.js';
 import type { ExplicitOptions } from '../../checker/engines/explicit/index.js';
 import type { ModelReport, Verdict } from '../../checker/report.js';
-import { makeBudget } from '../../model/budget.js';
+import { BudgetExceeded, budgetStop, checkBudget, makeBudget, remainingMs } from '../../model/budget.js';
 import { bmcChildren, killBmcChildren, runBmcIsolated } from '../../checker/engines/bmc/isolated.js';
 import { stateExplosive } from '../../bench/overshoot.js';
 
@@ -127,6 +127,29 @@ function limitsOf(m: ModelReport): unknown[] {
   for (const v of m.verdicts) if (v.status === 'inconclusive') seen.set(JSON.stringify(v.limit), v.limit);
   return [...seen.values()];
 }
+
+describe('model/budget.ts', () => {
+  it('reads its deadline on the injected clock and names the phase it ran out in', () => {
+    const { clock, budget } = fakeClock();
+    const b = budget(1000);
+    clock.t = 400;
+    expect(remainingMs(b)).toBe(600);
+    expect(budgetStop(b, 'compile')).toBeUndefined();
+    clock.t = 1000;
+    expect(remainingMs(b)).toBe(0);
+    expect(budgetStop(b, 'compile')).toEqual({ kind: 'timeout', ms: 1000, phase: 'compile' });
+    expect(() => checkBudget(b, 'bmc')).toThrow(new BudgetExceeded({ kind: 'timeout', ms: 1000, phase: 'bmc' }));
+  });
+
+  it('an aborted signal wins over the clock and names the signal', () => {
+    const { budget } = fakeClock();
+    const ctrl = new AbortController();
+    const b = budget(1000, ctrl.signal);
+    expect(budgetStop(b, 'explicit')).toBeUndefined();
+    ctrl.abort('SIGTERM');
+    expect(budgetStop(b, 'explicit')).toEqual({ kind: 'interrupted', signal: 'SIGTERM', phase: 'explicit' });
+  });
+});
 
 describe('one budget per model, every phase', () => {
   const rules = resolveRules(OPTS);
