@@ -20,6 +20,7 @@ import { combineExitCodes, ExitCode, type ExitCodeValue } from './exit-codes.js'
 import type { CheckOptions, Progress } from './options.js';
 import { REPORT_SCHEMA_VERSION, type ModelReport, type Report } from './report.js';
 import { replaySchedule } from './replay-model.js';
+import { killBmcChildren } from './engines/bmc/isolated.js';
 
 export type { CheckOptions, Progress, EngineChoice, RuleSelection } from './options.js';
 export { DEFAULT_CHECK_OPTIONS, KERNEL_VERSIONS, NEWEST_KERNEL } from './options.js';
@@ -143,6 +144,8 @@ export async function check(
     }
   }
   if (!interrupted) onProgress?.({ modelsDone: inputs.length, modelsTotal: inputs.length, elapsedMs: performance.now() - t0 });
+  // An idle BMC child kept for the next job would end with this process anyway; after an interrupt, end it now.
+  else killBmcChildren();
   return report(combineExitCodes(models.map(modelExitCode)));
 }
 
