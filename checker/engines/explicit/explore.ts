@@ -33,7 +33,7 @@
  */
 
 import type { Limit } from '../../report.js';
-import { budgetStop, type Budget } from '../../../model/budget.js';
+import { BudgetExceeded, budgetStop, type Budget } from '../../../model/budget.js';
 import type { EngineResult, PropertyResult } from '../types.js';
 import type { BoolExpr, TransitionSystem } from '../../semantics/system.js';
 import { compileBool, compileInt, conjuncts, pinnedValues, varsOfBool, type BoolFn, type IntFn } from './compile-closures.js';
@@ -191,7 +191,13 @@ async function runPass(tsAll: TransitionSystem, propIdx: number[], mode: PassMod
   // the first state: the budget is checked around them too.
   const before = budgetStop(opts.budget, 'explicit');
   if (before) return skippedPass(propIdx, { status: 'inconclusive', limit: before }, before);
-  const st = analyse(ts, wantPor, mode === 'por-declared');
+  let st: ReturnType<typeof analyse>;
+  try {
+    st = analyse(ts, wantPor, mode === 'por-declared', opts.budget);
+  } catch (e) {
+    if (!(e instanceof BudgetExceeded)) throw e;
+    return skippedPass(propIdx, { status: 'inconclusive', limit: e.stop }, e.stop);
+  }
   const analysed = budgetStop(opts.budget, 'explicit');
   if (analysed) return skippedPass(propIdx, { status: 'inconclusive', limit: analysed }, analysed);
 
