@@ -28,7 +28,7 @@ const DEFAULT_SIZES: Record<string, number[]> = {
   'reclaim-fix': [2, 3, 4],
 };
 
-function main(argv: string[]): void {
+async function main(argv: string[]): Promise<void> {
   let timeoutMs = 60_000;
   let full = true;
   let por = true;
@@ -58,7 +58,7 @@ function main(argv: string[]): void {
       if (por) modes.push('por');
       for (const reduction of modes) {
         const c0 = process.cpuUsage();
-        const { result, detail } = exploreExplicitDetailed(ts, { timeoutMs, maxMemoryMb: 4096, reduction });
+        const { result, detail } = (await exploreExplicitDetailed(ts, { timeoutMs, maxMemoryMb: 4096, reduction }));
         const c = process.cpuUsage(c0);
         const r = dl >= 0 ? result.results[dl] : undefined;
         const verdict =

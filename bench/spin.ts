@@ -73,7 +73,7 @@ function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)];
 }
 
-function main(): void {
+async function main(): Promise<void> {
   if (!haveSpin()) {
     process.stdout.write('spin or gcc not found: apt-get install spin gcc (skipping the SPIN comparison)\n');
     return;
@@ -99,16 +99,16 @@ function main(): void {
         let porStates = 0;
         let oursVerdict = '';
         // Warm-up, not in the median: the JIT's share, as gcc's is SPIN's.
-        const cold = exploreExplicitDetailed(ts, { timeoutMs: 120_000, maxMemoryMb: 8192, reduction: 'none' }).result.stats.ms;
-        exploreExplicitDetailed(ts, { timeoutMs: 120_000, maxMemoryMb: 8192, reduction: 'por' });
+        const cold = (await exploreExplicitDetailed(ts, { timeoutMs: 120_000, maxMemoryMb: 8192, reduction: 'none' })).result.stats.ms;
+        (await exploreExplicitDetailed(ts, { timeoutMs: 120_000, maxMemoryMb: 8192, reduction: 'por' }));
         for (let r = 0; r < runs; r++) {
           spinFull.push(runPan(pan.full, dir));
           spinPor.push(runPan(pan.por, dir));
-          const f = exploreExplicitDetailed(ts, { timeoutMs: 120_000, maxMemoryMb: 8192, reduction: 'none' });
+          const f = (await exploreExplicitDetailed(ts, { timeoutMs: 120_000, maxMemoryMb: 8192, reduction: 'none' }));
           ours.push(f.result.stats.ms);
           oursStates = f.detail.states;
           oursVerdict = f.result.results[0].status;
-          const p = exploreExplicitDetailed(ts, { timeoutMs: 120_000, maxMemoryMb: 8192, reduction: 'por' });
+          const p = (await exploreExplicitDetailed(ts, { timeoutMs: 120_000, maxMemoryMb: 8192, reduction: 'por' }));
           oursPor.push(p.result.stats.ms);
           porStates = p.detail.states;
         }
@@ -141,4 +141,4 @@ function main(): void {
   process.stdout.write('SPIN states include the watcher process at its terminal states; ours: distinct states stored.\n');
 }
 
-if (process.argv[1]?.endsWith('spin.js')) main();
+if (process.argv[1]?.endsWith('spin.js')) void main();

@@ -9,6 +9,7 @@
 import { createHash } from 'node:crypto';
 import { closeSync, openSync, readSync } from 'node:fs';
 import { loadModel } from '../model/index.js';
+import { BudgetExceeded, budgetStop, checkBudget, makeBudget, remainingMs, type Budget, type BudgetStop } from '../model/budget.js';
 import type { DriverModel, ExtractedModel } from '../model/ir.js';
 import type { Diagnostic } from '../model/diagnostics.js';
 import type { Rule } from '../rules/types.js';
@@ -22,6 +23,7 @@ import { prepare, type Evaluator } from './semantics/eval.js';
 import type { Property, Schedule, TransitionSystem } from './semantics/system.js';
 import { exploreExplicit } from './engines/explicit/index.js';
 import { BoundError } from './engines/bmc/index.js';
+import { checkBound } from './engines/bmc/run-bmc.js';
 import { runBmcIsolated } from './engines/bmc/isolated.js';
 import type { EngineResult, PropertyResult } from './engines/types.js';
 import { confirmViolation } from './replay.js';
@@ -30,7 +32,7 @@ import { canonicalise } from './minimise.js';
 import { chainKey, cycleFinding, cyclesFor, messageFor, opVars, recursionFinding } from './findings.js';
 import { combineOutcomes, evaluateExpectations, type CheckOutcome } from './verdict.js';
 import { compareKernel, NEWEST_KERNEL, type CheckOptions } from './options.js';
-import type { EngineName, Finding, ModelReport, Trace, Verdict } from './report.js';
+import type { EngineName, Finding, Limit, ModelReport, Trace, Verdict } from './report.js';
 
 export interface RuleContext {
   rules: Rule[];
@@ -92,18 +94,26 @@ export interface PreparedModel {
   finish: (verdicts: Verdict[], stats?: Partial<ModelReport['stats']>) => ModelReport;
 }
 
+/**
+ * `budget`: the model's wall-clock budget (default: `options.timeoutMs`
+ * from now). Every phase honours it; the phase it runs out in makes every
+ * verdict `inconclusive` with a limit naming that phase.
+ */
 export function prepareModel(
   file: string,
   text: string | undefined,
   options: CheckOptions,
   ruleCtx: RuleContext,
+  budget: Budget = makeBudget(options.timeoutMs),
 ): { prepared: PreparedModel } | { report: ModelReport; extracted?: ExtractedModel } {
   const t0 = performance.now();
-  const loaded = loadModel(file, text);
-  const diagnostics: Diagnostic[] = [...loaded.diagnostics];
+  let loaded: ReturnType<typeof loadModel> | undefined;
+  const diagnostics: Diagnostic[] = [];
+  let kernel = options.kernel ?? NEWEST_KERNEL;
+  const skipped: Verdict[] = [];
   const base = (kernel: string, verdicts: Verdict[], stats: Partial<ModelReport['stats']> = {}): ModelReport => {
-    const model = loaded.extracted?.model;
-    const expected = model?.header.expect ?? loaded.header?.expect ?? expectedFromText(text, file);
+    const model = loaded?.extracted?.model;
+    const expected = model?.header.expect ?? loaded?.header?.expect ?? expectedFromText(text, file);
     const report: ModelReport = {
       file,
       hashes: { model: model ? model.sourceHash.slice(0, 12) : shortHash(text ?? file), rules: ruleCtx.hash },
@@ -118,17 +128,73 @@ export function prepareModel(
     }
     return report;
   };
+  try {
+    return prepareWithin(file, options, ruleCtx, budget, {
+      text,
+      setLoaded: (l) => {
+        loaded = l;
+        diagnostics.push(...l.diagnostics);
+      },
+      setKernel: (k) => (kernel = k),
+      diagnostics,
+      skipped,
+      base,
+    });
+  } catch (e) {
+    if (!(e instanceof BudgetExceeded)) throw e;
+    // Rules the kernel switched off stay skipped; every other one is undecided.
+    const off = new Set(skipped.map((v) => v.rule));
+    const undecided = ruleCtx.rules.filter((r) => !off.has(r.meta.id));
+    return { report: base(kernel, [...stoppedVerdicts(undecided, e.stop, options), ...skipped]), extracted: loaded?.extracted };
+  }
+}
+
+/** The verdicts of rules a spent budget left undecided: inconclusive, naming the limit and the phase. */
+export function stoppedVerdicts(rules: Rule[], stop: BudgetStop, options: CheckOptions): Verdict[] {
+  return rules.map((r) => ({ status: 'inconclusive', rule: r.meta.id, engine: engineOf(r, options), limit: stop }));
+}
+
+/** The engine that would have decided the rule (lock-graph rules, else the first engine asked). */
+function engineOf(rule: Rule, options: CheckOptions): EngineName {
+  if (rule.checks.length > 0 && rule.checks.every((c) => c.kind === 'lock-cycle' || c.kind === 'lock-recursion')) return 'lockgraph';
+  return options.engine === 'bmc' ? 'bmc' : 'explicit';
+}
+
+interface PrepareState {
+  text: string | undefined;
+  setLoaded: (l: ReturnType<typeof loadModel>) => void;
+  setKernel: (k: string) => void;
+  diagnostics: Diagnostic[];
+  skipped: Verdict[];
+  base: (kernel: string, verdicts: Verdict[], stats?: Partial<ModelReport['stats']>) => ModelReport;
+}
+
+/** The phases of prepareModel; throws BudgetExceeded when the model's time is up. */
+function prepareWithin(
+  file: string,
+  options: CheckOptions,
+  ruleCtx: RuleContext,
+  budget: Budget,
+  st: PrepareState,
+): { prepared: PreparedModel } | { report: ModelReport; extracted?: ExtractedModel } {
+  const { diagnostics, skipped, base } = st;
+  checkBudget(budget, 'front end');
+  const loaded = loadModel(file, st.text, { budget });
+  st.setLoaded(loaded);
+  // A model the front end rejected is that error, however long it took.
   if (!loaded.extracted || diagnostics.some((d) => d.severity === 'error')) {
     return { report: base(options.kernel ?? NEWEST_KERNEL, []), extracted: loaded.extracted };
   }
+  // A front end that does not look at the clock is still held to it here.
+  checkBudget(budget, 'front end');
   const { model, sourceMap } = loaded.extracted;
   const kernel = options.kernel ?? model.header.kernel ?? NEWEST_KERNEL;
+  st.setKernel(kernel);
 
   const modelOpts = applyModelOptions(ruleCtx.options, model.header.ruleOptions, ruleCtx.rules, file);
   diagnostics.push(...modelOpts.diagnostics);
   if (modelOpts.diagnostics.some((d) => d.severity === 'error')) return { report: base(kernel, []), extracted: loaded.extracted };
 
-  const skipped: Verdict[] = [];
   const rules: Rule[] = [];
   for (const r of ruleCtx.rules) {
     const why = ruleApplies(r, kernel);
@@ -136,12 +202,17 @@ export function prepareModel(
     else rules.push(r);
   }
 
-  const graph = buildLockGraph(model, { kernel, sourceMap, declaredOrders: ruleCtx.orders });
+  const graph = buildLockGraph(model, { kernel, sourceMap, declaredOrders: ruleCtx.orders, budget });
+  checkBudget(budget, 'lock graph');
   let ts: TransitionSystem;
   try {
-    ts = compileSystem(model, { kernel, kswapdRuns: options.kswapdRuns, irqFires: 1, directReclaim: true }, (ctx) =>
-      compileProperties(ctx, rules, graph, modelOpts.options, kernel),
+    ts = compileSystem(
+      model,
+      { kernel, kswapdRuns: options.kswapdRuns, irqFires: 1, directReclaim: true },
+      (ctx) => compileProperties(ctx, rules, graph, modelOpts.options, kernel, budget),
+      budget,
     );
+    checkBudget(budget, 'compile');
   } catch (e) {
     if (e instanceof RuleCompileError) {
       diagnostics.push({ code: e.code, severity: 'error', message: e.message, file, hint: 'the rule uses a combination of patterns the checker cannot compile; fix the rule file' });
@@ -171,13 +242,24 @@ export function prepareModel(
   };
 }
 
-export async function checkModel(file: string, text: string | undefined, options: CheckOptions, ruleCtx: RuleContext): Promise<ModelCheckResult> {
-  const p = prepareModel(file, text, options, ruleCtx);
+/**
+ * `budget`: the model's wall-clock budget and interrupt (default:
+ * `options.timeoutMs` from now, no interrupt), shared by every phase and
+ * engine; see prepareModel.
+ */
+export async function checkModel(
+  file: string,
+  text: string | undefined,
+  options: CheckOptions,
+  ruleCtx: RuleContext,
+  budget: Budget = makeBudget(options.timeoutMs),
+): Promise<ModelCheckResult> {
+  const p = prepareModel(file, text, options, ruleCtx, budget);
   if ('report' in p) return p;
   const { model, sourceMap, extracted, rules, skipped, graph, ts, ev, diagnostics, finish } = p.prepared;
   const engineRuns: EngineResult[] = [];
   try {
-    engineRuns.push(...(await runEngines(ts, options)));
+    engineRuns.push(...(await runEngines(ts, options, budget)));
   } catch (e) {
     if (e instanceof BoundError) {
       diagnostics.push({ code: 'LMC401', severity: 'error', message: e.message, hint: 'give --bound a positive integer (steps), or leave it out to use the completeness bound' });
@@ -214,9 +296,16 @@ export async function checkModel(file: string, text: string | undefined, options
     const results = engineRuns.map((r) => ({ engine: r.engine as EngineName, r: r.results[i] }));
     const decided = results.find((x) => x.r.status === 'violated') ?? results.find((x) => x.r.status === 'holds' && x.r.exhaustive) ?? results[results.length - 1];
     const rule = ruleCtx.rules.find((r) => r.meta.id === p.rule)!;
+    // `both`: agreement is the point; a property one engine could not
+    // decide was never compared, whatever the other found.
+    const unchecked = options.engine === 'both' ? results.find((x) => x.r.status === 'inconclusive') : undefined;
+    if (unchecked && unchecked.r.status === 'inconclusive') {
+      push(p.rule, { status: 'inconclusive', engine: unchecked.engine, limit: unchecked.r.limit });
+      return;
+    }
     const r = decided.r;
     if (r.status === 'violated') {
-      const schedule = canonicalSchedule(ts, ev, r.schedule, i, decided.engine, file);
+      const schedule = canonicalSchedule(ts, ev, r.schedule, i, decided.engine, file, budget);
       const finding = findingFor(ts, ev, model, sourceMap, rule, i, schedule);
       if (p.kind === 'deadlock' && finding.trace) deadlockTraces.push(finding.trace);
       push(p.rule, { status: 'violated', engine: decided.engine, findings: [finding] });
@@ -346,13 +435,13 @@ function findingKind(p: Property): Finding['kind'] {
   return 'rule-violation';
 }
 
-export function canonicalSchedule(ts: TransitionSystem, ev: Evaluator, schedule: Schedule, property: number, engine: string, file: string): Schedule {
+export function canonicalSchedule(ts: TransitionSystem, ev: Evaluator, schedule: Schedule, property: number, engine: string, file: string, budget?: Budget): Schedule {
   const confirmed = confirmViolation(ts, schedule, property, ev);
   if (!confirmed.ok) {
     const p = ts.properties[property];
     throw new InternalError('LMC901', `${engine} engine produced a schedule for ${p.rule}/${p.check} in ${file} that does not replay: ${confirmed.reason}`);
   }
-  return canonicalise(ts, ev, schedule, property);
+  return canonicalise(ts, ev, schedule, property, undefined, budget);
 }
 
 /** Message placeholders from the violating step (or the last step for state properties). */
@@ -389,24 +478,68 @@ function traceVars(ts: TransitionSystem, model: DriverModel, schedule: Schedule,
  */
 export const bmcWithDeadline = runBmcIsolated;
 
-async function runEngines(ts: TransitionSystem, options: CheckOptions): Promise<EngineResult[]> {
-  const explicit = () => exploreExplicit(ts, { timeoutMs: options.timeoutMs, maxMemoryMb: options.maxMemoryMb, reduction: 'por' });
-  const bmc = () => bmcWithDeadline(ts, { bound: options.bound, timeoutMs: options.timeoutMs, mode: 'prove', minimise: options.minimise });
+/**
+ * Share of the model's remaining budget the explicit engine may use when
+ * Z3 is to follow (`auto`, `both`): a state-explosive model that the
+ * explicit search cannot finish still leaves BMC time to decide it.
+ */
+export const EXPLICIT_SHARE = 0.5;
+
+/**
+ * An engine's time-outs are the model's: the user's limit, and the phase
+ * (engine) it ran out in; after an interrupt they are the interrupt.
+ */
+function asModelLimit(r: EngineResult, phase: 'explicit' | 'bmc', budget: Budget): EngineResult {
+  const limit = (l: Limit): Limit => {
+    if (l.kind !== 'timeout') return l;
+    if (budget.signal?.aborted) return { kind: 'interrupted', signal: String(budget.signal.reason ?? 'SIGINT'), phase };
+    return { kind: 'timeout', ms: budget.limitMs, phase };
+  };
+  return { ...r, results: r.results.map((x) => (x.status === 'inconclusive' ? { ...x, limit: limit(x.limit) } : x)) };
+}
+
+function allStopped(engine: 'explicit' | 'bmc', ts: TransitionSystem, stop: BudgetStop): EngineResult {
+  return { engine, results: ts.properties.map(() => ({ status: 'inconclusive', limit: stop })), stats: { ms: 0 } };
+}
+
+/**
+ * The engines, in one shared budget: each gets what the phases before it
+ * left, never the whole limit again.
+ */
+async function runEngines(ts: TransitionSystem, options: CheckOptions, budget: Budget): Promise<EngineResult[]> {
+  const explicit = async (share: number): Promise<EngineResult> => {
+    const timeoutMs = Math.max(1, remainingMs(budget) * share);
+    const e = await exploreExplicit(ts, { timeoutMs, budget, maxMemoryMb: options.maxMemoryMb, maxStates: options.maxStates, reduction: 'por' });
+    return asModelLimit(await shortestExplicit(ts, e, options, budget), 'explicit', budget);
+  };
+  const bmc = async (sys: TransitionSystem): Promise<EngineResult> => {
+    if (options.bound !== undefined) checkBound(options.bound);
+    const stop = budgetStop(budget, 'bmc');
+    if (stop) return allStopped('bmc', sys, stop);
+    // The child is killed at the model's deadline, not a full limit later.
+    const timeoutMs = Math.max(1, Math.floor(remainingMs(budget)));
+    const r = await bmcWithDeadline(sys, { bound: options.bound, timeoutMs, mode: 'prove', minimise: options.minimise }, budget.signal);
+    return asModelLimit(r, 'bmc', budget);
+  };
   switch (options.engine) {
     case 'explicit':
-      return [shortestExplicit(ts, explicit(), options)];
+      return [await explicit(1)];
     case 'bmc':
-      return [await bmc()];
-    case 'both':
-      return [shortestExplicit(ts, explicit(), options), await bmc()];
+      return [await bmc(ts)];
+    case 'both': {
+      const e = await explicit(EXPLICIT_SHARE);
+      return [e, await bmc(ts)];
+    }
     case 'auto': {
       // The explicit engine with the lock-aware reduction decides loop-free
       // models fastest (bench/); Z3 takes over what it could not decide.
-      const e = shortestExplicit(ts, explicit(), options);
+      const e = await explicit(EXPLICIT_SHARE);
       if (e.results.every((r) => r.status !== 'inconclusive')) return [e];
+      // Time already up (or interrupted) in the explicit search: its limits stand.
+      if (budgetStop(budget, 'bmc')) return [e];
       const undecided = ts.properties.map((_, i) => i).filter((i) => e.results[i].status === 'inconclusive');
       const sub: TransitionSystem = { ...ts, properties: undecided.map((i) => ts.properties[i]) };
-      const b = await bmcWithDeadline(sub, { bound: options.bound, timeoutMs: options.timeoutMs, mode: 'prove', minimise: options.minimise });
+      const b = await bmc(sub);
       // Properties the explicit engine decided are not BMC's to report.
       const notAsked: PropertyResult = { status: 'inconclusive', limit: { kind: 'solver-failure', detail: 'not asked' } };
       const results: PropertyResult[] = ts.properties.map(() => notAsked);
@@ -419,16 +552,23 @@ async function runEngines(ts: TransitionSystem, options: CheckOptions): Promise<
 /**
  * The reduced search finds a violation but not necessarily the shortest
  * one; re-search each violated property alone without reduction for the
- * shortest schedule when that search is cheap enough.
+ * shortest schedule when that search is cheap enough (5 s at most, and
+ * never past the model's budget: a re-search cut short keeps the schedule
+ * already found).
  */
-function shortestExplicit(ts: TransitionSystem, e: EngineResult, options: CheckOptions): EngineResult {
+async function shortestExplicit(ts: TransitionSystem, e: EngineResult, options: CheckOptions, budget: Budget): Promise<EngineResult> {
   if (!options.minimise) return e;
-  const results = e.results.map((r, i) => {
-    if (r.status !== 'violated') return r;
+  const results: PropertyResult[] = [];
+  for (const [i, r] of e.results.entries()) {
+    if (r.status !== 'violated' || budgetStop(budget, 'minimise')) {
+      results.push(r);
+      continue;
+    }
     const one: TransitionSystem = { ...ts, properties: [ts.properties[i]] };
-    const full = exploreExplicit(one, { timeoutMs: Math.min(5000, options.timeoutMs), maxMemoryMb: options.maxMemoryMb, reduction: 'none', stopAtFirst: true });
+    const timeoutMs = Math.max(1, Math.min(5000, remainingMs(budget)));
+    const full = await exploreExplicit(one, { timeoutMs, budget, maxMemoryMb: options.maxMemoryMb, maxStates: options.maxStates, reduction: 'none', stopAtFirst: true });
     const fr = full.results[0];
-    return fr.status === 'violated' && fr.schedule.length <= r.schedule.length ? fr : r;
-  });
+    results.push(fr.status === 'violated' && fr.schedule.length <= r.schedule.length ? fr : r);
+  }
   return { ...e, results };
 }

@@ -11,7 +11,8 @@ import { loadUserRuleFiles, type OrderDecl } from '../rules/user-rules.js';
 import { checkRuleSetConsistency } from '../rules/consistency.js';
 import { primedEdgesFor } from '../rules/canonical-order.js';
 import type { Rule } from '../rules/types.js';
-import { checkModel, InternalError, rulesHash, type RuleContext } from './check-model.js';
+import { checkModel, InternalError, rulesHash, stoppedVerdicts, type RuleContext } from './check-model.js';
+import { BudgetExceeded, makeBudget, type Budget } from '../model/budget.js';
 import { modelExitCode } from './verdict.js';
 export { modelExitCode } from './verdict.js';
 import { exitCodeFor } from './diagnostic-codes.js';
@@ -19,6 +20,7 @@ import { combineExitCodes, ExitCode, type ExitCodeValue } from './exit-codes.js'
 import type { CheckOptions, Progress } from './options.js';
 import { REPORT_SCHEMA_VERSION, type ModelReport, type Report } from './report.js';
 import { replaySchedule } from './replay-model.js';
+import { killBmcChildren } from './engines/bmc/isolated.js';
 
 export type { CheckOptions, Progress, EngineChoice, RuleSelection } from './options.js';
 export { DEFAULT_CHECK_OPTIONS, KERNEL_VERSIONS, NEWEST_KERNEL } from './options.js';
@@ -115,37 +117,71 @@ export async function check(
   onProgress?: (p: Progress) => void,
   control: CheckControl = {},
 ): Promise<Report> {
-  void control; // wired by the budget work (model/budget.ts)
   const t0 = performance.now();
+  const signal = control.signal;
   const rules = resolveRules(options);
   await selfCheck(rules, options);
   const models: ModelReport[] = [];
+  let interrupted: Report['interrupted'];
   const report = (exitCode: ExitCodeValue): Report => ({
     schemaVersion: REPORT_SCHEMA_VERSION,
     tool: { name: 'lockmc', version: VERSION, ...(z3 ? { z3 } : {}) },
     options: { ...options },
     models,
     diagnostics: rules.diagnostics,
-    exitCode,
+    ...(interrupted ? { interrupted } : {}),
+    exitCode: interrupted ? ExitCode.INTERRUPTED : exitCode,
   });
   const z3 = await z3Version();
   if (rules.diagnostics.some((d) => d.severity === 'error')) {
     return report(combineExitCodes(rules.diagnostics.map((d) => exitCodeFor(d.code) as ExitCodeValue)));
   }
   for (let i = 0; i < inputs.length; i++) {
+    // No model starts after an interrupt.
+    if (signal?.aborted) {
+      interrupted = { signal: signalName(signal) };
+      break;
+    }
     const { file, text } = inputs[i];
     onProgress?.({ modelsDone: i, modelsTotal: inputs.length, current: file, elapsedMs: performance.now() - t0 });
-    models.push(await checkOne(file, text, options, rules));
+    // Each model's own clock, from reading its file to its last verdict.
+    const m = await checkOne(file, text, options, rules, makeBudget(options.timeoutMs, signal));
+    models.push(m);
+    control.onModel?.(m);
+    if (signal?.aborted) {
+      // A model that finished before the interrupt reached it is complete, not interrupted.
+      const cut = m.verdicts.some((v) => v.status === 'inconclusive' && v.limit.kind === 'interrupted');
+      interrupted = { signal: signalName(signal), ...(cut ? { model: file } : {}) };
+      break;
+    }
   }
-  onProgress?.({ modelsDone: inputs.length, modelsTotal: inputs.length, elapsedMs: performance.now() - t0 });
+  if (!interrupted) onProgress?.({ modelsDone: inputs.length, modelsTotal: inputs.length, elapsedMs: performance.now() - t0 });
+  // An idle BMC child kept for the next job would end with this process anyway; after an interrupt, end it now.
+  else killBmcChildren();
   return report(combineExitCodes(models.map(modelExitCode)));
 }
 
-async function checkOne(file: string, text: string | undefined, options: CheckOptions, rules: RuleContext): Promise<ModelReport> {
+/** The abort reason is the signal's name (`SIGINT`, `SIGTERM`). */
+function signalName(signal: AbortSignal): string {
+  return typeof signal.reason === 'string' ? signal.reason : 'SIGINT';
+}
+
+async function checkOne(file: string, text: string | undefined, options: CheckOptions, rules: RuleContext, budget: Budget): Promise<ModelReport> {
   const t0 = performance.now();
   try {
-    return (await checkModel(file, text, options, rules)).report;
+    return (await checkModel(file, text, options, rules, budget)).report;
   } catch (e) {
+    // A phase that let its budget stop escape: still a limit, never an internal error.
+    if (e instanceof BudgetExceeded) {
+      return {
+        file,
+        hashes: { model: '', rules: rules.hash },
+        kernel: options.kernel ?? '',
+        verdicts: stoppedVerdicts(rules.rules, e.stop, options),
+        diagnostics: [],
+        stats: { ms: Math.round(performance.now() - t0), engine: [] },
+      };
+    }
     const code = e instanceof InternalError ? e.code : 'LMC903';
     const message = e instanceof Error ? e.message : String(e);
     return {

@@ -11,6 +11,7 @@
 import type { Evaluator } from './semantics/eval.js';
 import type { Schedule, TransitionSystem } from './semantics/system.js';
 import { confirmViolation } from './replay.js';
+import { budgetStop, type Budget } from '../model/budget.js';
 
 /** A switch away from a thread that could still have moved. */
 export function countPreemptions(ts: TransitionSystem, ev: Evaluator, schedule: Schedule): number {
@@ -37,13 +38,19 @@ function better(a: [number, string], b: [number, string]): boolean {
   return a[0] < b[0] || (a[0] === b[0] && a[1] < b[1]);
 }
 
-export function canonicalise(ts: TransitionSystem, ev: Evaluator, schedule: Schedule, property: number, maxPasses = 64): Schedule {
+/**
+ * `budget`: when the model's time is up (or the run is interrupted) the
+ * schedule found so far is kept: it still replays and violates at the same
+ * step, it is only less canonical. The verdict is decided already.
+ */
+export function canonicalise(ts: TransitionSystem, ev: Evaluator, schedule: Schedule, property: number, maxPasses = 64, budget?: Budget): Schedule {
   const first = confirmViolation(ts, schedule, property, ev);
   if (!first.ok) return schedule;
   let cur = schedule.slice(0, first.violation.step === 0 ? 0 : first.violation.step);
   const atStep = first.violation.step;
   let curKey = key(ts, ev, cur);
   for (let pass = 0; pass < maxPasses; pass++) {
+    if (budgetStop(budget, 'minimise')) break;
     let improved = false;
     for (let i = 0; i + 1 < cur.length; i++) {
       const a = ts.transitions[cur[i]];

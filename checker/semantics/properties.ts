@@ -52,6 +52,7 @@
 
 import { anySubjectCategories } from '../../rules/lib/subjects.js';
 import type { DriverModel, InstanceId, Op } from '../../model/ir.js';
+import { checkBudget, type Budget } from '../../model/budget.js';
 import type { LockGraph } from '../engines/lockgraph/types.js';
 import type { Check, Context, LockPattern, Monitor, Pred, Rule, StepPattern } from '../../rules/types.js';
 import type { BoolExpr, IntExpr, Property, VarId } from './system.js';
@@ -139,11 +140,13 @@ export function compileProperties(
   graph: LockGraph,
   ruleOptions: Record<string, string>,
   kernel: string,
+  budget?: Budget,
 ): Property[] {
   const c = new PropertyCompiler(ctx, rules, graph, ruleOptions, kernel);
   const out: Property[] = [];
   for (const rule of rules) {
     for (const check of rule.checks) {
+      checkBudget(budget, 'compile');
       out.push(...c.compileCheck(rule, check));
     }
   }

@@ -23,18 +23,18 @@ describe.skipIf(!spin)('SPIN cross-check', () => {
     ['ring', 3],
     ['reclaim-bug', 1],
   ] as const) {
-    it(`${family}-${n}: same states and verdict as SPIN`, () => {
+    it(`${family}-${n}: same states and verdict as SPIN`, async () => {
       const ts = familySystem(family, n);
       // SPIN's timeout fires only where nothing at all can move (our terminal
       // states also ignore optional threads that have not started).
       const ev = prepare(ts);
       let stuck = 0;
-      const ours = exploreExplicitDetailed(ts, {
+      const ours = (await exploreExplicitDetailed(ts, {
         timeoutMs: 60_000,
         maxMemoryMb: 1024,
         reduction: 'none',
         onExpand: (v, terminal) => void (terminal && ev.enabledTransitions(Uint32Array.from(v)).length === 0 && stuck++),
-      });
+      }));
       const dir = mkdtempSync(join(tmpdir(), 'lockmc-spin-test-'));
       try {
         const spinRun = runPan(buildPan(ts, dir).full, dir);

@@ -54,8 +54,8 @@ describe('explicit and BMC engines agree', () => {
         const model = buildRandomModel(bodies);
         const graph = buildLockGraph(model, { kernel: 'v7.0' });
         const ts = compileSystem(model, DEFAULT_SEMANTIC_OPTIONS, (ctx) => compileProperties(ctx, RULES, graph, {}, 'v7.0'));
-        const por = exploreExplicit(ts, { timeoutMs: 20_000, maxMemoryMb: 512, reduction: 'por' });
-        const full = exploreExplicit(ts, { timeoutMs: 20_000, maxMemoryMb: 512, reduction: 'none' });
+        const por = (await exploreExplicit(ts, { timeoutMs: 20_000, maxMemoryMb: 512, reduction: 'por' }));
+        const full = (await exploreExplicit(ts, { timeoutMs: 20_000, maxMemoryMb: 512, reduction: 'none' }));
         const bmc = process.env.LOCKMC_DIFF_NO_BMC ? full : await runBmcIsolated(ts, { timeoutMs: 10_000, mode: 'prove', minimise: false });
         const lim = bmc.results.find((r) => r.status === 'inconclusive');
         if (lim) {

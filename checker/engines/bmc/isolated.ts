@@ -45,6 +45,8 @@ type Reply = ({ id: number; ok: true; result: EngineResult } | { id: number; ok:
 
 /** One child at a time, reused across jobs until a job has to be killed. */
 let child: ChildProcess | undefined;
+/** Every child still alive (a retiring one may outlive its last job briefly). */
+const alive = new Set<ChildProcess>();
 let nextId = 1;
 /** Jobs run one after another: a child serves one job at a time. */
 let queue: Promise<unknown> = Promise.resolve();
@@ -55,19 +57,46 @@ function spawnWorker(path: string): ChildProcess {
   // An idle worker must not keep the parent alive.
   c.unref();
   (c as ChildProcess & { channel?: { unref(): void } }).channel?.unref();
+  alive.add(c);
   c.on('exit', () => {
+    alive.delete(c);
     if (child === c) child = undefined;
   });
   return c;
 }
 
-export function runBmcIsolated(ts: TransitionSystem, opts: BmcOptions): Promise<EngineResult> {
+/** The pids of the BMC children alive now (for tests and diagnostics). */
+export function bmcChildren(): number[] {
+  return [...alive].flatMap((c) => (c.pid !== undefined ? [c.pid] : []));
+}
+
+/**
+ * Ends every BMC child at once (SIGKILL: a Z3 call cannot be interrupted
+ * politely). For a client that is shutting down (SIGINT/SIGTERM); a job
+ * that was running answers `solver-failure`, or `interrupted` when it was
+ * given the aborted signal.
+ */
+export function killBmcChildren(): void {
+  for (const c of alive) c.kill('SIGKILL');
+  child = undefined;
+}
+
+/**
+ * `signal`: aborting it (reason: the signal's name) kills the child at once
+ * and answers `inconclusive` with an `interrupted` limit; a job still
+ * queued then does not start.
+ */
+export function runBmcIsolated(ts: TransitionSystem, opts: BmcOptions, signal?: AbortSignal): Promise<EngineResult> {
   if (opts.bound !== undefined) checkBound(opts.bound);
   const worker = workerPath();
   if (!worker) return runBmc(ts, opts);
-  const job = queue.then(() => runJob(worker, ts, opts));
+  const job = queue.then(() => runJob(worker, ts, opts, signal));
   queue = job.catch(() => undefined);
   return job;
+}
+
+function interruptedBy(signal: AbortSignal): { kind: 'interrupted'; signal: string; phase: string } {
+  return { kind: 'interrupted', signal: String(signal.reason ?? 'SIGINT'), phase: 'bmc' };
 }
 
 /** The child's limits, reported as the user's time-out: that is the limit that was hit. */
@@ -78,9 +107,10 @@ function asUserTimeout(r: EngineResult, timeoutMs: number): EngineResult {
   };
 }
 
-function runJob(worker: string, ts: TransitionSystem, opts: BmcOptions): Promise<EngineResult> {
+function runJob(worker: string, ts: TransitionSystem, opts: BmcOptions, signal?: AbortSignal): Promise<EngineResult> {
   const start = Date.now();
   const limit = opts.timeoutMs;
+  if (signal?.aborted) return Promise.resolve(allInconclusive(ts, { status: 'inconclusive', limit: interruptedBy(signal) }, 0));
   const c = (child ??= spawnWorker(worker));
   const id = nextId++;
   return new Promise<EngineResult>((resolve) => {
@@ -92,6 +122,7 @@ function runJob(worker: string, ts: TransitionSystem, opts: BmcOptions): Promise
       clearTimeout(timer);
       c.off('message', onMessage);
       c.off('exit', onExit);
+      signal?.removeEventListener('abort', onAbort);
       if (kill) {
         c.kill('SIGKILL');
         if (child === c) child = undefined;
@@ -109,10 +140,14 @@ function runJob(worker: string, ts: TransitionSystem, opts: BmcOptions): Promise
       // the next job gets a fresh process.
       finish(r, r.results.some((x) => x.status === 'inconclusive'));
     };
-    const onExit = (code: number | null, signal: string | null) => finish(fail(`BMC worker exited (${signal ?? code})`), false);
+    const onExit = (code: number | null, sig: string | null) =>
+      finish(signal?.aborted ? allInconclusive(ts, { status: 'inconclusive', limit: interruptedBy(signal) }, Date.now() - start) : fail(`BMC worker exited (${sig ?? code})`), false);
+    // An interrupt does not wait for the solver: the child is killed now.
+    const onAbort = () => finish(allInconclusive(ts, { status: 'inconclusive', limit: interruptedBy(signal!) }, Date.now() - start), true);
     const timer = setTimeout(() => finish(allInconclusive(ts, { status: 'inconclusive', limit: { kind: 'timeout', ms: opts.timeoutMs } }, limit), true), limit);
     c.on('message', onMessage);
     c.on('exit', onExit);
+    signal?.addEventListener('abort', onAbort, { once: true });
     (c as ChildProcess & { channel?: { ref(): void } }).channel?.ref();
     c.send({ id, ts, opts: { ...opts, timeoutMs: innerBudget(opts.timeoutMs) } });
   });

@@ -6,6 +6,7 @@
  * touch later jobs; it exits by itself when the parent goes away.
  */
 
+import { Worker } from 'node:worker_threads';
 import { runBmc, type BmcOptions } from './run-bmc.js';
 import type { TransitionSystem } from '../../semantics/system.js';
 
@@ -35,6 +36,28 @@ function reply(msg: object): void {
 }
 
 process.on('disconnect', () => process.exit(0));
+
+/**
+ * 'disconnect' needs this thread's event loop, which a long synchronous
+ * encoding or solver call can hold for the whole budget. A watchdog thread
+ * polls the parent pid instead and kills this process (SIGKILL ends every
+ * thread, Z3's included) as soon as the parent is gone: re-parenting
+ * changes `ppid`. Unref'd: it never keeps the worker alive by itself.
+ */
+function watchParent(): void {
+  const code = `
+    const { workerData } = require('node:worker_threads');
+    setInterval(() => {
+      if (process.ppid !== workerData.parent) process.kill(workerData.self, 'SIGKILL');
+    }, ${PARENT_POLL_MS});
+  `;
+  new Worker(code, { eval: true, workerData: { parent: process.ppid, self: process.pid } }).unref();
+}
+
+/** How often the watchdog looks at the parent: well within the 1 s an interrupt may take. */
+const PARENT_POLL_MS = 200;
+
+watchParent();
 process.on('message', (msg: { id: number; ts: TransitionSystem; opts: BmcOptions }) => {
   runBmc(msg.ts, msg.opts).then(
     (result) => reply({ id: msg.id, ok: true, result }),

@@ -25,9 +25,15 @@
  * before every growth of the store, and `maxStates` caps the store. A run
  * that stops at a limit answers `inconclusive` naming it for every property
  * it has not already found violated.
+ *
+ * The search runs on the main thread, where a signal handler can only run
+ * between tasks: at the same 1024-expansion points it yields to the event
+ * loop once YIELD_MS of search have passed since the last yield, so an
+ * interrupt (the model's budget's AbortSignal) stops it within about that.
  */
 
 import type { Limit } from '../../report.js';
+import { BudgetExceeded, budgetStop, type Budget } from '../../../model/budget.js';
 import type { EngineResult, PropertyResult } from '../types.js';
 import type { BoolExpr, TransitionSystem } from '../../semantics/system.js';
 import { compileBool, compileInt, conjuncts, pinnedValues, varsOfBool, type BoolFn, type IntFn } from './compile-closures.js';
@@ -36,7 +42,13 @@ import { analyse } from './structure.js';
 import { PersistentSets } from './por.js';
 
 export interface ExplicitOptions {
+  /** This search's own wall-clock limit (a share of the model's budget, or a re-search's cap). */
   timeoutMs: number;
+  /**
+   * The model's budget: when it runs out or is interrupted, the search
+   * stops with that limit (`phase: 'explicit'`), whatever `timeoutMs` says.
+   */
+  budget?: Budget;
   maxMemoryMb: number;
   maxStates?: number;
   reduction: 'none' | 'por';
@@ -75,9 +87,18 @@ export interface ExplicitDetail {
   passes: { properties: number; states: number; reduction: 'none' | 'por' }[];
 }
 
-export function exploreExplicit(ts: TransitionSystem, opts: ExplicitOptions): EngineResult {
-  return exploreExplicitDetailed(ts, opts).result;
+export async function exploreExplicit(ts: TransitionSystem, opts: ExplicitOptions): Promise<EngineResult> {
+  return (await exploreExplicitDetailed(ts, opts)).result;
 }
+
+/**
+ * Search time between two yields to the event loop. Long enough that the
+ * yields cost nothing measurable (bench/explicit.ts), short enough that
+ * an interrupt is seen well within a second.
+ */
+const YIELD_MS = 50;
+
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /**
  * Visibility under POR. Deadlock and terminal properties need none: the
@@ -98,22 +119,22 @@ export function exploreExplicit(ts: TransitionSystem, opts: ExplicitOptions): En
  * order of `ts.properties`. A search in which every transition is visible
  * runs without reduction.
  */
-export function exploreExplicitDetailed(ts: TransitionSystem, opts: ExplicitOptions): { result: EngineResult; detail: ExplicitDetail } {
+export async function exploreExplicitDetailed(ts: TransitionSystem, opts: ExplicitOptions): Promise<{ result: EngineResult; detail: ExplicitDetail }> {
   const t0 = performance.now();
   const deadline = t0 + opts.timeoutMs;
   const all = ts.properties.map((_, i) => i);
-  if (opts.reduction === 'none') return finish(ts, [runPass(ts, all, 'full', opts, deadline)], t0);
-  if (opts.visibility !== 'declared') return finish(ts, [runPass(ts, all, 'por-properties', opts, deadline)], t0);
+  if (opts.reduction === 'none') return finish(ts, [await runPass(ts, all, 'full', opts, deadline)], t0);
+  if (opts.visibility !== 'declared') return finish(ts, [await runPass(ts, all, 'por-properties', opts, deadline)], t0);
   const terminalIdx: number[] = [];
   const otherIdx: number[] = [];
   ts.properties.forEach((p, i) => (p.kind === 'deadlock' || p.kind === 'terminal' ? terminalIdx : otherIdx).push(i));
   const passes: PassResult[] = [];
-  if (terminalIdx.length > 0 || otherIdx.length === 0) passes.push(runPass(ts, terminalIdx, 'por-properties', opts, deadline));
+  if (terminalIdx.length > 0 || otherIdx.length === 0) passes.push(await runPass(ts, terminalIdx, 'por-properties', opts, deadline));
   const stopped = opts.stopAtFirst === true && passes.some((p) => p.results.some((r) => r?.status === 'violated'));
   if (otherIdx.length > 0) {
     if (stopped) passes.push(skippedPass(otherIdx, { status: 'holds', exhaustive: false, bound: 0 }));
     else if (passes.length > 0 && passes[0].limit) passes.push(skippedPass(otherIdx, { status: 'inconclusive', limit: passes[0].limit }));
-    else passes.push(runPass(ts, otherIdx, 'por-declared', opts, deadline));
+    else passes.push(await runPass(ts, otherIdx, 'por-declared', opts, deadline));
   }
   return finish(ts, passes, t0);
 }
@@ -131,8 +152,8 @@ interface PassResult {
   reducedStates: number;
 }
 
-function skippedPass(props: number[], r: PropertyResult): PassResult {
-  return { props, results: props.map(() => r), states: 0, fired: 0, storeBytes: 0, reduction: 'none', reducedStates: 0 };
+function skippedPass(props: number[], r: PropertyResult, limit?: Limit): PassResult {
+  return { props, results: props.map(() => r), ...(limit ? { limit } : {}), states: 0, fired: 0, storeBytes: 0, reduction: 'none', reducedStates: 0 };
 }
 
 function finish(ts: TransitionSystem, passes: PassResult[], t0: number): { result: EngineResult; detail: ExplicitDetail } {
@@ -158,7 +179,7 @@ function finish(ts: TransitionSystem, passes: PassResult[], t0: number): { resul
 
 type PassMode = 'full' | 'por-properties' | 'por-declared';
 
-function runPass(tsAll: TransitionSystem, propIdx: number[], mode: PassMode, opts: ExplicitOptions, deadline: number): PassResult {
+async function runPass(tsAll: TransitionSystem, propIdx: number[], mode: PassMode, opts: ExplicitOptions, deadline: number): Promise<PassResult> {
   const ts: TransitionSystem = propIdx.length === tsAll.properties.length ? tsAll : { ...tsAll, properties: propIdx.map((i) => tsAll.properties[i]) };
   const nVars = ts.vars.length;
   const nThreads = ts.threads.length;
@@ -166,7 +187,19 @@ function runPass(tsAll: TransitionSystem, propIdx: number[], mode: PassMode, opt
   const layout = layoutOf(ts.vars);
   const W = layout.words;
   const wantPor = mode !== 'full';
-  const st = analyse(ts, wantPor, mode === 'por-declared');
+  // The analysis and the closures cost time linear in the system before
+  // the first state: the budget is checked around them too.
+  const before = budgetStop(opts.budget, 'explicit');
+  if (before) return skippedPass(propIdx, { status: 'inconclusive', limit: before }, before);
+  let st: ReturnType<typeof analyse>;
+  try {
+    st = analyse(ts, wantPor, mode === 'por-declared', opts.budget);
+  } catch (e) {
+    if (!(e instanceof BudgetExceeded)) throw e;
+    return skippedPass(propIdx, { status: 'inconclusive', limit: e.stop }, e.stop);
+  }
+  const analysed = budgetStop(opts.budget, 'explicit');
+  if (analysed) return skippedPass(propIdx, { status: 'inconclusive', limit: analysed }, analysed);
 
   let porOff: string | undefined;
   if (wantPor) {
@@ -298,11 +331,29 @@ function runPass(tsAll: TransitionSystem, propIdx: number[], mode: PassMode, opt
   if (first === OUT_OF_MEMORY) limit = { kind: 'memory', mb: opts.maxMemoryMb };
   else if (first === STATE_LIMIT) limit = { kind: 'states', max: opts.maxStates ?? 0 };
 
+  const budget = opts.budget;
+  let lastYield = performance.now();
+  // A budget already spent stops the search before its first state.
+  limit ??= budgetStop(budget, 'explicit');
+
   let si = 0;
   outer: for (; !limit && si < store.count && !finished(); si++) {
-    if ((si & 1023) === 1023 && performance.now() > deadline) {
-      limit = { kind: 'timeout', ms: opts.timeoutMs };
-      break;
+    if ((si & 1023) === 1023) {
+      const now = performance.now();
+      if (now - lastYield >= YIELD_MS) {
+        await yieldToEventLoop();
+        lastYield = performance.now();
+      }
+      // The model's budget (and an interrupt) first: it is what the user set.
+      const stop = budgetStop(budget, 'explicit');
+      if (stop) {
+        limit = stop;
+        break;
+      }
+      if (now > deadline) {
+        limit = { kind: 'timeout', ms: opts.timeoutMs };
+        break;
+      }
     }
     const base = si * W;
     unpackFrom(layout, store.arena, base, cur);

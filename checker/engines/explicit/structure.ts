@@ -14,6 +14,7 @@
 import type { BoolExpr, IntExpr, TransitionSystem, VarId } from '../../semantics/system.js';
 import { compileBool, conjuncts, constValues, pinnedValues, varsOfBool, varsOfInt, type BoolFn } from './compile-closures.js';
 import { simplifySystem } from './value-sets.js';
+import { checkBudget, type Budget } from '../../../model/budget.js';
 import { computeProfiles, enablingProfiles, NONLOCAL, truthTable, type Profiles } from './profiles.js';
 
 export interface Structure {
@@ -70,7 +71,17 @@ export interface Structure {
  * only deadlock and terminal properties are checked: every terminal state
  * is kept); visibility then comes from the properties alone.
  */
-export function analyse(tsIn: TransitionSystem, forPor = true, honourVisible = true): Structure {
+/**
+ * `budget`: the model's wall-clock budget. Parts of the analysis grow
+ * faster than the system (futures: a search from every pc), so it is
+ * checked at bounded intervals and BudgetExceeded (phase `explicit`) stops
+ * the analysis.
+ */
+export function analyse(tsIn: TransitionSystem, forPor = true, honourVisible = true, budget?: Budget): Structure {
+  let ticks = 0;
+  const tick = () => {
+    if ((++ticks & 63) === 0) checkBudget(budget, 'explicit');
+  };
   // The reduction reasons about reachable states only, so it may read the
   // expressions simplified under what the variables can reach (value-sets.ts).
   const ts = forPor ? simplifySystem(tsIn) : tsIn;
@@ -99,6 +110,7 @@ export function analyse(tsIn: TransitionSystem, forPor = true, honourVisible = t
     const max = ts.vars[pv].max;
     let ok = ts.vars[pv].init <= max;
     for (const t of ts.transitions) {
+      tick();
       for (const u of t.updates) {
         if (u.v !== pv) continue;
         const vals = constValues(u.e);
@@ -144,6 +156,7 @@ export function analyse(tsIn: TransitionSystem, forPor = true, honourVisible = t
     }
   }
   for (const t of ts.transitions) {
+    tick();
     const base = t.id * VW;
     const reads = new Set<VarId>(t.reads);
     varsOfBool(t.guard, reads);
@@ -163,6 +176,7 @@ export function analyse(tsIn: TransitionSystem, forPor = true, honourVisible = t
 
   const visible = new Uint8Array(nTrans);
   for (const t of ts.transitions) {
+    tick();
     let vis = (honourVisible && t.visible) || inStep[t.id] === 1;
     if (!vis) for (const v of stateBadVars) if (hasBit(W, t.id * VW, v)) vis = true;
     visible[t.id] = vis ? 1 : 0;
@@ -173,6 +187,7 @@ export function analyse(tsIn: TransitionSystem, forPor = true, honourVisible = t
   const from: (Set<number> | undefined)[] = [];
   const to: (Set<number> | 'same' | undefined)[] = [];
   for (const t of ts.transitions) {
+    tick();
     const pv = pcVar[t.thread];
     if (pv < 0) {
       from.push(undefined);
@@ -204,6 +219,7 @@ export function analyse(tsIn: TransitionSystem, forPor = true, honourVisible = t
   const counter = new Uint8Array(nVars);
   for (const v of ts.vars) counter[v.id] = 1;
   for (const t of ts.transitions) {
+    tick();
     for (let v = 0; v < nVars; v++) {
       if (!counter[v] || !hasBit(W, t.id * VW, v)) continue;
       const u = t.updates.find((x) => x.v === v);
@@ -217,6 +233,7 @@ export function analyse(tsIn: TransitionSystem, forPor = true, honourVisible = t
   // Transitions per global pc.
   const lists: number[][] = Array.from({ length: nPcs }, () => []);
   for (const t of ts.transitions) {
+    tick();
     const th = t.thread;
     const f = from[t.id];
     for (let p = 0; p < pcCount[th]; p++) {
@@ -234,6 +251,7 @@ export function analyse(tsIn: TransitionSystem, forPor = true, honourVisible = t
   const succ: Set<number>[] = Array.from({ length: nPcs }, () => new Set<number>());
   const loopSucc: Set<number>[] = Array.from({ length: nPcs }, () => new Set<number>());
   for (const t of ts.transitions) {
+    tick();
     const th = t.thread;
     const f = from[t.id];
     const d = to[t.id];
@@ -287,6 +305,7 @@ export function analyse(tsIn: TransitionSystem, forPor = true, honourVisible = t
   const subset = (p: Set<number> | undefined, allowed: number[]) => p !== undefined && [...p].every((x) => allowed.includes(x));
   const guardGated = (t: number, x: number) => subset(pinnedValues(ts.transitions[t].guard, x), [0, ts.transitions[t].thread + 1]);
   for (const t of ts.transitions) {
+    tick();
     const own = t.thread + 1;
     for (const x of ownerVars) {
       if (!hasBit(W, t.id * VW, x)) continue;
@@ -306,6 +325,7 @@ export function analyse(tsIn: TransitionSystem, forPor = true, honourVisible = t
   // of updates `y := ite(c, e, y)` (the identity then), x not in the guard.
   const ungatedT = new Uint32Array(nTrans * VW);
   for (const t of ts.transitions) {
+    tick();
     const own = t.thread + 1;
     for (const x of ownerVars) {
       if (!hasBit(R, t.id * VW, x) && !hasBit(W, t.id * VW, x)) continue;
@@ -340,6 +360,8 @@ export function analyse(tsIn: TransitionSystem, forPor = true, honourVisible = t
   const ungatedOwner = new Uint32Array(nPcs * VW);
   for (let th = 0; th < nThreads; th++) {
     for (let p = 0; p < pcCount[th]; p++) {
+      // One search per pc: quadratic in a long thread, so checked per pc.
+      checkBudget(budget, 'explicit');
       const g = pcOffset[th] + p;
       const seen = new Set<number>([p]);
       const stack = [p];
@@ -367,6 +389,7 @@ export function analyse(tsIn: TransitionSystem, forPor = true, honourVisible = t
   }
 
   const conj = ts.transitions.map((t) => {
+    tick();
     const pv = pcVar[t.thread];
     return conjuncts(t.guard)
       .filter((c) => !(pv >= 0 && isPcTest(c, pv)))

@@ -11,6 +11,7 @@
  */
 
 import type { DriverModel, NodeId, ProcId, SourceMap } from '../../../model/ir.js';
+import { checkBudget, type Budget } from '../../../model/budget.js';
 import type { ChainEdge, SourceRef } from '../../report.js';
 import { DMA_FENCE_MAP, FS_RECLAIM, MMU_NOTIFIER_MAP, primedEdgesFor, type EdgeType } from '../../../rules/canonical-order.js';
 import { actionsOf, kernelSemantics, lockClassOf, updateFlags, workClass, type Acquire, type KernelSemantics, type ThreadFlags } from './acquisitions.js';
@@ -53,6 +54,8 @@ export interface BuildOptions {
   maxStatesPerProc?: number;
   /** Orders declared in user rule files, recorded like primed edges. */
   declaredOrders?: { before: string; after: string; source: string }[];
+  /** The model's wall-clock budget: a walk stops with BudgetExceeded when it runs out. */
+  budget?: Budget;
 }
 
 export interface BuiltGraph {
@@ -295,6 +298,8 @@ export function buildGraph(model: DriverModel, opts: BuildOptions): BuiltGraph {
       pending.delete(nodeId);
       const node = p.nodes[nodeId];
       for (const s of states) {
+        // Every 256 path states: cheap next to the walk, bounded in time.
+        if ((count & 255) === 255) checkBudget(opts.budget, 'lock graph');
         if (++count > maxStates) {
           truncated.push(`${p.name}: more than ${maxStates} distinct held-lock states`);
           return [...exits.values()];

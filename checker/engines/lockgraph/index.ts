@@ -6,6 +6,7 @@
  */
 
 import type { DriverModel, Outcome, SourceMap } from '../../../model/ir.js';
+import type { Budget } from '../../../model/budget.js';
 import { opMatchesStep } from '../../semantics/patterns.js';
 import type { LockPattern, StepPattern, Context } from '../../../rules/types.js';
 import { buildGraph, type BuiltGraph, type VisitedOp } from './build.js';
@@ -22,6 +23,8 @@ export interface LockGraphOptions {
   sourceMap?: SourceMap;
   /** Orders declared in user rule files, recorded like primed edges. */
   declaredOrders?: { before: string; after: string; source: string }[];
+  /** The model's wall-clock budget (see build.ts). */
+  budget?: Budget;
 }
 
 export interface LockGraphResult extends LockGraph {

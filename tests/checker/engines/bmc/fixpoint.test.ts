@@ -48,7 +48,7 @@ describe('fixed-point reachability', () => {
     const ts = everyKind();
     const r = await reach(ts);
     expect(r).toEqual({ kind: 'answered', reachable: [true, false, true, true, true, false, false] });
-    const full = exploreExplicit(ts, { timeoutMs: 10_000, maxMemoryMb: 256, reduction: 'none' });
+    const full = (await exploreExplicit(ts, { timeoutMs: 10_000, maxMemoryMb: 256, reduction: 'none' }));
     expect(full.results.map((x) => x.status === 'violated')).toEqual(r.kind === 'answered' ? r.reachable : []);
   });
 

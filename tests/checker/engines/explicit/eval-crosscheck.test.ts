@@ -92,17 +92,17 @@ describe('explicit verdicts replay on eval.ts', () => {
     ['ordered', 4, 'holds'],
     ['reclaim-bug', 2, 'violated'],
     ['reclaim-fix', 2, 'holds'],
-  ] as const)('%s(%i): deadlock %s under both reductions, schedules replay', (family, n, status) => {
+  ] as const)('%s(%i): deadlock %s under both reductions, schedules replay', async (family, n, status) => {
     const ts = familySystem(family, n);
     for (const reduction of ['none', 'por'] as const) {
-      const r = exploreExplicit(ts, { ...opts, reduction });
+      const r = (await exploreExplicit(ts, { ...opts, reduction }));
       expect(r.results[0].status).toBe(status);
       const res = r.results[0];
       if (res.status === 'violated') expect(replayViolates(ts, 0, res.schedule)).toBe(true);
     }
   });
 
-  it('terminal and deadlock states agree with eval.ts on random hand-built systems', () => {
+  it('terminal and deadlock states agree with eval.ts on random hand-built systems', async () => {
     const opArb = fc.oneof(
       fc.constantFrom('A', 'B').map((l) => ({ op: 'lock' as const, l })),
       fc.constantFrom('A', 'B').map((l) => ({ op: 'unlock' as const, l })),
@@ -110,8 +110,8 @@ describe('explicit verdicts replay on eval.ts', () => {
       fc.tuple(fc.constantFrom('x'), fc.integer({ min: 0, max: 1 })).map(([v, val]) => ({ op: 'set' as const, v, val })),
     );
     const specArb = fc.array(fc.record({ ops: fc.array(opArb, { minLength: 1, maxLength: 4 }), optional: fc.boolean() }), { minLength: 1, maxLength: 3 });
-    fc.assert(
-      fc.property(specArb, (threads) => {
+    await fc.assert(
+      fc.asyncProperty(specArb, async (threads) => {
         const b = buildSystem({
           locks: ['A', 'B'],
           vars: { x: { max: 1 } },
@@ -121,10 +121,10 @@ describe('explicit verdicts replay on eval.ts', () => {
         const ts = b.withProps(props);
         const ev = prepare(ts);
         const seen: { s: Uint32Array; terminal: boolean }[] = [];
-        exploreExplicit(b.withProps([]), { ...opts, reduction: 'none', onExpand: (s, terminal) => void seen.push({ s: Uint32Array.from(s), terminal }) });
+        (await exploreExplicit(b.withProps([]), { ...opts, reduction: 'none', onExpand: (s, terminal) => void seen.push({ s: Uint32Array.from(s), terminal }) }));
         for (const { s, terminal } of seen) expect(terminal).toBe(ev.isTerminal(s));
         const anyDeadlock = seen.some(({ s }) => ev.isDeadlock(s));
-        const r = exploreExplicit(ts, { ...opts, reduction: 'none' });
+        const r = (await exploreExplicit(ts, { ...opts, reduction: 'none' }));
         expect(r.results[0].status).toBe(anyDeadlock ? 'violated' : 'holds');
         const res = r.results[0];
         if (res.status === 'violated') expect(replayViolates(ts, 0, res.schedule)).toBe(true);

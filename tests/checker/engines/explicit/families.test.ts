@@ -78,10 +78,10 @@ describe('benchmark families', () => {
     ['ring', 4, 4],
     ['reclaim-bug', 1, 5],
     ['reclaim-bug', 3, 8],
-  ] as const)('%s(%i) deadlocks; shortest schedule %i steps under both reductions', (family, n, len) => {
+  ] as const)('%s(%i) deadlocks; shortest schedule %i steps under both reductions', async (family, n, len) => {
     const ts = familySystem(family, n);
     for (const reduction of ['none', 'por'] as const) {
-      const { result } = exploreExplicitDetailed(ts, { ...opts, reduction });
+      const { result } = (await exploreExplicitDetailed(ts, { ...opts, reduction }));
       const r = result.results[0];
       expect(r.status).toBe('violated');
       if (r.status === 'violated') expect(r.schedule).toHaveLength(len);
@@ -93,10 +93,10 @@ describe('benchmark families', () => {
     ['ordered', 5],
     ['reclaim-fix', 1],
     ['reclaim-fix', 3],
-  ] as const)('%s(%i) is proved deadlock-free under both reductions', (family, n) => {
+  ] as const)('%s(%i) is proved deadlock-free under both reductions', async (family, n) => {
     const ts = familySystem(family, n);
     for (const reduction of ['none', 'por'] as const) {
-      const { result } = exploreExplicitDetailed(ts, { ...opts, reduction });
+      const { result } = (await exploreExplicitDetailed(ts, { ...opts, reduction }));
       expect(result.results).toEqual([{ status: 'holds', exhaustive: true }]);
     }
   });
@@ -106,11 +106,11 @@ describe('benchmark families', () => {
     ['ordered', 6],
     ['reclaim-bug', 4],
     ['reclaim-fix', 3],
-  ] as const)('POR stores at least 10x fewer states than full search on %s(%i)', (family, n) => {
+  ] as const)('POR stores at least 10x fewer states than full search on %s(%i)', async (family, n) => {
     // Without properties both searches run to the end, so the counts compare whole state spaces.
     const ts = familySystem(family, n, []);
-    const full = exploreExplicitDetailed(ts, { ...opts, reduction: 'none' }).detail;
-    const por = exploreExplicitDetailed(ts, { ...opts, reduction: 'por' }).detail;
+    const full = (await exploreExplicitDetailed(ts, { ...opts, reduction: 'none' })).detail;
+    const por = (await exploreExplicitDetailed(ts, { ...opts, reduction: 'por' })).detail;
     expect(por.reduction).toBe('por');
     expect(por.states * 10).toBeLessThanOrEqual(full.states);
   }, 60_000);
@@ -120,12 +120,12 @@ describe('benchmark families', () => {
     ['ordered', 3],
     ['reclaim-bug', 2],
     ['reclaim-fix', 2],
-  ] as const)('with every recommended rule, POR agrees with full search on each property of %s(%i)', (family, n) => {
+  ] as const)('with every recommended rule, POR agrees with full search on each property of %s(%i)', async (family, n) => {
     const ts = familySystemWithRules(family, n);
     expect(ts.properties.length).toBeGreaterThan(50);
-    const full = exploreExplicitDetailed(ts, { ...opts, reduction: 'none' }).result.results;
+    const full = (await exploreExplicitDetailed(ts, { ...opts, reduction: 'none' })).result.results;
     for (const visibility of ['properties', 'declared'] as const) {
-      const por = exploreExplicitDetailed(ts, { ...opts, reduction: 'por', visibility }).result.results;
+      const por = (await exploreExplicitDetailed(ts, { ...opts, reduction: 'por', visibility })).result.results;
       expect(por.map((r) => r.status)).toEqual(full.map((r) => r.status));
       // Every violation replays on the reference evaluator.
       const ev = prepare(ts);

@@ -78,12 +78,12 @@ const systemArb = specArb.chain((spec) => {
 });
 
 describe('partial-order reduction on random systems', () => {
-  it('full search matches the naive oracle exactly (verdicts, shortest schedules, state count)', () => {
-    fc.assert(
-      fc.property(systemArb, ({ ts, bare }) => {
+  it('full search matches the naive oracle exactly (verdicts, shortest schedules, state count)', async () => {
+    await fc.assert(
+      fc.asyncProperty(systemArb, async ({ ts, bare }) => {
         const ref = refExplore(ts);
-        const { result } = exploreExplicitDetailed(ts, { ...opts, reduction: 'none' });
-        expect(exploreExplicit(bare, { ...opts, reduction: 'none' }).stats.states).toBe(ref.states);
+        const { result } = (await exploreExplicitDetailed(ts, { ...opts, reduction: 'none' }));
+        expect((await exploreExplicit(bare, { ...opts, reduction: 'none' })).stats.states).toBe(ref.states);
         result.results.forEach((r, i) => {
           if (ref.shortest[i] === undefined) {
             expect(r).toEqual({ status: 'holds', exhaustive: true });
@@ -99,23 +99,23 @@ describe('partial-order reduction on random systems', () => {
     );
   }, 120_000);
 
-  it('POR gives the same verdict as full search, replayable schedules, and the same terminal states', () => {
+  it('POR gives the same verdict as full search, replayable schedules, and the same terminal states', async () => {
     let reducedSomewhere = 0;
-    fc.assert(
-      fc.property(systemArb, ({ ts, bare }) => {
-        const full = exploreExplicit(ts, { ...opts, reduction: 'none' });
+    await fc.assert(
+      fc.asyncProperty(systemArb, async ({ ts, bare }) => {
+        const full = (await exploreExplicit(ts, { ...opts, reduction: 'none' }));
         const fullTerminal = new Set<string>();
-        const fullBare = exploreExplicit(bare, { ...opts, reduction: 'none', onExpand: (s, t) => void (t && fullTerminal.add(s.join(','))) });
+        const fullBare = (await exploreExplicit(bare, { ...opts, reduction: 'none', onExpand: (s, t) => void (t && fullTerminal.add(s.join(','))) }));
         const porTerminal = new Set<string>();
-        const { detail } = exploreExplicitDetailed(bare, {
+        const { detail } = (await exploreExplicitDetailed(bare, {
           ...opts,
           reduction: 'por',
           onExpand: (s, t) => void (t && porTerminal.add(s.join(','))),
-        });
+        }));
         expect(detail.reduction).toBe('por');
         if (detail.reducedStates > 0) reducedSomewhere++;
         expect(detail.states).toBeLessThanOrEqual(fullBare.stats.states!);
-        const por = exploreExplicit(ts, { ...opts, reduction: 'por' });
+        const por = (await exploreExplicit(ts, { ...opts, reduction: 'por' }));
         expect([...porTerminal].sort()).toEqual([...fullTerminal].sort());
         por.results.forEach((r, i) => {
           expect(r.status).toBe(full.results[i].status);
@@ -130,13 +130,13 @@ describe('partial-order reduction on random systems', () => {
 });
 
 describe('partial-order reduction: targeted cases', () => {
-  const terminals = (ts: ReturnType<typeof buildSystem>['ts'], reduction: 'none' | 'por') => {
+  const terminals = async (ts: ReturnType<typeof buildSystem>['ts'], reduction: 'none' | 'por') => {
     const out = new Set<string>();
-    exploreExplicit(ts, { ...opts, reduction, onExpand: (s, t) => void (t && out.add(s.join(','))) });
+    (await exploreExplicit(ts, { ...opts, reduction, onExpand: (s, t) => void (t && out.add(s.join(','))) }));
     return [...out].sort();
   };
 
-  it('keeps an intermediate state a state property needs (visibility)', () => {
+  it('keeps an intermediate state a state property needs (visibility)', async () => {
     const b = buildSystem({
       locks: [],
       vars: { x: { max: 1 }, y: { max: 1 } },
@@ -146,13 +146,13 @@ describe('partial-order reduction: targeted cases', () => {
       ],
     });
     const ts = b.withProps([{ kind: 'state', rule: 'r', check: 'x-before-y', bad: and(eq(b.v('x'), 1), eq(b.v('y'), 0)) }]);
-    expect(exploreExplicit(ts, { ...opts, reduction: 'por' }).results).toEqual([{ status: 'violated', schedule: [b.at(0, 0)[0]] }]);
+    expect((await exploreExplicit(ts, { ...opts, reduction: 'por' })).results).toEqual([{ status: 'violated', schedule: [b.at(0, 0)[0]] }]);
     // Without a property the two independent writes are not interleaved.
-    const bare = exploreExplicitDetailed(b.withProps([]), { ...opts, reduction: 'por' }).detail;
+    const bare = (await exploreExplicitDetailed(b.withProps([]), { ...opts, reduction: 'por' })).detail;
     expect(bare.states).toBe(3);
   });
 
-  it('does not freeze a lock whose holder is outside the set (trylock after a release)', () => {
+  it('does not freeze a lock whose holder is outside the set (trylock after a release)', async () => {
     const b = buildSystem({
       locks: ['A'],
       vars: { x: { max: 1 }, y: { max: 1 } },
@@ -162,12 +162,12 @@ describe('partial-order reduction: targeted cases', () => {
       ],
     });
     const ts = b.withProps([{ kind: 'terminal', rule: 'r', check: 'got-it', bad: eq(b.v('y'), 1) }]);
-    expect(exploreExplicit(ts, { ...opts, reduction: 'none' }).results[0].status).toBe('violated');
-    expect(exploreExplicit(ts, { ...opts, reduction: 'por' }).results[0].status).toBe('violated');
-    expect(terminals(b.withProps([]), 'por')).toEqual(terminals(b.withProps([]), 'none'));
+    expect((await exploreExplicit(ts, { ...opts, reduction: 'none' })).results[0].status).toBe('violated');
+    expect((await exploreExplicit(ts, { ...opts, reduction: 'por' })).results[0].status).toBe('violated');
+    expect(await terminals(b.withProps([]), 'por')).toEqual(await terminals(b.withProps([]), 'none'));
   });
 
-  it('does not freeze a lock whose holder is outside the set (a bare read of the owner)', () => {
+  it('does not freeze a lock whose holder is outside the set (a bare read of the owner)', async () => {
     const b = buildSystem({
       locks: ['A'],
       vars: { y: { max: 1 } },
@@ -177,12 +177,12 @@ describe('partial-order reduction: targeted cases', () => {
       ],
     });
     // T1 may release before T0 looks: T0 then waits forever.
-    expect(exploreExplicit(b.ts, { ...opts, reduction: 'none' }).results).toEqual([{ status: 'violated', schedule: [b.at(1, 0)[0], b.at(1, 1)[0]] }]);
-    expect(exploreExplicit(b.ts, { ...opts, reduction: 'por' }).results).toEqual([{ status: 'violated', schedule: [b.at(1, 0)[0], b.at(1, 1)[0]] }]);
-    expect(terminals(b.withProps([]), 'por')).toEqual(terminals(b.withProps([]), 'none'));
+    expect((await exploreExplicit(b.ts, { ...opts, reduction: 'none' })).results).toEqual([{ status: 'violated', schedule: [b.at(1, 0)[0], b.at(1, 1)[0]] }]);
+    expect((await exploreExplicit(b.ts, { ...opts, reduction: 'por' })).results).toEqual([{ status: 'violated', schedule: [b.at(1, 0)[0], b.at(1, 1)[0]] }]);
+    expect(await terminals(b.withProps([]), 'por')).toEqual(await terminals(b.withProps([]), 'none'));
   });
 
-  it('adds the threads that can enable a blocked thread in the set (necessary enabling set)', () => {
+  it('adds the threads that can enable a blocked thread in the set (necessary enabling set)', async () => {
     // T0's write conflicts with T1's future; T1 is blocked until T2 sets y.
     // A set that took T0 and T1 but not T2 would miss the run T2, T1, T0.
     const b = buildSystem({
@@ -195,13 +195,13 @@ describe('partial-order reduction: targeted cases', () => {
       ],
     });
     const ts = b.withProps([{ kind: 'terminal', rule: 'r', check: 'z-is-1', bad: eq(b.v('z'), 1) }]);
-    expect(exploreExplicit(ts, { ...opts, reduction: 'por' }).results).toEqual([
+    expect((await exploreExplicit(ts, { ...opts, reduction: 'por' })).results).toEqual([
       { status: 'violated', schedule: [b.at(2, 0)[0], b.at(1, 0)[0], b.at(1, 1)[0], b.at(0, 0)[0]] },
     ]);
-    expect(terminals(b.withProps([]), 'por')).toEqual(terminals(b.withProps([]), 'none'));
+    expect(await terminals(b.withProps([]), 'por')).toEqual(await terminals(b.withProps([]), 'none'));
   });
 
-  it('a held lock needs only its holder to become free (ring of 4: fewer states, same deadlock)', () => {
+  it('a held lock needs only its holder to become free (ring of 4: fewer states, same deadlock)', async () => {
     const n = 4;
     const b = buildSystem({
       locks: Array.from({ length: n }, (_, i) => `L${i}`),
@@ -215,23 +215,23 @@ describe('partial-order reduction: targeted cases', () => {
         ] as Op[],
       })),
     });
-    const full = exploreExplicitDetailed(b.ts, { ...opts, reduction: 'none' });
-    const por = exploreExplicitDetailed(b.ts, { ...opts, reduction: 'por' });
+    const full = (await exploreExplicitDetailed(b.ts, { ...opts, reduction: 'none' }));
+    const por = (await exploreExplicitDetailed(b.ts, { ...opts, reduction: 'por' }));
     // Every thread takes its first lock: 4 steps, the shortest deadlock.
     const expected = [0, 1, 2, 3].map((i) => b.at(i, 0)[0]);
     expect(full.result.results).toEqual([{ status: 'violated', schedule: expected }]);
     expect(por.result.results).toEqual([{ status: 'violated', schedule: expected }]);
-    const fullBare = exploreExplicitDetailed(b.withProps([]), { ...opts, reduction: 'none' }).detail.states;
-    const porBare = exploreExplicitDetailed(b.withProps([]), { ...opts, reduction: 'por' }).detail.states;
+    const fullBare = (await exploreExplicitDetailed(b.withProps([]), { ...opts, reduction: 'none' })).detail.states;
+    const porBare = (await exploreExplicitDetailed(b.withProps([]), { ...opts, reduction: 'por' })).detail.states;
     expect(porBare).toBeLessThan(fullBare);
   });
 
-  it('falls back to full expansion when it cannot prove the system loop-free', () => {
+  it('falls back to full expansion when it cannot prove the system loop-free', async () => {
     const b = buildSystem({ locks: ['A'], threads: [{ name: 'T0', ops: [{ op: 'lock', l: 'A' }] }] });
     const ts = structuredClone(b.ts);
     // A transition that leaves the pc where it is could repeat forever.
     ts.transitions[0].updates = ts.transitions[0].updates.filter((u) => u.v !== b.v('pc.T0'));
-    const { detail } = exploreExplicitDetailed(ts, { ...opts, reduction: 'por' });
+    const { detail } = (await exploreExplicitDetailed(ts, { ...opts, reduction: 'por' }));
     expect(detail.reduction).toBe('none');
     // The pc never changes, so its test is always true and drops out too.
     expect(detail.porOff).toBe('the state graph may have cycles (transition 0 does not test its thread\'s pc)');
@@ -256,43 +256,43 @@ describe('partial-order reduction: passes and visibility', () => {
       })),
     });
 
-  it('checks deadlock without visibility even when the compiler flags every transition visible', () => {
+  it('checks deadlock without visibility even when the compiler flags every transition visible', async () => {
     const every = ring4(['owner.L0', 'owner.L1', 'owner.L2', 'owner.L3', 'x', 'pc.T0', 'pc.T1', 'pc.T2', 'pc.T3']);
     expect(every.ts.transitions.every((t) => t.visible)).toBe(true);
     const plain = ring4([]);
-    const a = exploreExplicitDetailed(every.ts, { ...opts, reduction: 'por' });
-    const b = exploreExplicitDetailed(plain.ts, { ...opts, reduction: 'por' });
+    const a = (await exploreExplicitDetailed(every.ts, { ...opts, reduction: 'por' }));
+    const b = (await exploreExplicitDetailed(plain.ts, { ...opts, reduction: 'por' }));
     expect(a.result.results).toEqual(b.result.results);
     expect(a.detail.states).toBe(b.detail.states);
     expect(a.detail.passes).toEqual([{ properties: 1, states: b.detail.states, reduction: 'por' }]);
-    expect(a.detail.states).toBeLessThan(exploreExplicitDetailed(plain.ts, { ...opts, reduction: 'none' }).detail.states);
+    expect(a.detail.states).toBeLessThan((await exploreExplicitDetailed(plain.ts, { ...opts, reduction: 'none' })).detail.states);
   });
 
-  it('checks every property in one search by default, in two with declared visibility', () => {
+  it('checks every property in one search by default, in two with declared visibility', async () => {
     const b = ring4(['x']);
     const ts = b.withProps([
       { kind: 'deadlock', rule: 'r', check: 'deadlock' },
       { kind: 'state', rule: 'r', check: 'x-3-while-L0-free', bad: and(eq(b.v('x'), 3), eq(b.v('owner.L0'), 0)) },
     ]);
-    const full = exploreExplicit(ts, { ...opts, reduction: 'none' });
-    const props = exploreExplicitDetailed(ts, { ...opts, reduction: 'por' });
-    const declared = exploreExplicitDetailed(ts, { ...opts, reduction: 'por', visibility: 'declared' });
+    const full = (await exploreExplicit(ts, { ...opts, reduction: 'none' }));
+    const props = (await exploreExplicitDetailed(ts, { ...opts, reduction: 'por' }));
+    const declared = (await exploreExplicitDetailed(ts, { ...opts, reduction: 'por', visibility: 'declared' }));
     expect(props.result.results).toEqual(full.results);
     expect(declared.result.results).toEqual(full.results);
     expect(props.detail.passes.map((p) => p.properties)).toEqual([2]);
     expect(declared.detail.passes.map((p) => p.properties)).toEqual([1, 1]);
     // The second declared search has the same visible set (the writers of
     // x) as a default search of the state property alone.
-    const alone = exploreExplicitDetailed(b.withProps([ts.properties[1]]), { ...opts, reduction: 'por' });
+    const alone = (await exploreExplicitDetailed(b.withProps([ts.properties[1]]), { ...opts, reduction: 'por' }));
     expect(declared.detail.passes[1].states).toBe(alone.detail.states);
   });
 
-  it('flags every declared-visible transition only with visibility: declared', () => {
+  it('flags every declared-visible transition only with visibility: declared', async () => {
     const every = ring4(['owner.L0', 'owner.L1', 'owner.L2', 'owner.L3', 'x', 'pc.T0', 'pc.T1', 'pc.T2', 'pc.T3']);
     // Never true: only T3 writes 3, after it started.
     const ts = every.withProps([{ kind: 'state', rule: 'r', check: 'x-3-before-T3', bad: and(eq(every.v('x'), 3), eq(every.v('pc.T3'), 0)) }]);
-    const props = exploreExplicitDetailed(ts, { ...opts, reduction: 'por' });
-    const declared = exploreExplicitDetailed(ts, { ...opts, reduction: 'por', visibility: 'declared' });
+    const props = (await exploreExplicitDetailed(ts, { ...opts, reduction: 'por' }));
+    const declared = (await exploreExplicitDetailed(ts, { ...opts, reduction: 'por', visibility: 'declared' }));
     expect(props.detail.porOff).toBeUndefined();
     expect(declared.detail.porOff).toBe('every transition is visible to the properties');
     expect(props.detail.states).toBeLessThan(declared.detail.states);
@@ -300,11 +300,11 @@ describe('partial-order reduction: passes and visibility', () => {
     expect(declared.result.results).toEqual([{ status: 'holds', exhaustive: true }]);
   });
 
-  it('runs the second pass without reduction when every transition is visible', () => {
+  it('runs the second pass without reduction when every transition is visible', async () => {
     const b = ring4([]);
     const ts = b.withProps([{ kind: 'state', rule: 'r', check: 'pcs', bad: and(eq(b.v('pc.T0'), 5), eq(b.v('pc.T1'), 5), eq(b.v('pc.T2'), 5), eq(b.v('pc.T3'), 5), eq(b.v('x'), 2)) }]);
-    const { detail } = exploreExplicitDetailed(ts, { ...opts, reduction: 'por' });
+    const { detail } = (await exploreExplicitDetailed(ts, { ...opts, reduction: 'por' }));
     expect(detail.porOff).toBe('every transition is visible to the properties');
-    expect(detail.passes).toEqual([{ properties: 1, states: exploreExplicit(ts, { ...opts, reduction: 'none' }).stats.states, reduction: 'none' }]);
+    expect(detail.passes).toEqual([{ properties: 1, states: (await exploreExplicit(ts, { ...opts, reduction: 'none' })).stats.states, reduction: 'none' }]);
   });
 });

@@ -50,12 +50,12 @@ describe('value sets', () => {
     expect([...sets[ts.vars.findIndex((v) => v.name === 'owner.A')]!].sort()).toEqual([0, 1]);
   });
 
-  it('drop the identity update, so the two threads no longer depend on each other', () => {
+  it('drop the identity update, so the two threads no longer depend on each other', async () => {
     const { ts, seq } = withDeadMonitor();
     const simple = simplifySystem(ts);
     for (const t of simple.transitions) expect(t.updates.some((u) => u.v === seq)).toBe(false);
-    const full = exploreExplicitDetailed(ts, { ...opts, reduction: 'none' }).detail.states;
-    const por = exploreExplicitDetailed(ts, { ...opts, reduction: 'por' }).detail.states;
+    const full = (await exploreExplicitDetailed(ts, { ...opts, reduction: 'none' })).detail.states;
+    const por = (await exploreExplicitDetailed(ts, { ...opts, reduction: 'por' })).detail.states;
     // Two independent threads of three steps: one interleaving, 7 states.
     expect(por).toBe(7);
     expect(full).toBe(16);
