@@ -155,13 +155,3 @@ function runJob(worker: string, ts: TransitionSystem, opts: BmcOptions, signal?:
 
 export { BoundError };
 
-/**
- * End the BMC child now: an interrupted run (SIGINT/SIGTERM) must not
- * leave a Z3 worker running for the rest of its budget. The job in flight
- * then settles as a solver failure; the next job would spawn a new child.
- */
-export function killBmcChildren(): void {
-  const c = child;
-  child = undefined;
-  c?.kill('SIGKILL');
-}
