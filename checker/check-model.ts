@@ -391,7 +391,7 @@ export const bmcWithDeadline = runBmcIsolated;
 
 async function runEngines(ts: TransitionSystem, options: CheckOptions): Promise<EngineResult[]> {
   const explicit = () => exploreExplicit(ts, { timeoutMs: options.timeoutMs, maxMemoryMb: options.maxMemoryMb, reduction: 'por' });
-  const bmc = () => bmcWithDeadline(ts, { bound: options.bound, timeoutMs: options.timeoutMs, mode: 'prove', minimise: options.minimise });
+  const bmc = () => bmcWithDeadline(ts, { bound: options.bound, timeoutMs: options.timeoutMs, rlimit: options.z3Rlimit, mode: 'prove', minimise: options.minimise });
   switch (options.engine) {
     case 'explicit':
       return [shortestExplicit(ts, explicit(), options)];
@@ -406,7 +406,7 @@ async function runEngines(ts: TransitionSystem, options: CheckOptions): Promise<
       if (e.results.every((r) => r.status !== 'inconclusive')) return [e];
       const undecided = ts.properties.map((_, i) => i).filter((i) => e.results[i].status === 'inconclusive');
       const sub: TransitionSystem = { ...ts, properties: undecided.map((i) => ts.properties[i]) };
-      const b = await bmcWithDeadline(sub, { bound: options.bound, timeoutMs: options.timeoutMs, mode: 'prove', minimise: options.minimise });
+      const b = await bmcWithDeadline(sub, { bound: options.bound, timeoutMs: options.timeoutMs, rlimit: options.z3Rlimit, mode: 'prove', minimise: options.minimise });
       // Properties the explicit engine decided are not BMC's to report.
       const notAsked: PropertyResult = { status: 'inconclusive', limit: { kind: 'solver-failure', detail: 'not asked' } };
       const results: PropertyResult[] = ts.properties.map(() => notAsked);

@@ -26,6 +26,13 @@ export interface BmcOptions {
   bound?: number;
   /** Wall-clock budget for the whole run, ms. */
   timeoutMs: number;
+  /**
+   * Z3's resource limit for each query (solver check or fixed-point
+   * saturation): a step count, so the same model gets the same verdict on
+   * any machine. Hitting it is `inconclusive` (`z3-unknown`, "resource
+   * limit N reached"). Absent: no limit but the time-out.
+   */
+  rlimit?: number;
   /** prove: fixed-point proofs, then the unrolled search; shortest: incremental deepening. */
   mode: 'prove' | 'shortest';
   /** Shortest, then fewest preemptions, then canonical order. Default true. */
@@ -73,7 +80,7 @@ async function fixpointPass(ts: TransitionSystem, opts: BmcOptions, deadline: nu
   const goals = ts.properties.map((_, i) => i);
   const timeoutMs = (deadline - Date.now()) * FIXPOINT_SHARE;
   const out = await withSolver(
-    async () => reachability(await freshContext(), ts, { goals, timeoutMs, negateGuardOf: opts.injectBug?.transition }),
+    async () => reachability(await freshContext(), ts, { goals, timeoutMs, rlimit: opts.rlimit, negateGuardOf: opts.injectBug?.transition }),
     { retry: false },
   );
   return out.kind === 'done' && out.value.kind === 'answered' ? out.value.reachable : undefined;
@@ -103,6 +110,7 @@ export async function runBmc(ts: TransitionSystem, opts: BmcOptions): Promise<En
             cfg: search,
             minimise: opts.minimise ?? true,
             negateGuardOf: opts.injectBug?.transition,
+            rlimit: opts.rlimit,
           });
           try {
             return await s.run(goals, checks);
