@@ -10,7 +10,7 @@ import { Concrete } from './concrete.js';
 import { encodingName, parseEncoding, propertyGoal, resolveEncoding } from './encode.js';
 import { reachability } from './fixpoint.js';
 import { Search, type ConcreteCheck, type GoalResult } from './search.js';
-import { freshContext, withSolver } from './solver.js';
+import { freshContext, resetRlimitUsage, rlimitUsage, withSolver } from './solver.js';
 
 /** An unusable bound; the pipeline maps it to exit 6 (LMC401). */
 export class BoundError extends Error {
@@ -91,6 +91,9 @@ export async function runBmc(ts: TransitionSystem, opts: BmcOptions): Promise<En
   if (opts.bound !== undefined) checkBound(opts.bound);
   const bound = opts.bound ?? ts.completenessBound;
   const cfg = resolveEncoding(parseEncoding(opts.encoding), opts.mode);
+  // Runs of one process are sequential (the worker serves one job at a
+  // time), so the process-wide tally is this run's.
+  resetRlimitUsage();
   const deadline = start + opts.timeoutMs;
   const reachable = cfg.strategy === 'fixpoint' ? await fixpointPass(ts, opts, deadline) : undefined;
   // What the fixed-point pass proved unreachable is settled; the search runs on the rest.
@@ -139,6 +142,6 @@ export async function runBmc(ts: TransitionSystem, opts: BmcOptions): Promise<En
   return {
     engine: 'bmc',
     results,
-    stats: { ms: Date.now() - start, bound, encoding: encodingName(cfg), solverCalls: calls + (reachable ? 1 : 0) },
+    stats: { ms: Date.now() - start, bound, encoding: encodingName(cfg), solverCalls: calls + (reachable ? 1 : 0), rlimitMax: rlimitUsage().max },
   };
 }

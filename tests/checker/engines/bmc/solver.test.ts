@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import ts from 'typescript';
-import { afterAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import {
   check,
   crashRunningWorkerForTest,
@@ -17,8 +17,8 @@ import {
 } from '../../../../checker/engines/bmc/solver.js';
 import { runBmc } from '../../../../checker/engines/bmc/run-bmc.js';
 import { ring } from '../../../../bench/bmc-systems.js';
+import { Z3_BUDGET } from '../../../budgets.js';
 
-vi.setConfig({ testTimeout: 60_000 });
 afterAll(async () => {
   injectSolverFaults(0);
   await shutdownSolver();
@@ -49,6 +49,24 @@ describe('solver port', () => {
     expect(out).toEqual({ kind: 'done', value: { kind: 'inconclusive', limit: { kind: 'timeout', ms: 200 } } });
   });
 
+  it.each([1000, 100_000])('maps a spent resource limit (%i) to an inconclusive limit naming it, whatever the wall clock', async (rlimit) => {
+    // Z3 says "max. resource limit exceeded" for the small limit and
+    // "canceled" for the larger one (a tactic notices first): both are the
+    // resource limit, not a time-out, as the wall-clock budget is ten minutes.
+    const out = await withSolver(async (ctx) => check(ctx, hardSolver(ctx), { ms: 600_000, rlimit }));
+    expect(out).toEqual({ kind: 'done', value: { kind: 'inconclusive', limit: { kind: 'z3-unknown', reason: `resource limit ${rlimit} reached` } } });
+  });
+
+  it('a resource limit above what the query needs changes nothing', async () => {
+    const out = await withSolver(async (ctx) => {
+      const s = new ctx.Solver('QF_BV');
+      const x = ctx.BitVec.const('x', 8);
+      s.add(x.mul(x).eq(ctx.BitVec.val(49, 8)));
+      return (await check(ctx, s, { ms: 600_000, rlimit: 10_000_000 })).kind;
+    });
+    expect(out).toEqual({ kind: 'done', value: 'sat' });
+  });
+
   it('sat and unsat are decided', async () => {
     const out = await withSolver(async (ctx) => {
       const s = new ctx.Solver();
@@ -64,18 +82,18 @@ describe('solver port', () => {
 
   it('retries a failed job once on a fresh module', async () => {
     injectSolverFaults(1);
-    const r = await runBmc(ring(2), { timeoutMs: 30_000, mode: 'shortest' });
+    const r = await runBmc(ring(2), { ...Z3_BUDGET, mode: 'shortest' });
     expect(r.results).toEqual([{ status: 'violated', schedule: [0, 4] }]);
   });
 
   it('reports a second failure as an inconclusive solver-failure, never throws', async () => {
     injectSolverFaults(2);
-    const r = await runBmc(ring(2), { timeoutMs: 30_000, mode: 'shortest' });
+    const r = await runBmc(ring(2), { ...Z3_BUDGET, mode: 'shortest' });
     expect(r.results).toEqual([
       { status: 'inconclusive', limit: { kind: 'solver-failure', detail: 'RuntimeError: injected fault: unreachable executed' } },
     ]);
     // And the port works again afterwards.
-    const again = await runBmc(ring(2), { timeoutMs: 30_000, mode: 'shortest' });
+    const again = await runBmc(ring(2), { ...Z3_BUDGET, mode: 'shortest' });
     expect(again.results).toEqual([{ status: 'violated', schedule: [0, 4] }]);
   });
 

@@ -9,8 +9,9 @@ import { FAMILIES, familySystem, familySystemWithRules, ordered, reclaimBug, rec
 import { prepare } from '../../../../checker/semantics/eval.js';
 import { opOutcomes } from '../../../../model/vocabulary.js';
 import type { DriverModel, Outcome } from '../../../../model/ir.js';
+import { SAFETY_NET_MS } from '../../../budgets.js';
 
-const opts = { timeoutMs: 60_000, maxMemoryMb: 1024 } as const;
+const opts = { timeoutMs: SAFETY_NET_MS, maxMemoryMb: 1024 } as const;
 
 function checkShape(m: DriverModel): void {
   expect(m.schemaVersion).toBe(1);

@@ -4,8 +4,9 @@ import { exploreExplicit, exploreExplicitDetailed } from '../../../../checker/en
 import type { BoolExpr, Property } from '../../../../checker/semantics/system.js';
 import { buildSystem, eq, and, ne, or, not, type Op, type SystemSpec } from './builder.js';
 import { refExplore, scheduleViolates } from './ref-eval.js';
+import { SAFETY_NET_MS } from '../../../budgets.js';
 
-const opts = { timeoutMs: 20_000, maxMemoryMb: 256 } as const;
+const opts = { timeoutMs: SAFETY_NET_MS, maxMemoryMb: 256 } as const;
 
 const LOCKS = ['A', 'B', 'C'];
 const VARS = ['x', 'y'];
