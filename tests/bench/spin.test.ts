@@ -46,7 +46,7 @@ describe.skipIf(!spin)('SPIN cross-check', () => {
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }
-    }, 120_000);
+    });
   }
 });
 

@@ -136,7 +136,7 @@ describe('limits', () => {
     expect(v?.status).toBe('inconclusive');
     if (v?.status === 'inconclusive') expect(v.limit).toEqual({ kind: 'timeout', ms: 1 });
     expect(r.exitCode).toBe(7);
-  }, 60_000);
+  });
 
   it('a spent Z3 resource limit is inconclusive naming it, whatever the wall clock allows', async () => {
     const text = `/**\n * ABBA, checked only for the realised deadlock.\n * @expect violates deadlock\n */\n${ABBA.split('*/\n')[1]}`;

@@ -29,7 +29,7 @@ beforeAll(() => {
       // Type errors elsewhere in the tree still emit JavaScript; the tests below say whether the CLI runs.
     }
   }
-}, 180_000);
+});
 
 const run = (...args: string[]) => spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
 

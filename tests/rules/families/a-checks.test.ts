@@ -43,7 +43,7 @@ beforeAll(async () => {
       runs.push({ rule: r.meta.id, file: f, report: rep.models[0] });
     }
   }
-}, 300_000);
+});
 
 function findings(m: ModelReport, rule: string): string[] {
   const out: string[] = [];

@@ -132,5 +132,5 @@ describe('explicit verdicts replay on eval.ts', () => {
       }),
       { numRuns: 200, seed: 7 },
     );
-  }, 60_000);
+  });
 });

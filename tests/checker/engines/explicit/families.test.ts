@@ -114,7 +114,7 @@ describe('benchmark families', () => {
     const por = exploreExplicitDetailed(ts, { ...opts, reduction: 'por' }).detail;
     expect(por.reduction).toBe('por');
     expect(por.states * 10).toBeLessThanOrEqual(full.states);
-  }, 60_000);
+  });
 
   it.each([
     ['ring', 3],
@@ -142,5 +142,5 @@ describe('benchmark families', () => {
         if (ts.properties[i].kind !== 'step') expect(ev.checkState(s)).toContain(i);
       });
     }
-  }, 120_000);
+  });
 });

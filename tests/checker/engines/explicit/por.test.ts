@@ -98,7 +98,7 @@ describe('partial-order reduction on random systems', () => {
       }),
       { numRuns: 300, seed: 20261121 },
     );
-  }, 120_000);
+  });
 
   it('POR gives the same verdict as full search, replayable schedules, and the same terminal states', () => {
     let reducedSomewhere = 0;
@@ -127,7 +127,7 @@ describe('partial-order reduction on random systems', () => {
     );
     // The generator must exercise the reduction, or the test proves nothing.
     expect(reducedSomewhere).toBeGreaterThan(100);
-  }, 120_000);
+  });
 });
 
 describe('partial-order reduction: targeted cases', () => {
