@@ -285,6 +285,12 @@ export async function crashRunningWorkerForTest(): Promise<boolean> {
   return true;
 }
 
+/** Test hook: whether a check is running on a worker thread now (so a test can wait for it instead of sleeping). */
+export async function checkRunningForTest(): Promise<boolean> {
+  const s = await currentSession();
+  return (s.api.em.PThread as PThreadApi).runningWorkers.length > 0;
+}
+
 /** `Z3 5.1.0.0` style version of the loaded WASM build. */
 export async function z3Version(): Promise<string> {
   const s = await currentSession();
