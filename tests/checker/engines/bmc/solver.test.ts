@@ -30,6 +30,7 @@ afterAll(async () => {
  * sleep is too short on a busy machine, and the crash would then hit nothing.
  */
 async function untilCheckRuns(): Promise<void> {
+  await new Promise((r) => setTimeout(r, 300));
   while (!(await checkRunningForTest())) await new Promise((r) => setTimeout(r, 20));
 }
 
