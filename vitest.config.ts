@@ -1,8 +1,13 @@
 import { defineConfig } from 'vitest/config';
 
 // The JSON report lets .ci/run print one plain "N passed, N failed" line.
+// Time-outs are a safety net against hangs, never a verdict: tests bound
+// their engines deterministically (tests/budgets.ts), and a busy machine
+// must make the suite slower, not red. A file may still set a longer one.
 export default defineConfig({
   test: {
     reporters: ['default', ['json', { outputFile: '.vitest-results.json' }]],
+    testTimeout: 600_000,
+    hookTimeout: 600_000,
   },
 });

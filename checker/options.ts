@@ -22,6 +22,11 @@ export interface CheckOptions {
   bound?: number;
   /** Wall-clock limit per model, ms. */
   timeoutMs: number;
+  /**
+   * Z3's resource limit per query of the Z3 engine (BmcOptions.rlimit): a
+   * deterministic budget, the same on any machine. Absent: only the time-out.
+   */
+  z3Rlimit?: number;
   /** Heap limit for the explicit engine's state store, MB. */
   maxMemoryMb: number;
   /**

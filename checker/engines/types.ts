@@ -21,6 +21,8 @@ export interface EngineStats {
   bound?: number;
   encoding?: string;
   solverCalls?: number;
+  /** Z3 engine: the most resources (Z3 `rlimit` count) any one query of the run used; sizes deterministic budgets. */
+  rlimitMax?: number;
 }
 
 export interface EngineResult {

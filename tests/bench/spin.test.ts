@@ -13,6 +13,7 @@ import { buildPan, haveSpin, runPan } from '../../bench/spin.js';
 import { familySystem } from '../../bench/families/index.js';
 import { exploreExplicitDetailed } from '../../checker/engines/explicit/index.js';
 import { prepare } from '../../checker/semantics/eval.js';
+import { SAFETY_NET_MS } from '../budgets.js';
 
 const spin = haveSpin();
 
@@ -30,7 +31,7 @@ describe.skipIf(!spin)('SPIN cross-check', () => {
       const ev = prepare(ts);
       let stuck = 0;
       const ours = (await exploreExplicitDetailed(ts, {
-        timeoutMs: 60_000,
+        timeoutMs: SAFETY_NET_MS,
         maxMemoryMb: 1024,
         reduction: 'none',
         onExpand: (v, terminal) => void (terminal && ev.enabledTransitions(Uint32Array.from(v)).length === 0 && stuck++),
@@ -45,7 +46,7 @@ describe.skipIf(!spin)('SPIN cross-check', () => {
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }
-    }, 120_000);
+    });
   }
 });
 

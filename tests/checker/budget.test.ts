@@ -265,7 +265,7 @@ describe('interrupts', () => {
     expect(limitsOf(r.models[0])).toEqual([{ kind: 'interrupted', signal: 'SIGINT', phase: 'explicit' }]);
     expect(r.interrupted).toEqual({ signal: 'SIGINT', model: 'explosive.model.ts' });
     expect(r.exitCode).toBe(130);
-  }, 120_000);
+  });
 
   it.skipIf(!BUILT_WORKER)(
     'kills the BMC child at once and names the phase',

@@ -137,5 +137,14 @@ describe('limits', () => {
     // The model's 1 ms cover the front end too: no front end parses a model that fast.
     if (v?.status === 'inconclusive') expect(v.limit).toEqual({ kind: 'timeout', ms: 1, phase: 'front end' });
     expect(r.exitCode).toBe(7);
-  }, 60_000);
+  });
+
+  it('a spent Z3 resource limit is inconclusive naming it, whatever the wall clock allows', async () => {
+    const text = `/**\n * ABBA, checked only for the realised deadlock.\n * @expect violates deadlock\n */\n${ABBA.split('*/\n')[1]}`;
+    const r = await check([{ file: 'abba.model.ts', text }], { ...OPTS, engine: 'bmc', timeoutMs: 600_000, z3Rlimit: 1 });
+    const v = r.models[0].verdicts.find((x) => x.rule === 'deadlock');
+    expect(v?.status).toBe('inconclusive');
+    if (v?.status === 'inconclusive') expect(v.limit).toEqual({ kind: 'z3-unknown', reason: 'resource limit 1 reached' });
+    expect(r.exitCode).toBe(7);
+  });
 });

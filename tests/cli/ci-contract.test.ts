@@ -68,7 +68,7 @@ describe('lint --rules (issue #9 item 8)', () => {
     writeFileSync(rules, '{ "order": [["my_lock", "&mm->mmap_lock"]] }');
     const ok = fakeIo({ cwd: tmp });
     expect(await main(['lint', '--rules', 'order.json', '--format', 'json'], ok)).toBe(0);
-  }, 60_000);
+  });
 });
 
 describe('the replay line (issue #9 item 9)', () => {
@@ -207,7 +207,7 @@ describe('SIGINT/SIGTERM during check, CLI side (issue #9 item 5)', () => {
       ['x.model.ts', ['proved']],
       ['y.model.ts', ['inconclusive']],
     ]);
-  }, 30_000);
+  });
   it('a checker that honours the abort: its own report is written', async () => {
     writeFileSync(join(tmp, 'x.model.ts'), '// x\n');
     const ac = new AbortController();

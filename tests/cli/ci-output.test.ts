@@ -16,7 +16,7 @@ import { BIN, ROOT, ensureBuilt } from './built-cli.js';
 const TMP = mkdtempSync(join(tmpdir(), 'lockmc-ci-output-'));
 const ENV = { ...process.env, NO_COLOR: '1' };
 
-beforeAll(ensureBuilt, 180_000);
+beforeAll(ensureBuilt);
 afterAll(() => rmSync(TMP, { recursive: true, force: true }));
 
 interface Ran {
@@ -164,7 +164,7 @@ describe.skipIf(!existsSync('/proc/self/stat'))('SIGINT during a BMC run (issue 
     const m = report.models.find((x) => x.file === report.interrupted!.model)!;
     expect(m.verdicts.length).toBeGreaterThan(0);
     expect(m.verdicts.some((v) => v.status === 'inconclusive' && v.limit.kind === 'interrupted' && v.limit.signal === 'SIGINT')).toBe(true);
-  }, 180_000);
+  });
 });
 
 /** The first finding of a text report: banner to the end of its replay line. */
@@ -192,5 +192,5 @@ describe('the replay line reproduces its report (issue #9 item 9)', () => {
     const replayed = await run('bash', ['-c', script]);
     expect(replayed.stderr).toBe('');
     expect(firstFinding(replayed.stdout).block).toBe(original.block);
-  }, 120_000);
+  });
 });

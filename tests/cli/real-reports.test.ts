@@ -37,7 +37,7 @@ describe.skipIf(CHECKER === undefined)('renderers on real reports', () => {
       FILES.map((file) => ({ file: join(ROOT, file) })),
       DEFAULT_CHECK_OPTIONS,
     );
-  }, 120_000);
+  });
 
   it('the JSON report validates against docs/report-schema.json', () => {
     const ajv = new Ajv({ allErrors: true, strict: true });
@@ -102,7 +102,7 @@ describe.skipIf(CHECKER === undefined)('commands on real models', () => {
     const rr = JSON.parse(rep.stdout) as Report;
     const replayed = rr.models[0].verdicts.flatMap((v) => (v.status === 'violated' ? v.findings : [])).find((x) => x.trace)!;
     expect(replayed.trace!.steps.map((s) => s.op)).toEqual(f.trace!.steps.map((s) => s.op));
-  }, 60_000);
+  });
   it('explain <rule> ends with its first bundled violating model', async () => {
     const io = fakeIo({ cwd: ROOT });
     expect(await main(['explain', 'deadlock'], io)).toBe(0);

@@ -649,7 +649,7 @@ describe('svg and html', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-  }, 90_000);
+  });
 });
 
 describe('pretty', () => {

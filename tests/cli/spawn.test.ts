@@ -9,7 +9,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { BIN, ROOT, ensureBuilt } from './built-cli.js';
 
 // `npm ci` builds through `prepare`; rebuild only when the sources changed since.
-beforeAll(ensureBuilt, 180_000);
+beforeAll(ensureBuilt);
 
 const run = (...args: string[]) => spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
 

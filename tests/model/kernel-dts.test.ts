@@ -46,12 +46,12 @@ describe('model/kernel.d.ts', () => {
     const files = modelFiles(join(ROOT, 'fixtures'));
     expect(files.length).toBeGreaterThan(0);
     expect(typecheckModels(files)).toEqual([]);
-  }, 60_000);
+  });
 
   test('a wrong argument kind is a type error in the editor too', () => {
     const dir = join(ROOT, 'tests', 'model', 'typecheck-cases');
     const errs = typecheckModels([join(dir, 'wrong-kind.model.ts')]);
     expect(errs.length).toBe(1);
     expect(errs[0]).toMatch(/^tests\/model\/typecheck-cases\/wrong-kind\.model\.ts:6:17: TS2345: Argument of type 'Mutex' is not assignable to parameter of type 'DmaResv'/);
-  }, 60_000);
+  });
 });

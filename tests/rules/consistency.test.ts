@@ -28,7 +28,7 @@ const rule = (id: string, checks: Rule['checks'], options?: Rule['meta']['option
 describe('checkRuleSetConsistency', () => {
   it('accepts the built-in rule set with every primed edge', async () => {
     expect(await checkRuleSetConsistency(ALL_RULES, PRIMED_EDGES)).toEqual({ ok: true });
-  }, 30_000);
+  });
 
   it('names the rule file declarations and primed edges of a contradictory order', async () => {
     const text = [
@@ -57,7 +57,7 @@ describe('checkRuleSetConsistency', () => {
         'order.json:3: my_lock before &mm->mmap_lock (order.json:3:5); ' +
         'order.json:4: reservation_ww_class_mutex before my_lock (order.json:4:5)',
     );
-  }, 30_000);
+  });
 
   it('names the rules whose own order declarations contradict each other', async () => {
     const text = JSON.stringify({
@@ -87,7 +87,7 @@ describe('checkRuleSetConsistency', () => {
         },
       ],
     });
-  }, 30_000);
+  });
 
   it('reports a vacuous condition and an unreachable monitor bad state', async () => {
     const r = rule(
@@ -118,7 +118,7 @@ describe('checkRuleSetConsistency', () => {
       ['LMC311', "rule 'never-fires', check 'no-kernel': its when condition can never hold"],
       ['LMC311', "rule 'never-fires', check 'stuck': no bad state (bad) is reachable from 'a'"],
     ]);
-  }, 30_000);
+  });
 
   it('follows the semantics: any-atoms of one conjunction are one object, not/or open their own scope', async () => {
     const r = rule('compatible', [
@@ -168,7 +168,7 @@ describe('checkRuleSetConsistency', () => {
       "rule 'compatible', check 'e': its bad condition can never hold",
       "rule 'compatible', check 'f': its bad condition can never hold",
     ]);
-  }, 30_000);
+  });
 
   it('end to end: a config whose rule file orders a driver lock against the primed hierarchy both ways', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'lockmc-order-'));
@@ -221,7 +221,7 @@ describe('checkRuleSetConsistency', () => {
         l1,
       ],
     ]);
-  }, 30_000);
+  });
 
   it('reports step patterns no op can match, the way the semantics matches them', async () => {
     const r = rule('never-matches', [
@@ -244,5 +244,5 @@ describe('checkRuleSetConsistency', () => {
       "LMC311 rule 'never-matches', check 'edeadlk-bind': its step pattern can never match (outcome 'EDEADLK' happens only on lock)",
       "LMC311 rule 'never-matches', check 'mon': its transition 0 pattern can never match ('timeout' applies only to fence_wait)",
     ]);
-  }, 30_000);
+  });
 });

@@ -208,9 +208,8 @@ describe('rule files: prototype-named keys', () => {
 const SPLIT = 'split the rule set into several files (--rules is repeatable), or generate fewer rules';
 
 // Timeouts are a safety net only (a loaded 2-core machine); no assertion depends on time.
-const SLOW = { timeout: 120_000 };
 
-describe('rule files at any size: a coded diagnostic, promptly', SLOW, () => {
+describe('rule files at any size: a coded diagnostic, promptly', () => {
   it('an array of 300 000 members stops at the 100 001st with LMC328', () => {
     const text = `{"rules": [${Array(300_000).fill('{}').join(',')}]}`;
     expect(brief(parseUserRuleFile('r.json', text, []).diagnostics)).toEqual([
@@ -326,7 +325,7 @@ describe('config at any size', () => {
   });
 });
 
-describe('registry and command line', SLOW, () => {
+describe('registry and command line', () => {
   it('LMC308 exits 2 and LMC328 exits 5; their explanations state the limits in force', () => {
     const byCode = new Map(RULE_DIAGNOSTIC_CODES.map((c) => [c.code, c]));
     expect(byCode.get('LMC308')?.exit).toBe(2);

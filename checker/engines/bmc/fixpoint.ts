@@ -7,12 +7,12 @@
  *
  *   Reach(init)
  *   Reach(s) ∧ guard_t(s)            → Reach(update_t(s))   one per transition
- *   Reach(s) ∧ bad_p(s)              → Bad_p                 one per goal
+ *   Reach(s) ∧ bad_p(s)              → Bad(j)                one per goal p, j its number
  *
- * and every Bad_p is queried in one saturation. All columns are finite
+ * and Bad is queried in one saturation. All columns are finite
  * bit-vectors, so Z3's Datalog engine computes the least fixed point
- * exactly: an underivable Bad_p means no interleaving of any length
- * violates p, a proof that holds beyond every bound. A derivable Bad_p
+ * exactly: an underivable Bad(j) means no interleaving of any length
+ * violates p, a proof that holds beyond every bound. A derivable Bad(j)
  * carries no schedule; the unrolling (search.ts) finds and minimises it,
  * and replay confirms it, so this pass never prints a trace itself.
  *
@@ -36,7 +36,7 @@ import type { Limit } from '../../report.js';
 import type { BoolExpr, IntExpr, Property, Transition, TransitionSystem, VarId } from '../../semantics/system.js';
 import { unreachable } from '../../../model/ir.js';
 import { Unrolling, varsOf } from './encode.js';
-import { queryFixedpoint, type Z3Bool, type Z3Ctx, type Z3Relation } from './solver.js';
+import { queryFixedpoint, type Z3Bool, type Z3Ctx } from './solver.js';
 
 export type Reachability = { kind: 'answered'; reachable: boolean[] } | { kind: 'inconclusive'; limit: Limit };
 
@@ -66,6 +66,8 @@ export interface ReachabilityOptions {
   /** Which properties to ask about (indices into ts.properties). */
   goals: number[];
   timeoutMs: number;
+  /** Z3's resource limit for the saturation (see QueryBudget); none if absent. */
+  rlimit?: number;
   /** The encoder fault of `BmcOptions.injectBug`, applied here too. */
   negateGuardOf?: number;
 }
@@ -201,15 +203,15 @@ export async function reachability(ctx: Z3Ctx, ts: TransitionSystem, opts: Reach
         fp.addRule(rule(ctx.And(reach.call(...u.s[i]) as Z3Bool, u.enabled(t.id, i), ...assumed), reach.call(...next) as Z3Bool), `t${t.id}_${k}`);
       });
     }
-    const bad: Z3Relation[] = [];
-    for (const pi of opts.goals) {
-      const rel = ctx.Function.declare(`${tag}_bad${pi}`, ctx.Bool.sort());
-      fp.registerRelation(rel);
+    // One relation with a goal column (see queryFixedpoint): bad(j) for the j-th goal asked.
+    const width = Math.max(1, Math.ceil(Math.log2(opts.goals.length)));
+    const bad = ctx.Function.declare(`${tag}_bad`, ctx.BitVec.sort(width), ctx.Bool.sort());
+    fp.registerRelation(bad);
+    opts.goals.forEach((pi, j) => {
       const p = ts.properties[pi];
-      fp.addRule(rule(ctx.And(reach.call(...cur) as Z3Bool, badIn(u, p, free)), rel.call() as Z3Bool), `bad${pi}`);
-      bad.push(rel);
-    }
-    return await queryFixedpoint(ctx, fp, bad, opts.timeoutMs);
+      fp.addRule(rule(ctx.And(reach.call(...cur) as Z3Bool, badIn(u, p, free)), bad.call(ctx.BitVec.val(j, width)) as Z3Bool), `bad${pi}`);
+    });
+    return await queryFixedpoint(ctx, fp, bad, opts.goals.length, { ms: opts.timeoutMs, rlimit: opts.rlimit });
   } finally {
     fp.release();
   }

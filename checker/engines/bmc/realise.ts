@@ -30,6 +30,8 @@ export type RealiseResult =
 export interface RealiseOptions {
   bound?: number;
   timeoutMs: number;
+  /** Z3's resource limit per query (BmcOptions.rlimit). */
+  rlimit?: number;
   /** Default true: shortest, fewest preemptions, canonical order. */
   minimise?: boolean;
   encoding?: string;
@@ -75,6 +77,7 @@ export async function realiseCycle(ts: TransitionSystem, acquisitions: CycleAcqu
       deadline: start + opts.timeoutMs,
       cfg,
       minimise: opts.minimise ?? true,
+      rlimit: opts.rlimit,
     });
     return search.run([cycleGoal(acquisitions)], [concrete]);
   });

@@ -10,7 +10,7 @@ import { Concrete } from './concrete.js';
 import { encodingName, parseEncoding, propertyGoal, resolveEncoding } from './encode.js';
 import { reachability } from './fixpoint.js';
 import { Search, type ConcreteCheck, type GoalResult } from './search.js';
-import { freshContext, withSolver } from './solver.js';
+import { freshContext, resetRlimitUsage, rlimitUsage, withSolver } from './solver.js';
 
 /** An unusable bound; the pipeline maps it to exit 6 (LMC401). */
 export class BoundError extends Error {
@@ -26,6 +26,13 @@ export interface BmcOptions {
   bound?: number;
   /** Wall-clock budget for the whole run, ms. */
   timeoutMs: number;
+  /**
+   * Z3's resource limit for each query (solver check or fixed-point
+   * saturation): a step count, so the same model gets the same verdict on
+   * any machine. Hitting it is `inconclusive` (`z3-unknown`, "resource
+   * limit N reached"). Absent: no limit but the time-out.
+   */
+  rlimit?: number;
   /** prove: fixed-point proofs, then the unrolled search; shortest: incremental deepening. */
   mode: 'prove' | 'shortest';
   /** Shortest, then fewest preemptions, then canonical order. Default true. */
@@ -73,7 +80,7 @@ async function fixpointPass(ts: TransitionSystem, opts: BmcOptions, deadline: nu
   const goals = ts.properties.map((_, i) => i);
   const timeoutMs = (deadline - Date.now()) * FIXPOINT_SHARE;
   const out = await withSolver(
-    async () => reachability(await freshContext(), ts, { goals, timeoutMs, negateGuardOf: opts.injectBug?.transition }),
+    async () => reachability(await freshContext(), ts, { goals, timeoutMs, rlimit: opts.rlimit, negateGuardOf: opts.injectBug?.transition }),
     { retry: false },
   );
   return out.kind === 'done' && out.value.kind === 'answered' ? out.value.reachable : undefined;
@@ -84,6 +91,9 @@ export async function runBmc(ts: TransitionSystem, opts: BmcOptions): Promise<En
   if (opts.bound !== undefined) checkBound(opts.bound);
   const bound = opts.bound ?? ts.completenessBound;
   const cfg = resolveEncoding(parseEncoding(opts.encoding), opts.mode);
+  // Runs of one process are sequential (the worker serves one job at a
+  // time), so the process-wide tally is this run's.
+  resetRlimitUsage();
   const deadline = start + opts.timeoutMs;
   const reachable = cfg.strategy === 'fixpoint' ? await fixpointPass(ts, opts, deadline) : undefined;
   // What the fixed-point pass proved unreachable is settled; the search runs on the rest.
@@ -103,6 +113,7 @@ export async function runBmc(ts: TransitionSystem, opts: BmcOptions): Promise<En
             cfg: search,
             minimise: opts.minimise ?? true,
             negateGuardOf: opts.injectBug?.transition,
+            rlimit: opts.rlimit,
           });
           try {
             return await s.run(goals, checks);
@@ -131,6 +142,6 @@ export async function runBmc(ts: TransitionSystem, opts: BmcOptions): Promise<En
   return {
     engine: 'bmc',
     results,
-    stats: { ms: Date.now() - start, bound, encoding: encodingName(cfg), solverCalls: calls + (reachable ? 1 : 0) },
+    stats: { ms: Date.now() - start, bound, encoding: encodingName(cfg), solverCalls: calls + (reachable ? 1 : 0), rlimitMax: rlimitUsage().max },
   };
 }

@@ -24,6 +24,8 @@ export interface SearchOptions {
   cfg: ResolvedEncoding;
   minimise: boolean;
   negateGuardOf?: number;
+  /** Z3's resource limit per query (see QueryBudget); none if absent. */
+  rlimit?: number;
 }
 
 /** Concrete acceptance test for a reordered schedule: still a violation at its end. */
@@ -59,7 +61,7 @@ export class Search {
 
   private async check(solver: Z3Solver, extra: Z3Bool[] = []) {
     this.calls++;
-    const r = await check(this.ctx, solver, this.remaining(), extra);
+    const r = await check(this.ctx, solver, { ms: this.remaining(), rlimit: this.opts.rlimit }, extra);
     if (r.kind === 'sat') this.models.push(r.model);
     return r;
   }

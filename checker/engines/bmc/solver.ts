@@ -285,6 +285,12 @@ export async function crashRunningWorkerForTest(): Promise<boolean> {
   return true;
 }
 
+/** Test hook: whether a check is running on a worker thread now (so a test can wait for it instead of sleeping). */
+export async function checkRunningForTest(): Promise<boolean> {
+  const s = await currentSession();
+  return (s.api.em.PThread as PThreadApi).runningWorkers.length > 0;
+}
+
 /** `Z3 5.1.0.0` style version of the loaded WASM build. */
 export async function z3Version(): Promise<string> {
   const s = await currentSession();
@@ -351,39 +357,92 @@ export type CheckOutcome =
   | { kind: 'inconclusive'; limit: Limit };
 
 /**
- * One satisfiability check with a time limit. `unknown` becomes an
+ * What one Z3 call may use. `ms` is wall-clock time; `rlimit` is Z3's
+ * resource limit, a count of solver steps that is the same for the same
+ * query on any machine, so a verdict bounded by it does not depend on how
+ * fast or busy the machine is (tests use it; `ms` is then only a safety
+ * net). A bare number is `{ ms }`.
+ */
+export interface QueryBudget {
+  ms: number;
+  rlimit?: number;
+}
+
+function budgetOf(b: number | QueryBudget): QueryBudget {
+  return typeof b === 'number' ? { ms: b } : b;
+}
+
+/**
+ * One satisfiability check under a budget. `unknown` becomes an
  * inconclusive outcome naming Z3's reason; a Z3 time-out or cancellation
- * becomes a `timeout` limit. Exceptions propagate (the job is retried by
- * `withSolver`).
+ * becomes a `timeout` limit, a spent resource limit a `z3-unknown` one
+ * naming it. Exceptions propagate (the job is retried by `withSolver`).
  */
 export async function check(
   ctx: Z3Ctx,
   solver: Z3Solver | Z3Optimize,
-  timeoutMs: number,
+  budget: number | QueryBudget,
   assumptions: Z3Bool[] = [],
 ): Promise<CheckOutcome> {
-  const t = await timed(ctx, timeoutMs, solver, () => (solver as Z3Solver).check(...assumptions), true);
+  const t = await timed(ctx, budgetOf(budget), solver, () => (solver as Z3Solver).check(...assumptions), true);
   if (t.kind === 'inconclusive') return t;
   if (t.r === 'sat') return { kind: 'sat', model: solver.model() };
   if (t.r === 'unsat') return { kind: 'unsat' };
-  return unknownOutcome(solver.reasonUnknown(), t.started, t.ms);
+  return unknownOutcome(solver.reasonUnknown(), t);
 }
 
 /**
- * One Z3 call under a time-out, shared by checks and fixed-point queries:
- * Z3's own limit set on `target`, the watchdog of `guarded`, and a call
+ * Z3's resource count so far. It is kept per context (every solver of a
+ * context reports the same running total), so one call's use is the
+ * difference across it; absent before the context's first counted step.
+ */
+function rlimitCount(target: { statistics(): { keys(): string[]; get(key: string): number; release(): void } }): number {
+  const stats = target.statistics();
+  try {
+    return stats.keys().includes('rlimit count') ? stats.get('rlimit count') : 0;
+  } finally {
+    stats.release();
+  }
+}
+
+/**
+ * The most any one call of this process used, for sizing test budgets
+ * (bench/rlimit-usage.ts): deterministic limits are only useful with a
+ * known margin over what the queries need.
+ */
+const usage = { calls: 0, max: 0, total: 0 };
+
+export function rlimitUsage(): { calls: number; max: number; total: number } {
+  return { ...usage };
+}
+
+export function resetRlimitUsage(): void {
+  usage.calls = 0;
+  usage.max = 0;
+  usage.total = 0;
+}
+
+type Counted = { set(key: string, value: unknown): void; statistics(): { keys(): string[]; get(key: string): number; release(): void } };
+
+type Timed =
+  | { kind: 'answer'; r: 'sat' | 'unsat' | 'unknown'; started: number; ms: number; rlimit?: number; used: number }
+  | { kind: 'inconclusive'; limit: Limit };
+
+/**
+ * One Z3 call under a budget, shared by checks and fixed-point queries:
+ * Z3's own limits set on `target`, the watchdog of `guarded`, and a call
  * Z3 would not stop reported as having used up its time (the module stays
  * marked broken, so the job's next call fails over to a fresh one).
  * `injectable`: subject to `injectSolverFaults`.
  */
 async function timed(
   ctx: Z3Ctx,
-  timeoutMs: number,
-  target: { set(key: string, value: unknown): void },
+  budget: QueryBudget,
+  target: Counted,
   call: () => Promise<'sat' | 'unsat' | 'unknown'>,
   injectable = false,
-): Promise<{ kind: 'answer'; r: 'sat' | 'unsat' | 'unknown'; started: number; ms: number } | { kind: 'inconclusive'; limit: Limit }> {
-  const ms = Math.floor(timeoutMs);
+): Promise<Timed> {
+  const ms = Math.floor(budget.ms);
   if (ms <= 0) return { kind: 'inconclusive', limit: { kind: 'timeout', ms: 0 } };
   if (brokenDetail !== undefined) throw new SolverFailure(brokenDetail);
   if (injectable && pendingFaults > 0) {
@@ -393,21 +452,36 @@ async function timed(
     throw e;
   }
   target.set('timeout', ms);
+  const rlimit = budget.rlimit === undefined ? undefined : Math.max(1, Math.floor(budget.rlimit));
+  // 0 is Z3's "no limit": set it either way so a reused solver does not keep an old one.
+  target.set('rlimit', rlimit ?? 0);
+  const before = rlimitCount(target);
   const started = Date.now();
   try {
-    return { kind: 'answer', r: await guarded(ctx, ms, call), started, ms };
+    const r = await guarded(ctx, ms, call);
+    const used = rlimitCount(target) - before;
+    usage.calls++;
+    usage.total += used;
+    usage.max = Math.max(usage.max, used);
+    return { kind: 'answer', r, started, ms, rlimit, used };
   } catch (e) {
     if (e instanceof StuckCheck) return { kind: 'inconclusive', limit: { kind: 'timeout', ms } };
     throw e;
   }
 }
 
-/** What an `unknown` answer means, from Z3's reason and the time it took. */
-function unknownOutcome(reason: string, started: number, ms: number): { kind: 'inconclusive'; limit: Limit } {
+/** What an `unknown` answer means, from Z3's reason, the time it took and the resources it used. */
+function unknownOutcome(reason: string, t: { started: number; ms: number; rlimit?: number; used: number }): { kind: 'inconclusive'; limit: Limit } {
+  // A spent resource limit reads "max. resource limit exceeded", or
+  // "canceled" when a tactic noticed it first, or (fixed-point engine) "ok":
+  // the count, not the wording, says which limit stopped the call.
+  if (t.rlimit !== undefined && (t.used >= t.rlimit || /resource limit/i.test(reason))) {
+    return { kind: 'inconclusive', limit: { kind: 'z3-unknown', reason: `resource limit ${t.rlimit} reached` } };
+  }
   // Z3's reasons vary by solver ('timeout', 'canceled', ...); a call that
   // ran to its limit timed out whatever it says.
-  if (/timeout|canceled|cancelled|interrupted/i.test(reason) || Date.now() - started >= ms * 0.9) {
-    return { kind: 'inconclusive', limit: { kind: 'timeout', ms } };
+  if (/timeout|canceled|cancelled|interrupted/i.test(reason) || Date.now() - t.started >= t.ms * 0.9) {
+    return { kind: 'inconclusive', limit: { kind: 'timeout', ms: t.ms } };
   }
   // Memory exhaustion poisons the shared context: fail the job so it is
   // retried on a fresh module.
@@ -429,36 +503,53 @@ export async function freshContext(): Promise<Z3Ctx> {
 }
 
 /**
- * One fixed-point query: is any of `relations` derivable? `reachable[i]`
- * says whether relations[i] is. Same time-out, watchdog and failure
+ * One fixed-point query: which of `count` goals are derivable, where goal
+ * j is derivable iff `bad(j)` is (`bad`: one bit-vector column).
+ * `reachable[j]` says whether goal j is. Same budget, watchdog and failure
  * handling as `check`.
+ *
+ * One relation with a goal column rather than one nullary relation per
+ * goal: Z3 applies the resource limit to `query` but not to
+ * `queryRelations` (z3-solver 5.2), and a saturation that cannot be
+ * bounded deterministically would make verdicts depend on speed.
  */
 export async function queryFixedpoint(
   ctx: Z3Ctx,
   fp: Z3Fixedpoint,
-  relations: Z3Relation[],
-  timeoutMs: number,
+  bad: Z3Relation,
+  count: number,
+  budget: number | QueryBudget,
 ): Promise<{ kind: 'answered'; reachable: boolean[] } | { kind: 'inconclusive'; limit: Limit }> {
-  const t = await timed(ctx, timeoutMs, fp, () => fp.queryRelations(...relations));
+  const k = ctx.Const('goal', bad.domain(0));
+  const t = await timed(ctx, budgetOf(budget), fp, () => fp.query(ctx.Exists([k], bad.call(k) as Z3Bool)));
   if (t.kind === 'inconclusive') return t;
   const r = t.r;
-  if (r === 'unsat') return { kind: 'answered', reachable: relations.map(() => false) };
-  if (r === 'unknown') return unknownOutcome(fp.getReasonUnknown(), t.started, t.ms);
-  // The answer of a multi-relation query is the conjunction of each
-  // relation's derived set; a nullary relation's set is `true` or `false`.
-  if (relations.length === 1) return { kind: 'answered', reachable: [true] };
-  const answer = fp.getAnswer();
-  if (!answer || !ctx.isApp(answer) || answer.numArgs() !== relations.length) {
-    throw new SolverFailure(`unexpected fixed-point answer shape for ${relations.length} relations`);
+  if (r === 'unsat') return { kind: 'answered', reachable: Array.from({ length: count }, () => false) };
+  if (r === 'unknown') return unknownOutcome(fp.getReasonUnknown(), t);
+  const derived = derivedGoals(ctx, fp.getAnswer());
+  return { kind: 'answered', reachable: Array.from({ length: count }, (_, j) => derived === 'all' || derived.has(j)) };
+}
+
+/**
+ * The goal numbers in a fixed-point answer over the query's one bound
+ * variable: the datalog engine lists the derived rows, `(= (:var 0) #b01)`
+ * or a disjunction of those, `true` if every value is derived. Any other
+ * shape is not trusted.
+ */
+function derivedGoals(ctx: Z3Ctx, answer: ReturnType<Z3Fixedpoint['getAnswer']>): Set<number> | 'all' {
+  if (answer && ctx.isTrue(answer)) return 'all';
+  const bad = (what: string) => new SolverFailure(`unexpected fixed-point answer ${what}: ${answer?.sexpr().slice(0, 80)}`);
+  if (!answer || !ctx.isApp(answer)) throw bad('shape');
+  const rows = ctx.isOr(answer) ? Array.from({ length: answer.numArgs() }, (_, i) => answer.arg(i)) : [answer];
+  const out = new Set<number>();
+  for (const row of rows) {
+    if (!ctx.isEq(row) || row.numArgs() !== 2) throw bad('row');
+    const [a, b] = [row.arg(0), row.arg(1)];
+    const value = ctx.isVar(a) && ctx.isBitVecVal(b) ? b : ctx.isVar(b) && ctx.isBitVecVal(a) ? a : undefined;
+    if (!value) throw bad('row');
+    out.add(Number(value.value()));
   }
-  const reachable: boolean[] = [];
-  for (let i = 0; i < relations.length; i++) {
-    const a = answer.arg(i);
-    if (ctx.isTrue(a)) reachable.push(true);
-    else if (ctx.isFalse(a)) reachable.push(false);
-    else throw new SolverFailure(`unexpected fixed-point answer for relation ${i}: ${a.sexpr().slice(0, 80)}`);
-  }
-  return { kind: 'answered', reachable };
+  return out;
 }
 
 export type JobOutcome<T> = { kind: 'done'; value: T } | { kind: 'failed'; limit: Limit };

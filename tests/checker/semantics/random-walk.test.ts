@@ -147,7 +147,7 @@ describe('random walks', () => {
       ),
       { numRuns: 80, seed: 42 },
     );
-  }, 60_000);
+  });
 
   it('the completeness bound covers the longest run of a random walk', () => {
     fc.assert(
@@ -170,5 +170,5 @@ describe('random walks', () => {
       ),
       { numRuns: 100, seed: 7 },
     );
-  }, 60_000);
+  });
 });

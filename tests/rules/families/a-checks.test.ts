@@ -13,6 +13,7 @@ import { check } from '../../../checker/index.js';
 import { DEFAULT_CHECK_OPTIONS } from '../../../checker/options.js';
 import type { ModelReport } from '../../../checker/report.js';
 import { RULES_A } from '../../../rules/families/a.js';
+import { SAFETY_NET_MS } from '../../budgets.js';
 
 const ROOT = join(import.meta.dirname, '..', '..', '..');
 const FAMILY_A = new Set(RULES_A.map((r) => r.meta.id));
@@ -38,11 +39,11 @@ beforeAll(async () => {
   for (const r of RULES_A) {
     const dir = join(ROOT, 'fixtures', 'rules', r.meta.id);
     for (const f of readdirSync(dir).filter((x) => x.endsWith('.model.ts')).sort()) {
-      const rep = await check([{ file: join(dir, f) }], { ...DEFAULT_CHECK_OPTIONS, engine: 'explicit', timeoutMs: 30_000, rules: { preset: 'all' } });
+      const rep = await check([{ file: join(dir, f) }], { ...DEFAULT_CHECK_OPTIONS, engine: 'explicit', timeoutMs: SAFETY_NET_MS, rules: { preset: 'all' } });
       runs.push({ rule: r.meta.id, file: f, report: rep.models[0] });
     }
   }
-}, 300_000);
+});
 
 function findings(m: ModelReport, rule: string): string[] {
   const out: string[] = [];

@@ -6,7 +6,7 @@
  * evaluator. This is also what shows the peephole reduction loses nothing.
  */
 import fc from 'fast-check';
-import { afterAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { runBmc } from '../../../../checker/engines/bmc/run-bmc.js';
 import { Concrete } from '../../../../checker/engines/bmc/concrete.js';
 import { shutdownSolver } from '../../../../checker/engines/bmc/solver.js';
@@ -14,8 +14,8 @@ import { confirmViolation } from '../../../../checker/replay.js';
 import type { PropertyResult } from '../../../../checker/engines/types.js';
 import type { Property, TransitionSystem } from '../../../../checker/semantics/system.js';
 import { and, c, eq, lockSystem, v, type LockOp } from '../../../../bench/bmc-systems.js';
+import { Z3_BUDGET } from '../../../budgets.js';
 
-vi.setConfig({ testTimeout: 120_000 });
 afterAll(async () => {
   await shutdownSolver();
 });
@@ -98,7 +98,7 @@ describe('BMC agrees with brute force', () => {
       fc.asyncProperty(specArb, async (spec) => {
         const ts = build(spec);
         const want = expected(ts);
-        const got = await runBmc(ts, { timeoutMs: 60_000, mode, encoding });
+        const got = await runBmc(ts, { ...Z3_BUDGET, mode, encoding });
         expect(got.results).toEqual(want);
         got.results.forEach((r, i) => {
           if (r.status === 'violated') expect(confirmViolation(ts, r.schedule, i).ok).toBe(true);

@@ -1,12 +1,12 @@
 import fc from 'fast-check';
-import { afterAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { Unrolling, parseEncoding, encodingName, propertyGoal, isTrue, resolveEncoding } from '../../../../checker/engines/bmc/encode.js';
 import { check, shutdownSolver, withSolver, type Z3Ctx, type Z3Model } from '../../../../checker/engines/bmc/solver.js';
 import { prepare } from '../../../../checker/semantics/eval.js';
 import type { BoolExpr, IntExpr, TransitionSystem } from '../../../../checker/semantics/system.js';
 import { lock, lockSystem, unlock } from '../../../../bench/bmc-systems.js';
+import { Z3_BUDGET } from '../../../budgets.js';
 
-vi.setConfig({ testTimeout: 60_000 });
 afterAll(async () => {
   await shutdownSolver();
 });
@@ -72,7 +72,7 @@ describe('expression translation', () => {
   it('agrees with the reference evaluator on random expressions and states', async () => {
     await run(async (ctx) => {
       const s = new ctx.Solver();
-      const r = await check(ctx, s, 5000);
+      const r = await check(ctx, s, { ms: Z3_BUDGET.timeoutMs, rlimit: Z3_BUDGET.rlimit });
       if (r.kind !== 'sat') throw new Error('empty solver not sat');
       const model: Z3Model = r.model;
       let tag = 0;
@@ -106,7 +106,7 @@ describe('unrolling', () => {
     for (let i = 0; i < k; i++) s.add(...u.extend());
     const out: string[] = [];
     for (;;) {
-      const r = await check(ctx, s, 10_000);
+      const r = await check(ctx, s, { ms: Z3_BUDGET.timeoutMs, rlimit: Z3_BUDGET.rlimit });
       if (r.kind !== 'sat') break;
       const sched = u.decode(r.model);
       out.push(sched.join(','));

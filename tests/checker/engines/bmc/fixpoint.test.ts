@@ -1,18 +1,18 @@
-import { afterAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { casesOf, MAX_SPLIT, pinnedBy, reachability } from '../../../../checker/engines/bmc/fixpoint.js';
 import { freshContext, shutdownSolver, withSolver } from '../../../../checker/engines/bmc/solver.js';
 import { exploreExplicit } from '../../../../checker/engines/explicit/index.js';
 import type { IntExpr, Property, Transition, TransitionSystem } from '../../../../checker/semantics/system.js';
 import { and, c, eq, lock, lockSystem, ordered, ring, unlock, v } from '../../../../bench/bmc-systems.js';
 import { familySystem } from '../../../../bench/families/index.js';
+import { Z3_BUDGET } from '../../../budgets.js';
 
-vi.setConfig({ testTimeout: 60_000 });
 afterAll(async () => {
   await shutdownSolver();
 });
 
-async function reach(ts: TransitionSystem, goals = ts.properties.map((_, i) => i), timeoutMs = 30_000, negateGuardOf?: number) {
-  const out = await withSolver(async () => reachability(await freshContext(), ts, { goals, timeoutMs, negateGuardOf }));
+async function reach(ts: TransitionSystem, goals = ts.properties.map((_, i) => i), timeoutMs: number = Z3_BUDGET.timeoutMs, negateGuardOf?: number, rlimit: number | undefined = Z3_BUDGET.rlimit) {
+  const out = await withSolver(async () => reachability(await freshContext(), ts, { goals, timeoutMs, negateGuardOf, rlimit }));
   if (out.kind !== 'done') throw new Error(`solver failed: ${JSON.stringify(out.limit)}`);
   return out.value;
 }
@@ -48,7 +48,7 @@ describe('fixed-point reachability', () => {
     const ts = everyKind();
     const r = await reach(ts);
     expect(r).toEqual({ kind: 'answered', reachable: [true, false, true, true, true, false, false] });
-    const full = (await exploreExplicit(ts, { timeoutMs: 10_000, maxMemoryMb: 256, reduction: 'none' }));
+    const full = await exploreExplicit(ts, { timeoutMs: Z3_BUDGET.timeoutMs, maxMemoryMb: 256, reduction: 'none' });
     expect(full.results.map((x) => x.status === 'violated')).toEqual(r.kind === 'answered' ? r.reachable : []);
   });
 
@@ -74,12 +74,21 @@ describe('fixed-point reachability', () => {
     // Negating T0's first guard lets T0 "take" L0 while T1 holds it.
     const ts = ordered(2);
     expect(await reach(ts)).toEqual({ kind: 'answered', reachable: [false] });
-    expect(await reach(ts, [0], 30_000, 0)).toEqual({ kind: 'answered', reachable: [true] });
+    expect(await reach(ts, [0], Z3_BUDGET.timeoutMs, 0)).toEqual({ kind: 'answered', reachable: [true] });
   });
 
   it('names the time-out when saturation does not finish', async () => {
-    const r = await reach(familySystem('reclaim-fix', 4), [0], 50);
+    const r = await reach(familySystem('reclaim-fix', 4), [0], 50, undefined, undefined);
     expect(r).toEqual({ kind: 'inconclusive', limit: { kind: 'timeout', ms: 50 } });
+  });
+
+  it('names the resource limit when saturation needs more, whatever the wall clock', async () => {
+    const r = await reach(familySystem('reclaim-fix', 4), [0], 600_000, undefined, 20_000);
+    expect(r).toEqual({ kind: 'inconclusive', limit: { kind: 'z3-unknown', reason: 'resource limit 20000 reached' } });
+  });
+
+  it('a resource limit above need changes no answer', async () => {
+    expect(await reach(everyKind(), undefined, 600_000, undefined, 50_000_000)).toEqual({ kind: 'answered', reachable: [true, false, true, true, true, false, false] });
   });
 });
 

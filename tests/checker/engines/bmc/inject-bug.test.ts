@@ -1,10 +1,10 @@
-import { afterAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { runBmc } from '../../../../checker/engines/bmc/run-bmc.js';
 import { shutdownSolver } from '../../../../checker/engines/bmc/solver.js';
 import { confirmViolation } from '../../../../checker/replay.js';
 import { c, eq, ordered, lockSystem, lock, unlock, v } from '../../../../bench/bmc-systems.js';
+import { Z3_BUDGET } from '../../../budgets.js';
 
-vi.setConfig({ testTimeout: 60_000 });
 afterAll(async () => {
   await shutdownSolver();
 });
@@ -20,11 +20,11 @@ describe('injectBug: an encoder fault is caught by replay', () => {
       ],
       (h) => [{ kind: 'state', rule: 'r', check: 't1-holds-l1', bad: eq(v(h.owner('L1')), c(2)) }],
     );
-    const honest = await runBmc(ts, { timeoutMs: 30_000, mode: 'shortest' });
+    const honest = await runBmc(ts, { ...Z3_BUDGET, mode: 'shortest' });
     expect(honest.results).toEqual([{ status: 'violated', schedule: [4, 5] }]);
     expect(confirmViolation(ts, [4, 5], 0).ok).toBe(true);
 
-    const buggy = await runBmc(ts, { timeoutMs: 30_000, mode: 'shortest', injectBug: { transition: 5, kind: 'negate-guard' } });
+    const buggy = await runBmc(ts, { ...Z3_BUDGET, mode: 'shortest', injectBug: { transition: 5, kind: 'negate-guard' } });
     expect(buggy.results).toEqual([{ status: 'violated', schedule: [5] }]);
     expect(confirmViolation(ts, [5], 0)).toEqual({
       ok: false,
@@ -35,7 +35,7 @@ describe('injectBug: an encoder fault is caught by replay', () => {
 
   it('a negated guard can also make a deadlock-free system look deadlocked', async () => {
     const ts = ordered(2);
-    const r = await runBmc(ts, { timeoutMs: 30_000, mode: 'prove', injectBug: { transition: 1, kind: 'negate-guard' } });
+    const r = await runBmc(ts, { ...Z3_BUDGET, mode: 'prove', injectBug: { transition: 1, kind: 'negate-guard' } });
     expect(r.results[0].status).toBe('violated');
     const schedule = (r.results[0] as { schedule: number[] }).schedule;
     expect(confirmViolation(ts, schedule, 0).ok).toBe(false);

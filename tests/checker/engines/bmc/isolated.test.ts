@@ -1,10 +1,10 @@
-import { afterAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { innerBudget, runBmcIsolated } from '../../../../checker/engines/bmc/isolated.js';
 import { shutdownSolver } from '../../../../checker/engines/bmc/solver.js';
 import { familySystem } from '../../../../bench/families/index.js';
 import { ordered, ring } from '../../../../bench/bmc-systems.js';
+import { Z3_BUDGET } from '../../../budgets.js';
 
-vi.setConfig({ testTimeout: 60_000 });
 afterAll(async () => {
   await shutdownSolver();
 });
@@ -28,11 +28,18 @@ describe('BMC in a child process', () => {
     expect(ms).toBeLessThan(1500 + 250);
   });
 
+  it('carries the resource limit into the child and names it when hit', async () => {
+    // ring-4 has no 16-step proof within 5000 steps of Z3's work: a count, not a time.
+    const r = await runBmcIsolated(ring(4), { timeoutMs: 600_000, rlimit: 5000, mode: 'prove', encoding: 'bv+single+nopor', bound: 16 });
+    expect(r.results.length).toBeGreaterThan(0);
+    expect(r.results.every((x) => x.status === 'inconclusive' && x.limit.kind === 'z3-unknown' && x.limit.reason === 'resource limit 5000 reached')).toBe(true);
+  });
+
   it('a worker past its memory limit retires after answering, and the next job gets a fresh one', async () => {
     process.env.LOCKMC_BMC_RECYCLE_MB = '1';
     try {
-      const a = await runBmcIsolated(ring(2), { timeoutMs: 20_000, mode: 'prove' });
-      const b = await runBmcIsolated(ordered(2), { timeoutMs: 20_000, mode: 'prove' });
+      const a = await runBmcIsolated(ring(2), { ...Z3_BUDGET, mode: 'prove' });
+      const b = await runBmcIsolated(ordered(2), { ...Z3_BUDGET, mode: 'prove' });
       expect(a.results).toEqual([{ status: 'violated', schedule: [0, 4] }]);
       expect(b.results).toEqual([{ status: 'holds', exhaustive: true }]);
     } finally {

@@ -1,11 +1,11 @@
-import { afterAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { realiseCycle } from '../../../../checker/engines/bmc/realise.js';
 import { BoundError } from '../../../../checker/engines/bmc/run-bmc.js';
 import { shutdownSolver } from '../../../../checker/engines/bmc/solver.js';
 import { confirmViolation } from '../../../../checker/replay.js';
 import { lock, lockSystem, ring, unlock } from '../../../../bench/bmc-systems.js';
+import { Z3_BUDGET } from '../../../budgets.js';
 
-vi.setConfig({ testTimeout: 60_000 });
 afterAll(async () => {
   await shutdownSolver();
 });
@@ -17,7 +17,7 @@ describe('realiseCycle', () => {
     const r = await realiseCycle(ts, [
       { thread: 0, transition: 0 },
       { thread: 1, transition: 4 },
-    ], { timeoutMs: 30_000 });
+    ], Z3_BUDGET);
     expect(r).toEqual({ status: 'realised', schedule: [0, 4] });
     // The schedule is a real deadlock on the reference semantics.
     expect(confirmViolation(ts, [0, 4], 0).ok).toBe(true);
@@ -33,8 +33,8 @@ describe('realiseCycle', () => {
       { thread: 0, transition: 1 },
       { thread: 1, transition: 7 },
     ];
-    expect(await realiseCycle(ts, acq, { timeoutMs: 30_000 })).toEqual({ status: 'not-realised', exhaustive: true, bound: 12 });
-    expect(await realiseCycle(ts, acq, { timeoutMs: 30_000, bound: 4 })).toEqual({ status: 'not-realised', exhaustive: false, bound: 4 });
+    expect(await realiseCycle(ts, acq, Z3_BUDGET)).toEqual({ status: 'not-realised', exhaustive: true, bound: 12 });
+    expect(await realiseCycle(ts, acq, { ...Z3_BUDGET, bound: 4 })).toEqual({ status: 'not-realised', exhaustive: false, bound: 4 });
   });
 
   it('only counts a deadlock of the named threads', async () => {
@@ -47,7 +47,7 @@ describe('realiseCycle', () => {
     const r = await realiseCycle(ts, [
       { thread: 0, transition: 0 },
       { thread: 2, transition: 8 },
-    ], { timeoutMs: 30_000 });
+    ], Z3_BUDGET);
     expect(r).toEqual({ status: 'not-realised', exhaustive: true, bound: 10 });
   });
 

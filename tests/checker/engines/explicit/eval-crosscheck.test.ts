@@ -13,8 +13,9 @@ import { prepare } from '../../../../checker/semantics/eval.js';
 import type { Property, TransitionSystem } from '../../../../checker/semantics/system.js';
 import { familySystem } from '../../../../bench/families/index.js';
 import { buildSystem } from './builder.js';
+import { SAFETY_NET_MS } from '../../../budgets.js';
 
-const opts = { timeoutMs: 30_000, maxMemoryMb: 512 } as const;
+const opts = { timeoutMs: SAFETY_NET_MS, maxMemoryMb: 512 } as const;
 
 function randomStates(ts: TransitionSystem, count: number, seed: number): Int32Array[] {
   let x = seed >>> 0 || 1;
@@ -131,5 +132,5 @@ describe('explicit verdicts replay on eval.ts', () => {
       }),
       { numRuns: 200, seed: 7 },
     );
-  }, 60_000);
+  });
 });

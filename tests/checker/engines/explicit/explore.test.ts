@@ -2,8 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { exploreExplicit, exploreExplicitDetailed } from '../../../../checker/engines/explicit/index.js';
 import type { Property } from '../../../../checker/semantics/system.js';
 import { buildSystem, eq, and, type Op } from './builder.js';
+import { SAFETY_NET_MS } from '../../../budgets.js';
 
-const opts = { timeoutMs: 10_000, maxMemoryMb: 256 } as const;
+const opts = { timeoutMs: SAFETY_NET_MS, maxMemoryMb: 256 } as const;
 const REDUCTIONS = ['none', 'por'] as const;
 
 function abba() {

@@ -9,8 +9,9 @@ import { FAMILIES, familySystem, familySystemWithRules, ordered, reclaimBug, rec
 import { prepare } from '../../../../checker/semantics/eval.js';
 import { opOutcomes } from '../../../../model/vocabulary.js';
 import type { DriverModel, Outcome } from '../../../../model/ir.js';
+import { SAFETY_NET_MS } from '../../../budgets.js';
 
-const opts = { timeoutMs: 60_000, maxMemoryMb: 1024 } as const;
+const opts = { timeoutMs: SAFETY_NET_MS, maxMemoryMb: 1024 } as const;
 
 function checkShape(m: DriverModel): void {
   expect(m.schemaVersion).toBe(1);
@@ -113,7 +114,7 @@ describe('benchmark families', () => {
     const por = (await exploreExplicitDetailed(ts, { ...opts, reduction: 'por' })).detail;
     expect(por.reduction).toBe('por');
     expect(por.states * 10).toBeLessThanOrEqual(full.states);
-  }, 60_000);
+  });
 
   it.each([
     ['ring', 3],
@@ -141,5 +142,5 @@ describe('benchmark families', () => {
         if (ts.properties[i].kind !== 'step') expect(ev.checkState(s)).toContain(i);
       });
     }
-  }, 120_000);
+  });
 });

@@ -4,8 +4,9 @@ import { exploreExplicit, exploreExplicitDetailed } from '../../../../checker/en
 import type { BoolExpr, Property } from '../../../../checker/semantics/system.js';
 import { buildSystem, eq, and, ne, or, not, type Op, type SystemSpec } from './builder.js';
 import { refExplore, scheduleViolates } from './ref-eval.js';
+import { SAFETY_NET_MS } from '../../../budgets.js';
 
-const opts = { timeoutMs: 20_000, maxMemoryMb: 256 } as const;
+const opts = { timeoutMs: SAFETY_NET_MS, maxMemoryMb: 256 } as const;
 
 const LOCKS = ['A', 'B', 'C'];
 const VARS = ['x', 'y'];
@@ -97,7 +98,7 @@ describe('partial-order reduction on random systems', () => {
       }),
       { numRuns: 300, seed: 20261121 },
     );
-  }, 120_000);
+  });
 
   it('POR gives the same verdict as full search, replayable schedules, and the same terminal states', async () => {
     let reducedSomewhere = 0;
@@ -126,7 +127,7 @@ describe('partial-order reduction on random systems', () => {
     );
     // The generator must exercise the reduction, or the test proves nothing.
     expect(reducedSomewhere).toBeGreaterThan(100);
-  }, 120_000);
+  });
 });
 
 describe('partial-order reduction: targeted cases', () => {

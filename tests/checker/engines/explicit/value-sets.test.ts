@@ -3,8 +3,9 @@ import { simplifySystem, valueSets } from '../../../../checker/engines/explicit/
 import { exploreExplicitDetailed } from '../../../../checker/engines/explicit/index.js';
 import type { IntExpr, TransitionSystem } from '../../../../checker/semantics/system.js';
 import { buildSystem, eq, and, or } from './builder.js';
+import { SAFETY_NET_MS } from '../../../budgets.js';
 
-const opts = { timeoutMs: 10_000, maxMemoryMb: 256 } as const;
+const opts = { timeoutMs: SAFETY_NET_MS, maxMemoryMb: 256 } as const;
 
 /**
  * Two threads each lock their own lock, then "wait" (set flag); every wait
