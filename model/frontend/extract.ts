@@ -47,6 +47,7 @@ import {
 import { ENTRY, mergePairs, ProcAbort, ProcGraph, type Edge, type Pair } from './graph.js';
 import { parseHeader } from './header.js';
 import { checkNesting, checkText } from './input.js';
+import { checkChains } from './chains.js';
 import {
   arityText,
   article,
@@ -197,7 +198,7 @@ export function extractModel(input: ExtractInput): ExtractResult {
     const bad = checkText(file, text);
     if (bad) return { diagnostics: [bad] };
     const { header, diagnostics: headerDiags } = parseHeader(text, file);
-    const nesting = checkNesting(file, text);
+    const nesting = checkNesting(file, text) ?? checkChains(file, text);
     if (nesting) return { diagnostics: [...headerDiags, nesting], header };
     const ex = new Extractor(file, text, header);
     ex.diags.push(...headerDiags);
