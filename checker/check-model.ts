@@ -7,7 +7,7 @@
  */
 
 import { createHash } from 'node:crypto';
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { loadModel } from '../model/index.js';
 import type { DriverModel, ExtractedModel } from '../model/ir.js';
 import type { Diagnostic } from '../model/diagnostics.js';
@@ -124,7 +124,7 @@ export function prepareModel(
   const { model, sourceMap } = loaded.extracted;
   const kernel = options.kernel ?? model.header.kernel ?? NEWEST_KERNEL;
 
-  const modelOpts = applyModelOptions(ruleCtx.options, model.header.ruleOptions, ruleCtx.rules, file);
+  const modelOpts = applyModelOptions(ruleCtx.options, model.header.ruleOptions, ruleCtx.rules, file, model.header.ruleOptionAt);
   diagnostics.push(...modelOpts.diagnostics);
   if (modelOpts.diagnostics.some((d) => d.severity === 'error')) return { report: base(kernel, []), extracted: loaded.extracted };
 
@@ -290,6 +290,8 @@ function expectedFromText(text: string | undefined, file: string): DriverModel['
   let head = text?.slice(0, 4096);
   if (head === undefined) {
     try {
+      // Never open a FIFO or device: the open would block (LMC001 says why).
+      if (!statSync(file).isFile()) return undefined;
       const fd = openSync(file, 'r');
       const buf = Buffer.alloc(4096);
       const n = readSync(fd, buf, 0, buf.length, 0);

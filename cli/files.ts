@@ -1,6 +1,6 @@
 /** Which files a command works on: paths as given, directories expanded. */
 
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -55,4 +55,17 @@ export function collectModels(paths: string[], cwd: string): Collected {
 export function displayPath(abs: string, cwd: string): string {
   const rel = relative(cwd, abs);
   return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel) ? rel.split('\\').join('/') : abs;
+}
+
+/**
+ * The text of a regular file, or undefined (missing, unreadable, or a FIFO,
+ * device or socket, which would block a read): the front end then reads
+ * the path itself and reports LMC001 with the reason.
+ */
+export function readRegularFile(abs: string): string | undefined {
+  try {
+    return statSync(abs).isFile() ? readFileSync(abs, 'utf8') : undefined;
+  } catch {
+    return undefined;
+  }
 }

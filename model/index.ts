@@ -3,7 +3,7 @@
  * `loadModel` never throws on user input and never executes the model.
  */
 
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync, statSync, type Stats } from 'node:fs';
 import { diagnosticAt, FRONTEND_LIMITS, type Diagnostic } from './diagnostics.js';
 import { checkBytes, extractModel, type ExtractResult } from './frontend/index.js';
 import { validateModel } from './validate.js';
@@ -44,8 +44,12 @@ export function loadModel(file: string, text?: string): ExtractResult {
 function readModelFile(file: string): { text: string } | { diagnostic: Diagnostic } {
   let bytes: Buffer;
   try {
+    // statSync first: opening a FIFO, a terminal or a socket would block or
+    // fail only after waiting; a symlink to one is followed and refused too.
     const st = statSync(file);
     if (st.isDirectory()) return { diagnostic: unreadable(file, 'it is a directory') };
+    const special = specialKind(st);
+    if (special) return { diagnostic: unreadable(file, `it is ${special}, not a regular file`) };
     // Refuse before reading a huge file into memory.
     if (st.size > FRONTEND_LIMITS.maxBytes) {
       return {
@@ -61,6 +65,16 @@ function readModelFile(file: string): { text: string } | { diagnostic: Diagnosti
   const r = checkBytes(file, bytes);
   if (r.diagnostic) return { diagnostic: r.diagnostic };
   return { text: r.text! };
+}
+
+/** What a non-regular, non-directory file is, for the LMC001 message. */
+export function specialKind(st: Stats): string | undefined {
+  if (st.isFile() || st.isDirectory()) return undefined;
+  if (st.isFIFO()) return 'a FIFO (named pipe)';
+  if (st.isCharacterDevice()) return 'a character device';
+  if (st.isBlockDevice()) return 'a block device';
+  if (st.isSocket()) return 'a socket';
+  return 'a special file';
 }
 
 function unreadable(file: string, why: string): Diagnostic {

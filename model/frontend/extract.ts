@@ -219,6 +219,15 @@ export function extractModel(input: ExtractInput): ExtractResult {
   }
 }
 
+/**
+ * The edges to go on with after a statement was refused: the same ones, so
+ * later statements are still checked, except the proc entry when the
+ * refused statement already created node 0 (the entry is patched once).
+ */
+function afterAbort(inc: Edge[], nodesBefore: number, p: ProcBuild): Edge[] {
+  return p.graph.nodes.length > nodesBefore ? inc.filter((e) => e.n !== -1) : inc;
+}
+
 function sortDiagnostics(ds: Diagnostic[]): Diagnostic[] {
   const seen = new Set<string>();
   const out: Diagnostic[] = [];
@@ -319,7 +328,9 @@ class Extractor {
     const stmts = this.sf.statements;
     // Functions are hoisted: registrations may name functions declared later.
     for (const s of stmts) {
-      if (ts.isFunctionDeclaration(s) && s.name) {
+      // A body-less `declare function` is refused by topStatement; it is
+      // no function of the model (nothing to run or inline).
+      if (ts.isFunctionDeclaration(s) && s.name && s.body) {
         const exported = !!s.modifiers?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword);
         if (this.functions.has(s.name.text)) {
           this.report('LMC102', `unsupported construct: a second declaration of function '${s.name.text}'`, s.name, 'give every function a distinct name (overloads are not part of the model language)');
@@ -1120,11 +1131,13 @@ class Extractor {
       if (inc.length === 0) return inc;
       this.tick(p);
       const it = items[idx]!;
+      const before = p.graph.nodes.length;
       if (it.kind === 'stmt') {
         try {
           inc = this.compileStmt(it.s, env, inc, F, p, d);
         } catch (e) {
           if (!(e instanceof Abort)) throw e;
+          inc = afterAbort(inc, before, p);
         }
         continue;
       }
@@ -1133,6 +1146,7 @@ class Extractor {
         res = this.compileDecl(it.d, env, inc, F, p, d);
       } catch (e) {
         if (!(e instanceof Abort)) throw e;
+        inc = afterAbort(inc, before, p);
         if (ts.isIdentifier(it.d.name)) env.set(it.d.name.text, { kind: 'poison' });
         continue;
       }

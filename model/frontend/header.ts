@@ -119,7 +119,10 @@ export function parseHeader(text: string, file?: string): HeaderResult {
       case '@rule-option': {
         const m = rest.length === 1 ? OPTION.exec(rest[0]!) : null;
         if (!m) bad(`bad @rule-option tag: expected key=value, got '${rest.join(' ')}'`, 'write `@rule-option revoke.pfn-export=locked`');
-        else header.ruleOptions[m[1]!] = m[2]!;
+        else {
+          header.ruleOptions[m[1]!] = m[2]!;
+          (header.ruleOptionAt ??= {})[m[1]!] = lineColAt(text, tagOffset);
+        }
         break;
       }
       default:
