@@ -7,6 +7,7 @@ import { readFileSync, statSync, type Stats } from 'node:fs';
 import { diagnosticAt, FRONTEND_LIMITS, type Diagnostic } from './diagnostics.js';
 import { checkBytes, extractModel, type ExtractResult } from './frontend/index.js';
 import { validateModel } from './validate.js';
+import { BudgetExceeded, checkBudget, type Budget } from './budget.js';
 
 export * from './ir.js';
 export * from './diagnostics.js';
@@ -18,16 +19,18 @@ export * as vocabulary from './vocabulary.js';
  * Read (when `text` is absent), extract and validate a model. `extracted` is
  * absent whenever an error diagnostic was produced.
  */
-export function loadModel(file: string, text?: string): ExtractResult {
+export function loadModel(file: string, text?: string, opts: { budget?: Budget } = {}): ExtractResult {
+  const { budget } = opts;
   try {
     if (text === undefined) {
       const read = readModelFile(file);
       if ('diagnostic' in read) return { diagnostics: [read.diagnostic] };
       text = read.text;
     }
-    const r = extractModel({ file, text });
+    const r = extractModel({ file, text, ...(budget ? { budget } : {}) });
     if (!r.extracted) return r;
-    const v = validateModel(r.extracted, text);
+    checkBudget(budget, 'front end');
+    const v = validateModel(r.extracted, text, budget);
     const diagnostics = [...r.diagnostics, ...v];
     if (diagnostics.some((d) => d.severity === 'error')) {
       const out: ExtractResult = { diagnostics };
@@ -36,6 +39,8 @@ export function loadModel(file: string, text?: string): ExtractResult {
     }
     return { ...r, diagnostics };
   } catch (e) {
+    // Not an error of the model: the checker reports the limit as inconclusive.
+    if (e instanceof BudgetExceeded) throw e;
     const msg = e instanceof Error ? e.message : String(e);
     return { diagnostics: [diagnosticAt('LMC900', `internal error while loading the model: ${msg}`, file, undefined, undefined, 'please report this with the model file')] };
   }

@@ -48,6 +48,7 @@ import { ENTRY, mergePairs, ProcAbort, ProcGraph, type Edge, type Pair } from '.
 import { parseHeader } from './header.js';
 import { checkNesting, checkText } from './input.js';
 import { checkChains } from './chains.js';
+import { BudgetExceeded, checkBudget, type Budget } from '../budget.js';
 import {
   arityText,
   article,
@@ -70,6 +71,8 @@ import {
 export interface ExtractInput {
   file: string;
   text: string;
+  /** The model's wall-clock budget; `BudgetExceeded` propagates to the caller. */
+  budget?: Budget;
 }
 
 export interface ExtractResult {
@@ -193,20 +196,24 @@ function project(): Project {
 // ---------------------------------------------------------------------------
 
 export function extractModel(input: ExtractInput): ExtractResult {
-  const { file, text } = input;
+  const { file, text, budget } = input;
   try {
+    checkBudget(budget, 'front end');
     const bad = checkText(file, text);
     if (bad) return { diagnostics: [bad] };
     const { header, diagnostics: headerDiags } = parseHeader(text, file);
     const nesting = checkNesting(file, text) ?? checkChains(file, text);
     if (nesting) return { diagnostics: [...headerDiags, nesting], header };
-    const ex = new Extractor(file, text, header);
+    checkBudget(budget, 'front end');
+    const ex = new Extractor(file, text, header, budget);
     ex.diags.push(...headerDiags);
     const extracted = ex.run();
     const diagnostics = sortDiagnostics(ex.diags);
     const hasError = diagnostics.some((d) => d.severity === 'error');
     return hasError || !extracted ? { diagnostics, header } : { extracted, diagnostics, header };
   } catch (e) {
+    // The checker turns a spent budget into an inconclusive verdict.
+    if (e instanceof BudgetExceeded) throw e;
     if (e instanceof RangeError) {
       return {
         diagnostics: [
@@ -266,6 +273,7 @@ class Extractor {
     private readonly file: string,
     private readonly text: string,
     private readonly header: ModelHeader,
+    private readonly budget?: Budget,
   ) {
     this.global.set('NULL', { kind: 'null' });
   }
@@ -362,6 +370,7 @@ class Extractor {
     }
     for (const s of stmts) {
       if (threadStmts.includes(s)) continue;
+      checkBudget(this.budget, 'front end');
       try {
         this.topStatement(s);
       } catch (e) {
@@ -386,7 +395,10 @@ class Extractor {
       );
     }
     // Compile every requested proc; compiling may request more (callbacks).
-    for (let i = 0; i < this.procs.length; i++) this.compileProc(this.procs[i]!);
+    for (let i = 0; i < this.procs.length; i++) {
+      checkBudget(this.budget, 'front end');
+      this.compileProc(this.procs[i]!);
+    }
     if (this.diags.some((d) => d.severity === 'error')) return undefined;
     this.disambiguateNames();
     this.normaliseSuccessors();
@@ -1124,6 +1136,7 @@ class Extractor {
     // Specialised continuations can be re-compiled many times without
     // adding nodes; bound the work as well as the size.
     if (++p.graph.work > FRONTEND_LIMITS.maxNodesPerProc * 10) throw new ProcAbort();
+    if ((p.graph.work & 1023) === 0) checkBudget(this.budget, 'front end');
   }
 
   private compileItems(items: Item[], idx: number, env: Env, inc: Edge[], F: Frame, p: ProcBuild, d: number): Edge[] {
