@@ -13,7 +13,7 @@
  */
 
 import { ts } from 'ts-morph';
-import { diagnosticAt, FRONTEND_LIMITS, type Diagnostic } from '../diagnostics.js';
+import { diagnosticAt, FRONTEND_LIMITS, lineColAt, type Diagnostic } from '../diagnostics.js';
 
 type Chain = 'prefix operators' | 'ternaries' | "'else if' / nested 'if' statements" | "'as' / 'satisfies' casts";
 
@@ -71,7 +71,7 @@ export function checkChains(file: string, text: string): Diagnostic | undefined 
   let castStep = 0;
   const tooDeep = (chain: Chain): Diagnostic => {
     const pos = scanner.getTokenStart();
-    const { line, col } = lineCol(text, pos);
+    const { line, col } = lineColAt(text, pos);
     return diagnosticAt(
       'LMC104',
       `nesting too deep: more than ${limit} chained ${chain}`,
@@ -138,12 +138,3 @@ export function checkChains(file: string, text: string): Diagnostic | undefined 
   return undefined;
 }
 
-function lineCol(text: string, pos: number): { line: number; col: number } {
-  let line = 1;
-  let start = 0;
-  for (let i = text.indexOf('\n'); i >= 0 && i < pos; i = text.indexOf('\n', i + 1)) {
-    line++;
-    start = i + 1;
-  }
-  return { line, col: pos - start + 1 };
-}
