@@ -22,7 +22,10 @@ function walk(dir: string, out: string[]): void {
     if (e.name === 'node_modules' || e.name.startsWith('.')) continue;
     const p = join(dir, e.name);
     if (e.isDirectory()) walk(p, out);
-    else if (e.isFile() && e.name.endsWith(MODEL_SUFFIX)) out.push(p);
+    // Symlinks, FIFOs and devices named like a model are kept (not followed
+    // into, never opened here): the front end reads a symlink to a model
+    // and refuses anything else with LMC001, so no model is silently lost.
+    else if (e.name.endsWith(MODEL_SUFFIX)) out.push(p);
   }
 }
 

@@ -6,12 +6,13 @@
  */
 
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { main } from '../../cli/main.js';
+import { collectModels } from '../../cli/files.js';
 import { fakeIo } from '../cli/fake-io.js';
 import { BudgetExceeded, makeBudget } from '../../model/budget.js';
 import { loadModel } from '../../model/index.js';
@@ -143,6 +144,18 @@ describe('special files as model paths: LMC001 at once, never a blocking read', 
       expect(r.exit, cmd).toBe(2);
     }
     expect(loadModel(join(TMP, name)).diagnostics.map((d) => d.code)).toEqual(['LMC001']);
+  });
+
+  test('in a directory, special files and symlinks named like models are listed, not skipped', () => {
+    const dir = join(TMP, 'dir');
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'a.model.ts'), '// a\n');
+    symlinkSync(join(dir, 'a.model.ts'), join(dir, 'b-link.model.ts'));
+    symlinkSync(fifo, join(dir, 'c-pipe.model.ts'));
+    writeFileSync(join(dir, 'notes.ts'), '// not a model\n');
+    const c = collectModels([dir], TMP);
+    expect(c).toEqual({ files: ['dir/a.model.ts', 'dir/b-link.model.ts', 'dir/c-pipe.model.ts'] });
+    expect(loadModel(join(dir, 'b-link.model.ts')).diagnostics.map((d) => d.code)).toEqual(['LMC204']);
   });
 });
 
