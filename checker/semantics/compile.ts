@@ -1373,6 +1373,9 @@ class Compiler {
    * when its turn comes (first step: the op itself; later: the leave step
    * of the previous callback). `entries[i]` runs in a fresh inlined copy.
    */
+  /** Callback copies made by emitDispatch so far (see MAX_INLINED_CALLBACK_RUNS). */
+  private dispatchCopies = 0;
+
   private emitDispatch(
     from: number,
     copy: Copy,
@@ -1393,6 +1396,17 @@ class Compiler {
       if (copy.frames.some((f) => f.proc === e.proc && f.kind === frameKind)) {
         skip.push(not(e.cond));
         continue;
+      }
+      // Each callback's end dispatches the ones after it afresh, so k
+      // callbacks on one fence make up to 2^k inlined copies: stop at a
+      // documented limit (LMC462) rather than compile for hours.
+      if (++this.dispatchCopies > MAX_INLINED_CALLBACK_RUNS) {
+        throw new SemanticsError(
+          'LMC462',
+          frameKind === 'fence-callback'
+            ? `more than ${MAX_INLINED_CALLBACK_RUNS} inlined callback runs: every subset of the callbacks registered on one fence is inlined where it is signalled; register fewer callbacks on one fence`
+            : `more than ${MAX_INLINED_CALLBACK_RUNS} inlined callback runs: every subset of the importers' invalidate hooks of one buffer is inlined where it is invalidated; attach fewer importers to one buffer`,
+        );
       }
       const extra: Context[] = frameKind === 'fence-callback' ? ['fence-callback', 'atomic'] : ['invalidate-mappings'];
       const inFenceCb = copy.inFenceCb || frameKind === 'fence-callback';
@@ -1655,6 +1669,9 @@ class Compiler {
     return total;
   }
 }
+
+/** Inlined callback copies per model (LMC462 past it): 2^12, far above any fixture. */
+export const MAX_INLINED_CALLBACK_RUNS = 4096;
 
 function scopeBit(s: MemallocScope): number {
   switch (s) {

@@ -112,6 +112,30 @@ describe('long straight-line code', { timeout: 120_000 }, () => {
   });
 });
 
+describe('callbacks on one fence', { timeout: 60_000 }, () => {
+  const model = (n: number) => {
+    let s = `${PRE}const f = dma_fence();\nconst sl = spinlock();\n`;
+    for (let i = 0; i < n; i++) s += `function cb${i}() { spin_lock(sl); spin_unlock(sl); }\n`;
+    s += 'export function t() {\n';
+    for (let i = 0; i < n; i++) s += `  dma_fence_add_callback(f, cb${i});\n`;
+    return s + '}\nexport function u() { dma_fence_signal(f); }\n';
+  };
+
+  test('200 callbacks: LMC462 at the documented limit at once, not an exponential compile', async () => {
+    const r = await run('check', write('cbs.model.ts', model(200)));
+    expect(r.diags).toEqual([
+      'LMC462 -:- more than 4096 inlined callback runs: every subset of the callbacks registered on one fence is inlined where it is signalled; register fewer callbacks on one fence',
+    ]);
+    expect(r.exit).toBe(4);
+  });
+
+  test('8 callbacks are still checked', async () => {
+    const r = await run('check', write('cbs8.model.ts', model(8)));
+    expect(r.diags).toEqual([]);
+    expect(r.exit).toBe(0);
+  });
+});
+
 describe('@rule-option diagnostics carry the tag line', () => {
   test('an unknown option and a bad value, each at its own tag', async () => {
     const f = write('opt.model.ts', `/**\n * options\n *\n * @rule-option nosuch.key=1\n * @rule-option revoke.pfn-export=maybe\n */\n${PRE}export function t() { mutex_lock(l); mutex_unlock(l); }\n`);
