@@ -1,7 +1,9 @@
 /**
  * Operator chains the TypeScript parser follows by recursion: prefix
- * operators (`!!!x`, `- - 1`, `<T><T>x`), right-nested ternaries,
- * `else if` ladders, braceless `if` nests and `as`/`satisfies` casts. A
+ * operators and keywords (`!!!x`, `- - 1`, `<T><T>x`, `new new X`),
+ * right-associative operators (`a = b = c`, `() => () =>`, `2 ** 2 ** 2`),
+ * right-nested ternaries, `else if` ladders, braceless `if` nests,
+ * `as`/`satisfies` casts, label chains and nested type arguments. A
  * bracket count (input.ts) does not see them, and a 10 000-long chain
  * overflows the parser's stack before the extractor could report where.
  *
@@ -15,7 +17,14 @@
 import { ts } from 'ts-morph';
 import { diagnosticAt, FRONTEND_LIMITS, lineColAt, type Diagnostic } from '../diagnostics.js';
 
-type Chain = 'prefix operators' | 'ternaries' | "'else if' / nested 'if' statements" | "'as' / 'satisfies' casts";
+type Chain =
+  | 'prefix operators'
+  | 'ternaries'
+  | "'else if' / nested 'if' statements"
+  | "'as' / 'satisfies' casts"
+  | "'=' / '=>' / '**' operators"
+  | 'labels'
+  | 'type arguments';
 
 const K = ts.SyntaxKind;
 
@@ -30,6 +39,26 @@ const PREFIX = new Set<ts.SyntaxKind>([
   K.VoidKeyword,
   K.DeleteKeyword,
   K.AwaitKeyword,
+  K.NewKeyword,
+  K.YieldKeyword,
+  K.ClassKeyword,
+  K.ExtendsKeyword,
+]);
+
+/** Right-associative operators: the parser recurses once per link. */
+const RIGHT = new Set<ts.SyntaxKind>([
+  K.EqualsToken,
+  K.PlusEqualsToken,
+  K.MinusEqualsToken,
+  K.AsteriskEqualsToken,
+  K.SlashEqualsToken,
+  K.BarEqualsToken,
+  K.AmpersandEqualsToken,
+  K.QuestionQuestionEqualsToken,
+  K.BarBarEqualsToken,
+  K.AmpersandAmpersandEqualsToken,
+  K.AsteriskAsteriskToken,
+  K.EqualsGreaterThanToken,
 ]);
 
 const OPEN = new Set<ts.SyntaxKind>([K.OpenParenToken, K.OpenBracketToken, K.OpenBraceToken]);
@@ -55,9 +84,12 @@ interface Level {
   ternary: number;
   ifs: number;
   casts: number;
+  right: number;
+  labels: number;
+  angles: number;
 }
 
-const fresh = (): Level => ({ prefix: 0, ternary: 0, ifs: 0, casts: 0 });
+const fresh = (): Level => ({ prefix: 0, ternary: 0, ifs: 0, casts: 0, right: 0, labels: 0, angles: 0 });
 
 export function checkChains(file: string, text: string): Diagnostic | undefined {
   const limit = FRONTEND_LIMITS.maxDepth;
@@ -65,6 +97,7 @@ export function checkChains(file: string, text: string): Diagnostic | undefined 
   const stack: Level[] = [];
   let lv = fresh();
   let prev: ts.SyntaxKind = K.Unknown;
+  let prev2: ts.SyntaxKind = K.Unknown;
   /** The previous token ended a statement at this level (`;` or `}`). */
   let stmtEnd = false;
   // A pending `<` of a possible type assertion, and how far it got: `<`, name, `>`.
@@ -88,10 +121,12 @@ export function checkChains(file: string, text: string): Diagnostic | undefined 
     else if (castStep === 2 && kind === K.GreaterThanToken) {
       castStep = 0;
       if (++lv.prefix > limit) return tooDeep('prefix operators');
+      prev2 = prev;
       prev = kind;
       continue;
     } else castStep = 0;
     if (castStep !== 0) {
+      prev2 = prev;
       prev = kind;
       continue;
     }
@@ -116,13 +151,22 @@ export function checkChains(file: string, text: string): Diagnostic | undefined 
     } else if (CLOSE.has(kind)) {
       lv = stack.pop() ?? fresh();
       if (kind === K.CloseBraceToken) stmtEnd = true;
-    } else if (kind === K.SemicolonToken) {
-      lv.ternary = 0;
-      lv.casts = 0;
-      stmtEnd = true;
-    } else if (kind === K.CommaToken || kind === K.EqualsToken) {
-      lv.ternary = 0;
-      lv.casts = 0;
+    } else if (kind === K.SemicolonToken || kind === K.CommaToken) {
+      lv.ternary = lv.casts = lv.right = lv.labels = lv.angles = 0;
+      if (kind === K.SemicolonToken) stmtEnd = true;
+    } else if (RIGHT.has(kind)) {
+      // `const x = 1 as T` casts the initialiser only.
+      lv.ternary = lv.casts = 0;
+      if (++lv.right > limit) return tooDeep("'=' / '=>' / '**' operators");
+    } else if (kind === K.ColonToken && prev === K.Identifier) {
+      // `a: b: c:` labels a labelled statement; `case x:` and `{ a: 1 }` do not chain.
+      const chained = prev2 === K.ColonToken || prev2 === K.SemicolonToken || prev2 === K.OpenBraceToken || prev2 === K.CloseBraceToken || prev2 === K.Unknown;
+      lv.labels = chained ? lv.labels + 1 : 0;
+      if (lv.labels > limit) return tooDeep('labels');
+    } else if (kind === K.LessThanToken && prev === K.Identifier) {
+      if (++lv.angles > limit) return tooDeep('type arguments');
+    } else if (kind === K.GreaterThanToken) {
+      if (lv.angles > 0) lv.angles--;
     } else if (kind === K.QuestionToken) {
       if (++lv.ternary > limit) return tooDeep('ternaries');
     } else if (kind === K.AsKeyword || kind === K.SatisfiesKeyword) {
@@ -133,6 +177,7 @@ export function checkChains(file: string, text: string): Diagnostic | undefined 
         if (++lv.ifs > limit) return tooDeep("'else if' / nested 'if' statements");
       } else lv.ifs = 0;
     }
+    prev2 = prev;
     prev = kind;
   }
   return undefined;

@@ -70,6 +70,19 @@ describe('10 000-deep chains are LMC104 at the token where the chain passes 64',
     expect(r.exit).toBe(3);
   });
 
+  test.each([
+    ['arrow functions', `const f = ${'() => '.repeat(N)}1;\nexport function t() {}\n`, '3:392', "'=' / '=>' / '**' operators"],
+    ['assignments', `export function t() {\n  a = ${'a = '.repeat(N)}1;\n}\n`, '4:261', "'=' / '=>' / '**' operators"],
+    ['exponentiation', `const K = ${'2 ** '.repeat(N)}1;\nexport function t() {}\n`, '3:328', "'=' / '=>' / '**' operators"],
+    ['new', `export function t() {\n  const x = ${'new '.repeat(N)}X;\n}\n`, '4:269', 'prefix operators'],
+    ['class extends', `const C = ${'class extends '.repeat(N)}Object {};\nexport function t() {}\n`, '3:459', 'prefix operators'],
+    ['labels', `export function t() {\n  ${Array.from({ length: N }, (_, i) => `l${i}: `).join('')}might_sleep();\n}\n`, '4:316', 'labels'],
+    ['type arguments', `type T = ${'Array<'.repeat(N)}number${'>'.repeat(N)};\nexport function t() {}\n`, '3:399', 'type arguments'],
+  ])('%s, which the parser would recurse on', (_name, body, at, chain) => {
+    const r = loadModel('chain.model.ts', PRE + body);
+    expect(r.diagnostics.map((d) => `${d.code} ${d.line}:${d.col} ${d.message}`)).toEqual([`LMC104 ${at} nesting too deep: more than 64 chained ${chain}`]);
+  });
+
   test('64 links are still accepted (the limit is not lower than the extractor)', () => {
     const r = loadModel('ok.model.ts', `${PRE}export function t() {\n  if (${'!'.repeat(40)}nondet()) {}\n  if (nondet()) {}${' else if (nondet()) {}'.repeat(40)}\n}\n`);
     expect(r.diagnostics).toEqual([]);

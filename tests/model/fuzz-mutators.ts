@@ -108,7 +108,15 @@ const HEADER_TAGS: readonly string[] = [
 
 function deepChain(r: Rand): string {
   const n = r() < 0.15 ? 10_000 : 1 + int(r, 130);
-  switch (int(r, 9)) {
+  switch (int(r, 13)) {
+    case 9:
+      return `const A${n} = ${'() => '.repeat(n)}1;\n`;
+    case 10:
+      return `export function d${n}() { ${Array.from({ length: n }, (_, i) => `q${i}: `).join('')}might_sleep(); }\n`;
+    case 11:
+      return `export function d${n}() { const x = ${'new '.repeat(n)}X; }\n`;
+    case 12:
+      return `type T${n} = ${'Array<'.repeat(n)}number${'>'.repeat(n)};\n`;
     case 0:
       return `export function d${n}() { if (${'!'.repeat(n)}nondet()) {} }\n`;
     case 1:
