@@ -96,7 +96,7 @@ export const DIAGNOSTIC_CODES: DiagnosticCodeInfo[] = [
     code: 'LMC104',
     title: 'nesting too deep',
     exit: 3,
-    explanation: `Blocks, expressions or statements are nested more than ${FRONTEND_LIMITS.maxDepth} levels deep. Flatten the model with helper functions.`,
+    explanation: `Blocks, expressions or statements are nested more than ${FRONTEND_LIMITS.maxDepth} levels deep, or a chain the parser follows one level per link (prefix operators such as !!!x, else-if ladders, nested ternaries, a = b = c, () => () =>, x as T as T, labels, nested type arguments) is longer than that. The position is the token where the limit is passed. Flatten the model with helper functions.`,
   },
   {
     code: 'LMC105',
