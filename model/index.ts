@@ -31,7 +31,8 @@ export function loadModel(file: string, text?: string, opts: { budget?: Budget }
     if (!r.extracted) return r;
     checkBudget(budget, 'front end');
     const v = validateModel(r.extracted, text, budget);
-    const diagnostics = [...r.diagnostics, ...v];
+    // Unrolled copies of one statement report the same problem once.
+    const diagnostics = dedupe([...r.diagnostics, ...v]);
     if (diagnostics.some((d) => d.severity === 'error')) {
       const out: ExtractResult = { diagnostics };
       if (r.header) out.header = r.header;
@@ -44,6 +45,16 @@ export function loadModel(file: string, text?: string, opts: { budget?: Budget }
     const msg = e instanceof Error ? e.message : String(e);
     return { diagnostics: [diagnosticAt('LMC900', `internal error while loading the model: ${msg}`, file, undefined, undefined, 'please report this with the model file')] };
   }
+}
+
+function dedupe(ds: Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  return ds.filter((d) => {
+    const k = `${d.code}|${d.line}|${d.col}|${d.message}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
 }
 
 function readModelFile(file: string): { text: string } | { diagnostic: Diagnostic } {

@@ -125,6 +125,26 @@ describe('long straight-line code', { timeout: 120_000 }, () => {
   });
 });
 
+describe('fuzzer findings, minimised', () => {
+  test('CR-only line endings: positions count CR as a line break, like the parser', () => {
+    const text = (PRE + `export function t() {\n  ${'{'.repeat(70)}${'}'.repeat(70)}\n}\n`).replace(/\n/g, '\r');
+    const r = loadModel('cr.model.ts', text);
+    expect(r.diagnostics.map((d) => [d.code, d.line, d.col, d.sourceLine, d.caret])).toEqual([
+      ['LMC104', 4, 66, `  ${'{'.repeat(70)}${'}'.repeat(70)}`, `${' '.repeat(65)}^`],
+    ]);
+  });
+});
+
+describe('unrolled copies of one statement', () => {
+  test('report a problem once, not once per iteration', () => {
+    const r = loadModel('loop.model.ts', `${PRE}export function t() {\n  for (let i = 0; i < 3; i++) {\n    mutex_lock(l);\n    if (nondet()) { continue; }\n    mutex_unlock(l);\n  }\n}\n`);
+    expect(r.diagnostics.map((d) => `${d.code} ${d.line}:${d.col} ${d.message}`)).toEqual([
+      "LMC207 5:5 mutex_lock() acquires 'l' again while thread 't' already holds it on some path",
+      "LMC206 5:5 'l' is still held when thread 't' returns on some path",
+    ]);
+  });
+});
+
 describe('callbacks on one fence', { timeout: 60_000 }, () => {
   const model = (n: number) => {
     let s = `${PRE}const f = dma_fence();\nconst sl = spinlock();\n`;
