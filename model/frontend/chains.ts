@@ -93,7 +93,14 @@ const fresh = (): Level => ({ prefix: 0, ternary: 0, ifs: 0, casts: 0, right: 0,
 
 export function checkChains(file: string, text: string): Diagnostic | undefined {
   const limit = FRONTEND_LIMITS.maxDepth;
-  const scanner = ts.createScanner(ts.ScriptTarget.ES2022, true, ts.LanguageVariant.Standard, text);
+  // An unterminated `/**` comment is refused here: the parser's JSDoc
+  // reader loops forever on some of them (`/** @x a-b` and a line break at
+  // the end of the file), so it must never see one.
+  let unterminated: number | undefined;
+  const scanner = ts.createScanner(ts.ScriptTarget.ES2022, true, ts.LanguageVariant.Standard, text, (message) => {
+    // TS1010 "'*/' expected." (ts.Diagnostics is not public API).
+    if (message.code === 1010 && unterminated === undefined) unterminated = scanner.getTokenStart();
+  });
   const stack: Level[] = [];
   let lv = fresh();
   let prev: ts.SyntaxKind = K.Unknown;
@@ -115,6 +122,7 @@ export function checkChains(file: string, text: string): Diagnostic | undefined 
     );
   };
   for (let kind = scanner.scan(); kind !== K.EndOfFileToken; kind = scanner.scan()) {
+    if (unterminated !== undefined) break;
     // Type assertions `<T>` in prefix position count as prefix operators.
     if (castStep === 0 && kind === K.LessThanToken && !isOperand(prev)) castStep = 1;
     else if (castStep === 1 && (kind === K.Identifier || (kind >= K.FirstKeyword && kind <= K.LastKeyword))) castStep = 2;
@@ -179,6 +187,9 @@ export function checkChains(file: string, text: string): Diagnostic | undefined 
     }
     prev2 = prev;
     prev = kind;
+  }
+  if (unterminated !== undefined) {
+    return diagnosticAt('LMC101', "syntax error: '*/' expected (the comment is never closed)", file, text, { ...lineColAt(text, unterminated), width: 2 }, 'close the comment with */');
   }
   return undefined;
 }

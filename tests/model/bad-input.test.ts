@@ -135,6 +135,17 @@ describe('fuzzer findings, minimised', () => {
   });
 });
 
+describe('unterminated comments', { timeout: 30_000 }, () => {
+  test('an unclosed /** whose tag has a dash before the end is LMC101, not a parser hang', () => {
+    // The TypeScript parser's JSDoc reader never returns on this 65-byte file.
+    const text = '/**\n * The kernel version tag is not a version.\n * @kernel six-tw';
+    expect(loadModel('hang.model.ts', text).diagnostics.map((d) => `${d.code} ${d.line}:${d.col} ${d.message}`)).toEqual([
+      "LMC101 1:1 syntax error: '*/' expected (the comment is never closed)",
+    ]);
+    expect(loadModel('c.model.ts', 'const a = 1; /* x').diagnostics.map((d) => `${d.code} ${d.line}:${d.col}`)).toEqual(['LMC101 1:14']);
+  });
+});
+
 describe('unrolled copies of one statement', () => {
   test('report a problem once, not once per iteration', () => {
     const r = loadModel('loop.model.ts', `${PRE}export function t() {\n  for (let i = 0; i < 3; i++) {\n    mutex_lock(l);\n    if (nondet()) { continue; }\n    mutex_unlock(l);\n  }\n}\n`);
