@@ -7,7 +7,7 @@
  */
 
 import { createHash } from 'node:crypto';
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { loadModel } from '../model/index.js';
 import { BudgetExceeded, budgetStop, checkBudget, makeBudget, remainingMs, type Budget, type BudgetStop } from '../model/budget.js';
 import type { DriverModel, ExtractedModel } from '../model/ir.js';
@@ -191,7 +191,7 @@ function prepareWithin(
   const kernel = options.kernel ?? model.header.kernel ?? NEWEST_KERNEL;
   st.setKernel(kernel);
 
-  const modelOpts = applyModelOptions(ruleCtx.options, model.header.ruleOptions, ruleCtx.rules, file);
+  const modelOpts = applyModelOptions(ruleCtx.options, model.header.ruleOptions, ruleCtx.rules, file, model.header.ruleOptionAt);
   diagnostics.push(...modelOpts.diagnostics);
   if (modelOpts.diagnostics.some((d) => d.severity === 'error')) return { report: base(kernel, []), extracted: loaded.extracted };
 
@@ -379,6 +379,8 @@ function expectedFromText(text: string | undefined, file: string): DriverModel['
   let head = text?.slice(0, 4096);
   if (head === undefined) {
     try {
+      // Never open a FIFO or device: the open would block (LMC001 says why).
+      if (!statSync(file).isFile()) return undefined;
       const fd = openSync(file, 'r');
       const buf = Buffer.alloc(4096);
       const n = readSync(fd, buf, 0, buf.length, 0);

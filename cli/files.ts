@@ -1,6 +1,6 @@
 /** Which files a command works on: paths as given, directories expanded. */
 
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -22,7 +22,10 @@ function walk(dir: string, out: string[]): void {
     if (e.name === 'node_modules' || e.name.startsWith('.')) continue;
     const p = join(dir, e.name);
     if (e.isDirectory()) walk(p, out);
-    else if (e.isFile() && e.name.endsWith(MODEL_SUFFIX)) out.push(p);
+    // Symlinks, FIFOs and devices named like a model are kept (not followed
+    // into, never opened here): the front end reads a symlink to a model
+    // and refuses anything else with LMC001, so no model is silently lost.
+    else if (e.name.endsWith(MODEL_SUFFIX)) out.push(p);
   }
 }
 
@@ -55,4 +58,17 @@ export function collectModels(paths: string[], cwd: string): Collected {
 export function displayPath(abs: string, cwd: string): string {
   const rel = relative(cwd, abs);
   return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel) ? rel.split('\\').join('/') : abs;
+}
+
+/**
+ * The text of a regular file, or undefined (missing, unreadable, or a FIFO,
+ * device or socket, which would block a read): the front end then reads
+ * the path itself and reports LMC001 with the reason.
+ */
+export function readRegularFile(abs: string): string | undefined {
+  try {
+    return statSync(abs).isFile() ? readFileSync(abs, 'utf8') : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -96,7 +96,7 @@ export const DIAGNOSTIC_CODES: DiagnosticCodeInfo[] = [
     code: 'LMC104',
     title: 'nesting too deep',
     exit: 3,
-    explanation: `Blocks, expressions or statements are nested more than ${FRONTEND_LIMITS.maxDepth} levels deep. Flatten the model with helper functions.`,
+    explanation: `Blocks, expressions or statements are nested more than ${FRONTEND_LIMITS.maxDepth} levels deep, or a chain the parser follows one level per link (prefix operators such as !!!x, else-if ladders, nested ternaries, a = b = c, () => () =>, x as T as T, labels, nested type arguments) is longer than that. The position is the token where the limit is passed. Flatten the model with helper functions.`,
   },
   {
     code: 'LMC105',
@@ -272,14 +272,33 @@ export function diagnosticAt(
   return d;
 }
 
+/**
+ * ECMAScript line terminators (CR LF, LF, CR, U+2028, U+2029): the lines the
+ * TypeScript parser counts, so every position of one file agrees with it.
+ */
+export const LINE_BREAK = /\r\n|[\n\r\u2028\u2029]/g;
+
+/** 1-based line and column (UTF-16 units) of `offset` in `text`. */
+export function lineColAt(text: string, offset: number): { line: number; col: number } {
+  let line = 1;
+  let start = 0;
+  const re = new RegExp(LINE_BREAK.source, 'g');
+  for (let m = re.exec(text); m && m.index < offset; m = re.exec(text)) {
+    line++;
+    start = m.index + m[0].length;
+  }
+  return { line, col: offset - start + 1 };
+}
+
 function lineOf(text: string, line: number): string | undefined {
+  const re = new RegExp(LINE_BREAK.source, 'g');
   let start = 0;
   for (let l = 1; l < line; l++) {
-    const nl = text.indexOf('\n', start);
-    if (nl < 0) return undefined;
-    start = nl + 1;
+    const m = re.exec(text);
+    if (!m) return undefined;
+    start = m.index + m[0].length;
   }
-  let end = text.indexOf('\n', start);
-  if (end < 0) end = text.length;
-  return text.slice(start, end).replace(/\r$/, '');
+  re.lastIndex = start;
+  const m = re.exec(text);
+  return text.slice(start, m ? m.index : text.length);
 }

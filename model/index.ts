@@ -3,11 +3,11 @@
  * `loadModel` never throws on user input and never executes the model.
  */
 
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync, statSync, type Stats } from 'node:fs';
 import { diagnosticAt, FRONTEND_LIMITS, type Diagnostic } from './diagnostics.js';
 import { checkBytes, extractModel, type ExtractResult } from './frontend/index.js';
 import { validateModel } from './validate.js';
-import type { Budget } from './budget.js';
+import { BudgetExceeded, checkBudget, type Budget } from './budget.js';
 
 export * from './ir.js';
 export * from './diagnostics.js';
@@ -24,17 +24,19 @@ export * as vocabulary from './vocabulary.js';
  * front end checks it at bounded intervals and lets BudgetExceeded through.
  */
 export function loadModel(file: string, text?: string, opts: { budget?: Budget } = {}): ExtractResult {
-  void opts;
+  const { budget } = opts;
   try {
     if (text === undefined) {
       const read = readModelFile(file);
       if ('diagnostic' in read) return { diagnostics: [read.diagnostic] };
       text = read.text;
     }
-    const r = extractModel({ file, text });
+    const r = extractModel({ file, text, ...(budget ? { budget } : {}) });
     if (!r.extracted) return r;
-    const v = validateModel(r.extracted, text);
-    const diagnostics = [...r.diagnostics, ...v];
+    checkBudget(budget, 'front end');
+    const v = validateModel(r.extracted, text, budget);
+    // Unrolled copies of one statement report the same problem once.
+    const diagnostics = dedupe([...r.diagnostics, ...v]);
     if (diagnostics.some((d) => d.severity === 'error')) {
       const out: ExtractResult = { diagnostics };
       if (r.header) out.header = r.header;
@@ -42,16 +44,32 @@ export function loadModel(file: string, text?: string, opts: { budget?: Budget }
     }
     return { ...r, diagnostics };
   } catch (e) {
+    // Not an error of the model: the checker reports the limit as inconclusive.
+    if (e instanceof BudgetExceeded) throw e;
     const msg = e instanceof Error ? e.message : String(e);
     return { diagnostics: [diagnosticAt('LMC900', `internal error while loading the model: ${msg}`, file, undefined, undefined, 'please report this with the model file')] };
   }
 }
 
+function dedupe(ds: Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  return ds.filter((d) => {
+    const k = `${d.code}|${d.line}|${d.col}|${d.message}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}
+
 function readModelFile(file: string): { text: string } | { diagnostic: Diagnostic } {
   let bytes: Buffer;
   try {
+    // statSync first: opening a FIFO, a terminal or a socket would block or
+    // fail only after waiting; a symlink to one is followed and refused too.
     const st = statSync(file);
     if (st.isDirectory()) return { diagnostic: unreadable(file, 'it is a directory') };
+    const special = specialKind(st);
+    if (special) return { diagnostic: unreadable(file, `it is ${special}, not a regular file`) };
     // Refuse before reading a huge file into memory.
     if (st.size > FRONTEND_LIMITS.maxBytes) {
       return {
@@ -67,6 +85,16 @@ function readModelFile(file: string): { text: string } | { diagnostic: Diagnosti
   const r = checkBytes(file, bytes);
   if (r.diagnostic) return { diagnostic: r.diagnostic };
   return { text: r.text! };
+}
+
+/** What a non-regular, non-directory file is, for the LMC001 message. */
+export function specialKind(st: Stats): string | undefined {
+  if (st.isFile() || st.isDirectory()) return undefined;
+  if (st.isFIFO()) return 'a FIFO (named pipe)';
+  if (st.isCharacterDevice()) return 'a character device';
+  if (st.isBlockDevice()) return 'a block device';
+  if (st.isSocket()) return 'a socket';
+  return 'a special file';
 }
 
 function unreadable(file: string, why: string): Diagnostic {

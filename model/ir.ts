@@ -308,6 +308,8 @@ export interface ModelHeader {
   driverPath?: string;
   /** `@rule-option revoke.pfn-export=locked`, repeated. */
   ruleOptions: Record<string, string>;
+  /** Where each `@rule-option` tag was written (present when there is one), for diagnostics on its value. */
+  ruleOptionAt?: Record<string, { line: number; col: number }>;
 }
 
 export interface DriverModel {

@@ -12,6 +12,10 @@
 import { diagnosticAt, type Diagnostic } from './diagnostics.js';
 import type { ExtractedModel, Instance, InstanceId, Loc, NodeId, Op, Outcome, Proc } from './ir.js';
 import { unreachable } from './ir.js';
+import { checkBudget, type Budget } from './budget.js';
+
+/** Path steps between two looks at the clock (a mask: every 1024). */
+const BUDGET_EVERY = 1023;
 
 /** States explored per proc before the walk gives up (silently: no false reports). */
 const MAX_STATES = 200_000;
@@ -38,7 +42,7 @@ function key(node: NodeId, s: State): string {
   return `${node}|${s.held.map((h) => `${h.lock}@${h.at}${h.recursive ? 'r' : ''}${h.ctx ?? ''}`).join(',')}|${s.sig.map((c) => `${c.cookie}@${c.at}`).join(',')}|${s.mem.map((c) => `${c.cookie}@${c.at}`).join(',')}|${s.created.join(',')}|${s.ww.join(',')}`;
 }
 
-export function validateModel(ex: ExtractedModel, text?: string): Diagnostic[] {
+export function validateModel(ex: ExtractedModel, text?: string, budget?: Budget): Diagnostic[] {
   const { model, sourceMap } = ex;
   const out: Diagnostic[] = [];
   const seen = new Set<string>();
@@ -57,9 +61,11 @@ export function validateModel(ex: ExtractedModel, text?: string): Diagnostic[] {
     };
 
     const visited = new Set<string>();
+    let steps = 0;
     const stack: { node: NodeId; s: State }[] = [{ node: 0, s: { held: [], sig: [], mem: [], created: [], ww: [] } }];
     while (stack.length > 0) {
       const { node: nid, s } = stack.pop()!;
+      if ((++steps & BUDGET_EVERY) === 0) checkBudget(budget, 'front end');
       const k = key(nid, s);
       if (visited.has(k)) continue;
       visited.add(k);

@@ -212,13 +212,16 @@ export function applyModelOptions(
   modelOptions: Record<string, string>,
   rules: Rule[],
   file?: string,
+  /** Where each tag was written (the header's `ruleOptionAt`): the diagnostic points at its line. */
+  at?: Record<string, { line: number; col: number }>,
 ): { options: Record<string, string>; diagnostics: Diagnostic[] } {
   const decls = declaredOptions([...ALL_RULES, ...rules]);
   const options = { ...resolved };
   const diagnostics: Diagnostic[] = [];
   for (const [k, v] of Object.entries(modelOptions)) {
     const d = decls.get(k);
-    const base: Partial<Diagnostic> = file !== undefined ? { file } : {};
+    const pos = at && Object.prototype.hasOwnProperty.call(at, k) ? at[k] : undefined;
+    const base: Partial<Diagnostic> = { ...(file !== undefined ? { file } : {}), ...(pos ? { line: pos.line, col: pos.col } : {}) };
     if (d === undefined) {
       diagnostics.push({ ...base, code: 'LMC305', severity: 'error', message: `unknown rule option '${k}' in @rule-option` });
     } else if (!d.values.some((x) => x.value === v)) {

@@ -1390,6 +1390,9 @@ class Compiler {
    * when its turn comes (first step: the op itself; later: the leave step
    * of the previous callback). `entries[i]` runs in a fresh inlined copy.
    */
+  /** Callback copies made by emitDispatch so far (see MAX_INLINED_CALLBACK_RUNS). */
+  private dispatchCopies = 0;
+
   private emitDispatch(
     from: number,
     copy: Copy,
@@ -1410,6 +1413,17 @@ class Compiler {
       if (copy.frames.some((f) => f.proc === e.proc && f.kind === frameKind)) {
         skip.push(not(e.cond));
         continue;
+      }
+      // Each callback's end dispatches the ones after it afresh, so k
+      // callbacks on one fence make up to 2^k inlined copies: stop at a
+      // documented limit (LMC462) rather than compile for hours.
+      if (++this.dispatchCopies > MAX_INLINED_CALLBACK_RUNS) {
+        throw new SemanticsError(
+          'LMC462',
+          frameKind === 'fence-callback'
+            ? `more than ${MAX_INLINED_CALLBACK_RUNS} inlined callback runs: every subset of the callbacks registered on one fence is inlined where it is signalled; register fewer callbacks on one fence`
+            : `more than ${MAX_INLINED_CALLBACK_RUNS} inlined callback runs: every subset of the importers' invalidate hooks of one buffer is inlined where it is invalidated; attach fewer importers to one buffer`,
+        );
       }
       const extra: Context[] = frameKind === 'fence-callback' ? ['fence-callback', 'atomic'] : ['invalidate-mappings'];
       const inFenceCb = copy.inFenceCb || frameKind === 'fence-callback';
@@ -1630,34 +1644,51 @@ class Compiler {
     for (const th of ctx.threads) {
       const locs = ctx.locations[th.id]!;
       const idle = this.idleLoc.get(th.id);
+      // Iterative post-order DFS: a straight-line thread is a path as long
+      // as the model, too deep for recursion on the JS stack.
       const memo = new Map<number, number>();
       const onStack = new Set<number>();
-      const longest = (pc: number): number => {
-        const m = memo.get(pc);
-        if (m !== undefined) return m;
-        if (onStack.has(pc)) {
-          throw new SemanticsError('LMC461', `thread ${th.name}: the control graph has a cycle (loops must be unrolled)`);
+      const frames: { pc: number; edge: number; best: number }[] = [{ pc: 0, edge: 0, best: 0 }];
+      onStack.add(0);
+      let per = 0;
+      while (frames.length > 0) {
+        const f = frames[frames.length - 1]!;
+        const out = locs[f.pc]!.out;
+        if (f.edge < out.length) {
+          const to = ctx.steps[out[f.edge++]!]!.to;
+          if (to === idle) {
+            if (f.best < 1) f.best = 1;
+            continue;
+          }
+          const m = memo.get(to);
+          if (m !== undefined) {
+            if (1 + m > f.best) f.best = 1 + m;
+            continue;
+          }
+          if (onStack.has(to)) {
+            throw new SemanticsError('LMC461', `thread ${th.name}: the control graph has a cycle (loops must be unrolled)`);
+          }
+          onStack.add(to);
+          frames.push({ pc: to, edge: 0, best: 0 });
+          continue;
         }
-        onStack.add(pc);
-        let best = 0;
-        for (const tid of locs[pc]!.out) {
-          const to = ctx.steps[tid]!.to;
-          const len = to === idle ? 1 : 1 + longest(to);
-          if (len > best) best = len;
-        }
-        onStack.delete(pc);
-        memo.set(pc, best);
-        return best;
-      };
-      // Iterative deepening would be safer for very long threads; the
-      // recursion depth is the longest path, a few thousand at most.
-      const per = longest(0);
+        frames.pop();
+        onStack.delete(f.pc);
+        memo.set(f.pc, f.best);
+        const parent = frames[frames.length - 1];
+        if (parent) {
+          if (1 + f.best > parent.best) parent.best = 1 + f.best;
+        } else per = f.best;
+      }
       const runs = th.kind === 'irq' ? this.o.irqFires : th.kind === 'kswapd' ? this.o.kswapdRuns : 1;
       total += per * runs;
     }
     return total;
   }
 }
+
+/** Inlined callback copies per model (LMC462 past it): 2^12, far above any fixture. */
+export const MAX_INLINED_CALLBACK_RUNS = 4096;
 
 function scopeBit(s: MemallocScope): number {
   switch (s) {

@@ -3,7 +3,6 @@
  * fixtures, each compared with its `@expect` header.
  */
 
-import { readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { NEWEST_KERNEL, type CheckOptions } from '../../checker/options.js';
@@ -12,7 +11,7 @@ import { loadUserRuleFiles } from '../../rules/user-rules.js';
 import type { CliOptions } from '../args.js';
 import { loadBmcKiller, loadChecker, loadFrontEnd, type CheckerApi, type LoadResult } from '../backend.js';
 import { cutReport, settleOrCut } from '../interrupt.js';
-import { collectModels, displayPath, packageRoot } from '../files.js';
+import { collectModels, displayPath, packageRoot, readRegularFile } from '../files.js';
 import type { CliIo } from '../io.js';
 import { progressLine } from '../progress.js';
 import { combineExitCodes, ExitCode, type ExitCodeValue } from '../../checker/exit-codes.js';
@@ -42,11 +41,7 @@ async function parseOnly(files: string[], options: CheckOptions, version: string
   for (const file of files) {
     const t0 = Date.now();
     let text: string | undefined;
-    try {
-      text = readFileSync(resolve(io.cwd, file), 'utf8');
-    } catch {
-      text = undefined;
-    }
+    text = readRegularFile(resolve(io.cwd, file));
     const r = await load(file, text);
     const header = r.extracted?.model.header;
     models.push({

@@ -3,7 +3,6 @@
  * engine), plus the rule-definition checks of every `--rules` file.
  */
 
-import { readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { resolve } from 'node:path';
 import { NEWEST_KERNEL } from '../../checker/options.js';
@@ -15,7 +14,7 @@ import { loadChecker, loadFrontEnd } from '../backend.js';
 import type { CliIo } from '../io.js';
 import { refuseOutputOverInput, render, renderContext, resolveCheckOptions, resolveFormat, runExit, writeRendered } from '../shared.js';
 import { modelFiles } from './check.js';
-import { displayPath } from '../files.js';
+import { displayPath, readRegularFile } from '../files.js';
 
 export async function runLint(paths: string[], cli: CliOptions, io: CliIo, version: string): Promise<number> {
   // Rule files alone (`lockmc lint --rules x.json`) lint just those.
@@ -43,11 +42,7 @@ export async function runLint(paths: string[], cli: CliOptions, io: CliIo, versi
     for (const file of files) {
       const t0 = Date.now();
       let text: string | undefined;
-      try {
-        text = readFileSync(resolve(io.cwd, file), 'utf8');
-      } catch {
-        text = undefined;
-      }
+      text = readRegularFile(resolve(io.cwd, file));
       const r = await load(file, text);
       models.push({
         file,

@@ -47,6 +47,8 @@ import {
 import { ENTRY, mergePairs, ProcAbort, ProcGraph, type Edge, type Pair } from './graph.js';
 import { parseHeader } from './header.js';
 import { checkNesting, checkText } from './input.js';
+import { checkChains } from './chains.js';
+import { BudgetExceeded, checkBudget, type Budget } from '../budget.js';
 import {
   arityText,
   article,
@@ -69,6 +71,8 @@ import {
 export interface ExtractInput {
   file: string;
   text: string;
+  /** The model's wall-clock budget; `BudgetExceeded` propagates to the caller. */
+  budget?: Budget;
 }
 
 export interface ExtractResult {
@@ -192,20 +196,24 @@ function project(): Project {
 // ---------------------------------------------------------------------------
 
 export function extractModel(input: ExtractInput): ExtractResult {
-  const { file, text } = input;
+  const { file, text, budget } = input;
   try {
+    checkBudget(budget, 'front end');
     const bad = checkText(file, text);
     if (bad) return { diagnostics: [bad] };
     const { header, diagnostics: headerDiags } = parseHeader(text, file);
-    const nesting = checkNesting(file, text);
+    const nesting = checkNesting(file, text) ?? checkChains(file, text);
     if (nesting) return { diagnostics: [...headerDiags, nesting], header };
-    const ex = new Extractor(file, text, header);
+    checkBudget(budget, 'front end');
+    const ex = new Extractor(file, text, header, budget);
     ex.diags.push(...headerDiags);
     const extracted = ex.run();
     const diagnostics = sortDiagnostics(ex.diags);
     const hasError = diagnostics.some((d) => d.severity === 'error');
     return hasError || !extracted ? { diagnostics, header } : { extracted, diagnostics, header };
   } catch (e) {
+    // The checker turns a spent budget into an inconclusive verdict.
+    if (e instanceof BudgetExceeded) throw e;
     if (e instanceof RangeError) {
       return {
         diagnostics: [
@@ -216,6 +224,15 @@ export function extractModel(input: ExtractInput): ExtractResult {
     const msg = e instanceof Error ? e.message : String(e);
     return { diagnostics: [diagnosticAt('LMC900', `internal error in the front end: ${msg}`, file, undefined, undefined, 'please report this with the model file')] };
   }
+}
+
+/**
+ * The edges to go on with after a statement was refused: the same ones, so
+ * later statements are still checked, except the proc entry when the
+ * refused statement already created node 0 (the entry is patched once).
+ */
+function afterAbort(inc: Edge[], nodesBefore: number, p: ProcBuild): Edge[] {
+  return p.graph.nodes.length > nodesBefore ? inc.filter((e) => e.n !== -1) : inc;
 }
 
 function sortDiagnostics(ds: Diagnostic[]): Diagnostic[] {
@@ -256,6 +273,7 @@ class Extractor {
     private readonly file: string,
     private readonly text: string,
     private readonly header: ModelHeader,
+    private readonly budget?: Budget,
   ) {
     this.global.set('NULL', { kind: 'null' });
   }
@@ -318,7 +336,9 @@ class Extractor {
     const stmts = this.sf.statements;
     // Functions are hoisted: registrations may name functions declared later.
     for (const s of stmts) {
-      if (ts.isFunctionDeclaration(s) && s.name) {
+      // A body-less `declare function` is refused by topStatement; it is
+      // no function of the model (nothing to run or inline).
+      if (ts.isFunctionDeclaration(s) && s.name && s.body) {
         const exported = !!s.modifiers?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword);
         if (this.functions.has(s.name.text)) {
           this.report('LMC102', `unsupported construct: a second declaration of function '${s.name.text}'`, s.name, 'give every function a distinct name (overloads are not part of the model language)');
@@ -350,6 +370,7 @@ class Extractor {
     }
     for (const s of stmts) {
       if (threadStmts.includes(s)) continue;
+      checkBudget(this.budget, 'front end');
       try {
         this.topStatement(s);
       } catch (e) {
@@ -374,7 +395,10 @@ class Extractor {
       );
     }
     // Compile every requested proc; compiling may request more (callbacks).
-    for (let i = 0; i < this.procs.length; i++) this.compileProc(this.procs[i]!);
+    for (let i = 0; i < this.procs.length; i++) {
+      checkBudget(this.budget, 'front end');
+      this.compileProc(this.procs[i]!);
+    }
     if (this.diags.some((d) => d.severity === 'error')) return undefined;
     this.disambiguateNames();
     this.normaliseSuccessors();
@@ -1112,6 +1136,7 @@ class Extractor {
     // Specialised continuations can be re-compiled many times without
     // adding nodes; bound the work as well as the size.
     if (++p.graph.work > FRONTEND_LIMITS.maxNodesPerProc * 10) throw new ProcAbort();
+    if ((p.graph.work & 1023) === 0) checkBudget(this.budget, 'front end');
   }
 
   private compileItems(items: Item[], idx: number, env: Env, inc: Edge[], F: Frame, p: ProcBuild, d: number): Edge[] {
@@ -1119,11 +1144,13 @@ class Extractor {
       if (inc.length === 0) return inc;
       this.tick(p);
       const it = items[idx]!;
+      const before = p.graph.nodes.length;
       if (it.kind === 'stmt') {
         try {
           inc = this.compileStmt(it.s, env, inc, F, p, d);
         } catch (e) {
           if (!(e instanceof Abort)) throw e;
+          inc = afterAbort(inc, before, p);
         }
         continue;
       }
@@ -1132,6 +1159,7 @@ class Extractor {
         res = this.compileDecl(it.d, env, inc, F, p, d);
       } catch (e) {
         if (!(e instanceof Abort)) throw e;
+        inc = afterAbort(inc, before, p);
         if (ts.isIdentifier(it.d.name)) env.set(it.d.name.text, { kind: 'poison' });
         continue;
       }

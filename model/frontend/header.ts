@@ -4,7 +4,7 @@
  * the model does not parse.
  */
 
-import { diagnosticAt, type Diagnostic } from '../diagnostics.js';
+import { diagnosticAt, lineColAt, type Diagnostic } from '../diagnostics.js';
 import type { Expectation, ModelHeader } from '../ir.js';
 
 const RULE_ID = /^[a-z0-9][a-z0-9-]*$/;
@@ -37,17 +37,6 @@ function findHeader(text: string): { start: number; end: number } | undefined {
   return { start: i, end: end + 2 };
 }
 
-function lineColAt(text: string, offset: number): { line: number; col: number } {
-  let line = 1;
-  let last = -1;
-  for (let i = 0; i < offset; i++) {
-    if (text.charCodeAt(i) === 10) {
-      line++;
-      last = i;
-    }
-  }
-  return { line, col: offset - last };
-}
 
 export function parseHeader(text: string, file?: string): HeaderResult {
   const header: ModelHeader = { description: '', expect: [], ruleOptions: {} };
@@ -58,7 +47,15 @@ export function parseHeader(text: string, file?: string): HeaderResult {
   const body = text.slice(at.start, at.end);
   const lines: { text: string; offset: number }[] = [];
   let off = at.start;
-  for (const raw of body.split('\n')) {
+  // Split on every line terminator the parser counts (CR-only files too).
+  const raws: { raw: string; sep: number }[] = [];
+  for (let i = 0, re = /\r\n|[\n\r\u2028\u2029]/g; ; ) {
+    const m = re.exec(body);
+    raws.push({ raw: body.slice(i, m ? m.index : body.length), sep: m ? m[0].length : 0 });
+    if (!m) break;
+    i = m.index + m[0].length;
+  }
+  for (const { raw, sep } of raws) {
     let s = raw;
     let lead = 0;
     const m = /^(\s*\/\*\*\s?|\s*\*(?!\/)\s?)/.exec(s);
@@ -68,7 +65,7 @@ export function parseHeader(text: string, file?: string): HeaderResult {
     }
     s = s.replace(/\s*\*\/\s*$/, '').replace(/\r$/, '');
     lines.push({ text: s, offset: off + lead });
-    off += raw.length + 1;
+    off += raw.length + sep;
   }
   const desc: string[] = [];
   let inDesc = true;
@@ -119,7 +116,10 @@ export function parseHeader(text: string, file?: string): HeaderResult {
       case '@rule-option': {
         const m = rest.length === 1 ? OPTION.exec(rest[0]!) : null;
         if (!m) bad(`bad @rule-option tag: expected key=value, got '${rest.join(' ')}'`, 'write `@rule-option revoke.pfn-export=locked`');
-        else header.ruleOptions[m[1]!] = m[2]!;
+        else {
+          header.ruleOptions[m[1]!] = m[2]!;
+          (header.ruleOptionAt ??= {})[m[1]!] = lineColAt(text, tagOffset);
+        }
         break;
       }
       default:

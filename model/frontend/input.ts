@@ -5,7 +5,7 @@
  * stack.
  */
 
-import { diagnosticAt, FRONTEND_LIMITS, type Diagnostic } from '../diagnostics.js';
+import { diagnosticAt, FRONTEND_LIMITS, lineColAt, type Diagnostic } from '../diagnostics.js';
 
 /** LMC002 / LMC003 on raw bytes (when the caller read the file itself). */
 export function checkBytes(file: string, bytes: Uint8Array): { text?: string; diagnostic?: Diagnostic } {
@@ -59,35 +59,23 @@ function notText(file: string, why: string): Diagnostic {
 export function checkNesting(file: string, text: string): Diagnostic | undefined {
   const limit = FRONTEND_LIMITS.maxDepth;
   let depth = 0;
-  let line = 1;
-  let lineStart = 0;
   const n = text.length;
+  const isBreak = (d: number) => d === 10 || d === 13 || d === 0x2028 || d === 0x2029;
   for (let i = 0; i < n; i++) {
     const c = text.charCodeAt(i);
-    if (c === 10) {
-      line++;
-      lineStart = i + 1;
-      continue;
-    }
     if (c === 47 /* / */ && text.charCodeAt(i + 1) === 47) {
-      const nl = text.indexOf('\n', i);
-      i = (nl < 0 ? n : nl) - 1;
+      let j = i + 2;
+      while (j < n && !isBreak(text.charCodeAt(j))) j++;
+      i = j - 1;
       continue;
     }
     if (c === 47 && text.charCodeAt(i + 1) === 42 /* * */) {
       const end = text.indexOf('*/', i + 2);
-      const stop = end < 0 ? n : end + 2;
-      for (let j = i; j < stop; j++) {
-        if (text.charCodeAt(j) === 10) {
-          line++;
-          lineStart = j + 1;
-        }
-      }
-      i = stop - 1;
+      i = (end < 0 ? n : end + 2) - 1;
       continue;
     }
     if (c === 34 || c === 39 || c === 96) {
-      // ' " `: skip to the closing quote (escapes honoured; newlines end ' and ").
+      // ' " `: skip to the closing quote (escapes honoured; line breaks end ' and ").
       let j = i + 1;
       for (; j < n; j++) {
         const d = text.charCodeAt(j);
@@ -96,11 +84,7 @@ export function checkNesting(file: string, text: string): Diagnostic | undefined
           continue;
         }
         if (d === c) break;
-        if (d === 10) {
-          if (c !== 96) break;
-          line++;
-          lineStart = j + 1;
-        }
+        if (c !== 96 && isBreak(d)) break;
       }
       i = j;
       continue;
@@ -113,7 +97,7 @@ export function checkNesting(file: string, text: string): Diagnostic | undefined
           `nesting too deep: more than ${limit} levels of brackets`,
           file,
           text,
-          { line, col: i - lineStart + 1 },
+          lineColAt(text, i),
           'flatten the model: move inner blocks into helper functions',
         );
       }

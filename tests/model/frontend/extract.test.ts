@@ -680,6 +680,7 @@ export function t() {}
       bound: 40,
       driverPath: 'drivers/gpu/drm/xe',
       ruleOptions: { 'revoke.pfn-export': 'locked' },
+      ruleOptionAt: { 'revoke.pfn-export': { line: 10, col: 4 } },
     });
   });
 
