@@ -8,7 +8,7 @@
 
 import { createHash } from 'node:crypto';
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
-import { loadModel } from '../model/index.js';
+import { loadModel, parseHeader } from '../model/index.js';
 import { BudgetExceeded, budgetStop, checkBudget, makeBudget, remainingMs, type Budget, type BudgetStop } from '../model/budget.js';
 import type { DriverModel, ExtractedModel } from '../model/ir.js';
 import type { Diagnostic } from '../model/diagnostics.js';
@@ -371,18 +371,21 @@ export async function checkModel(
 }
 
 /**
- * A model the front end rejected has no header; an error fixture still
- * says what it expects. Read only the start of the file, as bytes, so a
- * huge or binary file costs nothing.
+ * A model the front end rejected, or whose time ran out in the front end,
+ * has no header from it; the model still says what it expects. The header
+ * is the leading comment: parse it as text (no TypeScript), from the start
+ * of the file only, read as bytes, so a huge or binary file costs nothing.
  */
+const HEADER_PEEK_BYTES = 16_384;
+
 function expectedFromText(text: string | undefined, file: string): DriverModel['header']['expect'] | undefined {
-  let head = text?.slice(0, 4096);
+  let head = text?.slice(0, HEADER_PEEK_BYTES);
   if (head === undefined) {
     try {
       // Never open a FIFO or device: the open would block (LMC001 says why).
       if (!statSync(file).isFile()) return undefined;
       const fd = openSync(file, 'r');
-      const buf = Buffer.alloc(4096);
+      const buf = Buffer.alloc(HEADER_PEEK_BYTES);
       const n = readSync(fd, buf, 0, buf.length, 0);
       closeSync(fd);
       head = buf.subarray(0, n).toString('latin1');
@@ -390,6 +393,9 @@ function expectedFromText(text: string | undefined, file: string): DriverModel['
       return undefined;
     }
   }
+  const parsed = parseHeader(head, file).header.expect;
+  if (parsed.length) return parsed;
+  // A header cut by the peek, or one the header parser rejects: its error expectations still count.
   const codes = [...head.matchAll(/@expect\s+error\s+(LMC\d{3})/g)].map((m) => m[1]);
   return codes.length ? codes.map((code) => ({ kind: 'error' as const, code })) : undefined;
 }
