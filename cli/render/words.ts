@@ -14,9 +14,9 @@ export function fmtRef(ref: SourceRef | undefined): string {
 export function limitText(limit: Limit): string {
   switch (limit.kind) {
     case 'timeout':
-      return `time-out after ${fmtSeconds(limit.ms)}`;
+      return `time-out after ${fmtSeconds(limit.ms)}${phaseText(limit.phase)}`;
     case 'interrupted':
-      return `interrupted by ${limit.signal}`;
+      return `interrupted by ${limit.signal}${phaseText(limit.phase)}`;
     case 'memory':
       return `memory limit ${limit.mb} MB`;
     case 'states':
@@ -30,7 +30,18 @@ export function limitText(limit: Limit): string {
   }
 }
 
+/**
+ * Where a model's budget ran out, when that is not an engine: the verdict
+ * already names its engine, but "in front end" or "in compile" says the
+ * engines never ran.
+ */
+function phaseText(phase: string | undefined): string {
+  return phase === undefined || phase === 'explicit' || phase === 'bmc' ? '' : ` in ${phase}`;
+}
+
 function fmtSeconds(ms: number): string {
+  // `--timeout 0.001` is 1 ms, not "0.0 s".
+  if (ms < 100) return `${Math.round(ms)} ms`;
   const s = ms / 1000;
   return `${Number.isInteger(s) ? s : s.toFixed(1)} s`;
 }

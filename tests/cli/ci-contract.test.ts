@@ -15,7 +15,7 @@ import { cutReport, settleOrCut } from '../../cli/interrupt.js';
 import type { Interrupts } from '../../cli/io.js';
 import { main } from '../../cli/main.js';
 import { renderText } from '../../cli/render/text.js';
-import { checkedOptionWords, limitNotes, replayCommand } from '../../cli/render/words.js';
+import { checkedOptionWords, limitNotes, limitText, replayCommand } from '../../cli/render/words.js';
 import { fakeIo } from './fake-io.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -225,5 +225,15 @@ describe('SIGINT/SIGTERM during check, CLI side (issue #9 item 5)', () => {
     const io = fakeIo({ cwd: tmp, interrupts: { signal: ac.signal, handled: false } });
     expect(await runCheck(['x.model.ts'], cli({ format: 'json' }), io, '0.1.0', { checker: prompt })).toBe(130);
     expect(JSON.parse(io.stdout)).toEqual(own);
+  });
+});
+
+describe('a limit names the phase it ran out in (issue #9 item 5)', () => {
+  it('names a phase that is not an engine, and shows sub-second limits in ms', () => {
+    expect(limitText({ kind: 'timeout', ms: 2000, phase: 'compile' })).toBe('time-out after 2 s in compile');
+    expect(limitText({ kind: 'timeout', ms: 1, phase: 'front end' })).toBe('time-out after 1 ms in front end');
+    // The verdict already names its engine: "in bmc, bmc" would say it twice.
+    expect(limitText({ kind: 'timeout', ms: 2500, phase: 'bmc' })).toBe('time-out after 2.5 s');
+    expect(limitText({ kind: 'interrupted', signal: 'SIGTERM', phase: 'lock graph' })).toBe('interrupted by SIGTERM in lock graph');
   });
 });
