@@ -98,10 +98,8 @@ export function resolveCheckOptions(cli: CliOptions, cwd: string): ResolvedRun {
     const file = resolve(cwd, cli.config);
     // loadConfigFile refuses a FIFO or device before opening it (a read would block).
     config = loadConfigFile(file);
-    const unreadable = config.diagnostics.find((d) => d.code === 'LMC300' && d.line === undefined);
-    if (unreadable) {
-      const why = /\(([^)]*)\)$/.exec(unreadable.message)?.[1];
-      throw new UsageError(`cannot read config file '${cli.config}'${why === 'not a regular file' ? ': not a regular file' : ''}`);
+    if (config.unreadable) {
+      throw new UsageError(`cannot read config file '${cli.config}'${config.unreadable === 'not a regular file' ? ': not a regular file' : ''}`);
     }
   } else {
     config = loadConfig(cwd);

@@ -40,6 +40,8 @@ export interface ConfigResult {
   /** Check options the file sets (engine, bound, timeoutMs, kernel). */
   options: Partial<Pick<CheckOptions, 'engine' | 'bound' | 'timeoutMs' | 'kernel'>>;
   diagnostics: Diagnostic[];
+  /** Set when the file could not be read at all: why (its diagnostic says the same in words). */
+  unreadable?: 'no such file' | 'not a regular file' | 'cannot be read';
 }
 
 /** The nearest `lockmc.config.json` at or above `cwd`. */
@@ -191,6 +193,12 @@ export function loadConfigFile(file: string): ConfigResult {
         ],
       };
     case 'unreadable':
-      return { file, selection: {}, options: {}, diagnostics: [{ code: 'LMC300', severity: 'error', message: `${CONFIG_FILE_NAME} cannot be read (${read.reason})`, file }] };
+      return {
+        file,
+        selection: {},
+        options: {},
+        unreadable: read.reason,
+        diagnostics: [{ code: 'LMC300', severity: 'error', message: `${CONFIG_FILE_NAME} cannot be read (${read.reason})`, file }],
+      };
   }
 }
