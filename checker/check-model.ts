@@ -11,7 +11,7 @@ import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { loadModel, parseHeader } from '../model/index.js';
 import { BudgetExceeded, budgetStop, checkBudget, makeBudget, remainingMs, type Budget, type BudgetStop } from '../model/budget.js';
 import type { DriverModel, ExtractedModel } from '../model/ir.js';
-import type { Diagnostic } from '../model/diagnostics.js';
+import type { Diagnostic, DiagnosticCode } from '../model/diagnostics.js';
 import type { Rule } from '../rules/types.js';
 import type { OrderDecl } from '../rules/user-rules.js';
 import { applyModelOptions } from '../rules/index.js';
@@ -46,7 +46,7 @@ export interface RuleContext {
 /** Thrown for engine disagreements and non-replaying schedules: exit 70. */
 export class InternalError extends Error {
   constructor(
-    readonly code: string,
+    readonly code: DiagnosticCode,
     message: string,
   ) {
     super(message);
@@ -61,7 +61,7 @@ export function rulesHash(rules: Rule[], options: Record<string, string>, orders
   return shortHash(JSON.stringify({ rules, options, orders }));
 }
 
-function internalDiag(file: string, code: string, message: string): Diagnostic {
+function internalDiag(file: string, code: DiagnosticCode, message: string): Diagnostic {
   return { code, severity: 'error', message, file, hint: 'this is a bug in lockmc: please report it with the model and the command line' };
 }
 

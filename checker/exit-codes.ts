@@ -1,69 +1,57 @@
 /**
- * The exit-code table. Documented in the README and in `lockmc --help`;
- * when several apply, the most severe (lowest in this list after 0 and 1
- * is not the rule: see `combineExitCodes`) wins.
+ * What a run exits with. The table of exit codes and how they combine live
+ * in model/exit-codes.ts (the diagnostics table needs them) and are
+ * re-exported here; this module adds the one way a report becomes an exit
+ * code: `runExitCode`, built on `modelExitCode`. The API (`check`,
+ * `replay`), the CLI and the JUnit renderer all use these two.
  */
-export const ExitCode = {
-  /** Every selected rule holds (proved or up to the bound) and expectations met. */
-  OK: 0,
-  /** A rule is violated (or a fixture's expectation is not met). */
-  VIOLATION: 1,
-  /** Bad command line or config file. */
-  USAGE: 2,
-  /** Model syntax error or unsupported construct. */
-  MODEL_SYNTAX: 3,
-  /** Model semantics: unknown identifier, wrong argument kind, unbalanced locking... */
-  MODEL_SEMANTICS: 4,
-  /** A rule file is malformed or the rule set contradicts itself. */
-  RULE_DEFINITION: 5,
-  /** The requested bound is unusable (zero, negative, below what a check needs). */
-  BOUND: 6,
-  /** A limit was hit (time-out, memory, Z3 unknown): nothing decided. */
-  INCONCLUSIVE: 7,
-  /** A bug in lockmc itself: a schedule that did not replay, an engine crash. */
-  INTERNAL: 70,
-  /** SIGINT/SIGTERM: the report so far was written, the interrupted model marked (128 + SIGINT, as shells report it). */
-  INTERRUPTED: 130,
-} as const;
 
-export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
+import { exitCodeOfDiagnostic, type Diagnostic } from '../model/diagnostics.js';
+import { combineExitCodes, ExitCode, type ExitCodeValue } from '../model/exit-codes.js';
+import type { ModelReport, Report } from './report.js';
 
-export const EXIT_CODE_DOC: { code: ExitCodeValue; meaning: string }[] = [
-  { code: 0, meaning: 'every selected rule holds (proved, or holds up to the bound)' },
-  { code: 1, meaning: 'a rule is violated, or a fixture did not get its declared verdict' },
-  { code: 2, meaning: 'usage: bad command line, option or config file' },
-  { code: 3, meaning: 'model syntax error or unsupported construct' },
-  { code: 4, meaning: 'model semantics error (unknown identifier, wrong argument, unbalanced locking, ...)' },
-  { code: 5, meaning: 'rule-definition error (malformed rule file, contradictory order)' },
-  { code: 6, meaning: 'bound problem (unusable --bound)' },
-  { code: 7, meaning: 'inconclusive: a limit was hit (time-out, memory, Z3 unknown); the limit is named' },
-  { code: 70, meaning: 'internal error in lockmc (please report it with the replay line)' },
-  { code: 130, meaning: 'interrupted (SIGINT/SIGTERM): the report so far was written, the interrupted model marked' },
-];
+export { combineExitCodes, ExitCode, EXIT_CODE_DOC, EXIT_CODE_PRECEDENCE, type ExitCodeValue } from '../model/exit-codes.js';
+
+/** What one diagnostic contributes: its code's exit status, or 0 for a warning. */
+export function diagnosticExitCode(d: Diagnostic): ExitCodeValue {
+  return d.severity === 'error' ? exitCodeOfDiagnostic(d.code) : ExitCode.OK;
+}
 
 /**
- * How one run's exit code is chosen when several apply; `lockmc --help`,
- * the README and docs/cli.md print it under the table (a test keeps them
- * equal). checker/verdict.ts `modelExitCode` implements it.
+ * What one model contributes to the process exit code. The precedence
+ * (README, docs/cli.md, "Exit codes"; `EXIT_CODE_PRECEDENCE`):
+ *  - a limit is never hidden: an inconclusive verdict gives 7 even when
+ *    the model's `@expect` header is met (130 when the limit was a signal);
+ *  - a model error keeps its own code (3, 4, 5, 6, 70), declared verdict
+ *    or not, unless it is the error the header expects (`@expect error`);
+ *  - a declared verdict met is 0 (a fixture that violates as declared
+ *    passes), one missed for any other reason is 1;
+ *  - without a header (or without a judgement of it, as in a replay), a
+ *    violation is 1;
+ *  - combined by `combineExitCodes`: 130, then 70, dominate everything.
  */
-export const EXIT_CODE_PRECEDENCE: string[] = [
-  'When several apply, the most serious wins: 130, then 70, then input errors (2, 5, 3, 4, 6), then 7, then 1.',
-  'A model whose `@expect` header is met counts 0, but a limit is never hidden: any inconclusive verdict still gives 7.',
-  'A model error keeps its code (3 or 4) even when the header declares a verdict, unless it is the error the header expects (`@expect error LMCnnn`).',
-  'A declared verdict missed for any other reason is 1.',
-];
-
-/**
- * Several models or rules: the run's exit code is the most serious one.
- * Internal errors dominate, then input errors (they mean nothing was
- * checked), then inconclusive, then violations.
- */
-const SERIOUSNESS: ExitCodeValue[] = [130, 70, 2, 5, 3, 4, 6, 7, 1, 0];
-
-export function combineExitCodes(codes: Iterable<ExitCodeValue>): ExitCodeValue {
-  let best: ExitCodeValue = 0;
-  for (const c of codes) {
-    if (SERIOUSNESS.indexOf(c) < SERIOUSNESS.indexOf(best)) best = c;
+export function modelExitCode(m: ModelReport): ExitCodeValue {
+  const declared = m.expected !== undefined && m.expected.length > 0 && m.expectation !== undefined;
+  const expectedErrors = new Set<string>(declared ? m.expected!.flatMap((e) => (e.kind === 'error' ? [e.code] : [])) : []);
+  const codes: ExitCodeValue[] = m.diagnostics.filter((d) => !expectedErrors.has(d.code)).map(diagnosticExitCode);
+  for (const v of m.verdicts) {
+    if (v.status === 'inconclusive') codes.push(v.limit.kind === 'interrupted' ? ExitCode.INTERRUPTED : ExitCode.INCONCLUSIVE);
+    if (v.status === 'violated' && !declared) codes.push(ExitCode.VIOLATION);
   }
-  return best;
+  if (declared && !m.expectation!.met) codes.push(ExitCode.VIOLATION);
+  return combineExitCodes(codes);
+}
+
+/**
+ * The run's exit code: each model's (`modelExitCode`), the run's own
+ * diagnostics (config, rule files, the rule-set self-check), and 130 for an
+ * interrupted run; the most serious wins (`combineExitCodes`). Conditions
+ * only the CLI knows (a bad command line, an output it cannot write) are
+ * usage errors it raises itself before or after the run.
+ */
+export function runExitCode(report: Pick<Report, 'models' | 'diagnostics' | 'interrupted'>): ExitCodeValue {
+  const codes: ExitCodeValue[] = report.diagnostics.map(diagnosticExitCode);
+  for (const m of report.models) codes.push(modelExitCode(m));
+  if (report.interrupted) codes.push(ExitCode.INTERRUPTED);
+  return combineExitCodes(codes);
 }

@@ -13,10 +13,8 @@ import { primedEdgesFor } from '../rules/canonical-order.js';
 import type { Rule } from '../rules/types.js';
 import { checkModel, InternalError, rulesHash, stoppedVerdicts, type RuleContext } from './check-model.js';
 import { BudgetExceeded, makeBudget, type Budget } from '../model/budget.js';
-import { modelExitCode } from './verdict.js';
-export { modelExitCode } from './verdict.js';
-import { exitCodeFor } from './diagnostic-codes.js';
-import { combineExitCodes, ExitCode, type ExitCodeValue } from './exit-codes.js';
+import { ExitCode, runExitCode, type ExitCodeValue } from './exit-codes.js';
+export { modelExitCode, runExitCode } from './exit-codes.js';
 import type { CheckOptions, Progress } from './options.js';
 import { REPORT_SCHEMA_VERSION, type ModelReport, type Report } from './report.js';
 import { replaySchedule } from './replay-model.js';
@@ -25,8 +23,8 @@ import { killBmcChildren } from './engines/bmc/isolated.js';
 export type { CheckOptions, Progress, EngineChoice, RuleSelection } from './options.js';
 export { DEFAULT_CHECK_OPTIONS, KERNEL_VERSIONS, NEWEST_KERNEL } from './options.js';
 export type * from './report.js';
-export { ExitCode, EXIT_CODE_DOC } from './exit-codes.js';
-export { ALL_DIAGNOSTIC_CODES, diagnosticInfo } from './diagnostic-codes.js';
+export { ExitCode, EXIT_CODE_DOC, EXIT_CODE_PRECEDENCE, combineExitCodes } from './exit-codes.js';
+export { ALL_DIAGNOSTIC_CODES, diagnosticInfo, isDiagnosticCode, exitCodeOfDiagnostic, type DiagnosticCode } from '../model/diagnostics.js';
 
 export const VERSION: string = (() => {
   try {
@@ -134,7 +132,7 @@ export async function check(
   });
   const z3 = await z3Version();
   if (rules.diagnostics.some((d) => d.severity === 'error')) {
-    return report(combineExitCodes(rules.diagnostics.map((d) => exitCodeFor(d.code) as ExitCodeValue)));
+    return report(runExitCode({ models, diagnostics: rules.diagnostics }));
   }
   for (let i = 0; i < inputs.length; i++) {
     // No model starts after an interrupt.
@@ -158,7 +156,7 @@ export async function check(
   if (!interrupted) onProgress?.({ modelsDone: inputs.length, modelsTotal: inputs.length, elapsedMs: performance.now() - t0 });
   // An idle BMC child kept for the next job would end with this process anyway; after an interrupt, end it now.
   else killBmcChildren();
-  return report(combineExitCodes(models.map(modelExitCode)));
+  return report(runExitCode({ models, diagnostics: rules.diagnostics, ...(interrupted ? { interrupted } : {}) }));
 }
 
 /** The abort reason is the signal's name (`SIGINT`, `SIGTERM`). */
@@ -215,16 +213,14 @@ export async function replay(file: string, token: string, options: CheckOptions,
     };
   }
   const models = [model];
-  const codes = [...rules.diagnostics.map((d) => exitCodeFor(d.code) as ExitCodeValue), ...models.map((m) => {
-    const { expectation: _e, expected: _x, ...rest } = m;
-    return modelExitCode(rest as ModelReport);
-  })];
+  // A replay judges the schedule, not the model's header: a violation is 1 whatever `@expect` says.
+  const unjudged = models.map(({ expectation: _e, expected: _x, ...rest }) => rest as ModelReport);
   return {
     schemaVersion: REPORT_SCHEMA_VERSION,
     tool: { name: 'lockmc', version: VERSION, ...(z3 ? { z3 } : {}) },
     options: { ...options, replay: token },
     models,
     diagnostics: rules.diagnostics,
-    exitCode: combineExitCodes(codes),
+    exitCode: runExitCode({ models: unjudged, diagnostics: rules.diagnostics }),
   };
 }

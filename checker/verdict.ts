@@ -4,9 +4,7 @@
  */
 
 import type { Expectation } from '../model/ir.js';
-import type { Diagnostic, Finding, Limit, ModelReport, Verdict, EngineName } from './report.js';
-import { exitCodeFor } from './diagnostic-codes.js';
-import { combineExitCodes, ExitCode, type ExitCodeValue } from './exit-codes.js';
+import type { Diagnostic, Finding, Limit, Verdict, EngineName } from './report.js';
 
 /** The outcome of one check of a rule, before combining. */
 export type CheckOutcome =
@@ -48,7 +46,7 @@ export function evaluateExpectations(expect: Expectation[], verdicts: Verdict[],
   const problems: string[] = [];
   const byRule = new Map(verdicts.map((v) => [v.rule, v]));
   const violated = verdicts.filter((v) => v.status === 'violated').map((v) => v.rule);
-  const errorCodes = new Set(diagnostics.filter((d) => d.severity === 'error').map((d) => d.code));
+  const errorCodes = new Set<string>(diagnostics.filter((d) => d.severity === 'error').map((d) => d.code));
   const expectsError = expect.some((e) => e.kind === 'error');
   if (!expectsError && errorCodes.size) problems.push(`unexpected error ${[...errorCodes].join(', ')}`);
   const expectedViolations = new Set(expect.flatMap((e) => (e.kind === 'violates' ? [e.rule] : [])));
@@ -133,30 +131,4 @@ export function expectationOnlyLimited(m: { expected?: Expectation[]; verdicts: 
     }
   }
   return m.verdicts.some((v) => v.status === 'inconclusive');
-}
-
-/**
- * What one model contributes to the process exit code. The precedence
- * (README, docs/cli.md, "Exit codes"):
- *  - a limit is never hidden: an inconclusive verdict gives 7 even when
- *    the model's `@expect` header is met (130 when the limit was a signal);
- *  - a model error keeps its own code (3, 4, 5, 6, 70), declared verdict
- *    or not, unless it is the error the header expects (`@expect error`);
- *  - a declared verdict met is 0 (a fixture that violates as declared
- *    passes), one missed for any other reason is 1;
- *  - without a header, a violation is 1;
- *  - combined by `combineExitCodes`: 130, then 70, dominate everything.
- */
-export function modelExitCode(m: ModelReport): ExitCodeValue {
-  const declared = m.expected !== undefined && m.expected.length > 0 && m.expectation !== undefined;
-  const expectedErrors = new Set(declared ? m.expected!.flatMap((e) => (e.kind === 'error' ? [e.code] : [])) : []);
-  const codes: ExitCodeValue[] = m.diagnostics
-    .filter((d) => d.severity === 'error' && !expectedErrors.has(d.code))
-    .map((d) => exitCodeFor(d.code) as ExitCodeValue);
-  for (const v of m.verdicts) {
-    if (v.status === 'inconclusive') codes.push(v.limit.kind === 'interrupted' ? ExitCode.INTERRUPTED : ExitCode.INCONCLUSIVE);
-    if (v.status === 'violated' && !declared) codes.push(ExitCode.VIOLATION);
-  }
-  if (declared && !m.expectation!.met) codes.push(ExitCode.VIOLATION);
-  return combineExitCodes(codes);
 }

@@ -1,16 +1,17 @@
 /**
  * What several commands share: turning CLI flags and the config file into
- * CheckOptions, rule metadata for renderers, exit codes for diagnostics,
- * and writing a rendered report where the user asked.
+ * CheckOptions, rule metadata and diagnostic help for renderers, and
+ * writing a rendered report where the user asked. A report's exit code is
+ * checker/exit-codes.ts `runExitCode`; the CLI's own conditions (usage,
+ * unwritable output) are `UsageError`s.
  */
 
-import { modelExitCode } from '../checker/verdict.js';
 import { existsSync, mkdirSync, readFileSync, realpathSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { DEFAULT_CHECK_OPTIONS, type CheckOptions } from '../checker/options.js';
-import { combineExitCodes, ExitCode, type ExitCodeValue } from '../checker/exit-codes.js';
-import type { Diagnostic, ModelReport, Report, Verdict } from '../checker/report.js';
-import { diagnosticInfo as registryInfo } from '../checker/diagnostic-codes.js';
+import { ExitCode } from '../checker/exit-codes.js';
+import type { Report } from '../checker/report.js';
+import { diagnosticInfo } from '../model/diagnostics.js';
 import { loadConfig, loadConfigFile, type ConfigResult } from '../rules/config.js';
 import { getRule } from '../rules/index.js';
 import type { Rule } from '../rules/types.js';
@@ -29,61 +30,6 @@ export class UsageError extends Error {
   ) {
     super(message);
   }
-}
-
-export function diagnosticInfo(code: string) {
-  return registryInfo(code);
-}
-
-/** Exit code of a diagnostic: its registry entry, else its hundreds group. */
-export function diagnosticExit(d: Diagnostic): ExitCodeValue {
-  if (d.severity !== 'error') return ExitCode.OK;
-  const info = diagnosticInfo(d.code);
-  if (info) return info.exit as ExitCodeValue;
-  const group = /^LMC(\d)\d\d$/.exec(d.code)?.[1];
-  switch (group) {
-    case '0':
-      return ExitCode.USAGE;
-    case '1':
-      return ExitCode.MODEL_SYNTAX;
-    case '2':
-      return ExitCode.MODEL_SEMANTICS;
-    case '3':
-      return ExitCode.RULE_DEFINITION;
-    case '4':
-      return ExitCode.BOUND;
-    default:
-      return ExitCode.INTERNAL;
-  }
-}
-
-function verdictExit(v: Verdict): ExitCodeValue {
-  switch (v.status) {
-    case 'violated':
-      return ExitCode.VIOLATION;
-    case 'inconclusive':
-      return v.limit.kind === 'interrupted' ? ExitCode.INTERRUPTED : ExitCode.INCONCLUSIVE;
-    default:
-      return ExitCode.OK;
-  }
-}
-
-/** A model's own exit code, ignoring its `@expect` header. */
-export function modelExit(m: ModelReport): ExitCodeValue {
-  return combineExitCodes([...m.diagnostics.map(diagnosticExit), ...m.verdicts.map(verdictExit)]);
-}
-
-/**
- * The run's exit code: each model's (checker/verdict.ts `modelExitCode`:
- * a met `@expect` passes, but never hides a limit or an unexpected model
- * error), the run's own diagnostics, and 130 for an interrupted run. The
- * most serious wins (checker/exit-codes.ts `combineExitCodes`).
- */
-export function runExit(report: Report): ExitCodeValue {
-  const codes: ExitCodeValue[] = report.diagnostics.map(diagnosticExit);
-  for (const m of report.models) codes.push(modelExitCode(m));
-  if (report.interrupted) codes.push(ExitCode.INTERRUPTED);
-  return combineExitCodes(codes);
 }
 
 export interface ResolvedRun {

@@ -9,7 +9,7 @@
  * meaningless on a model whose thread returns with a lock still held.
  */
 
-import { diagnosticAt, type Diagnostic } from './diagnostics.js';
+import { diagnosticAt, type Diagnostic, type DiagnosticCode } from './diagnostics.js';
 import type { ExtractedModel, Instance, InstanceId, Loc, NodeId, Op, Outcome, Proc } from './ir.js';
 import { unreachable } from './ir.js';
 import { checkBudget, type Budget } from './budget.js';
@@ -51,7 +51,7 @@ export function validateModel(ex: ExtractedModel, text?: string, budget?: Budget
 
   for (const proc of model.procs) {
     const where = procLabel(proc);
-    const report = (code: string, node: NodeId, message: string, hint: string, dedupe: string) => {
+    const report = (code: DiagnosticCode, node: NodeId, message: string, hint: string, dedupe: string) => {
       const k = `${code}|${proc.id}|${dedupe}`;
       if (seen.has(k)) return;
       seen.add(k);
@@ -192,7 +192,7 @@ function feasible(op: Op, o: Outcome, s: State): boolean {
   return true;
 }
 
-type Reporter = (code: string, message: string, hint: string, dedupe: string) => void;
+type Reporter = (code: DiagnosticCode, message: string, hint: string, dedupe: string) => void;
 
 function step(op: Op, o: Outcome, nid: NodeId, s: State, inst: readonly Instance[], report: Reporter, where: string): State {
   const name = (id: InstanceId) => inst[id]?.name ?? `#${id}`;

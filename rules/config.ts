@@ -9,7 +9,7 @@
  */
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import type { Diagnostic } from '../model/diagnostics.js';
+import type { Diagnostic, DiagnosticCode } from '../model/diagnostics.js';
 import { KERNEL_VERSIONS, type CheckOptions, type EngineChoice, type RuleSelection } from '../checker/options.js';
 import { resolveSelection } from './index.js';
 import { loadUserRuleFiles } from './user-rules.js';
@@ -80,7 +80,7 @@ export function parseConfig(file: string, text: string): ConfigResult {
     });
     return out;
   }
-  const err = (code: string, path: string, message: string, hint?: string, onKey = false) => {
+  const err = (code: DiagnosticCode, path: string, message: string, hint?: string, onKey = false) => {
     const loc = (onKey ? p.keyAt(path) : p.at(path)) ?? { line: 1, col: 1 };
     const d: Diagnostic = { code, severity: 'error', message, file, line: loc.line, col: loc.col, ...ctx(loc.line, loc.col) };
     if (hint !== undefined) d.hint = hint;

@@ -7,7 +7,7 @@
  * file), so every table is looked up by own property or through a Map:
  * `--preset constructor` is an unknown preset, never Object's constructor.
  */
-import type { Diagnostic } from '../model/diagnostics.js';
+import type { Diagnostic, DiagnosticCode } from '../model/diagnostics.js';
 import type { RuleSelection } from '../checker/options.js';
 import type { Rule, RuleFamily, RuleOptionDecl } from './types.js';
 import { lookupOwn, setOwn } from './json/own-keys.js';
@@ -100,7 +100,7 @@ export interface SelectionOrigin {
   keyAt?: (path: string) => { line: number; col: number } | undefined;
 }
 
-function diag(code: string, message: string, origin: SelectionOrigin | undefined, path: string, hint?: string, onKey = false): Diagnostic {
+function diag(code: DiagnosticCode, message: string, origin: SelectionOrigin | undefined, path: string, hint?: string, onKey = false): Diagnostic {
   const d: Diagnostic = { code, severity: 'error', message };
   if (origin?.file !== undefined) d.file = origin.file;
   const pos = onKey ? (origin?.keyAt ?? origin?.at)?.(path) : origin?.at?.(path);

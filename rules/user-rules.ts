@@ -14,7 +14,7 @@
  * each other or with the primed kernel order.
  */
 import { readBounded } from './json/read.js';
-import type { Diagnostic } from '../model/diagnostics.js';
+import type { Diagnostic, DiagnosticCode } from '../model/diagnostics.js';
 import type { LockKind, LockMode, OpKind } from '../model/ir.js';
 import type { AttachmentClass, AttachmentState, Context, PseudoLock, Rule, RuleFamily } from './types.js';
 import { ALL_RULES } from './index.js';
@@ -107,7 +107,7 @@ interface Sink {
   optionUses: { key: string; values: string[]; path: string }[];
 }
 
-function report(s: Sink, code: string, path: string, message: string, hint?: string, onKey = false): void {
+function report(s: Sink, code: DiagnosticCode, path: string, message: string, hint?: string, onKey = false): void {
   const loc = (onKey ? s.parse.keyAt(path) : s.parse.at(path)) ?? s.parse.keyAt(path) ?? { line: 1, col: 1 };
   s.errors++;
   if (s.diagnostics.length >= RULE_FILE_LIMITS.maxDiagnostics) {
@@ -154,7 +154,7 @@ function bool(s: Sink, v: Obj, key: string, path: string, what: string): void {
   if (v[key] !== undefined && typeof v[key] !== 'boolean') report(s, 'LMC321', join(path, key), `${what}.${key} must be true or false`);
 }
 
-function oneOf(s: Sink, v: Obj, key: string, path: string, what: string, allowed: readonly string[], code = 'LMC323'): void {
+function oneOf(s: Sink, v: Obj, key: string, path: string, what: string, allowed: readonly string[], code: DiagnosticCode = 'LMC323'): void {
   const x = v[key];
   if (x === undefined) return;
   if (typeof x !== 'string' || !allowed.includes(x)) {

@@ -35,6 +35,7 @@
  *                   MEMALLOC_NOIO, MEMALLOC_NORECLAIM, FENCE_CB_ATOMIC
  */
 
+import type { DiagnosticCode } from '../../model/diagnostics.js';
 import type { Context } from '../../rules/types.js';
 import type {
   DriverModel,
@@ -194,8 +195,8 @@ export interface ContextOptions {
 
 /** Error for models the semantics cannot encode (too many threads, cyclic CFG). */
 export class SemanticsError extends Error {
-  readonly code: string;
-  constructor(code: string, message: string) {
+  readonly code: DiagnosticCode;
+  constructor(code: DiagnosticCode, message: string) {
     super(message);
     this.code = code;
     this.name = 'SemanticsError';

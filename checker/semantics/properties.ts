@@ -52,6 +52,7 @@
 
 import { anySubjectCategories } from '../../rules/lib/subjects.js';
 import type { DriverModel, InstanceId, Op } from '../../model/ir.js';
+import type { DiagnosticCode } from '../../model/diagnostics.js';
 import { checkBudget, type Budget } from '../../model/budget.js';
 import type { LockGraph } from '../engines/lockgraph/types.js';
 import type { Check, Context, LockPattern, Monitor, Pred, Rule, StepPattern } from '../../rules/types.js';
@@ -92,8 +93,8 @@ export class RuleCompileError extends Error {
   readonly rule: string;
   readonly check: string;
   /** LMC326 for malformed monitors; LMC327 for everything else (see report). */
-  readonly code: string;
-  constructor(rule: string, check: string, message: string, code = 'LMC327') {
+  readonly code: DiagnosticCode;
+  constructor(rule: string, check: string, message: string, code: DiagnosticCode = 'LMC327') {
     super(`rule ${rule}, check ${check}: ${message}`);
     this.name = 'RuleCompileError';
     this.rule = rule;
@@ -171,7 +172,7 @@ class PropertyCompiler {
     this.model = ctx.model;
   }
 
-  private fail(message: string, code?: string): never {
+  private fail(message: string, code?: DiagnosticCode): never {
     throw new RuleCompileError(this.rule.meta.id, this.check, message, code);
   }
 

@@ -14,8 +14,8 @@ import { cutReport, settleOrCut } from '../interrupt.js';
 import { collectModels, displayPath, packageRoot, readRegularFile } from '../files.js';
 import type { CliIo } from '../io.js';
 import { progressLine } from '../progress.js';
-import { combineExitCodes, ExitCode, type ExitCodeValue } from '../../checker/exit-codes.js';
-import { UsageError, refuseOutputOverInput, render, renderContext, resolveCheckOptions, resolveFormat, runExit, writeRendered } from '../shared.js';
+import { ExitCode, runExitCode } from '../../checker/exit-codes.js';
+import { UsageError, refuseOutputOverInput, render, renderContext, resolveCheckOptions, resolveFormat, writeRendered } from '../shared.js';
 
 export function modelFiles(paths: string[], io: CliIo): string[] {
   const given = paths.length > 0 ? paths : [displayPath(join(packageRoot(), 'fixtures'), io.cwd)];
@@ -63,7 +63,7 @@ async function parseOnly(files: string[], options: CheckOptions, version: string
     exitCode: 0,
   };
   // Expectations cannot be judged without verdicts; only the exit code of the diagnostics counts.
-  return { ...report, exitCode: runExit(report) };
+  return { ...report, exitCode: runExitCode(report) };
 }
 
 /** Seams for tests; absent members are loaded from the tree. */
@@ -123,8 +123,8 @@ async function checkInterruptibly(checker: CheckerApi, files: string[], options:
     );
     const settled = await settleOrCut(run, interrupts?.signal);
     if (settled.kind === 'checked') {
-      // The CLI's precedence (shared.ts `runExit`) on top of the checker's own code, never below it.
-      return { ...settled.report, exitCode: combineExitCodes([settled.report.exitCode as ExitCodeValue, runExit(settled.report)]) };
+      // The one run→exit function (checker/exit-codes.ts), whichever checker produced the report.
+      return { ...settled.report, exitCode: runExitCode(settled.report) };
     }
     // `check` is stuck past the grace period: end its children ourselves.
     (interrupts?.killChildren ?? (await loadBmcKiller()))?.();
@@ -154,5 +154,5 @@ export function emptyReport(version: string, options: CheckOptions, diagnostics:
     diagnostics,
     exitCode: ExitCode.OK,
   };
-  return { ...r, exitCode: runExit(r) };
+  return { ...r, exitCode: runExitCode(r) };
 }

@@ -2,14 +2,14 @@
 
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { ExitCode, combineExitCodes } from '../../checker/exit-codes.js';
+import { ExitCode, combineExitCodes, diagnosticExitCode } from '../../checker/exit-codes.js';
 import type { CliOptions } from '../args.js';
 import { loadChecker, loadFrontEnd, loadSystemDumper } from '../backend.js';
 import type { CliIo } from '../io.js';
 import { canonicalJson } from '../render/json.js';
 import { diagnosticLines } from '../render/doc.js';
 import { linesToText } from '../render/text.js';
-import { UsageError, diagnosticExit, render, renderContext, resolveCheckOptions, resolveFormat, writeRendered } from '../shared.js';
+import { UsageError, render, renderContext, resolveCheckOptions, resolveFormat, writeRendered } from '../shared.js';
 import { loadUserRuleFiles } from '../../rules/user-rules.js';
 import { existsSync } from 'node:fs';
 
@@ -22,7 +22,7 @@ export async function runDump(what: 'ir' | 'system', model: string, cli: CliOpti
   const errors = r.diagnostics.filter((d) => d.severity === 'error');
   if (errors.length > 0 || !r.extracted) {
     io.err(linesToText(r.diagnostics.flatMap(diagnosticLines)) + '\n');
-    return combineExitCodes(errors.map(diagnosticExit));
+    return combineExitCodes(errors.map(diagnosticExitCode));
   }
   if (what === 'ir') {
     writeRendered(canonicalJson({ model: r.extracted.model, sourceMap: r.extracted.sourceMap }) + '\n', cli, io);
@@ -34,7 +34,7 @@ export async function runDump(what: 'ir' | 'system', model: string, cli: CliOpti
   const d = await dump(model, text, options);
   if (!d.ok) {
     io.err(linesToText(d.diagnostics.flatMap(diagnosticLines)) + '\n');
-    return combineExitCodes(d.diagnostics.filter((x) => x.severity === 'error').map(diagnosticExit));
+    return combineExitCodes(d.diagnostics.filter((x) => x.severity === 'error').map(diagnosticExitCode));
   }
   // JSON unless text was asked for: the JSON form is the system object itself.
   const format = cli.format ?? 'json';

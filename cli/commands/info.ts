@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ALL_RULES, getRule } from '../../rules/index.js';
-import { ALL_DIAGNOSTIC_CODES } from '../../checker/diagnostic-codes.js';
+import { ALL_DIAGNOSTIC_CODES, diagnosticInfo } from '../../model/diagnostics.js';
 import type { Rule } from '../../rules/types.js';
 import type { CliOptions } from '../args.js';
 import { collectModels, displayPath, packageRoot } from '../files.js';
@@ -14,7 +14,7 @@ import { canonicalJson } from '../render/json.js';
 import { linesToText } from '../render/text.js';
 import { citationText } from '../render/words.js';
 import { ln, type Line } from '../render/wrap.js';
-import { UsageError, diagnosticInfo, resolveFormat } from '../shared.js';
+import { UsageError, resolveFormat } from '../shared.js';
 
 function para(text: string, indent = 0): Line {
   return { ...ln(' '.repeat(indent) + text), hang: indent };

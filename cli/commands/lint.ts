@@ -12,7 +12,8 @@ import { resolveSelection } from '../../rules/index.js';
 import type { CliOptions } from '../args.js';
 import { loadChecker, loadFrontEnd } from '../backend.js';
 import type { CliIo } from '../io.js';
-import { refuseOutputOverInput, render, renderContext, resolveCheckOptions, resolveFormat, runExit, writeRendered } from '../shared.js';
+import { refuseOutputOverInput, render, renderContext, resolveCheckOptions, resolveFormat, writeRendered } from '../shared.js';
+import { runExitCode } from '../../checker/exit-codes.js';
 import { modelFiles } from './check.js';
 import { displayPath, readRegularFile } from '../files.js';
 
@@ -65,7 +66,7 @@ export async function runLint(paths: string[], cli: CliOptions, io: CliIo, versi
     diagnostics: global,
     exitCode: 0,
   };
-  report.exitCode = runExit(report);
+  report.exitCode = runExitCode(report);
   writeRendered(render(report, resolveFormat(cli, io), renderContext(io, cli, user.rules)), cli, io);
   return report.exitCode;
 }

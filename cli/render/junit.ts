@@ -3,7 +3,7 @@
  * a `model` testcase when the model has diagnostics and an `expectation`
  * testcase when it misses the verdict its header declares.
  *
- * The JUnit outcome follows the exit code (checker/verdict.ts
+ * The JUnit outcome follows the exit code (checker/exit-codes.ts
  * `modelExitCode`): a model whose exit code is 0 has no failing testcase,
  * a model whose exit code is not 0 has at least one. So a violation the
  * header declares (`@expect violates X`) and that occurred is a passing
@@ -27,8 +27,7 @@
  */
 
 import type { Diagnostic, ModelReport, Report, Verdict } from '../../checker/report.js';
-import { ExitCode } from '../../checker/exit-codes.js';
-import { modelExitCode } from '../../checker/verdict.js';
+import { ExitCode, modelExitCode } from '../../checker/exit-codes.js';
 import { diagnosticLines } from './doc.js';
 import { linesToText, renderFindingText } from './text.js';
 import type { RenderContext } from './types.js';

@@ -10,7 +10,7 @@
 
 import { createHash } from 'node:crypto';
 import { Project, ts } from 'ts-morph';
-import { diagnosticAt, FRONTEND_LIMITS, type Diagnostic } from '../diagnostics.js';
+import { diagnosticAt, FRONTEND_LIMITS, type Diagnostic, type DiagnosticCode } from '../diagnostics.js';
 import {
   IR_SCHEMA_VERSION,
   type DriverModel,
@@ -286,7 +286,7 @@ class Extractor {
     return { line: s.line + 1, col: s.character + 1, endLine: e.line + 1, endCol: e.character + 1 };
   }
 
-  private report(code: string, message: string, node: ts.Node | undefined, hint?: string): void {
+  private report(code: DiagnosticCode, message: string, node: ts.Node | undefined, hint?: string): void {
     if (!node) {
       this.diags.push(diagnosticAt(code, message, this.file, this.text, undefined, hint));
       return;
@@ -296,7 +296,7 @@ class Extractor {
     this.diags.push(diagnosticAt(code, message, this.file, this.text, { line: l.line, col: l.col, width }, hint));
   }
 
-  private fail(code: string, message: string, node: ts.Node | undefined, hint?: string): never {
+  private fail(code: DiagnosticCode, message: string, node: ts.Node | undefined, hint?: string): never {
     this.report(code, message, node, hint);
     throw new Abort();
   }

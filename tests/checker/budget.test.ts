@@ -13,7 +13,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { check, resolveRules } from '../../checker/index.js';
 import { checkModel } from '../../checker/check-model.js';
-import { modelExitCode } from '../../checker/verdict.js';
+import { modelExitCode } from '../../checker/exit-codes.js';
 import { DEFAULT_CHECK_OPTIONS, type CheckOptions } from '../../checker/options.js';
 import type { EngineResult } from '../../checker/engines/types.js';
 import type { TransitionSystem } from '../../checker/semantics/system.js';

@@ -9,7 +9,6 @@ import type { CheckerApi } from '../../cli/backend.js';
 import { runCheck } from '../../cli/commands/check.js';
 import { collectModels } from '../../cli/files.js';
 import { formatProgress, progressLine } from '../../cli/progress.js';
-import { diagnosticExit, modelExit, runExit } from '../../cli/shared.js';
 import { fakeIo } from './fake-io.js';
 import { sampleReport } from './sample-reports.js';
 
@@ -177,7 +176,7 @@ describe('check without a pipeline', () => {
     const io = fakeIo({ cwd: tmp });
     const loadModel = async (file: string) =>
       file.endsWith('b.model.ts')
-        ? { diagnostics: [{ code: 'LMC201', severity: 'error' as const, message: "unknown identifier 'x'", file, line: 1, col: 1 }] }
+        ? { diagnostics: [{ code: 'LMC201' as const, severity: 'error' as const, message: "unknown identifier 'x'", file, line: 1, col: 1 }] }
         : { diagnostics: [] };
     const code = await runCheck(['models'], cli({ format: 'json' }), io, '0.1.0', { checker: null, loadModel });
     expect(io.stderr).toBe('note: the checking pipeline is not in this build: lockmc only parsed and validated the models; no rule was checked.\n');
@@ -185,87 +184,6 @@ describe('check without a pipeline', () => {
     expect(r.models.map((m) => m.verdicts)).toEqual([[], [], []]);
     expect(r.options.parseOnly).toBe(true);
     expect(code).toBe(4);
-  });
-});
-
-describe('exit codes', () => {
-  it('diagnostics map through the code registries, warnings do not fail', () => {
-    expect(diagnosticExit({ code: 'LMC201', severity: 'error', message: '' })).toBe(4);
-    expect(diagnosticExit({ code: 'LMC301', severity: 'error', message: '' })).toBe(2);
-    expect(diagnosticExit({ code: 'LMC201', severity: 'warning', message: '' })).toBe(0);
-    expect(diagnosticExit({ code: 'LMC188', severity: 'error', message: '' })).toBe(3);
-    expect(diagnosticExit({ code: 'LMC477', severity: 'error', message: '' })).toBe(6);
-    expect(diagnosticExit({ code: 'weird', severity: 'error', message: '' })).toBe(70);
-  });
-  it('a model: violation 1, inconclusive 7, input errors dominate', () => {
-    expect(modelExit(model('m', { verdicts: [{ status: 'holds-up-to', rule: 'r', engine: 'bmc', bound: 3 }] }))).toBe(0);
-    expect(modelExit(model('m', { verdicts: [{ status: 'inconclusive', rule: 'r', engine: 'bmc', limit: { kind: 'timeout', ms: 1 } }] }))).toBe(7);
-    expect(
-      modelExit(
-        model('m', {
-          verdicts: [
-            { status: 'inconclusive', rule: 'r', engine: 'bmc', limit: { kind: 'timeout', ms: 1 } },
-            { status: 'violated', rule: 's', engine: 'bmc', findings: [] },
-          ],
-        }),
-      ),
-    ).toBe(7);
-    expect(modelExit(model('m', { diagnostics: [{ code: 'LMC201', severity: 'error', message: '' }] }))).toBe(4);
-  });
-  it('a run: met expectations pass, unmet ones fail with 1, model errors keep their code', () => {
-    const expected = [{ kind: 'holds' as const, rules: 'all' as const }];
-    const met = model('a', { expected, expectation: { met: true, detail: '' } });
-    const unmet = model('b', { expected, expectation: { met: false, detail: '' } });
-    const unmetErr = model('c', { expected, expectation: { met: false, detail: '' }, diagnostics: [{ code: 'LMC101', severity: 'error', message: '' }] });
-    expect(runExit(base([met]))).toBe(0);
-    expect(runExit(base([met, unmet]))).toBe(1);
-    // Changed by issue #9: a model error is not turned into 1 by a declared verdict.
-    expect(runExit(base([met, unmet, unmetErr]))).toBe(3);
-    expect(runExit(base([met, model('d', { diagnostics: [{ code: 'LMC101', severity: 'error', message: '' }] })]))).toBe(3);
-    expect(runExit({ ...base([met]), diagnostics: [{ code: 'LMC301', severity: 'error', message: '' }] })).toBe(2);
-  });
-  it('issue #9 precedence: a met @expect never hides a limit or an unexpected model error', () => {
-    const timeout = { kind: 'timeout' as const, ms: 1000 };
-    const violates = [{ kind: 'violates' as const, rule: 'r' }];
-    // 1 of 2 verdicts inconclusive, the declared violation found: 7, not 0.
-    const limited = model('a', {
-      expected: violates,
-      expectation: { met: true, detail: 'as declared' },
-      verdicts: [
-        { status: 'violated', rule: 'r', engine: 'bmc', findings: [] },
-        { status: 'inconclusive', rule: 's', engine: 'bmc', limit: timeout },
-      ],
-    });
-    expect(runExit(base([limited]))).toBe(7);
-    // The declared violation itself undecided: 7 as well.
-    const undecided = model('b', {
-      expected: violates,
-      expectation: { met: false, detail: '' },
-      verdicts: [{ status: 'inconclusive', rule: 'r', engine: 'bmc', limit: timeout }],
-    });
-    expect(runExit(base([undecided]))).toBe(7);
-    // A model error under a declared verdict keeps its code (lint gives 4 too).
-    const semErr = model('c', { expected: violates, expectation: { met: false, detail: '' }, diagnostics: [{ code: 'LMC201', severity: 'error', message: '' }] });
-    expect(runExit(base([semErr]))).toBe(4);
-    // ... unless it is the error the header expects.
-    const expectedErr = model('d', {
-      expected: [{ kind: 'error' as const, code: 'LMC201' }],
-      expectation: { met: true, detail: 'as declared' },
-      diagnostics: [{ code: 'LMC201', severity: 'error', message: '' }],
-    });
-    expect(runExit(base([expectedErr]))).toBe(0);
-    // A declared violation that occurred passes; missed for another reason it is 1.
-    const found = model('e', { expected: violates, expectation: { met: true, detail: '' }, verdicts: [{ status: 'violated', rule: 'r', engine: 'bmc', findings: [] }] });
-    expect(runExit(base([found]))).toBe(0);
-    const missed = model('f', { expected: violates, expectation: { met: false, detail: '' }, verdicts: [{ status: 'proved', rule: 'r', engine: 'bmc' }] });
-    expect(runExit(base([found, missed]))).toBe(1);
-    expect(runExit(base([missed, limited]))).toBe(7);
-    // 70 dominates every model code; an interrupted run (130) dominates all.
-    const internal = model('g', { expected: violates, expectation: { met: true, detail: '' }, diagnostics: [{ code: 'LMC903', severity: 'error', message: '' }] });
-    expect(runExit(base([limited, semErr, internal]))).toBe(70);
-    expect(runExit({ ...base([limited, internal]), interrupted: { signal: 'SIGINT', model: 'g' } })).toBe(130);
-    const cut = model('h', { verdicts: [{ status: 'inconclusive', rule: 'r', engine: 'bmc', limit: { kind: 'interrupted', signal: 'SIGTERM' } }] });
-    expect(runExit(base([internal, cut]))).toBe(130);
   });
 });
 

@@ -12,7 +12,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_CHECK_OPTIONS } from '../../checker/options.js';
 import { CHECK_BUDGET } from '../budgets.js';
 import type { Report } from '../../checker/report.js';
-import { modelExitCode } from '../../checker/verdict.js';
+import { modelExitCode } from '../../checker/exit-codes.js';
 import { loadChecker } from '../../cli/backend.js';
 import { collectModels } from '../../cli/files.js';
 import { renderJunit } from '../../cli/render/junit.js';

@@ -7,7 +7,7 @@ import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { pathToFileURL } from 'node:url';
 import type { Finding, ModelReport, Report, Verdict } from '../../checker/report.js';
-import { modelExitCode } from '../../checker/verdict.js';
+import { modelExitCode } from '../../checker/exit-codes.js';
 import { parseHeader } from '../../model/frontend/header.js';
 import { ALL_RULES } from '../../rules/index.js';
 import { defaultCliOptions } from '../../cli/args.js';
@@ -268,7 +268,7 @@ describe('sarif', () => {
     expect(new Set(all).size).toBe(6);
   });
   it('diagnostics in a file have fingerprints of their own', () => {
-    const d = { code: 'LMC201', severity: 'error' as const, message: "unknown identifier 'x'", file: 'm/e.model.ts', line: 3, col: 5 };
+    const d = { code: 'LMC201' as const, severity: 'error' as const, message: "unknown identifier 'x'", file: 'm/e.model.ts', line: 3, col: 5 };
     const r = oneModel([cycle(['a', 'b'], 10)], { diagnostics: [d, { ...d, line: 9 }, { ...d, message: "unknown identifier 'y'" }] });
     const fps = sarifOf(r).runs[0].results.map(fpOf);
     expect(fps).toHaveLength(4);
@@ -400,7 +400,7 @@ function model(file: string, verdicts: Verdict[], extra: Partial<ModelReport> = 
   return { file, hashes: { model: '00', rules: '11' }, kernel: 'v7.0', verdicts, diagnostics: [], stats: { ms: 7, engine: ['explicit'] }, ...extra };
 }
 
-const LMC201 = { code: 'LMC201', severity: 'error' as const, message: "unknown identifier 'x'", file: 'm/e.model.ts', line: 3, col: 5 };
+const LMC201 = { code: 'LMC201' as const, severity: 'error' as const, message: "unknown identifier 'x'", file: 'm/e.model.ts', line: 3, col: 5 };
 
 /** One model per way a model can end, each with its exit code under the current rules. */
 function mixedReport(): Report {

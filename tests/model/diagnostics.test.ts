@@ -1,10 +1,13 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { ExitCode } from '../../checker/exit-codes.js';
-import { DIAGNOSTIC_CODES, diagnosticAt, exitCodeOf, formatDiagnostic, loadModel, parseHeader } from '../../model/index.js';
+import { ExitCode } from '../../model/exit-codes.js';
+import { FRONT_END_DIAGNOSTIC_CODES as DIAGNOSTIC_CODES, diagnosticAt, exitCodeOfDiagnostic, formatDiagnostic, loadModel, parseHeader, type DiagnosticCode } from '../../model/index.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
+
+/** The one code→exit function, given a string as a report read back from JSON would carry. */
+const exitCodeOf = (code: string) => exitCodeOfDiagnostic(code as DiagnosticCode);
 const ERRORS = join(ROOT, 'fixtures', 'errors');
 
 /** Codes that cannot be committed as a fixture; their inputs are generated in robustness.test.ts. */
@@ -66,7 +69,7 @@ describe('fixtures/errors', () => {
     for (const c of DIAGNOSTIC_CODES) {
       expect(withFixture.has(c.code) || GENERATED.has(c.code), `${c.code} has no fixture`).toBe(true);
     }
-    const registered = new Set(DIAGNOSTIC_CODES.map((c) => c.code));
+    const registered = new Set<string>(DIAGNOSTIC_CODES.map((c) => c.code));
     for (const c of withFixture) expect(registered.has(c), `${c} is not registered`).toBe(true);
     expect(Object.keys(EXPECTED).sort()).toEqual(fixtures);
   });

@@ -3,13 +3,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, test } from 'vitest';
-import { DIAGNOSTIC_BY_CODE, extractModel, loadModel } from '../../model/index.js';
+import { FRONT_END_DIAGNOSTIC_CODES, extractModel, loadModel } from '../../model/index.js';
 import { checkWellFormed, HEADER } from './helpers.js';
 import { opOutcomes } from '../../model/vocabulary.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const TMP = mkdtempSync(join(tmpdir(), 'lockmc-frontend-'));
 afterAll(() => rmSync(TMP, { recursive: true, force: true }));
+
+/** The front end's rows of the one table (model/diagnostics.ts). */
+const DIAGNOSTIC_BY_CODE = new Map<string, unknown>(FRONT_END_DIAGNOSTIC_CODES.map((c) => [c.code, c]));
 
 function codes(r: { diagnostics: { code: string }[] }): string[] {
   return r.diagnostics.map((d) => d.code);

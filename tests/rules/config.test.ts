@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { findConfigFile, loadConfig, parseConfig } from '../../rules/config.js';
 import { ALL_RULES, applyModelOptions, PRESETS, resolveSelection } from '../../rules/index.js';
-import { RULE_DIAGNOSTIC_CODES } from '../../rules/diagnostic-codes.js';
+import { RULE_DIAGNOSTIC_CODES } from '../../model/diagnostics.js';
 
 const brief = (r: ReturnType<typeof parseConfig>) => r.diagnostics.map((d) => `${d.code} ${d.line}:${d.col} ${d.message}${d.hint ? ` [${d.hint}]` : ''}`);
 

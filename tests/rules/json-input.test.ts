@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { main } from '../../cli/main.js';
 import { CONFIG_LIMITS, loadConfig, parseConfig } from '../../rules/config.js';
-import { RULE_DIAGNOSTIC_CODES } from '../../rules/diagnostic-codes.js';
+import { RULE_DIAGNOSTIC_CODES } from '../../model/diagnostics.js';
 import { PRESETS, resolveSelection } from '../../rules/index.js';
 import { parseJsonWithPositions } from '../../rules/json/parse.js';
 import { loadUserRuleFiles, parseUserRuleFile, RULE_FILE_LIMITS } from '../../rules/user-rules.js';
