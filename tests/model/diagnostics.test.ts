@@ -1,8 +1,22 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { ExitCode } from '../../model/exit-codes.js';
-import { FRONT_END_DIAGNOSTIC_CODES as DIAGNOSTIC_CODES, diagnosticAt, exitCodeOfDiagnostic, formatDiagnostic, loadModel, parseHeader, type DiagnosticCode } from '../../model/index.js';
+import { EXIT_CODE_DOC, ExitCode } from '../../model/exit-codes.js';
+import {
+  ALL_DIAGNOSTIC_CODES,
+  CHECKER_DIAGNOSTIC_CODES,
+  DIAGNOSTIC_TABLE,
+  FRONT_END_DIAGNOSTIC_CODES as DIAGNOSTIC_CODES,
+  RULE_DIAGNOSTIC_CODES,
+  diagnosticAt,
+  diagnosticInfo,
+  exitCodeOfDiagnostic,
+  formatDiagnostic,
+  isDiagnosticCode,
+  loadModel,
+  parseHeader,
+  type DiagnosticCode,
+} from '../../model/index.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 
@@ -93,6 +107,30 @@ describe('DIAGNOSTIC_CODES', () => {
     expect(exitCodeOf('LMC002')).toBe(ExitCode.MODEL_SYNTAX);
     expect(exitCodeOf('LMC003')).toBe(ExitCode.MODEL_SYNTAX);
     expect(exitCodeOf('LMC999')).toBe(ExitCode.INTERNAL);
+  });
+});
+
+describe('the one table (model/diagnostics.ts)', () => {
+  test('is the three groups, each code once; ALL_DIAGNOSTIC_CODES is it in code order', () => {
+    expect([...DIAGNOSTIC_TABLE]).toEqual([...DIAGNOSTIC_CODES, ...RULE_DIAGNOSTIC_CODES, ...CHECKER_DIAGNOSTIC_CODES]);
+    const codes = DIAGNOSTIC_TABLE.map((c) => c.code);
+    expect(new Set(codes).size).toBe(codes.length);
+    expect(ALL_DIAGNOSTIC_CODES.map((c) => c.code)).toEqual([...codes].sort());
+    const documented = new Set<number>(EXIT_CODE_DOC.map((e) => e.code));
+    for (const c of DIAGNOSTIC_TABLE) {
+      expect(c.code).toMatch(/^LMC\d{3}$/);
+      expect(documented.has(c.exit), `${c.code} exits ${c.exit}`).toBe(true);
+      expect(diagnosticInfo(c.code)).toBe(c);
+    }
+  });
+  test('exitCodeOfDiagnostic is the row\'s exit; a code from outside the table exits by its group', () => {
+    for (const c of DIAGNOSTIC_TABLE) expect(exitCodeOfDiagnostic(c.code)).toBe(c.exit);
+    const groups: [string, number][] = [['LMC077', 2], ['LMC188', 3], ['LMC299', 4], ['LMC399', 5], ['LMC477', 6], ['LMC555', 70], ['LMC999', 70], ['lmc201', 70], ['', 70]];
+    for (const [code, exit] of groups) expect(exitCodeOf(code), code).toBe(exit);
+  });
+  test('isDiagnosticCode accepts exactly the codes of the table', () => {
+    for (const c of DIAGNOSTIC_TABLE) expect(isDiagnosticCode(c.code)).toBe(true);
+    for (const s of ['LMC999', 'lmc201', 'LMC20', 'LMC2011', '', 'toString', '__proto__']) expect(isDiagnosticCode(s), s).toBe(false);
   });
 });
 
