@@ -104,3 +104,17 @@ describe('exit codes', () => {
     expect(runExitCode(base([internal, cut]))).toBe(130);
   });
 });
+
+describe('one run→exit function for every client', () => {
+  it('the API report carries runExitCode of itself (check and replay)', async () => {
+    const { check, replay, DEFAULT_CHECK_OPTIONS } = await import('../../checker/index.js');
+    const file = 'fixtures/errors/LMC201-unknown-identifier.model.ts';
+    const checked = await check([{ file }], DEFAULT_CHECK_OPTIONS);
+    // The header expects LMC201: a met @expect error is 0.
+    expect(checked.exitCode).toBe(0);
+    expect(checked.exitCode).toBe(runExitCode(checked));
+    // A replay does not judge the header: the same error is its own code, 4.
+    const replayed = await replay(file, 'not-a-token', DEFAULT_CHECK_OPTIONS);
+    expect(replayed.exitCode).toBe(4);
+  });
+});
