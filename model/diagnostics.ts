@@ -66,7 +66,7 @@ export const FRONTEND_LIMITS = {
 // ---------------------------------------------------------------------------
 // Front end (model/): LMC0xx input, LMC1xx syntax, LMC2xx semantics, LMC900.
 
-export const FRONT_END_DIAGNOSTIC_CODES = [] = [
+export const FRONT_END_DIAGNOSTIC_CODES = [
   {
     code: 'LMC001',
     title: 'file unreadable',
@@ -363,7 +363,7 @@ export const RULE_DIAGNOSTIC_CODES = [
 // Checker (checker/): a rule check the compiler cannot compile (LMC327),
 // bounds and limits (LMC4xx), and internal errors (LMC901-903).
 
-export const CHECKER_DIAGNOSTIC_CODES = [] = [
+export const CHECKER_DIAGNOSTIC_CODES = [
   {
     code: 'LMC327',
     title: 'rule check cannot be compiled',
