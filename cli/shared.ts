@@ -11,7 +11,7 @@ import { DEFAULT_CHECK_OPTIONS, type CheckOptions } from '../checker/options.js'
 import { combineExitCodes, ExitCode, type ExitCodeValue } from '../checker/exit-codes.js';
 import type { Diagnostic, ModelReport, Report, Verdict } from '../checker/report.js';
 import { diagnosticInfo as registryInfo } from '../checker/diagnostic-codes.js';
-import { loadConfig, loadConfigFile, type ConfigResult } from '../rules/config.js';
+import { loadConfig, loadConfigFile, type ConfigResult } from './config.js';
 import { getRule } from '../rules/index.js';
 import type { Rule } from '../rules/types.js';
 import type { CliOptions } from './args.js';

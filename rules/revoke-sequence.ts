@@ -10,7 +10,7 @@ const RESV_FREE: Pred = { kind: 'not', of: RESV_HELD };
 const SOME_RESV_HELD: Pred = { kind: 'holds', lock: { kind: 'lock-kind', is: 'dma_resv' }, who: 'self' };
 
 /** REVOKE-2: mark, invalidate and drain under the resv, in that order. */
-export const revokeSequence = defineRule({
+export const rule = defineRule({
   meta: {
     id: 'revoke-sequence',
     family: 'revoke',

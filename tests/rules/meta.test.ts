@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { parseHeader } from '../../model/frontend/index.js';
 import { ALL_RULES, declaredOptions, getRule, PRESETS, RULE_FAMILIES } from '../../rules/index.js';
 import type { Rule } from '../../rules/types.js';
-import { parseUserRuleFile } from '../../rules/user-rules.js';
+import { parseUserRuleFile } from '../../checker/rule-files/index.js';
 import { RULES_B } from '../../rules/families/b.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
