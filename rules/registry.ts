@@ -1,9 +1,9 @@
 /**
- * The registry: every built-in rule, once, in the order of the reference
- * (rules-reference.md sections 1-10, then phyr) so listings, presets and
- * docs read top-down. Adding a rule touches its file under rules/, this
- * list and its two fixtures under fixtures/rules/<id>/ — nothing else:
- * presets, docs and the meta-test derive from here.
+ * The registry: every built-in rule, once, in the order of the rules
+ * reference (sections 1-10, then phyr) so listings, presets and docs read
+ * top-down. Adding a rule touches its file under rules/, this list and its
+ * two fixtures under fixtures/rules/<id>/ — nothing else: presets, the doc
+ * page (`npm run docs:rules`) and the meta-test derive from here.
  */
 
 import type { Rule } from './types.js';
