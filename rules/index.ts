@@ -11,12 +11,12 @@ import type { Diagnostic } from '../model/diagnostics.js';
 import type { Rule, RuleFamily, RuleOptionDecl, RuleSelection } from './types.js';
 import { lookupOwn, setOwn } from '../model/json/own-keys.js';
 import { ALL_RULES } from './registry.js';
+import { FAMILIES } from './schema.js';
 
 export { ALL_RULES };
 
-export const RULE_FAMILIES: RuleFamily[] = [
-  'order', 'reclaim', 'fence', 'ww', 'pin', 'revoke', 'notifier', 'userptr', 'own', 'phyr', 'lockdep',
-];
+/** Every family, in preset order (the schema's list, which is kept exhaustive against RuleFamily). */
+export const RULE_FAMILIES: RuleFamily[] = [...FAMILIES];
 
 export function getRule(id: string, extra: Rule[] = []): Rule | undefined {
   return ALL_RULES.find((r) => r.meta.id === id) ?? extra.find((r) => r.meta.id === id);

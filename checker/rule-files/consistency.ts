@@ -16,7 +16,7 @@ import { compareKernel, KERNEL_VERSIONS } from '../options.js';
 import type { PrimedEdge } from '../../rules/canonical-order.js';
 import type { Check, LockPattern, Monitor, Pred, Rule, StepPattern } from '../../rules/types.js';
 import type { OpKind } from '../../model/ir.js';
-import type { OrderDecl } from './index.js';
+import type { OrderDecl } from './types.js';
 import { shutdownSolver, withSolver, type Z3Ctx } from '../engines/bmc/solver.js';
 
 export type ConsistencyResult = { ok: true } | { ok: false; diagnostics: Diagnostic[] };

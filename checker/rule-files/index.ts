@@ -5,6 +5,6 @@
  */
 export { loadUserRuleFiles, parseUserRuleFile } from './read.js';
 export { RULE_FILE_LIMITS } from './limits.js';
-export type { OrderDecl, UserRuleFile } from './lower.js';
+export type { OrderDecl, UserRuleFile } from './types.js';
 // JSON with positions (model/json/parse.ts), for callers that read rule files' JSON themselves.
 export { parseJsonWithPositions, pathSeg, sourceContext, type JsonLoc, type JsonParse } from '../../model/json/parse.js';

@@ -5,7 +5,7 @@
  * LMC328 at the place the limit is crossed, and none of it is used.
  */
 import { contextFrom, DEFAULT_JSON_LIMITS, lineIndex } from '../../model/json/parse.js';
-import type { UserRuleFile } from './lower.js';
+import type { UserRuleFile } from './types.js';
 
 /**
  * At most `maxDiagnostics` errors are listed per file; one more says how

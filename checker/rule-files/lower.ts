@@ -5,29 +5,11 @@
  * every rule of the file first (duplicate ids, `option` predicates against
  * every declared option).
  */
-import type { Diagnostic } from '../../model/diagnostics.js';
 import { ALL_RULES } from '../../rules/registry.js';
 import type { Rule } from '../../rules/types.js';
 import { describeType, fields, isObj, join, report, type Obj, type Sink } from './sink.js';
+import type { OrderDecl } from './types.js';
 import { validateRule } from './validate.js';
-
-/** A declared lock order: class `before` is taken before class `after`. */
-export interface OrderDecl {
-  before: string;
-  after: string;
-  /** Who declared it: a rule id or `file:line`. */
-  source: string;
-  file?: string;
-  line?: number;
-  col?: number;
-}
-
-export interface UserRuleFile {
-  file: string;
-  rules: Rule[];
-  order: OrderDecl[];
-  diagnostics: Diagnostic[];
-}
 
 function orderList(s: Sink, v: unknown, path: string, source: string | undefined): OrderDecl[] {
   if (v === undefined) return [];

@@ -19,7 +19,8 @@ import { contextFrom, describeLimit, joinPath, lineIndex, parseJsonWithPositions
 import { ALL_RULES } from '../../rules/registry.js';
 import type { Rule } from '../../rules/types.js';
 import { LIMIT_CODE, limitHit, RULE_FILE_LIMITS, SPLIT_HINT } from './limits.js';
-import { checkOptionUses, lowerRuleFile, type OrderDecl, type UserRuleFile } from './lower.js';
+import { checkOptionUses, lowerRuleFile } from './lower.js';
+import type { OrderDecl, UserRuleFile } from './types.js';
 import { isObj, type Sink } from './sink.js';
 
 /** Validate the text of one rule file. `taken` = ids already defined (built-ins, earlier files). */
