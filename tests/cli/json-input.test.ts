@@ -16,7 +16,7 @@ import { PRESETS, resolveSelection } from '../../rules/index.js';
 import { parseJsonWithPositions } from '../../model/json/parse.js';
 import { loadUserRuleFiles, parseUserRuleFile, RULE_FILE_LIMITS } from '../../checker/rule-files/index.js';
 import type { Diagnostic } from '../../model/diagnostics.js';
-import { fakeIo } from '../cli/fake-io.js';
+import { fakeIo } from './fake-io.js';
 
 const PROTO_NAMES = ['__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty', 'valueOf'];
 const PRESET_LIST = Object.keys(PRESETS).join(', ');
