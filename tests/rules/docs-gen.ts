@@ -128,10 +128,11 @@ export function renderRuleDoc(rule: Rule, notes = ''): string {
 export function renderIndex(rules: Rule[]): string {
   const out: string[] = ['# lockmc rules', ''];
   out.push(
-    'Every rule is one file under `rules/`, named by its id, with `holds-*` and `violates-*` fixtures under',
-    '`fixtures/rules/<id>/`. Presets: `recommended` (every rule of severity error), `all`, `strict` (debated',
-    'rules at their strictest position) and one per family. This index is generated from rule metadata',
-    '(`npm run docs:rules`); the Notes section at the end of each page is written by hand and kept.',
+    'Every rule is one file under `rules/`, named by its id and listed once in `rules/registry.ts`, with',
+    '`holds-*` and `violates-*` fixtures under `fixtures/rules/<id>/`. Presets: `recommended` (every rule of',
+    'severity error), `all`, `strict` (debated rules at their strictest position) and one per family. This',
+    'index and every rule page are generated from rule metadata (`npm run docs:rules`); the Notes section at',
+    'the end of each page is written by hand and kept.',
     '',
   );
   const families = [...new Set(rules.map((r) => r.meta.family))];
