@@ -13,7 +13,7 @@ import { BudgetExceeded, budgetStop, checkBudget, makeBudget, remainingMs, type 
 import type { DriverModel, ExtractedModel } from '../model/ir.js';
 import type { Diagnostic, DiagnosticCode } from '../model/diagnostics.js';
 import type { Rule } from '../rules/types.js';
-import type { OrderDecl } from '../rules/user-rules.js';
+import type { OrderDecl } from './rule-files/index.js';
 import { applyModelOptions } from '../rules/index.js';
 import { buildLockGraph } from './engines/lockgraph/index.js';
 import { compileSystem } from './semantics/compile.js';

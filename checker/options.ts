@@ -3,18 +3,12 @@
  * produce one of these. Kept in one place so the report can echo them.
  */
 
-export type EngineChoice = 'auto' | 'bmc' | 'explicit' | 'both';
+import type { RuleSelection } from '../rules/types.js';
 
-export interface RuleSelection {
-  /** Named preset: `recommended` (default), `all`, `strict`, or a family name. */
-  preset?: string;
-  enable?: string[];
-  disable?: string[];
-  /** Extra rule files (JSON, the Rule shape of rules/types.ts). */
-  files?: string[];
-  /** Positions on debated rules: `revoke.pfn-export=locked`. */
-  options?: Record<string, string>;
-}
+// The selection is rule language (rules/ resolves it); re-exported for checker clients.
+export type { RuleSelection };
+
+export type EngineChoice = 'auto' | 'bmc' | 'explicit' | 'both';
 
 export interface CheckOptions {
   engine: EngineChoice;

@@ -11,7 +11,7 @@
 
 import { readFileSync, realpathSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { loadUserRuleFiles } from '../rules/user-rules.js';
+import { loadUserRuleFiles } from '../checker/rule-files/index.js';
 import { fileURLToPath } from 'node:url';
 import { ExitCode } from '../checker/exit-codes.js';
 import { parseArgs } from './args.js';

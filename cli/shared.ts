@@ -12,7 +12,7 @@ import { DEFAULT_CHECK_OPTIONS, type CheckOptions } from '../checker/options.js'
 import { ExitCode } from '../checker/exit-codes.js';
 import type { Report } from '../checker/report.js';
 import { diagnosticInfo } from '../model/diagnostics.js';
-import { loadConfig, loadConfigFile, type ConfigResult } from '../rules/config.js';
+import { loadConfig, loadConfigFile, type ConfigResult } from './config.js';
 import { getRule } from '../rules/index.js';
 import type { Rule } from '../rules/types.js';
 import type { CliOptions } from './args.js';

@@ -6,7 +6,7 @@ import { defineRule } from './types.js';
  * covers dynamic attachments only; ORDER-5 (dma-buf-locking-convention)
  * states the API-wide convention for every importer.
  */
-export const dynamicImporterObligations = defineRule({
+export const rule = defineRule({
   meta: {
     id: 'dynamic-importer-obligations',
     family: 'pin',

@@ -39,6 +39,6 @@ export const rule = defineRule({
     },
     // The lockdep view of this rule is lockdep-circular-dependency: a lock-cycle check here would also
     // select cycles recorded elsewhere (closedBy cannot say in which context the closing edge was
-    // recorded, REQUESTS-vocabulary.md #11), so this rule keeps only its local statement.
+    // recorded, docs/open-requests.md #11), so this rule keeps only its local statement.
   ],
 });

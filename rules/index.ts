@@ -1,24 +1,22 @@
 /**
- * The rule registry: every built-in rule, the presets derived from their
- * metadata, and the resolution of a RuleSelection (preset + enable/disable +
- * options) into the rules and option values a check runs with.
+ * Rule selection over the registry (rules/registry.ts): the presets derived
+ * from rule metadata, and the resolution of a RuleSelection (preset +
+ * enable/disable + options) into the rules and option values a check runs with.
  *
  * Every name looked up here comes from a user (command line, config, rule
  * file), so every table is looked up by own property or through a Map:
  * `--preset constructor` is an unknown preset, never Object's constructor.
  */
 import type { Diagnostic, DiagnosticCode } from '../model/diagnostics.js';
-import type { RuleSelection } from '../checker/options.js';
-import type { Rule, RuleFamily, RuleOptionDecl } from './types.js';
-import { lookupOwn, setOwn } from './json/own-keys.js';
-import { RULES_A } from './families/a.js';
-import { RULES_B } from './families/b.js';
+import type { Rule, RuleFamily, RuleOptionDecl, RuleSelection } from './types.js';
+import { lookupOwn, setOwn } from '../model/json/own-keys.js';
+import { ALL_RULES } from './registry.js';
+import { FAMILIES } from './schema.js';
 
-export const ALL_RULES: Rule[] = [...RULES_A, ...RULES_B];
+export { ALL_RULES };
 
-export const RULE_FAMILIES: RuleFamily[] = [
-  'order', 'reclaim', 'fence', 'ww', 'pin', 'revoke', 'notifier', 'userptr', 'own', 'phyr', 'lockdep',
-];
+/** Every family, in preset order (the schema's list, which is kept exhaustive against RuleFamily). */
+export const RULE_FAMILIES: RuleFamily[] = [...FAMILIES];
 
 export function getRule(id: string, extra: Rule[] = []): Rule | undefined {
   return ALL_RULES.find((r) => r.meta.id === id) ?? extra.find((r) => r.meta.id === id);

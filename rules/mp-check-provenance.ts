@@ -1,7 +1,7 @@
 import { defineRule } from './types.js';
 
 /** OWN-4: consumers verify net_iov provenance before interpreting a frag. */
-export const mpCheckProvenance = defineRule({
+export const rule = defineRule({
   meta: {
     id: 'mp-check-provenance',
     family: 'own',

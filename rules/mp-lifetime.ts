@@ -1,7 +1,7 @@
 import { defineRule } from './types.js';
 
 /** OWN-5: a provider keeps its dma-buf referenced and mapped while net_iovs may be in flight. */
-export const mpLifetime = defineRule({
+export const rule = defineRule({
   meta: {
     id: 'mp-lifetime',
     family: 'own',

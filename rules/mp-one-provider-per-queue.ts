@@ -9,7 +9,7 @@ const ZCRX_THREAD = {
 } satisfies Citation;
 
 /** OWN-1, OWN-3 (and the OWN-6 positions as the option `own.scope`). */
-export const mpOneProviderPerQueue = defineRule({
+export const rule = defineRule({
   meta: {
     id: 'mp-one-provider-per-queue',
     family: 'own',

@@ -1,7 +1,7 @@
 import { defineRule } from './types.js';
 
 /** OWN-2: only the installed provider restarts its queue without itself. */
-export const mpOwnerUnbinds = defineRule({
+export const rule = defineRule({
   meta: {
     id: 'mp-owner-unbinds',
     family: 'own',

@@ -1,7 +1,7 @@
 import { defineRule } from './types.js';
 
 /** REVOKE-3 and the REVOKE-6 safety property on device access. */
-export const noAccessAfterRevoke = defineRule({
+export const rule = defineRule({
   meta: {
     id: 'no-access-after-revoke',
     family: 'revoke',

@@ -12,7 +12,7 @@ const PFN_THREAD = {
  * PIN-5, with the REVOKE-8 positions on importer-derived PFNs as the
  * option `revoke.pfn-export`.
  */
-export const noMappingBypass = defineRule({
+export const rule = defineRule({
   meta: {
     id: 'no-mapping-bypass',
     family: 'pin',

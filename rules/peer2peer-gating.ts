@@ -1,7 +1,7 @@
 import { defineRule } from './types.js';
 
 /** PIN-4: P2P/MMIO addresses only for attachments that allow peer2peer. */
-export const peer2peerGating = defineRule({
+export const rule = defineRule({
   meta: {
     id: 'peer2peer-gating',
     family: 'pin',

@@ -1,7 +1,7 @@
 import { defineRule } from './types.js';
 
 /** The phyr rule: no struct pages from page-less phyr entries, no page refcount locking. */
-export const phyrNoStructPage = defineRule({
+export const rule = defineRule({
   meta: {
     id: 'phyr-no-struct-page',
     family: 'phyr',

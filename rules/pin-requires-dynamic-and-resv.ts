@@ -1,7 +1,7 @@
 import { defineRule } from './types.js';
 
 /** PIN-1: pinning is for dynamic importers only, under the buffer's reservation. */
-export const pinRequiresDynamicAndResv = defineRule({
+export const rule = defineRule({
   meta: {
     id: 'pin-requires-dynamic-and-resv',
     family: 'pin',

@@ -1,7 +1,7 @@
 import { defineRule } from './types.js';
 
 /** REVOKE-1: a revoking exporter accepts only revocable, peer2peer attachments. */
-export const revocableExporterRejectsNonRevocable = defineRule({
+export const rule = defineRule({
   meta: {
     id: 'revocable-exporter-rejects-non-revocable',
     family: 'revoke',

@@ -1,7 +1,7 @@
 import { defineRule } from './types.js';
 
 /** REVOKE-4: a revoke completes: every invalidated mapping of a revoked buffer is unmapped. */
-export const revocableUnmapBounded = defineRule({
+export const rule = defineRule({
   meta: {
     id: 'revocable-unmap-bounded',
     family: 'revoke',

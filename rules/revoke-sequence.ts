@@ -5,12 +5,12 @@ const RESV_FREE: Pred = { kind: 'not', of: RESV_HELD };
 /**
  * fence_wait names a resv, not a dma_buf, so `buffer-resv-held` cannot
  * judge it; "some dma_resv held by this thread" stands in (exact for a
- * model with one dma-buf). See REQUESTS-vocabulary.md.
+ * model with one dma-buf). See docs/open-requests.md B1.
  */
 const SOME_RESV_HELD: Pred = { kind: 'holds', lock: { kind: 'lock-kind', is: 'dma_resv' }, who: 'self' };
 
 /** REVOKE-2: mark, invalidate and drain under the resv, in that order. */
-export const revokeSequence = defineRule({
+export const rule = defineRule({
   meta: {
     id: 'revoke-sequence',
     family: 'revoke',

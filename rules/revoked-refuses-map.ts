@@ -1,7 +1,7 @@
 import { defineRule } from './types.js';
 
 /** REVOKE-5: while revoked, attach and map fail, and importers act on the failure. */
-export const revokedRefusesMap = defineRule({
+export const rule = defineRule({
   meta: {
     id: 'revoked-refuses-map',
     family: 'revoke',

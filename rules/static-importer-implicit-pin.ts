@@ -1,7 +1,7 @@
 import { defineRule } from './types.js';
 
 /** PIN-2: static importers are pinned by the core at map time and never moved. */
-export const staticImporterImplicitPin = defineRule({
+export const rule = defineRule({
   meta: {
     id: 'static-importer-implicit-pin',
     family: 'pin',

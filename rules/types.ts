@@ -214,3 +214,18 @@ export interface Rule {
 export function defineRule(rule: Rule): Rule {
   return rule;
 }
+
+/**
+ * Which rules a run checks: what the command line and the config file say.
+ * Resolved against the registry by rules/index.ts (resolveSelection).
+ */
+export interface RuleSelection {
+  /** Named preset: `recommended` (default), `all`, `strict`, or a family name. */
+  preset?: string;
+  enable?: string[];
+  disable?: string[];
+  /** Extra rule files (JSON, the Rule shape of rules/types.ts). */
+  files?: string[];
+  /** Positions on debated rules: `revoke.pfn-export=locked`. */
+  options?: Record<string, string>;
+}

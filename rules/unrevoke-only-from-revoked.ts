@@ -4,7 +4,7 @@ const RESV_HELD: Pred = { kind: 'buffer-resv-held', who: 'self' };
 const CAN_UNREVOKE: Pred = { kind: 'exporter', subject: 'operand', cap: 'unrevocable', is: true };
 
 /** REVOKE-6: the exporter state machine ACTIVE -> REVOKED -> ACTIVE. */
-export const unrevokeOnlyFromRevoked = defineRule({
+export const rule = defineRule({
   meta: {
     id: 'unrevoke-only-from-revoked',
     family: 'revoke',

@@ -9,7 +9,7 @@ const MEMORY_LOCK: LockPattern = {
 };
 
 /** REVOKE-7: VFIO memory_lock -> dma_resv, and importer paths never need memory_lock. */
-export const vfioMemoryLockOrder = defineRule({
+export const rule = defineRule({
   meta: {
     id: 'vfio-memory-lock-order',
     family: 'revoke',

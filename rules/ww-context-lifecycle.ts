@@ -32,7 +32,7 @@ export const rule = defineRule({
     { kind: 'step', id: 'fini-with-locks', on: { op: 'ww_acquire_fini' }, when: { kind: 'ww-ctx', state: 'holds-locks' } },
     {
       // A terminal state includes threads blocked in a deadlock; there is no
-      // "thread finished" predicate (REQUESTS-vocabulary.md #9), so a live
+      // "thread finished" predicate (docs/open-requests.md #9), so a live
       // context counts only when its thread holds no lock: a finished thread
       // holding locks is a model error (LMC206) anyway, and a thread blocked
       // in a deadlock usually holds one.

@@ -44,7 +44,7 @@ export const rule = defineRule({
     },
     {
       // A step pattern cannot name the ww class a ww_acquire_init starts
-      // (REQUESTS-vocabulary.md), so this matches any class: a crtc_ww_class
+      // (docs/open-requests.md #2), so this matches any class: a crtc_ww_class
       // context started under a live reservation one is wrong too (ORDER-8).
       // The crtc-in-crtc case waits for that vocabulary.
       kind: 'step',

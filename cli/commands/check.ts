@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { NEWEST_KERNEL, type CheckOptions } from '../../checker/options.js';
 import { REPORT_SCHEMA_VERSION, type Diagnostic, type ModelReport, type Report } from '../../checker/report.js';
-import { loadUserRuleFiles } from '../../rules/user-rules.js';
+import { loadUserRuleFiles } from '../../checker/rule-files/index.js';
 import type { CliOptions } from '../args.js';
 import { loadBmcKiller, loadChecker, loadFrontEnd, type CheckerApi, type LoadResult } from '../backend.js';
 import { cutReport, settleOrCut } from '../interrupt.js';

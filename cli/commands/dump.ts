@@ -10,7 +10,7 @@ import { canonicalJson } from '../render/json.js';
 import { diagnosticLines } from '../render/doc.js';
 import { linesToText } from '../render/text.js';
 import { UsageError, render, renderContext, resolveCheckOptions, resolveFormat, writeRendered } from '../shared.js';
-import { loadUserRuleFiles } from '../../rules/user-rules.js';
+import { loadUserRuleFiles } from '../../checker/rule-files/index.js';
 import { existsSync } from 'node:fs';
 
 export async function runDump(what: 'ir' | 'system', model: string, cli: CliOptions, io: CliIo): Promise<number> {

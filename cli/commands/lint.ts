@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { resolve } from 'node:path';
 import { NEWEST_KERNEL } from '../../checker/options.js';
 import { REPORT_SCHEMA_VERSION, type ModelReport, type Report } from '../../checker/report.js';
-import { loadUserRuleFiles } from '../../rules/user-rules.js';
+import { loadUserRuleFiles } from '../../checker/rule-files/index.js';
 import { resolveSelection } from '../../rules/index.js';
 import type { CliOptions } from '../args.js';
 import { loadChecker, loadFrontEnd } from '../backend.js';

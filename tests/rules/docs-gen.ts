@@ -1,8 +1,10 @@
 /**
- * Renders docs/rules/<id>.md for the PIN/REVOKE/OWN/phyr rules and the
- * index docs/rules/README.md for every registered rule, from rule metadata
- * and fixtures. `LOCKMC_WRITE_DOCS=1 npx vitest run tests/rules/docs.test.ts`
- * rewrites them; otherwise the test checks they are up to date.
+ * The rule-doc generator: docs/rules/<id>.md for every registered rule and
+ * the index docs/rules/README.md, from rule metadata and fixtures. Each
+ * rule page ends with a hand-written "Notes" section (what lockdep prints,
+ * how to fix, history) that the generator keeps: everything after
+ * NOTES_MARKER. `npm run docs:rules` rewrites the pages; the meta-test
+ * (tests/rules/meta.test.ts) fails while one is out of date.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -45,21 +47,47 @@ function fixtureDescription(text: string): string {
   return para.join(' ');
 }
 
+/** The header tags that change how a fixture is checked (`@kernel`, `@driver`, `@rule-option`), as written. */
+function fixtureTags(text: string): string[] {
+  const m = /^\s*\/\*\*([\s\S]*?)\*\//.exec(text);
+  if (!m) return [];
+  return m[1]
+    .split('\n')
+    .map((l) => l.replace(/^\s*\*\s?/, '').trim())
+    .filter((l) => /^@(kernel|driver|rule-option)\s/.test(l));
+}
+
 function fixtureBody(text: string): string {
   return text.replace(/^\s*\/\*\*[\s\S]*?\*\/\s*/, '').trim();
 }
 
-export function renderRuleDoc(rule: Rule): string {
+/**
+ * Everything after this line in docs/rules/<id>.md is written by hand and
+ * kept as it is when the page is generated again.
+ */
+export const NOTES_MARKER = '<!-- notes: written by hand; `npm run docs:rules` keeps everything below this line -->';
+
+/** The command that rewrites the generated docs; failure messages name it. */
+export const REGENERATE = 'npm run docs:rules';
+
+/** The hand-written notes of an existing page (after NOTES_MARKER), or '' for a new page. */
+export function notesOf(page: string | undefined): string {
+  if (page === undefined) return '';
+  const i = page.indexOf(NOTES_MARKER);
+  if (i < 0) return '';
+  return page.slice(i + NOTES_MARKER.length).replace(/^\n+/, '').replace(/\s+$/, '');
+}
+
+/** The page of one rule: every section from its metadata and fixtures, then its hand-written notes. */
+export function renderRuleDoc(rule: Rule, notes = ''): string {
   const m = rule.meta;
   const out: string[] = [];
   out.push(`# ${m.id}`, '');
-  out.push(`${m.summary}`, '');
-  out.push(`- family: \`${m.family}\``, `- severity: \`${m.severity}\``, `- covers: ${m.covers.join(', ')}`);
-  if (m.kernel) out.push(`- kernel: ${m.kernel.since ? `since ${m.kernel.since}` : ''}${m.kernel.until ? ` until ${m.kernel.until}` : ''}`);
-  out.push('', '## Why', '', m.rationale, '');
-  out.push('## Checks', '');
-  for (const c of rule.checks) out.push(`- \`${c.id}\` (${c.kind}): ${m.messages[c.id] ?? ''}`);
-  out.push('');
+  out.push(m.summary, '');
+  out.push('| | |', '|---|---|', `| Family | ${m.family} |`, `| Severity | ${m.severity} |`, `| Covers | ${m.covers.join(', ')} |`);
+  out.push(`| Checks | ${rule.checks.map((c) => `\`${c.id}\` (${c.kind})`).join(', ')} |`);
+  if (m.kernel) out.push(`| Kernel | ${[m.kernel.since ? `since ${m.kernel.since}` : '', m.kernel.until ? `until ${m.kernel.until}` : ''].filter((x) => x).join(', ')} |`);
+  out.push('', '## Rationale', '', m.rationale, '');
   if (m.options && m.options.length > 0) {
     out.push('## Options', '');
     for (const o of m.options) {
@@ -72,15 +100,19 @@ export function renderRuleDoc(rule: Rule): string {
       );
     }
   }
-  if (m.hedge) out.push('## Not fully verified', '', m.hedge, '');
-  out.push('## Kernel references', '');
+  out.push('## Messages', '');
+  for (const c of rule.checks) out.push(`- \`${c.id}\`: ${m.messages[c.id] ?? ''}`);
+  out.push('');
+  out.push('## Citations', '');
   for (const c of m.citations) out.push(`- ${renderCitation(c)}`);
   out.push('');
+  if (m.hedge) out.push('## Not fully verified', '', m.hedge, '');
   const files = fixtureFiles(m.id);
   out.push('## Fixtures', '');
   for (const f of files) {
     const text = readFileSync(join(ROOT, 'fixtures', 'rules', m.id, f), 'utf8');
-    out.push(`- [\`${f}\`](../../fixtures/rules/${m.id}/${f}): ${fixtureDescription(text)}`);
+    const tags = fixtureTags(text);
+    out.push(`- [\`${f}\`](../../fixtures/rules/${m.id}/${f})${tags.length > 0 ? ` (${tags.join(', ')})` : ''}: ${fixtureDescription(text)}`);
   }
   out.push('');
   const bad = files.find((f) => f.startsWith('violates-'));
@@ -88,16 +120,19 @@ export function renderRuleDoc(rule: Rule): string {
     const text = readFileSync(join(ROOT, 'fixtures', 'rules', m.id, bad), 'utf8');
     out.push('## A violating model', '', '```ts', fixtureBody(text), '```', '');
   }
+  out.push('## Notes', '', NOTES_MARKER, '');
+  if (notes !== '') out.push(notes, '');
   return out.join('\n');
 }
 
 export function renderIndex(rules: Rule[]): string {
   const out: string[] = ['# lockmc rules', ''];
   out.push(
-    'Every rule is one file under `rules/`, named by its id, with `holds-*` and `violates-*` fixtures under',
-    '`fixtures/rules/<id>/`. Presets: `recommended` (every rule of severity error), `all`, `strict` (debated',
-    'rules at their strictest position) and one per family. This index is generated from rule metadata',
-    '(`LOCKMC_WRITE_DOCS=1 npx vitest run tests/rules/docs.test.ts`).',
+    'Every rule is one file under `rules/`, named by its id and listed once in `rules/registry.ts`, with',
+    '`holds-*` and `violates-*` fixtures under `fixtures/rules/<id>/`. Presets: `recommended` (every rule of',
+    'severity error), `all`, `strict` (debated rules at their strictest position) and one per family. This',
+    'index and every rule page are generated from rule metadata (`npm run docs:rules`); the Notes section at',
+    'the end of each page is written by hand and kept.',
     '',
   );
   const families = [...new Set(rules.map((r) => r.meta.family))];
@@ -164,3 +199,14 @@ const USER_SECTION = [
   'repeatable). At most 100 errors are listed per file; one more LMC328 counts the rest.',
   '',
 ];
+
+/** Every generated file under docs/rules/ (path relative to ROOT → text), keeping each page's notes. */
+export function renderAllDocs(rules: Rule[], existing: (file: string) => string | undefined): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const r of rules) {
+    const file = `docs/rules/${r.meta.id}.md`;
+    out.set(file, renderRuleDoc(r, notesOf(existing(file))));
+  }
+  out.set('docs/rules/README.md', renderIndex(rules));
+  return out;
+}

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { PRIMED_EDGES, primedEdgesFor } from '../../rules/canonical-order.js';
-import { checkRuleSetConsistency } from '../../rules/consistency.js';
-import { ALL_RULES } from '../../rules/index.js';
-import type { Rule } from '../../rules/types.js';
-import { loadUserRuleFiles, parseUserRuleFile } from '../../rules/user-rules.js';
-import { parseConfig } from '../../rules/config.js';
-import { resolveSelection } from '../../rules/index.js';
+import { PRIMED_EDGES, primedEdgesFor } from '../../../rules/canonical-order.js';
+import { checkRuleSetConsistency } from '../../../checker/rule-files/consistency.js';
+import { ALL_RULES } from '../../../rules/index.js';
+import type { Rule } from '../../../rules/types.js';
+import { loadUserRuleFiles, parseUserRuleFile } from '../../../checker/rule-files/index.js';
+import { parseConfig } from '../../../cli/config.js';
+import { resolveSelection } from '../../../rules/index.js';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

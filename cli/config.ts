@@ -11,11 +11,11 @@ import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { Diagnostic, DiagnosticCode } from '../model/diagnostics.js';
 import { KERNEL_VERSIONS, type CheckOptions, type EngineChoice, type RuleSelection } from '../checker/options.js';
-import { resolveSelection } from './index.js';
-import { loadUserRuleFiles } from './user-rules.js';
-import { readBounded } from './json/read.js';
-import { contextFrom, describeLimit, lineIndex, parseJsonWithPositions, pathSeg, type JsonLimits } from './json/parse.js';
-import { setOwn } from './json/own-keys.js';
+import { resolveSelection } from '../rules/index.js';
+import { loadUserRuleFiles } from '../checker/rule-files/index.js';
+import { readBounded } from '../model/json/read.js';
+import { contextFrom, describeLimit, lineIndex, parseJsonWithPositions, pathSeg, type JsonLimits } from '../model/json/parse.js';
+import { setOwn } from '../model/json/own-keys.js';
 
 export const CONFIG_FILE_NAME = 'lockmc.config.json';
 

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { findConfigFile, loadConfig, parseConfig } from '../../rules/config.js';
+import { findConfigFile, loadConfig, parseConfig } from '../../cli/config.js';
 import { ALL_RULES, applyModelOptions, PRESETS, resolveSelection } from '../../rules/index.js';
 import { RULE_DIAGNOSTIC_CODES } from '../../model/diagnostics.js';
 

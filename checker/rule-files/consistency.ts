@@ -10,14 +10,14 @@
  *     its declared values), is satisfiable, and every monitor can reach a
  *     bad state from its initial state.
  */
-import { anySubjectCategories } from './lib/subjects.js';
-import type { Diagnostic } from '../model/diagnostics.js';
-import { compareKernel, KERNEL_VERSIONS } from '../checker/options.js';
-import type { PrimedEdge } from './canonical-order.js';
-import type { Check, LockPattern, Monitor, Pred, Rule, StepPattern } from './types.js';
-import type { OpKind } from '../model/ir.js';
-import type { OrderDecl } from './user-rules.js';
-import { shutdownSolver, withSolver, type Z3Ctx } from '../checker/engines/bmc/solver.js';
+import { anySubjectCategories } from '../../rules/lib/subjects.js';
+import type { Diagnostic } from '../../model/diagnostics.js';
+import { compareKernel, KERNEL_VERSIONS } from '../options.js';
+import type { PrimedEdge } from '../../rules/canonical-order.js';
+import type { Check, LockPattern, Monitor, Pred, Rule, StepPattern } from '../../rules/types.js';
+import type { OpKind } from '../../model/ir.js';
+import type { OrderDecl } from './types.js';
+import { shutdownSolver, withSolver, type Z3Ctx } from '../engines/bmc/solver.js';
 
 export type ConsistencyResult = { ok: true } | { ok: false; diagnostics: Diagnostic[] };
 

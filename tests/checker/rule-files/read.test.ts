@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadUserRuleFiles, parseJsonWithPositions, parseUserRuleFile } from '../../rules/user-rules.js';
+import { loadUserRuleFiles, parseJsonWithPositions, parseUserRuleFile } from '../../../checker/rule-files/index.js';
 
 const GOOD_RULE = {
   meta: {
@@ -237,7 +237,7 @@ function codesOfOps(): string {
 describe('robustness', () => {
   it('never throws on arbitrary JSON, and every diagnostic has a code and a position', async () => {
     const fc = await import('fast-check');
-    const { parseConfig } = await import('../../rules/config.js');
+    const { parseConfig } = await import('../../../cli/config.js');
     fc.assert(
       fc.property(fc.jsonValue({ maxDepth: 6 }), (v) => {
         const text = JSON.stringify(v);

@@ -10,13 +10,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { main } from '../../cli/main.js';
-import { CONFIG_LIMITS, loadConfig, parseConfig } from '../../rules/config.js';
+import { CONFIG_LIMITS, loadConfig, parseConfig } from '../../cli/config.js';
 import { RULE_DIAGNOSTIC_CODES } from '../../model/diagnostics.js';
 import { PRESETS, resolveSelection } from '../../rules/index.js';
-import { parseJsonWithPositions } from '../../rules/json/parse.js';
-import { loadUserRuleFiles, parseUserRuleFile, RULE_FILE_LIMITS } from '../../rules/user-rules.js';
+import { parseJsonWithPositions } from '../../model/json/parse.js';
+import { loadUserRuleFiles, parseUserRuleFile, RULE_FILE_LIMITS } from '../../checker/rule-files/index.js';
 import type { Diagnostic } from '../../model/diagnostics.js';
-import { fakeIo } from '../cli/fake-io.js';
+import { fakeIo } from './fake-io.js';
 
 const PROTO_NAMES = ['__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty', 'valueOf'];
 const PRESET_LIST = Object.keys(PRESETS).join(', ');
