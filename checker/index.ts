@@ -18,7 +18,7 @@ export { modelExitCode } from './verdict.js';
 import { exitCodeFor } from './diagnostic-codes.js';
 import { combineExitCodes, ExitCode, type ExitCodeValue } from './exit-codes.js';
 import type { CheckOptions, Progress } from './options.js';
-import { REPORT_SCHEMA_VERSION, type ModelReport, type Report } from './report.js';
+import { REPORT_SCHEMA_VERSION, ruleMetaOf, type ModelReport, type Report } from './report.js';
 import { replaySchedule } from './replay-model.js';
 import { killBmcChildren } from './engines/bmc/isolated.js';
 
@@ -127,6 +127,7 @@ export async function check(
     schemaVersion: REPORT_SCHEMA_VERSION,
     tool: { name: 'lockmc', version: VERSION, ...(z3 ? { z3 } : {}) },
     options: { ...options },
+    rules: ruleMetaOf(rules.rules), // h-report: the Report carries the metadata of the rules that ran
     models,
     diagnostics: rules.diagnostics,
     ...(interrupted ? { interrupted } : {}),
@@ -223,6 +224,7 @@ export async function replay(file: string, token: string, options: CheckOptions,
     schemaVersion: REPORT_SCHEMA_VERSION,
     tool: { name: 'lockmc', version: VERSION, ...(z3 ? { z3 } : {}) },
     options: { ...options, replay: token },
+    rules: ruleMetaOf(rules.rules), // h-report: the Report carries the metadata of the rules that ran
     models,
     diagnostics: rules.diagnostics,
     exitCode: combineExitCodes(codes),

@@ -12,8 +12,6 @@ import { combineExitCodes, ExitCode, type ExitCodeValue } from '../checker/exit-
 import type { Diagnostic, ModelReport, Report, Verdict } from '../checker/report.js';
 import { diagnosticInfo as registryInfo } from '../checker/diagnostic-codes.js';
 import { loadConfig, loadConfigFile, type ConfigResult } from '../rules/config.js';
-import { getRule } from '../rules/index.js';
-import type { Rule } from '../rules/types.js';
 import type { CliOptions } from './args.js';
 import type { CliIo } from './io.js';
 import { useColor } from './io.js';
@@ -120,9 +118,8 @@ export function resolveCheckOptions(cli: CliOptions, cwd: string): ResolvedRun {
   return { options: o, config };
 }
 
-export function renderContext(io: CliIo, cli: CliOptions, extraRules: Rule[] = []): RenderContext {
+export function renderContext(io: CliIo, cli: CliOptions): RenderContext {
   return {
-    ruleMeta: (id) => getRule(id, extraRules)?.meta,
     diagnosticTitle: (code) => diagnosticInfo(code)?.title,
     // A file is not a terminal, whatever stdout is.
     color: cli.output === undefined && useColor(io, cli.color),
