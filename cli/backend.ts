@@ -12,7 +12,7 @@
 import type { Diagnostic } from '../model/diagnostics.js';
 import type { ExtractedModel } from '../model/ir.js';
 import type { CheckOptions, Progress } from '../checker/options.js';
-import type { ModelReport, Report, RuleInfo } from '../checker/report.js';
+import type { ModelReport, Report } from '../checker/report.js';
 
 export interface LoadResult {
   extracted?: ExtractedModel;
@@ -28,7 +28,7 @@ export interface CheckerApi {
   ): Promise<Report>;
   replay(file: string, token: string, options: CheckOptions): Promise<Report>;
   /** Rule selection, for the report of an interrupted run (cli/interrupt.ts). */
-  resolveRules?: (options: CheckOptions) => { rules: { meta: RuleInfo }[]; hash: string };
+  resolveRules?: (options: CheckOptions) => { rules: { meta: { id: string } }[]; hash: string };
   /** checker/index.ts `ruleSetSelfCheck`; absent in a build that predates it. */
   ruleSetSelfCheck?: (options: CheckOptions) => Promise<Diagnostic[]>;
 }

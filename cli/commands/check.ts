@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { NEWEST_KERNEL, type CheckOptions } from '../../checker/options.js';
-import { REPORT_SCHEMA_VERSION, ruleMetaOf, type Diagnostic, type ModelReport, type Report } from '../../checker/report.js';
+import { REPORT_SCHEMA_VERSION, ruleMetaOf, type RuleInfo, type Diagnostic, type ModelReport, type Report } from '../../checker/report.js';
 import type { CliOptions } from '../args.js';
 import { loadBmcKiller, loadChecker, loadFrontEnd, type CheckerApi, type LoadResult } from '../backend.js';
 import { cutReport, settleOrCut } from '../interrupt.js';
@@ -136,7 +136,8 @@ async function checkInterruptibly(checker: CheckerApi, files: string[], options:
       // The last progress names the model in hand, unless it already reported.
       current: current !== undefined && !done.some((m) => m.file === current) ? current : files[done.length],
       ruleIds: rules?.rules.map((r) => r.meta.id) ?? [],
-      rules: ruleMetaOf(rules?.rules ?? []), // h-report: the cut report carries the rules' metadata too
+      // h-report: the cut report carries the rules' metadata too (the string-loaded checker's rules are typed loosely in backend.ts).
+      rules: ruleMetaOf((rules?.rules ?? []) as { meta: RuleInfo }[]),
       rulesHash: rules?.hash ?? '',
       cwd: io.cwd,
     });
