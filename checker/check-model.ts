@@ -335,8 +335,10 @@ export async function checkModel(
         else {
           const findings = cycles.map((c) => {
             const f = cycleFinding(rule, check.id, c, model);
-            // h-report: structured wait — realised when two blocked threads wait for locks of the cycle's classes.
-            const realised = deadlockTraces.find((t) => t.final.threads.filter((x) => x.status === 'blocked' && x.waitingFor?.kind === 'lock' && c.classes.includes(x.waitingFor.lockClass)).length >= 2);
+            // h-report: structured wait. Realised when two blocked threads wait for locks the cycle names. It compares the
+            // lock's name, as the sentence test before it did in effect; comparing `lockClass` would also realise cycles
+            // through classes named unlike their instance (vfio-memory-lock-order/violates-memory-lock-under-resv): a change of output.
+            const realised = deadlockTraces.find((t) => t.final.threads.filter((x) => x.status === 'blocked' && x.waitingFor?.kind === 'lock' && c.classes.includes(x.waitingFor.lock)).length >= 2);
             if (realised) {
               f.trace = realised;
               f.possibleOnly = false;
