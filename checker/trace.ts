@@ -21,6 +21,11 @@
  * __GFP_FS or kswapd, `mmu_notifier_invalidate_range_start` in a notifier,
  * `dma_fence_map` inside a signalling section or a fence callback) and live
  * ww acquire contexts.
+ *
+ * Here: replaying and cutting the schedule, one step per transition
+ * (`StepWriter`), merging return steps. The operation texts are in
+ * op-text.ts, the final state and what blocked threads wait for in
+ * trace-state.ts.
  */
 
 import type { DriverModel, InstanceId, Op, ProcId, SourceMap } from '../model/ir.js';
