@@ -335,7 +335,10 @@ export async function checkModel(
         else {
           const findings = cycles.map((c) => {
             const f = cycleFinding(rule, check.id, c, model);
-            const realised = deadlockTraces.find((t) => t.final.threads.filter((x) => x.status === 'blocked' && x.waitingFor && c.classes.some((cls) => x.waitingFor!.includes(cls))).length >= 2);
+            // h-report: structured wait. Realised when two blocked threads wait for locks the cycle names. It compares the
+            // lock's name, as the sentence test before it did in effect; comparing `lockClass` would also realise cycles
+            // through classes named unlike their instance (vfio-memory-lock-order/violates-memory-lock-under-resv): a change of output.
+            const realised = deadlockTraces.find((t) => t.final.threads.filter((x) => x.status === 'blocked' && x.waitingFor?.kind === 'lock' && c.classes.includes(x.waitingFor.lock)).length >= 2);
             if (realised) {
               f.trace = realised;
               f.possibleOnly = false;
@@ -473,7 +476,8 @@ function traceVars(ts: TransitionSystem, model: DriverModel, schedule: Schedule,
   if (node?.kind === 'op') Object.assign(vars, opVars(model, node.op));
   // State properties name no operand: take the objects the final state blames.
   // A thread stuck on a fence names it; otherwise the fence left unsignalled.
-  const waited = trace.final.threads.map((t) => /fence (\S+)/.exec(t.waitingFor ?? '')?.[1]).find((x) => x !== undefined);
+  // h-report: structured wait
+  const waited = trace.final.threads.map((t) => (t.waitingFor?.kind === 'fence' ? t.waitingFor.fence : undefined)).find((x) => x !== undefined);
   vars.fence ??= waited ?? trace.final.fences.find((f) => f.state === 'published')?.name;
   vars.thread ??= trace.final.threads.find((t) => t.status === 'blocked')?.thread;
   return vars;

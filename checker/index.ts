@@ -16,7 +16,7 @@ import { BudgetExceeded, makeBudget, type Budget } from '../model/budget.js';
 import { ExitCode, runExitCode, type ExitCodeValue } from './exit-codes.js';
 export { modelExitCode, runExitCode } from './exit-codes.js';
 import type { CheckOptions, Progress } from './options.js';
-import { REPORT_SCHEMA_VERSION, type ModelReport, type Report } from './report.js';
+import { REPORT_SCHEMA_VERSION, ruleMetaOf, type ModelReport, type Report } from './report.js';
 import { replaySchedule } from './replay-model.js';
 import { killBmcChildren } from './engines/bmc/isolated.js';
 
@@ -125,6 +125,7 @@ export async function check(
     schemaVersion: REPORT_SCHEMA_VERSION,
     tool: { name: 'lockmc', version: VERSION, ...(z3 ? { z3 } : {}) },
     options: { ...options },
+    rules: ruleMetaOf(rules.rules), // h-report: the Report carries the metadata of the rules that ran
     models,
     diagnostics: rules.diagnostics,
     ...(interrupted ? { interrupted } : {}),
@@ -219,6 +220,7 @@ export async function replay(file: string, token: string, options: CheckOptions,
     schemaVersion: REPORT_SCHEMA_VERSION,
     tool: { name: 'lockmc', version: VERSION, ...(z3 ? { z3 } : {}) },
     options: { ...options, replay: token },
+    rules: ruleMetaOf(rules.rules), // h-report: the Report carries the metadata of the rules that ran
     models,
     diagnostics: rules.diagnostics,
     exitCode: runExitCode({ models: unjudged, diagnostics: rules.diagnostics }),

@@ -4,8 +4,9 @@
  * renderers cannot disagree about what was found.
  */
 
-import type { Expectation, Loc } from '../model/ir.js';
+import type { Expectation, Loc, LockMode } from '../model/ir.js';
 import type { Diagnostic } from '../model/diagnostics.js';
+import type { Rule, RuleMeta } from '../rules/types.js';
 
 export type { Diagnostic };
 
@@ -83,10 +84,36 @@ export interface ThreadInfo {
   kind: 'thread' | 'work' | 'irq' | 'kswapd';
 }
 
+export type FenceState = 'unpublished' | 'published' | 'signalled';
+
+/**
+ * What a blocked thread waits for, as data: the checker matches on it and
+ * each renderer phrases it (cli/render/words.ts `waitText`), so nothing
+ * parses a sentence back.
+ */
+export type Wait =
+  /** An irq handler that interrupted the thread on its CPU and has not returned. */
+  | { kind: 'irq'; irq: string }
+  /**
+   * A lock someone holds (the thread itself, possibly). `lockKind`: the
+   * instance's kind (mutex, spinlock, rwsem, dma_resv, mm, ...); `mode`:
+   * the mode the thread asks for, when it calls a lock function; at least
+   * one of `owner` (the exclusive holder) and `readers` is present.
+   */
+  | { kind: 'lock'; lock: string; lockClass: string; lockKind?: string; mode?: LockMode; owner?: string; readers?: string[] }
+  /** `dma_fence_wait` on one fence. */
+  | { kind: 'fence'; fence: string; state: FenceState }
+  /** A wait on every fence of a reservation object; `pending`: those not yet signalled. */
+  | { kind: 'resv-fences'; resv: string; pending: { fence: string; state: FenceState }[] }
+  /** `flush_work`; `worker`: the thread running its handler, when the model has one. */
+  | { kind: 'work'; work: string; worker?: string }
+  /** Anything else the thread cannot pass: the operation, kernel-style. */
+  | { kind: 'op'; op: string };
+
 export interface StateAtViolation {
   /** Per thread: what it is doing, what it holds, what it waits for. */
-  threads: { thread: string; status: 'running' | 'blocked' | 'done' | 'not-started'; at?: SourceRef; held: string[]; waitingFor?: string }[];
-  fences: { name: string; state: 'unpublished' | 'published' | 'signalled' }[];
+  threads: { thread: string; status: 'running' | 'blocked' | 'done' | 'not-started'; at?: SourceRef; held: string[]; waitingFor?: Wait }[];
+  fences: { name: string; state: FenceState }[];
   other: Record<string, string>;
 }
 
@@ -140,11 +167,20 @@ export interface ModelReport {
   stats: { ms: number; states?: number; transitions?: number; bound?: number; completenessBound?: number; engine: string[] };
 }
 
+/**
+ * A rule's metadata as it was when the run checked it (RuleMeta, which is
+ * plain JSON): renderers read severity, summary, rationale and citations
+ * from here, so they need nothing but the Report.
+ */
+export type RuleInfo = RuleMeta;
+
 export interface Report {
   schemaVersion: typeof REPORT_SCHEMA_VERSION;
   tool: { name: 'lockmc'; version: string; z3?: string };
   /** Every option after defaults and config files were applied (replayable run). */
   options: Record<string, unknown>;
+  /** The rules the run checked (built-in and user rules), sorted by id. */
+  rules: RuleInfo[];
   models: ModelReport[];
   /** Diagnostics not tied to one model (config, rule files). */
   diagnostics: Diagnostic[];
@@ -152,4 +188,9 @@ export interface Report {
   interrupted?: { signal: string; model?: string };
   /** The process exit code this report maps to. */
   exitCode: number;
+}
+
+/** The `rules` of a Report: a copy of each rule's metadata, sorted by id, so a later change to a rule object cannot reach a finished report. */
+export function ruleMetaOf(rules: readonly Pick<Rule, 'meta'>[]): RuleInfo[] {
+  return rules.map((r) => structuredClone(r.meta)).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }

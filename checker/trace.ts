@@ -21,15 +21,24 @@
  * __GFP_FS or kswapd, `mmu_notifier_invalidate_range_start` in a notifier,
  * `dma_fence_map` inside a signalling section or a fence callback) and live
  * ww acquire contexts.
+ *
+ * Here: replaying and cutting the schedule, one step per transition
+ * (`StepWriter`), merging return steps. The operation texts are in
+ * op-text.ts, the final state and what blocked threads wait for in
+ * trace-state.ts.
  */
 
-import type { DriverModel, InstanceId, Op, Outcome, ProcId, SourceMap } from '../model/ir.js';
-import type { SourceRef, StateAtViolation, ThreadInfo, Trace, TraceStep } from './report.js';
+import type { DriverModel, InstanceId, Op, ProcId, SourceMap } from '../model/ir.js';
+import type { SourceRef, ThreadInfo, Trace, TraceStep } from './report.js';
 import type { Schedule, StepLabel, TransitionSystem, VarId } from './semantics/system.js';
 import { prepare, type Evaluator } from './semantics/eval.js';
-import { FENCE_PUBLISHED, FENCE_SIGNALLED, MEMALLOC_NOFS, MEMALLOC_NOIO } from './semantics/context.js';
+import { MEMALLOC_NOFS, MEMALLOC_NOIO } from './semantics/context.js';
 import { replay, type ReplayViolation } from './replay.js';
 import { encodeSchedule } from './schedule-token.js';
+import { nm, opRole, outcomeText, procName, renderOp } from './op-text.js';
+import { finalStateOf } from './trace-state.js';
+
+export { renderOp, stepText } from './op-text.js';
 
 /** The schedule does not replay, or does not violate the property: an internal error. */
 export class ReplayError extends Error {
@@ -43,144 +52,6 @@ export class ReplayError extends Error {
 }
 
 type Frame = StepLabel['contexts'][number];
-
-const ALLOC_WITH_MASK = new Set([
-  'kmalloc',
-  'kzalloc',
-  'kvmalloc',
-  'kvzalloc',
-  'kcalloc',
-  'kmalloc_array',
-  'alloc_page',
-  'alloc_pages',
-  'mempool_alloc',
-  '__get_free_page',
-  '__get_free_pages',
-]);
-
-function nm(model: DriverModel, id: InstanceId | undefined): string {
-  if (id === undefined) return 'NULL';
-  return model.instances[id]?.name ?? `#${id}`;
-}
-
-function procName(model: DriverModel, p: ProcId | undefined): string {
-  return p === undefined ? '?' : (model.procs[p]?.name ?? `proc${p}`);
-}
-
-/** Kernel-style text of an operation, with the model's instance names. */
-export function renderOp(op: Op, model: DriverModel): string {
-  const call = (...args: string[]) => `${op.api}(${args.join(', ')})`;
-  switch (op.kind) {
-    case 'lock': {
-      const args = [nm(model, op.lock)];
-      const takesCtx = /^(dma_resv_lock|ww_mutex_lock)/.test(op.api) && !/trylock/.test(op.api);
-      if (op.ctx !== undefined) args.push(nm(model, op.ctx));
-      else if (takesCtx) args.push('NULL');
-      if (op.subclass !== undefined && /nested/.test(op.api)) args.push(String(op.subclass));
-      if (op.nestLock !== undefined) args.push(nm(model, op.nestLock));
-      return call(...args);
-    }
-    case 'unlock':
-      return call(nm(model, op.lock));
-    case 'ww_acquire_init':
-      return call(nm(model, op.ctx), op.wwClass);
-    case 'ww_acquire_done':
-    case 'ww_acquire_fini':
-      return call(nm(model, op.ctx));
-    case 'alloc':
-      if (ALLOC_WITH_MASK.has(op.api)) return call(op.gfp.text);
-      if (op.api === 'vmalloc') return call();
-      return `${call()} [${op.gfp.text}]`;
-    case 'memalloc_save':
-      return call();
-    case 'memalloc_restore':
-      return call(nm(model, op.cookie));
-    case 'user_access':
-    case 'pagefault_disable':
-    case 'pagefault_enable':
-    case 'local_irq_disable':
-    case 'local_irq_enable':
-    case 'might_sleep':
-    case 'signalling_begin':
-      return call();
-    case 'signalling_end':
-      return call(nm(model, op.cookie));
-    case 'fence_init':
-    case 'fence_signal':
-      return call(nm(model, op.fence));
-    case 'fence_publish':
-      return op.resv !== undefined ? call(nm(model, op.resv), nm(model, op.fence)) : call(nm(model, op.fence));
-    case 'fence_wait':
-      return call(op.fence !== undefined ? nm(model, op.fence) : nm(model, op.resv));
-    case 'fence_add_callback':
-      return call(nm(model, op.fence), procName(model, op.callback));
-    case 'unmap_mapping_range':
-      return call(nm(model, op.mapping));
-    case 'interval_read_begin':
-    case 'interval_read_retry':
-    case 'interval_set_seq':
-      return call(nm(model, op.notifier));
-    case 'dma_buf_export':
-    case 'dma_buf_invalidate':
-    case 'dma_buf_revoke':
-    case 'dma_buf_unrevoke':
-    case 'dma_buf_put':
-      return call(nm(model, op.buf));
-    case 'dma_buf_attach':
-      return call(nm(model, model.instances[op.attachment]?.buf));
-    case 'dma_buf_detach':
-      return call(nm(model, model.instances[op.attachment]?.buf), nm(model, op.attachment));
-    case 'dma_buf_pin':
-    case 'dma_buf_unpin':
-    case 'dma_buf_map':
-    case 'dma_buf_unmap':
-    case 'device_access':
-    case 'phyr_to_page':
-    case 'page_ref_lock':
-      return call(nm(model, op.attachment));
-    case 'mp_bind':
-      return call(nm(model, op.rxq), nm(model, op.buf));
-    case 'mp_unbind':
-    case 'mp_recv':
-      return call(nm(model, op.rxq));
-    case 'queue_work':
-    case 'flush_work':
-      return call(nm(model, op.work));
-  }
-}
-
-function outcomeText(op: Op | undefined, o: Outcome): string {
-  switch (o) {
-    case 'ok':
-      return 'ok';
-    case 'fail':
-      return op?.kind === 'fence_wait' ? 'times out' : 'fails';
-    case 'EDEADLK':
-      return '-EDEADLK';
-    case 'EALREADY':
-      return '-EALREADY';
-    case 'retry':
-      return 'retry';
-  }
-}
-
-/** One line for a step: `dma_resv_lock(bo, ctx) = -EDEADLK`. */
-export function stepText(step: Pick<TraceStep, 'op' | 'outcome'>): string {
-  return step.outcome ? `${step.op} = ${step.outcome}` : step.op;
-}
-
-function lockWord(kind: string | undefined): string {
-  switch (kind) {
-    case 'mm':
-      return 'mmap_lock of';
-    case 'address_space':
-      return 'i_mmap_rwsem of';
-    case undefined:
-      return 'lock';
-    default:
-      return kind;
-  }
-}
 
 /** Static views of a system the trace needs, built once per system. */
 class SystemView {
@@ -303,6 +174,39 @@ export function buildTrace(
   evaluator?: Evaluator,
 ): Trace {
   const ev = evaluator ?? prepare(ts);
+  const { sched, states, violation } = replayCut(ts, schedule, propertyIndex, ev);
+  const view = new SystemView(ts, model);
+  const writer = new StepWriter(view, ev, sourceMap);
+  const raw: RawStep[] = [];
+  let prevThread: number | undefined;
+  for (let i = 0; i < sched.length; i++) {
+    raw.push(writer.step(sched[i], states[i], states[i + 1], prevThread));
+    prevThread = ts.transitions[sched[i]].thread;
+  }
+  const { steps, traceIndexOfRaw } = mergeReturns(raw);
+
+  const finalState = states[states.length - 1];
+  const trace: Trace = {
+    threads: ts.threads.map((t): ThreadInfo => ({ id: t.id, name: t.name, kind: t.kind })),
+    steps,
+    schedule: encodeSchedule(ts, sched),
+    preemptions: steps.filter((s) => s.preemption).length,
+    final: finalStateOf(view, ev, finalState, writer.heldOrder, writer.ref),
+  };
+  if (violation && violation.step > 0) {
+    const p = ts.properties[violation.property];
+    if (p && p.kind !== 'terminal' && p.kind !== 'deadlock') trace.violatingStep = traceIndexOfRaw[violation.step - 1];
+  }
+  return trace;
+}
+
+/** Replay `schedule`; with `propertyIndex`, check it violates that property and cut it at the violation. */
+function replayCut(
+  ts: TransitionSystem,
+  schedule: Schedule,
+  propertyIndex: number | undefined,
+  ev: Evaluator,
+): { sched: Schedule; states: Uint32Array[]; violation?: ReplayViolation } {
   const r = replay(ts, schedule, ev);
   if (!r.ok) throw new ReplayError(`schedule does not replay: ${r.reason}`, r.step);
   let violation: ReplayViolation | undefined;
@@ -318,231 +222,11 @@ export function buildTrace(
     }
     cut = violation.step;
   }
-  const sched = schedule.slice(0, cut);
-  const states = r.states.slice(0, cut + 1);
-  const view = new SystemView(ts, model);
-  const file = sourceMap?.file ?? model.file;
+  return { sched: schedule.slice(0, cut), states: r.states.slice(0, cut + 1), ...(violation ? { violation } : {}) };
+}
 
-  const ref = (proc: ProcId, node: number): SourceRef | undefined => {
-    const loc = sourceMap?.nodes[proc]?.[node];
-    return loc ? { file, line: loc.line, col: loc.col } : undefined;
-  };
-  const short = (proc: ProcId, node: number): string => {
-    const loc = sourceMap?.nodes[proc]?.[node];
-    return loc ? `${file}:${loc.line}` : `${file}`;
-  };
-  const regText = (p: ProcId): string => {
-    const role = model.procs[p]?.role;
-    if (role === 'shrinker') return `shrinker ${procName(model, p)}`;
-    if (role === 'mmu_notifier') return `mmu notifier invalidate ${procName(model, p)}`;
-    return procName(model, p);
-  };
-
-  // Per-run tracking: held-lock order, ctx owners, reclaim fs, irq hosts.
-  const ctxOwner = new Map<VarId, number>();
-  const reclaimFs = new Map<string, boolean>();
-  const irqHostOf = new Map<number, number>();
-  const heldOrder: HeldEntry[][] = ts.threads.map(() => []);
-
-  const frameText = (f: Frame, thread: number): string => {
-    const from = f.enteredAt ? view.nodeOp(f.enteredAt.proc, f.enteredAt.node) : undefined;
-    const fromText = f.enteredAt && from ? ` from ${renderOp(from, model)} at ${short(f.enteredAt.proc, f.enteredAt.node)}` : '';
-    switch (f.kind) {
-      case 'direct-reclaim':
-        return `direct reclaim${fromText} (${regText(f.proc)})`;
-      case 'kswapd':
-        return `kswapd (${regText(f.proc)})`;
-      case 'irq': {
-        const host = irqHostOf.get(thread);
-        return `hard irq ${procName(model, f.proc)}${host !== undefined ? ` on ${view.threadName(host)}` : ''}`;
-      }
-      case 'fence-callback':
-        return `fence callback ${procName(model, f.proc)}${fromText}`;
-      case 'invalidate':
-        return `invalidate_mappings ${procName(model, f.proc)}${fromText}`;
-      case 'release':
-        return `fence release ${procName(model, f.proc)}${fromText}`;
-      case 'work':
-        return `work ${procName(model, f.proc)}`;
-    }
-  };
-
-  const currentHeld = (s: Uint32Array, t: number): HeldEntry[] => {
-    const out: HeldEntry[] = [];
-    const cls = (i: InstanceId) => model.instances[i]?.lockClass ?? nm(model, i);
-    for (const [i, v] of view.ownerVar) {
-      const rv = view.readersVar.get(i);
-      const mine = s[v] === t + 1 || (rv !== undefined && ((s[rv] >>> t) & 1) === 1);
-      if (mine) out.push({ key: `L${i}`, text: `${nm(model, i)} (${cls(i)})` });
-    }
-    for (const [i, rv] of view.readersVar) {
-      if (view.ownerVar.has(i)) continue;
-      if (((s[rv] >>> t) & 1) === 1) out.push({ key: `L${i}`, text: `${nm(model, i)} (${cls(i)})` });
-    }
-    for (const c of view.ctxVars) {
-      if (s[c.v] !== 0 && ctxOwner.get(c.v) === t) {
-        const ww = model.instances[c.instance]?.wwClass ?? 'reservation_ww_class';
-        out.push({ key: `C${c.v}`, text: `${nm(model, c.instance)} (${ww}_acquire)` });
-      }
-    }
-    const frames = view.framesAt(s, t);
-    const fsHeld =
-      ts.threads[t]?.kind === 'kswapd' ? frames.length > 0
-      : frames.some((f) => f.kind === 'kswapd' || (f.kind === 'direct-reclaim' && reclaimFs.get(`${t}|${JSON.stringify(f)}`) === true));
-    if (fsHeld) out.push({ key: 'Pfs_reclaim', text: 'fs_reclaim' });
-    if (frames.some((f) => model.procs[f.proc]?.role === 'mmu_notifier')) {
-      out.push({ key: 'Pmmu_notifier', text: 'mmu_notifier_invalidate_range_start' });
-    }
-    const sd = view.sigDepth.get(t);
-    if ((sd !== undefined && s[sd] > 0) || frames.some((f) => f.kind === 'fence-callback')) {
-      out.push({ key: 'Pdma_fence_map', text: 'dma_fence_map' });
-    }
-    return out;
-  };
-
-  const syncHeld = (s: Uint32Array, t: number): void => {
-    const now = currentHeld(s, t);
-    const keys = new Set(now.map((h) => h.key));
-    const kept = heldOrder[t].filter((h) => keys.has(h.key));
-    const have = new Set(kept.map((h) => h.key));
-    const added = now.filter((h) => !have.has(h.key)).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-    heldOrder[t] = [...kept, ...added];
-  };
-
-  // Outcome is shown when the op node could have turned out otherwise.
-  const severalOutcomes = (tid: number): boolean => {
-    const tr = ts.transitions[tid];
-    const l = tr.label;
-    if (l.outcome === undefined) return false;
-    if (l.outcome !== 'ok') return true;
-    const pv = view.pcVar[tr.thread];
-    const first = tr.guard.k === 'and' ? tr.guard.args[0] : tr.guard;
-    if (pv === undefined || first.k !== 'eq' || first.b.k !== 'const') return false;
-    return (view.byPc[tr.thread][first.b.v] ?? []).some((o) => {
-      const ol = ts.transitions[o].label;
-      return ol.proc === l.proc && ol.node === l.node && !ol.synthetic && ol.outcome !== undefined && ol.outcome !== l.outcome;
-    });
-  };
-
-  const raw: RawStep[] = [];
-  let prevThread: number | undefined;
-  for (let i = 0; i < sched.length; i++) {
-    const tid = sched[i];
-    const tr = ts.transitions[tid];
-    const t = tr.thread;
-    const before = states[i];
-    const after = states[i + 1];
-    const l = tr.label;
-
-    // Attribution of state that the variables alone do not say.
-    for (const c of view.ctxVars) {
-      if (before[c.v] === 0 && after[c.v] !== 0) ctxOwner.set(c.v, t);
-      if (after[c.v] === 0) ctxOwner.delete(c.v);
-    }
-    if (l.synthetic === 'enter-reclaim') {
-      const op = view.nodeOp(l.proc, l.node);
-      const fv = view.flags.get(t);
-      const scoped = fv !== undefined && (((before[fv] >>> MEMALLOC_NOFS) & 1) === 1 || ((before[fv] >>> MEMALLOC_NOIO) & 1) === 1);
-      const fs = op?.kind === 'alloc' && op.gfp.directReclaim && op.gfp.fs && !scoped;
-      const inner = view.framesAt(after, t);
-      const last = inner[inner.length - 1];
-      if (last) reclaimFs.set(`${t}|${JSON.stringify(last)}`, fs);
-    }
-    if (l.synthetic === 'irq-fire') {
-      const hv = view.irqHost.get(t);
-      if (hv !== undefined && after[hv] > 0) irqHostOf.set(t, after[hv] - 1);
-    }
-
-    const preemption =
-      prevThread !== undefined && prevThread !== t && !ev.threadDone(before, prevThread) && ev.threadCanMove(before, prevThread);
-
-    const op = l.synthetic ? undefined : view.nodeOp(l.proc, l.node);
-    const node = model.procs[l.proc]?.nodes[l.node];
-    let opText: string;
-    let role: string | undefined;
-    switch (l.synthetic) {
-      case 'enter-reclaim': {
-        const a = view.nodeOp(l.proc, l.node);
-        opText = a ? renderOp(a, model) : `${procName(model, l.proc)}()`;
-        const inner = view.framesAt(after, t);
-        const last = inner[inner.length - 1];
-        role = `enter reclaim${last ? ` (${regText(last.proc)})` : ''}`;
-        break;
-      }
-      case 'kswapd-run':
-        opText = 'balance_pgdat()';
-        role = `kswapd runs ${regText(l.proc)}`;
-        break;
-      case 'leave-reclaim':
-        opText = `${procName(model, l.proc)}() returns`;
-        role = 'leave reclaim';
-        break;
-      case 'enter-callback':
-        opText = `${procName(model, l.proc)}()`;
-        role = 'callback';
-        break;
-      case 'leave-callback':
-        opText = `${procName(model, l.proc)}() returns`;
-        role = model.procs[l.proc]?.role === 'fence_callback' ? 'fence callback returns' : 'callback returns';
-        break;
-      case 'irq-fire': {
-        opText = `${procName(model, l.proc)}()`;
-        const host = irqHostOf.get(t);
-        role = `irq fires on ${host !== undefined ? view.threadName(host) : '?'}`;
-        break;
-      }
-      case 'irq-return':
-        opText = `${procName(model, l.proc)}() returns`;
-        role = 'irq returns';
-        break;
-      case 'thread-start':
-        opText = `${procName(model, l.proc)}()`;
-        role = `work ${model.instances.find((i) => i.kind === 'work' && i.proc === l.proc)?.name ?? procName(model, l.proc)} starts`;
-        break;
-      case undefined:
-        if (op) {
-          opText = renderOp(op, model);
-          role = opRole(op, model);
-          // Entering a callback inline (fence callbacks, invalidate_mappings).
-          const inner = view.framesAt(after, t);
-          if (inner.length > l.contexts.length && l.contexts.every((f, k) => JSON.stringify(f) === JSON.stringify(inner[k]))) {
-            const f = inner[inner.length - 1];
-            const enter =
-              f.kind === 'fence-callback' ? `fence callback ${procName(model, f.proc)}`
-              : f.kind === 'invalidate' ? `invalidate_mappings ${procName(model, f.proc)}`
-              : `${f.kind} ${procName(model, f.proc)}`;
-            role = role ? `${role}; ${enter}` : enter;
-          }
-        } else if (node?.kind === 'choice') {
-          opText = `nondet() = ${l.branch ?? 0}`;
-        } else {
-          opText = `${procName(model, l.proc)}: node ${l.node}`;
-        }
-        break;
-      default:
-        opText = `${l.synthetic}`;
-    }
-
-    for (let u = 0; u < ts.threads.length; u++) syncHeld(after, u);
-
-    const step: TraceStep = {
-      index: 0,
-      thread: t,
-      threadName: view.threadName(t),
-      op: opText,
-      context: l.contexts.map((f) => frameText(f, t)),
-      held: heldOrder[t].map((h) => h.text),
-      preemption,
-    };
-    if (l.outcome !== undefined && severalOutcomes(tid)) step.outcome = outcomeText(op, l.outcome);
-    if (role) step.role = role;
-    const at = ref(l.proc, l.node);
-    if (at) step.at = at;
-    raw.push({ step, synthetic: l.synthetic });
-    prevThread = t;
-  }
-
-  // Merge return steps into the step before them (same thread, adjacent).
+/** Merge return steps into the step before them (same thread, adjacent); `traceIndexOfRaw[i]`: the trace index schedule step i ended up in. */
+function mergeReturns(raw: RawStep[]): { steps: TraceStep[]; traceIndexOfRaw: number[] } {
   const steps: TraceStep[] = [];
   const traceIndexOfRaw: number[] = [];
   for (let i = 0; i < raw.length; i++) {
@@ -559,160 +243,260 @@ export function buildTrace(
     steps.push(r0.step);
     traceIndexOfRaw.push(steps.length);
   }
+  return { steps, traceIndexOfRaw };
+}
 
-  const finalState = states[states.length - 1];
-  const trace: Trace = {
-    threads: ts.threads.map((t): ThreadInfo => ({ id: t.id, name: t.name, kind: t.kind })),
-    steps,
-    schedule: encodeSchedule(ts, sched),
-    preemptions: steps.filter((s) => s.preemption).length,
-    final: finalStateOf(view, ev, finalState, heldOrder, ref),
+/**
+ * Turns one run's transitions into trace steps, in schedule order. It
+ * keeps what the state variables alone do not say: which thread owns a
+ * ww acquire context, whether a reclaim was entered with __GFP_FS, which
+ * thread an irq landed on, and the order each thread took its locks in.
+ */
+class StepWriter {
+  readonly ctxOwner = new Map<VarId, number>();
+  readonly reclaimFs = new Map<string, boolean>();
+  readonly irqHostOf = new Map<number, number>();
+  readonly heldOrder: HeldEntry[][];
+  private readonly ts: TransitionSystem;
+  private readonly model: DriverModel;
+  private readonly file: string;
+
+  constructor(
+    private readonly view: SystemView,
+    private readonly ev: Evaluator,
+    private readonly sourceMap: SourceMap | undefined,
+  ) {
+    this.ts = view.ts;
+    this.model = view.model;
+    this.file = sourceMap?.file ?? view.model.file;
+    this.heldOrder = view.ts.threads.map(() => []);
+  }
+
+  readonly ref = (proc: ProcId, node: number): SourceRef | undefined => {
+    const loc = this.sourceMap?.nodes[proc]?.[node];
+    return loc ? { file: this.file, line: loc.line, col: loc.col } : undefined;
   };
-  if (violation && violation.step > 0) {
-    const p = ts.properties[violation.property];
-    if (p && p.kind !== 'terminal' && p.kind !== 'deadlock') trace.violatingStep = traceIndexOfRaw[violation.step - 1];
-  }
-  return trace;
-}
 
-function opRole(op: Op, model: DriverModel): string | undefined {
-  switch (op.kind) {
-    case 'signalling_begin':
-      return 'enter fence signalling';
-    case 'signalling_end':
-      return 'leave fence signalling';
-    case 'fence_wait':
-      return op.fence !== undefined ? `wait on fence ${nm(model, op.fence)}` : `wait on fences of ${nm(model, op.resv)}`;
-    case 'fence_signal':
-      return `signal fence ${nm(model, op.fence)}`;
-    case 'fence_publish':
-      return `publish fence ${nm(model, op.fence)}`;
-    case 'ww_acquire_init':
-      return 'begin ww transaction';
-    case 'ww_acquire_fini':
-      return 'end ww transaction';
-    default:
-      return undefined;
+  private short(proc: ProcId, node: number): string {
+    const loc = this.sourceMap?.nodes[proc]?.[node];
+    return loc ? `${this.file}:${loc.line}` : `${this.file}`;
   }
-}
 
-function fenceText(v: number): string {
-  return v === FENCE_SIGNALLED ? 'signalled' : v === FENCE_PUBLISHED ? 'published, unsignalled' : 'unpublished';
-}
-
-function waitingFor(view: SystemView, s: Uint32Array, t: number): string | undefined {
-  const { model } = view;
-  for (const [irq, hv] of view.irqHost) {
-    if (irq !== t && s[hv] === t + 1) return `irq ${view.threadName(irq)} running on its CPU`;
+  private regText(p: ProcId): string {
+    const { model } = this;
+    const role = model.procs[p]?.role;
+    if (role === 'shrinker') return `shrinker ${procName(model, p)}`;
+    if (role === 'mmu_notifier') return `mmu notifier invalidate ${procName(model, p)}`;
+    return procName(model, p);
   }
-  for (const tid of view.outOf(s, t)) {
-    const l = view.ts.transitions[tid].label;
-    if (l.synthetic) continue;
-    const op = view.nodeOp(l.proc, l.node);
-    if (!op) continue;
-    const heldText = (inst: InstanceId): string | undefined => {
-      const li = view.lockInstance(inst);
-      const o = view.ownerVar.get(li);
-      const r = view.readersVar.get(li);
-      const who: string[] = [];
-      if (o !== undefined && s[o] > 0) who.push(`held by ${view.threadName(s[o] - 1)}${s[o] - 1 === t ? ' (itself)' : ''}`);
-      if (r !== undefined && s[r] !== 0) {
-        const rs: string[] = [];
-        for (let u = 0; u < view.ts.threads.length; u++) if (((s[r] >>> u) & 1) === 1) rs.push(view.threadName(u));
-        who.push(`held for read by ${rs.join(', ')}`);
-      }
-      if (who.length === 0) return undefined;
-      return `${lockWord(model.instances[li]?.kind)} ${nm(model, li)} ${who.join(', ')}`;
+
+  /** The trace step of transition `tid`, taken by its thread from state `before` to `after`. */
+  step(tid: number, before: Uint32Array, after: Uint32Array, prevThread: number | undefined): RawStep {
+    const { ts, view, ev } = this;
+    const tr = ts.transitions[tid];
+    const t = tr.thread;
+    const l = tr.label;
+    this.track(tid, before, after);
+
+    const preemption =
+      prevThread !== undefined && prevThread !== t && !ev.threadDone(before, prevThread) && ev.threadCanMove(before, prevThread);
+
+    const op = l.synthetic ? undefined : view.nodeOp(l.proc, l.node);
+    const { opText, role } = this.describe(tid, after);
+
+    for (let u = 0; u < ts.threads.length; u++) this.syncHeld(after, u);
+
+    const step: TraceStep = {
+      index: 0,
+      thread: t,
+      threadName: view.threadName(t),
+      op: opText,
+      context: l.contexts.map((f) => this.frameText(f, t)),
+      held: this.heldOrder[t].map((h) => h.text),
+      preemption,
     };
-    switch (op.kind) {
-      case 'lock':
-      case 'user_access':
-      case 'unmap_mapping_range': {
-        const inst = op.kind === 'lock' ? op.lock : op.kind === 'user_access' ? op.mm : op.mapping;
-        const h = heldText(inst);
-        if (h) return h;
-        break;
-      }
-      case 'fence_wait': {
-        if (op.fence !== undefined) {
-          const fv = view.fenceVar.get(op.fence);
-          return `fence ${nm(model, op.fence)} (${fenceText(fv === undefined ? 0 : s[fv])})`;
-        }
-        const resv = op.resv;
-        const fences = new Set<InstanceId>();
-        for (const p of model.procs) for (const n of p.nodes) if (n.kind === 'op' && n.op.kind === 'fence_publish' && n.op.resv === resv) fences.add(n.op.fence);
-        const pending = [...fences]
-          .sort((a, b) => a - b)
-          .filter((f) => {
-            const fv = view.fenceVar.get(f);
-            return fv !== undefined && s[fv] !== FENCE_SIGNALLED;
-          })
-          .map((f) => `${nm(model, f)} (${fenceText(s[view.fenceVar.get(f)!])})`);
-        return `fences of ${nm(model, resv)}: ${pending.join(', ') || 'none pending'}`;
-      }
-      case 'flush_work': {
-        const wt = view.ts.threads.find((x) => x.kind === 'work' && x.name === `work:${nm(model, op.work)}`);
-        return `work ${nm(model, op.work)}${wt ? ` (handler on ${wt.name} not finished)` : ''}`;
-      }
-      default:
-        break;
-    }
-    return renderOp(op, model);
+    if (l.outcome !== undefined && this.severalOutcomes(tid)) step.outcome = outcomeText(op, l.outcome);
+    if (role) step.role = role;
+    const at = this.ref(l.proc, l.node);
+    if (at) step.at = at;
+    return { step, synthetic: l.synthetic };
   }
-  return undefined;
-}
 
-function finalStateOf(
-  view: SystemView,
-  ev: Evaluator,
-  s: Uint32Array,
-  heldOrder: HeldEntry[][],
-  ref: (proc: ProcId, node: number) => SourceRef | undefined,
-): StateAtViolation {
-  const { ts, model } = view;
-  const threads: StateAtViolation['threads'] = ts.threads.map((th) => {
-    // An idle kswapd or irq counts as done; one that never ran is not-started.
-    const status: 'running' | 'blocked' | 'done' | 'not-started' =
-      th.liveness === 'optional' && ev.threadNotStarted(s, th.id)
-        ? 'not-started'
-        : ev.threadDone(s, th.id)
-          ? 'done'
-          : ev.threadCanMove(s, th.id)
-          ? 'running'
-          : 'blocked';
-    // A thread that has not started or has finished holds nothing, whatever
-    // context its entry point would run in (kswapd's fs_reclaim).
-    const held = status === 'not-started' || status === 'done' ? [] : heldOrder[th.id].map((h) => h.text);
-    const entry: StateAtViolation['threads'][number] = { thread: th.name, status, held };
-    if (status === 'running' || status === 'blocked') {
-      const out = view.outOf(s, th.id);
-      const l = out.length > 0 ? ts.transitions[out[0]].label : undefined;
-      const at = l && !l.synthetic ? ref(l.proc, l.node) : undefined;
-      if (at) entry.at = at;
+  /** Attribution of state that the variables alone do not say. */
+  private track(tid: number, before: Uint32Array, after: Uint32Array): void {
+    const { view } = this;
+    const tr = this.ts.transitions[tid];
+    const t = tr.thread;
+    const l = tr.label;
+    for (const c of view.ctxVars) {
+      if (before[c.v] === 0 && after[c.v] !== 0) this.ctxOwner.set(c.v, t);
+      if (after[c.v] === 0) this.ctxOwner.delete(c.v);
     }
-    if (status === 'blocked') {
-      const w = waitingFor(view, s, th.id);
-      if (w) entry.waitingFor = w;
+    if (l.synthetic === 'enter-reclaim') {
+      const op = view.nodeOp(l.proc, l.node);
+      const fv = view.flags.get(t);
+      const scoped = fv !== undefined && (((before[fv] >>> MEMALLOC_NOFS) & 1) === 1 || ((before[fv] >>> MEMALLOC_NOIO) & 1) === 1);
+      const fs = op?.kind === 'alloc' && op.gfp.directReclaim && op.gfp.fs && !scoped;
+      const inner = view.framesAt(after, t);
+      const last = inner[inner.length - 1];
+      if (last) this.reclaimFs.set(`${t}|${JSON.stringify(last)}`, fs);
     }
-    return entry;
-  });
-  const fences: StateAtViolation['fences'] = model.instances
-    .filter((i) => i.kind === 'dma_fence')
-    .map((i) => {
-      const fv = view.fenceVar.get(i.id);
-      const v = fv === undefined ? 0 : s[fv];
-      return { name: i.name, state: v === FENCE_SIGNALLED ? 'signalled' : v === FENCE_PUBLISHED ? 'published' : 'unpublished' };
-    });
-  const other: Record<string, string> = {};
-  for (const v of ts.vars) {
-    if (s[v.id] === v.init) continue;
-    const r = v.role;
-    if (r.kind === 'buffer') other[`buffer ${nm(model, r.instance)}`] = s[v.id] === 1 ? 'revoked' : 'active';
-    else if (r.kind === 'attachment') {
-      const st = ['detached', 'attached', 'mapped', 'invalidated'][s[v.id] & 3];
-      other[`attachment ${nm(model, r.instance)}`] = `${st}${(s[v.id] & 4) !== 0 ? ', pinned' : ''}`;
-    } else if (r.kind === 'rxq') other[`rx queue ${nm(model, r.instance)}`] = ['unbound', 'devmem', 'zcrx'][s[v.id]] ?? String(s[v.id]);
-    else if (r.kind === 'monitor') other[v.name] = String(s[v.id]);
+    if (l.synthetic === 'irq-fire') {
+      const hv = view.irqHost.get(t);
+      if (hv !== undefined && after[hv] > 0) this.irqHostOf.set(t, after[hv] - 1);
+    }
   }
-  return { threads, fences, other };
+
+  /** The step's operation text and pseudo-lock role. */
+  private describe(tid: number, after: Uint32Array): { opText: string; role?: string } {
+    const { view, model } = this;
+    const tr = this.ts.transitions[tid];
+    const t = tr.thread;
+    const l = tr.label;
+    switch (l.synthetic) {
+      case 'enter-reclaim': {
+        const a = view.nodeOp(l.proc, l.node);
+        const inner = view.framesAt(after, t);
+        const last = inner[inner.length - 1];
+        return { opText: a ? renderOp(a, model) : `${procName(model, l.proc)}()`, role: `enter reclaim${last ? ` (${this.regText(last.proc)})` : ''}` };
+      }
+      case 'kswapd-run':
+        return { opText: 'balance_pgdat()', role: `kswapd runs ${this.regText(l.proc)}` };
+      case 'leave-reclaim':
+        return { opText: `${procName(model, l.proc)}() returns`, role: 'leave reclaim' };
+      case 'enter-callback':
+        return { opText: `${procName(model, l.proc)}()`, role: 'callback' };
+      case 'leave-callback':
+        return {
+          opText: `${procName(model, l.proc)}() returns`,
+          role: model.procs[l.proc]?.role === 'fence_callback' ? 'fence callback returns' : 'callback returns',
+        };
+      case 'irq-fire': {
+        const host = this.irqHostOf.get(t);
+        return { opText: `${procName(model, l.proc)}()`, role: `irq fires on ${host !== undefined ? view.threadName(host) : '?'}` };
+      }
+      case 'irq-return':
+        return { opText: `${procName(model, l.proc)}() returns`, role: 'irq returns' };
+      case 'thread-start':
+        return {
+          opText: `${procName(model, l.proc)}()`,
+          role: `work ${model.instances.find((i) => i.kind === 'work' && i.proc === l.proc)?.name ?? procName(model, l.proc)} starts`,
+        };
+      case undefined:
+        return this.describeOp(tid, after);
+      default:
+        return { opText: `${l.synthetic}` };
+    }
+  }
+
+  /** A step of the model's own code: its operation, a nondeterministic choice, or a bare node. */
+  private describeOp(tid: number, after: Uint32Array): { opText: string; role?: string } {
+    const { view, model } = this;
+    const tr = this.ts.transitions[tid];
+    const t = tr.thread;
+    const l = tr.label;
+    const op = view.nodeOp(l.proc, l.node);
+    const node = model.procs[l.proc]?.nodes[l.node];
+    if (op) {
+      let role = opRole(op, model);
+      // Entering a callback inline (fence callbacks, invalidate_mappings).
+      const inner = view.framesAt(after, t);
+      if (inner.length > l.contexts.length && l.contexts.every((f, k) => JSON.stringify(f) === JSON.stringify(inner[k]))) {
+        const f = inner[inner.length - 1];
+        const enter =
+          f.kind === 'fence-callback' ? `fence callback ${procName(model, f.proc)}`
+          : f.kind === 'invalidate' ? `invalidate_mappings ${procName(model, f.proc)}`
+          : `${f.kind} ${procName(model, f.proc)}`;
+        role = role ? `${role}; ${enter}` : enter;
+      }
+      return { opText: renderOp(op, model), ...(role ? { role } : {}) };
+    }
+    if (node?.kind === 'choice') return { opText: `nondet() = ${l.branch ?? 0}` };
+    return { opText: `${procName(model, l.proc)}: node ${l.node}` };
+  }
+
+  private frameText(f: Frame, thread: number): string {
+    const { view, model } = this;
+    const from = f.enteredAt ? view.nodeOp(f.enteredAt.proc, f.enteredAt.node) : undefined;
+    const fromText = f.enteredAt && from ? ` from ${renderOp(from, model)} at ${this.short(f.enteredAt.proc, f.enteredAt.node)}` : '';
+    switch (f.kind) {
+      case 'direct-reclaim':
+        return `direct reclaim${fromText} (${this.regText(f.proc)})`;
+      case 'kswapd':
+        return `kswapd (${this.regText(f.proc)})`;
+      case 'irq': {
+        const host = this.irqHostOf.get(thread);
+        return `hard irq ${procName(model, f.proc)}${host !== undefined ? ` on ${view.threadName(host)}` : ''}`;
+      }
+      case 'fence-callback':
+        return `fence callback ${procName(model, f.proc)}${fromText}`;
+      case 'invalidate':
+        return `invalidate_mappings ${procName(model, f.proc)}${fromText}`;
+      case 'release':
+        return `fence release ${procName(model, f.proc)}${fromText}`;
+      case 'work':
+        return `work ${procName(model, f.proc)}`;
+    }
+  }
+
+  /** What thread `t` holds in state `s`, in no particular order (`syncHeld` orders it). */
+  private currentHeld(s: Uint32Array, t: number): HeldEntry[] {
+    const { ts, view, model } = this;
+    const out: HeldEntry[] = [];
+    const cls = (i: InstanceId) => model.instances[i]?.lockClass ?? nm(model, i);
+    for (const [i, v] of view.ownerVar) {
+      const rv = view.readersVar.get(i);
+      const mine = s[v] === t + 1 || (rv !== undefined && ((s[rv] >>> t) & 1) === 1);
+      if (mine) out.push({ key: `L${i}`, text: `${nm(model, i)} (${cls(i)})` });
+    }
+    for (const [i, rv] of view.readersVar) {
+      if (view.ownerVar.has(i)) continue;
+      if (((s[rv] >>> t) & 1) === 1) out.push({ key: `L${i}`, text: `${nm(model, i)} (${cls(i)})` });
+    }
+    for (const c of view.ctxVars) {
+      if (s[c.v] !== 0 && this.ctxOwner.get(c.v) === t) {
+        const ww = model.instances[c.instance]?.wwClass ?? 'reservation_ww_class';
+        out.push({ key: `C${c.v}`, text: `${nm(model, c.instance)} (${ww}_acquire)` });
+      }
+    }
+    const frames = view.framesAt(s, t);
+    const fsHeld =
+      ts.threads[t]?.kind === 'kswapd' ? frames.length > 0
+      : frames.some((f) => f.kind === 'kswapd' || (f.kind === 'direct-reclaim' && this.reclaimFs.get(`${t}|${JSON.stringify(f)}`) === true));
+    if (fsHeld) out.push({ key: 'Pfs_reclaim', text: 'fs_reclaim' });
+    if (frames.some((f) => model.procs[f.proc]?.role === 'mmu_notifier')) {
+      out.push({ key: 'Pmmu_notifier', text: 'mmu_notifier_invalidate_range_start' });
+    }
+    const sd = view.sigDepth.get(t);
+    if ((sd !== undefined && s[sd] > 0) || frames.some((f) => f.kind === 'fence-callback')) {
+      out.push({ key: 'Pdma_fence_map', text: 'dma_fence_map' });
+    }
+    return out;
+  }
+
+  /** Keep thread `t`'s held list in acquisition order: what it still holds stays in place, what is new goes last. */
+  private syncHeld(s: Uint32Array, t: number): void {
+    const now = this.currentHeld(s, t);
+    const keys = new Set(now.map((h) => h.key));
+    const kept = this.heldOrder[t].filter((h) => keys.has(h.key));
+    const have = new Set(kept.map((h) => h.key));
+    const added = now.filter((h) => !have.has(h.key)).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    this.heldOrder[t] = [...kept, ...added];
+  }
+
+  // Outcome is shown when the op node could have turned out otherwise.
+  private severalOutcomes(tid: number): boolean {
+    const { ts, view } = this;
+    const tr = ts.transitions[tid];
+    const l = tr.label;
+    if (l.outcome === undefined) return false;
+    if (l.outcome !== 'ok') return true;
+    const pv = view.pcVar[tr.thread];
+    const first = tr.guard.k === 'and' ? tr.guard.args[0] : tr.guard;
+    if (pv === undefined || first.k !== 'eq' || first.b.k !== 'const') return false;
+    return (view.byPc[tr.thread][first.b.v] ?? []).some((o) => {
+      const ol = ts.transitions[o].label;
+      return ol.proc === l.proc && ol.node === l.node && !ol.synthetic && ol.outcome !== undefined && ol.outcome !== l.outcome;
+    });
+  }
 }

@@ -14,7 +14,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ExitCode } from '../checker/exit-codes.js';
 import { NEWEST_KERNEL, type CheckOptions } from '../checker/options.js';
-import { REPORT_SCHEMA_VERSION, type ModelReport, type Report, type Verdict } from '../checker/report.js';
+import { REPORT_SCHEMA_VERSION, type ModelReport, type Report, type RuleInfo, type Verdict } from '../checker/report.js';
 
 /** How long `check` gets after the signal before the CLI writes the report itself. */
 export const GRACE_MS = 1000;
@@ -54,6 +54,8 @@ export interface CutRun {
   current?: string;
   /** Rule ids the interrupted model was being checked against (its verdicts become inconclusive). */
   ruleIds: string[];
+  /** Metadata of those rules, for the report's `rules`. */
+  rules?: RuleInfo[];
   rulesHash: string;
   cwd: string;
 }
@@ -83,6 +85,7 @@ export function cutReport(c: CutRun): Report {
     schemaVersion: REPORT_SCHEMA_VERSION,
     tool: { name: 'lockmc', version: c.version },
     options: { ...c.options },
+    rules: c.rules ?? [],
     models,
     diagnostics: [],
     interrupted: { signal: c.signal, ...(c.current !== undefined ? { model: c.current } : {}) },

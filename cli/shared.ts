@@ -13,8 +13,6 @@ import { ExitCode } from '../checker/exit-codes.js';
 import type { Report } from '../checker/report.js';
 import { diagnosticInfo } from '../model/diagnostics.js';
 import { loadConfig, loadConfigFile, type ConfigResult } from './config.js';
-import { getRule } from '../rules/index.js';
-import type { Rule } from '../rules/types.js';
 import type { CliOptions } from './args.js';
 import type { CliIo } from './io.js';
 import { useColor } from './io.js';
@@ -66,9 +64,8 @@ export function resolveCheckOptions(cli: CliOptions, cwd: string): ResolvedRun {
   return { options: o, config };
 }
 
-export function renderContext(io: CliIo, cli: CliOptions, extraRules: Rule[] = []): RenderContext {
+export function renderContext(io: CliIo, cli: CliOptions): RenderContext {
   return {
-    ruleMeta: (id) => getRule(id, extraRules)?.meta,
     diagnosticTitle: (code) => diagnosticInfo(code)?.title,
     // A file is not a terminal, whatever stdout is.
     color: cli.output === undefined && useColor(io, cli.color),

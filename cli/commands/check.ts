@@ -6,8 +6,7 @@
 import { createHash } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { NEWEST_KERNEL, type CheckOptions } from '../../checker/options.js';
-import { REPORT_SCHEMA_VERSION, type Diagnostic, type ModelReport, type Report } from '../../checker/report.js';
-import { loadUserRuleFiles } from '../../checker/rule-files/index.js';
+import { REPORT_SCHEMA_VERSION, ruleMetaOf, type RuleInfo, type Diagnostic, type ModelReport, type Report } from '../../checker/report.js';
 import type { CliOptions } from '../args.js';
 import { loadBmcKiller, loadChecker, loadFrontEnd, type CheckerApi, type LoadResult } from '../backend.js';
 import { cutReport, settleOrCut } from '../interrupt.js';
@@ -58,6 +57,7 @@ async function parseOnly(files: string[], options: CheckOptions, version: string
     schemaVersion: REPORT_SCHEMA_VERSION,
     tool: { name: 'lockmc', version },
     options: { ...options, parseOnly: true },
+    rules: [],
     models,
     diagnostics: [],
     exitCode: 0,
@@ -77,8 +77,7 @@ export async function runCheck(paths: string[], cli: CliOptions, io: CliIo, vers
   refuseOutputOverInput(cli, [...files, ...cli.rules], io);
   const { options, config } = resolveCheckOptions(cli, io.cwd);
   const format = resolveFormat(cli, io);
-  const extra = loadUserRuleFiles(options.rules.files ?? []);
-  const ctx = renderContext(io, cli, extra.rules);
+  const ctx = renderContext(io, cli);
   if (config.diagnostics.length > 0) {
     const report = emptyReport(version, options, config.diagnostics);
     writeRendered(render(report, format, ctx), cli, io);
@@ -137,6 +136,8 @@ async function checkInterruptibly(checker: CheckerApi, files: string[], options:
       // The last progress names the model in hand, unless it already reported.
       current: current !== undefined && !done.some((m) => m.file === current) ? current : files[done.length],
       ruleIds: rules?.rules.map((r) => r.meta.id) ?? [],
+      // h-report: the cut report carries the rules' metadata too (the string-loaded checker's rules are typed loosely in backend.ts).
+      rules: ruleMetaOf((rules?.rules ?? []) as { meta: RuleInfo }[]),
       rulesHash: rules?.hash ?? '',
       cwd: io.cwd,
     });
@@ -150,6 +151,7 @@ export function emptyReport(version: string, options: CheckOptions, diagnostics:
     schemaVersion: REPORT_SCHEMA_VERSION,
     tool: { name: 'lockmc', version },
     options: { ...options },
+    rules: [],
     models: [],
     diagnostics,
     exitCode: ExitCode.OK,

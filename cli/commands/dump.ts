@@ -10,7 +10,6 @@ import { canonicalJson } from '../render/json.js';
 import { diagnosticLines } from '../render/doc.js';
 import { linesToText } from '../render/text.js';
 import { UsageError, render, renderContext, resolveCheckOptions, resolveFormat, writeRendered } from '../shared.js';
-import { loadUserRuleFiles } from '../../checker/rule-files/index.js';
 import { existsSync } from 'node:fs';
 
 export async function runDump(what: 'ir' | 'system', model: string, cli: CliOptions, io: CliIo): Promise<number> {
@@ -49,7 +48,6 @@ export async function runReplay(model: string, token: string, cli: CliOptions, i
   if (!checker) throw new UsageError('replay is not available in this build: the checking pipeline (checker/index.ts) is missing');
   const { options } = resolveCheckOptions(cli, io.cwd);
   const report = await checker.replay(model, token, options);
-  const extra = loadUserRuleFiles(options.rules.files ?? []);
-  writeRendered(render(report, resolveFormat(cli, io), renderContext(io, cli, extra.rules)), cli, io);
+  writeRendered(render(report, resolveFormat(cli, io), renderContext(io, cli)), cli, io);
   return report.exitCode;
 }

@@ -62,11 +62,12 @@ export async function runLint(paths: string[], cli: CliOptions, io: CliIo, versi
     schemaVersion: REPORT_SCHEMA_VERSION,
     tool: { name: 'lockmc', version },
     options: { ...options, lintOnly: true },
+    rules: [],
     models,
     diagnostics: global,
     exitCode: 0,
   };
   report.exitCode = runExitCode(report);
-  writeRendered(render(report, resolveFormat(cli, io), renderContext(io, cli, user.rules)), cli, io);
+  writeRendered(render(report, resolveFormat(cli, io), renderContext(io, cli)), cli, io);
   return report.exitCode;
 }

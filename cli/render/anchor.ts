@@ -6,6 +6,7 @@
 
 import { createHash } from 'node:crypto';
 import type { Finding, SourceRef } from '../../checker/report.js';
+import { waitText } from './words.js';
 
 /** Why the anchor is where it is (kept for tests and for readers of the code). */
 export type AnchorKind = 'blocked' | 'fence-wait' | 'fence-publish' | 'finding' | 'violating-step' | 'chain' | 'first-step';
@@ -17,7 +18,6 @@ export interface Anchor {
   op?: string;
 }
 
-const FENCE_WAIT = /^fences? /;
 const PUBLISH = /^publish fence (\S+)/;
 
 /**
@@ -33,11 +33,11 @@ export function anchorOf(f: Finding): Anchor | undefined {
   const t = f.trace;
   if (t && f.kind === 'deadlock') {
     const stuck = t.final.threads.find((x) => x.status === 'blocked' && x.at);
-    if (stuck?.at) return { kind: 'blocked', at: stuck.at, op: stuck.waitingFor };
+    if (stuck?.at) return { kind: 'blocked', at: stuck.at, ...(stuck.waitingFor ? { op: waitText(stuck.waitingFor, stuck.thread) } : {}) };
   }
   if (t && f.kind === 'fence-never-signalled') {
-    const waiter = t.final.threads.find((x) => x.status === 'blocked' && x.at && FENCE_WAIT.test(x.waitingFor ?? ''));
-    if (waiter?.at) return { kind: 'fence-wait', at: waiter.at, op: waiter.waitingFor };
+    const waiter = t.final.threads.find((x) => x.status === 'blocked' && x.at && (x.waitingFor?.kind === 'fence' || x.waitingFor?.kind === 'resv-fences'));
+    if (waiter?.at && waiter.waitingFor) return { kind: 'fence-wait', at: waiter.at, op: waitText(waiter.waitingFor, waiter.thread) };
     const unsignalled = new Set(t.final.fences.filter((x) => x.state === 'published').map((x) => x.name));
     const publish = [...t.steps].reverse().find((s) => s.at && unsignalled.has(PUBLISH.exec(s.role ?? '')?.[1] ?? ''));
     if (publish?.at) return { kind: 'fence-publish', at: publish.at, op: publish.op };

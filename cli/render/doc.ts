@@ -21,9 +21,11 @@ import {
   isDeadlockKind,
   limitNotes,
   replayCommand,
+  ruleInfo,
   shortHash,
   summaryLine,
   verdictText,
+  waitText,
 } from './words.js';
 
 export const TEXT_WIDTH = 72;
@@ -38,14 +40,14 @@ export function buildReport(report: Report, ctx: RenderContext): Line[] {
     out.push(BLANK, ...diagnosticLines(d));
   }
   for (const m of report.models) {
-    out.push(BLANK, ...buildModel(m, ctx, report.options));
+    out.push(BLANK, ...buildModel(m, ctx, report));
   }
   out.push(BLANK, { ...ln(summaryLine(report)), hang: 2 });
   for (const note of limitNotes(report)) out.push({ ...ln('  ', st('warn', note)), hang: 4 });
   return out;
 }
 
-function buildModel(m: ModelReport, ctx: RenderContext, runOptions: Record<string, unknown>): Line[] {
+function buildModel(m: ModelReport, ctx: RenderContext, run: RunFacts): Line[] {
   const out: Line[] = [];
   out.push(ln(st('heading', 'model: '), st('loc', m.file)));
   out.push(ln(`  hashes: model ${shortHash(m.hashes.model)}, rules ${shortHash(m.hashes.rules)}; kernel ${m.kernel}`));
@@ -58,7 +60,7 @@ function buildModel(m: ModelReport, ctx: RenderContext, runOptions: Record<strin
   bits.push(`${s.ms} ms`);
   out.push(ln(`  ${bits.join('; ')}`));
   for (const d of m.diagnostics) out.push(BLANK, ...diagnosticLines(d));
-  for (const f of findingsOf(m.verdicts)) out.push(BLANK, ...buildFinding(f, m, ctx, runOptions));
+  for (const f of findingsOf(m.verdicts)) out.push(BLANK, ...buildFinding(f, m, ctx, run));
   if (m.verdicts.length > 0) {
     out.push(BLANK, ln(st('heading', 'verdicts:')));
     for (const v of m.verdicts) {
@@ -111,8 +113,15 @@ export function clipSource(src: string, caret: string, room: number): [string, s
 // ---------------------------------------------------------------------------
 // One finding.
 
-/** `runOptions`: the report's `options`, which the replay line repeats (words.ts `replayCommand`). */
-export function buildFinding(f: Finding, m: ModelReport, ctx: RenderContext, runOptions: Record<string, unknown> = {}): Line[] {
+/**
+ * What a finding's text needs of the run beyond the model: the options the
+ * replay line repeats (words.ts `replayCommand`) and the rules' metadata.
+ */
+export type RunFacts = Pick<Report, 'options' | 'rules'>;
+
+const NO_RUN: RunFacts = { options: {}, rules: [] };
+
+export function buildFinding(f: Finding, m: ModelReport, ctx: RenderContext, run: RunFacts = NO_RUN): Line[] {
   const out: Line[] = [];
   if (f.sameAs) {
     out.push({ ...ln('rule ', st('rule', f.rule), ` (check ${f.check}): the same cycle as shown under `, st('rule', f.sameAs.rule), ` (check ${f.sameAs.check}).`), hang: 2 });
@@ -123,7 +132,7 @@ export function buildFinding(f: Finding, m: ModelReport, ctx: RenderContext, run
   out.push(ln(st('title', title)));
   out.push(ln(`lockmc: ${m.file} (kernel ${m.kernel})`));
   out.push({ ...ln(st('banner', '-'.repeat(title.length))), noWrap: true });
-  const meta = ctx.ruleMeta(f.rule);
+  const meta = ruleInfo(run, f.rule);
   out.push(ln('rule ', st('rule', f.rule), ` (check ${f.check}${meta ? `, ${meta.severity}` : ''}):`));
   if (meta) out.push({ ...ln(`  ${meta.summary}`), hang: 2 });
   out.push(BLANK, { ...ln(f.message), hang: 0 });
@@ -150,7 +159,7 @@ export function buildFinding(f: Finding, m: ModelReport, ctx: RenderContext, run
   }
   if (f.trace) {
     out.push(BLANK, ln(st('heading', 'replay:')));
-    out.push({ ...ln(st('cmd', `  ${replayCommand(ctx.command ?? 'lockmc', m.file, f.trace.schedule, runOptions)}`)), shell: true, hang: 4 });
+    out.push({ ...ln(st('cmd', `  ${replayCommand(ctx.command ?? 'lockmc', m.file, f.trace.schedule, run.options)}`)), shell: true, hang: 4 });
   }
   return out;
 }
@@ -413,7 +422,7 @@ function stateLines(t: Trace): Line[] {
       hang: 6,
     });
     if (th.held.length > 0) out.push({ ...ln('      holds: ', st('lock', th.held.join(', '))), hang: 8 });
-    if (th.waitingFor) out.push({ ...ln('      waits for: ', st('bad', th.waitingFor)), hang: 8 });
+    if (th.waitingFor) out.push({ ...ln('      waits for: ', st('bad', waitText(th.waitingFor, th.thread))), hang: 8 });
   }
   if (t.final.fences.length > 0) {
     out.push({ ...ln(`  fences: ${t.final.fences.map((f) => `${f.name} ${f.state}`).join(', ')}`), hang: 4 });

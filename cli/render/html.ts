@@ -65,7 +65,7 @@ export function renderHtml(report: Report, ctx: RenderContext): string {
         );
       }
       k++;
-      out.push(`<pre class="report">${xmlEscape(renderFindingText(f, m, ctx, report.options))}</pre>`);
+      out.push(`<pre class="report">${xmlEscape(renderFindingText(f, m, ctx, report))}</pre>`);
       out.push('</section>');
     }
     out.push('</section>');

@@ -28,7 +28,7 @@
 
 import type { Diagnostic, ModelReport, Report, Verdict } from '../../checker/report.js';
 import { ExitCode, modelExitCode } from '../../checker/exit-codes.js';
-import { diagnosticLines } from './doc.js';
+import { diagnosticLines, type RunFacts } from './doc.js';
 import { linesToText, renderFindingText } from './text.js';
 import type { RenderContext } from './types.js';
 import { cdata, xmlEscape } from './xml.js';
@@ -62,10 +62,10 @@ function declaresViolation(m: ModelReport, rule: string): boolean {
   return m.expected?.some((e) => e.kind === 'violates' && e.rule === rule) ?? false;
 }
 
-function verdictCase(m: ModelReport, v: Verdict, failing: boolean, ctx: RenderContext, runOptions: Record<string, unknown>): Case {
+function verdictCase(m: ModelReport, v: Verdict, failing: boolean, ctx: RenderContext, run: RunFacts): Case {
   switch (v.status) {
     case 'violated': {
-      const text = v.findings.map((f) => renderFindingText(f, m, ctx, runOptions)).join('\n');
+      const text = v.findings.map((f) => renderFindingText(f, m, ctx, run)).join('\n');
       const msg = v.findings.map((f) => f.message).join('; ');
       if (declaresViolation(m, v.rule)) return { name: v.rule, outcome: { kind: 'pass', out: `violated, as the model's @expect declares\n\n${text}` } };
       // An undeclared violation the header accepts (it lists only some rules
@@ -89,7 +89,7 @@ function diagnosticsText(ds: Diagnostic[]): string {
   return linesToText(ds.flatMap(diagnosticLines)) + '\n';
 }
 
-function modelCases(m: ModelReport, ctx: RenderContext, runOptions: Record<string, unknown>): Case[] {
+function modelCases(m: ModelReport, ctx: RenderContext, run: RunFacts): Case[] {
   const exit = modelExitCode(m);
   const failing = exit !== 0;
   const cases: Case[] = [];
@@ -113,7 +113,7 @@ function modelCases(m: ModelReport, ctx: RenderContext, runOptions: Record<strin
       outcome: { kind: limited ? 'error' : 'failure', message: m.expectation.detail, type: limited ? 'inconclusive' : 'expectation' },
     });
   }
-  for (const v of m.verdicts) cases.push(verdictCase(m, v, failing, ctx, runOptions));
+  for (const v of m.verdicts) cases.push(verdictCase(m, v, failing, ctx, run));
   return cases;
 }
 
@@ -171,7 +171,7 @@ function suiteXml(name: string, cases: Case[], classname: string, file: string |
 export function renderJunit(report: Report, ctx: RenderContext): string {
   const suites: { xml: string; counts: Counts }[] = [];
   for (const m of report.models) {
-    suites.push(suiteXml(m.file, modelCases(m, ctx, report.options), junitClassname(m.file), m.file, m.stats.ms));
+    suites.push(suiteXml(m.file, modelCases(m, ctx, report), junitClassname(m.file), m.file, m.stats.ms));
   }
   // What stops or cuts short the whole run (configuration and rule-file
   // errors, an interrupt) is an errored suite, not zero tests.

@@ -18,7 +18,7 @@ import type { Diagnostic, Finding, ModelReport, Report, SourceRef, Trace } from 
 import { anchorOf, diagnosticIdentity, findingIdentity, fingerprint } from './anchor.js';
 import { canonicalJson } from './json.js';
 import type { RenderContext } from './types.js';
-import { citationText, replayCommand } from './words.js';
+import { citationText, replayCommand, ruleInfo } from './words.js';
 
 /** Our own fingerprint key: GitHub computes and owns `primaryLocationLineHash`. */
 export const FINGERPRINT_KEY = 'lockmcFindingHash/v1';
@@ -88,8 +88,8 @@ function declaration(m: ModelReport, rule: string): Sarif.Suppression | undefine
   return { kind: 'inSource', justification: `@expect violates ${rule} at ${where}` };
 }
 
-function findingResult(f: Finding, m: ModelReport, ruleIndex: Map<string, number>, ctx: RenderContext, seen: Map<string, number>, runOptions: Record<string, unknown>): Sarif.Result {
-  const meta = ctx.ruleMeta(f.rule);
+function findingResult(f: Finding, m: ModelReport, ruleIndex: Map<string, number>, ctx: RenderContext, seen: Map<string, number>, run: Pick<Report, 'options' | 'rules'>): Sarif.Result {
+  const meta = ruleInfo(run, f.rule);
   const r: Sarif.Result = {
     ruleId: f.rule,
     level: meta?.severity === 'warning' ? 'warning' : 'error',
@@ -109,7 +109,7 @@ function findingResult(f: Finding, m: ModelReport, ruleIndex: Map<string, number
   if (f.chain) props.chain = f.chain.map((e) => `${e.from} -(${e.type})-> ${e.to}`);
   if (f.trace) {
     props.schedule = f.trace.schedule;
-    props.replay = replayCommand(ctx.command ?? 'lockmc', m.file, f.trace.schedule, runOptions);
+    props.replay = replayCommand(ctx.command ?? 'lockmc', m.file, f.trace.schedule, run.options);
   }
   r.properties = props;
   // Two findings with the same identity in one run (the same bug reported
@@ -147,8 +147,8 @@ function diagnosticResult(d: Diagnostic, fallbackFile: string | undefined, seen:
   return r;
 }
 
-function ruleDescriptor(id: string, ctx: RenderContext): Sarif.ReportingDescriptor {
-  const meta = ctx.ruleMeta(id);
+function ruleDescriptor(id: string, report: Report, ctx: RenderContext): Sarif.ReportingDescriptor {
+  const meta = ruleInfo(report, id);
   const doc = ctx.ruleHelp?.(id);
   const rd: Sarif.ReportingDescriptor = { id };
   const text = meta ? `${meta.summary}\n\n${meta.rationale}` : `lockmc rule ${id}.`;
@@ -195,7 +195,7 @@ export function buildSarif(report: Report, ctx: RenderContext): Sarif.Log {
   const rules: Sarif.ReportingDescriptor[] = [];
   for (const id of ruleIds) {
     ruleIndex.set(id, rules.length);
-    rules.push(ruleDescriptor(id, ctx));
+    rules.push(ruleDescriptor(id, report, ctx));
   }
   for (const code of codes) rules.push(diagnosticDescriptor(code, ctx));
   const results: Sarif.Result[] = [];
@@ -204,7 +204,7 @@ export function buildSarif(report: Report, ctx: RenderContext): Sarif.Log {
     for (const d of m.diagnostics) results.push(diagnosticResult(d, m.file, seen));
     for (const v of m.verdicts) {
       if (v.status !== 'violated') continue;
-      for (const f of v.findings) results.push(findingResult(f, m, ruleIndex, ctx, seen, report.options));
+      for (const f of v.findings) results.push(findingResult(f, m, ruleIndex, ctx, seen, report));
     }
   }
   // A run-level diagnostic with no file (an unknown rule on the command

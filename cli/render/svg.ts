@@ -9,7 +9,7 @@
 import type { Finding, ModelReport, Report, Trace } from '../../checker/report.js';
 import type { RenderContext } from './types.js';
 import { xmlEscape } from './xml.js';
-import { findingsOf, fmtRef, summaryLine } from './words.js';
+import { findingsOf, fmtRef, summaryLine, waitText } from './words.js';
 
 const LABEL_W = 160;
 const STEP_W = 56;
@@ -73,7 +73,12 @@ function trunc(s: string, n: number): string {
   return s.length <= n ? s : `${s.slice(0, n - 1)}~`;
 }
 
-/** Which lane holds the thing a blocked thread waits for. */
+/**
+ * Which lane holds the thing a blocked thread waits for, found by the
+ * first word of the phrase among the locks other threads hold.
+ * (A `lock` wait names its holder as data; reading that instead would
+ * change the drawing, which this renovation keeps byte-identical.)
+ */
 function holderOf(trace: Trace, waitingFor: string, except: string): string | undefined {
   const name = waitingFor.split(' ')[0];
   for (const th of trace.final.threads) {
@@ -102,8 +107,9 @@ export function drawTrace(trace: Trace, title: string, subtitle: string, idPrefi
     `${s.index}. [${s.threadName}] ${s.op}${s.outcome ? ` -> ${s.outcome}` : ''}${s.at ? `  ${fmtRef(s.at)}` : ''}${s.preemption ? '  (preempts)' : ''}`;
   const blocked = trace.final.threads.filter((th) => th.status === 'blocked' && th.waitingFor !== undefined && lanes.includes(th.thread));
   const blockLabel = (th: (typeof blocked)[number]): [string, string | undefined] => {
-    const holder = holderOf(trace, th.waitingFor!, th.thread);
-    return [`${th.thread} waits for ${th.waitingFor}${holder ? ` held by ${holder}` : ' (never granted)'}`, holder];
+    const waits = waitText(th.waitingFor!, th.thread);
+    const holder = holderOf(trace, waits, th.thread);
+    return [`${th.thread} waits for ${waits}${holder ? ` held by ${holder}` : ' (never granted)'}`, holder];
   };
   const edgeX = (k: number): number => (n > 0 ? x(n) + STEP_W * 0.6 : LABEL_W + 20) + k * 16;
   const texts = [title, subtitle, ...trace.steps.map(stepText), ...blocked.map((th) => `blocked: ${blockLabel(th)[0]}`)];

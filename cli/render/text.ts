@@ -4,7 +4,7 @@
  */
 
 import type { Report } from '../../checker/report.js';
-import { TEXT_WIDTH, buildFinding, buildReport, layout } from './doc.js';
+import { TEXT_WIDTH, buildFinding, buildReport, layout, type RunFacts } from './doc.js';
 import type { RenderContext } from './types.js';
 import { type Line, plain } from './wrap.js';
 import type { Finding, ModelReport } from '../../checker/report.js';
@@ -40,6 +40,6 @@ export function renderText(report: Report, ctx: RenderContext): string {
 }
 
 /** One finding as text: JUnit failures and HTML pages embed it. */
-export function renderFindingText(f: Finding, m: ModelReport, ctx: RenderContext, runOptions: Record<string, unknown> = {}): string {
-  return linesToText(buildFinding(f, m, ctx, runOptions)) + '\n';
+export function renderFindingText(f: Finding, m: ModelReport, ctx: RenderContext, run?: RunFacts): string {
+  return linesToText(buildFinding(f, m, ctx, run)) + '\n';
 }

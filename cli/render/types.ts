@@ -1,19 +1,17 @@
 /**
- * What every renderer receives besides the Report. Rule metadata is not in
- * the Report (it is the same for every run), so the CLI passes a lookup;
- * tests pass hand-made metadata, which keeps goldens independent of the
- * real rule set.
+ * What every renderer receives besides the Report: presentation choices
+ * (colour, width, how the command is spelled) and documentation that is
+ * not run data. Everything the run found or checked, the rules' metadata
+ * included (`report.rules`), is in the Report, so a renderer is a pure
+ * function of the Report and these settings.
  */
 
-import type { RuleMeta } from '../../rules/types.js';
 import type { Report } from '../../checker/report.js';
 
 export const FORMATS = ['text', 'pretty', 'json', 'itf', 'sarif', 'junit', 'svg', 'html'] as const;
 export type Format = (typeof FORMATS)[number];
 
 export interface RenderContext {
-  /** Rule metadata by id; undefined for ids the registry does not know. */
-  ruleMeta: (id: string) => RuleMeta | undefined;
   /** Diagnostic-code titles (`LMC201` -> "unknown identifier"), when known. */
   diagnosticTitle?: (code: string) => string | undefined;
   /** Colour for `pretty`. Other formats never colour. */
@@ -24,8 +22,10 @@ export interface RenderContext {
   command?: string;
   /**
    * A rule's documentation (docs/rules/<id>.md), for SARIF `help` and
-   * `helpUri`. The CLI reads the files; renderers stay pure functions of
-   * the Report and this context.
+   * `helpUri`. It stays here rather than in the Report: it is the
+   * installed package's documentation, not something the run found, and
+   * a report should not carry whole Markdown pages. The CLI reads the
+   * files; renderers stay pure functions of the Report and this context.
    */
   ruleHelp?: (id: string) => RuleHelp | undefined;
   /** What a diagnostic code means (`lockmc explain`), for SARIF `help`. */

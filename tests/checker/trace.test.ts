@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { compileSystem, DEFAULT_SEMANTIC_OPTIONS } from '../../checker/semantics/compile.js';
 import { buildTrace, ReplayError, renderOp, stepText } from '../../checker/trace.js';
 import { decodeSchedule } from '../../checker/schedule-token.js';
+import { waitText } from '../../cli/render/words.js';
 import type { Property, TransitionSystem } from '../../checker/semantics/system.js';
 import type { DriverModel } from '../../model/ir.js';
 import { abba, lock, model, op, end, seq, sourceMapOf, unlock } from './trace-fixtures.js';
@@ -69,20 +70,21 @@ describe('buildTrace: ABBA', () => {
             status: 'blocked',
             at: { file: 'fixtures/test.model.ts', line: 11, col: 3 },
             held: ['notifier_lock (notifier_lock)'],
-            waitingFor: 'mutex vm_lock held by run_job',
+            waitingFor: { kind: 'lock', lock: 'vm_lock', lockClass: 'vm_lock', lockKind: 'mutex', mode: 'write', owner: 'run_job' },
           },
           {
             thread: 'run_job',
             status: 'blocked',
             at: { file: 'fixtures/test.model.ts', line: 21, col: 3 },
             held: ['vm_lock (vm_lock)'],
-            waitingFor: 'mutex notifier_lock held by ioctl',
+            waitingFor: { kind: 'lock', lock: 'notifier_lock', lockClass: 'notifier_lock', lockKind: 'mutex', mode: 'write', owner: 'ioctl' },
           },
         ],
         fences: [],
         other: {},
       },
     });
+    expect(t.final.threads.map((x) => waitText(x.waitingFor!, x.thread))).toEqual(['mutex vm_lock held by run_job', 'mutex notifier_lock held by ioctl']);
     expect(decodeSchedule(ts, t.schedule)).toEqual(schedule);
     expect(t.schedule.slice(0, 8)).toBe(ts.hash.slice(0, 8));
   });
@@ -215,8 +217,9 @@ describe('buildTrace: ww, fences, reclaim', () => {
       status: 'blocked',
       at: { file: 'fixtures/test.model.ts', line: 31, col: 3 },
       held: ['ctx (reservation_ww_class_acquire)', 'bo (reservation_ww_class_mutex)', 'fs_reclaim', 'shrinker_lock (shrinker_lock)'],
-      waitingFor: 'fence job (published, unsignalled)',
+      waitingFor: { kind: 'fence', fence: 'job', state: 'published' },
     });
+    expect(waitText(cs.waitingFor!, cs.thread)).toBe('fence job (published, unsignalled)');
     expect(renderOp({ kind: 'fence_wait', api: 'dma_resv_wait_timeout', resv: 0, timeout: 'bounded' }, mm)).toBe('dma_resv_wait_timeout(bo)');
     expect(renderOp({ kind: 'lock', api: 'dma_resv_lock', lock: 0, mode: 'write', trylock: false }, mm)).toBe('dma_resv_lock(bo, NULL)');
     expect(renderOp({ kind: 'lock', api: 'mutex_lock_nested', lock: 4, mode: 'write', trylock: false, subclass: 1 }, mm)).toBe('mutex_lock_nested(shrinker_lock, 1)');
@@ -240,9 +243,10 @@ export function t0() { spin_lock(l); spin_unlock(l); }`);
       '2 irq:handler handler() {irq fires on t0} [] <hard irq handler on t0> P',
     ]);
     expect(t.final.threads).toEqual([
-      { thread: 't0', status: 'blocked', held: ['l (l)'], waitingFor: 'irq irq:handler running on its CPU' },
-      { thread: 'irq:handler', status: 'blocked', held: [], waitingFor: 'spinlock l held by t0' },
+      { thread: 't0', status: 'blocked', held: ['l (l)'], waitingFor: { kind: 'irq', irq: 'irq:handler' } },
+      { thread: 'irq:handler', status: 'blocked', held: [], waitingFor: { kind: 'lock', lock: 'l', lockClass: 'l', lockKind: 'spinlock', mode: 'write', owner: 't0' } },
     ]);
+    expect(t.final.threads.map((x) => waitText(x.waitingFor!, x.thread))).toEqual(['irq irq:handler running on its CPU', 'spinlock l held by t0']);
   });
 
   it('names work starts, kswapd runs and notifier contexts', async () => {

@@ -46,6 +46,7 @@ const base = (models: ModelReport[], exitCode = 0): Report => ({
   schemaVersion: 1,
   tool: { name: 'lockmc', version: '0.1.0' },
   options: {},
+  rules: [],
   models,
   diagnostics: [],
   exitCode,

@@ -99,6 +99,7 @@ const base = (models: ModelReport[], exitCode: number, more: Partial<Report> = {
   schemaVersion: 1,
   tool: { name: 'lockmc', version: '0.1.0' },
   options: {},
+  rules: [],
   models,
   diagnostics: [],
   exitCode,
@@ -129,7 +130,7 @@ describe('the summary names every limit (issue #9 item 2)', () => {
       'inconclusive: c.model.ts: 1 verdict (interrupted by SIGTERM, explicit)',
       'interrupted by SIGTERM while checking c.model.ts; the models after it were not checked',
     ]);
-    const text = renderText(r, { ruleMeta: () => undefined, color: false });
+    const text = renderText(r, { color: false });
     expect(text.slice(text.indexOf('summary:'))).toBe(
       [
         'summary: 3 models, 5 verdicts: 1 violated, 1 proved, 0 held up to a',

@@ -75,6 +75,16 @@ describe('json', () => {
     const bad3 = JSON.parse(renderJson(cleanReport(), CTX));
     bad3.exitCode = 9;
     expect(validate(bad3)).toBe(false);
+    // The rules' metadata is part of the report, and a wait is data, not a sentence.
+    const bad4 = JSON.parse(renderJson(cleanReport(), CTX));
+    delete bad4.rules;
+    expect(validate(bad4)).toBe(false);
+    const bad5 = JSON.parse(renderJson(sampleReport(), CTX));
+    bad5.models[1].verdicts[0].findings[0].trace.final.threads[0].waitingFor = 'b (b)';
+    expect(validate(bad5)).toBe(false);
+    const bad6 = JSON.parse(renderJson(sampleReport(), CTX));
+    bad6.rules[0].severity = 'fatal';
+    expect(validate(bad6)).toBe(false);
   });
 });
 
@@ -103,7 +113,7 @@ describe('itf', () => {
 /** CTX plus rule docs and diagnostic explanations, as cli/shared.ts `renderContext` provides them. */
 const HCTX: RenderContext = {
   ...CTX,
-  ruleHelp: (id) => (CTX.ruleMeta(id) ? { markdown: `# ${id}\n\n${CTX.ruleMeta(id)!.summary}\n`, uri: `https://lockmc.example/docs/rules/${id}.md` } : undefined),
+  ruleHelp: (id) => (RULE_META[id] ? { markdown: `# ${id}\n\n${RULE_META[id].summary}\n`, uri: `https://lockmc.example/docs/rules/${id}.md` } : undefined),
   diagnosticHelp: (code) => (code === 'LMC201' ? 'An identifier names no declared lock, fence or object.' : undefined),
 };
 
@@ -161,7 +171,7 @@ describe('sarif', () => {
     const ids = run.tool.driver.rules.map((r: { id: string }) => r.id);
     expect(ids).toEqual(['fence-map-read-trylock', 'fence-signalling-no-reclaim', 'no-deadlock', 'order-canonical', 'ww-backoff', 'LMC105', 'LMC201']);
     const fence = run.tool.driver.rules[1];
-    expect(fence.shortDescription.text).toBe(CTX.ruleMeta('fence-signalling-no-reclaim')!.summary);
+    expect(fence.shortDescription.text).toBe(RULE_META['fence-signalling-no-reclaim'].summary);
     expect(fence.properties.citations[0]).toBe('drivers/dma-buf/dma-fence.c (dma_fence_begin_signalling)');
     expect(run.results).toHaveLength(6);
     for (const r of run.results) expect(run.tool.driver.rules[r.ruleIndex].id).toBe(r.ruleId);
@@ -242,7 +252,7 @@ describe('sarif', () => {
         schedule: 'x',
         preemptions: 0,
         final: {
-          threads: [{ thread: 'ioctl', status: blocked ? 'blocked' : 'done', held: [], ...(blocked ? { at: { file: F, line: 9, col: 3 }, waitingFor: 'fence out (published, unsignalled)' } : {}) }],
+          threads: [{ thread: 'ioctl', status: blocked ? 'blocked' : 'done', held: [], ...(blocked ? { at: { file: F, line: 9, col: 3 }, waitingFor: { kind: 'fence' as const, fence: 'out', state: 'published' as const } } : {}) }],
           fences: [{ name: 'out', state: 'published' }],
           other: {},
         },

@@ -57,7 +57,7 @@ const finding: fc.Arbitrary<Finding> = fc
         steps,
         schedule: `${msg}-token`,
         preemptions: 0,
-        final: { threads: names.map((n) => ({ thread: n, status: 'blocked' as const, held: [msg], waitingFor: msg })), fences: [], other: { [msg]: msg } },
+        final: { threads: names.map((n) => ({ thread: n, status: 'blocked' as const, held: [msg], waitingFor: { kind: 'op' as const, op: msg } })), fences: [], other: { [msg]: msg } },
       },
     })),
   );
@@ -66,6 +66,7 @@ const report: fc.Arbitrary<Report> = fc.tuple(nasty, fc.array(finding, { minLeng
   schemaVersion: 1,
   tool: { name: 'lockmc', version: '0.1.0' },
   options: {},
+  rules: [],
   models: [
     {
       file,

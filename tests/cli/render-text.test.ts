@@ -4,6 +4,8 @@ import { renderPretty } from '../../cli/render/pretty.js';
 import { wrapLine, ln } from '../../cli/render/wrap.js';
 import { CTX, cleanReport, sampleReport } from './sample-reports.js';
 import { golden } from './golden-util.js';
+import { waitText } from '../../cli/render/words.js';
+import type { Wait } from '../../checker/report.js';
 
 describe('text renderer', () => {
   const text = renderText(sampleReport(), CTX);
@@ -23,6 +25,28 @@ describe('text renderer', () => {
 
   it('is deterministic', () => {
     expect(renderText(sampleReport(), CTX)).toBe(text);
+  });
+});
+
+describe('waits', () => {
+  // The phrases the checker used to put in `waitingFor`, one or more per kind.
+  const cases: [Wait, string][] = [
+    [{ kind: 'irq', irq: 'irq:handler' }, 'irq irq:handler running on its CPU'],
+    [{ kind: 'lock', lock: 'vm_lock', lockClass: 'vm_lock', lockKind: 'mutex', mode: 'write', owner: 'run_job' }, 'mutex vm_lock held by run_job'],
+    [{ kind: 'lock', lock: 'l', lockClass: 'l', lockKind: 'spinlock', owner: 't0' }, 'spinlock l held by t0 (itself)'],
+    [{ kind: 'lock', lock: 'mm', lockClass: '&mm->mmap_lock', lockKind: 'mm', readers: ['a', 'b'] }, 'mmap_lock of mm held for read by a, b'],
+    [{ kind: 'lock', lock: 'map', lockClass: '&mapping->i_mmap_rwsem', lockKind: 'address_space', owner: 'a', readers: ['b'] }, 'i_mmap_rwsem of map held by a, held for read by b'],
+    [{ kind: 'lock', lock: 'x', lockClass: 'x', owner: 'b' }, 'lock x held by b'],
+    [{ kind: 'fence', fence: 'job', state: 'published' }, 'fence job (published, unsignalled)'],
+    [{ kind: 'fence', fence: 'job', state: 'unpublished' }, 'fence job (unpublished)'],
+    [{ kind: 'resv-fences', resv: 'bo', pending: [{ fence: 'f1', state: 'published' }, { fence: 'f2', state: 'unpublished' }] }, 'fences of bo: f1 (published, unsignalled), f2 (unpublished)'],
+    [{ kind: 'resv-fences', resv: 'bo', pending: [] }, 'fences of bo: none pending'],
+    [{ kind: 'work', work: 'w', worker: 'work:w' }, 'work w (handler on work:w not finished)'],
+    [{ kind: 'work', work: 'w' }, 'work w'],
+    [{ kind: 'op', op: 'mutex_lock(a)' }, 'mutex_lock(a)'],
+  ];
+  it.each(cases)('%j reads as the sentence', (w, text) => {
+    expect(waitText(w, 't0')).toBe(text);
   });
 });
 
