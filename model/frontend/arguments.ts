@@ -234,7 +234,7 @@ export function tryInstanceRef(cx: ExtractContext, e: ts.Expression, env: Env, d
 }
 
 /** `bos[i]` as an argument: the list, a constant index, in range. */
-export function elementArg(cx: ExtractContext, e: ts.ElementAccessExpression, env: Env, api: string, frame?: Frame): InstanceId {
+function elementArg(cx: ExtractContext, e: ts.ElementAccessExpression, env: Env, api: string, frame?: Frame): InstanceId {
   const base = skipParens(e.expression);
   if (!ts.isIdentifier(base)) cx.unsupported(`element access '${truncate(e.getText(cx.sf))}'`, e, 'index a top-level or local list: `const bos = [a, b]; ... bos[i]`');
   const b = env.get(base.text);

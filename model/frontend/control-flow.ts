@@ -81,14 +81,14 @@ export function compileProc(cx: ExtractContext, p: ProcBuild): void {
   }
 }
 
-export function tick(cx: ExtractContext, p: ProcBuild): void {
+function tick(cx: ExtractContext, p: ProcBuild): void {
   // Specialised continuations can be re-compiled many times without
   // adding nodes; bound the work as well as the size.
   if (++p.graph.work > FRONTEND_LIMITS.maxNodesPerProc * 10) throw new ProcAbort();
   if ((p.graph.work & 1023) === 0) checkBudget(cx.budget, 'front end');
 }
 
-export function compileItems(cx: ExtractContext, items: Item[], idx: number, env: Env, inc: Edge[], F: Frame, p: ProcBuild, d: number): Edge[] {
+function compileItems(cx: ExtractContext, items: Item[], idx: number, env: Env, inc: Edge[], F: Frame, p: ProcBuild, d: number): Edge[] {
   for (; idx < items.length; idx++) {
     if (inc.length === 0) return inc;
     tick(cx, p);
@@ -130,7 +130,7 @@ export function compileItems(cx: ExtractContext, items: Item[], idx: number, env
   return inc;
 }
 
-export function compileDecl(cx: ExtractContext, decl: ts.VariableDeclaration, env: Env, inc: Edge[], F: Frame, p: ProcBuild, d: number): { pairs: Pair[]; binding: Binding; name: string } {
+function compileDecl(cx: ExtractContext, decl: ts.VariableDeclaration, env: Env, inc: Edge[], F: Frame, p: ProcBuild, d: number): { pairs: Pair[]; binding: Binding; name: string } {
   if (!ts.isIdentifier(decl.name)) cx.unsupported('destructuring', decl.name, 'bind one value per `const`');
   const name = decl.name.text;
   if (!decl.initializer) cx.unsupported('declaration without initializer', decl, `write \`const ${name} = op(...);\``);
@@ -164,7 +164,7 @@ export function compileDecl(cx: ExtractContext, decl: ts.VariableDeclaration, en
   return { pairs, binding: { kind: 'opaque', what: 'a value' }, name };
 }
 
-export function compileStmt(cx: ExtractContext, s: ts.Statement, env: Env, inc: Edge[], F: Frame, p: ProcBuild, d: number): Edge[] {
+function compileStmt(cx: ExtractContext, s: ts.Statement, env: Env, inc: Edge[], F: Frame, p: ProcBuild, d: number): Edge[] {
   cx.depthCheck(d, s);
   if (inc.length === 0) return inc;
   tick(cx, p);
@@ -230,7 +230,7 @@ export function compileStmt(cx: ExtractContext, s: ts.Statement, env: Env, inc: 
   cx.unsupported(statementName(s), kw, 'see docs/model-language.md for the statements a model may use');
 }
 
-export function compileExprStmt(cx: ExtractContext, expr: ts.Expression, env: Env, inc: Edge[], F: Frame, p: ProcBuild, d: number): Edge[] {
+function compileExprStmt(cx: ExtractContext, expr: ts.Expression, env: Env, inc: Edge[], F: Frame, p: ProcBuild, d: number): Edge[] {
   cx.depthCheck(d, expr);
   const e = skipParens(expr);
   if (ts.isCallExpression(e)) {
@@ -256,7 +256,7 @@ export function compileExprStmt(cx: ExtractContext, expr: ts.Expression, env: En
   cx.unsupported(`expression statement (${describeExpr(e)})`, e, 'a statement is an operation call, a helper call, a declaration or control flow');
 }
 
-export function inline(cx: ExtractContext, decl: ts.FunctionDeclaration, call: ts.CallExpression, env: Env, inc: Edge[], F: Frame, p: ProcBuild, d: number): Edge[] {
+function inline(cx: ExtractContext, decl: ts.FunctionDeclaration, call: ts.CallExpression, env: Env, inc: Edge[], F: Frame, p: ProcBuild, d: number): Edge[] {
   return inlineCall(cx, decl, call, env, inc, F, p, d, false).flatMap((x) => x.edges);
 }
 
@@ -265,7 +265,7 @@ export function inline(cx: ExtractContext, decl: ts.FunctionDeclaration, call: t
  * each `return e;` contributes e's values on its paths and falling off
  * the end returns 0 (C's `void`/`NULL` reads as false).
  */
-export function inlineCall(cx: ExtractContext, decl: ts.FunctionDeclaration, call: ts.CallExpression, env: Env, inc: Edge[], F: Frame, p: ProcBuild, d: number, wantValue: boolean): Pair[] {
+function inlineCall(cx: ExtractContext, decl: ts.FunctionDeclaration, call: ts.CallExpression, env: Env, inc: Edge[], F: Frame, p: ProcBuild, d: number, wantValue: boolean): Pair[] {
   const name = decl.name!.text;
   if (F.stack.includes(name)) {
     const cycle = [...F.stack.slice(F.stack.indexOf(name)), name].join(' -> ');
@@ -300,7 +300,7 @@ export function inlineCall(cx: ExtractContext, decl: ts.FunctionDeclaration, cal
 }
 
 /** What a helper parameter is bound to: the argument's binding, resolved now. */
-export function argBinding(cx: ExtractContext, a: ts.Expression, env: Env, F: Frame): Binding {
+function argBinding(cx: ExtractContext, a: ts.Expression, env: Env, F: Frame): Binding {
   const e = skipParens(a);
   if (ts.isIdentifier(e)) {
     const b = env.get(e.text);
@@ -324,7 +324,7 @@ export function argBinding(cx: ExtractContext, a: ts.Expression, env: Env, F: Fr
 
 // --- conditions and values ----------------------------------------------------
 
-export function compileCond(cx: ExtractContext, expr: ts.Expression, env: Env, inc: Edge[], F: Frame, p: ProcBuild, d: number): { t: Edge[]; f: Edge[] } {
+function compileCond(cx: ExtractContext, expr: ts.Expression, env: Env, inc: Edge[], F: Frame, p: ProcBuild, d: number): { t: Edge[]; f: Edge[] } {
   cx.depthCheck(d, expr);
   const e = skipParens(expr);
   if (ts.isPrefixUnaryExpression(e) && e.operator === ts.SyntaxKind.ExclamationToken) {
@@ -351,7 +351,7 @@ export function compileCond(cx: ExtractContext, expr: ts.Expression, env: Env, i
   return { t, f };
 }
 
-export function compileValue(cx: ExtractContext, expr: ts.Expression, env: Env, inc: Edge[], F: Frame, p: ProcBuild, d: number): Pair[] {
+function compileValue(cx: ExtractContext, expr: ts.Expression, env: Env, inc: Edge[], F: Frame, p: ProcBuild, d: number): Pair[] {
   cx.depthCheck(d, expr);
   const e = skipParens(expr);
   if (ts.isNumericLiteral(e)) return [{ edges: inc, value: Number(e.text) }];
@@ -450,7 +450,7 @@ export function compileValue(cx: ExtractContext, expr: ts.Expression, env: Env, 
   cx.unsupported(describeExpr(e), e, 'see docs/model-language.md for the expressions a model may use');
 }
 
-export function compileNondet(cx: ExtractContext, e: ts.CallExpression, env: Env, inc: Edge[], F: Frame, p: ProcBuild): Pair[] {
+function compileNondet(cx: ExtractContext, e: ts.CallExpression, env: Env, inc: Edge[], F: Frame, p: ProcBuild): Pair[] {
   let n = 2;
   if (e.arguments.length > 1) cx.fail('LMC202', `nondet expects 0 or 1 arguments, got ${e.arguments.length}`, e, 'write `nondet()` or `nondet(3)`');
   if (e.arguments.length === 1) {
@@ -473,7 +473,7 @@ export function compileNondet(cx: ExtractContext, e: ts.CallExpression, env: Env
 
 // --- loops and switches ---------------------------------------------------------
 
-export function compileFor(cx: ExtractContext, s: ts.ForStatement, env: Env, inc: Edge[], F: Frame, p: ProcBuild, d: number): Edge[] {
+function compileFor(cx: ExtractContext, s: ts.ForStatement, env: Env, inc: Edge[], F: Frame, p: ProcBuild, d: number): Edge[] {
   const hint = 'write `for (let i = 0; i < N; i++)` with N a number or a top-level const';
   const init = s.initializer;
   if (!init || !ts.isVariableDeclarationList(init) || init.declarations.length !== 1) cx.fail('LMC103', 'unbounded loop: the for loop has no `let i = <constant>` initialiser', s, hint);
@@ -529,7 +529,7 @@ export function compileFor(cx: ExtractContext, s: ts.ForStatement, env: Env, inc
   return [...cur, ...breaks];
 }
 
-export function compileSwitch(cx: ExtractContext, s: ts.SwitchStatement, env: Env, inc: Edge[], F: Frame, p: ProcBuild, d: number): Edge[] {
+function compileSwitch(cx: ExtractContext, s: ts.SwitchStatement, env: Env, inc: Edge[], F: Frame, p: ProcBuild, d: number): Edge[] {
   const pairs = compileValue(cx, s.expression, env, inc, F, p, d + 1);
   const clauses = s.caseBlock.clauses;
   const labels: (number | 'default')[] = clauses.map((c) => {

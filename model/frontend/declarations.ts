@@ -51,7 +51,7 @@ export function topStatement(cx: ExtractContext, s: ts.Statement): void {
   cx.unsupported(statementName(s) + ' at top level', s.getFirstToken(cx.sf) ?? s, 'the top level holds `const x = constructor(...)` declarations, registrations, functions and `threads(...)`');
 }
 
-export function topImport(cx: ExtractContext, s: ts.ImportDeclaration): void {
+function topImport(cx: ExtractContext, s: ts.ImportDeclaration): void {
   const spec = ts.isStringLiteral(s.moduleSpecifier) ? s.moduleSpecifier.text : '';
   const kernelLike = spec === 'lockmc/kernel' || /(^|\/)kernel(\.d)?(\.js|\.ts)?$/.test(spec);
   const clause = s.importClause;
@@ -62,7 +62,7 @@ export function topImport(cx: ExtractContext, s: ts.ImportDeclaration): void {
   cx.unsupported(`import of '${spec}'`, s, "a model never imports: write only `import type {} from 'lockmc/kernel';`");
 }
 
-export function topVariables(cx: ExtractContext, s: ts.VariableStatement): void {
+function topVariables(cx: ExtractContext, s: ts.VariableStatement): void {
   if (!(s.declarationList.flags & ts.NodeFlags.Const)) {
     cx.unsupported(`'${s.declarationList.flags & ts.NodeFlags.Let ? 'let' : 'var'}' declaration`, s, 'declare instances with `const`');
   }
@@ -77,7 +77,7 @@ export function topVariables(cx: ExtractContext, s: ts.VariableStatement): void 
   }
 }
 
-export function topDeclaration(cx: ExtractContext, d: ts.VariableDeclaration): void {
+function topDeclaration(cx: ExtractContext, d: ts.VariableDeclaration): void {
   if (!ts.isIdentifier(d.name)) cx.unsupported('destructuring', d.name, 'bind one instance per `const`');
   const name = d.name.text;
   const init = d.initializer;
@@ -130,7 +130,7 @@ export function topDeclaration(cx: ExtractContext, d: ts.VariableDeclaration): v
   cx.unsupported(describeExpr(e) + ' as a top-level value', e, 'top-level consts hold constructors (`mutex()`, `dma_resv_object()`, ...), numbers or GFP masks');
 }
 
-export function construct(cx: ExtractContext, name: string, d: ts.VariableDeclaration, call: ts.CallExpression, callee: string): void {
+function construct(cx: ExtractContext, name: string, d: ts.VariableDeclaration, call: ts.CallExpression, callee: string): void {
   const ctor = CONSTRUCTOR_BY_NAME.get(callee)!;
   const args = call.arguments;
   noSpread(cx, call);
@@ -184,7 +184,7 @@ export function construct(cx: ExtractContext, name: string, d: ts.VariableDeclar
   cx.global.set(name, { kind: 'instance', id });
 }
 
-export function topExpression(cx: ExtractContext, s: ts.ExpressionStatement): void {
+function topExpression(cx: ExtractContext, s: ts.ExpressionStatement): void {
   const e = skipParens(s.expression);
   if (!ts.isCallExpression(e)) {
     if (ts.isBinaryExpression(e) && isAssignmentOp(e.operatorToken.kind)) cx.unsupported('assignment', e, 'instances are declared once with `const` and never assigned');
@@ -242,7 +242,7 @@ export function topExpression(cx: ExtractContext, s: ts.ExpressionStatement): vo
   }
 }
 
-export function registerNotifier(cx: ExtractContext, e: ts.CallExpression, bound: string | undefined): InstanceId {
+function registerNotifier(cx: ExtractContext, e: ts.CallExpression, bound: string | undefined): InstanceId {
   noSpread(cx, e);
   const args = e.arguments;
   if (args.length < 2 || args.length > 3) cx.fail('LMC202', `mmu_interval_notifier_insert expects 2 or 3 arguments (mm, invalidate, options?), got ${args.length}`, e, 'write `mmu_interval_notifier_insert(mm, invalidate);`');
@@ -266,7 +266,7 @@ export function registerNotifier(cx: ExtractContext, e: ts.CallExpression, bound
   return id;
 }
 
-export function topAttach(cx: ExtractContext, e: ts.CallExpression, bound: string | undefined, at: ts.Node): InstanceId {
+function topAttach(cx: ExtractContext, e: ts.CallExpression, bound: string | undefined, at: ts.Node): InstanceId {
   const api = (e.expression as ts.Identifier).text;
   const { buf, importer } = importerOf(cx, e, api, cx.global);
   return cx.addInstance({ name: bound ?? `${cx.instances[buf]!.name}_attach`, kind: 'attachment', buf, importer }, ts.isVariableDeclaration(at) ? at.name : at);
