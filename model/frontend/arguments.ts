@@ -51,6 +51,7 @@ export const TOP_ONLY = new Set(['threads', 'register_shrinker', 'request_irq', 
 
 // --- call shape and callbacks ------------------------------------------------
 
+/** `f(...xs)` has no fixed arguments to resolve. */
 export function noSpread(cx: ExtractContext, call: ts.CallExpression): void {
   for (const a of call.arguments) if (ts.isSpreadElement(a)) cx.unsupported('spread argument', a, 'pass each argument explicitly');
 }
@@ -71,6 +72,7 @@ export function checkCallee(cx: ExtractContext, e: ts.CallExpression): void {
   cx.unsupported(`call of ${describeExpr(c)}`, c, 'call a kernel API or a function of this file by name');
 }
 
+/** A callback argument: the name of a function of this file. */
 export function fnArg(cx: ExtractContext, a: ts.Expression, api: string): string {
   const e = skipParens(a);
   if (ts.isArrowFunction(e) || ts.isFunctionExpression(e)) cx.unsupported('closure', e, 'declare the callback as a top-level `function name() { ... }` and pass its name');
@@ -83,6 +85,7 @@ export function fnArg(cx: ExtractContext, a: ts.Expression, api: string): string
   return e.text;
 }
 
+/** A ww class argument (`reservation_ww_class`), by name or string. */
 export function wwClassArg(cx: ExtractContext, a: ts.Expression, api: string): string {
   const e = skipParens(a);
   if (ts.isIdentifier(e) && (WW_CLASSES as readonly string[]).includes(e.text)) return e.text;
@@ -123,6 +126,7 @@ export function options(cx: ExtractContext, a: ts.Expression, keys: readonly str
   return out;
 }
 
+/** The buffer and importer of `dma_buf_attach(buf)` / `dma_buf_dynamic_attach(buf, ops)`, at top level or in a body. */
 export function importerOf(cx: ExtractContext, call: ts.CallExpression, api: string, env: Env): { buf: InstanceId; importer: NonNullable<Instance['importer']> } {
   noSpread(cx, call);
   const dynamic = api === 'dma_buf_dynamic_attach';
@@ -153,6 +157,7 @@ export function importerOf(cx: ExtractContext, call: ts.CallExpression, api: str
 
 // --- names ------------------------------------------------------------------
 
+/** Report a name that resolves to nothing, saying why (used before its declaration, a function, a host object, a typo). */
 export function unknownIdentifier(cx: ExtractContext, id: ts.Identifier, frame?: Frame): never {
   const name = id.text;
   const local = frame?.declared.get(name);
@@ -266,6 +271,7 @@ export function tryList(cx: ExtractContext, e: ts.Expression, env: Env): Instanc
   return ids;
 }
 
+/** Argument `pos` of `api` as an instance of one of `spec.kinds`, or the diagnostic that says what it is instead. */
 export function instanceArg(cx: ExtractContext, a: ts.Expression, env: Env, spec: Extract<ArgSpec, { kind: 'instance' }>, api: string, pos: number, frame?: Frame): InstanceId {
   const e = skipParens(a);
   let id: InstanceId | undefined;
@@ -316,6 +322,7 @@ export function instanceArg(cx: ExtractContext, a: ts.Expression, env: Env, spec
   return id;
 }
 
+/** How to obtain an instance `api` accepts, given what was passed. */
 function kindHint(api: string, kinds: readonly InstanceKind[], got: Instance | undefined): string {
   if (got?.kind === 'dma_buf' && kinds.includes('dma_resv')) return `pass the buffer's reservation: \`${got.name}.resv\``;
   const want = kinds.map((k) => KIND_CTOR[k] ?? k).join(' or ');
@@ -348,6 +355,7 @@ export function ignoredArg(cx: ExtractContext, a: ts.Expression, env: Env, frame
 
 // --- constants --------------------------------------------------------------
 
+/** A GFP mask (`GFP_KERNEL | __GFP_NOWARN`, or a const bound to one) as its flag names, or undefined. Never reports. */
 export function tryGfp(e: ts.Expression, env: Env): string[] | undefined {
   e = skipParens(e);
   if (ts.isIdentifier(e)) {

@@ -50,6 +50,7 @@ function afterAbort(inc: Edge[], nodesBefore: number, p: ProcBuild): Edge[] {
   return p.graph.nodes.length > nodesBefore ? inc.filter((e) => e.n !== -1) : inc;
 }
 
+/** A proc's graph from its function body; a proc over the size limit is reported and left out. */
 export function compileProc(cx: ExtractContext, p: ProcBuild): void {
   const env = new Env(cx.global);
   for (const prm of p.decl.parameters) {
@@ -88,6 +89,7 @@ function tick(cx: ExtractContext, p: ProcBuild): void {
   if ((p.graph.work & 1023) === 0) checkBudget(cx.budget, 'front end');
 }
 
+/** Statements and `const` declarations in order; a multi-valued `const r = op(...)` tested later specialises the rest per value. */
 function compileItems(cx: ExtractContext, items: Item[], idx: number, env: Env, inc: Edge[], F: Frame, p: ProcBuild, d: number): Edge[] {
   for (; idx < items.length; idx++) {
     if (inc.length === 0) return inc;
@@ -130,6 +132,7 @@ function compileItems(cx: ExtractContext, items: Item[], idx: number, env: Env, 
   return inc;
 }
 
+/** `const name = ...` in a body: what `name` binds, and the values it has on each path. */
 function compileDecl(cx: ExtractContext, decl: ts.VariableDeclaration, env: Env, inc: Edge[], F: Frame, p: ProcBuild, d: number): { pairs: Pair[]; binding: Binding; name: string } {
   if (!ts.isIdentifier(decl.name)) cx.unsupported('destructuring', decl.name, 'bind one value per `const`');
   const name = decl.name.text;

@@ -30,6 +30,7 @@ import type { ExtractContext } from './context.js';
 import { Abort } from './scope.js';
 import { arityText, describeExpr, isAssignmentOp, skipParens, statementName } from './syntax.js';
 
+/** One top-level statement; functions are collected by the driver beforehand and only checked here. */
 export function topStatement(cx: ExtractContext, s: ts.Statement): void {
   if (ts.isImportDeclaration(s)) return topImport(cx, s);
   if (ts.isFunctionDeclaration(s)) {
@@ -130,6 +131,7 @@ function topDeclaration(cx: ExtractContext, d: ts.VariableDeclaration): void {
   cx.unsupported(describeExpr(e) + ' as a top-level value', e, 'top-level consts hold constructors (`mutex()`, `dma_resv_object()`, ...), numbers or GFP masks');
 }
 
+/** `const name = constructor(...)`: the instance (a dma_buf brings its reservation, a work item its handler proc). */
 function construct(cx: ExtractContext, name: string, d: ts.VariableDeclaration, call: ts.CallExpression, callee: string): void {
   const ctor = CONSTRUCTOR_BY_NAME.get(callee)!;
   const args = call.arguments;
@@ -184,6 +186,7 @@ function construct(cx: ExtractContext, name: string, d: ts.VariableDeclaration, 
   cx.global.set(name, { kind: 'instance', id });
 }
 
+/** A top-level call: `threads(...)` or a registration. */
 function topExpression(cx: ExtractContext, s: ts.ExpressionStatement): void {
   const e = skipParens(s.expression);
   if (!ts.isCallExpression(e)) {
@@ -242,6 +245,7 @@ function topExpression(cx: ExtractContext, s: ts.ExpressionStatement): void {
   }
 }
 
+/** `mmu_interval_notifier_insert(mm, fn, opts?)`: the notifier instance and its invalidate callback. */
 function registerNotifier(cx: ExtractContext, e: ts.CallExpression, bound: string | undefined): InstanceId {
   noSpread(cx, e);
   const args = e.arguments;
@@ -266,12 +270,14 @@ function registerNotifier(cx: ExtractContext, e: ts.CallExpression, bound: strin
   return id;
 }
 
+/** A top-level `dma_buf_attach(buf)`: an attachment instance every thread shares. */
 function topAttach(cx: ExtractContext, e: ts.CallExpression, bound: string | undefined, at: ts.Node): InstanceId {
   const api = (e.expression as ts.Identifier).text;
   const { buf, importer } = importerOf(cx, e, api, cx.global);
   return cx.addInstance({ name: bound ?? `${cx.instances[buf]!.name}_attach`, kind: 'attachment', buf, importer }, ts.isVariableDeclaration(at) ? at.name : at);
 }
 
+/** A thread running `name`; a function listed twice runs as two threads (`f`, `f#2`). */
 export function addThread(cx: ExtractContext, name: string, at: ts.Node, kind: Thread['kind']): void {
   const proc = cx.requestProc(name, 'thread', at);
   if (proc === undefined) return;

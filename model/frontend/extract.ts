@@ -130,7 +130,31 @@ function parseModel(cx: ExtractContext): ExtractedModel | undefined {
 /** The walk: top level (threads first), work items' kworkers, then every requested proc; undefined on any error. */
 function buildModel(cx: ExtractContext): ExtractedModel | undefined {
   const stmts = cx.sf.statements;
-  // Functions are hoisted: registrations may name functions declared later.
+  hoistNames(cx, stmts);
+  walkTopLevel(cx, stmts);
+  addWorkThreads(cx);
+  const errorsSoFar = cx.diags.some((d) => d.severity === 'error');
+  if (cx.threads.filter((t) => t.kind === 'thread').length === 0 && !errorsSoFar) {
+    cx.report(
+      'LMC204',
+      'the model has no threads',
+      cx.threadsCall ?? undefined,
+      'add `threads(f, g)` naming the entry points, or `export` the entry-point functions',
+    );
+  }
+  // Compile every requested proc; compiling may request more (callbacks).
+  for (let i = 0; i < cx.procs.length; i++) {
+    checkBudget(cx.budget, 'front end');
+    compileProc(cx, cx.procs[i]!);
+  }
+  if (cx.diags.some((d) => d.severity === 'error')) return undefined;
+  disambiguateNames(cx);
+  normaliseSuccessors(cx);
+  return extracted(cx);
+}
+
+/** Functions are hoisted: registrations may name functions declared later; consts are known for use-before-declaration. */
+function hoistNames(cx: ExtractContext, stmts: readonly ts.Statement[]): void {
   for (const s of stmts) {
     // A body-less `declare function` is refused by topStatement; it is
     // no function of the model (nothing to run or inline).
@@ -146,6 +170,9 @@ function buildModel(cx: ExtractContext): ExtractedModel | undefined {
       for (const d of s.declarationList.declarations) if (ts.isIdentifier(d.name)) cx.topDeclared.set(d.name.text, d);
     }
   }
+}
+
+function walkTopLevel(cx: ExtractContext, stmts: readonly ts.Statement[]): void {
   // Threads first, so thread procs get the first ids: threads(...) in its
   // order, or every exported function in source order.
   const threadStmts = stmts.filter(
@@ -173,7 +200,10 @@ function buildModel(cx: ExtractContext): ExtractedModel | undefined {
       if (!(e instanceof Abort)) throw e;
     }
   }
-  // Work handlers run in their own kworker once queued.
+}
+
+/** Work handlers run in their own kworker once queued. */
+function addWorkThreads(cx: ExtractContext): void {
   for (const inst of cx.instances) {
     if (inst.kind === 'work' && inst.proc !== undefined) {
       const base = cx.procs[inst.proc]!.name;
@@ -181,23 +211,10 @@ function buildModel(cx: ExtractContext): ExtractedModel | undefined {
       cx.threads.push({ id: cx.threads.length, name: same === 0 ? base : `${base}#${same + 1}`, proc: inst.proc, kind: 'work' });
     }
   }
-  const errorsSoFar = cx.diags.some((d) => d.severity === 'error');
-  if (cx.threads.filter((t) => t.kind === 'thread').length === 0 && !errorsSoFar) {
-    cx.report(
-      'LMC204',
-      'the model has no threads',
-      cx.threadsCall ?? undefined,
-      'add `threads(f, g)` naming the entry points, or `export` the entry-point functions',
-    );
-  }
-  // Compile every requested proc; compiling may request more (callbacks).
-  for (let i = 0; i < cx.procs.length; i++) {
-    checkBudget(cx.budget, 'front end');
-    compileProc(cx, cx.procs[i]!);
-  }
-  if (cx.diags.some((d) => d.severity === 'error')) return undefined;
-  disambiguateNames(cx);
-  normaliseSuccessors(cx);
+}
+
+/** The IR and its side source map. */
+function extracted(cx: ExtractContext): ExtractedModel {
   const model: DriverModel = {
     schemaVersion: IR_SCHEMA_VERSION,
     file: cx.file,
