@@ -91,6 +91,19 @@ interface Level {
 
 const fresh = (): Level => ({ prefix: 0, ternary: 0, ifs: 0, casts: 0, right: 0, labels: 0, angles: 0 });
 
+/** What the scan carries from token to token. */
+interface Scan {
+  /** The counts of the enclosing brackets, innermost last. */
+  stack: Level[];
+  lv: Level;
+  prev: ts.SyntaxKind;
+  prev2: ts.SyntaxKind;
+  /** The previous token ended a statement at this level (`;` or `}`). */
+  stmtEnd: boolean;
+  /** A pending `<` of a possible type assertion, and how far it got: `<`, name, `>`. */
+  castStep: number;
+}
+
 export function checkChains(file: string, text: string): Diagnostic | undefined {
   const limit = FRONTEND_LIMITS.maxDepth;
   // An unterminated `/**` comment is refused here: the parser's JSDoc
@@ -101,15 +114,11 @@ export function checkChains(file: string, text: string): Diagnostic | undefined 
     // TS1010 "'*/' expected." (ts.Diagnostics is not public API).
     if (message.code === 1010 && unterminated === undefined) unterminated = scanner.getTokenStart();
   });
-  const stack: Level[] = [];
-  let lv = fresh();
-  let prev: ts.SyntaxKind = K.Unknown;
-  let prev2: ts.SyntaxKind = K.Unknown;
-  /** The previous token ended a statement at this level (`;` or `}`). */
-  let stmtEnd = false;
-  // A pending `<` of a possible type assertion, and how far it got: `<`, name, `>`.
-  let castStep = 0;
-  const tooDeep = (chain: Chain): Diagnostic => {
+  const scan: Scan = { stack: [], lv: fresh(), prev: K.Unknown, prev2: K.Unknown, stmtEnd: false, castStep: 0 };
+  for (let kind = scanner.scan(); kind !== K.EndOfFileToken; kind = scanner.scan()) {
+    if (unterminated !== undefined) break;
+    const chain = countToken(scan, kind, limit);
+    if (chain === undefined) continue;
     const pos = scanner.getTokenStart();
     const { line, col } = lineColAt(text, pos);
     return diagnosticAt(
@@ -120,73 +129,6 @@ export function checkChains(file: string, text: string): Diagnostic | undefined 
       { line, col, width: Math.max(1, scanner.getTokenEnd() - pos) },
       'flatten the model: split the expression or the statement into helper functions',
     );
-  };
-  for (let kind = scanner.scan(); kind !== K.EndOfFileToken; kind = scanner.scan()) {
-    if (unterminated !== undefined) break;
-    // Type assertions `<T>` in prefix position count as prefix operators.
-    if (castStep === 0 && kind === K.LessThanToken && !isOperand(prev)) castStep = 1;
-    else if (castStep === 1 && (kind === K.Identifier || (kind >= K.FirstKeyword && kind <= K.LastKeyword))) castStep = 2;
-    else if (castStep === 2 && kind === K.GreaterThanToken) {
-      castStep = 0;
-      if (++lv.prefix > limit) return tooDeep('prefix operators');
-      prev2 = prev;
-      prev = kind;
-      continue;
-    } else castStep = 0;
-    if (castStep !== 0) {
-      prev2 = prev;
-      prev = kind;
-      continue;
-    }
-
-    if (PREFIX.has(kind) && kind !== K.ExclamationToken) {
-      // `a - b` is binary: only a sign after an operator or at the start chains.
-      if (isOperand(prev)) lv.prefix = 0;
-      if (++lv.prefix > limit) return tooDeep('prefix operators');
-    } else if (kind === K.ExclamationToken) {
-      // Prefix `!x` and postfix non-null `x!` both nest one level.
-      if (++lv.prefix > limit) return tooDeep('prefix operators');
-    } else {
-      lv.prefix = 0;
-    }
-
-    if (stmtEnd && kind !== K.ElseKeyword) lv.ifs = 0;
-    stmtEnd = false;
-
-    if (OPEN.has(kind)) {
-      stack.push(lv);
-      lv = fresh();
-    } else if (CLOSE.has(kind)) {
-      lv = stack.pop() ?? fresh();
-      if (kind === K.CloseBraceToken) stmtEnd = true;
-    } else if (kind === K.SemicolonToken || kind === K.CommaToken) {
-      lv.ternary = lv.casts = lv.right = lv.labels = lv.angles = 0;
-      if (kind === K.SemicolonToken) stmtEnd = true;
-    } else if (RIGHT.has(kind)) {
-      // `const x = 1 as T` casts the initialiser only.
-      lv.ternary = lv.casts = 0;
-      if (++lv.right > limit) return tooDeep("'=' / '=>' / '**' operators");
-    } else if (kind === K.ColonToken && prev === K.Identifier) {
-      // `a: b: c:` labels a labelled statement; `case x:` and `{ a: 1 }` do not chain.
-      const chained = prev2 === K.ColonToken || prev2 === K.SemicolonToken || prev2 === K.OpenBraceToken || prev2 === K.CloseBraceToken || prev2 === K.Unknown;
-      lv.labels = chained ? lv.labels + 1 : 0;
-      if (lv.labels > limit) return tooDeep('labels');
-    } else if (kind === K.LessThanToken && prev === K.Identifier) {
-      if (++lv.angles > limit) return tooDeep('type arguments');
-    } else if (kind === K.GreaterThanToken) {
-      if (lv.angles > 0) lv.angles--;
-    } else if (kind === K.QuestionToken) {
-      if (++lv.ternary > limit) return tooDeep('ternaries');
-    } else if (kind === K.AsKeyword || kind === K.SatisfiesKeyword) {
-      if (++lv.casts > limit) return tooDeep("'as' / 'satisfies' casts");
-    } else if (kind === K.IfKeyword) {
-      // `else if` and `if (c) if (c)` nest; an `if` starting a statement does not.
-      if (prev === K.ElseKeyword || prev === K.CloseParenToken) {
-        if (++lv.ifs > limit) return tooDeep("'else if' / nested 'if' statements");
-      } else lv.ifs = 0;
-    }
-    prev2 = prev;
-    prev = kind;
   }
   if (unterminated !== undefined) {
     return diagnosticAt('LMC101', "syntax error: '*/' expected (the comment is never closed)", file, text, { ...lineColAt(text, unterminated), width: 2 }, 'close the comment with */');
@@ -194,3 +136,79 @@ export function checkChains(file: string, text: string): Diagnostic | undefined 
   return undefined;
 }
 
+/** Count one token into the chains it links; the chain it makes longer than `limit`, if any. */
+function countToken(s: Scan, kind: ts.SyntaxKind, limit: number): Chain | undefined {
+  // Type assertions `<T>` in prefix position count as prefix operators.
+  if (s.castStep === 0 && kind === K.LessThanToken && !isOperand(s.prev)) s.castStep = 1;
+  else if (s.castStep === 1 && (kind === K.Identifier || (kind >= K.FirstKeyword && kind <= K.LastKeyword))) s.castStep = 2;
+  else if (s.castStep === 2 && kind === K.GreaterThanToken) {
+    s.castStep = 0;
+    if (++s.lv.prefix > limit) return 'prefix operators';
+    return advance(s, kind);
+  } else s.castStep = 0;
+  if (s.castStep !== 0) return advance(s, kind);
+  const chain = countPrefix(s, kind, limit) ?? countLinks(s, kind, limit);
+  return chain ?? advance(s, kind);
+}
+
+function advance(s: Scan, kind: ts.SyntaxKind): undefined {
+  s.prev2 = s.prev;
+  s.prev = kind;
+  return undefined;
+}
+
+function countPrefix(s: Scan, kind: ts.SyntaxKind, limit: number): Chain | undefined {
+  const lv = s.lv;
+  if (PREFIX.has(kind) && kind !== K.ExclamationToken) {
+    // `a - b` is binary: only a sign after an operator or at the start chains.
+    if (isOperand(s.prev)) lv.prefix = 0;
+    if (++lv.prefix > limit) return 'prefix operators';
+  } else if (kind === K.ExclamationToken) {
+    // Prefix `!x` and postfix non-null `x!` both nest one level.
+    if (++lv.prefix > limit) return 'prefix operators';
+  } else {
+    lv.prefix = 0;
+  }
+  return undefined;
+}
+
+/** Brackets, statement ends and the chains other than prefix operators. */
+function countLinks(s: Scan, kind: ts.SyntaxKind, limit: number): Chain | undefined {
+  if (s.stmtEnd && kind !== K.ElseKeyword) s.lv.ifs = 0;
+  s.stmtEnd = false;
+  const lv = s.lv;
+  const { prev, prev2 } = s;
+  if (OPEN.has(kind)) {
+    s.stack.push(lv);
+    s.lv = fresh();
+  } else if (CLOSE.has(kind)) {
+    s.lv = s.stack.pop() ?? fresh();
+    if (kind === K.CloseBraceToken) s.stmtEnd = true;
+  } else if (kind === K.SemicolonToken || kind === K.CommaToken) {
+    lv.ternary = lv.casts = lv.right = lv.labels = lv.angles = 0;
+    if (kind === K.SemicolonToken) s.stmtEnd = true;
+  } else if (RIGHT.has(kind)) {
+    // `const x = 1 as T` casts the initialiser only.
+    lv.ternary = lv.casts = 0;
+    if (++lv.right > limit) return "'=' / '=>' / '**' operators";
+  } else if (kind === K.ColonToken && prev === K.Identifier) {
+    // `a: b: c:` labels a labelled statement; `case x:` and `{ a: 1 }` do not chain.
+    const chained = prev2 === K.ColonToken || prev2 === K.SemicolonToken || prev2 === K.OpenBraceToken || prev2 === K.CloseBraceToken || prev2 === K.Unknown;
+    lv.labels = chained ? lv.labels + 1 : 0;
+    if (lv.labels > limit) return 'labels';
+  } else if (kind === K.LessThanToken && prev === K.Identifier) {
+    if (++lv.angles > limit) return 'type arguments';
+  } else if (kind === K.GreaterThanToken) {
+    if (lv.angles > 0) lv.angles--;
+  } else if (kind === K.QuestionToken) {
+    if (++lv.ternary > limit) return 'ternaries';
+  } else if (kind === K.AsKeyword || kind === K.SatisfiesKeyword) {
+    if (++lv.casts > limit) return "'as' / 'satisfies' casts";
+  } else if (kind === K.IfKeyword) {
+    // `else if` and `if (c) if (c)` nest; an `if` starting a statement does not.
+    if (prev === K.ElseKeyword || prev === K.CloseParenToken) {
+      if (++lv.ifs > limit) return "'else if' / nested 'if' statements";
+    } else lv.ifs = 0;
+  }
+  return undefined;
+}

@@ -1,0 +1,43 @@
+/** Lowering lock acquisitions and releases (mutex, spinlock, rwsem, rwlock, ww_mutex, mmap and i_mmap locks, dma_resv). */
+
+import type { Op, OpKind } from '../../ir.js';
+import { constValue } from '../arguments.js';
+import type { ExtractContext } from '../context.js';
+import type { ApiCall, Lowered, Lowering } from './call.js';
+
+function lock(cx: ExtractContext, c: ApiCall): Lowered {
+  const { api, name, args: a } = c;
+  const lockId = c.inst(0);
+  const l: Extract<Op, { kind: 'lock' }> = { kind: 'lock', api: name, lock: lockId, mode: api.mode!, trylock: !!api.trylock };
+  const ctxSpec = api.args[1];
+  if (ctxSpec && (ctxSpec.kind === 'ctx-or-null' || (ctxSpec.kind === 'instance' && ctxSpec.kinds.includes('ww_ctx')))) {
+    const ctx = ctxSpec.kind === 'instance' ? c.inst(1) : c.ctxArg(1);
+    if (ctx !== undefined) {
+      const want = cx.instances[lockId]!.wwClass;
+      const have = cx.instances[ctx]!.wwClass;
+      if (want !== have) {
+        cx.fail('LMC202', `${name}: the acquire context '${cx.instances[ctx]!.name}' is of ${have}, but '${cx.instances[lockId]!.name}' is a ${want} lock`, a[1]!, `initialise the context with \`ww_acquire_init(${want})\``);
+      }
+      l.ctx = ctx;
+    }
+  }
+  if (api.slow) l.slow = true;
+  if (api.subclassArg) {
+    const v = constValue(cx, a[1]!, c.env);
+    if (v === undefined || !Number.isInteger(v) || v < 0 || v > 7) cx.fail('LMC202', `${name}: the subclass must be a constant between 0 and 7`, a[1]!, `write \`${name}(lock, 1)\` (lockdep has 8 subclasses)`);
+    l.subclass = v;
+  }
+  if (api.nestLockArg) l.nestLock = c.inst(1);
+  if (api.irqsave) l.irqsave = true;
+  if (name === 'spin_lock_irqsave') c.ignoreFrom(1);
+  return { op: l };
+}
+
+function unlock(_cx: ExtractContext, c: ApiCall): Lowered {
+  const u: Extract<Op, { kind: 'unlock' }> = { kind: 'unlock', api: c.name, lock: c.inst(0) };
+  if (c.api.irqrestore) u.irqrestore = true;
+  c.ignoreFrom(1);
+  return { op: u };
+}
+
+export const LOCK_LOWERINGS: Partial<Record<OpKind, Lowering>> = { lock, unlock };
