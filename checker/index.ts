@@ -11,7 +11,10 @@ import { loadUserRuleFiles, type OrderDecl } from '../rules/user-rules.js';
 import { checkRuleSetConsistency } from '../rules/consistency.js';
 import { primedEdgesFor } from '../rules/canonical-order.js';
 import type { Rule } from '../rules/types.js';
-import { checkModel, InternalError, rulesHash, stoppedVerdicts, type RuleContext } from './check-model.js';
+import { checkModel } from './check-model.js';
+import { InternalError } from './internal-error.js';
+import { rulesHash } from './hashes.js';
+import { stoppedVerdicts, type RuleContext } from './pipeline.js';
 import { BudgetExceeded, makeBudget, type Budget } from '../model/budget.js';
 import { modelExitCode } from './verdict.js';
 export { modelExitCode } from './verdict.js';
@@ -27,6 +30,9 @@ export { DEFAULT_CHECK_OPTIONS, KERNEL_VERSIONS, NEWEST_KERNEL } from './options
 export type * from './report.js';
 export { ExitCode, EXIT_CODE_DOC } from './exit-codes.js';
 export { ALL_DIAGNOSTIC_CODES, diagnosticInfo } from './diagnostic-codes.js';
+export { killBmcChildren } from './engines/bmc/isolated.js';
+export { dumpSystemJson, dumpSystemText } from './semantics/dump.js';
+export { PASS_NAMES, isPassName, dumpAfter, runPipeline, startRun, type PassName, type PipelineRun } from './pipeline.js';
 
 export const VERSION: string = (() => {
   try {
@@ -58,6 +64,8 @@ async function z3Version(): Promise<string | undefined> {
 
 export interface ResolvedRules extends RuleContext {
   diagnostics: Diagnostic[];
+  /** The rules of the user rule files, parsed once here; the CLI renders with them. */
+  userRules: Rule[];
 }
 
 /**
@@ -96,7 +104,7 @@ export function resolveRules(options: CheckOptions): ResolvedRules {
   }
   const sel = resolveSelection(options.rules, extra);
   diagnostics.push(...sel.diagnostics);
-  return { rules: sel.rules, options: sel.options, orders, hash: rulesHash(sel.rules, sel.options, orders).slice(0, 12), diagnostics };
+  return { rules: sel.rules, options: sel.options, orders, hash: rulesHash(sel.rules, sel.options, orders).slice(0, 12), diagnostics, userRules: extra };
 }
 
 /**
@@ -109,6 +117,8 @@ export interface CheckControl {
   signal?: AbortSignal;
   /** Called with each model's report as soon as it is final, in input order (a client keeps them in case the run is cut short). */
   onModel?: (m: ModelReport) => void;
+  /** The rule selection, when the client already resolved it (`resolveRules`): rule files are parsed once. */
+  rules?: ResolvedRules;
 }
 
 export async function check(
@@ -119,22 +129,13 @@ export async function check(
 ): Promise<Report> {
   const t0 = performance.now();
   const signal = control.signal;
-  const rules = resolveRules(options);
+  const rules = control.rules ?? resolveRules(options);
   await selfCheck(rules, options);
   const models: ModelReport[] = [];
   let interrupted: Report['interrupted'];
-  const report = (exitCode: ExitCodeValue): Report => ({
-    schemaVersion: REPORT_SCHEMA_VERSION,
-    tool: { name: 'lockmc', version: VERSION, ...(z3 ? { z3 } : {}) },
-    options: { ...options },
-    models,
-    diagnostics: rules.diagnostics,
-    ...(interrupted ? { interrupted } : {}),
-    exitCode: interrupted ? ExitCode.INTERRUPTED : exitCode,
-  });
   const z3 = await z3Version();
   if (rules.diagnostics.some((d) => d.severity === 'error')) {
-    return report(combineExitCodes(rules.diagnostics.map((d) => exitCodeFor(d.code) as ExitCodeValue)));
+    return assembleReport({ options, z3, models, diagnostics: rules.diagnostics, exitCode: combineExitCodes(rules.diagnostics.map((d) => exitCodeFor(d.code) as ExitCodeValue)) });
   }
   for (let i = 0; i < inputs.length; i++) {
     // No model starts after an interrupt.
@@ -158,7 +159,30 @@ export async function check(
   if (!interrupted) onProgress?.({ modelsDone: inputs.length, modelsTotal: inputs.length, elapsedMs: performance.now() - t0 });
   // An idle BMC child kept for the next job would end with this process anyway; after an interrupt, end it now.
   else killBmcChildren();
-  return report(combineExitCodes(models.map(modelExitCode)));
+  return assembleReport({ options, z3, models, diagnostics: rules.diagnostics, interrupted, exitCode: combineExitCodes(models.map(modelExitCode)) });
+}
+
+/**
+ * The one place a run's Report is built, for `check` and `replay` alike.
+ * An interrupted run exits 130 whatever its models found.
+ */
+function assembleReport(r: {
+  options: CheckOptions & { replay?: string };
+  z3: string | undefined;
+  models: ModelReport[];
+  diagnostics: Diagnostic[];
+  interrupted?: Report['interrupted'];
+  exitCode: ExitCodeValue;
+}): Report {
+  return {
+    schemaVersion: REPORT_SCHEMA_VERSION,
+    tool: { name: 'lockmc', version: VERSION, ...(r.z3 ? { z3: r.z3 } : {}) },
+    options: { ...r.options },
+    models: r.models,
+    diagnostics: r.diagnostics,
+    ...(r.interrupted ? { interrupted: r.interrupted } : {}),
+    exitCode: r.interrupted ? ExitCode.INTERRUPTED : r.exitCode,
+  };
 }
 
 /** The abort reason is the signal's name (`SIGINT`, `SIGTERM`). */
@@ -196,8 +220,8 @@ async function checkOne(file: string, text: string | undefined, options: CheckOp
 }
 
 /** `lockmc replay <model> --schedule <token>`: the trace of exactly that schedule. */
-export async function replay(file: string, token: string, options: CheckOptions, text?: string): Promise<Report> {
-  const rules = resolveRules(options);
+export async function replay(file: string, token: string, options: CheckOptions, text?: string, resolved?: ResolvedRules): Promise<Report> {
+  const rules = resolved ?? resolveRules(options);
   await selfCheck(rules, options);
   const z3 = await z3Version();
   let model: ModelReport;
@@ -219,12 +243,5 @@ export async function replay(file: string, token: string, options: CheckOptions,
     const { expectation: _e, expected: _x, ...rest } = m;
     return modelExitCode(rest as ModelReport);
   })];
-  return {
-    schemaVersion: REPORT_SCHEMA_VERSION,
-    tool: { name: 'lockmc', version: VERSION, ...(z3 ? { z3 } : {}) },
-    options: { ...options, replay: token },
-    models,
-    diagnostics: rules.diagnostics,
-    exitCode: combineExitCodes(codes),
-  };
+  return assembleReport({ options: { ...options, replay: token }, z3, models, diagnostics: rules.diagnostics, exitCode: combineExitCodes(codes) });
 }
