@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { check, replay, resolveRules, runPipeline, startRun, dumpAfter, PASS_NAMES, type PassName } from '../../checker/index.js';
 import { passesFor } from '../../checker/pipeline.js';
+import { checkModel } from '../../checker/check-model.js';
 import { makeBudget } from '../../model/budget.js';
 import { DEFAULT_CHECK_OPTIONS, type CheckOptions } from '../../checker/options.js';
 import { parseArgs } from '../../cli/args.js';
@@ -28,7 +29,10 @@ export function one() { mutex_lock(a); mutex_lock(b); mutex_unlock(b); mutex_unl
 export function two() { mutex_lock(b); mutex_lock(a); mutex_unlock(a); mutex_unlock(b); }
 `;
 
-const BROKEN = `/** @expect error LMC201 */
+const BROKEN = `/**
+ * A lock that was never declared.
+ * @expect error LMC201
+ */
 export function one() { mutex_lock(nosuch); }
 `;
 
@@ -135,5 +139,18 @@ describe('check and replay are one pipeline', () => {
     if (v?.status !== 'violated') throw new Error('expected a deadlock');
     const again = await replay('abba.model.ts', v.findings[0].trace!.schedule, OPTS, ABBA);
     expect(again.models[0].verdicts).toContainEqual(expect.objectContaining({ rule: 'deadlock', status: 'violated', findings: [v.findings[0]] }));
+  });
+});
+
+describe('the load pass keeps the text it read', () => {
+  it('a rejected model given by path is judged by the header of that text', async () => {
+    const r = await check([{ file: join(tmp, 'broken.model.ts') }], OPTS);
+    expect(r.models[0].expected).toEqual([expect.objectContaining({ kind: 'error', code: 'LMC201' })]);
+    expect(r.models[0].expectation?.met).toBe(true);
+  });
+  it('a model whose time is up before the front end still declares what it expects', async () => {
+    const { report } = await checkModel(join(tmp, 'broken.model.ts'), undefined, OPTS, resolveRules(OPTS), makeBudget(0));
+    expect(report.expected).toEqual([expect.objectContaining({ kind: 'error', code: 'LMC201' })]);
+    expect(report.verdicts.every((v) => v.status === 'inconclusive' && v.limit.kind === 'timeout' && v.limit.phase === 'front end')).toBe(true);
   });
 });
