@@ -42,10 +42,11 @@ export async function checkModel(
   budget: Budget = makeBudget(options.timeoutMs),
 ): Promise<ModelCheckResult> {
   const run = await runPipeline(startRun(file, text, options, ruleCtx, budget));
+  if (run.kind !== 'ended') throw new Error('unreachable: a check runs to the end');
   const { products } = run.state;
-  const front = run.kind === 'ended' && FRONT_PASSES.some((p) => p.name === run.stoppedIn);
+  const front = FRONT_PASSES.some((p) => p.name === run.stoppedIn);
   return {
-    report: run.kind === 'ended' ? run.report : modelReport(run.state, [], {}),
+    report: run.report,
     extracted: products.load?.extracted,
     ...(front ? {} : { system: products.compile?.ts }),
   };
