@@ -11,7 +11,10 @@ import { loadUserRuleFiles, type OrderDecl } from './rule-files/index.js';
 import { checkRuleSetConsistency } from './rule-files/consistency.js';
 import { primedEdgesFor } from '../rules/canonical-order.js';
 import type { Rule } from '../rules/types.js';
-import { checkModel, InternalError, rulesHash, stoppedVerdicts, type RuleContext } from './check-model.js';
+import { checkModel } from './check-model.js';
+import { InternalError } from './internal-error.js';
+import { rulesHash } from './hashes.js';
+import { stoppedVerdicts, type RuleContext } from './pipeline.js';
 import { BudgetExceeded, makeBudget, type Budget } from '../model/budget.js';
 import { ExitCode, runExitCode, type ExitCodeValue } from './exit-codes.js';
 export { modelExitCode, runExitCode } from './exit-codes.js';
@@ -25,6 +28,9 @@ export { DEFAULT_CHECK_OPTIONS, KERNEL_VERSIONS, NEWEST_KERNEL } from './options
 export type * from './report.js';
 export { ExitCode, EXIT_CODE_DOC, EXIT_CODE_PRECEDENCE, combineExitCodes } from './exit-codes.js';
 export { ALL_DIAGNOSTIC_CODES, diagnosticInfo, isDiagnosticCode, exitCodeOfDiagnostic, type DiagnosticCode } from '../model/diagnostics.js';
+export { killBmcChildren } from './engines/bmc/isolated.js';
+export { dumpSystemJson, dumpSystemText } from './semantics/dump.js';
+export { PASS_NAMES, isPassName, dumpAfter, runPipeline, startRun, type PassName, type PipelineRun } from './pipeline.js';
 
 export const VERSION: string = (() => {
   try {
@@ -56,6 +62,8 @@ async function z3Version(): Promise<string | undefined> {
 
 export interface ResolvedRules extends RuleContext {
   diagnostics: Diagnostic[];
+  /** The rules of the user rule files, parsed once here; the CLI renders with them. */
+  userRules: Rule[];
 }
 
 /**
@@ -94,7 +102,7 @@ export function resolveRules(options: CheckOptions): ResolvedRules {
   }
   const sel = resolveSelection(options.rules, extra);
   diagnostics.push(...sel.diagnostics);
-  return { rules: sel.rules, options: sel.options, orders, hash: rulesHash(sel.rules, sel.options, orders).slice(0, 12), diagnostics };
+  return { rules: sel.rules, options: sel.options, orders, hash: rulesHash(sel.rules, sel.options, orders).slice(0, 12), diagnostics, userRules: extra };
 }
 
 /**
@@ -107,6 +115,8 @@ export interface CheckControl {
   signal?: AbortSignal;
   /** Called with each model's report as soon as it is final, in input order (a client keeps them in case the run is cut short). */
   onModel?: (m: ModelReport) => void;
+  /** The rule selection, when the client already resolved it (`resolveRules`): rule files are parsed once. */
+  rules?: ResolvedRules;
 }
 
 export async function check(
@@ -117,23 +127,13 @@ export async function check(
 ): Promise<Report> {
   const t0 = performance.now();
   const signal = control.signal;
-  const rules = resolveRules(options);
+  const rules = control.rules ?? resolveRules(options);
   await selfCheck(rules, options);
   const models: ModelReport[] = [];
   let interrupted: Report['interrupted'];
-  const report = (exitCode: ExitCodeValue): Report => ({
-    schemaVersion: REPORT_SCHEMA_VERSION,
-    tool: { name: 'lockmc', version: VERSION, ...(z3 ? { z3 } : {}) },
-    options: { ...options },
-    rules: ruleMetaOf(rules.rules), // h-report: the Report carries the metadata of the rules that ran
-    models,
-    diagnostics: rules.diagnostics,
-    ...(interrupted ? { interrupted } : {}),
-    exitCode: interrupted ? ExitCode.INTERRUPTED : exitCode,
-  });
   const z3 = await z3Version();
   if (rules.diagnostics.some((d) => d.severity === 'error')) {
-    return report(runExitCode({ models, diagnostics: rules.diagnostics }));
+    return assembleReport({ options, z3, rules: rules.rules, models, diagnostics: rules.diagnostics });
   }
   for (let i = 0; i < inputs.length; i++) {
     // No model starts after an interrupt.
@@ -157,7 +157,35 @@ export async function check(
   if (!interrupted) onProgress?.({ modelsDone: inputs.length, modelsTotal: inputs.length, elapsedMs: performance.now() - t0 });
   // An idle BMC child kept for the next job would end with this process anyway; after an interrupt, end it now.
   else killBmcChildren();
-  return report(runExitCode({ models, diagnostics: rules.diagnostics, ...(interrupted ? { interrupted } : {}) }));
+  return assembleReport({ options, z3, rules: rules.rules, models, diagnostics: rules.diagnostics, interrupted });
+}
+
+/**
+ * The one place a run's Report is built, for `check` and `replay` alike.
+ * Its exit code is `runExitCode` of the report (checker/exit-codes.ts);
+ * `judged: false` (a replay) judges the schedule, not the model's header:
+ * a violation is 1 whatever `@expect` says.
+ */
+function assembleReport(r: {
+  options: CheckOptions & { replay?: string };
+  z3: string | undefined;
+  rules: Rule[];
+  models: ModelReport[];
+  diagnostics: Diagnostic[];
+  interrupted?: Report['interrupted'];
+  judged?: boolean;
+}): Report {
+  const judgedModels = r.judged === false ? r.models.map(({ expectation: _e, expected: _x, ...rest }) => rest as ModelReport) : r.models;
+  return {
+    schemaVersion: REPORT_SCHEMA_VERSION,
+    tool: { name: 'lockmc', version: VERSION, ...(r.z3 ? { z3: r.z3 } : {}) },
+    options: { ...r.options },
+    rules: ruleMetaOf(r.rules),
+    models: r.models,
+    diagnostics: r.diagnostics,
+    ...(r.interrupted ? { interrupted: r.interrupted } : {}),
+    exitCode: runExitCode({ models: judgedModels, diagnostics: r.diagnostics, ...(r.interrupted ? { interrupted: r.interrupted } : {}) }),
+  };
 }
 
 /** The abort reason is the signal's name (`SIGINT`, `SIGTERM`). */
@@ -195,8 +223,8 @@ async function checkOne(file: string, text: string | undefined, options: CheckOp
 }
 
 /** `lockmc replay <model> --schedule <token>`: the trace of exactly that schedule. */
-export async function replay(file: string, token: string, options: CheckOptions, text?: string): Promise<Report> {
-  const rules = resolveRules(options);
+export async function replay(file: string, token: string, options: CheckOptions, text?: string, resolved?: ResolvedRules): Promise<Report> {
+  const rules = resolved ?? resolveRules(options);
   await selfCheck(rules, options);
   const z3 = await z3Version();
   let model: ModelReport;
@@ -214,15 +242,5 @@ export async function replay(file: string, token: string, options: CheckOptions,
     };
   }
   const models = [model];
-  // A replay judges the schedule, not the model's header: a violation is 1 whatever `@expect` says.
-  const unjudged = models.map(({ expectation: _e, expected: _x, ...rest }) => rest as ModelReport);
-  return {
-    schemaVersion: REPORT_SCHEMA_VERSION,
-    tool: { name: 'lockmc', version: VERSION, ...(z3 ? { z3 } : {}) },
-    options: { ...options, replay: token },
-    rules: ruleMetaOf(rules.rules), // h-report: the Report carries the metadata of the rules that ran
-    models,
-    diagnostics: rules.diagnostics,
-    exitCode: runExitCode({ models: unjudged, diagnostics: rules.diagnostics }),
-  };
+  return assembleReport({ options: { ...options, replay: token }, z3, rules: rules.rules, models, diagnostics: rules.diagnostics, judged: false });
 }

@@ -8,6 +8,7 @@
 import { Argument, Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { EXIT_CODE_DOC, EXIT_CODE_PRECEDENCE, ExitCode } from '../checker/exit-codes.js';
 import { KERNEL_VERSIONS, type EngineChoice } from '../checker/options.js';
+import { PASS_NAMES, type PassName } from '../checker/passes/names.js';
 import { FORMATS, type Format } from './render/types.js';
 
 export interface CliOptions {
@@ -34,6 +35,7 @@ export type CliCommand =
   | { kind: 'check'; paths: string[] }
   | { kind: 'lint'; paths: string[] }
   | { kind: 'dump'; what: 'ir' | 'system'; model: string }
+  | { kind: 'dump-after'; pass: PassName; model: string }
   | { kind: 'explain'; id: string }
   | { kind: 'rules' }
   | { kind: 'replay'; model: string; schedule: string }
@@ -135,6 +137,7 @@ interface RawOpts {
   color?: boolean;
   quiet?: boolean;
   schedule?: string;
+  after?: PassName;
 }
 
 function toOptions(raw: RawOpts): CliOptions {
@@ -187,14 +190,13 @@ export function buildProgram(version: string, onCommand: (c: CliCommand, raw: Ra
     'lint',
   ).action((paths: string[], raw: RawOpts) => onCommand({ kind: 'lint', paths }, raw));
 
-  addOptions(
-    program
-      .command('dump')
-      .description('print an intermediate form as JSON: `ir` (model + source map) or `system` (the transition system)')
-      .addArgument(new Argument('<what>', 'ir | system').choices(['ir', 'system']))
-      .argument('<model>', 'a *.model.ts file'),
-    'check',
-  ).action((what: 'ir' | 'system', model: string, raw: RawOpts) => onCommand({ kind: 'dump', what, model }, raw));
+  const dump = program
+    .command('dump')
+    .description(`print the pipeline's data after a pass as JSON: --after <pass>, one of ${PASS_NAMES.join(', ')}; shorthands: \`ir\` (after load: model + source map), \`system\` (after compile: the transition system; --format text for a listing)`)
+    .argument('[what]', 'ir | system (or the model, with --after)')
+    .argument('[model]', 'a *.model.ts file')
+    .addOption(new Option('--after <pass>', 'the pass whose output to print').choices([...PASS_NAMES]));
+  addOptions(dump, 'check').action((what: string | undefined, model: string | undefined, raw: RawOpts) => onCommand(dumpCommand(dump, what, model, raw), raw));
 
   program
     .command('explain')
@@ -216,6 +218,24 @@ export function buildProgram(version: string, onCommand: (c: CliCommand, raw: Ra
   ).action((model: string, raw: RawOpts) => onCommand({ kind: 'replay', model, schedule: raw.schedule ?? '' }, raw));
 
   return program;
+}
+
+/**
+ * `dump --after <pass> <model>` or `dump ir|system <model>`. The two
+ * positionals are optional for commander so that `--after` can take the
+ * first one's place; the errors of the shorthand are commander's own.
+ */
+function dumpCommand(cmd: Command, what: string | undefined, model: string | undefined, raw: RawOpts): CliCommand {
+  const fail = (message: string, code: string): never => cmd.error(`error: ${message}`, { code, exitCode: ExitCode.USAGE });
+  if (raw.after !== undefined) {
+    if (model !== undefined) fail(`give either ir|system or --after <pass>, not both`, 'commander.excessArguments');
+    if (what === undefined) fail(`missing required argument 'model'`, 'commander.missingArgument');
+    return { kind: 'dump-after', pass: raw.after, model: what! };
+  }
+  if (what === undefined) fail(`missing required argument 'what'`, 'commander.missingArgument');
+  if (model === undefined) fail(`missing required argument 'model'`, 'commander.missingArgument');
+  if (what !== 'ir' && what !== 'system') fail(`command-argument value '${what}' is invalid for argument 'what'. Allowed choices are ir, system.`, 'commander.invalidArgument');
+  return { kind: 'dump', what: what as 'ir' | 'system', model: model! };
 }
 
 /** Parse argv (without `node` and the script path). Pure. */

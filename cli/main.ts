@@ -58,7 +58,9 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       case 'lint':
         return await runLint(command.paths, options, io, version);
       case 'dump':
-        return await runDump(command.what, command.model, options, io);
+        return await runDump({ shorthand: command.what }, command.model, options, io);
+      case 'dump-after':
+        return await runDump({ after: command.pass }, command.model, options, io);
       case 'explain':
         return runExplain(command.id, io);
       case 'rules':

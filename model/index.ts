@@ -61,7 +61,8 @@ function dedupe(ds: Diagnostic[]): Diagnostic[] {
   });
 }
 
-function readModelFile(file: string): { text: string } | { diagnostic: Diagnostic } {
+/** The model's text, or why it cannot be read (LMC001-003); the checker's load pass keeps the text. */
+export function readModelFile(file: string): { text: string } | { diagnostic: Diagnostic } {
   let bytes: Buffer;
   try {
     // statSync first: opening a FIFO, a terminal or a socket would block or

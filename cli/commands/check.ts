@@ -3,14 +3,13 @@
  * fixtures, each compared with its `@expect` header.
  */
 
-import { createHash } from 'node:crypto';
-import { join, resolve } from 'node:path';
-import { NEWEST_KERNEL, type CheckOptions } from '../../checker/options.js';
+import { join } from 'node:path';
+import type { CheckOptions, Progress } from '../../checker/options.js';
+import type { Rule } from '../../rules/types.js';
 import { REPORT_SCHEMA_VERSION, ruleMetaOf, type RuleInfo, type Diagnostic, type ModelReport, type Report } from '../../checker/report.js';
 import type { CliOptions } from '../args.js';
-import { loadBmcKiller, loadChecker, loadFrontEnd, type CheckerApi, type LoadResult } from '../backend.js';
 import { cutReport, settleOrCut } from '../interrupt.js';
-import { collectModels, displayPath, packageRoot, readRegularFile } from '../files.js';
+import { collectModels, displayPath, packageRoot } from '../files.js';
 import type { CliIo } from '../io.js';
 import { progressLine } from '../progress.js';
 import { ExitCode, runExitCode } from '../../checker/exit-codes.js';
@@ -24,52 +23,43 @@ export function modelFiles(paths: string[], io: CliIo): string[] {
   return c.files;
 }
 
-function sha(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
+type Checker = typeof import('../../checker/index.js');
+
+/** What the CLI reads of checker/index.ts `resolveRules` (a test's fake may give less). */
+export interface RuleSelection {
+  rules: { meta: { id: string } }[];
+  hash: string;
+  /** The user rule files' rules, parsed once by the checker's rule resolution. */
+  userRules?: Rule[];
 }
 
 /**
- * Without checker/index.ts only the front end can run: parse and
- * validate each model and say so. Nothing here pretends a rule held.
+ * What the commands need of checker/index.ts; tests pass a fake. A fake
+ * without `resolveRules` runs with no user rules.
  */
-async function parseOnly(files: string[], options: CheckOptions, version: string, io: CliIo, deps: CheckDeps): Promise<Report> {
-  const load = deps.loadModel ?? (await loadFrontEnd());
-  if (!load) throw new Error('this build has neither checker/index.ts nor model/index.ts; nothing can be checked');
-  io.err('note: the checking pipeline is not in this build: lockmc only parsed and validated the models; no rule was checked.\n');
-  const models: ModelReport[] = [];
-  for (const file of files) {
-    const t0 = Date.now();
-    let text: string | undefined;
-    text = readRegularFile(resolve(io.cwd, file));
-    const r = await load(file, text);
-    const header = r.extracted?.model.header;
-    models.push({
-      file,
-      hashes: { model: r.extracted?.model.sourceHash ?? sha(text ?? ''), rules: sha(JSON.stringify(options.rules)) },
-      kernel: options.kernel ?? header?.kernel ?? NEWEST_KERNEL,
-      verdicts: [],
-      diagnostics: r.diagnostics,
-      ...(header ? { expected: header.expect } : {}),
-      stats: { ms: Date.now() - t0, engine: [] },
-    });
-  }
-  const report: Report = {
-    schemaVersion: REPORT_SCHEMA_VERSION,
-    tool: { name: 'lockmc', version },
-    options: { ...options, parseOnly: true },
-    rules: [],
-    models,
-    diagnostics: [],
-    exitCode: 0,
-  };
-  // Expectations cannot be judged without verdicts; only the exit code of the diagnostics counts.
-  return { ...report, exitCode: runExitCode(report) };
+export interface CheckerApi {
+  check(
+    inputs: { file: string; text?: string }[],
+    options: CheckOptions,
+    onProgress?: (p: Progress) => void,
+    control?: { signal?: AbortSignal; onModel?: (m: ModelReport) => void; rules?: RuleSelection },
+  ): Promise<Report>;
+  replay?(file: string, token: string, options: CheckOptions): Promise<Report>;
+  resolveRules?(options: CheckOptions): RuleSelection;
+  killBmcChildren?(): void;
 }
 
-/** Seams for tests; absent members are loaded from the tree. */
+/** Seams for tests: the checker, else checker/index.ts. */
 export interface CheckDeps {
-  checker?: CheckerApi | null;
-  loadModel?: (file: string, text?: string) => Promise<LoadResult>;
+  checker?: CheckerApi;
+}
+
+/**
+ * checker/index.ts, loaded when a command runs rather than at start-up:
+ * `lockmc --help` and `lockmc rules` do not pay for ts-morph and Z3.
+ */
+export function loadCheckerModule(): Promise<Checker> {
+  return import('../../checker/index.js');
 }
 
 export async function runCheck(paths: string[], cli: CliOptions, io: CliIo, version: string, deps: CheckDeps = {}): Promise<number> {
@@ -77,19 +67,16 @@ export async function runCheck(paths: string[], cli: CliOptions, io: CliIo, vers
   refuseOutputOverInput(cli, [...files, ...cli.rules], io);
   const { options, config } = resolveCheckOptions(cli, io.cwd);
   const format = resolveFormat(cli, io);
+  const checker: CheckerApi = deps.checker ?? (await loadCheckerModule());
+  // The rule files are parsed here, once: the checker runs with this selection (the report carries its rules' metadata).
+  const rules = checker.resolveRules?.(options);
   const ctx = renderContext(io, cli);
   if (config.diagnostics.length > 0) {
     const report = emptyReport(version, options, config.diagnostics);
     writeRendered(render(report, format, ctx), cli, io);
     return report.exitCode;
   }
-  const checker = deps.checker === undefined ? await loadChecker() : deps.checker;
-  let report: Report;
-  if (checker) {
-    report = await checkInterruptibly(checker, files, options, cli, io, version);
-  } else {
-    report = await parseOnly(files, options, version, io, deps);
-  }
+  const report = await checkInterruptibly(checker, rules, files, options, cli, io, version);
   writeRendered(render(report, format, ctx), cli, io);
   // Past this point a signal has nothing left to save: it exits at once.
   if (io.interrupts) io.interrupts.handled = false;
@@ -101,14 +88,22 @@ export async function runCheck(paths: string[], cli: CliOptions, io: CliIo, vers
  * `onModel` delivered are kept, and if `check` has not resolved a second
  * after the signal, the report is built from them (cli/interrupt.ts).
  */
-async function checkInterruptibly(checker: CheckerApi, files: string[], options: CheckOptions, cli: CliOptions, io: CliIo, version: string): Promise<Report> {
+async function checkInterruptibly(
+  checker: CheckerApi,
+  rules: RuleSelection | undefined,
+  files: string[],
+  options: CheckOptions,
+  cli: CliOptions,
+  io: CliIo,
+  version: string,
+): Promise<Report> {
   const interrupts = io.interrupts;
   const done: ModelReport[] = [];
   let current: string | undefined;
   const progress = progressLine(io, cli.quiet);
   if (interrupts) {
     interrupts.handled = true;
-    interrupts.killChildren = await loadBmcKiller();
+    interrupts.killChildren = checker.killBmcChildren;
   }
   try {
     const run = checker.check(
@@ -118,7 +113,7 @@ async function checkInterruptibly(checker: CheckerApi, files: string[], options:
         current = p.current;
         progress.update(p);
       },
-      { ...(interrupts ? { signal: interrupts.signal } : {}), onModel: (m) => done.push(m) },
+      { ...(interrupts ? { signal: interrupts.signal } : {}), onModel: (m) => done.push(m), ...(rules ? { rules } : {}) },
     );
     const settled = await settleOrCut(run, interrupts?.signal);
     if (settled.kind === 'checked') {
@@ -126,8 +121,7 @@ async function checkInterruptibly(checker: CheckerApi, files: string[], options:
       return { ...settled.report, exitCode: runExitCode(settled.report) };
     }
     // `check` is stuck past the grace period: end its children ourselves.
-    (interrupts?.killChildren ?? (await loadBmcKiller()))?.();
-    const rules = checker.resolveRules?.(options);
+    (interrupts?.killChildren ?? checker.killBmcChildren)?.();
     return cutReport({
       version,
       options,
@@ -136,7 +130,7 @@ async function checkInterruptibly(checker: CheckerApi, files: string[], options:
       // The last progress names the model in hand, unless it already reported.
       current: current !== undefined && !done.some((m) => m.file === current) ? current : files[done.length],
       ruleIds: rules?.rules.map((r) => r.meta.id) ?? [],
-      // h-report: the cut report carries the rules' metadata too (the string-loaded checker's rules are typed loosely in backend.ts).
+      // The cut report carries the rules' metadata too (a test's fake checker may give only ids).
       rules: ruleMetaOf((rules?.rules ?? []) as { meta: RuleInfo }[]),
       rulesHash: rules?.hash ?? '',
       cwd: io.cwd,

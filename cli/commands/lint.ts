@@ -10,11 +10,10 @@ import { REPORT_SCHEMA_VERSION, type ModelReport, type Report } from '../../chec
 import { loadUserRuleFiles } from '../../checker/rule-files/index.js';
 import { resolveSelection } from '../../rules/index.js';
 import type { CliOptions } from '../args.js';
-import { loadChecker, loadFrontEnd } from '../backend.js';
 import type { CliIo } from '../io.js';
 import { refuseOutputOverInput, render, renderContext, resolveCheckOptions, resolveFormat, writeRendered } from '../shared.js';
 import { runExitCode } from '../../checker/exit-codes.js';
-import { modelFiles } from './check.js';
+import { loadCheckerModule, modelFiles } from './check.js';
 import { displayPath, readRegularFile } from '../files.js';
 
 export async function runLint(paths: string[], cli: CliOptions, io: CliIo, version: string): Promise<number> {
@@ -32,19 +31,19 @@ export async function runLint(paths: string[], cli: CliOptions, io: CliIo, versi
   if (options.rules.files?.length && !global.some((d) => d.severity === 'error')) {
     // The same Z3 self-check `check` runs before any model (LMC310 for a
     // contradictory order): lint must not pass a rule set check refuses.
-    const checker = await loadChecker();
-    const found = (await checker?.ruleSetSelfCheck?.(options)) ?? [];
+    const checker = await loadCheckerModule();
+    const found = await checker.ruleSetSelfCheck(options);
     global.push(...found.map((d) => (d.file ? { ...d, file: displayPath(d.file, io.cwd) } : d)));
   }
   const models: ModelReport[] = [];
   if (files.length > 0) {
-    const load = await loadFrontEnd();
-    if (!load) throw new Error('this build has no front end (model/index.ts); lint cannot run');
+    // Loaded here, not at start-up: `lockmc --help` does not pay for ts-morph.
+    const { loadModel } = await import('../../model/index.js');
     for (const file of files) {
       const t0 = Date.now();
       let text: string | undefined;
       text = readRegularFile(resolve(io.cwd, file));
-      const r = await load(file, text);
+      const r = loadModel(file, text);
       models.push({
         file,
         hashes: {

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CheckOptions, Progress } from '../../checker/options.js';
 import type { ModelReport, Report } from '../../checker/report.js';
 import { defaultCliOptions, type CliOptions } from '../../cli/args.js';
-import type { CheckerApi } from '../../cli/backend.js';
+import type { CheckerApi } from '../../cli/commands/check.js';
 import { runCheck } from '../../cli/commands/check.js';
 import { collectModels } from '../../cli/files.js';
 import { formatProgress, progressLine } from '../../cli/progress.js';
@@ -169,22 +169,6 @@ describe('check with a pipeline', () => {
     const file = fakeIo({ cwd: tmp, stdoutIsTTY: true });
     await runCheck(['models/a.model.ts'], cli({ output: 'tty.txt' }), file, '0.1.0', { checker });
     expect(readFileSync(join(tmp, 'tty.txt'), 'utf8')).toBe(pipe.stdout);
-  });
-});
-
-describe('check without a pipeline', () => {
-  it('says plainly it only parsed and validated, and exits by the diagnostics', async () => {
-    const io = fakeIo({ cwd: tmp });
-    const loadModel = async (file: string) =>
-      file.endsWith('b.model.ts')
-        ? { diagnostics: [{ code: 'LMC201' as const, severity: 'error' as const, message: "unknown identifier 'x'", file, line: 1, col: 1 }] }
-        : { diagnostics: [] };
-    const code = await runCheck(['models'], cli({ format: 'json' }), io, '0.1.0', { checker: null, loadModel });
-    expect(io.stderr).toBe('note: the checking pipeline is not in this build: lockmc only parsed and validated the models; no rule was checked.\n');
-    const r = JSON.parse(io.stdout) as Report;
-    expect(r.models.map((m) => m.verdicts)).toEqual([[], [], []]);
-    expect(r.options.parseOnly).toBe(true);
-    expect(code).toBe(4);
   });
 });
 

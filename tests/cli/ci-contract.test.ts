@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ModelReport, Report } from '../../checker/report.js';
 import { defaultCliOptions, type CliOptions } from '../../cli/args.js';
-import type { CheckerApi } from '../../cli/backend.js';
+import type { CheckerApi } from '../../cli/commands/check.js';
 import { runCheck } from '../../cli/commands/check.js';
 import { cutReport, settleOrCut } from '../../cli/interrupt.js';
 import type { Interrupts } from '../../cli/io.js';

@@ -2,7 +2,7 @@
  * Renderers on Reports the real pipeline produced: whatever the engines
  * put in a Report must validate against docs/report-schema.json, fit the
  * text format's 72 ASCII columns, and come out well-formed in every
- * format. Skipped (visibly) while checker/index.ts is not in the tree.
+ * format.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -10,7 +10,7 @@ import { Ajv } from 'ajv';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_CHECK_OPTIONS } from '../../checker/options.js';
 import type { Report } from '../../checker/report.js';
-import { loadChecker } from '../../cli/backend.js';
+import * as CHECKER from '../../checker/index.js';
 import { RENDERERS, FORMATS } from '../../cli/render/index.js';
 import { renderContext } from '../../cli/shared.js';
 import { defaultCliOptions } from '../../cli/args.js';
@@ -20,7 +20,6 @@ import { parseXml } from './xml-check.js';
 import { SARIF_SCHEMA_PATH, sarifValidator } from './sarif-schema.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
-const CHECKER = await loadChecker();
 const FILES = [
   'fixtures/rules/deadlock/violates-fence-wait-under-reset-lock.model.ts',
   'fixtures/rules/lockdep-recursive-locking/violates-two-bos-null-ctx.model.ts',
@@ -29,11 +28,11 @@ const FILES = [
   'fixtures/errors/LMC201-unknown-identifier.model.ts',
 ];
 
-describe.skipIf(CHECKER === undefined)('renderers on real reports', () => {
+describe('renderers on real reports', () => {
   let report: Report;
   const ctx = renderContext(fakeIo(), { ...defaultCliOptions(), color: false });
   beforeAll(async () => {
-    report = await CHECKER!.check(
+    report = await CHECKER.check(
       FILES.map((file) => ({ file: join(ROOT, file) })),
       DEFAULT_CHECK_OPTIONS,
     );
@@ -72,7 +71,7 @@ describe.skipIf(CHECKER === undefined)('renderers on real reports', () => {
   });
 });
 
-describe.skipIf(CHECKER === undefined)('commands on real models', () => {
+describe('commands on real models', () => {
   it('lint reports the coded diagnostic and exits with its code', async () => {
     const io = fakeIo({ cwd: ROOT });
     expect(await main(['lint', 'fixtures/errors/LMC201-unknown-identifier.model.ts', '--format', 'text'], io)).toBe(4);

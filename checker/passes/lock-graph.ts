@@ -1,0 +1,28 @@
+/**
+ * Pass `lock-graph`: lockdep's view of the model (checker/engines/lockgraph):
+ * classes, ordered edges (primed, declared by user rule files, taken by the
+ * model), cycles and recursion. The compile pass resolves graph-dependent
+ * rule patterns with it; the explain pass reports its cycles.
+ */
+
+import { buildLockGraph } from '../engines/lockgraph/index.js';
+import type { FrontPass, PassEnv, PassResult, Products, LockGraphOutput } from './types.js';
+
+export const lockGraphPass: FrontPass<'lock-graph', 'load' | 'validate'> = {
+  name: 'lock-graph',
+  budgetAfter: 'lock graph',
+  run: lockGraph,
+  dump: ({ graph }) => ({
+    classes: graph.classes,
+    edges: graph.edges,
+    cycles: graph.cycles,
+    recursions: graph.recursions,
+    truncated: graph.built.truncated,
+  }),
+};
+
+function lockGraph(env: PassEnv, { load, validate }: Pick<Products, 'load' | 'validate'>): PassResult<LockGraphOutput> {
+  const { model, sourceMap } = load.extracted;
+  const graph = buildLockGraph(model, { kernel: validate.kernel, sourceMap, declaredOrders: env.ruleCtx.orders, budget: env.budget });
+  return { kind: 'ok', output: { graph } };
+}

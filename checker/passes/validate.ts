@@ -1,0 +1,25 @@
+/**
+ * Pass `validate`: the model's own settings checked against the rule set.
+ * The IR itself was validated by the front end (model/validate.ts, inside
+ * the load pass, which is one call in model/); what is left to validate is
+ * what only the checker knows: the kernel the model is checked as, and
+ * each `@rule-option` against the selected rules (LMC305, LMC306).
+ */
+
+import { applyModelOptions } from '../../rules/index.js';
+import { NEWEST_KERNEL } from '../options.js';
+import type { FrontPass, PassEnv, PassResult, Products, ValidateOutput } from './types.js';
+
+export const validatePass: FrontPass<'validate', 'load'> = {
+  name: 'validate',
+  run: validate,
+  dump: (out) => out,
+};
+
+function validate(env: PassEnv, { load }: Pick<Products, 'load'>): PassResult<ValidateOutput> {
+  const { model } = load.extracted;
+  const kernel = env.options.kernel ?? model.header.kernel ?? NEWEST_KERNEL;
+  const opts = applyModelOptions(env.ruleCtx.options, model.header.ruleOptions, env.ruleCtx.rules, env.file, model.header.ruleOptionAt);
+  if (opts.diagnostics.some((d) => d.severity === 'error')) return { kind: 'stopped', diagnostics: opts.diagnostics, verdicts: [], kernel };
+  return { kind: 'ok', output: { kernel, ruleOptions: opts.options }, diagnostics: opts.diagnostics };
+}
