@@ -13,7 +13,7 @@ import type { Evaluator } from '../semantics/eval.js';
 import type { Property, Schedule, TransitionSystem } from '../semantics/system.js';
 import { buildTrace } from '../trace.js';
 import { cycleFinding, cyclesFor, messageFor, opVars, recursionFinding } from '../findings.js';
-import type { Finding, Trace } from '../report.js';
+import type { Finding, Trace, Wait } from '../report.js';
 import type { CheckOutcome } from '../verdict.js';
 import type { BackPass, DecideOutput, ExplainOutput, PassEnv, PassResult, Products } from './types.js';
 
@@ -75,8 +75,10 @@ function graphOutcomes(
         else {
           const findings = cycles.map((c) => {
             const f = cycleFinding(rule, check.id, c, model);
-            // Realised when two blocked threads wait for locks the cycle names (compared by the lock's name).
-            const realised = deadlockTraces.find((t) => t.final.threads.filter((x) => x.status === 'blocked' && x.waitingFor?.kind === 'lock' && c.classes.includes(x.waitingFor.lock)).length >= 2);
+            // Realised when two blocked threads wait for locks of the cycle's classes. A cycle names classes
+            // (`&vdev->memory_lock`, `reservation_ww_class_mutex`), which a lock's name need not spell: compare both.
+            const inCycle = (w: Wait | undefined): boolean => w?.kind === 'lock' && (c.classes.includes(w.lockClass) || c.classes.includes(w.lock));
+            const realised = deadlockTraces.find((t) => t.final.threads.filter((x) => x.status === 'blocked' && inCycle(x.waitingFor)).length >= 2);
             if (realised) {
               f.trace = realised;
               f.possibleOnly = false;

@@ -52,6 +52,19 @@ describe('check()', () => {
     }
   });
 
+  it('a cycle through classes named unlike their locks is realised by the deadlock it causes (regression: said "no interleaving deadlocks")', async () => {
+    // memory_lock's class is `&vdev->memory_lock`, buf.resv's `reservation_ww_class_mutex`: the cycle names classes, the waits name locks.
+    const file = join(ROOT, 'fixtures/rules/vfio-memory-lock-order/violates-memory-lock-under-resv.model.ts');
+    const r = await check([{ file }], OPTS);
+    const v = r.models[0].verdicts.find((x) => x.rule === 'vfio-memory-lock-order');
+    expect(v?.status).toBe('violated');
+    if (v?.status !== 'violated') return;
+    const cyc = v.findings.find((f) => f.check === 'memory-lock-cycle')!;
+    expect(cyc.possibleOnly).toBe(false);
+    expect(cyc.trace!.steps.map((s) => `${s.threadName}: ${s.op}`)).toEqual(['vfio_reset: down_write(memory_lock)', 'importer_ioctl: dma_resv_lock(buf.resv, NULL)']);
+    expect(cyc.trace!.final.threads.map((t) => t.waitingFor?.kind === 'lock' && t.waitingFor.lockClass)).toEqual(['reservation_ww_class_mutex', '&vdev->memory_lock']);
+  });
+
   it('a model with a semantic error exits 4 and checks nothing', async () => {
     const r = await check([{ file: 'bad.model.ts', text: 'const a = mutex();\nexport function t() { mutex_unlock(a); }\n' }], OPTS);
     expect(r.exitCode).toBe(4);
