@@ -124,7 +124,7 @@ export function prepareModel(
     };
     if (expected && expected.length) {
       report.expected = expected;
-      report.expectation = evaluateExpectations(expected, verdicts, diagnostics);
+      report.expectation = evaluateExpectations(expected, verdicts, diagnostics, (id) => ruleCtx.rules.find((r) => r.meta.id === id)?.checks.map((c) => c.id)); // h-fixtures: a header's check is judged against the rule's checks
     }
     return report;
   };
