@@ -136,7 +136,7 @@ describe.each(ALL_RULES.map((r) => [r.meta.id, r] as const))('rule %s', (id, rul
     expect(violates.length, `${id}: no violates-* fixture`).toBeGreaterThan(0);
     for (const f of violates) {
       const h = parseHeader(readFileSync(join(dir, f), 'utf8'), f).header;
-      expect(h.expect, `${f} must expect a violation of ${id}`).toContainEqual({ kind: 'violates', rule: id, line: expect.any(Number) });
+      expect(h.expect, `${f} must expect a violation of ${id}`).toContainEqual({ kind: 'violates', rule: id, check: expect.any(String), findingLine: expect.any(Number), line: expect.any(Number) });
     }
     for (const f of holds) {
       const h = parseHeader(readFileSync(join(dir, f), 'utf8'), f).header;
