@@ -5,11 +5,11 @@
  */
 
 import { createHash } from 'node:crypto';
+import { anchorOf } from '../../checker/finding-anchor.js';
 import type { Finding } from '../../checker/report.js';
 
-// The anchor lives in the checker: expectations are judged against it too.
+// The anchor lives in the checker: a fixture's `@expect ... at <line>` is judged against it too.
 export { anchorOf, type Anchor, type AnchorKind } from '../../checker/finding-anchor.js';
-import { anchorOf } from '../../checker/finding-anchor.js';
 
 /**
  * A path that is the same on every machine: the report's relative path,
