@@ -178,7 +178,8 @@ export function modelReport(state: RunState, verdicts: Verdict[], stats: Partial
   };
   if (expected && expected.length) {
     report.expected = expected;
-    report.expectation = evaluateExpectations(expected, verdicts, diagnostics);
+    // A header's check is judged against the rule's own checks: an unknown one is named with the list.
+    report.expectation = evaluateExpectations(expected, verdicts, diagnostics, (id) => env.ruleCtx.rules.find((r) => r.meta.id === id)?.checks.map((c) => c.id));
   }
   return report;
 }

@@ -5,6 +5,7 @@
 
 import type { Expectation } from '../model/ir.js';
 import type { Diagnostic, Finding, Limit, Verdict, EngineName } from './report.js';
+import { anchorOf } from './finding-anchor.js';
 
 /** The outcome of one check of a rule, before combining. */
 export type CheckOutcome =
@@ -41,8 +42,38 @@ export function combineOutcomes(rule: string, outcomes: CheckOutcome[]): Verdict
   }
 }
 
-/** Does the model meet its `@expect` header? */
-export function evaluateExpectations(expect: Expectation[], verdicts: Verdict[], diagnostics: Diagnostic[]): { met: boolean; detail: string } {
+type ViolatesExpectation = Extract<Expectation, { kind: 'violates' }>;
+
+/**
+ * The line a finding is at, as SARIF places its alert (`anchorOf`); a
+ * finding with no source position at all is on line 1, SARIF's whole-file
+ * region.
+ */
+export function findingLine(f: Finding): number {
+  return anchorOf(f)?.at.line ?? 1;
+}
+
+/** `rule/check at line`, as a header would write the expectation or the finding. */
+function spell(rule: string, check?: string, line?: number): string {
+  return `${rule}${check !== undefined ? `/${check}` : ''}${line !== undefined ? ` at ${line}` : ''}`;
+}
+
+/** Does this violated verdict have the finding `e` names (its check, at its line)? */
+function meets(e: ViolatesExpectation, v: Extract<Verdict, { status: 'violated' }>): boolean {
+  return v.findings.some((f) => (e.check === undefined || f.check === e.check) && (e.findingLine === undefined || findingLine(f) === e.findingLine));
+}
+
+/**
+ * Does the model meet its `@expect` header? `checksOf` gives a rule's check
+ * ids, so a header naming a check the rule does not have says so instead
+ * of reading as a missed finding.
+ */
+export function evaluateExpectations(
+  expect: Expectation[],
+  verdicts: Verdict[],
+  diagnostics: Diagnostic[],
+  checksOf?: (rule: string) => readonly string[] | undefined,
+): { met: boolean; detail: string } {
   const problems: string[] = [];
   const byRule = new Map(verdicts.map((v) => [v.rule, v]));
   const violated = verdicts.filter((v) => v.status === 'violated').map((v) => v.rule);
@@ -57,8 +88,14 @@ export function evaluateExpectations(expect: Expectation[], verdicts: Verdict[],
         break;
       case 'violates': {
         const v = byRule.get(e.rule);
-        if (!v) problems.push(`expected ${e.rule} to be violated, but the rule was not checked`);
-        else if (v.status !== 'violated') problems.push(`expected ${e.rule} to be violated, got ${describeStatus(v)}`);
+        const checks = e.check !== undefined ? checksOf?.(e.rule) : undefined;
+        if (checks && !checks.includes(e.check!)) problems.push(`expected ${spell(e.rule, e.check, e.findingLine)} to be violated, but ${e.rule} has no check '${e.check}' (its checks: ${checks.join(', ')})`);
+        else if (!v) problems.push(`expected ${e.rule} to be violated, but the rule was not checked`);
+        else if (v.status !== 'violated') problems.push(`expected ${spell(e.rule, e.check, e.findingLine)} to be violated, got ${describeStatus(v)}`);
+        else if (!meets(e, v)) {
+          const got = [...new Set(v.findings.map((f) => spell(e.rule, f.check, findingLine(f))))].join(', ');
+          problems.push(`expected ${spell(e.rule, e.check, e.findingLine)} to be violated, got ${got}`);
+        }
         break;
       }
       case 'holds': {
@@ -124,7 +161,11 @@ export function expectationOnlyLimited(m: { expected?: Expectation[]; verdicts: 
   if (m.diagnostics.some((d) => d.severity === 'error' && !expectedErrors.has(d.code))) return false;
   for (const e of expected) {
     if (e.kind === 'error' && !m.diagnostics.some((d) => d.code === e.code)) return false;
-    if (e.kind === 'violates' && status(e.rule) !== 'violated' && status(e.rule) !== 'inconclusive') return false;
+    if (e.kind === 'violates') {
+      const v = m.verdicts.find((x) => x.rule === e.rule);
+      // A violation elsewhere than declared is a miss, not a limit.
+      if (v?.status !== 'inconclusive' && !(v?.status === 'violated' && meets(e, v))) return false;
+    }
     if (e.kind === 'holds') {
       const ids = e.rules === 'all' ? m.verdicts.map((v) => v.rule).filter((r) => !violates.has(r)) : e.rules;
       if (ids.some((id) => status(id) === 'violated')) return false;

@@ -285,15 +285,21 @@ export interface Registration {
   nonBlocking?: boolean;
 }
 
-/** What a fixture says the checker must answer. */
 /**
+ * What a fixture says the checker must answer.
+ *
  * `line`: 1-based line of the `@expect` tag in the model file, so a report
  * can name the declaration (SARIF suppressions cite it). Absent in
  * expectations made by hand.
+ *
+ * `violates`: `check` (a rule's `checks[].id`) and `findingLine` (the
+ * line the finding is anchored at, as SARIF places it) narrow the
+ * expectation to one finding, so a fixture cannot pass because another
+ * check of the rule fired elsewhere; absent, any check at any line meets it.
  */
 export type Expectation =
   | { kind: 'holds'; rules: string[] | 'all'; line?: number }
-  | { kind: 'violates'; rule: string; line?: number }
+  | { kind: 'violates'; rule: string; check?: string; findingLine?: number; line?: number }
   | { kind: 'error'; code: string; line?: number };
 
 export interface ModelHeader {

@@ -42,14 +42,14 @@ function distance(a: string, b: string): number {
 
 /**
  * The rule's minimal violating model: the first (by path) of its own
- * `fixtures/rules/<id>/violates-*` fixtures that declares `@expect violates <id>`,
+ * `fixtures/rules/<id>/violates-*` fixtures that declares `@expect violates <id>` (or `<id>/<check> at <line>`),
  * else the first other fixture that does.
  */
 export function violatingFixture(id: string, cwd: string): { path: string; text: string } | undefined {
   const root = join(packageRoot(), 'fixtures');
   const c = collectModels([root], root);
   if ('missing' in c) return undefined;
-  const re = new RegExp(`@expect\\s+violates\\s+${id.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(\\s|$)`, 'm');
+  const re = new RegExp(`@expect\\s+violates\\s+${id.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(/|\\s|$)`, 'm');
   // The rule's own directory first, then other rule fixtures, then the rest.
   const rank = (f: string) => (f.startsWith(`rules/${id}/violates`) ? 0 : f.startsWith('rules/') ? 1 : 2);
   const ranked = [...c.files].sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0));

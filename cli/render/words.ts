@@ -46,51 +46,8 @@ function fmtSeconds(ms: number): string {
   return `${Number.isInteger(s) ? s : s.toFixed(1)} s`;
 }
 
-/**
- * What a blocked thread waits for, as one phrase: `mutex vm_lock held by
- * run_job`, `fence job (published, unsignalled)`. `thread`: the waiter,
- * so a lock it holds itself says so.
- */
-export function waitText(w: Wait, thread: string): string {
-  switch (w.kind) {
-    case 'irq':
-      return `irq ${w.irq} running on its CPU`;
-    case 'lock': {
-      const who: string[] = [];
-      if (w.owner !== undefined) who.push(`held by ${w.owner}${w.owner === thread ? ' (itself)' : ''}`);
-      if (w.readers && w.readers.length > 0) who.push(`held for read by ${w.readers.join(', ')}`);
-      return `${lockWord(w.lockKind)} ${w.lock} ${who.join(', ')}`;
-    }
-    case 'fence':
-      return `fence ${w.fence} (${fenceStateText(w.state)})`;
-    case 'resv-fences':
-      return `fences of ${w.resv}: ${w.pending.map((p) => `${p.fence} (${fenceStateText(p.state)})`).join(', ') || 'none pending'}`;
-    case 'work':
-      return `work ${w.work}${w.worker !== undefined ? ` (handler on ${w.worker} not finished)` : ''}`;
-    case 'op':
-      return w.op;
-    default:
-      return unreachable(w);
-  }
-}
-
-/** How a lock is named by its instance kind: an mm's lock is its mmap_lock. */
-function lockWord(kind: string | undefined): string {
-  switch (kind) {
-    case 'mm':
-      return 'mmap_lock of';
-    case 'address_space':
-      return 'i_mmap_rwsem of';
-    case undefined:
-      return 'lock';
-    default:
-      return kind;
-  }
-}
-
-function fenceStateText(s: FenceState): string {
-  return s === 'signalled' ? 'signalled' : s === 'published' ? 'published, unsignalled' : 'unpublished';
-}
+// waitText lives in the checker: the finding anchor (checker/finding-anchor.ts) names the wait too.
+export { waitText } from '../../checker/op-text.js';
 
 /** The metadata of rule `id` as the run recorded it; undefined for a rule the run did not check. */
 export function ruleInfo(report: Pick<Report, 'rules'>, id: string): RuleInfo | undefined {

@@ -8,6 +8,9 @@ import { diagnosticAt, lineColAt, type Diagnostic } from '../diagnostics.js';
 import type { Expectation, ModelHeader } from '../ir.js';
 
 const RULE_ID = /^[a-z0-9][a-z0-9-]*$/;
+/** A rule's `checks[].id`: the same spelling as a rule id. */
+const CHECK_ID = RULE_ID;
+const LINE = /^[1-9]\d*$/;
 const CODE = /^LMC\d{3}$/;
 const KERNEL = /^v\d+\.\d+(\.\d+)?(-rc\d+)?$/;
 const OPTION = /^([a-z0-9][a-z0-9.-]*)=(\S+)$/i;
@@ -91,7 +94,7 @@ export function parseHeader(text: string, file?: string): HeaderResult {
       case '@expect': {
         const e = parseExpect(rest);
         if (typeof e === 'string') {
-          bad(`bad @expect tag: ${e}`, 'write `@expect holds all`, `@expect holds <rule-id> ...`, `@expect violates <rule-id>` or `@expect error LMCnnn`');
+          bad(`bad @expect tag: ${e}`, 'write `@expect holds all`, `@expect holds <rule-id> ...`, `@expect violates <rule-id>/<check-id> at <line>` (or just `<rule-id>`) or `@expect error LMCnnn`');
           break;
         }
         const clash = contradiction(header.expect, e);
@@ -154,13 +157,35 @@ function parseExpect(words: string[]): Expectation | string {
       for (const a of args) if (!RULE_ID.test(a) || a === 'all') return `'${a}' is not a rule id`;
       return { kind: 'holds', rules: args };
     case 'violates':
-      if (args.length !== 1) return "'violates' takes exactly one rule id (repeat the tag for more)";
-      if (!RULE_ID.test(args[0]!)) return `'${args[0]}' is not a rule id`;
-      return { kind: 'violates', rule: args[0]! };
+      return parseViolates(args);
     case 'error':
       if (args.length !== 1 || !CODE.test(args[0]!)) return "'error' takes one code LMCnnn";
       return { kind: 'error', code: args[0]! };
     default:
       return verb === undefined ? 'missing holds/violates/error' : `unknown verdict '${verb}'`;
   }
+}
+
+/**
+ * `violates <rule>` (any check, any line), `violates <rule>/<check>` (that
+ * check, any line) or `violates <rule>/<check> at <line>`: that check with
+ * its finding at that line of the model. One finding per tag; repeat the
+ * tag for more. Whether the rule has such a check is the checker's to say
+ * (the front end does not know the rules).
+ */
+function parseViolates(args: string[]): Expectation | string {
+  const [target, ...tail] = args;
+  const isAt = tail[0] === 'at';
+  if (target === undefined || (tail.length > 0 && !isAt)) return "'violates' takes exactly one rule id (repeat the tag for more)";
+  const slash = target.indexOf('/');
+  const rule = slash < 0 ? target : target.slice(0, slash);
+  const check = slash < 0 ? undefined : target.slice(slash + 1);
+  if (!RULE_ID.test(rule)) return `'${rule}' is not a rule id`;
+  if (check !== undefined && !CHECK_ID.test(check)) return `'${check}' is not a check id (write <rule-id>/<check-id>)`;
+  if (!isAt) return check === undefined ? { kind: 'violates', rule } : { kind: 'violates', rule, check };
+  if (tail.length !== 2) return `'at' takes one line number, got '${tail.slice(1).join(' ')}'`;
+  const n = LINE.test(tail[1]!) ? Number(tail[1]) : NaN;
+  if (!Number.isSafeInteger(n)) return `'at' takes a line number (1 or more), got '${tail[1]}'`;
+  if (check === undefined) return `'at ${tail[1]}' needs a check: write '${rule}/<check-id> at ${tail[1]}'`;
+  return { kind: 'violates', rule, check, findingLine: n };
 }

@@ -374,8 +374,7 @@ describe.each(ALL_RULES.map((r) => [r.meta.id, r] as const))('rule %s', (id, rul
     expect(holds.length + violates.length, `${id}: a fixture named neither holds-* nor violates-*`).toBe(own.length);
     for (const f of violates) {
       const h = parseHeader(f.text, f.file).header;
-      const ok = h.expect.some((e) => e.kind === 'violates' && (e.rule === id || e.rule.startsWith(`${id}/`)) && typeof e.line === 'number');
-      expect(ok, `${f.file} must expect a violation of ${id}`).toBe(true);
+      expect(h.expect, `${f.file} must expect a violation of ${id}`).toContainEqual({ kind: 'violates', rule: id, check: expect.any(String), findingLine: expect.any(Number), line: expect.any(Number) });
     }
     for (const f of holds) {
       const h = parseHeader(f.text, f.file).header;

@@ -21,7 +21,7 @@ describe('the docs/model-language.md example', () => {
   test('header', () => {
     expect(model.header).toEqual({
       description: "A userptr BO whose mmu notifier waits for the job fence, while the job's run path allocates with GFP_KERNEL.",
-      expect: [{ kind: 'violates', rule: 'fence-signalling-no-reclaim', line: 4 }],
+      expect: [{ kind: 'violates', rule: 'fence-signalling-no-reclaim', check: 'reclaim-in-signalling', findingLine: 27, line: 4 }],
       ruleOptions: {},
     });
     expect(model.schemaVersion).toBe(1);
