@@ -488,7 +488,7 @@ class Compiler {
         case 'dma_resv':
           ctx.owner.set(i.id, ctx.addVar(`owner.${i.name}`, n, 0, { kind: 'lock-owner', instance: i.id }));
           // max patched with the stamp bound.
-          ctx.wwHolder.set(i.id, ctx.addVar(`wwholder.${i.name}`, 0, 0, { kind: 'aux', note: `ww ctx holding ${i.name}` }));
+          ctx.wwHolder.set(i.id, ctx.addVar(`wwholder.${i.name}`, 0, 0, { kind: 'ww-holder', instance: i.id }));
           break;
         case 'dma_fence':
           ctx.fences.set(i.id, ctx.addVar(`fence.${i.name}`, FENCE_SIGNALLED, 0, { kind: 'fence', instance: i.id }));
@@ -512,7 +512,7 @@ class Compiler {
           ctx.works.set(i.id, ctx.addVar(`work.${i.name}`, 1, 0, { kind: 'work', instance: i.id }));
           break;
         case 'interval_notifier':
-          ctx.notifierSeq.set(i.id, ctx.addVar(`seq.${i.name}`, allBits, 0, { kind: 'aux', note: `stale readers of ${i.name}` }));
+          ctx.notifierSeq.set(i.id, ctx.addVar(`seq.${i.name}`, allBits, 0, { kind: 'notifier-seq', instance: i.id }));
           break;
         case 'ww_ctx':
         case 'signalling_cookie':
@@ -527,7 +527,7 @@ class Compiler {
         throw new SemanticsError('LMC462', `${fences.length} fences are published into ${this.inst(resv).name}; at most 31 per dma_resv are supported`);
       }
       const max = 2 ** fences.length - 1;
-      const v = ctx.addVar(`published.${this.inst(resv).name}`, max, 0, { kind: 'aux', note: `fences published into ${this.inst(resv).name}` });
+      const v = ctx.addVar(`published.${this.inst(resv).name}`, max, 0, { kind: 'resv-published', instance: resv });
       ctx.published.set(resv, { v, fences });
     }
     for (const [fence, procs] of [...this.fenceCallbacks].sort((a, b) => a[0] - b[0])) {
@@ -560,18 +560,18 @@ class Compiler {
       }
       if (s.kinds.has('signalling_begin')) ctx.signallingDepthVar(t.id, DEPTH_MAX);
       if (s.irqsave) {
-        ctx.irqsaveVars.set(t.id, ctx.addVar(`irqsave.${t.name}`, DEPTH_MAX, 0, { kind: 'aux', note: `irqsave nesting of ${t.name}` }));
+        ctx.irqsaveVars.set(t.id, ctx.addVar(`irqsave.${t.name}`, DEPTH_MAX, 0, { kind: 'irqsave-depth', thread: t.id }));
       }
     });
     for (const id of this.irqThreads) {
       const t = ctx.threads[id]!;
       ctx.irqVars.set(id, {
-        host: ctx.addVar(`irqhost.${t.name}`, n, 0, { kind: 'aux', note: `thread the irq runs on (h+1)` }),
-        fires: ctx.addVar(`fires.${t.name}`, this.o.irqFires, 0, { kind: 'aux', note: `times ${t.name} fired` }),
+        host: ctx.addVar(`irqhost.${t.name}`, n, 0, { kind: 'irq-host', irq: id }),
+        fires: ctx.addVar(`fires.${t.name}`, this.o.irqFires, 0, { kind: 'irq-fires', irq: id }),
       });
     }
     const ks = ctx.threads.find((t) => t.kind === 'kswapd');
-    if (ks) ctx.kswapdRunsVar = ctx.addVar('kswapd.runs', this.o.kswapdRuns, 0, { kind: 'aux', note: 'kswapd runs made' });
+    if (ks) ctx.kswapdRunsVar = ctx.addVar('kswapd.runs', this.o.kswapdRuns, 0, { kind: 'kswapd-runs' });
   }
 
   // -------------------------------------------------------------------------
@@ -760,11 +760,14 @@ class Compiler {
       : [];
     const id = ctx.transitions.length;
     const label: StepLabel = { ...spec.label, contexts: frames };
+    const pcVar = ctx.pcVars[thread]!;
     const t: Transition = {
       id,
       thread,
+      from: { pcVar, pc: from },
+      to: { pcVar, pc: spec.to },
       guard: and(ctx.pcIs(thread, from), ...hostFree, spec.guard),
-      updates: [{ v: ctx.pcVars[thread]!, e: cnst(spec.to) }, ...spec.updates],
+      updates: [{ v: pcVar, e: cnst(spec.to) }, ...spec.updates],
       label,
       reads: [],
       writes: [],
@@ -848,7 +851,7 @@ class Compiler {
     if (v === undefined) {
       v = this.ctx.addVar(`ctx.${this.inst(ctxInst).name}.${this.ctx.threadName(this.curThread)}`, 0, 0, { kind: 'ww-ctx', instance: ctxInst });
       this.ctx.ctxVars.set(key, v);
-      this.ctx.ctxDoneVars.set(key, this.ctx.addVar(`ctxdone.${this.inst(ctxInst).name}.${this.ctx.threadName(this.curThread)}`, 1, 0, { kind: 'aux', note: 'ww_acquire_done ran' }));
+      this.ctx.ctxDoneVars.set(key, this.ctx.addVar(`ctxdone.${this.inst(ctxInst).name}.${this.ctx.threadName(this.curThread)}`, 1, 0, { kind: 'ww-ctx-done', instance: ctxInst, thread: this.curThread }));
     }
     return v;
   }
@@ -857,7 +860,7 @@ class Compiler {
     const key = `${cookie}:${this.curThread}`;
     let v = this.ctx.memallocCookies.get(key);
     if (v === undefined) {
-      v = this.ctx.addVar(`cookie.${this.inst(cookie).name}.${this.ctx.threadName(this.curThread)}`, 1, 0, { kind: 'aux', note: 'flag state saved by memalloc_*_save' });
+      v = this.ctx.addVar(`cookie.${this.inst(cookie).name}.${this.ctx.threadName(this.curThread)}`, 1, 0, { kind: 'memalloc-cookie', instance: cookie, thread: this.curThread });
       this.ctx.memallocCookies.set(key, v);
     }
     return v;

@@ -27,6 +27,7 @@
  */
 
 import type { BoolExpr, IntExpr, Property, TransitionSystem, VarId } from './system.js';
+import { firesFrom } from './location.js';
 
 type IntFn = (s: Uint32Array) => number;
 type BoolFn = (s: Uint32Array) => boolean;
@@ -255,8 +256,8 @@ export function prepare(ts: TransitionSystem): Evaluator {
   }
   const scratch = new Float64Array(Math.max(1, maxUpd));
 
-  // Index transitions by (thread, pc) when the guard starts with the pc
-  // test, as compile.ts always emits it; anything else is checked always.
+  // Index transitions by the (thread, pc) they leave, as compile.ts records
+  // it; anything else (a never-enabled transition) is checked always.
   const pcVarOf = new Map<number, VarId>();
   for (const v of ts.vars) if (v.role.kind === 'pc') pcVarOf.set(v.role.thread, v.id);
   const nThreads = ts.threads.length;
@@ -269,9 +270,9 @@ export function prepare(ts: TransitionSystem): Evaluator {
     const rest: number[] = [];
     for (const t of ts.transitions) {
       if (t.thread !== th) continue;
-      const first = t.guard.k === 'and' ? t.guard.args[0]! : t.guard;
-      if (pv !== undefined && first.k === 'eq' && first.a.k === 'var' && first.a.v === pv && first.b.k === 'const' && first.b.v < size) {
-        lists[first.b.v]!.push(t.id);
+      const from = firesFrom(t);
+      if (pv !== undefined && from !== undefined && from.pcVar === pv && from.pc < size) {
+        lists[from.pc]!.push(t.id);
       } else {
         rest.push(t.id);
       }

@@ -14,6 +14,7 @@
 import type { BoolExpr, IntExpr, TransitionSystem, VarId } from '../../semantics/system.js';
 import { compileBool, conjuncts, constValues, pinnedValues, varsOfBool, varsOfInt, type BoolFn } from './compile-closures.js';
 import { simplifySystem } from './value-sets.js';
+import { firesFrom } from '../../semantics/location.js';
 import { checkBudget, type Budget } from '../../../model/budget.js';
 import { computeProfiles, enablingProfiles, NONLOCAL, truthTable, type Profiles } from './profiles.js';
 
@@ -194,17 +195,20 @@ export function analyse(tsIn: TransitionSystem, forPor = true, honourVisible = t
       to.push(undefined);
       continue;
     }
-    const f = pinnedValues(t.guard, pv);
-    from.push(f);
-    if (!f) transReason.set(t.id, `transition ${t.id} does not test its thread's pc`);
-    const upd = t.updates.find((u) => u.v === pv);
-    if (!upd) {
+    // The location the compiler recorded. A guard the value sets made
+    // `false` fires nowhere; one whose pc test they made `true` (the pc can
+    // take no other value) no longer reads the pc and fires at any pc.
+    const src = firesFrom(t);
+    const testsPc = t.from.pcVar === pv && (src === undefined || varsOfBool(t.guard).has(pv));
+    from.push(!testsPc ? undefined : src === undefined ? new Set() : new Set([src.pc]));
+    if (!testsPc) transReason.set(t.id, `transition ${t.id} does not test its thread's pc`);
+    // An update of the pc that the simplification dropped was the identity.
+    if (!t.updates.some((u) => u.v === pv)) {
       to.push('same');
       if (!transReason.has(t.id)) transReason.set(t.id, `transition ${t.id} does not move its thread's pc`);
     } else {
-      const c = constValues(upd.e);
-      to.push(c);
-      if (!c && !transReason.has(t.id)) transReason.set(t.id, `transition ${t.id} computes its thread's pc`);
+      to.push(t.to.pcVar === pv ? new Set([t.to.pc]) : undefined);
+      if (t.to.pcVar !== pv && !transReason.has(t.id)) transReason.set(t.id, `transition ${t.id} computes its thread's pc`);
     }
     for (let th = 0; th < nThreads; th++) {
       if (th !== t.thread && pcVar[th] >= 0 && hasBit(W, t.id * VW, pcVar[th])) {
