@@ -128,6 +128,8 @@ import {
   boolVars,
   cnst,
   eq,
+  foldBool,
+  foldInt,
   intVars,
   ite,
   lt,
@@ -137,6 +139,7 @@ import {
   sub,
   vr,
   widthFor,
+  type ExprAlgebra,
 } from './expr.js';
 
 export type PropertiesHook = (ctx: CompileContext) => Property[];
@@ -1551,8 +1554,9 @@ class Compiler {
     }
     // Resolve the lazily built done placeholders now that locations exist.
     const done = ctx.threads.map((t) => this.realDone(t.id));
-    const fix = (b: BoolExpr): BoolExpr => resolveDone(b, done, fixInt);
-    const fixInt = (e: IntExpr): IntExpr => resolveDoneInt(e, fix);
+    const alg = resolveDoneAlgebra(done);
+    const fix = (b: BoolExpr): BoolExpr => foldBool(b, alg);
+    const fixInt = (e: IntExpr): IntExpr => foldInt(e, alg);
     for (const t of ctx.transitions) {
       t.guard = fix(t.guard);
       t.updates = t.updates.map((u) => ({ v: u.v, e: fixInt(u.e) }));
@@ -1719,41 +1723,33 @@ function placeholderThread(b: BoolExpr): number | undefined {
   return -1 - b.a.v;
 }
 
-function resolveDone(b: BoolExpr, done: BoolExpr[], fixInt: (e: IntExpr) => IntExpr): BoolExpr {
-  const ph = placeholderThread(b);
-  if (ph !== undefined) return done[ph]!;
-  switch (b.k) {
-    case 'true':
-    case 'false':
-      return b;
-    case 'eq':
-    case 'ne':
-    case 'lt':
-    case 'le':
-      return { k: b.k, a: fixInt(b.a), b: fixInt(b.b) };
-    case 'bit':
-      return { k: 'bit', a: fixInt(b.a), bit: b.bit };
-    case 'and':
-      return and(...b.args.map((x) => resolveDone(x, done, fixInt)));
-    case 'or':
-      return or(...b.args.map((x) => resolveDone(x, done, fixInt)));
-    case 'not':
-      return not(resolveDone(b.a, done, fixInt));
-  }
-}
-
-function resolveDoneInt(e: IntExpr, fix: (b: BoolExpr) => BoolExpr): IntExpr {
-  switch (e.k) {
-    case 'const':
-    case 'var':
-      return e;
-    case 'add':
-    case 'sub':
-    case 'bitor':
-    case 'bitand':
-    case 'bitclear':
-      return { k: e.k, a: resolveDoneInt(e.a, fix), b: resolveDoneInt(e.b, fix) };
-    case 'ite':
-      return { k: 'ite', c: fix(e.c), t: resolveDoneInt(e.t, fix), e: resolveDoneInt(e.e, fix) };
-  }
+/**
+ * Replaces every done placeholder by the thread's real done expression;
+ * conjunctions, disjunctions and negations are rebuilt through the smart
+ * constructors so the result is flattened like every other guard.
+ */
+function resolveDoneAlgebra(done: BoolExpr[]): ExprAlgebra<IntExpr, BoolExpr> {
+  return {
+    const: (e) => e,
+    var: (e) => e,
+    add: (e, a, b) => ({ k: e.k, a, b }),
+    sub: (e, a, b) => ({ k: e.k, a, b }),
+    bitor: (e, a, b) => ({ k: e.k, a, b }),
+    bitand: (e, a, b) => ({ k: e.k, a, b }),
+    bitclear: (e, a, b) => ({ k: e.k, a, b }),
+    ite: (_, c, t, f) => ({ k: 'ite', c, t, e: f }),
+    true: (e) => e,
+    false: (e) => e,
+    eq: (e, a, b) => ({ k: e.k, a, b }),
+    ne: (e, a, b) => ({ k: e.k, a, b }),
+    lt: (e, a, b) => ({ k: e.k, a, b }),
+    le: (e, a, b) => ({ k: e.k, a, b }),
+    bit: (e, a) => {
+      const ph = placeholderThread(e);
+      return ph !== undefined ? done[ph]! : { k: 'bit', a, bit: e.bit };
+    },
+    and: (_, args) => and(...args),
+    or: (_, args) => or(...args),
+    not: (_, a) => not(a),
+  };
 }

@@ -28,172 +28,153 @@
 
 import type { BoolExpr, IntExpr, Property, TransitionSystem, VarId } from './system.js';
 import { firesFrom } from './location.js';
+import { foldBool, foldInt, type ExprAlgebra } from './expr.js';
 
 type IntFn = (s: Uint32Array) => number;
 type BoolFn = (s: Uint32Array) => boolean;
 
+/**
+ * The reference closure compiler, an algebra over the fold of expr.ts.
+ * Cases whose node has the shape `var ? const` (or `var ? var`, the bulk
+ * of guards) read the slots directly instead of calling the compiled
+ * children.
+ */
+const CLOSURES: ExprAlgebra<IntFn, BoolFn> = {
+  const: (e) => {
+    const v = e.v >>> 0;
+    return () => v;
+  },
+  var: (e) => {
+    const i = e.v;
+    return (s) => s[i]!;
+  },
+  add: (e, a, b) => {
+    if (e.a.k === 'var' && e.b.k === 'const') {
+      const i = e.a.v;
+      const c = e.b.v;
+      return (s) => s[i]! + c;
+    }
+    return (s) => a(s) + b(s);
+  },
+  sub: (e, a, b) => {
+    if (e.a.k === 'var' && e.b.k === 'const') {
+      const i = e.a.v;
+      const c = e.b.v;
+      return (s) => s[i]! - c;
+    }
+    return (s) => a(s) - b(s);
+  },
+  bitor: (e, a, b) => {
+    if (e.a.k === 'var' && e.b.k === 'const') {
+      const i = e.a.v;
+      const c = e.b.v;
+      return (s) => (s[i]! | c) >>> 0;
+    }
+    return (s) => (a(s) | b(s)) >>> 0;
+  },
+  bitand: (e, a, b) => {
+    if (e.a.k === 'var' && e.b.k === 'const') {
+      const i = e.a.v;
+      const c = e.b.v;
+      return (s) => (s[i]! & c) >>> 0;
+    }
+    return (s) => (a(s) & b(s)) >>> 0;
+  },
+  bitclear: (e, a, b) => {
+    if (e.a.k === 'var' && e.b.k === 'const') {
+      const i = e.a.v;
+      const c = ~e.b.v;
+      return (s) => (s[i]! & c) >>> 0;
+    }
+    return (s) => (a(s) & ~b(s)) >>> 0;
+  },
+  ite: (_, c, t, f) => (s) => (c(s) ? t(s) : f(s)),
+  true: () => () => true,
+  false: () => () => false,
+  eq: (e, a, b) => {
+    const i = varSlot(e.a);
+    if (i !== undefined && e.b.k === 'const') {
+      const c = e.b.v >>> 0;
+      return (s) => s[i] === c;
+    }
+    const j = varSlot(e.b);
+    if (i !== undefined && j !== undefined) return (s) => s[i] === s[j];
+    return (s) => a(s) === b(s);
+  },
+  ne: (e, a, b) => {
+    const i = varSlot(e.a);
+    if (i !== undefined && e.b.k === 'const') {
+      const c = e.b.v >>> 0;
+      return (s) => s[i] !== c;
+    }
+    const j = varSlot(e.b);
+    if (i !== undefined && j !== undefined) return (s) => s[i] !== s[j];
+    return (s) => a(s) !== b(s);
+  },
+  lt: (e, a, b) => {
+    const i = varSlot(e.a);
+    if (i !== undefined && e.b.k === 'const') {
+      const c = e.b.v >>> 0;
+      return (s) => s[i]! < c;
+    }
+    const j = varSlot(e.b);
+    if (i !== undefined && j !== undefined) return (s) => s[i]! < s[j]!;
+    return (s) => a(s) < b(s);
+  },
+  le: (e, a, b) => {
+    const i = varSlot(e.a);
+    if (i !== undefined && e.b.k === 'const') {
+      const c = e.b.v >>> 0;
+      return (s) => s[i]! <= c;
+    }
+    const j = varSlot(e.b);
+    if (i !== undefined && j !== undefined) return (s) => s[i]! <= s[j]!;
+    return (s) => a(s) <= b(s);
+  },
+  bit: (e, a) => {
+    const m = (1 << e.bit) >>> 0;
+    const i = varSlot(e.a);
+    if (i !== undefined) return (s) => (s[i]! & m) !== 0;
+    return (s) => (a(s) & m) !== 0;
+  },
+  and: (_, fs) => {
+    if (fs.length === 2) {
+      const [x, y] = fs as [BoolFn, BoolFn];
+      return (s) => x(s) && y(s);
+    }
+    if (fs.length === 3) {
+      const [x, y, z] = fs as [BoolFn, BoolFn, BoolFn];
+      return (s) => x(s) && y(s) && z(s);
+    }
+    return (s) => {
+      for (let i = 0; i < fs.length; i++) if (!fs[i]!(s)) return false;
+      return true;
+    };
+  },
+  or: (_, fs) => {
+    if (fs.length === 2) {
+      const [x, y] = fs as [BoolFn, BoolFn];
+      return (s) => x(s) || y(s);
+    }
+    return (s) => {
+      for (let i = 0; i < fs.length; i++) if (fs[i]!(s)) return true;
+      return false;
+    };
+  },
+  not: (_, a) => (s) => !a(s),
+};
+
+/** The slot a `var` node reads, for the specialised shapes above. */
+function varSlot(e: IntExpr): VarId | undefined {
+  return e.k === 'var' ? e.v : undefined;
+}
+
 function compileInt(e: IntExpr): IntFn {
-  switch (e.k) {
-    case 'const': {
-      const v = e.v >>> 0;
-      return () => v;
-    }
-    case 'var': {
-      const i = e.v;
-      return (s) => s[i]!;
-    }
-    case 'add': {
-      if (e.a.k === 'var' && e.b.k === 'const') {
-        const i = e.a.v;
-        const c = e.b.v;
-        return (s) => s[i]! + c;
-      }
-      const a = compileInt(e.a);
-      const b = compileInt(e.b);
-      return (s) => a(s) + b(s);
-    }
-    case 'sub': {
-      if (e.a.k === 'var' && e.b.k === 'const') {
-        const i = e.a.v;
-        const c = e.b.v;
-        return (s) => s[i]! - c;
-      }
-      const a = compileInt(e.a);
-      const b = compileInt(e.b);
-      return (s) => a(s) - b(s);
-    }
-    case 'bitor': {
-      if (e.a.k === 'var' && e.b.k === 'const') {
-        const i = e.a.v;
-        const c = e.b.v;
-        return (s) => (s[i]! | c) >>> 0;
-      }
-      const a = compileInt(e.a);
-      const b = compileInt(e.b);
-      return (s) => (a(s) | b(s)) >>> 0;
-    }
-    case 'bitand': {
-      if (e.a.k === 'var' && e.b.k === 'const') {
-        const i = e.a.v;
-        const c = e.b.v;
-        return (s) => (s[i]! & c) >>> 0;
-      }
-      const a = compileInt(e.a);
-      const b = compileInt(e.b);
-      return (s) => (a(s) & b(s)) >>> 0;
-    }
-    case 'bitclear': {
-      if (e.a.k === 'var' && e.b.k === 'const') {
-        const i = e.a.v;
-        const c = ~e.b.v;
-        return (s) => (s[i]! & c) >>> 0;
-      }
-      const a = compileInt(e.a);
-      const b = compileInt(e.b);
-      return (s) => (a(s) & ~b(s)) >>> 0;
-    }
-    case 'ite': {
-      const c = compileBool(e.c);
-      const t = compileInt(e.t);
-      const f = compileInt(e.e);
-      return (s) => (c(s) ? t(s) : f(s));
-    }
-  }
+  return foldInt(e, CLOSURES);
 }
 
 function compileBool(e: BoolExpr): BoolFn {
-  switch (e.k) {
-    case 'true':
-      return () => true;
-    case 'false':
-      return () => false;
-    case 'eq':
-    case 'ne':
-    case 'lt':
-    case 'le': {
-      // Specialised shapes: var ? const and var ? var dominate guards.
-      if (e.a.k === 'var' && e.b.k === 'const') {
-        const i = e.a.v;
-        const c = e.b.v >>> 0;
-        switch (e.k) {
-          case 'eq':
-            return (s) => s[i] === c;
-          case 'ne':
-            return (s) => s[i] !== c;
-          case 'lt':
-            return (s) => s[i]! < c;
-          case 'le':
-            return (s) => s[i]! <= c;
-        }
-      }
-      if (e.a.k === 'var' && e.b.k === 'var') {
-        const i = e.a.v;
-        const j = e.b.v;
-        switch (e.k) {
-          case 'eq':
-            return (s) => s[i] === s[j];
-          case 'ne':
-            return (s) => s[i] !== s[j];
-          case 'lt':
-            return (s) => s[i]! < s[j]!;
-          case 'le':
-            return (s) => s[i]! <= s[j]!;
-        }
-      }
-      const a = compileInt(e.a);
-      const b = compileInt(e.b);
-      switch (e.k) {
-        case 'eq':
-          return (s) => a(s) === b(s);
-        case 'ne':
-          return (s) => a(s) !== b(s);
-        case 'lt':
-          return (s) => a(s) < b(s);
-        case 'le':
-          return (s) => a(s) <= b(s);
-      }
-      break;
-    }
-    case 'bit': {
-      const m = (1 << e.bit) >>> 0;
-      if (e.a.k === 'var') {
-        const i = e.a.v;
-        return (s) => (s[i]! & m) !== 0;
-      }
-      const a = compileInt(e.a);
-      return (s) => (a(s) & m) !== 0;
-    }
-    case 'and': {
-      const fs = e.args.map(compileBool);
-      if (fs.length === 2) {
-        const [x, y] = fs as [BoolFn, BoolFn];
-        return (s) => x(s) && y(s);
-      }
-      if (fs.length === 3) {
-        const [x, y, z] = fs as [BoolFn, BoolFn, BoolFn];
-        return (s) => x(s) && y(s) && z(s);
-      }
-      return (s) => {
-        for (let i = 0; i < fs.length; i++) if (!fs[i]!(s)) return false;
-        return true;
-      };
-    }
-    case 'or': {
-      const fs = e.args.map(compileBool);
-      if (fs.length === 2) {
-        const [x, y] = fs as [BoolFn, BoolFn];
-        return (s) => x(s) || y(s);
-      }
-      return (s) => {
-        for (let i = 0; i < fs.length; i++) if (fs[i]!(s)) return true;
-        return false;
-      };
-    }
-    case 'not': {
-      const a = compileBool(e.a);
-      return (s) => !a(s);
-    }
-  }
+  return foldBool(e, CLOSURES);
 }
 
 export interface Evaluator {
