@@ -4,7 +4,7 @@
  * Deterministic: the same system always prints the same text.
  */
 
-import type { DriverModel } from '../../model/ir.js';
+import { unreachable, type DriverModel } from '../../model/ir.js';
 import type { BoolExpr, IntExpr, Property, StateVar, Transition, TransitionSystem } from './system.js';
 import { foldBool, foldInt, type ExprAlgebra } from './expr.js';
 
@@ -68,6 +68,8 @@ function renderProperty(p: Property, vars: StateVar[]): string {
       return `terminal ${p.rule}/${p.check} bad: ${renderBool(p.bad, vars)}`;
     case 'step':
       return `step ${p.rule}/${p.check} on #${p.transitions.join(',#')} when: ${renderBool(p.when, vars)}`;
+    default:
+      return unreachable(p);
   }
 }
 

@@ -29,6 +29,7 @@
 import type { BoolExpr, IntExpr, Property, TransitionSystem, VarId } from './system.js';
 import { firesFrom } from './location.js';
 import { foldBool, foldInt, type ExprAlgebra } from './expr.js';
+import { unreachable } from '../../model/ir.js';
 
 type IntFn = (s: Uint32Array) => number;
 type BoolFn = (s: Uint32Array) => boolean;
@@ -220,9 +221,8 @@ export interface Evaluator {
   describe(s: Uint32Array, diff?: boolean): string;
 }
 
-/** Prepare a system for evaluation: compiles every guard and update once. */
-export function prepare(ts: TransitionSystem): Evaluator {
-  const n = ts.vars.length;
+/** Every guard and update compiled once; `scratch` holds a step's new values before they are written. */
+function compileSteps(ts: TransitionSystem) {
   const nT = ts.transitions.length;
   const guards: BoolFn[] = new Array(nT);
   const updVars: Int32Array[] = new Array(nT);
@@ -237,6 +237,17 @@ export function prepare(ts: TransitionSystem): Evaluator {
   }
   const scratch = new Float64Array(Math.max(1, maxUpd));
 
+  return { guards, updVars, updFns, scratch };
+}
+
+/** Per thread, its transitions by the pc value they leave (see firesFrom); the rest are checked at every pc. */
+interface LocationIndex {
+  pcVars: Int32Array;
+  byPc: Int32Array[][];
+  unindexed: number[][];
+}
+
+function indexByLocation(ts: TransitionSystem): LocationIndex {
   // Index transitions by the (thread, pc) they leave, as compile.ts records
   // it; anything else (a never-enabled transition) is checked always.
   const pcVarOf = new Map<number, VarId>();
@@ -262,16 +273,12 @@ export function prepare(ts: TransitionSystem): Evaluator {
     unindexed.push(rest);
   }
   const pcVars = Int32Array.from({ length: nThreads }, (_, th) => pcVarOf.get(th) ?? -1);
-  const doneFns = ts.threads.map((t) => compileBool(t.done));
-  const notStartedFns = ts.threads.map((t) => compileBool(t.notStarted));
-  const optional = ts.threads.map((t) => t.liveness === 'optional');
+  return { pcVars, byPc, unindexed };
+}
 
-  const init = Uint32Array.from(ts.vars.map((v) => v.init));
-  // Ad-hoc expressions (replay, trace rendering) compile once per object.
-  const boolCache = new WeakMap<BoolExpr, BoolFn>();
-  const intCache = new WeakMap<IntExpr, IntFn>();
-
-  // Properties.
+/** The properties by kind, their expressions compiled; step properties by transition. */
+function compileProperties(ts: TransitionSystem) {
+  const nT = ts.transitions.length;
   const props = ts.properties;
   const stateProps: { i: number; f: BoolFn }[] = [];
   const termProps: { i: number; f: BoolFn }[] = [];
@@ -293,9 +300,18 @@ export function prepare(ts: TransitionSystem): Evaluator {
         for (const t of p.transitions) if (t >= 0 && t < nT) stepByT[t]!.push({ i, f });
         break;
       }
+      default:
+        unreachable(p);
     }
   });
 
+  return { stateProps, termProps, deadlockProps, stepByT };
+}
+
+/** Which transitions are enabled: only those at each thread's current pc are evaluated. */
+function enabledness(ix: LocationIndex, guards: BoolFn[]) {
+  const { pcVars, byPc, unindexed } = ix;
+  const nThreads = pcVars.length;
   const threadCanMove = (s: Uint32Array, th: number): boolean => {
     const pv = pcVars[th]!;
     if (pv >= 0) {
@@ -308,36 +324,6 @@ export function prepare(ts: TransitionSystem): Evaluator {
     }
     const r = unindexed[th]!;
     for (let k = 0; k < r.length; k++) if (guards[r[k]!]!(s)) return true;
-    return false;
-  };
-
-  const isTerminal = (s: Uint32Array): boolean => {
-    for (let th = 0; th < nThreads; th++) {
-      if (doneFns[th]!(s)) continue;
-      if (optional[th] && notStartedFns[th]!(s)) continue;
-      if (threadCanMove(s, th)) return false;
-    }
-    return true;
-  };
-
-  const stuckThreads = (s: Uint32Array): number[] => {
-    if (!isTerminal(s)) return [];
-    const out: number[] = [];
-    for (let th = 0; th < nThreads; th++) {
-      if (doneFns[th]!(s)) continue;
-      if (optional[th] && notStartedFns[th]!(s)) continue;
-      out.push(th);
-    }
-    return out;
-  };
-
-  const isDeadlock = (s: Uint32Array): boolean => {
-    if (!isTerminal(s)) return false;
-    for (let th = 0; th < nThreads; th++) {
-      if (doneFns[th]!(s)) continue;
-      if (optional[th] && notStartedFns[th]!(s)) continue;
-      return true;
-    }
     return false;
   };
 
@@ -370,9 +356,6 @@ export function prepare(ts: TransitionSystem): Evaluator {
     }
     return c;
   };
-  const enabledBuf = new Int32Array(Math.max(1, nT));
-  const empty = new Int32Array(0);
-
   const enabledOfThreadInto = (s: Uint32Array, th: number, out: Int32Array, at = 0): number => {
     let c = at;
     const pv = pcVars[th]!;
@@ -388,6 +371,66 @@ export function prepare(ts: TransitionSystem): Evaluator {
     for (let k = 0; k < r.length; k++) if (guards[r[k]!]!(s)) out[c++] = r[k]!;
     return c - at;
   };
+
+  return { threadCanMove, enabledInto, enabledOfThreadInto };
+}
+
+/** Terminal and deadlock states, as the header of this file defines them. */
+function termination(ts: TransitionSystem, threadCanMove: (s: Uint32Array, th: number) => boolean) {
+  const nThreads = ts.threads.length;
+  const doneFns = ts.threads.map((t) => compileBool(t.done));
+  const notStartedFns = ts.threads.map((t) => compileBool(t.notStarted));
+  const optional = ts.threads.map((t) => t.liveness === 'optional');
+
+  const isTerminal = (s: Uint32Array): boolean => {
+    for (let th = 0; th < nThreads; th++) {
+      if (doneFns[th]!(s)) continue;
+      if (optional[th] && notStartedFns[th]!(s)) continue;
+      if (threadCanMove(s, th)) return false;
+    }
+    return true;
+  };
+
+  const stuckThreads = (s: Uint32Array): number[] => {
+    if (!isTerminal(s)) return [];
+    const out: number[] = [];
+    for (let th = 0; th < nThreads; th++) {
+      if (doneFns[th]!(s)) continue;
+      if (optional[th] && notStartedFns[th]!(s)) continue;
+      out.push(th);
+    }
+    return out;
+  };
+
+  const isDeadlock = (s: Uint32Array): boolean => {
+    if (!isTerminal(s)) return false;
+    for (let th = 0; th < nThreads; th++) {
+      if (doneFns[th]!(s)) continue;
+      if (optional[th] && notStartedFns[th]!(s)) continue;
+      return true;
+    }
+    return false;
+  };
+
+  return { doneFns, notStartedFns, isTerminal, stuckThreads, isDeadlock };
+}
+
+/** Prepare a system for evaluation: compiles every guard and update once. */
+export function prepare(ts: TransitionSystem): Evaluator {
+  const n = ts.vars.length;
+  const nT = ts.transitions.length;
+  const { guards, updVars, updFns, scratch } = compileSteps(ts);
+  const ix = indexByLocation(ts);
+  const { threadCanMove, enabledInto, enabledOfThreadInto } = enabledness(ix, guards);
+  const { doneFns, notStartedFns, isTerminal, stuckThreads, isDeadlock } = termination(ts, threadCanMove);
+  const { stateProps, termProps, deadlockProps, stepByT } = compileProperties(ts);
+  const init = Uint32Array.from(ts.vars.map((v) => v.init));
+  // Ad-hoc expressions (replay, trace rendering) compile once per object.
+  const boolCache = new WeakMap<BoolExpr, BoolFn>();
+  const intCache = new WeakMap<IntExpr, IntFn>();
+  const enabledBuf = new Int32Array(Math.max(1, nT));
+  const empty = new Int32Array(0);
+  const byPc = ix.byPc;
 
   const checkStep = (s: Uint32Array, t: number): number[] => {
     const out: number[] = [];
