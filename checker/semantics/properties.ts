@@ -51,7 +51,7 @@
  */
 
 import { anySubjectCategories } from '../../rules/lib/subjects.js';
-import type { DriverModel, InstanceId, Op } from '../../model/ir.js';
+import { unreachable, type DriverModel, type InstanceId, type Op } from '../../model/ir.js';
 import { checkBudget, type Budget } from '../../model/budget.js';
 import type { LockGraph } from '../engines/lockgraph/types.js';
 import type { Check, Context, LockPattern, Monitor, Pred, Rule, StepPattern } from '../../rules/types.js';
@@ -216,6 +216,8 @@ class PropertyCompiler {
       }
       case 'monitor':
         return this.compileMonitor(check.monitor);
+      default:
+        return unreachable(check);
     }
   }
 
@@ -403,6 +405,8 @@ class PropertyCompiler {
         return this.ctx.threads.map((t) => ({ id: t.id, name: t.name }));
       case 'global':
         return [{ id: 0, name: '' }];
+      default:
+        return unreachable(per);
     }
   }
 
@@ -492,6 +496,8 @@ class PropertyCompiler {
         case 'work':
           out.add('work');
           break;
+        default:
+          return unreachable(f.kind);
       }
     }
     if (out.has('direct-reclaim') || out.has('kswapd')) out.add('reclaim');
@@ -676,6 +682,8 @@ class PropertyCompiler {
         const pre = norm(p.prefix);
         return d === pre || d.startsWith(pre + '/') || norm(d) === pre ? TRUE : FALSE;
       }
+      default:
+        return unreachable(p);
     }
   }
 
@@ -705,6 +713,8 @@ class PropertyCompiler {
         return this.ctx.fenceIs(f, FENCE_SIGNALLED);
       case 'has-waiter':
         return and(not(this.ctx.fenceIs(f, FENCE_SIGNALLED)), this.hasWaiter(f));
+      default:
+        return unreachable(state);
     }
   }
 
@@ -768,6 +778,8 @@ class PropertyCompiler {
         const mine = op.provider === 'devmem' ? RXQ_DEVMEM : RXQ_ZCRX;
         return and(not(this.ctx.rxqOwnerIs(q, RXQ_NONE)), not(this.ctx.rxqOwnerIs(q, mine)));
       }
+      default:
+        return unreachable(owner);
     }
   }
 
@@ -787,6 +799,8 @@ class PropertyCompiler {
           }
           case 'holds-locks':
             return this.ctxHoldsLocks(c, t);
+          default:
+            return unreachable(state);
         }
       }),
     );

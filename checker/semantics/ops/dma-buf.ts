@@ -4,6 +4,7 @@
  * callbacks inline, stays in compile.ts).
  */
 
+import { unreachable } from '../../../model/ir.js';
 import { ATT_ATTACHED, ATT_DETACHED, ATT_MAPPED, ATT_PINNED_BIT, BUF_ACTIVE, BUF_REVOKED } from '../context.js';
 import { FALSE, TRUE, bitand, bitclear, bitor, cnst, not, vr } from '../expr.js';
 import type { OpOf, OpSite } from './site.js';
@@ -51,6 +52,8 @@ export function emitAttachmentOp(site: OpSite<AttachmentOp>): void {
       site.emit('ok', TRUE, av === undefined ? [] : [{ v: av, e: val }]);
       return;
     }
+    default:
+      return unreachable(op);
   }
 }
 

@@ -5,6 +5,7 @@
  * unmap_mapping_range's i_mmap_lock.
  */
 
+import { unreachable } from '../../../model/ir.js';
 import { SemanticsError, IRQS_OFF, PAGEFAULT_DISABLED } from '../context.js';
 import { FALSE, TRUE, and, bitclear, bitor, cnst, eq, ite, not, vr } from '../expr.js';
 import type { BoolExpr } from '../system.js';
@@ -145,5 +146,7 @@ export function emitFlagOp(site: OpSite<OpOf<'pagefault_disable' | 'pagefault_en
     case 'local_irq_enable':
       site.emit('ok', TRUE, c.setFlag(IRQS_OFF, false));
       return;
+    default:
+      return unreachable(op);
   }
 }

@@ -61,5 +61,7 @@ export function emitIntervalOp(site: OpSite<OpOf<'interval_read_begin' | 'interv
     case 'interval_set_seq':
       site.emit('ok', TRUE, s === undefined ? [] : [{ v: s, e: cnst(ctx.vars[s]!.max) }]);
       return;
+    default:
+      return unreachable(op);
   }
 }

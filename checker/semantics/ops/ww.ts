@@ -4,9 +4,9 @@
  * Wait-Die or Wound-Wait as the ww class says.
  */
 
+import { unreachable, type InstanceId } from '../../../model/ir.js';
 import { TRUE, add, and, cnst, eq, lt, ne, not, vr } from '../expr.js';
 import type { BoolExpr, VarId } from '../system.js';
-import type { InstanceId } from '../../../model/ir.js';
 import type { OpOf, OpSite, Update } from './site.js';
 
 /** ww-mutex-design.rst: DEFINE_WW_CLASS = Wound-Wait; DEFINE_WD_CLASS (reservation_ww_class) = Wait-Die. */
@@ -44,6 +44,8 @@ export function emitAcquireCtxOp(site: OpSite<OpOf<'ww_acquire_init' | 'ww_acqui
       ]);
       return;
     }
+    default:
+      return unreachable(op);
   }
 }
 
