@@ -233,29 +233,37 @@ export function isBoolExpr(e: IntExpr | BoolExpr): e is BoolExpr {
   }
 }
 
+const NO_VARS: readonly VarId[] = [];
+
+/** Lists joined without copying when one side is empty (the common case: `var == const`). */
+function cat(a: readonly VarId[], b: readonly VarId[]): readonly VarId[] {
+  return a.length === 0 ? b : b.length === 0 ? a : a.concat(b);
+}
+
 /**
  * The variables read, as a list in left-to-right order of the leaves (an
  * `ite` lists its condition first), so footprints keep the order their
- * readers have always seen whatever order the fold runs in.
+ * readers have always seen whatever order the fold runs in. Lists are
+ * shared between nodes, never mutated.
  */
-const VARS: ExprAlgebra<VarId[], VarId[]> = {
-  const: () => [],
+const VARS: ExprAlgebra<readonly VarId[], readonly VarId[]> = {
+  const: () => NO_VARS,
   var: (e) => [e.v],
-  add: (_, a, b) => a.concat(b),
-  sub: (_, a, b) => a.concat(b),
-  bitor: (_, a, b) => a.concat(b),
-  bitand: (_, a, b) => a.concat(b),
-  bitclear: (_, a, b) => a.concat(b),
-  ite: (_, c, t, f) => c.concat(t, f),
-  true: () => [],
-  false: () => [],
-  eq: (_, a, b) => a.concat(b),
-  ne: (_, a, b) => a.concat(b),
-  lt: (_, a, b) => a.concat(b),
-  le: (_, a, b) => a.concat(b),
+  add: (_, a, b) => cat(a, b),
+  sub: (_, a, b) => cat(a, b),
+  bitor: (_, a, b) => cat(a, b),
+  bitand: (_, a, b) => cat(a, b),
+  bitclear: (_, a, b) => cat(a, b),
+  ite: (_, c, t, f) => cat(c, cat(t, f)),
+  true: () => NO_VARS,
+  false: () => NO_VARS,
+  eq: (_, a, b) => cat(a, b),
+  ne: (_, a, b) => cat(a, b),
+  lt: (_, a, b) => cat(a, b),
+  le: (_, a, b) => cat(a, b),
   bit: (_, a) => a,
-  and: (_, args) => ([] as VarId[]).concat(...args),
-  or: (_, args) => ([] as VarId[]).concat(...args),
+  and: (_, args) => args.reduce(cat, NO_VARS),
+  or: (_, args) => args.reduce(cat, NO_VARS),
   not: (_, a) => a,
 };
 

@@ -30,16 +30,20 @@ type Tri = boolean | undefined;
 
 export function valueSets(ts: TransitionSystem): VSet[] {
   const sets: VSet[] = ts.vars.map((v) => (v.max + 1 > MAX_SET ? undefined : new Set([v.init])));
+  // One evaluator over `sets`, which the loop below updates in place.
+  const ev = setEvaluator(sets);
   let changed = true;
   let rounds = 0;
   while (changed && rounds++ < 1000) {
     changed = false;
     for (const t of ts.transitions) {
-      if (evalBool3(t.guard, sets) === false) continue;
+      // A conjunction is false once one conjunct is: the rest need no evaluation.
+      const g = t.guard;
+      if (g.k === 'and' ? g.args.some((c) => foldBool(c, ev) === false) : foldBool(g, ev) === false) continue;
       for (const u of t.updates) {
         const cur = sets[u.v];
         if (cur === undefined) continue;
-        const vals = evalInt3(u.e, sets);
+        const vals = foldInt(u.e, ev);
         const max = ts.vars[u.v].max;
         if (vals === undefined || [...vals].some((x) => x < 0 || x > max) || cur.size + vals.size > MAX_SET) {
           sets[u.v] = undefined;
@@ -85,13 +89,21 @@ function compare(op: (x: number, y: number) => boolean): (e: unknown, a: VSet, b
   };
 }
 
+/** Singleton sets of constants, shared: no value set is ever mutated once computed. */
+const CONST_SETS = new Map<number, Set<number>>();
+function constSet(v: number): Set<number> {
+  let c = CONST_SETS.get(v);
+  if (!c) CONST_SETS.set(v, (c = new Set([v])));
+  return c;
+}
+
 /**
  * Evaluation over value sets (three-valued for conditions), as an
  * algebra over the fold of expr.ts.
  */
 function setEvaluator(s: VSet[]): ExprAlgebra<VSet, Tri> {
   return {
-    const: (e) => new Set([e.v]),
+    const: (e) => constSet(e.v),
     var: (e) => (s[e.v] ? new Set(s[e.v]) : undefined),
     add: combine((x, y) => x + y),
     sub: combine((x, y) => x - y),
@@ -119,14 +131,6 @@ function setEvaluator(s: VSet[]): ExprAlgebra<VSet, Tri> {
     or: (_, rs) => (rs.includes(true) ? true : rs.includes(undefined) ? undefined : false),
     not: (_, r) => (r === undefined ? undefined : !r),
   };
-}
-
-function evalInt3(e: IntExpr, s: VSet[]): VSet {
-  return foldInt(e, setEvaluator(s));
-}
-
-function evalBool3(e: BoolExpr, s: VSet[]): Tri {
-  return foldBool(e, setEvaluator(s));
 }
 
 /** An expression's value set (or truth) next to the expression simplified under the sets. */
@@ -175,10 +179,6 @@ function simplifier(s: VSet[]): ExprAlgebra<SimpInt, SimpBool> {
   };
 }
 
-function simplifyInt(e: IntExpr, s: VSet[]): IntExpr {
-  return foldInt(e, simplifier(s)).x;
-}
-
 export function simplifyBool(e: BoolExpr, s: VSet[]): BoolExpr {
   return foldBool(e, simplifier(s)).x;
 }
@@ -194,17 +194,19 @@ export function simplifyBool(e: BoolExpr, s: VSet[]): BoolExpr {
  */
 export function simplifySystem(ts: TransitionSystem): TransitionSystem {
   const sets = valueSets(ts);
+  const simp = simplifier(sets);
+  const simplifyB = (e: BoolExpr) => foldBool(e, simp).x;
   // A property that cannot be violated on any reachable state (its `bad`
   // or `when` is false there) needs no visible transition.
   const properties = ts.properties.map((p) => {
-    if (p.kind === 'state' && simplifyBool(p.bad, sets).k === 'false') return { ...p, bad: { k: 'false' } as BoolExpr };
-    if (p.kind === 'step' && simplifyBool(p.when, sets).k === 'false') return { ...p, transitions: [], when: { k: 'false' } as BoolExpr };
+    if (p.kind === 'state' && simplifyB(p.bad).k === 'false') return { ...p, bad: { k: 'false' } as BoolExpr };
+    if (p.kind === 'step' && simplifyB(p.when).k === 'false') return { ...p, transitions: [], when: { k: 'false' } as BoolExpr };
     return p;
   });
   const transitions: Transition[] = ts.transitions.map((t) => {
-    const guard = simplifyBool(t.guard, sets);
+    const guard = simplifyB(t.guard);
     const updates = t.updates
-      .map((u) => ({ v: u.v, e: simplifyInt(u.e, sets) }))
+      .map((u) => ({ v: u.v, e: foldInt(u.e, simp).x }))
       .filter((u) => !(u.e.k === 'var' && u.e.v === u.v) && !(u.e.k === 'const' && sets[u.v]?.size === 1 && sets[u.v]!.has(u.e.v)));
     return { ...t, guard, updates, reads: [], writes: updates.map((u) => u.v) };
   });
