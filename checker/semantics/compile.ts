@@ -144,6 +144,7 @@ import { emitIntervalOp, emitMemallocOp } from './ops/reclaim.js';
 import { emitAttachmentOp, emitRevocationOp } from './ops/dma-buf.js';
 import { emitProviderOp } from './ops/providers.js';
 import { emitWorkOp } from './ops/work.js';
+import { completenessBound } from './completeness-bound.js';
 
 export type PropertiesHook = (ctx: CompileContext) => Property[];
 
@@ -333,7 +334,7 @@ class Compiler implements OpCompiler {
     this.patchWounds();
     this.patchReaders();
     this.makeSystemThreads();
-    this.ctx.completenessBound = this.computeCompletenessBound();
+    this.ctx.completenessBound = completenessBound(this.ctx, this.idleLoc);
   }
 
   // -------------------------------------------------------------------------
@@ -1038,7 +1039,6 @@ class Compiler implements OpCompiler {
   }
 
   private emitAlloc(loc: number, copy: Copy, node: Extract<Node, { kind: 'op' }>, gfp: GfpMask, after: boolean): void {
-    const ctx = this.ctx;
     const t = this.curThread;
     const scan = this.scans[t]!;
     const op = node.op;
@@ -1354,57 +1354,7 @@ class Compiler implements OpCompiler {
     return false;
   }
 
-  /**
-   * Longest run: per thread the longest path of its location DAG (synthetic
-   * steps included); irqs and kswapd count each of their runs.
-   */
-  private computeCompletenessBound(): number {
-    const ctx = this.ctx;
-    let total = 0;
-    for (const th of ctx.threads) {
-      const locs = ctx.locations[th.id]!;
-      const idle = this.idleLoc.get(th.id);
-      // Iterative post-order DFS: a straight-line thread is a path as long
-      // as the model, too deep for recursion on the JS stack.
-      const memo = new Map<number, number>();
-      const onStack = new Set<number>();
-      const frames: { pc: number; edge: number; best: number }[] = [{ pc: 0, edge: 0, best: 0 }];
-      onStack.add(0);
-      let per = 0;
-      while (frames.length > 0) {
-        const f = frames[frames.length - 1]!;
-        const out = locs[f.pc]!.out;
-        if (f.edge < out.length) {
-          const to = ctx.steps[out[f.edge++]!]!.to;
-          if (to === idle) {
-            if (f.best < 1) f.best = 1;
-            continue;
-          }
-          const m = memo.get(to);
-          if (m !== undefined) {
-            if (1 + m > f.best) f.best = 1 + m;
-            continue;
-          }
-          if (onStack.has(to)) {
-            throw new SemanticsError('LMC461', `thread ${th.name}: the control graph has a cycle (loops must be unrolled)`);
-          }
-          onStack.add(to);
-          frames.push({ pc: to, edge: 0, best: 0 });
-          continue;
-        }
-        frames.pop();
-        onStack.delete(f.pc);
-        memo.set(f.pc, f.best);
-        const parent = frames[frames.length - 1];
-        if (parent) {
-          if (1 + f.best > parent.best) parent.best = 1 + f.best;
-        } else per = f.best;
-      }
-      const runs = th.kind === 'irq' ? this.o.irqFires : th.kind === 'kswapd' ? this.o.kswapdRuns : 1;
-      total += per * runs;
-    }
-    return total;
-  }
+
 }
 
 /** Inlined callback copies per model (LMC462 past it): 2^12, far above any fixture. */
