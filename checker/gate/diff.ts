@@ -55,7 +55,7 @@ export function declaredVerdicts(text: string | undefined): string | undefined {
 }
 
 function cacheOf(r: Report): DiffSide['cache'] {
-  const hits = r.models.filter((m) => (m.stats as { cached?: boolean }).cached === true).length;
+  const hits = r.models.filter((m) => m.stats.cached === true).length;
   return { hits, misses: r.models.length - hits };
 }
 
