@@ -54,6 +54,13 @@ export function declaredVerdicts(text: string | undefined): string | undefined {
   return JSON.stringify(expect.map(({ line: _line, ...e }) => e));
 }
 
+/** A model's text without its header comment: updating `@expect` does not change what the model does. */
+export function codeOf(text: string | undefined): string | undefined {
+  if (text === undefined) return undefined;
+  const m = /^\s*\/\*\*[\s\S]*?\*\//.exec(text);
+  return m ? text.slice(m[0].length) : text;
+}
+
 function cacheOf(r: Report): DiffSide['cache'] {
   const hits = r.models.filter((m) => m.stats.cached === true).length;
   return { hits, misses: r.models.length - hits };
@@ -73,7 +80,7 @@ export function diffRuns(base: SideRun, head: SideRun, extra: Diagnostic[] = [])
     const hm = headModels.get(model);
     const rules = [...new Set([...(bm?.verdicts ?? []), ...(hm?.verdicts ?? [])].map((v) => v.rule))].sort(byName);
     const moved: string[] = [];
-    const sameText = base.texts.get(model) === head.texts.get(model);
+    const sameText = codeOf(base.texts.get(model)) === codeOf(head.texts.get(model));
     // A model that does not load has no verdicts: compare it as one pair under its own name.
     for (const rule of rules.length > 0 ? rules : ['(model)']) {
       const bv = bm?.verdicts.find((v) => v.rule === rule);
@@ -143,7 +150,7 @@ function headerDiagnostics(headers: HeaderCheck[]): Diagnostic[] {
     .map((h) => ({
       code: 'LMC317' as const,
       severity: 'error' as const,
-      message: `${h.model}: declared verdict changed (${h.rules.join(', ')}): ${h.reason}`,
+      message: `declared verdict changed (${h.rules.join(', ')}): ${h.reason}`,
       file: h.model,
       hint: 'update the @expect header of the model in the same change, or revert the rule change',
     }));

@@ -73,7 +73,7 @@ export interface PairDiff {
   change: PairChange;
   /** The findings at head (for an introduced violation: where it is). */
   findings: PairFinding[];
-  /** The model's text is the same at both sides: only the rules moved. */
+  /** The model's code (its text after the header comment) is the same at both sides: only the rules moved. */
   modelUnchanged: boolean;
 }
 
