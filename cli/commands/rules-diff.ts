@@ -86,6 +86,11 @@ function renderDiff(d: ReturnType<typeof diffRuns>, format: GateFormat, version:
 
 export async function runRulesDiff(req: DiffRequest, cli: CliOptions, io: CliIo, version: string): Promise<number> {
   const opened: Opened[] = [];
+  // A second Ctrl-C exits at once (cli/main.ts): the exported revisions go with the process, not after it.
+  const disposeAll = () => {
+    for (const s of opened.splice(0)) s.dispose();
+  };
+  process.on('exit', disposeAll);
   try {
     const sides: OpenedSide[] = [openSide(req.base, io.cwd), openSide(req.head, io.cwd)];
     const bad: Diagnostic[] = [];
@@ -104,6 +109,7 @@ export async function runRulesDiff(req: DiffRequest, cli: CliOptions, io: CliIo,
     writeRendered(renderDiff(diff, req.format ?? 'text', version), cli, io);
     return diff.exitCode;
   } finally {
-    for (const s of opened) s.dispose();
+    disposeAll();
+    process.off('exit', disposeAll);
   }
 }
