@@ -42,13 +42,17 @@ export async function runRulesCheck(paths: string[], format: GateFormat | undefi
   const files = paths.length > 0 ? modelFiles(paths, io) : user ? [] : bundledFixtures(rules.rules, io.cwd);
   refuseOutputOverInput(cli, [...files, ...cli.rules], io);
   const fixtures: Fixture[] = files.map((file) => ({ file, text: readRegularFile(resolve(io.cwd, file)) ?? '' }));
+  // Bundled fixtures declare verdicts of rules outside any one preset (deadlock, lockdep-*): like the
+  // fixture suite, they run with every built-in rule. A rule file's fixtures run with the user's selection.
+  const runOptions = user ? options : { ...options, rules: { ...(options.rules.options ? { options: options.rules.options } : {}), preset: 'all' } };
+  const runRules = user ? rules : checker.resolveRules(runOptions);
   const audit = await auditRuleSet({
     rules: rules.rules,
     orders: rules.orders,
     audited,
     fixtures,
-    options,
-    check: (inputs, opts) => checker.check(inputs.map((f) => ({ file: f.file, ...(f.text !== '' ? { text: f.text } : {}) })), opts, undefined, { rules }),
+    options: runOptions,
+    check: (inputs, opts) => checker.check(inputs.map((f) => ({ file: f.file, ...(f.text !== '' ? { text: f.text } : {}) })), opts, undefined, { rules: runRules }),
     diagnostics: [...config.diagnostics, ...rules.diagnostics],
   });
   writeRendered(format === 'json' ? renderAuditJson(audit) : renderAuditText(audit), cli, io);
