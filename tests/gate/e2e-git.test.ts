@@ -5,7 +5,9 @@
  * the result cache (ModelReport.stats.cached, summed per side in the JSON).
  */
 import { spawnSync } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, ensureBuilt } from '../cli/built-cli.js';
 import type { RulesDiff } from '../../checker/gate/types.js';
@@ -73,6 +75,26 @@ describe('lockmc rules diff on a scratch repository', () => {
     expect(again.json.base.cache).toEqual({ hits: 3, misses: 0 });
     expect(again.json.head.cache).toEqual({ hits: 3, misses: 0 });
     expect(again.code).toBe(0);
+  });
+
+  it('takes directories of rule files as sides, with the models of the working tree', () => {
+    const old = mkdtempSync(join(tmpdir(), 'lockmc-gate-old-'));
+    const now = mkdtempSync(join(tmpdir(), 'lockmc-gate-new-'));
+    try {
+      write(old, 'site.json', siteRules('a_lock'));
+      write(now, 'site.json', siteRules('b_lock'));
+      const r = diff(old, now);
+      expect([r.json.base.kind, r.json.head.kind]).toEqual(['dir', 'dir']);
+      expect(brief(r.json)).toEqual([
+        'fixtures/sleeps-under-a.model.ts no-sleep-under-a: violated -> holds (fixed)',
+        'fixtures/sleeps-under-b.model.ts no-sleep-under-a: holds -> violated (introduced)',
+      ]);
+      expect(r.json.diagnostics.map((d) => `${d.code} ${d.file}`)).toEqual(['LMC317 fixtures/sleeps-under-a.model.ts', 'LMC317 fixtures/sleeps-under-b.model.ts']);
+      expect(r.code).toBe(1);
+    } finally {
+      rmSync(old, { recursive: true, force: true });
+      rmSync(now, { recursive: true, force: true });
+    }
   });
 
   it('never touches the user\'s tree or index', () => {

@@ -14,7 +14,7 @@ import type { RuleSetAudit } from '../../checker/gate/types.js';
 import { DEFAULT_CHECK_OPTIONS } from '../../checker/options.js';
 import type { Report } from '../../checker/report.js';
 import type { Rule } from '../../rules/types.js';
-import { BIN, ensureBuilt } from '../cli/built-cli.js';
+import { BIN, ensureBuilt, ROOT } from '../cli/built-cli.js';
 import { siteRules, sleeper, SLEEP_LINE, write } from './scratch-repo.js';
 
 let dir: string;
@@ -70,6 +70,18 @@ describe('lockmc rules check', () => {
       `LMC310 ${file}:40 contradictory lock order: no-sleep-under-a: a_lock before b_lock (${file}:40:9); ${file}:48: b_lock before a_lock (${file}:48:5)`,
     ]);
     expect(r.code).toBe(5);
+  });
+});
+
+describe('lockmc rules check on built-in rules', () => {
+  it('audits a preset against its bundled fixtures, run with every built-in rule as the fixture suite runs them', () => {
+    const r = spawnSync(process.execPath, [BIN, 'rules', 'check', '--preset', 'ww', '--format', 'json'], { cwd: ROOT, encoding: 'utf8' });
+    const a = JSON.parse(r.stdout) as RuleSetAudit;
+    expect(a.rules.map((x) => x.rule)).toEqual(['ww-single-context', 'ww-backoff', 'ww-ealready', 'ww-context-lifecycle']);
+    for (const rule of a.rules) for (const c of rule.checks) expect(c.violating.length, `${rule.rule}/${c.check}`).toBeGreaterThan(0);
+    expect(a.engines.map((e) => [e.engine, e.met === e.models])).toEqual([['explicit', true], ['bmc', true]]);
+    expect(a.diagnostics).toEqual([]);
+    expect(r.status).toBe(0);
   });
 });
 
