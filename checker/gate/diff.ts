@@ -68,9 +68,26 @@ function cacheOf(r: Report): DiffSide['cache'] {
 
 const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
+/** A side whose rule set could not be used checked no model: there is nothing to compare it with. */
+function unusable(s: SideRun): boolean {
+  return s.texts.size > 0 && s.report.models.length === 0 && s.report.diagnostics.some((d) => d.severity === 'error');
+}
+
+/** The same diagnostic reported twice (the config validates its rule files, the run loads them again) is listed once. */
+function dedupe(ds: Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  return ds.filter((d) => {
+    const k = `${d.code}\0${d.file ?? ''}\0${d.line ?? ''}\0${d.col ?? ''}\0${d.message}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}
+
 export function diffRuns(base: SideRun, head: SideRun, extra: Diagnostic[] = []): RulesDiff {
-  const baseModels = new Map(base.report.models.map((m) => [m.file, m]));
-  const headModels = new Map(head.report.models.map((m) => [m.file, m]));
+  const comparable = !unusable(base) && !unusable(head);
+  const baseModels = new Map(comparable ? base.report.models.map((m) => [m.file, m]) : []);
+  const headModels = new Map(comparable ? head.report.models.map((m) => [m.file, m]) : []);
   const models = [...new Set([...baseModels.keys(), ...headModels.keys()])].sort(byName);
   const pairs: PairDiff[] = [];
   const counts: Record<PairChange, number> = { introduced: 0, fixed: 0, unchanged: 0, changed: 0 };
@@ -97,7 +114,7 @@ export function diffRuns(base: SideRun, head: SideRun, extra: Diagnostic[] = [])
     if (hc) headers.push(hc);
   }
   const permitted = pairs.filter((p) => p.change === 'fixed' && p.modelUnchanged);
-  const diagnostics = [...extra, ...base.report.diagnostics, ...head.report.diagnostics, ...headerDiagnostics(headers)];
+  const diagnostics = dedupe([...extra, ...base.report.diagnostics, ...head.report.diagnostics, ...headerDiagnostics(headers)]);
   return {
     schemaVersion: GATE_SCHEMA_VERSION,
     kind: 'rules-diff',
@@ -108,7 +125,8 @@ export function diffRuns(base: SideRun, head: SideRun, extra: Diagnostic[] = [])
     permitted,
     headers,
     diagnostics,
-    exitCode: diffExitCode(diagnostics, head.report),
+    // Base's own rule-file errors are listed but do not fail the change that may be fixing them.
+    exitCode: diffExitCode(dedupe([...extra, ...head.report.diagnostics, ...headerDiagnostics(headers)]), head.report),
   };
 }
 

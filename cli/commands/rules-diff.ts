@@ -67,6 +67,10 @@ async function runSide(side: Opened, req: DiffRequest, cli: CliOptions, configRe
     options,
   );
   report.diagnostics.unshift(...config.diagnostics);
+  // A file of an exported revision is named as `<rev>:<path>`, not by its temporary directory.
+  if (side.kind === 'git') {
+    report.diagnostics = report.diagnostics.map((d) => (d.file !== undefined && d.file.startsWith(side.root) ? { ...d, file: `${side.label}:${relative(side.root, d.file)}` } : d));
+  }
   const ruleFiles = (options.rules.files ?? []).map((f) => relative(side.root, f) || f);
   return { side: { label: side.label, kind: side.kind, ...(side.commit ? { commit: side.commit } : {}), ruleFiles }, report, texts };
 }

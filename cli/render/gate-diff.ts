@@ -21,7 +21,7 @@ function pairLine(p: PairDiff): string {
 export function gateSummary(d: RulesDiff): string {
   const failed = d.headers.filter((h) => !h.ok);
   if (failed.length > 0) return `FAILED: ${failed.length} model${failed.length === 1 ? '' : 's'} changed verdict without ${failed.length === 1 ? 'its' : 'their'} @expect header`;
-  return d.exitCode === 0 ? 'passed' : `failed (exit ${d.exitCode})`;
+  return d.exitCode === 0 ? 'passed' : 'failed';
 }
 
 export function renderDiffText(d: RulesDiff): string {

@@ -97,3 +97,20 @@ describe('diffRuns', () => {
     expect(d.head.cache).toEqual({ hits: 0, misses: 2 });
   });
 });
+
+describe('diffRuns with a side that checked nothing', () => {
+  it('compares nothing, lists the error once, and only head\'s errors fail', () => {
+    const t = text('@expect holds all');
+    const broken = (label: string): SideRun => {
+      const s = side(label, [], { 'a.model.ts': t });
+      const d = { code: 'LMC320' as const, severity: 'error' as const, message: "rule file is not valid JSON: unexpected 'b'", file: `${label}:rules/site.json`, line: 1, col: 3 };
+      s.report.diagnostics = [d, { ...d }];
+      return s;
+    };
+    const fine = side('ok', [model('a.model.ts', [proved('r')], true)], { 'a.model.ts': t });
+    const headBroken = diffRuns(fine, broken('HEAD'));
+    expect([headBroken.pairs, headBroken.headers, headBroken.diagnostics.map((d) => d.file), headBroken.exitCode]).toEqual([[], [], ['HEAD:rules/site.json'], 5]);
+    const baseBroken = diffRuns(broken('HEAD~1'), fine);
+    expect([baseBroken.pairs, baseBroken.diagnostics.map((d) => d.file), baseBroken.exitCode]).toEqual([[], ['HEAD~1:rules/site.json'], 0]);
+  });
+});
