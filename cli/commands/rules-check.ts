@@ -1,8 +1,8 @@
 /**
  * `lockmc rules check [--rules f.json...] [paths...]`: audit a rule set
  * (checker/gate/audit.ts). With rule files, their rules are audited against
- * the fixtures given as paths; without, the selected built-in rules against
- * their bundled fixtures (fixtures/rules/<id>/).
+ * the fixtures given as paths (default: ./fixtures); without, the selected
+ * built-in rules against their bundled fixtures (fixtures/rules/<id>/).
  */
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -39,7 +39,9 @@ export async function runRulesCheck(paths: string[], format: GateFormat | undefi
   const user = rules.userRules.length > 0;
   const sources = user ? sourcesOf(options.rules.files ?? [], io.cwd) : new Map<string, string>();
   const audited = (user ? rules.userRules : rules.rules).map((rule) => ({ rule, source: sources.get(rule.meta.id) ?? 'built-in' }));
-  const files = paths.length > 0 ? modelFiles(paths, io) : user ? [] : bundledFixtures(rules.rules, io.cwd);
+  // A rule file's fixtures default to ./fixtures, the corpus `rules diff` reads too.
+  const local = join(io.cwd, 'fixtures');
+  const files = paths.length > 0 ? modelFiles(paths, io) : !user ? bundledFixtures(rules.rules, io.cwd) : existsSync(local) ? modelFiles(['fixtures'], io) : [];
   refuseOutputOverInput(cli, [...files, ...cli.rules], io);
   const fixtures: Fixture[] = files.map((file) => ({ file, text: readRegularFile(resolve(io.cwd, file)) ?? '' }));
   // Bundled fixtures declare verdicts of rules outside any one preset (deadlock, lockdep-*): like the
