@@ -49,7 +49,7 @@ function corpusOf(side: Opened, models: string[]): Map<string, string> {
   return texts;
 }
 
-async function runSide(side: Opened, req: DiffRequest, cli: CliOptions, configRel: string | undefined, io: CliIo): Promise<SideRun> {
+async function runSide(side: Opened, req: DiffRequest, cli: CliOptions, configRel: string | undefined): Promise<SideRun> {
   const atSide = (p: string) => resolve(side.root, p);
   const sideCli: CliOptions = {
     ...cli,
@@ -107,8 +107,8 @@ export async function runRulesDiff(req: DiffRequest, cli: CliOptions, io: CliIo,
       return 2;
     }
     const configRel = configRelative(cli, io.cwd);
-    const base = await runSide(opened[0], req, cli, configRel, io);
-    const head = await runSide(opened[1], req, cli, configRel, io);
+    const base = await runSide(opened[0], req, cli, configRel);
+    const head = await runSide(opened[1], req, cli, configRel);
     const diff = diffRuns(base, head);
     writeRendered(renderDiff(diff, req.format ?? 'text', version), cli, io);
     return diff.exitCode;
