@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, ensureBuilt } from '../cli/built-cli.js';
 import type { RulesDiff } from '../../checker/gate/types.js';
-import { git, read, scratchRepo, siteRules, SLEEP_LINE, write } from './scratch-repo.js';
+import { git, read, scratchRepo, siteRules, sleeper, SLEEP_LINE, write } from './scratch-repo.js';
 
 let repo: string;
 
@@ -99,6 +99,21 @@ describe('lockmc rules diff on a scratch repository', () => {
 
   it('never touches the user\'s tree or index', () => {
     expect(git(repo, 'status', '--porcelain')).toBe('');
+  });
+
+  it('adds --model paths to the corpus, each read at its side (a new model is absent at base)', () => {
+    write(repo, 'drivers/new.model.ts', sleeper('A new driver sleeping under a_lock.', 'a_lock', `@expect violates no-sleep-under-a/sleep at ${SLEEP_LINE}`));
+    try {
+      const r = diff('HEAD', '--model', 'drivers');
+      expect(brief(r.json).filter((p) => p.startsWith('drivers/'))).toEqual([
+        'drivers/new.model.ts no-sleep-under-a: absent -> violated (introduced)',
+        'drivers/new.model.ts phyr-no-struct-page: absent -> holds (changed)',
+      ]);
+      expect(r.json.headers.map((h) => `${h.model} ${h.ok} ${h.reason}`)).toEqual(['drivers/new.model.ts true its @expect header was updated and is met']);
+      expect(r.code).toBe(0);
+    } finally {
+      rmSync(join(repo, 'drivers'), { recursive: true, force: true });
+    }
   });
 
   it('refuses a revision that does not exist with LMC316 and exit 2', () => {
