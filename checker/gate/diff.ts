@@ -176,14 +176,17 @@ function headerDiagnostics(headers: HeaderCheck[]): Diagnostic[] {
 
 /**
  * The gate's exit code: the diagnostics (rule files, config, LMC317 for an
- * unacknowledged verdict) and head's limits (an inconclusive verdict at
- * head is 7: a limit is never hidden). Violations the headers declare are
+ * unacknowledged verdict), head's model errors (3, 4: as `check` exits) and
+ * head's limits (an inconclusive verdict at head is 7: a limit is never hidden). Violations the headers declare are
  * the corpus working as intended, not a failure.
  */
 function diffExitCode(diagnostics: Diagnostic[], head: Report): ExitCodeValue {
   const codes: ExitCodeValue[] = diagnostics.map(diagnosticExitCode);
   for (const m of head.models) {
     if (m.verdicts.some((v) => v.status === 'inconclusive')) codes.push(ExitCode.INCONCLUSIVE);
+    // A head model that does not load fails as `check` would, unless its header expects that error.
+    const expected = new Set((m.expected ?? []).flatMap((e) => (e.kind === 'error' ? [e.code] : [])));
+    for (const d of m.diagnostics) if (!expected.has(d.code)) codes.push(diagnosticExitCode(d));
   }
   if (head.interrupted) codes.push(ExitCode.INTERRUPTED);
   return combineExitCodes(codes);

@@ -114,3 +114,18 @@ describe('diffRuns with a side that checked nothing', () => {
     expect([baseBroken.pairs, baseBroken.diagnostics.map((d) => d.file), baseBroken.exitCode]).toEqual([[], ['HEAD~1:rules/site.json'], 0]);
   });
 });
+
+describe('diffRuns and head model errors', () => {
+  it('fails with the model error\'s own exit code unless the header expects it', () => {
+    const plain = 'export function f() {}\n';
+    const broken = (expected?: boolean): ModelReport => ({
+      ...model('p.model.ts', []),
+      diagnostics: [{ code: 'LMC201', severity: 'error', message: "unknown identifier 'foo'", file: 'p.model.ts', line: 3, col: 1 }],
+      ...(expected ? { expected: [{ kind: 'error' as const, code: 'LMC201' }] } : {}),
+    });
+    const d = diffRuns(side('b', [model('p.model.ts', [proved('r')])], { 'p.model.ts': plain }), side('h', [broken()], { 'p.model.ts': plain }));
+    expect(d.pairs.map((p) => `${p.rule} ${p.base} -> ${p.head} ${p.change}`)).toEqual(['r holds -> error changed']);
+    expect(d.exitCode).toBe(4);
+    expect(diffRuns(side('b', [broken(true)], { 'p.model.ts': plain }), side('h', [broken(true)], { 'p.model.ts': plain })).exitCode).toBe(0);
+  });
+});
