@@ -40,7 +40,13 @@ export type CliCommand =
   | { kind: 'rules' }
   | { kind: 'replay'; model: string; schedule: string }
   | { kind: 'help'; text: string }
-  | { kind: 'version' };
+  | { kind: 'version' }
+  | { kind: 'rules-check'; paths: string[]; format?: GateFormat }
+  | { kind: 'rules-diff'; base: string; head?: string; models: string[]; format?: GateFormat };
+
+/** Formats of `rules check` (text, json) and `rules diff` (also markdown, sarif). */
+export const GATE_FORMATS = ['text', 'json', 'markdown', 'sarif'] as const;
+export type GateFormat = (typeof GATE_FORMATS)[number];
 
 export type ParseResult =
   | { command: CliCommand; options: CliOptions }
@@ -138,6 +144,8 @@ interface RawOpts {
   quiet?: boolean;
   schedule?: string;
   after?: PassName;
+  /** `rules diff --model` (repeatable). */
+  model?: string[];
 }
 
 function toOptions(raw: RawOpts): CliOptions {
@@ -172,6 +180,8 @@ export function buildProgram(version: string, onCommand: (c: CliCommand, raw: Ra
     .exitOverride()
     .configureOutput({ writeOut: out.write, writeErr: out.write, outputError: () => {} })
     .showSuggestionAfterError(true)
+    // Options after a subcommand are that subcommand's (`rules check --rules f.json` is not `rules --rules`).
+    .enablePositionalOptions()
     .addHelpText('after', `\n${exitCodeTable()}\n\nDocs: README.md, docs/cli.md, docs/model-language.md, docs/rules/README.md`);
 
   addOptions(
@@ -204,9 +214,10 @@ export function buildProgram(version: string, onCommand: (c: CliCommand, raw: Ra
     .argument('<id>', 'LMCnnn or a rule id')
     .action((id: string) => onCommand({ kind: 'explain', id }, {}));
 
-  addOptions(program.command('rules').description('list the rules: id, family, severity, summary'), 'lint').action((raw: RawOpts) =>
-    onCommand({ kind: 'rules' }, raw),
+  const rules = addOptions(program.command('rules').description('list the rules: id, family, severity, summary; `rules check`, `rules diff`: the CI gate'), 'lint').action(
+    (raw: RawOpts) => onCommand({ kind: 'rules' }, raw),
   );
+  addGateCommands(rules, onCommand);
 
   addOptions(
     program
@@ -218,6 +229,41 @@ export function buildProgram(version: string, onCommand: (c: CliCommand, raw: Ra
   ).action((model: string, raw: RawOpts) => onCommand({ kind: 'replay', model, schedule: raw.schedule ?? '' }, raw));
 
   return program;
+}
+
+/** The check options of a gate command, with its own formats (text, json; diff: markdown, sarif). */
+function gateOptions(cmd: Command, formats: readonly GateFormat[]): Command {
+  addOptions(cmd, 'check');
+  const format = cmd.options.find((o) => o.long === '--format');
+  format?.choices([...formats]);
+  if (format) format.description = `output format (default: text)`;
+  return cmd;
+}
+
+/** `rules check [paths...]` and `rules diff <base> [head]`; the format is the command's, not a report format. */
+function addGateCommands(rules: Command, onCommand: (c: CliCommand, raw: RawOpts) => void): void {
+  gateOptions(
+    rules
+      .command('check')
+      .description('audit the rule set: consistent (Z3), every check has a violating and a holding fixture, every fixture gets its declared verdict from each engine')
+      .argument('[paths...]', 'fixtures (*.model.ts files or directories) for the rules of --rules files (default: the bundled fixtures of the built-in rules)'),
+    ['text', 'json'],
+  ).action((paths: string[], raw: RawOpts) => {
+    const { format, ...rest } = raw;
+    onCommand({ kind: 'rules-check', paths, ...(format !== undefined ? { format: format as GateFormat } : {}) }, rest);
+  });
+  gateOptions(
+    rules
+      .command('diff')
+      .description('check the corpus under the rules of two revisions (git revisions or directories of rule files; head: the working tree) and report per model x rule what changed')
+      .argument('<base>', 'a git revision (HEAD~1, origin/main) or a directory of rule files')
+      .argument('[head]', 'a git revision or a directory of rule files (default: the working tree)')
+      .option('--model <path>', 'a model or directory to add to the corpus (besides fixtures/), read at each revision (repeatable)', collect),
+    GATE_FORMATS,
+  ).action((base: string, head: string | undefined, raw: RawOpts) => {
+    const { format, model, ...rest } = raw;
+    onCommand({ kind: 'rules-diff', base, ...(head !== undefined ? { head } : {}), models: model ?? [], ...(format !== undefined ? { format: format as GateFormat } : {}) }, rest);
+  });
 }
 
 /**

@@ -19,6 +19,8 @@ import { runCheck } from './commands/check.js';
 import { runDump, runReplay } from './commands/dump.js';
 import { runExplain, runRules } from './commands/info.js';
 import { runLint } from './commands/lint.js';
+import { runRulesCheck } from './commands/rules-check.js';
+import { runRulesDiff } from './commands/rules-diff.js';
 import { packageRoot } from './files.js';
 import { processIo, type CliIo, type Interrupts } from './io.js';
 import { UsageError } from './shared.js';
@@ -67,6 +69,10 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
         return runRules(options, io, loadUserRuleFiles(options.rules.map((f) => resolve(io.cwd, f))).rules);
       case 'replay':
         return await runReplay(command.model, command.schedule, options, io);
+      case 'rules-check':
+        return await runRulesCheck(command.paths, command.format, options, io);
+      case 'rules-diff':
+        return await runRulesDiff(command, options, io, version);
     }
   } catch (e) {
     if (e instanceof UsageError) {

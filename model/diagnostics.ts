@@ -298,6 +298,47 @@ export const RULE_DIAGNOSTIC_CODES = [
     explanation:
       'The Z3 self-check of the rule set could not decide (solver unknown or failure). The rule set was not proven consistent.',
   },
+  // The CI gate (checker/gate/, `lockmc rules check` and `lockmc rules diff`).
+  {
+    code: 'LMC313',
+    title: 'rule check has no violating fixture',
+    exit: ExitCode.RULE_DEFINITION,
+    explanation:
+      'A check of a rule is not exercised by any fixture whose header says `@expect violates <rule>/<check>`: nothing shows that the check can report anything. ' +
+      'Write a minimal model that violates it (fixtures/rules/<rule-id>/violates-*.model.ts for a built-in rule; for a rule file, a model given to `lockmc rules check`).',
+  },
+  {
+    code: 'LMC314',
+    title: 'rule check has no holding fixture',
+    exit: ExitCode.RULE_DEFINITION,
+    explanation:
+      'No fixture declares that the rule holds (`@expect holds <rule>` or `@expect holds all`): nothing shows that the check stays quiet on a correct driver. ' +
+      'Write a minimal model that follows the rule and declare it.',
+  },
+  {
+    code: 'LMC315',
+    title: 'engine disagrees with a fixture header',
+    exit: ExitCode.VIOLATION,
+    explanation:
+      'Checked with one engine alone (--engine explicit or --engine bmc), a fixture did not get the verdicts its `@expect` header declares. ' +
+      'Either the header is wrong, the rule is, or one engine is: run `lockmc check --engine <engine> <fixture>` to see the verdicts.',
+  },
+  {
+    code: 'LMC316',
+    title: 'revision cannot be read',
+    exit: ExitCode.USAGE,
+    explanation:
+      '`lockmc rules diff` takes git revisions (anything `git rev-parse` accepts: a commit, a branch, HEAD~1) or directories of rule files. ' +
+      'The argument is neither, or git is not available, or the current directory is not inside a git repository.',
+  },
+  {
+    code: 'LMC317',
+    title: 'declared verdict changed without its header',
+    exit: ExitCode.VIOLATION,
+    explanation:
+      'Between the two revisions compared by `lockmc rules diff`, a model with an `@expect` header got a different verdict for some rule, but its header was not updated in the same change ' +
+      '(or was updated and the new verdicts still do not meet it). A rule change must show which models it condemns or acquits: update the header of each model listed.',
+  },
   {
     code: 'LMC320',
     title: 'rule file is not valid JSON',
