@@ -19,7 +19,11 @@ const SET_METHODS = pathToFileURL(join(dirname(fileURLToPath(import.meta.url)), 
 
 export interface GitlabListing {
   exitCode: number | null;
-  /** Job names GitLab would create, in order; empty when the file is refused. */
+  /**
+   * The jobs GitLab would create (`when: never` left out), one
+   * `name;stage;when;allowFailure;environment;needs` line each, in stage
+   * order; empty when the file is refused.
+   */
   jobs: string[];
   /** What gitlab-ci-local printed about the file (schema errors among it). */
   stdout: string;
@@ -49,7 +53,7 @@ export function listGitlabJobs(content: string, variables: Record<string, string
     const node = Number(process.versions.node.split('.')[0]) < 22 ? ['--import', SET_METHODS] : [];
     const r = spawnSync(
       process.execPath,
-      [...node, CLI, '--list-json', '--json-schema-validation', '--home', join(repo, '.home'), '--no-color', ...vars, ...ignore],
+      [...node, CLI, '--list-csv', '--json-schema-validation', '--home', join(repo, '.home'), '--no-color', ...vars, ...ignore],
       { cwd: repo, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', CI: '' } },
     );
     const jobs = r.status === 0 ? listedJobs(r.stdout) : [];
@@ -59,9 +63,10 @@ export function listGitlabJobs(content: string, variables: Record<string, string
   }
 }
 
-/** `--list-json` prints progress lines, then a JSON array of jobs. */
+/** `--list-csv` prints a header line, then one line per job. */
 function listedJobs(stdout: string): string[] {
-  const start = stdout.indexOf('\n[');
-  const json = stdout.startsWith('[') ? stdout : stdout.slice(start + 1);
-  return (JSON.parse(json) as { name: string }[]).map((j) => j.name);
+  const lines = stdout.split('\n');
+  const header = lines.indexOf('name;stage;when;allowFailure;environment;needs');
+  if (header < 0) throw new Error(`gitlab-ci-local printed no job list:\n${stdout}`);
+  return lines.slice(header + 1).filter((l) => l.length > 0);
 }
