@@ -96,6 +96,7 @@ describe('github-actions.yml has the promised shape', () => {
   it('on pull requests the diff job fetches the base revision and posts the markdown diff as one comment', () => {
     expect(diff.if).toBe("${{ github.event_name == 'pull_request' }}");
     expect(uses(diff, 'actions/checkout')[0].with).toEqual({ 'fetch-depth': 0 });
+    expect(diff.steps.find((s) => s.id === 'diff')!.env).toEqual({ BASE: '${{ github.base_ref }}' });
     const post = diff.steps.find((s) => s.name === 'Post the diff on the pull request')!;
     expect(post.env).toEqual({ GH_TOKEN: '${{ github.token }}', PR: '${{ github.event.pull_request.number }}' });
     expect(post.run).toBe('gh pr comment "$PR" --edit-last --body-file lockmc-diff.md \\\n  || gh pr comment "$PR" --body-file lockmc-diff.md\n');
@@ -105,7 +106,7 @@ describe('github-actions.yml has the promised shape', () => {
 describe('the lockmc commands in github-actions.yml', () => {
   const commands = lockmcCommands(
     Object.values(workflow.jobs).flatMap((j) => j.steps.map((s) => s.run ?? '')),
-    { '${{ matrix.shard }}': '2', '${{ env.SHARDS }}': '4', '$LOCKMC_MODELS': 'models', '${{ github.base_ref }}': 'main' },
+    { '${{ matrix.shard }}': '2', '${{ env.SHARDS }}': '4', '$LOCKMC_MODELS': 'models', '$BASE': 'main' },
   );
 
   it('are exactly these, in order', () => {
@@ -114,7 +115,7 @@ describe('the lockmc commands in github-actions.yml', () => {
       'merge shards/shard-*.json --format json -o lockmc-report.json',
       'merge shards/shard-*.json --format sarif -o lockmc.sarif',
       'merge shards/shard-*.json --format junit -o lockmc-junit.xml',
-      'rules diff origin/main HEAD --format markdown -o lockmc-diff.md',
+      'rules diff "origin/main" HEAD --format markdown -o lockmc-diff.md',
     ]);
   });
 
