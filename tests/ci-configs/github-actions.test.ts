@@ -11,6 +11,7 @@ import { parse } from 'yaml';
 import { checkWorkflow } from './workflow-parser.js';
 import { lockmcCommands, shellWords } from './lockmc-commands.js';
 import { expectParses } from './expect-parses.js';
+import { bashSyntaxErrors } from './shell-syntax.js';
 
 const FILE = 'docs/ci/github-actions.yml';
 const text = readFileSync(FILE, 'utf8');
@@ -38,6 +39,13 @@ const uses = (job: Job, action: string): Step[] => job.steps.filter((s) => s.use
 describe('github-actions.yml is a valid workflow', () => {
   it('GitHub\'s workflow parser accepts it with no error, and finds the three jobs', async () => {
     expect(await checkWorkflow(FILE, text)).toEqual({ errors: [], jobs: ['check', 'merge', 'diff'] });
+  });
+
+  it('every run script is valid bash', () => {
+    const runs = Object.values(workflow.jobs).flatMap((j) => j.steps.flatMap((s) => (s.run ? [s.run] : [])));
+    expect(runs.length).toBe(10);
+    expect(runs.map(bashSyntaxErrors)).toEqual(runs.map(() => ''));
+    expect(bashSyntaxErrors('if true; then echo')).not.toBe('');
   });
 
   it('the parser is not a rubber stamp: a misspelt key and an unknown permission level are refused at their lines', async () => {

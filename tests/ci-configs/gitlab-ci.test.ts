@@ -11,6 +11,7 @@ import { parse } from 'yaml';
 import { listGitlabJobs } from './gitlab-ci-local.js';
 import { lockmcCommands, shellWords } from './lockmc-commands.js';
 import { expectParses } from './expect-parses.js';
+import { bashSyntaxErrors } from './shell-syntax.js';
 
 const FILE = 'docs/ci/gitlab-ci.yml';
 const text = readFileSync(FILE, 'utf8');
@@ -48,6 +49,10 @@ describe('gitlab-ci.yml is a valid pipeline', () => {
   it('a merge-request pipeline adds the diff job', () => {
     const r = listGitlabJobs(text, { CI_PIPELINE_SOURCE: 'merge_request_event', CI_MERGE_REQUEST_IID: '7', CI_MERGE_REQUEST_TARGET_BRANCH_NAME: 'main' });
     expect({ exitCode: r.exitCode, jobs: r.jobs }, r.stdout + r.stderr).toEqual({ exitCode: 0, jobs: [...SHARDS, 'lockmc-diff;check;on_success;false;;[]', MERGE] });
+  });
+
+  it('every job script is valid bash (a job\'s script lines run in one shell)', () => {
+    expect([check, merge, diff].map((j) => bashSyntaxErrors(j.script.join('\n')))).toEqual(['', '', '']);
   });
 
   it('the validator is not a rubber stamp: a misspelt report type is refused with its schema path', () => {
