@@ -6,6 +6,7 @@
  * lockmc's own argument parser accepts.
  */
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { checkWorkflow } from './workflow-parser.js';
@@ -14,7 +15,7 @@ import { expectParses } from './expect-parses.js';
 import { bashSyntaxErrors } from './shell-syntax.js';
 
 const FILE = 'docs/ci/github-actions.yml';
-const text = readFileSync(FILE, 'utf8');
+const text = readFileSync(join(import.meta.dirname, '..', '..', FILE), 'utf8');
 
 interface Step {
   name?: string;

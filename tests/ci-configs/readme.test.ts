@@ -4,11 +4,13 @@
  * LOCKMC_* variable a configuration reads is documented.
  */
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { EXIT_CODE_DOC } from '../../checker/exit-codes.js';
 
-const README = readFileSync('docs/ci/README.md', 'utf8');
-const CONFIGS = ['docs/ci/github-actions.yml', 'docs/ci/gitlab-ci.yml'];
+const DOCS = join(import.meta.dirname, '..', '..', 'docs', 'ci');
+const README = readFileSync(join(DOCS, 'README.md'), 'utf8');
+const CONFIGS = ['github-actions.yml', 'gitlab-ci.yml'].map((f) => join(DOCS, f));
 
 describe('docs/ci/README.md', () => {
   it('lists every exit code with lockmc\'s meaning; only 0 passes a job', () => {
