@@ -4,7 +4,7 @@
  */
 
 import { join } from 'node:path';
-import type { CheckOptions, Progress } from '../../checker/options.js';
+import { reportedOptions, type CheckOptions, type Progress } from '../../checker/options.js';
 import type { Rule } from '../../rules/types.js';
 import { REPORT_SCHEMA_VERSION, ruleMetaOf, type RuleInfo, type Diagnostic, type ModelReport, type Report } from '../../checker/report.js';
 import type { CliOptions } from '../args.js';
@@ -144,7 +144,7 @@ export function emptyReport(version: string, options: CheckOptions, diagnostics:
   const r: Report = {
     schemaVersion: REPORT_SCHEMA_VERSION,
     tool: { name: 'lockmc', version },
-    options: { ...options },
+    options: reportedOptions(options),
     rules: [],
     models: [],
     diagnostics,
