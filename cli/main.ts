@@ -19,6 +19,7 @@ import { runCheck } from './commands/check.js';
 import { runDump, runReplay } from './commands/dump.js';
 import { runExplain, runRules } from './commands/info.js';
 import { runLint } from './commands/lint.js';
+import { runMerge } from './commands/merge.js';
 import { packageRoot } from './files.js';
 import { processIo, type CliIo, type Interrupts } from './io.js';
 import { UsageError } from './shared.js';
@@ -67,6 +68,8 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
         return runRules(options, io, loadUserRuleFiles(options.rules.map((f) => resolve(io.cwd, f))).rules);
       case 'replay':
         return await runReplay(command.model, command.schedule, options, io);
+      case 'merge':
+        return runMerge(command.reports, options, io);
     }
   } catch (e) {
     if (e instanceof UsageError) {

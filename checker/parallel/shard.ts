@@ -21,10 +21,11 @@ export interface ShardInfo extends ShardSpec {
 /** `i/n` with 1 ≤ i ≤ n; anything else is a message for the user. */
 export function parseShard(text: string): ShardSpec | { error: string } {
   const m = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(text);
-  if (!m) return { error: `--shard '${text}' must be i/n, e.g. 2/4` };
+  if (!m) return { error: 'expected i/n (1-based), e.g. 2/4.' };
   const index = Number(m[1]);
   const count = Number(m[2]);
-  if (count < 1 || index < 1 || index > count) return { error: `--shard ${index}/${count}: the index must be between 1 and ${Math.max(1, count)}` };
+  if (count < 1) return { error: 'the shard count n of i/n must be at least 1.' };
+  if (index < 1 || index > count) return { error: `the shard index i of i/n must be between 1 and ${count}.` };
   return { index, count };
 }
 
