@@ -8,7 +8,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { check, DEFAULT_CHECK_OPTIONS, type CheckOptions, type ModelReport, type Report } from '../../checker/index.js';
+import { check, DEFAULT_CHECK_OPTIONS, type CheckOptions, type ModelReport, type Progress, type Report } from '../../checker/index.js';
 import { runPool, workerScript } from '../../checker/parallel/pool.js';
 import { internalErrorReport } from '../../checker/check-one.js';
 import { CHECK_BUDGET } from '../budgets.js';
@@ -36,15 +36,20 @@ describe('--jobs 2 against --jobs 1', () => {
 
   it.each(['auto', 'bmc'] as const)('engine %s: the same report apart from timings, onModel in input order', async (engine) => {
     const seen: Record<number, string[]> = { 1: [], 2: [] };
+    const progress: Progress[] = [];
     const reports: Record<number, Report> = {};
     for (const jobs of [1, 2]) {
       reports[jobs] = await check(
         FIXTURES.map((file) => ({ file })),
         { ...OPTIONS, engine, jobs },
-        undefined,
+        jobs === 2 ? (p) => progress.push(p) : undefined,
         { onModel: (m: ModelReport) => seen[jobs].push(m.file) },
       );
     }
+    // Progress stays sane: models done never go back, the current model is one of the run's, the last line says all done.
+    expect(progress.map((p) => p.modelsDone)).toEqual([...progress.map((p) => p.modelsDone)].sort((a, b) => a - b));
+    for (const p of progress) expect(p.current === undefined || FIXTURES.includes(p.current)).toBe(true);
+    expect(progress.at(-1)).toMatchObject({ modelsDone: 5, modelsTotal: 5 });
     expect(seen[1]).toEqual(FIXTURES);
     expect(seen[2]).toEqual(FIXTURES);
     expect(reports[2].options).not.toHaveProperty('jobs');
