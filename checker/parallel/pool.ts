@@ -45,6 +45,14 @@ export function workerScript(): string | undefined {
   return existsSync(built) ? built : undefined;
 }
 
+/**
+ * How long a worker gets, after an interrupt, to answer with its cut
+ * model (it stops within a second: every long phase checks its budget,
+ * and the BMC child is killed at once); one that has not is terminated,
+ * so an interrupted run always ends.
+ */
+export const ABORT_GRACE_MS = 2000;
+
 interface Slot {
   worker: Worker;
   /** The model in hand. */
@@ -68,6 +76,9 @@ export function runPool(run: PoolRun): Promise<void> {
         if (s.job === undefined) void s.worker.terminate();
         else s.worker.postMessage({ kind: 'abort', reason } satisfies ToWorker);
       }
+      setTimeout(() => {
+        for (const s of slots) void s.worker.terminate();
+      }, ABORT_GRACE_MS).unref();
     };
     const dispatch = (s: Slot) => {
       if (stopped() || next >= run.inputs.length) {
@@ -95,7 +106,8 @@ export function runPool(run: PoolRun): Promise<void> {
       s.worker.on('exit', (code) => {
         slots.delete(s);
         live--;
-        if (s.job !== undefined) {
+        // A worker ended after the interrupt leaves its model unanswered: the caller marks it interrupted.
+        if (s.job !== undefined && !stopped()) {
           const index = s.job;
           s.job = undefined;
           run.onDone(index, run.crashed(index, `model worker died while checking this model (${s.error ?? `exit code ${code}`})`));

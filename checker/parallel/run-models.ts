@@ -7,7 +7,7 @@
  */
 
 import { makeBudget } from '../../model/budget.js';
-import { checkOne, internalErrorReport } from '../check-one.js';
+import { checkOne, internalErrorReport, stoppedModelReport } from '../check-one.js';
 import type { CheckOptions, Progress } from '../options.js';
 import type { RuleContext } from '../pipeline.js';
 import type { ModelReport, Report } from '../report.js';
@@ -66,6 +66,7 @@ export async function checkInProcess(inputs: Input[], options: CheckOptions, rul
  */
 export async function checkInWorkers(inputs: Input[], options: CheckOptions, rules: RuleContext, loop: LoopControl & { jobs: number; script: string }): Promise<Ran> {
   const { signal, onModel } = loop.control;
+  if (signal?.aborted) return { models: [], interrupted: { signal: signalName(signal) } };
   const results: (ModelReport | undefined)[] = new Array(inputs.length);
   const started = new Set<number>();
   const models: ModelReport[] = [];
@@ -103,7 +104,16 @@ export async function checkInWorkers(inputs: Input[], options: CheckOptions, rul
     },
     crashed,
   });
-  if (!interrupted && signal?.aborted && models.length < inputs.length) interrupted = { signal: signalName(signal) };
+  if (!interrupted && signal?.aborted && models.length < inputs.length) {
+    const k = models.length;
+    if (started.has(k)) {
+      // Its worker did not answer within the grace period and was ended: the model is cut, as the CLI would mark it.
+      const m = stoppedModelReport(inputs[k].file, { kind: 'interrupted', signal: signalName(signal), phase: 'worker' }, options, rules, 0);
+      models.push(m);
+      onModel?.(m);
+      interrupted = { signal: signalName(signal), model: m.file };
+    } else interrupted = { signal: signalName(signal) };
+  }
   if (!interrupted && models.length < inputs.length) {
     // Every worker ended and a model was never answered (workers that died before their first model): never a silent gap.
     for (let i = models.length; i < inputs.length; i++) results[i] ??= crashed(i, 'no model worker was left to check this model');

@@ -10,6 +10,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { check, DEFAULT_CHECK_OPTIONS, type CheckOptions, type ModelReport, type Progress, type Report } from '../../checker/index.js';
 import { runPool, workerScript } from '../../checker/parallel/pool.js';
+import { checkInWorkers } from '../../checker/parallel/run-models.js';
+import { resolveRules } from '../../checker/index.js';
+import { fileURLToPath } from 'node:url';
 import { internalErrorReport } from '../../checker/check-one.js';
 import { CHECK_BUDGET } from '../budgets.js';
 import { ensureBuilt } from '../cli/built-cli.js';
@@ -73,7 +76,7 @@ describe('a worker that dies', () => {
       inputs,
       options: OPTIONS,
       jobs: 2,
-      script: new URL('./crashing-worker.mjs', import.meta.url),
+      script: new URL('./stand-in-worker.mjs', import.meta.url),
       onDone: (i, m) => got.push([i, m]),
       crashed: (i, message) => internalErrorReport(inputs[i].file, 'LMC903', message, OPTIONS, { hash: 'h' }, 0),
     });
@@ -87,6 +90,34 @@ describe('a worker that dies', () => {
       ['LMC903 model worker died while checking this model (exit code 3)'],
       [],
     ]);
+  });
+});
+
+describe('a worker that does not answer an interrupt', () => {
+  it('is ended after the grace period; its model is marked interrupted, nothing after it is kept', async () => {
+    const inputs = ['a', 'hang', 'b'].map((f) => ({ file: `${f}.model.ts` }));
+    const ac = new AbortController();
+    const rules = resolveRules(OPTIONS);
+    const delivered: string[] = [];
+    const ran = await checkInWorkers(inputs, OPTIONS, rules, {
+      jobs: 2,
+      script: fileURLToPath(new URL('./stand-in-worker.mjs', import.meta.url)),
+      t0: 0,
+      control: {
+        signal: ac.signal,
+        onModel: (m) => {
+          delivered.push(m.file);
+          // The first model is in: the second is in the hanging worker's hands.
+          ac.abort('SIGTERM');
+        },
+      },
+    });
+    expect(ran.interrupted).toEqual({ signal: 'SIGTERM', model: 'hang.model.ts' });
+    expect(ran.models.map((m) => m.file)).toEqual(['a.model.ts', 'hang.model.ts']);
+    expect(delivered).toEqual(['a.model.ts', 'hang.model.ts']);
+    const cut = ran.models[1].verdicts;
+    expect(cut.length).toBe(rules.rules.length);
+    expect(cut.every((v) => v.status === 'inconclusive' && v.limit.kind === 'interrupted' && v.limit.signal === 'SIGTERM')).toBe(true);
   });
 });
 
