@@ -6,11 +6,14 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Ajv } from 'ajv';
 import { afterAll, describe, expect, it } from 'vitest';
 import { mergeShards, type ShardInput } from '../../checker/parallel/merge.js';
 import type { ModelReport, Report } from '../../checker/report.js';
 import { main } from '../../cli/main.js';
 import { fakeIo } from '../cli/fake-io.js';
+
+const validateReport = new Ajv({ allErrors: true, strict: true }).compile(JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', 'docs', 'report-schema.json'), 'utf8')));
 
 const TMP = mkdtempSync(join(tmpdir(), 'lockmc-merge-'));
 afterAll(() => rmSync(TMP, { recursive: true, force: true }));
@@ -38,6 +41,7 @@ describe('merge of real shards', () => {
       expect(r.code, r.stderr).toBe(0);
       const report = JSON.parse(readFileSync(out, 'utf8')) as Report;
       expect(report.shard).toEqual({ index: i + 1, count: 3, files: 5 });
+      expect(validateReport(report), JSON.stringify(validateReport.errors)).toBe(true);
     }
     const sizes = shards.map((f) => (JSON.parse(readFileSync(f, 'utf8')) as Report).models.length);
     expect(sizes).toEqual([2, 2, 1]);
