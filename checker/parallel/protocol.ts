@@ -18,7 +18,5 @@ export type ToWorker =
   /** The run was interrupted: the model in hand stops (its BMC child is killed), no other starts. */
   | { kind: 'abort'; reason: string };
 
-export type FromWorker =
-  /** The worker loaded the checker and takes jobs. */
-  | { kind: 'ready' }
-  | { kind: 'done'; index: number; report: ModelReport };
+/** A model's report; `index` as in its job. */
+export type FromWorker = { kind: 'done'; index: number; report: ModelReport };

@@ -41,5 +41,3 @@ port.on('message', (m: ToWorker) => {
       return;
   }
 });
-
-send({ kind: 'ready' });
