@@ -3,7 +3,6 @@
  * thin client of this module; so are the tests and the benchmarks.
  */
 
-import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Diagnostic } from '../model/diagnostics.js';
 import { resolveSelection } from '../rules/index.js';
@@ -11,14 +10,14 @@ import { loadUserRuleFiles, type OrderDecl } from './rule-files/index.js';
 import { checkRuleSetConsistency } from './rule-files/consistency.js';
 import { primedEdgesFor } from '../rules/canonical-order.js';
 import type { Rule } from '../rules/types.js';
-import { checkModel } from './check-model.js';
+import { checkInProcess, checkInWorkers } from './parallel/run-models.js';
+import { workerScript } from './parallel/pool.js';
 import { InternalError } from './internal-error.js';
 import { rulesHash } from './hashes.js';
-import { stoppedVerdicts, type RuleContext } from './pipeline.js';
-import { BudgetExceeded, makeBudget, type Budget } from '../model/budget.js';
-import { ExitCode, runExitCode, type ExitCodeValue } from './exit-codes.js';
+import type { RuleContext } from './pipeline.js';
+import { runExitCode } from './exit-codes.js';
 export { modelExitCode, runExitCode } from './exit-codes.js';
-import type { CheckOptions, Progress } from './options.js';
+import { reportedOptions, type CheckOptions, type Progress } from './options.js';
 import { REPORT_SCHEMA_VERSION, ruleMetaOf, type ModelReport, type Report } from './report.js';
 import { replaySchedule } from './replay-model.js';
 import { killBmcChildren } from './engines/bmc/isolated.js';
@@ -126,34 +125,17 @@ export async function check(
   control: CheckControl = {},
 ): Promise<Report> {
   const t0 = performance.now();
-  const signal = control.signal;
   const rules = control.rules ?? resolveRules(options);
   await selfCheck(rules, options);
-  const models: ModelReport[] = [];
-  let interrupted: Report['interrupted'];
   const z3 = await z3Version();
   if (rules.diagnostics.some((d) => d.severity === 'error')) {
-    return assembleReport({ options, z3, rules: rules.rules, models, diagnostics: rules.diagnostics });
+    return assembleReport({ options, z3, rules: rules.rules, models: [], diagnostics: rules.diagnostics });
   }
-  for (let i = 0; i < inputs.length; i++) {
-    // No model starts after an interrupt.
-    if (signal?.aborted) {
-      interrupted = { signal: signalName(signal) };
-      break;
-    }
-    const { file, text } = inputs[i];
-    onProgress?.({ modelsDone: i, modelsTotal: inputs.length, current: file, elapsedMs: performance.now() - t0 });
-    // Each model's own clock, from reading its file to its last verdict.
-    const m = await checkOne(file, text, options, rules, makeBudget(options.timeoutMs, signal));
-    models.push(m);
-    control.onModel?.(m);
-    if (signal?.aborted) {
-      // A model that finished before the interrupt reached it is complete, not interrupted.
-      const cut = m.verdicts.some((v) => v.status === 'inconclusive' && v.limit.kind === 'interrupted');
-      interrupted = { signal: signalName(signal), ...(cut ? { model: file } : {}) };
-      break;
-    }
-  }
+  // `--jobs N`: worker threads when there is more than one model to share and a compiled worker to run them; else in-process, as ever.
+  const jobs = Math.min(options.jobs ?? 1, inputs.length);
+  const script = jobs > 1 ? workerScript() : undefined;
+  const loop = { t0, ...(onProgress ? { onProgress } : {}), control };
+  const { models, interrupted } = script !== undefined ? await checkInWorkers(inputs, options, rules, { ...loop, jobs, script }) : await checkInProcess(inputs, options, rules, loop);
   if (!interrupted) onProgress?.({ modelsDone: inputs.length, modelsTotal: inputs.length, elapsedMs: performance.now() - t0 });
   // An idle BMC child kept for the next job would end with this process anyway; after an interrupt, end it now.
   else killBmcChildren();
@@ -179,47 +161,13 @@ function assembleReport(r: {
   return {
     schemaVersion: REPORT_SCHEMA_VERSION,
     tool: { name: 'lockmc', version: VERSION, ...(r.z3 ? { z3: r.z3 } : {}) },
-    options: { ...r.options },
+    options: reportedOptions(r.options),
     rules: ruleMetaOf(r.rules),
     models: r.models,
     diagnostics: r.diagnostics,
     ...(r.interrupted ? { interrupted: r.interrupted } : {}),
     exitCode: runExitCode({ models: judgedModels, diagnostics: r.diagnostics, ...(r.interrupted ? { interrupted: r.interrupted } : {}) }),
   };
-}
-
-/** The abort reason is the signal's name (`SIGINT`, `SIGTERM`). */
-function signalName(signal: AbortSignal): string {
-  return typeof signal.reason === 'string' ? signal.reason : 'SIGINT';
-}
-
-async function checkOne(file: string, text: string | undefined, options: CheckOptions, rules: RuleContext, budget: Budget): Promise<ModelReport> {
-  const t0 = performance.now();
-  try {
-    return (await checkModel(file, text, options, rules, budget)).report;
-  } catch (e) {
-    // A phase that let its budget stop escape: still a limit, never an internal error.
-    if (e instanceof BudgetExceeded) {
-      return {
-        file,
-        hashes: { model: '', rules: rules.hash },
-        kernel: options.kernel ?? '',
-        verdicts: stoppedVerdicts(rules.rules, e.stop, options),
-        diagnostics: [],
-        stats: { ms: Math.round(performance.now() - t0), engine: [] },
-      };
-    }
-    const code = e instanceof InternalError ? e.code : 'LMC903';
-    const message = e instanceof Error ? e.message : String(e);
-    return {
-      file,
-      hashes: { model: '', rules: rules.hash },
-      kernel: options.kernel ?? '',
-      verdicts: [],
-      diagnostics: [{ code, severity: 'error', message, file, hint: 'this is a bug in lockmc: please report it with the model and the command line' }],
-      stats: { ms: Math.round(performance.now() - t0), engine: [] },
-    };
-  }
 }
 
 /** `lockmc replay <model> --schedule <token>`: the trace of exactly that schedule. */

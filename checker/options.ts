@@ -35,6 +35,24 @@ export interface CheckOptions {
   kswapdRuns: number;
   /** Minimise traces (shortest, then fewest preemptions). */
   minimise: boolean;
+  /**
+   * Models checked at once, each in its own worker thread (`--jobs`).
+   * Absent or 1: one after another in this thread. The CLI's default is
+   * the number of cores; the API's is 1, so a client gets no threads it
+   * did not ask for.
+   */
+  jobs?: number;
+}
+
+/**
+ * The options a report echoes: every one that can change a verdict.
+ * `jobs` is left out, as it changes only how long the run takes: the
+ * report of `--jobs 4` is the report of `--jobs 1`, and shards run with
+ * different `--jobs` still merge.
+ */
+export function reportedOptions(o: CheckOptions): Record<string, unknown> {
+  const { jobs: _jobs, ...rest } = o;
+  return { ...rest };
 }
 
 export const DEFAULT_CHECK_OPTIONS: CheckOptions = {

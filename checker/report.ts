@@ -197,6 +197,12 @@ export interface Report {
   interrupted?: { signal: string; model?: string };
   /** The process exit code this report maps to. */
   exitCode: number;
+  /**
+   * Present in a shard's report (`--shard i/n`): shard `index` of `count`
+   * (1-based), of a corpus of `files` models. `lockmc merge` joins the
+   * shards into the unsharded report, which has no such field.
+   */
+  shard?: { index: number; count: number; files: number };
 }
 
 /** The `rules` of a Report: a copy of each rule's metadata, sorted by id, so a later change to a rule object cannot reach a finished report. */

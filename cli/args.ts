@@ -10,6 +10,7 @@ import { EXIT_CODE_DOC, EXIT_CODE_PRECEDENCE, ExitCode } from '../checker/exit-c
 import { KERNEL_VERSIONS, type EngineChoice } from '../checker/options.js';
 import { PASS_NAMES, type PassName } from '../checker/passes/names.js';
 import { FORMATS, type Format } from './render/types.js';
+import { parseShard, type ShardSpec } from '../checker/parallel/shard.js';
 
 export interface CliOptions {
   /** Absent: `pretty` on a TTY, `text` otherwise (decided by the caller). */
@@ -29,6 +30,10 @@ export interface CliOptions {
   /** False with --no-color (NO_COLOR is applied by the caller). */
   color: boolean;
   quiet: boolean;
+  /** `--jobs N`: models checked at once (default: the number of cores, applied by the caller). */
+  jobs?: number;
+  /** `--shard i/n`: check only shard i of n of the corpus. */
+  shard?: ShardSpec;
 }
 
 export type CliCommand =
@@ -42,7 +47,8 @@ export type CliCommand =
   | { kind: 'help'; text: string }
   | { kind: 'version' }
   | { kind: 'rules-check'; paths: string[]; format?: GateFormat }
-  | { kind: 'rules-diff'; base: string; head?: string; models: string[]; format?: GateFormat };
+  | { kind: 'rules-diff'; base: string; head?: string; models: string[]; format?: GateFormat }
+  | { kind: 'merge'; reports: string[] };
 
 /** Formats of `rules check` (text, json) and `rules diff` (also markdown, sarif). */
 export const GATE_FORMATS = ['text', 'json', 'markdown', 'sarif'] as const;
@@ -74,12 +80,25 @@ function intArg(what: string): (v: string) => number {
   };
 }
 
+function positiveInteger(what: string): (v: string) => number {
+  return (v) => {
+    if (!/^\d+$/.test(v.trim()) || Number(v) < 1) throw new InvalidArgumentError(`${what} must be a positive integer.`);
+    return Number(v);
+  };
+}
+
 function positiveNumber(what: string): (v: string) => number {
   return (v) => {
     const n = Number(v);
     if (v.trim() === '' || !Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`${what} must be a positive number.`);
     return n;
   };
+}
+
+function shardArg(v: string): ShardSpec {
+  const s = parseShard(v);
+  if ('error' in s) throw new InvalidArgumentError(s.error);
+  return s;
 }
 
 function collectList(v: string, prev: string[] | undefined): string[] {
@@ -123,6 +142,10 @@ function addOptions(cmd: Command, set: OptionSet): Command {
   cmd.option('--config <file>', 'config file (JSON)');
   cmd.option('--no-color', 'no colour (also: NO_COLOR)');
   cmd.option('-q, --quiet', 'no progress line');
+  if (set === 'check') {
+    cmd.option('-j, --jobs <n>', 'models checked at once, each in a worker thread (default: the number of cores)', positiveInteger('--jobs'));
+    cmd.option('--shard <i/n>', 'check only shard i of n of the corpus (1-based; see docs/distributed.md)', shardArg);
+  }
   return cmd;
 }
 
@@ -146,6 +169,8 @@ interface RawOpts {
   after?: PassName;
   /** `rules diff --model` (repeatable). */
   model?: string[];
+  jobs?: number;
+  shard?: ShardSpec;
 }
 
 function toOptions(raw: RawOpts): CliOptions {
@@ -166,6 +191,8 @@ function toOptions(raw: RawOpts): CliOptions {
   if (raw.config !== undefined) o.config = raw.config;
   o.color = raw.color !== false;
   o.quiet = raw.quiet === true;
+  if (raw.jobs !== undefined) o.jobs = raw.jobs;
+  if (raw.shard !== undefined) o.shard = raw.shard;
   return o;
 }
 
@@ -227,6 +254,15 @@ export function buildProgram(version: string, onCommand: (c: CliCommand, raw: Ra
       .requiredOption('--schedule <token>', 'the token from the report\'s replay line'),
     'check',
   ).action((model: string, raw: RawOpts) => onCommand({ kind: 'replay', model, schedule: raw.schedule ?? '' }, raw));
+
+  program
+    .command('merge')
+    .description('join the JSON reports of the shards of one run (check --shard i/n --format json) into the unsharded report')
+    .argument('<reports...>', 'the shard reports, e.g. shard-*.json')
+    .addOption(new Option('-f, --format <format>', 'output format (default: pretty on a TTY, text otherwise)').choices([...FORMATS]))
+    .option('-o, --output <path>', 'write the report to a file (itf: a directory, one file per trace)')
+    .option('--no-color', 'no colour (also: NO_COLOR)')
+    .action((reports: string[], raw: RawOpts) => onCommand({ kind: 'merge', reports }, raw));
 
   return program;
 }

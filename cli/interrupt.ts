@@ -13,7 +13,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ExitCode } from '../checker/exit-codes.js';
-import { NEWEST_KERNEL, type CheckOptions } from '../checker/options.js';
+import { NEWEST_KERNEL, reportedOptions, type CheckOptions } from '../checker/options.js';
 import { REPORT_SCHEMA_VERSION, type ModelReport, type Report, type RuleInfo, type Verdict } from '../checker/report.js';
 
 /** How long `check` gets after the signal before the CLI writes the report itself. */
@@ -84,7 +84,7 @@ export function cutReport(c: CutRun): Report {
   return {
     schemaVersion: REPORT_SCHEMA_VERSION,
     tool: { name: 'lockmc', version: c.version },
-    options: { ...c.options },
+    options: reportedOptions(c.options),
     rules: c.rules ?? [],
     models,
     diagnostics: [],

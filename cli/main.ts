@@ -21,6 +21,7 @@ import { runExplain, runRules } from './commands/info.js';
 import { runLint } from './commands/lint.js';
 import { runRulesCheck } from './commands/rules-check.js';
 import { runRulesDiff } from './commands/rules-diff.js';
+import { runMerge } from './commands/merge.js';
 import { packageRoot } from './files.js';
 import { processIo, type CliIo, type Interrupts } from './io.js';
 import { UsageError } from './shared.js';
@@ -73,6 +74,8 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
         return await runRulesCheck(command.paths, command.format, options, io);
       case 'rules-diff':
         return await runRulesDiff(command, options, io, version);
+      case 'merge':
+        return runMerge(command.reports, options, io);
     }
   } catch (e) {
     if (e instanceof UsageError) {

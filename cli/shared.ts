@@ -20,6 +20,7 @@ import { RENDERERS } from './render/index.js';
 import type { Format, RenderContext, RenderOutput, RuleHelp } from './render/types.js';
 import { packageRoot } from './files.js';
 import { pathToFileURL } from 'node:url';
+import { availableParallelism } from 'node:os';
 
 export class UsageError extends Error {
   constructor(
@@ -54,6 +55,8 @@ export function resolveCheckOptions(cli: CliOptions, cwd: string): ResolvedRun {
   if (cli.timeoutSeconds !== undefined) o.timeoutMs = Math.round(cli.timeoutSeconds * 1000);
   if (cli.maxMemoryMb !== undefined) o.maxMemoryMb = Math.round(cli.maxMemoryMb);
   if (cli.kernel !== undefined) o.kernel = cli.kernel;
+  // One model per core unless told otherwise; the report does not depend on it (checker/options.ts reportedOptions).
+  o.jobs = cli.jobs ?? availableParallelism();
   const sel = { ...o.rules };
   if (cli.preset !== undefined) sel.preset = cli.preset;
   if (cli.enable.length > 0) sel.enable = [...(sel.enable ?? []), ...cli.enable];

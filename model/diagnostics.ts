@@ -457,6 +457,37 @@ export const CHECKER_DIAGNOSTIC_CODES = [
     explanation: 'A counter or state of the model does not fit the encoding (the message names which). Reduce the model.',
   },
   {
+    code: 'LMC050',
+    title: 'not a shard report',
+    exit: ExitCode.USAGE,
+    explanation:
+      '`lockmc merge` reads the JSON reports of the shards of one run, each written by `lockmc check --shard i/n --format json -o shard-i.json`. ' +
+      'The file named is unreadable, not JSON, not a lockmc report of this schema version, or the report of a run that was not sharded (it has no `shard` field).',
+  },
+  {
+    code: 'LMC051',
+    title: 'shards of different runs',
+    exit: ExitCode.USAGE,
+    explanation:
+      'Every shard must come from the same run: the same lockmc and Z3 versions, the same options apart from --shard and --jobs, the same rules (and rule hash), ' +
+      'the same shard count and the same corpus size. The message names the first thing that differs from the first shard given. Re-run the odd shard with the run\'s command line.',
+  },
+  {
+    code: 'LMC052',
+    title: 'shard given twice or shards overlap',
+    exit: ExitCode.USAGE,
+    explanation:
+      'Two reports claim the same shard index, or one model appears in two shards. Shards of one run are disjoint: usually a report of an older run was left next to the new ones.',
+  },
+  {
+    code: 'LMC053',
+    title: 'shard missing',
+    exit: ExitCode.USAGE,
+    explanation:
+      'A merge needs every shard 1..n of the run, and together they must hold every model of the corpus (unless a shard was interrupted, which the merged report says). ' +
+      'The message names the missing shard indices or how many models are missing; give every shard\'s report.',
+  },
+  {
     code: 'LMC901',
     title: 'schedule does not replay',
     exit: ExitCode.INTERNAL,

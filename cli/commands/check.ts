@@ -4,7 +4,7 @@
  */
 
 import { join } from 'node:path';
-import type { CheckOptions, Progress } from '../../checker/options.js';
+import { reportedOptions, type CheckOptions, type Progress } from '../../checker/options.js';
 import type { Rule } from '../../rules/types.js';
 import { REPORT_SCHEMA_VERSION, ruleMetaOf, type RuleInfo, type Diagnostic, type ModelReport, type Report } from '../../checker/report.js';
 import type { CliOptions } from '../args.js';
@@ -13,6 +13,7 @@ import { collectModels, displayPath, packageRoot } from '../files.js';
 import type { CliIo } from '../io.js';
 import { progressLine } from '../progress.js';
 import { ExitCode, runExitCode } from '../../checker/exit-codes.js';
+import { shardFiles } from '../../checker/parallel/shard.js';
 import { UsageError, refuseOutputOverInput, render, renderContext, resolveCheckOptions, resolveFormat, writeRendered } from '../shared.js';
 
 export function modelFiles(paths: string[], io: CliIo): string[] {
@@ -62,8 +63,20 @@ export function loadCheckerModule(): Promise<Checker> {
   return import('../../checker/index.js');
 }
 
+/**
+ * `--shard i/n`: this runner's part of the corpus (checker/parallel/shard.ts),
+ * and what its report records. Balanced by each model's cost when known:
+ * the lead wires the result cache's `lastCostMs(cacheDir, file)` in as `cost`.
+ */
+function shardOf(corpus: string[], cli: CliOptions): { files: string[]; shard?: Report['shard'] } {
+  if (cli.shard === undefined) return { files: corpus };
+  const cost: ((file: string) => number | undefined) | undefined = undefined;
+  return { files: shardFiles(corpus, cli.shard, cost), shard: { ...cli.shard, files: corpus.length } };
+}
+
 export async function runCheck(paths: string[], cli: CliOptions, io: CliIo, version: string, deps: CheckDeps = {}): Promise<number> {
-  const files = modelFiles(paths, io);
+  const { files, shard } = shardOf(modelFiles(paths, io), cli);
+  const withShard = (r: Report): Report => (shard ? { ...r, shard } : r);
   refuseOutputOverInput(cli, [...files, ...cli.rules], io);
   const { options, config } = resolveCheckOptions(cli, io.cwd);
   const format = resolveFormat(cli, io);
@@ -72,11 +85,11 @@ export async function runCheck(paths: string[], cli: CliOptions, io: CliIo, vers
   const rules = checker.resolveRules?.(options);
   const ctx = renderContext(io, cli);
   if (config.diagnostics.length > 0) {
-    const report = emptyReport(version, options, config.diagnostics);
+    const report = withShard(emptyReport(version, options, config.diagnostics));
     writeRendered(render(report, format, ctx), cli, io);
     return report.exitCode;
   }
-  const report = await checkInterruptibly(checker, rules, files, options, cli, io, version);
+  const report = withShard(await checkInterruptibly(checker, rules, files, options, cli, io, version));
   writeRendered(render(report, format, ctx), cli, io);
   // Past this point a signal has nothing left to save: it exits at once.
   if (io.interrupts) io.interrupts.handled = false;
@@ -144,7 +157,7 @@ export function emptyReport(version: string, options: CheckOptions, diagnostics:
   const r: Report = {
     schemaVersion: REPORT_SCHEMA_VERSION,
     tool: { name: 'lockmc', version },
-    options: { ...options },
+    options: reportedOptions(options),
     rules: [],
     models: [],
     diagnostics,
