@@ -22,6 +22,8 @@ import type { CheckOptions, Progress } from './options.js';
 import { REPORT_SCHEMA_VERSION, ruleMetaOf, type ModelReport, type Report } from './report.js';
 import { replaySchedule } from './replay-model.js';
 import { killBmcChildren } from './engines/bmc/isolated.js';
+import { ResultCache, type CacheSettings } from './cache/index.js';
+import { checkModelCached } from './cache/check-cached.js';
 
 export type { CheckOptions, Progress, EngineChoice, RuleSelection } from './options.js';
 export { DEFAULT_CHECK_OPTIONS, KERNEL_VERSIONS, NEWEST_KERNEL } from './options.js';
@@ -30,6 +32,7 @@ export { ExitCode, EXIT_CODE_DOC, EXIT_CODE_PRECEDENCE, combineExitCodes } from 
 export { ALL_DIAGNOSTIC_CODES, diagnosticInfo, isDiagnosticCode, exitCodeOfDiagnostic, type DiagnosticCode } from '../model/diagnostics.js';
 export { killBmcChildren } from './engines/bmc/isolated.js';
 export { dumpSystemJson, dumpSystemText } from './semantics/dump.js';
+export { DEFAULT_CACHE_MAX_MB, defaultCacheDir, lastCostMs, type CacheSettings } from './cache/index.js';
 export { PASS_NAMES, isPassName, dumpAfter, runPipeline, startRun, type PassName, type PipelineRun } from './pipeline.js';
 
 export const VERSION: string = (() => {
@@ -117,6 +120,8 @@ export interface CheckControl {
   onModel?: (m: ModelReport) => void;
   /** The rule selection, when the client already resolved it (`resolveRules`): rule files are parsed once. */
   rules?: ResolvedRules;
+  /** The result cache (docs/cache.md); absent: every model is checked. */
+  cache?: CacheSettings;
 }
 
 export async function check(
@@ -135,6 +140,7 @@ export async function check(
   if (rules.diagnostics.some((d) => d.severity === 'error')) {
     return assembleReport({ options, z3, rules: rules.rules, models, diagnostics: rules.diagnostics });
   }
+  const cache = control.cache ? new ResultCache(control.cache, { lockmc: VERSION, z3 }) : undefined;
   for (let i = 0; i < inputs.length; i++) {
     // No model starts after an interrupt.
     if (signal?.aborted) {
@@ -144,7 +150,7 @@ export async function check(
     const { file, text } = inputs[i];
     onProgress?.({ modelsDone: i, modelsTotal: inputs.length, current: file, elapsedMs: performance.now() - t0 });
     // Each model's own clock, from reading its file to its last verdict.
-    const m = await checkOne(file, text, options, rules, makeBudget(options.timeoutMs, signal));
+    const m = await checkOne(file, text, options, rules, makeBudget(options.timeoutMs, signal), cache);
     models.push(m);
     control.onModel?.(m);
     if (signal?.aborted) {
@@ -157,7 +163,8 @@ export async function check(
   if (!interrupted) onProgress?.({ modelsDone: inputs.length, modelsTotal: inputs.length, elapsedMs: performance.now() - t0 });
   // An idle BMC child kept for the next job would end with this process anyway; after an interrupt, end it now.
   else killBmcChildren();
-  return assembleReport({ options, z3, rules: rules.rules, models, diagnostics: rules.diagnostics, interrupted });
+  const diagnostics = cache ? [...rules.diagnostics, ...cache.finish()] : rules.diagnostics;
+  return assembleReport({ options, z3, rules: rules.rules, models, diagnostics, interrupted });
 }
 
 /**
@@ -193,9 +200,10 @@ function signalName(signal: AbortSignal): string {
   return typeof signal.reason === 'string' ? signal.reason : 'SIGINT';
 }
 
-async function checkOne(file: string, text: string | undefined, options: CheckOptions, rules: RuleContext, budget: Budget): Promise<ModelReport> {
+async function checkOne(file: string, text: string | undefined, options: CheckOptions, rules: RuleContext, budget: Budget, cache?: ResultCache): Promise<ModelReport> {
   const t0 = performance.now();
   try {
+    if (cache) return await checkModelCached(file, text, options, rules, budget, cache);
     return (await checkModel(file, text, options, rules, budget)).report;
   } catch (e) {
     // A phase that let its budget stop escape: still a limit, never an internal error.

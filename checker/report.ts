@@ -164,7 +164,16 @@ export interface ModelReport {
   expected?: Expectation[];
   /** Whether the verdicts match the model's `@expect` header. */
   expectation?: { met: boolean; detail: string };
-  stats: { ms: number; states?: number; transitions?: number; bound?: number; completenessBound?: number; engine: string[] };
+  stats: {
+    ms: number;
+    states?: number;
+    transitions?: number;
+    bound?: number;
+    completenessBound?: number;
+    engine: string[];
+    /** Served from the result cache. */
+    cached?: boolean;
+  };
 }
 
 /**

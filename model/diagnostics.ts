@@ -416,6 +416,13 @@ export const CHECKER_DIAGNOSTIC_CODES = [
     explanation: 'A counter or state of the model does not fit the encoding (the message names which). Reduce the model.',
   },
   {
+    code: 'LMC470',
+    title: 'result cache not writable',
+    exit: ExitCode.OK,
+    explanation:
+      'The result cache directory (--cache-dir, LOCKMC_CACHE_DIR, or node_modules/.cache/lockmc of the nearest package) cannot be created or written, so this run stored nothing in it. The run itself is complete and its exit code unaffected. Point --cache-dir at a writable directory, or pass --no-cache. Reported as a warning.',
+  },
+  {
     code: 'LMC901',
     title: 'schedule does not replay',
     exit: ExitCode.INTERNAL,

@@ -1,0 +1,102 @@
+/**
+ * The cache keys of one model's result. Two keys, both content addresses:
+ *
+ * - the **text key**, computable before any pass: the model's path and
+ *   text, every option, the whole rule context, the lockmc and Z3
+ *   versions. It serves an unchanged corpus without running the front end
+ *   (parsing is most of a cheap model's cost).
+ *
+ * - the **system key**, computed after `compile`: the transition system's
+ *   hash (the model's IR without its path, the semantic options, the
+ *   kernel, and every property compiled from the rules), the source hash
+ *   and path (the report prints both), every option, the rule options and
+ *   declared orders, the full definition of each rule that touches the
+ *   model and only the id, kernel range and check ids of the others.
+ *
+ * Why a rule that does not touch the model can be left out (soundness).
+ * A rule *touches* model M when it has a lock-graph check (lock-cycle,
+ * lock-recursion: the graph is read whole), or one of its checks compiled
+ * to anything but an empty step property (state, terminal, deadlock and
+ * monitor properties are read in every state; a step property with
+ * transitions can fire). A rule that touches nothing has only step checks
+ * that matched no transition of M's system: each compiled to
+ * `{ kind: 'step', rule, check, transitions: [], when: false }`, which
+ * depends on nothing but the rule id and check id; it marks no transition
+ * visible and adds no state, so the engines explore the same states and
+ * decide it `proved` / `holds-up-to` exactly as for any other such rule.
+ * What else of the rule reaches M's report: its verdict's place (rule
+ * order: the id list), whether the kernel skips it (`meta.kernel`), and the
+ * check ids an `@expect` header is judged against: all three are in the
+ * key. Its messages and conditions reach no finding, since it has none.
+ * And since the system hash is in the key, a hit's replay tokens carry the
+ * tag of the system a fresh run would compile, so they replay.
+ */
+
+import { createHash } from 'node:crypto';
+import type { CheckOptions } from '../options.js';
+import type { RuleContext } from '../passes/types.js';
+import type { TransitionSystem } from '../semantics/system.js';
+import type { Rule } from '../../rules/types.js';
+
+/** Bumped when the entry format or the key's meaning changes. */
+const CACHE_FORMAT = 'lockmc-cache/1';
+
+export interface Versions {
+  lockmc: string;
+  z3: string | undefined;
+}
+
+function digest(value: unknown): string {
+  return createHash('sha256').update(JSON.stringify(value)).digest('hex');
+}
+
+/** Every option but the rule selection, which reaches the key as the resolved rule context. */
+function optionsPart(options: CheckOptions): Omit<CheckOptions, 'rules'> {
+  const { rules: _rules, ...rest } = options;
+  return rest;
+}
+
+export function textKey(v: Versions, file: string, text: string, options: CheckOptions, ctx: RuleContext): string {
+  return digest({
+    format: CACHE_FORMAT,
+    tier: 'text',
+    versions: v,
+    file,
+    text: createHash('sha256').update(text, 'utf8').digest('hex'),
+    options: optionsPart(options),
+    rules: { rules: ctx.rules, options: ctx.options, orders: ctx.orders },
+  });
+}
+
+/** The ids of the rules that touch the system (see the header), of those the run selected. */
+export function touchingRules(rules: readonly Rule[], ts: Pick<TransitionSystem, 'properties'>): Set<string> {
+  const out = new Set<string>();
+  for (const r of rules) {
+    if (r.checks.some((c) => c.kind === 'lock-cycle' || c.kind === 'lock-recursion')) out.add(r.meta.id);
+  }
+  for (const p of ts.properties) {
+    if (p.kind !== 'step' || p.transitions.length > 0) out.add(p.rule);
+  }
+  return out;
+}
+
+export function systemKey(
+  v: Versions,
+  m: { file: string; sourceHash: string; ts: Pick<TransitionSystem, 'hash' | 'properties'> },
+  options: CheckOptions,
+  ctx: RuleContext,
+): string {
+  const touching = touchingRules(ctx.rules, m.ts);
+  return digest({
+    format: CACHE_FORMAT,
+    tier: 'system',
+    versions: v,
+    file: m.file,
+    source: m.sourceHash,
+    system: m.ts.hash,
+    options: optionsPart(options),
+    ruleOptions: ctx.options,
+    orders: ctx.orders,
+    rules: ctx.rules.map((r) => (touching.has(r.meta.id) ? { touches: r } : { id: r.meta.id, kernel: r.meta.kernel ?? null, checks: r.checks.map((c) => c.id) })),
+  });
+}
