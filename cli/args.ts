@@ -29,6 +29,12 @@ export interface CliOptions {
   /** False with --no-color (NO_COLOR is applied by the caller). */
   color: boolean;
   quiet: boolean;
+  /** --cache-dir: where the result cache lives (default: docs/cache.md). */
+  cacheDir?: string;
+  /** --no-cache: check every model, read and write no cache. */
+  noCache?: boolean;
+  /** --cache-max-mb: the cache's size bound. */
+  cacheMaxMb?: number;
 }
 
 export type CliCommand =
@@ -117,6 +123,11 @@ function addOptions(cmd: Command, set: OptionSet): Command {
   cmd.option('--config <file>', 'config file (JSON)');
   cmd.option('--no-color', 'no colour (also: NO_COLOR)');
   cmd.option('-q, --quiet', 'no progress line');
+  if (set === 'check') {
+    cmd.option('--cache-dir <dir>', 'result cache directory (default: node_modules/.cache/lockmc; env LOCKMC_CACHE_DIR)');
+    cmd.option('--no-cache', 'check every model; neither read nor write the result cache');
+    cmd.option('--cache-max-mb <MB>', 'size bound of the result cache, least recently used entries evicted (default 256)', positiveNumber('--cache-max-mb'));
+  }
   return cmd;
 }
 
@@ -138,6 +149,9 @@ interface RawOpts {
   quiet?: boolean;
   schedule?: string;
   after?: PassName;
+  cacheDir?: string;
+  cache?: boolean;
+  cacheMaxMb?: number;
 }
 
 function toOptions(raw: RawOpts): CliOptions {
@@ -158,6 +172,9 @@ function toOptions(raw: RawOpts): CliOptions {
   if (raw.config !== undefined) o.config = raw.config;
   o.color = raw.color !== false;
   o.quiet = raw.quiet === true;
+  if (raw.cacheDir !== undefined) o.cacheDir = raw.cacheDir;
+  if (raw.cache === false) o.noCache = true;
+  if (raw.cacheMaxMb !== undefined) o.cacheMaxMb = raw.cacheMaxMb;
   return o;
 }
 

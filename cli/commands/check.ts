@@ -8,6 +8,7 @@ import type { CheckOptions, Progress } from '../../checker/options.js';
 import type { Rule } from '../../rules/types.js';
 import { REPORT_SCHEMA_VERSION, ruleMetaOf, type RuleInfo, type Diagnostic, type ModelReport, type Report } from '../../checker/report.js';
 import type { CliOptions } from '../args.js';
+import type { CacheSettings } from '../../checker/cache/index.js';
 import { cutReport, settleOrCut } from '../interrupt.js';
 import { collectModels, displayPath, packageRoot } from '../files.js';
 import type { CliIo } from '../io.js';
@@ -42,7 +43,7 @@ export interface CheckerApi {
     inputs: { file: string; text?: string }[],
     options: CheckOptions,
     onProgress?: (p: Progress) => void,
-    control?: { signal?: AbortSignal; onModel?: (m: ModelReport) => void; rules?: RuleSelection },
+    control?: { signal?: AbortSignal; onModel?: (m: ModelReport) => void; rules?: RuleSelection; cache?: CacheSettings },
   ): Promise<Report>;
   replay?(file: string, token: string, options: CheckOptions): Promise<Report>;
   resolveRules?(options: CheckOptions): RuleSelection;
@@ -65,7 +66,7 @@ export function loadCheckerModule(): Promise<Checker> {
 export async function runCheck(paths: string[], cli: CliOptions, io: CliIo, version: string, deps: CheckDeps = {}): Promise<number> {
   const files = modelFiles(paths, io);
   refuseOutputOverInput(cli, [...files, ...cli.rules], io);
-  const { options, config } = resolveCheckOptions(cli, io.cwd);
+  const { options, config, cache } = resolveCheckOptions(cli, io.cwd);
   const format = resolveFormat(cli, io);
   const checker: CheckerApi = deps.checker ?? (await loadCheckerModule());
   // The rule files are parsed here, once: the checker runs with this selection (the report carries its rules' metadata).
@@ -76,7 +77,7 @@ export async function runCheck(paths: string[], cli: CliOptions, io: CliIo, vers
     writeRendered(render(report, format, ctx), cli, io);
     return report.exitCode;
   }
-  const report = await checkInterruptibly(checker, rules, files, options, cli, io, version);
+  const report = await checkInterruptibly(checker, rules, files, options, cli, io, version, cache);
   writeRendered(render(report, format, ctx), cli, io);
   // Past this point a signal has nothing left to save: it exits at once.
   if (io.interrupts) io.interrupts.handled = false;
@@ -96,6 +97,7 @@ async function checkInterruptibly(
   cli: CliOptions,
   io: CliIo,
   version: string,
+  cache?: CacheSettings,
 ): Promise<Report> {
   const interrupts = io.interrupts;
   const done: ModelReport[] = [];
@@ -113,7 +115,7 @@ async function checkInterruptibly(
         current = p.current;
         progress.update(p);
       },
-      { ...(interrupts ? { signal: interrupts.signal } : {}), onModel: (m) => done.push(m), ...(rules ? { rules } : {}) },
+      { ...(interrupts ? { signal: interrupts.signal } : {}), onModel: (m) => done.push(m), ...(rules ? { rules } : {}), ...(cache ? { cache } : {}) },
     );
     const settled = await settleOrCut(run, interrupts?.signal);
     if (settled.kind === 'checked') {
