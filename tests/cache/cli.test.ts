@@ -58,6 +58,10 @@ describe('lockmc check', () => {
     expect(first.report.models[0].stats.cached).toBeUndefined();
     expect(second.report.models[0].stats.cached).toBe(true);
     expect(second.stderr).toBe(first.stderr);
+    // The text summary says how many came from the cache (and nothing when none did).
+    const text = (args: string[]) => spawnSync(process.execPath, [BIN, 'check', MODEL, '-f', 'text', '-q', ...args], { cwd: ROOT, encoding: 'utf8', env: ENV }).stdout;
+    expect(text(['--cache-dir', dir])).toMatch(/; 1 from cache; exit 0\n/);
+    expect(text(['--no-cache'])).not.toMatch(/from cache/);
   });
 
   it('--no-cache and LOCKMC_NO_CACHE neither read nor write it', () => {
