@@ -20,7 +20,7 @@ import { systemKey, textKey } from './key.js';
 export async function checkModelCached(file: string, text: string | undefined, options: CheckOptions, ruleCtx: RuleContext, budget: Budget, cache: ResultCache): Promise<ModelReport> {
   const t0 = performance.now();
   const keyText = textOf(file, text);
-  const tkey = keyText === undefined ? undefined : textKey(cache.versions, file, keyText, options, ruleCtx);
+  const tkey = keyText === undefined ? undefined : textKey(cache.versions, file, keyText, options, cache.rulesDigest(ruleCtx));
   const hit = tkey ? cache.get(tkey) : undefined;
   if (hit) {
     cache.hits.text++;

@@ -9,11 +9,12 @@ import type { Diagnostic } from '../../model/diagnostics.js';
 import type { ModelReport } from '../report.js';
 import { recordCosts } from './costs.js';
 import { evict, readEntry, writeEntry, type StoreWriteError } from './store.js';
-import type { Versions } from './key.js';
+import { ruleContextDigest, type Versions } from './key.js';
+import type { RuleContext } from '../passes/types.js';
 
 export { lastCostMs, recordCosts } from './costs.js';
 export { defaultCacheDir } from './location.js';
-export { textKey, systemKey, touchingRules, type Versions } from './key.js';
+export { textKey, systemKey, touchingRules, ruleContextDigest, type Versions } from './key.js';
 export { evict, cacheSizeBytes, entryPath } from './store.js';
 
 export const DEFAULT_CACHE_MAX_MB = 256;
@@ -38,11 +39,19 @@ export class ResultCache {
   private writeError: StoreWriteError | undefined;
   private readonly costs: { file: string; ms: number }[] = [];
   readonly hits = { text: 0, system: 0 };
+  /** Per rule context of this run, its digest: hashed once, not once per model. */
+  private readonly digests = new Map<RuleContext, string>();
 
   constructor(
     readonly settings: CacheSettings,
     readonly versions: Versions,
   ) {}
+
+  rulesDigest(ctx: RuleContext): string {
+    let d = this.digests.get(ctx);
+    if (d === undefined) this.digests.set(ctx, (d = ruleContextDigest(ctx)));
+    return d;
+  }
 
   get(key: string): ModelReport | undefined {
     const v = readEntry(this.settings.dir, key);

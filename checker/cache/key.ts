@@ -30,6 +30,13 @@
  * key. Its messages and conditions reach no finding, since it has none.
  * And since the system hash is in the key, a hit's replay tokens carry the
  * tag of the system a fresh run would compile, so they replay.
+ *
+ * How normal is the IR in the key? The IR (DriverModel) carries the
+ * source's hash, and so does the system hash a replay token is tagged
+ * with: a comment changed anywhere changes every token of the model. A key
+ * coarser than the text would serve tokens that no longer replay, so the
+ * text hash is the normalisation; the source map (lines the report prints)
+ * is a function of the text and the lockmc version, both in the key.
  */
 
 import { createHash } from 'node:crypto';
@@ -56,7 +63,13 @@ function optionsPart(options: CheckOptions): Omit<CheckOptions, 'rules'> {
   return rest;
 }
 
-export function textKey(v: Versions, file: string, text: string, options: CheckOptions, ctx: RuleContext): string {
+/** The whole rule context's digest: every rule's definition, the rule options, the declared orders. */
+export function ruleContextDigest(ctx: RuleContext): string {
+  return digest({ rules: ctx.rules, options: ctx.options, orders: ctx.orders });
+}
+
+/** `rules`: `ruleContextDigest` of the run's rule context (computed once per run by the caller). */
+export function textKey(v: Versions, file: string, text: string, options: CheckOptions, rules: string): string {
   return digest({
     format: CACHE_FORMAT,
     tier: 'text',
@@ -64,7 +77,7 @@ export function textKey(v: Versions, file: string, text: string, options: CheckO
     file,
     text: createHash('sha256').update(text, 'utf8').digest('hex'),
     options: optionsPart(options),
-    rules: { rules: ctx.rules, options: ctx.options, orders: ctx.orders },
+    rules,
   });
 }
 

@@ -9,7 +9,7 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cacheSizeBytes, defaultCacheDir, entryPath, evict, lastCostMs, recordCosts, systemKey, textKey } from '../../checker/cache/index.js';
+import { cacheSizeBytes, defaultCacheDir, entryPath, evict, lastCostMs, recordCosts, ruleContextDigest, systemKey, textKey } from '../../checker/cache/index.js';
 import { readEntry, writeEntry } from '../../checker/cache/store.js';
 import { DEFAULT_CHECK_OPTIONS } from '../../checker/options.js';
 import { ensureBuilt, ROOT } from '../cli/built-cli.js';
@@ -25,7 +25,7 @@ const CTX = { rules: [], options: {}, orders: [], hash: 'h' };
 describe('keys', () => {
   it('the lockmc and Z3 versions are part of both keys', () => {
     const v = { lockmc: '0.1.0', z3: '4.15.0' };
-    const t = (x: typeof v) => textKey(x, 'm.model.ts', 'text', DEFAULT_CHECK_OPTIONS, CTX);
+    const t = (x: typeof v) => textKey(x, 'm.model.ts', 'text', DEFAULT_CHECK_OPTIONS, ruleContextDigest(CTX));
     const s = (x: typeof v) => systemKey(x, { file: 'm.model.ts', sourceHash: 'abc', ts: { hash: 'sys', properties: [] } }, DEFAULT_CHECK_OPTIONS, CTX);
     expect(t(v)).toBe(t({ ...v }));
     expect(t({ ...v, lockmc: '0.1.1' })).not.toBe(t(v));
