@@ -128,6 +128,35 @@ describe('rules that touch the model', () => {
     expect(v?.status === 'violated' && v.findings[0].message.endsWith(' (reworded)')).toBe(true);
   });
 
+  it('a hit after a changed condition of a rule the model does not touch equals a fresh run with that rule', async () => {
+    const rules = resolveRules(OPTIONS);
+    await run([VIOLATES], { rules });
+    const out = rules.rules.map((r) => {
+      if (r.meta.id !== NOT_TOUCHING) return r;
+      const copy = structuredClone(r);
+      const c = copy.checks[0];
+      if (c.kind !== 'step') throw new Error('expected a step check');
+      c.when = { kind: 'exporter', subject: 'operand', cap: 'p2pOnly', is: false };
+      return copy;
+    });
+    const other = { ...rules, rules: out, hash: `${rules.hash}y` };
+    const hit = await run([VIOLATES], { rules: other });
+    expect(hit.models[0].stats.cached).toBe(true);
+    const fresh = await check([{ file: VIOLATES }], OPTIONS, undefined, { rules: other });
+    expect(comparable(hit.models[0])).toBe(comparable(fresh.models[0]));
+  });
+
+  it('a model the front end rejects is served by its text key, and checked again when the rules change', async () => {
+    const rejected = join(ROOT, 'fixtures', 'errors', 'LMC101-syntax-error.model.ts');
+    const rules = resolveRules(OPTIONS);
+    const first = await run([rejected], { rules });
+    expect(first.models[0].diagnostics[0].code).toBe('LMC101');
+    const second = await run([rejected], { rules });
+    expect(second.models[0].stats.cached).toBe(true);
+    expect(comparable(second.models[0])).toBe(comparable(first.models[0]));
+    expect((await run([rejected], { rules: changed(rules, NOT_TOUCHING) })).models[0].stats.cached).toBeUndefined();
+  });
+
   it('a token from a cached finding replays (the system hash is part of the key)', async () => {
     const rules = resolveRules(OPTIONS);
     await run([VIOLATES], { rules });
