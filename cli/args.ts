@@ -104,7 +104,7 @@ function collectKv(v: string, prev: Record<string, string> | undefined): Record<
 type OptionSet = 'check' | 'render' | 'lint';
 
 /** The option table. Which command takes which options is explicit. */
-function addOptions(cmd: Command, set: OptionSet): Command {
+function addOptions(cmd: Command, set: OptionSet, cache = false): Command {
   const formats = set === 'lint' ? (['text', 'pretty', 'json', 'sarif', 'junit'] as const) : FORMATS;
   cmd.addOption(new Option('-f, --format <format>', 'output format (default: pretty on a TTY, text otherwise)').choices([...formats]));
   cmd.option('-o, --output <path>', 'write the report to a file (itf: a directory, one file per trace)');
@@ -123,7 +123,8 @@ function addOptions(cmd: Command, set: OptionSet): Command {
   cmd.option('--config <file>', 'config file (JSON)');
   cmd.option('--no-color', 'no colour (also: NO_COLOR)');
   cmd.option('-q, --quiet', 'no progress line');
-  if (set === 'check') {
+  // Only `check` reads the result cache (docs/cache.md).
+  if (cache) {
     cmd.option('--cache-dir <dir>', 'result cache directory (default: node_modules/.cache/lockmc; env LOCKMC_CACHE_DIR)');
     cmd.option('--no-cache', 'check every model; neither read nor write the result cache');
     cmd.option('--cache-max-mb <MB>', 'size bound of the result cache, least recently used entries evicted (default 256)', positiveNumber('--cache-max-mb'));
@@ -197,6 +198,7 @@ export function buildProgram(version: string, onCommand: (c: CliCommand, raw: Ra
       .description('check models (default: the bundled fixtures/, comparing each @expect header)')
       .argument('[paths...]', '*.model.ts files or directories (searched recursively)'),
     'check',
+    true,
   ).action((paths: string[], raw: RawOpts) => onCommand({ kind: 'check', paths }, raw));
 
   addOptions(

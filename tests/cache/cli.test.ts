@@ -37,6 +37,8 @@ describe('options', () => {
     const help = parseArgs(['check', '--help']);
     if (!('command' in help) || help.command.kind !== 'help') throw new Error('expected help');
     for (const o of ['--cache-dir', '--no-cache', '--cache-max-mb']) expect(help.command.text).toContain(o);
+    // Only check reads the cache.
+    expect(parseArgs(['replay', 'm.model.ts', '--schedule', 'x', '--no-cache'])).toEqual({ usageError: "unknown option '--no-cache'", exitCode: 2 });
   });
 
   it('resolve: --cache-dir over LOCKMC_CACHE_DIR over the package default; --no-cache and LOCKMC_NO_CACHE bypass', () => {
