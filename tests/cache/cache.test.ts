@@ -222,6 +222,14 @@ describe('what is never trusted or stored', () => {
     ]);
   });
 
+  it('a run ends by evicting down to the size bound', async () => {
+    await check([{ file: VIOLATES }], OPTIONS, undefined, { rules: resolveRules(OPTIONS), cache: { dir, maxMb: 1 / 1024 } });
+    // One entry is larger than 1 KB: both are evicted, the next run checks again.
+    expect(entries()).toEqual([]);
+    expect((await run([VIOLATES])).models[0].stats.cached).toBeUndefined();
+    expect(entries()).toHaveLength(2);
+  });
+
   it('entries live under the key', async () => {
     await run([VIOLATES]);
     // A text key and a system key.
