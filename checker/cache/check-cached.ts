@@ -7,7 +7,7 @@
  */
 
 import { readModelFile } from '../../model/index.js';
-import type { Budget } from '../../model/budget.js';
+import { budgetStop, type Budget } from '../../model/budget.js';
 import { exitCodeOfDiagnostic } from '../../model/diagnostics.js';
 import { ExitCode } from '../exit-codes.js';
 import type { CheckOptions } from '../options.js';
@@ -45,7 +45,8 @@ export async function checkModelCached(file: string, text: string | undefined, o
     if (sameText) cache.put([tkey], fromSystem);
     return run.report;
   }
-  if (final(run.report)) {
+  // A spent budget may have cut a model that reports no inconclusive verdict (no rule selected): not final either.
+  if (final(run.report) && !budgetStop(budget, 'cache')) {
     cache.put([sameText ? tkey : undefined, skey], run.report);
     cache.recordCost(file, run.report.stats.ms);
   }
