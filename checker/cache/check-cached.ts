@@ -1,11 +1,13 @@
 /**
- * One model through the cache: the text key before any pass, the system
- * key once `compile` has run (checker/cache/key.ts says why both are
- * sound), the pipeline's remaining passes only on a miss. A result is
+ * One model through the cache: the text key before any pass; the quick
+ * key (the model's profile says which rules touch it) when the rules
+ * changed; the system key once `compile` has run (checker/cache/key.ts
+ * says why each is sound); the pipeline's remaining passes only on a miss. A result is
  * stored only when it is final: no inconclusive verdict (time-out,
  * interrupt, limit) and no internal error.
  */
 
+import { createHash } from 'node:crypto';
 import { readModelFile } from '../../model/index.js';
 import { budgetStop, type Budget } from '../../model/budget.js';
 import { exitCodeOfDiagnostic } from '../../model/diagnostics.js';
@@ -15,7 +17,7 @@ import { runPipeline, startRun, type RunState } from '../pipeline.js';
 import type { RuleContext } from '../passes/types.js';
 import type { ModelReport } from '../report.js';
 import type { ResultCache } from './index.js';
-import { systemKey, textKey } from './key.js';
+import { makeProfile, modelOps, profileKey, quickKey, systemKey, textKey, touchingFromProfile, touchingRules } from './key.js';
 
 export async function checkModelCached(file: string, text: string | undefined, options: CheckOptions, ruleCtx: RuleContext, budget: Budget, cache: ResultCache): Promise<ModelReport> {
   const t0 = performance.now();
@@ -26,6 +28,18 @@ export async function checkModelCached(file: string, text: string | undefined, o
     cache.hits.text++;
     return served(hit, file, ruleCtx, t0);
   }
+  // A rule change: which rules touch, from the model's profile, without the front end.
+  const pkey = keyText === undefined ? undefined : profileKey(cache.versions, file, keyText, options, ruleCtx);
+  const profile = pkey ? cache.getProfile(pkey) : undefined;
+  const known = profile ? touchingFromProfile(profile, ruleCtx.rules) : undefined;
+  const qkey = known && keyText !== undefined ? quickKey(cache.versions, file, keyText, options, ruleCtx, known) : undefined;
+  const quick = qkey ? cache.get(qkey) : undefined;
+  if (quick) {
+    cache.hits.quick++;
+    if (tkey) cache.put([tkey], quick);
+    return served(quick, file, ruleCtx, t0);
+  }
+  let compiledQkey: string | undefined;
   let skey: string | undefined;
   let fromSystem: ModelReport | undefined;
   const afterFront = (state: RunState): ModelReport | undefined => {
@@ -33,6 +47,12 @@ export async function checkModelCached(file: string, text: string | undefined, o
     const ts = state.products.compile?.ts;
     if (!model || !ts) return undefined;
     skey = systemKey(cache.versions, { file, sourceHash: model.sourceHash, ts }, options, ruleCtx);
+    // The profile describes the text the keys name: not a file that changed after it was read for them.
+    if (pkey && keyText !== undefined && model.sourceHash === createHash('sha256').update(keyText, 'utf8').digest('hex')) {
+      const touching = touchingRules(ruleCtx.rules, ts);
+      cache.putProfile(pkey, makeProfile(modelOps(model), ruleCtx.rules, touching));
+      compiledQkey = quickKey(cache.versions, file, keyText, options, ruleCtx, touching);
+    }
     fromSystem = cache.get(skey);
     return fromSystem ? served(fromSystem, file, ruleCtx, t0) : undefined;
   };
@@ -42,12 +62,12 @@ export async function checkModelCached(file: string, text: string | undefined, o
   const sameText = keyText !== undefined && textOf(file, text) === keyText;
   if (fromSystem) {
     cache.hits.system++;
-    if (sameText) cache.put([tkey], fromSystem);
+    if (sameText) cache.put([tkey, compiledQkey], fromSystem);
     return run.report;
   }
   // A spent budget may have cut a model that reports no inconclusive verdict (no rule selected): not final either.
   if (final(run.report) && !budgetStop(budget, 'cache')) {
-    cache.put([sameText ? tkey : undefined, skey], run.report);
+    cache.put(sameText ? [tkey, skey, compiledQkey] : [skey], run.report);
     cache.recordCost(file, run.report.stats.ms);
   }
   return run.report;

@@ -9,7 +9,7 @@ import type { Diagnostic } from '../../model/diagnostics.js';
 import type { ModelReport } from '../report.js';
 import { recordCosts } from './costs.js';
 import { evict, readEntry, writeEntry, type StoreWriteError } from './store.js';
-import { ruleContextDigest, type Versions } from './key.js';
+import { ruleContextDigest, type ModelProfile, type Versions } from './key.js';
 import type { RuleContext } from '../passes/types.js';
 
 export { lastCostMs, recordCosts } from './costs.js';
@@ -38,7 +38,7 @@ function isEntry(v: unknown): v is Entry {
 export class ResultCache {
   private writeError: StoreWriteError | undefined;
   private readonly costs: { file: string; ms: number }[] = [];
-  readonly hits = { text: 0, system: 0 };
+  readonly hits = { text: 0, quick: 0, system: 0 };
   /** Per rule context of this run, its digest: hashed once, not once per model. */
   private readonly digests = new Map<RuleContext, string>();
 
@@ -56,6 +56,18 @@ export class ResultCache {
   get(key: string): ModelReport | undefined {
     const v = readEntry(this.settings.dir, key);
     return isEntry(v) ? v.report : undefined;
+  }
+
+  /** A model's profile (checker/cache/key.ts `ModelProfile`), if stored and whole. */
+  getProfile(key: string): ModelProfile | undefined {
+    const v = readEntry(this.settings.dir, key) as { profile?: ModelProfile } | undefined;
+    const p = v?.profile;
+    return p && Array.isArray(p.ops) && p.rules && typeof p.rules === 'object' ? p : undefined;
+  }
+
+  putProfile(key: string, profile: ModelProfile): void {
+    if (this.writeError) return;
+    this.writeError = writeEntry(this.settings.dir, key, { profile });
   }
 
   put(keys: (string | undefined)[], report: ModelReport): void {

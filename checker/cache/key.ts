@@ -113,3 +113,100 @@ export function systemKey(
     rules: ctx.rules.map((r) => (touching.has(r.meta.id) ? { touches: r } : { id: r.meta.id, kernel: r.meta.kernel ?? null, checks: r.checks.map((c) => c.id) })),
   });
 }
+
+// ---------------------------------------------------------------------------
+// The quick key: a rule change without the front end.
+//
+// The system key needs `compile`, and so the front end, for every model.
+// The quick key decides which rules touch a model without compiling, from a
+// *profile* of the model stored by an earlier run: per rule (by the digest
+// of its definition) whether it touched, and the op kinds the model's IR
+// uses. A rule in the profile with the same definition touches as it did:
+// its compilation depends on the model, the options, the rule options, the
+// declared orders, the lock graph (which lock-graph rules read) and the
+// option declarations of every rule (a condition may read another rule's
+// option default), and all of those are in the profile's key. A rule not in
+// the profile (new or changed) touches nothing when all its checks are step
+// checks on op kinds the model never uses: the semantics compiler matches
+// a step only on an op of an IR node (checker/semantics/compile.ts), and an
+// unmatched step check compiles to the id-only empty property without
+// reading its condition. Any other new or changed rule makes the quick
+// key unknown, and the model takes the system key. The quick key then holds
+// what the system key holds with the text in place of the system: the full
+// definition of each touching rule, the id form of the others, plus every
+// rule's option declarations.
+
+export interface ModelProfile {
+  /** Op kinds of the model's IR nodes. */
+  ops: string[];
+  /** Per rule id: the digest of the definition it was compiled from, and whether it touched. */
+  rules: Record<string, { def: string; touches: boolean }>;
+}
+
+export function ruleDefDigest(r: Rule): string {
+  return digest(r);
+}
+
+function optionDecls(ctx: RuleContext): unknown {
+  return ctx.rules.map((r) => [r.meta.id, r.meta.options ?? null]);
+}
+
+function lockGraphRules(ctx: RuleContext): Rule[] {
+  return ctx.rules.filter((r) => r.checks.some((c) => c.kind === 'lock-cycle' || c.kind === 'lock-recursion'));
+}
+
+export function profileKey(v: Versions, file: string, text: string, options: CheckOptions, ctx: RuleContext): string {
+  return digest({
+    format: CACHE_FORMAT,
+    tier: 'profile',
+    versions: v,
+    file,
+    text: createHash('sha256').update(text, 'utf8').digest('hex'),
+    options: optionsPart(options),
+    ruleOptions: ctx.options,
+    orders: ctx.orders,
+    lockGraphRules: lockGraphRules(ctx),
+    optionDecls: optionDecls(ctx),
+  });
+}
+
+export function modelOps(model: { procs: { nodes: ({ kind: string; op?: { kind: string } })[] }[] }): string[] {
+  const ops = new Set<string>();
+  for (const p of model.procs) for (const n of p.nodes) if (n.kind === 'op' && n.op) ops.add(n.op.kind);
+  return [...ops].sort();
+}
+
+export function makeProfile(ops: string[], rules: readonly Rule[], touching: Set<string>): ModelProfile {
+  return { ops, rules: Object.fromEntries(rules.map((r) => [r.meta.id, { def: ruleDefDigest(r), touches: touching.has(r.meta.id) }])) };
+}
+
+/** Which rules touch, from a profile; undefined when a new or changed rule may touch (only compiling can tell). */
+export function touchingFromProfile(profile: ModelProfile, rules: readonly Rule[]): Set<string> | undefined {
+  const ops = new Set(profile.ops);
+  const out = new Set<string>();
+  for (const r of rules) {
+    const known = profile.rules[r.meta.id];
+    if (known && known.def === ruleDefDigest(r)) {
+      if (known.touches) out.add(r.meta.id);
+      continue;
+    }
+    const unmatched = r.checks.every((c) => c.kind === 'step' && (Array.isArray(c.on.op) ? c.on.op : [c.on.op]).every((k) => !ops.has(k)));
+    if (!unmatched) return undefined;
+  }
+  return out;
+}
+
+export function quickKey(v: Versions, file: string, text: string, options: CheckOptions, ctx: RuleContext, touching: Set<string>): string {
+  return digest({
+    format: CACHE_FORMAT,
+    tier: 'quick',
+    versions: v,
+    file,
+    text: createHash('sha256').update(text, 'utf8').digest('hex'),
+    options: optionsPart(options),
+    ruleOptions: ctx.options,
+    orders: ctx.orders,
+    optionDecls: optionDecls(ctx),
+    rules: ctx.rules.map((r) => (touching.has(r.meta.id) ? { touches: r } : { id: r.meta.id, kernel: r.meta.kernel ?? null, checks: r.checks.map((c) => c.id) })),
+  });
+}

@@ -146,6 +146,26 @@ describe('rules that touch the model', () => {
     expect(comparable(hit.models[0])).toBe(comparable(fresh.models[0]));
   });
 
+  it('a rule changed onto an op the model uses, whose condition never holds, is decided by compiling: served by the system key', async () => {
+    const rules = resolveRules(OPTIONS);
+    await run([VIOLATES], { rules });
+    const out = rules.rules.map((r) => {
+      if (r.meta.id !== NOT_TOUCHING) return r;
+      const copy = structuredClone(r);
+      const c = copy.checks[0];
+      if (c.kind !== 'step') throw new Error('expected a step check');
+      // The model takes locks: the profile cannot tell; compiling finds no step where the condition can hold.
+      c.on = { op: 'lock' };
+      c.when = { kind: 'not', of: { kind: 'true' } };
+      return copy;
+    });
+    const other = { ...rules, rules: out, hash: `${rules.hash}z` };
+    const hit = await run([VIOLATES], { rules: other });
+    expect(hit.models[0].stats.cached).toBe(true);
+    const fresh = await check([{ file: VIOLATES }], OPTIONS, undefined, { rules: other });
+    expect(comparable(hit.models[0])).toBe(comparable(fresh.models[0]));
+  });
+
   it('a model the front end rejects is served by its text key, and checked again when the rules change', async () => {
     const rejected = join(ROOT, 'fixtures', 'errors', 'LMC101-syntax-error.model.ts');
     const rules = resolveRules(OPTIONS);
@@ -192,9 +212,7 @@ describe('what is never trusted or stored', () => {
 
   it('an entry that is not an entry (truncated, empty) is a miss', async () => {
     await run([VIOLATES]);
-    const [a, b] = entries();
-    writeFileSync(a, readFileSync(a, 'utf8').slice(0, 40));
-    writeFileSync(b, '');
+    entries().forEach((f, i) => writeFileSync(f, i % 2 ? '' : readFileSync(f, 'utf8').slice(0, 40)));
     expect((await run([VIOLATES])).models[0].stats.cached).toBeUndefined();
   });
 
@@ -227,13 +245,13 @@ describe('what is never trusted or stored', () => {
     // One entry is larger than 1 KB: both are evicted, the next run checks again.
     expect(entries()).toEqual([]);
     expect((await run([VIOLATES])).models[0].stats.cached).toBeUndefined();
-    expect(entries()).toHaveLength(2);
+    expect(entries()).toHaveLength(4);
   });
 
   it('entries live under the key', async () => {
     await run([VIOLATES]);
-    // A text key and a system key.
-    expect(entries()).toHaveLength(2);
+    // The text, quick and system keys' reports, and the model's profile.
+    expect(entries()).toHaveLength(4);
     for (const f of entries()) {
       const key = f.split('/').pop()!.replace(/\.json$/, '');
       expect(entryPath(dir, key)).toBe(f);

@@ -11,6 +11,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cacheSizeBytes, defaultCacheDir, entryPath, evict, lastCostMs, recordCosts, ruleContextDigest, systemKey, textKey } from '../../checker/cache/index.js';
 import { readEntry, writeEntry } from '../../checker/cache/store.js';
+import { makeProfile, touchingFromProfile } from '../../checker/cache/key.js';
+import type { Rule } from '../../rules/types.js';
 import { DEFAULT_CHECK_OPTIONS } from '../../checker/options.js';
 import { ensureBuilt, ROOT } from '../cli/built-cli.js';
 
@@ -39,6 +41,30 @@ describe('keys', () => {
     const s = (hash: string, sourceHash: string) => systemKey(v, { file: 'm.model.ts', sourceHash, ts: { hash, properties: [] } }, DEFAULT_CHECK_OPTIONS, CTX);
     expect(s('a', 'x')).not.toBe(s('b', 'x'));
     expect(s('a', 'x')).not.toBe(s('a', 'y'));
+  });
+});
+
+describe('which rules touch, from a profile', () => {
+  const step = (id: string, op: string): Rule =>
+    ({ meta: { id }, checks: [{ kind: 'step', id: 'c', on: { op } }] }) as unknown as Rule;
+  const profile = (rules: Rule[], touching: string[]) => makeProfile(['lock', 'unlock'], rules, new Set(touching));
+
+  it('a rule with the definition the profile saw touches as it did', () => {
+    const a = step('a', 'lock');
+    const b = step('b', 'fence_wait');
+    expect(touchingFromProfile(profile([a, b], ['a']), [a, b])).toEqual(new Set(['a']));
+  });
+
+  it('a new or changed rule with step checks only on ops the model never uses touches nothing', () => {
+    const a = step('a', 'lock');
+    expect(touchingFromProfile(profile([a], ['a']), [a, step('n', 'fence_wait')])).toEqual(new Set(['a']));
+  });
+
+  it('a new or changed rule that may match, or has any other check, leaves it unknown', () => {
+    const a = step('a', 'lock');
+    expect(touchingFromProfile(profile([a], []), [step('a', 'unlock')])).toBeUndefined();
+    const state = { meta: { id: 's' }, checks: [{ kind: 'state', id: 'c', bad: { kind: 'true' } }] } as unknown as Rule;
+    expect(touchingFromProfile(profile([a], []), [a, state])).toBeUndefined();
   });
 });
 
