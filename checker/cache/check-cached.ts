@@ -17,7 +17,7 @@ import { runPipeline, startRun, type RunState } from '../pipeline.js';
 import type { RuleContext } from '../passes/types.js';
 import type { ModelReport } from '../report.js';
 import type { ResultCache } from './index.js';
-import { makeProfile, modelOps, profileKey, quickKey, systemKey, textKey, touchingFromProfile, touchingRules } from './key.js';
+import { makeProfile, modelOps, profileKey, quickKey, rejectedKey, systemKey, textKey, touchingFromProfile, touchingRules } from './key.js';
 
 export async function checkModelCached(file: string, text: string | undefined, options: CheckOptions, ruleCtx: RuleContext, budget: Budget, cache: ResultCache): Promise<ModelReport> {
   const t0 = performance.now();
@@ -27,6 +27,13 @@ export async function checkModelCached(file: string, text: string | undefined, o
   if (hit) {
     cache.hits.text++;
     return served(hit, file, ruleCtx, t0);
+  }
+  const rkey = keyText === undefined ? undefined : rejectedKey(cache.versions, file, keyText, options, ruleCtx);
+  const rejected = rkey ? cache.get(rkey) : undefined;
+  if (rejected) {
+    cache.hits.rejected++;
+    if (tkey) cache.put([tkey], rejected);
+    return served(rejected, file, ruleCtx, t0);
   }
   // A rule change: which rules touch, from the model's profile, without the front end.
   const pkey = keyText === undefined ? undefined : profileKey(cache.versions, file, keyText, options, ruleCtx);
@@ -67,7 +74,7 @@ export async function checkModelCached(file: string, text: string | undefined, o
   }
   // A spent budget may have cut a model that reports no inconclusive verdict (no rule selected): not final either.
   if (final(run.report) && !budgetStop(budget, 'cache')) {
-    cache.put(sameText ? [tkey, skey, compiledQkey] : [skey], run.report);
+    cache.put(sameText ? [tkey, skey, compiledQkey, run.stoppedIn === 'load' ? rkey : undefined] : [skey], run.report);
     cache.recordCost(file, run.report.stats.ms);
   }
   return run.report;

@@ -38,7 +38,7 @@ function isEntry(v: unknown): v is Entry {
 export class ResultCache {
   private writeError: StoreWriteError | undefined;
   private readonly costs: { file: string; ms: number }[] = [];
-  readonly hits = { text: 0, quick: 0, system: 0 };
+  readonly hits = { text: 0, rejected: 0, quick: 0, system: 0 };
   /** Per rule context of this run, its digest: hashed once, not once per model. */
   private readonly digests = new Map<RuleContext, string>();
 

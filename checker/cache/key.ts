@@ -210,3 +210,20 @@ export function quickKey(v: Versions, file: string, text: string, options: Check
     rules: ctx.rules.map((r) => (touching.has(r.meta.id) ? { touches: r } : { id: r.meta.id, kernel: r.meta.kernel ?? null, checks: r.checks.map((c) => c.id) })),
   });
 }
+
+/**
+ * A model the front end rejected (pass `load` stopped it): its report reads
+ * no rule but for the check ids its `@expect` header is judged against, so
+ * a rule change leaves it served by this key.
+ */
+export function rejectedKey(v: Versions, file: string, text: string, options: CheckOptions, ctx: RuleContext): string {
+  return digest({
+    format: CACHE_FORMAT,
+    tier: 'rejected',
+    versions: v,
+    file,
+    text: createHash('sha256').update(text, 'utf8').digest('hex'),
+    options: optionsPart(options),
+    rules: ctx.rules.map((r) => [r.meta.id, r.checks.map((c) => c.id)]),
+  });
+}

@@ -166,7 +166,7 @@ describe('rules that touch the model', () => {
     expect(comparable(hit.models[0])).toBe(comparable(fresh.models[0]));
   });
 
-  it('a model the front end rejects is served by its text key, and checked again when the rules change', async () => {
+  it('a model the front end rejects is served by its text key, and after a rule change', async () => {
     const rejected = join(ROOT, 'fixtures', 'errors', 'LMC101-syntax-error.model.ts');
     const rules = resolveRules(OPTIONS);
     const first = await run([rejected], { rules });
@@ -174,7 +174,15 @@ describe('rules that touch the model', () => {
     const second = await run([rejected], { rules });
     expect(second.models[0].stats.cached).toBe(true);
     expect(comparable(second.models[0])).toBe(comparable(first.models[0]));
-    expect((await run([rejected], { rules: changed(rules, NOT_TOUCHING) })).models[0].stats.cached).toBeUndefined();
+    // Its report reads no rule definition: a rule change leaves it served.
+    const other = changed(rules, NOT_TOUCHING);
+    const third = await run([rejected], { rules: other });
+    expect(third.models[0].stats.cached).toBe(true);
+    const fresh = await check([{ file: rejected }], OPTIONS, undefined, { rules: other });
+    expect(comparable(third.models[0])).toBe(comparable(fresh.models[0]));
+    // A rule added or removed may change how its header is judged: checked again.
+    const fewer = { ...rules, rules: rules.rules.filter((r) => r.meta.id !== NOT_TOUCHING), hash: 'fewer' };
+    expect((await run([rejected], { rules: fewer })).models[0].stats.cached).toBeUndefined();
   });
 
   it('a token from a cached finding replays (the system hash is part of the key)', async () => {
