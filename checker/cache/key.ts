@@ -1,5 +1,9 @@
 /**
- * The cache keys of one model's result. Two keys, both content addresses:
+ * The cache keys of one model's result, all content addresses. The text
+ * key and the system key are below; the rejected key (a model the front
+ * end stopped) and the quick key (a rule change decided from the model's
+ * profile, no front end) at the end of this file. docs/cache.md has the
+ * whole argument.
  *
  * - the **text key**, computable before any pass: the model's path and
  *   text, every option, the whole rule context, the lockmc and Z3
