@@ -71,6 +71,8 @@ export function lockSystem(
       transitions.push({
         id,
         thread: ti,
+        from: { pcVar: pc, pc: p },
+        to: { pcVar: pc, pc: p + 1 },
         guard,
         updates: [
           { v: pc, e: c(p + 1) },

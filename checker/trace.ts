@@ -32,6 +32,7 @@ import type { DriverModel, InstanceId, Op, ProcId, SourceMap } from '../model/ir
 import type { SourceRef, ThreadInfo, Trace, TraceStep } from './report.js';
 import type { Schedule, StepLabel, TransitionSystem, VarId } from './semantics/system.js';
 import { prepare, type Evaluator } from './semantics/eval.js';
+import { firesFrom } from './semantics/location.js';
 import { MEMALLOC_NOFS, MEMALLOC_NOIO } from './semantics/context.js';
 import { replay, type ReplayViolation } from './replay.js';
 import { encodeSchedule } from './schedule-token.js';
@@ -100,7 +101,7 @@ class SystemView {
     }
     for (const th of ts.threads) {
       if (th.kind !== 'irq') continue;
-      const v = ts.vars.find((x) => x.name === `irqhost.${th.name}`);
+      const v = ts.vars.find((x) => x.role.kind === 'irq-host' && x.role.irq === th.id);
       if (v) this.irqHost.set(th.id, v.id);
     }
     for (let t = 0; t < ts.threads.length; t++) {
@@ -110,9 +111,9 @@ class SystemView {
     }
     for (const tr of ts.transitions) {
       const pv = this.pcVar[tr.thread];
-      const first = tr.guard.k === 'and' ? tr.guard.args[0] : tr.guard;
-      if (pv !== undefined && first && first.k === 'eq' && first.a.k === 'var' && first.a.v === pv && first.b.k === 'const') {
-        this.byPc[tr.thread][first.b.v]?.push(tr.id);
+      const from = firesFrom(tr);
+      if (pv !== undefined && from !== undefined && from.pcVar === pv) {
+        this.byPc[tr.thread][from.pc]?.push(tr.id);
       }
     }
   }
@@ -492,9 +493,9 @@ class StepWriter {
     if (l.outcome === undefined) return false;
     if (l.outcome !== 'ok') return true;
     const pv = view.pcVar[tr.thread];
-    const first = tr.guard.k === 'and' ? tr.guard.args[0] : tr.guard;
-    if (pv === undefined || first.k !== 'eq' || first.b.k !== 'const') return false;
-    return (view.byPc[tr.thread][first.b.v] ?? []).some((o) => {
+    const from = firesFrom(tr);
+    if (pv === undefined || from === undefined) return false;
+    return (view.byPc[tr.thread][from.pc] ?? []).some((o) => {
       const ol = ts.transitions[o].label;
       return ol.proc === l.proc && ol.node === l.node && !ol.synthetic && ol.outcome !== undefined && ol.outcome !== l.outcome;
     });

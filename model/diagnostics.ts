@@ -191,7 +191,7 @@ export const FRONT_END_DIAGNOSTIC_CODES = [
     title: 'header problem',
     exit: ExitCode.MODEL_SEMANTICS,
     explanation:
-      'The header comment has a malformed tag: `@expect holds all`, `@expect holds <rule> ...`, `@expect violates <rule>`, `@expect error LMCnnn`, `@kernel vX.Y`, `@bound N`, `@driver <path>`, `@rule-option key=value`.',
+      'The header comment has a malformed tag: `@expect holds all`, `@expect holds <rule> ...`, `@expect violates <rule>`, `@expect violates <rule>/<check> at <line>` (one finding per tag), `@expect error LMCnnn` (a code lockmc has), `@kernel vX.Y`, `@bound N`, `@driver <path>`, `@rule-option key=value`.',
   },
   {
     code: 'LMC900',

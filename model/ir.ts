@@ -12,6 +12,8 @@
  * per outcome. Engines walk nodes; they never see TypeScript syntax.
  */
 
+import type { DiagnosticCode } from './diagnostics.js';
+
 export const IR_SCHEMA_VERSION = 1 as const;
 
 /** Index into `DriverModel.instances`. */
@@ -300,7 +302,7 @@ export interface Registration {
 export type Expectation =
   | { kind: 'holds'; rules: string[] | 'all'; line?: number }
   | { kind: 'violates'; rule: string; check?: string; findingLine?: number; line?: number }
-  | { kind: 'error'; code: string; line?: number };
+  | { kind: 'error'; code: DiagnosticCode; line?: number };
 
 export interface ModelHeader {
   /** The doc comment's first paragraph. */

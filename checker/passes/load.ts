@@ -7,6 +7,7 @@
 
 import { BudgetExceeded, budgetStop } from '../../model/budget.js';
 import { loadModel, parseHeader, readModelFile, type Expectation } from '../../model/index.js';
+import { isDiagnosticCode } from '../../model/diagnostics.js';
 import type { FrontPass, PassEnv, PassResult, LoadOutput } from './types.js';
 
 export const loadPass: FrontPass<'load', never> = {
@@ -51,6 +52,6 @@ function expectedFromText(text: string | undefined, file: string): Expectation[]
   const parsed = parseHeader(head, file).header.expect;
   if (parsed.length) return parsed;
   // A header cut by the peek, or one the header parser rejects: its error expectations still count.
-  const codes = [...head.matchAll(/@expect\s+error\s+(LMC\d{3})/g)].map((m) => m[1]);
+  const codes = [...head.matchAll(/@expect\s+error\s+(LMC\d{3})/g)].map((m) => m[1]!).filter(isDiagnosticCode);
   return codes.length ? codes.map((code) => ({ kind: 'error' as const, code })) : undefined;
 }

@@ -98,15 +98,11 @@ import {
   BUF_REVOKED,
   CompileContext,
   FENCE_CB_ATOMIC,
-  FENCE_PUBLISHED,
   FENCE_SIGNALLED,
-  IRQS_OFF,
   MAX_ENGINE_THREADS,
   MEMALLOC_NOFS,
   MEMALLOC_NOIO,
   MEMALLOC_NORECLAIM,
-  PAGEFAULT_DISABLED,
-  RXQ_DEVMEM,
   RXQ_NONE,
   RXQ_ZCRX,
   SemanticsError,
@@ -121,13 +117,14 @@ import {
   TRUE,
   add,
   and,
-  bit,
   bitand,
   bitclear,
   bitor,
   boolVars,
   cnst,
   eq,
+  foldBool,
+  foldInt,
   intVars,
   ite,
   lt,
@@ -137,24 +134,22 @@ import {
   sub,
   vr,
   widthFor,
+  type ExprAlgebra,
 } from './expr.js';
+import { DEPTH_MAX, type OpCompiler, type OpSite, type ReadPatch, type Update, type WoundPatch } from './ops/site.js';
+import { emitFlagOp, emitLock, emitUnlock, emitUnmapMappingRange, emitUserAccess } from './ops/locks.js';
+import { emitAcquireCtxOp } from './ops/ww.js';
+import { emitFenceAddCallback, emitFenceInit, emitFencePublish, emitFenceWait, emitSignallingOp } from './ops/fences.js';
+import { emitIntervalOp, emitMemallocOp } from './ops/reclaim.js';
+import { emitAttachmentOp, emitRevocationOp } from './ops/dma-buf.js';
+import { emitProviderOp } from './ops/providers.js';
+import { emitWorkOp } from './ops/work.js';
+import { completenessBound } from './completeness-bound.js';
 
 export type PropertiesHook = (ctx: CompileContext) => Property[];
 
 /** Bumped whenever the semantics change, so old schedules are rejected. */
 export const SEMANTICS_VERSION = 1;
-
-/** User-memory APIs whose caller must already hold mmap_lock (mm/gup.c, mm/hmm.c). */
-const CALLER_HOLDS_MMAP_LOCK = new Set([
-  'get_user_pages',
-  'pin_user_pages',
-  'get_user_pages_remote',
-  'pin_user_pages_remote',
-  'hmm_range_fault',
-]);
-
-/** Saturating counters (signalling depth, irqsave nesting) stop here. */
-const DEPTH_MAX = 7;
 
 export const DEFAULT_SEMANTIC_OPTIONS: SemanticOptions = {
   kernel: NEWEST_KERNEL,
@@ -290,7 +285,7 @@ interface TransitionSpec {
   timedOut?: boolean;
 }
 
-class Compiler {
+class Compiler implements OpCompiler {
   private readonly m: DriverModel;
   private readonly o: SemanticOptions;
   private reclaimRegs: Registration[] = [];
@@ -302,21 +297,25 @@ class Compiler {
   /** ww class -> transitions doing ww_acquire_init, for the counter bound. */
   private initCount = new Map<string, number>();
   /** Deferred Wound-Wait EDEADLK guards (need every thread's locations). */
-  private woundPatches: { t: number; thread: number; lock: InstanceId; ctxVar: VarId; base: BoolExpr }[] = [];
+  private woundPatches: WoundPatch[] = [];
   /** Per thread: locations doing a ctx ww lock (for wound detection). */
   private wwWaitSites: { thread: number; pc: number; lock: InstanceId; ctxVar: VarId }[] = [];
   /** Read acquisitions of rw_semaphores (writer preference patched in later). */
-  private readPatches: { thread: number; loc: number; lock: InstanceId; ok: number; fail?: number; failRest: BoolExpr }[] = [];
+  private readPatches: ReadPatch[] = [];
   /** Blocking down_write sites of rw_semaphores. */
   private writeWaitSites: { thread: number; pc: number; lock: InstanceId }[] = [];
   private pendingLoc = new Map<number, number>();
   private idleLoc = new Map<number, number>();
   private worklist: { thread: number; loc: number; copy: Copy }[] = [];
   private curThread = 0;
+  /** The engine thread being expanded (OpCompiler). */
+  get thread(): number {
+    return this.curThread;
+  }
   private irqThreads: number[] = [];
 
   constructor(
-    private readonly ctx: CompileContext,
+    readonly ctx: CompileContext,
     private readonly budget?: Budget,
   ) {
     this.m = ctx.model;
@@ -335,7 +334,7 @@ class Compiler {
     this.patchWounds();
     this.patchReaders();
     this.makeSystemThreads();
-    this.ctx.completenessBound = this.computeCompletenessBound();
+    this.ctx.completenessBound = completenessBound(this.ctx, this.idleLoc);
   }
 
   // -------------------------------------------------------------------------
@@ -347,7 +346,7 @@ class Compiler {
     return p;
   }
 
-  private inst(id: InstanceId): Instance {
+  inst(id: InstanceId): Instance {
     const i = this.m.instances[id];
     if (!i) throw new SemanticsError('LMC461', `instance ${id} does not exist`);
     return i;
@@ -451,85 +450,20 @@ class Compiler {
     );
   }
 
+  /**
+   * The shared state vector. Order matters (variable ids follow it): pcs
+   * first, so dumps read naturally; then one group per instance in model
+   * order; then publication masks, callback registrations, ww stamp
+   * counters and per-thread state.
+   */
   private makeSharedVars(): void {
     const ctx = this.ctx;
-    const n = ctx.threads.length;
-    const allBits = n === 0 ? 0 : (2 ** n - 1) >>> 0;
     // pc first, so dumps read naturally; max patched after expansion.
     for (const t of ctx.threads) {
       ctx.pcVars.push(ctx.addVar(`pc.${t.name}`, 0, 0, { kind: 'pc', thread: t.id }));
     }
-    // Publication targets per resv, from every publish op of the model.
-    const pubs = new Map<InstanceId, InstanceId[]>();
-    for (const p of this.m.procs) {
-      for (const op of this.ops(p)) {
-        if (op.kind === 'fence_publish' && op.resv !== undefined) {
-          const r = ctx.lockInstance(op.resv);
-          const l = pubs.get(r) ?? [];
-          if (!l.includes(op.fence)) l.push(op.fence);
-          pubs.set(r, l);
-        }
-      }
-    }
-    for (const i of this.m.instances) {
-      switch (i.kind) {
-        case 'mutex':
-        case 'spinlock':
-          ctx.owner.set(i.id, ctx.addVar(`owner.${i.name}`, n, 0, { kind: 'lock-owner', instance: i.id }));
-          break;
-        case 'rwsem':
-        case 'rwlock':
-        case 'mm':
-        case 'address_space':
-          ctx.owner.set(i.id, ctx.addVar(`owner.${i.name}`, n, 0, { kind: 'lock-owner', instance: i.id }));
-          ctx.readers.set(i.id, ctx.addVar(`readers.${i.name}`, allBits, 0, { kind: 'lock-readers', instance: i.id }));
-          break;
-        case 'ww_mutex':
-        case 'dma_resv':
-          ctx.owner.set(i.id, ctx.addVar(`owner.${i.name}`, n, 0, { kind: 'lock-owner', instance: i.id }));
-          // max patched with the stamp bound.
-          ctx.wwHolder.set(i.id, ctx.addVar(`wwholder.${i.name}`, 0, 0, { kind: 'aux', note: `ww ctx holding ${i.name}` }));
-          break;
-        case 'dma_fence':
-          ctx.fences.set(i.id, ctx.addVar(`fence.${i.name}`, FENCE_SIGNALLED, 0, { kind: 'fence', instance: i.id }));
-          break;
-        case 'dma_buf':
-          ctx.buffers.set(i.id, ctx.addVar(`buf.${i.name}`, BUF_REVOKED, BUF_ACTIVE, { kind: 'buffer', instance: i.id }));
-          break;
-        case 'attachment':
-          ctx.attachments.set(
-            i.id,
-            ctx.addVar(`att.${i.name}`, ATT_STATE_MASK | (1 << ATT_PINNED_BIT), i.local ? ATT_DETACHED : ATT_ATTACHED, {
-              kind: 'attachment',
-              instance: i.id,
-            }),
-          );
-          break;
-        case 'rx_queue':
-          ctx.rxqs.set(i.id, ctx.addVar(`rxq.${i.name}`, RXQ_ZCRX, RXQ_NONE, { kind: 'rxq', instance: i.id }));
-          break;
-        case 'work':
-          ctx.works.set(i.id, ctx.addVar(`work.${i.name}`, 1, 0, { kind: 'work', instance: i.id }));
-          break;
-        case 'interval_notifier':
-          ctx.notifierSeq.set(i.id, ctx.addVar(`seq.${i.name}`, allBits, 0, { kind: 'aux', note: `stale readers of ${i.name}` }));
-          break;
-        case 'ww_ctx':
-        case 'signalling_cookie':
-        case 'memalloc_cookie':
-          break; // per-thread, made on first use
-        default:
-          unreachable(i.kind);
-      }
-    }
-    for (const [resv, fences] of [...pubs].sort((a, b) => a[0] - b[0])) {
-      if (fences.length > 31) {
-        throw new SemanticsError('LMC462', `${fences.length} fences are published into ${this.inst(resv).name}; at most 31 per dma_resv are supported`);
-      }
-      const max = 2 ** fences.length - 1;
-      const v = ctx.addVar(`published.${this.inst(resv).name}`, max, 0, { kind: 'aux', note: `fences published into ${this.inst(resv).name}` });
-      ctx.published.set(resv, { v, fences });
-    }
+    for (const i of this.m.instances) this.makeInstanceVars(i);
+    this.makePublishedVars();
     for (const [fence, procs] of [...this.fenceCallbacks].sort((a, b) => a[0] - b[0])) {
       for (const p of procs) {
         ctx.callbackVars.set(
@@ -544,7 +478,94 @@ class Compiler {
     for (const c of [...classes].sort()) {
       ctx.stampCounters.set(c, ctx.addVar(`stamp.${c}`, 0, 0, { kind: 'ww-stamp-counter' }));
     }
-    // Per-thread state a thread's code (or an irq landing on it) touches.
+    this.makeThreadVars();
+  }
+
+  /** The variables of one instance (per-thread ones are made on first use). */
+  private makeInstanceVars(i: Instance): void {
+    const ctx = this.ctx;
+    const n = ctx.threads.length;
+    const allBits = n === 0 ? 0 : (2 ** n - 1) >>> 0;
+    switch (i.kind) {
+      case 'mutex':
+      case 'spinlock':
+        ctx.owner.set(i.id, ctx.addVar(`owner.${i.name}`, n, 0, { kind: 'lock-owner', instance: i.id }));
+        break;
+      case 'rwsem':
+      case 'rwlock':
+      case 'mm':
+      case 'address_space':
+        ctx.owner.set(i.id, ctx.addVar(`owner.${i.name}`, n, 0, { kind: 'lock-owner', instance: i.id }));
+        ctx.readers.set(i.id, ctx.addVar(`readers.${i.name}`, allBits, 0, { kind: 'lock-readers', instance: i.id }));
+        break;
+      case 'ww_mutex':
+      case 'dma_resv':
+        ctx.owner.set(i.id, ctx.addVar(`owner.${i.name}`, n, 0, { kind: 'lock-owner', instance: i.id }));
+        // max patched with the stamp bound.
+        ctx.wwHolder.set(i.id, ctx.addVar(`wwholder.${i.name}`, 0, 0, { kind: 'ww-holder', instance: i.id }));
+        break;
+      case 'dma_fence':
+        ctx.fences.set(i.id, ctx.addVar(`fence.${i.name}`, FENCE_SIGNALLED, 0, { kind: 'fence', instance: i.id }));
+        break;
+      case 'dma_buf':
+        ctx.buffers.set(i.id, ctx.addVar(`buf.${i.name}`, BUF_REVOKED, BUF_ACTIVE, { kind: 'buffer', instance: i.id }));
+        break;
+      case 'attachment':
+        ctx.attachments.set(
+          i.id,
+          ctx.addVar(`att.${i.name}`, ATT_STATE_MASK | (1 << ATT_PINNED_BIT), i.local ? ATT_DETACHED : ATT_ATTACHED, {
+            kind: 'attachment',
+            instance: i.id,
+          }),
+        );
+        break;
+      case 'rx_queue':
+        ctx.rxqs.set(i.id, ctx.addVar(`rxq.${i.name}`, RXQ_ZCRX, RXQ_NONE, { kind: 'rxq', instance: i.id }));
+        break;
+      case 'work':
+        ctx.works.set(i.id, ctx.addVar(`work.${i.name}`, 1, 0, { kind: 'work', instance: i.id }));
+        break;
+      case 'interval_notifier':
+        ctx.notifierSeq.set(i.id, ctx.addVar(`seq.${i.name}`, allBits, 0, { kind: 'notifier-seq', instance: i.id }));
+        break;
+      case 'ww_ctx':
+      case 'signalling_cookie':
+      case 'memalloc_cookie':
+        break; // per-thread, made on first use
+      default:
+        unreachable(i.kind);
+    }
+  }
+
+  /** One bitmask per dma_resv: which of the fences published into it (by some op of the model) were. */
+  private makePublishedVars(): void {
+    const ctx = this.ctx;
+    // Publication targets per resv, from every publish op of the model.
+    const pubs = new Map<InstanceId, InstanceId[]>();
+    for (const p of this.m.procs) {
+      for (const op of this.ops(p)) {
+        if (op.kind === 'fence_publish' && op.resv !== undefined) {
+          const r = ctx.lockInstance(op.resv);
+          const l = pubs.get(r) ?? [];
+          if (!l.includes(op.fence)) l.push(op.fence);
+          pubs.set(r, l);
+        }
+      }
+    }
+    for (const [resv, fences] of [...pubs].sort((a, b) => a[0] - b[0])) {
+      if (fences.length > 31) {
+        throw new SemanticsError('LMC462', `${fences.length} fences are published into ${this.inst(resv).name}; at most 31 per dma_resv are supported`);
+      }
+      const max = 2 ** fences.length - 1;
+      const v = ctx.addVar(`published.${this.inst(resv).name}`, max, 0, { kind: 'resv-published', instance: resv });
+      ctx.published.set(resv, { v, fences });
+    }
+  }
+
+  /** Per-thread state a thread's code (or an irq landing on it) touches; irq and kswapd bookkeeping. */
+  private makeThreadVars(): void {
+    const ctx = this.ctx;
+    const n = ctx.threads.length;
     const anyIrq = this.irqThreads.length > 0;
     ctx.threads.forEach((t, i) => {
       const s = this.scans[i]!;
@@ -560,18 +581,18 @@ class Compiler {
       }
       if (s.kinds.has('signalling_begin')) ctx.signallingDepthVar(t.id, DEPTH_MAX);
       if (s.irqsave) {
-        ctx.irqsaveVars.set(t.id, ctx.addVar(`irqsave.${t.name}`, DEPTH_MAX, 0, { kind: 'aux', note: `irqsave nesting of ${t.name}` }));
+        ctx.irqsaveVars.set(t.id, ctx.addVar(`irqsave.${t.name}`, DEPTH_MAX, 0, { kind: 'irqsave-depth', thread: t.id }));
       }
     });
     for (const id of this.irqThreads) {
       const t = ctx.threads[id]!;
       ctx.irqVars.set(id, {
-        host: ctx.addVar(`irqhost.${t.name}`, n, 0, { kind: 'aux', note: `thread the irq runs on (h+1)` }),
-        fires: ctx.addVar(`fires.${t.name}`, this.o.irqFires, 0, { kind: 'aux', note: `times ${t.name} fired` }),
+        host: ctx.addVar(`irqhost.${t.name}`, n, 0, { kind: 'irq-host', irq: id }),
+        fires: ctx.addVar(`fires.${t.name}`, this.o.irqFires, 0, { kind: 'irq-fires', irq: id }),
       });
     }
     const ks = ctx.threads.find((t) => t.kind === 'kswapd');
-    if (ks) ctx.kswapdRunsVar = ctx.addVar('kswapd.runs', this.o.kswapdRuns, 0, { kind: 'aux', note: 'kswapd runs made' });
+    if (ks) ctx.kswapdRunsVar = ctx.addVar('kswapd.runs', this.o.kswapdRuns, 0, { kind: 'kswapd-runs' });
   }
 
   // -------------------------------------------------------------------------
@@ -748,7 +769,7 @@ class Compiler {
    * threads expand, so this is built lazily from a placeholder resolved in
    * patchDone.
    */
-  private doneExpr(thread: number): BoolExpr {
+  doneExpr(thread: number): BoolExpr {
     return { k: 'bit', a: { k: 'var', v: -1 - thread }, bit: 0 };
   }
 
@@ -760,11 +781,14 @@ class Compiler {
       : [];
     const id = ctx.transitions.length;
     const label: StepLabel = { ...spec.label, contexts: frames };
+    const pcVar = ctx.pcVars[thread]!;
     const t: Transition = {
       id,
       thread,
+      from: { pcVar, pc: from },
+      to: { pcVar, pc: spec.to },
       guard: and(ctx.pcIs(thread, from), ...hostFree, spec.guard),
-      updates: [{ v: ctx.pcVars[thread]!, e: cnst(spec.to) }, ...spec.updates],
+      updates: [{ v: pcVar, e: cnst(spec.to) }, ...spec.updates],
       label,
       reads: [],
       writes: [],
@@ -828,36 +852,36 @@ class Compiler {
     return this.locFor(copy, nx);
   }
 
-  private flagsVar(): VarId | undefined {
+  flagsVar(): VarId | undefined {
     return this.ctx.flagVars.get(this.curThread);
   }
 
-  private flag(b: number): BoolExpr {
+  flag(b: number): BoolExpr {
     return this.ctx.flag(this.curThread, b);
   }
 
-  private setFlag(b: number, on: boolean): { v: VarId; e: IntExpr }[] {
+  setFlag(b: number, on: boolean): { v: VarId; e: IntExpr }[] {
     const f = this.flagsVar();
     if (f === undefined) return [];
     return [{ v: f, e: on ? bitor(vr(f), cnst(1 << b)) : bitclear(vr(f), cnst(1 << b)) }];
   }
 
-  private ctxVarFor(ctxInst: InstanceId): VarId {
+  ctxVarFor(ctxInst: InstanceId): VarId {
     const key = `${ctxInst}:${this.curThread}`;
     let v = this.ctx.ctxVars.get(key);
     if (v === undefined) {
       v = this.ctx.addVar(`ctx.${this.inst(ctxInst).name}.${this.ctx.threadName(this.curThread)}`, 0, 0, { kind: 'ww-ctx', instance: ctxInst });
       this.ctx.ctxVars.set(key, v);
-      this.ctx.ctxDoneVars.set(key, this.ctx.addVar(`ctxdone.${this.inst(ctxInst).name}.${this.ctx.threadName(this.curThread)}`, 1, 0, { kind: 'aux', note: 'ww_acquire_done ran' }));
+      this.ctx.ctxDoneVars.set(key, this.ctx.addVar(`ctxdone.${this.inst(ctxInst).name}.${this.ctx.threadName(this.curThread)}`, 1, 0, { kind: 'ww-ctx-done', instance: ctxInst, thread: this.curThread }));
     }
     return v;
   }
 
-  private cookieVar(cookie: InstanceId): VarId {
+  cookieVar(cookie: InstanceId): VarId {
     const key = `${cookie}:${this.curThread}`;
     let v = this.ctx.memallocCookies.get(key);
     if (v === undefined) {
-      v = this.ctx.addVar(`cookie.${this.inst(cookie).name}.${this.ctx.threadName(this.curThread)}`, 1, 0, { kind: 'aux', note: 'flag state saved by memalloc_*_save' });
+      v = this.ctx.addVar(`cookie.${this.inst(cookie).name}.${this.ctx.threadName(this.curThread)}`, 1, 0, { kind: 'memalloc-cookie', instance: cookie, thread: this.curThread });
       this.ctx.memallocCookies.set(key, v);
     }
     return v;
@@ -867,315 +891,79 @@ class Compiler {
     return this.ctx.wwClassOfLock(lock);
   }
 
-  /** ww-mutex-design.rst: DEFINE_WW_CLASS = Wound-Wait; DEFINE_WD_CLASS (reservation_ww_class) = Wait-Die. */
-  private isWoundWait(cls: string): boolean {
-    return cls === 'crtc_ww_class';
-  }
-
+  /**
+   * One op node: the ops that inline callbacks (allocation with direct
+   * reclaim, fence signal, invalidation) are expanded here; every other op
+   * family emits its transitions through an OpSite (ops/).
+   */
   private emitOp(loc: number, copy: Copy, node: Extract<Node, { kind: 'op' }>): void {
-    const ctx = this.ctx;
     const op = node.op;
-    const t = this.curThread;
-    const a = t + 1;
-    const C = copy.contexts;
-    const F = copy.frames;
-    const label = (outcome?: Outcome) => (outcome ? { proc: copy.proc.id, node: node.id, outcome } : { proc: copy.proc.id, node: node.id });
-    const emit = (outcome: Outcome, guard: BoolExpr, updates: { v: VarId; e: IntExpr }[], extra: Partial<TransitionSpec> = {}) =>
-      this.addT(loc, { guard, updates, to: extra.to ?? this.succ(copy, node, outcome), label: label(outcome), op, outcome, ...extra }, C, F);
+    const label = { proc: copy.proc.id, node: node.id };
+    const site = <O extends Op>(o: O): OpSite<O> => ({
+      c: this,
+      op: o,
+      loc,
+      emit: (outcome, guard, updates, extra = {}) =>
+        this.addT(loc, { guard, updates, to: this.succ(copy, node, outcome), label: { ...label, outcome }, op, outcome, ...extra }, copy.contexts, copy.frames),
+    });
     switch (op.kind) {
       case 'lock':
-        this.emitLock(loc, copy, node, op);
-        return;
-      case 'unlock': {
-        const li = ctx.lockInstance(op.lock);
-        const o = ctx.owner.get(li);
-        const r = ctx.readers.get(li);
-        const h = ctx.wwHolder.get(li);
-        const ups: { v: VarId; e: IntExpr }[] = [];
-        // Releasing what this thread does not hold changes nothing; rules
-        // report the misuse, the semantics stays total.
-        if (o !== undefined) ups.push({ v: o, e: ite(eq(vr(o), cnst(a)), cnst(0), vr(o)) });
-        if (r !== undefined) ups.push({ v: r, e: bitclear(vr(r), cnst(1 << t)) });
-        if (h !== undefined && o !== undefined) ups.push({ v: h, e: ite(eq(vr(o), cnst(a)), cnst(0), vr(h)) });
-        if (op.irqrestore) ups.push(...this.irqsaveDec());
-        emit('ok', TRUE, ups);
-        return;
-      }
-      case 'ww_acquire_init': {
-        // Stamps come from a per-class counter (ww_acquire_init takes
-        // atomic_long_inc_return(&ww_class->stamp)); ctx = 1 + stamp.
-        const cv = this.ctxVarFor(op.ctx);
-        const k = ctx.stampCounters.get(op.wwClass)!;
-        emit('ok', TRUE, [
-          { v: cv, e: add(vr(k), cnst(1)) },
-          { v: k, e: add(vr(k), cnst(1)) },
-          { v: ctx.ctxDoneVar(op.ctx, t)!, e: cnst(0) },
-        ]);
-        return;
-      }
-      case 'ww_acquire_done': {
-        this.ctxVarFor(op.ctx);
-        emit('ok', TRUE, [{ v: ctx.ctxDoneVar(op.ctx, t)!, e: cnst(1) }]);
-        return;
-      }
-      case 'ww_acquire_fini': {
-        const cv = this.ctxVarFor(op.ctx);
-        emit('ok', TRUE, [
-          { v: cv, e: cnst(0) },
-          { v: ctx.ctxDoneVar(op.ctx, t)!, e: cnst(0) },
-        ]);
-        return;
-      }
-      case 'alloc':
-        this.emitAlloc(loc, copy, node, op.gfp, false);
-        return;
-      case 'memalloc_save': {
-        const b = scopeBit(op.scope);
-        const cv = this.cookieVar(op.cookie);
-        const f = this.flagsVar();
-        // The cookie remembers whether the flag was already set, so nested
-        // scopes restore exactly (memalloc_*_restore writes the saved bit back).
-        emit('ok', TRUE, f === undefined ? [] : [
-          { v: cv, e: ite(bit(vr(f), b), cnst(1), cnst(0)) },
-          { v: f, e: bitor(vr(f), cnst(1 << b)) },
-        ]);
-        return;
-      }
-      case 'memalloc_restore': {
-        const b = scopeBit(op.scope);
-        const cv = this.cookieVar(op.cookie);
-        const f = this.flagsVar();
-        emit('ok', TRUE, f === undefined ? [] : [
-          { v: f, e: ite(eq(vr(cv), cnst(1)), bitor(vr(f), cnst(1 << b)), bitclear(vr(f), cnst(1 << b))) },
-        ]);
-        return;
-      }
-      case 'user_access': {
-        // A user access may fault; the fault handler takes
-        // mmap_read_lock(current->mm) and releases it (arch do_page_fault,
-        // lock_mm_and_find_vma). It therefore blocks while anyone,
-        // including this thread, holds the mm for write. With pagefaults
-        // disabled the access does not fault-in: it returns short (-EFAULT).
-        //
-        // GUP and hmm_range_fault are called with mmap_lock already held
-        // (mmap_assert_locked) and fault pages in under it: when this
-        // thread holds the mm they take nothing more. The _fast variants
-        // and the copy/get/put helpers take it themselves.
-        const li = ctx.lockInstance(op.mm);
-        const o = ctx.owner.get(li);
-        const noWriter = o === undefined ? TRUE : eq(vr(o), cnst(0));
-        const pfd = this.flag(PAGEFAULT_DISABLED);
-        const callerHolds = CALLER_HOLDS_MMAP_LOCK.has(op.api) ? ctx.heldBy(li, t) : FALSE;
-        if (callerHolds.k !== 'false') emit('ok', and(not(pfd), callerHolds), []);
-        const faultId = emit('ok', and(not(pfd), not(callerHolds), noWriter), []);
-        // The fault's mmap_read_lock queues behind a sleeping writer too.
-        this.readPatches.push({ thread: t, loc, lock: li, ok: faultId, failRest: FALSE });
-        if (pfd.k !== 'false') {
-          emit('ok', pfd, []);
-          emit('fail', pfd, []);
-        }
-        return;
-      }
+        return emitLock(site(op));
+      case 'unlock':
+        return emitUnlock(site(op));
+      case 'user_access':
+        return emitUserAccess(site(op));
+      case 'unmap_mapping_range':
+        return emitUnmapMappingRange(site(op));
       case 'pagefault_disable':
-        emit('ok', TRUE, this.setFlag(PAGEFAULT_DISABLED, true));
-        return;
       case 'pagefault_enable':
-        emit('ok', TRUE, this.setFlag(PAGEFAULT_DISABLED, false));
-        return;
       case 'local_irq_disable':
-        emit('ok', TRUE, this.setFlag(IRQS_OFF, true));
-        return;
       case 'local_irq_enable':
-        emit('ok', TRUE, this.setFlag(IRQS_OFF, false));
-        return;
-      case 'signalling_begin': {
-        const d = ctx.sigDepthVars.get(t);
-        emit('ok', TRUE, d === undefined ? [] : [{ v: d, e: ite(lt(vr(d), cnst(DEPTH_MAX)), add(vr(d), cnst(1)), vr(d)) }]);
-        return;
-      }
-      case 'signalling_end': {
-        const d = ctx.sigDepthVars.get(t);
-        emit('ok', TRUE, d === undefined ? [] : [{ v: d, e: ite(ne(vr(d), cnst(0)), sub(vr(d), cnst(1)), vr(d)) }]);
-        return;
-      }
-      case 'fence_init': {
-        const f = ctx.fenceVar(op.fence);
-        emit('ok', TRUE, f === undefined ? [] : [{ v: f, e: cnst(0) }]);
-        return;
-      }
-      case 'fence_publish': {
-        const f = ctx.fenceVar(op.fence);
-        const ups: { v: VarId; e: IntExpr }[] = [];
-        // Publishing a signalled fence leaves it signalled.
-        if (f !== undefined) ups.push({ v: f, e: ite(eq(vr(f), cnst(FENCE_SIGNALLED)), cnst(FENCE_SIGNALLED), cnst(FENCE_PUBLISHED)) });
-        if (op.resv !== undefined) {
-          const p = ctx.published.get(ctx.lockInstance(op.resv));
-          const i = p ? p.fences.indexOf(op.fence) : -1;
-          if (p && i >= 0) ups.push({ v: p.v, e: bitor(vr(p.v), cnst((1 << i) >>> 0)) });
-        }
-        emit('ok', TRUE, ups);
-        return;
-      }
+        return emitFlagOp(site(op));
+      case 'ww_acquire_init':
+      case 'ww_acquire_done':
+      case 'ww_acquire_fini':
+        return emitAcquireCtxOp(site(op));
+      case 'alloc':
+        return this.emitAlloc(loc, copy, node, op.gfp, false);
+      case 'memalloc_save':
+      case 'memalloc_restore':
+        return emitMemallocOp(site(op));
+      case 'interval_read_begin':
+      case 'interval_read_retry':
+      case 'interval_set_seq':
+        return emitIntervalOp(site(op));
+      case 'signalling_begin':
+      case 'signalling_end':
+        return emitSignallingOp(site(op));
+      case 'fence_init':
+        return emitFenceInit(site(op));
+      case 'fence_publish':
+        return emitFencePublish(site(op));
       case 'fence_signal':
-        this.emitSignal(loc, copy, node, op.fence);
-        return;
-      case 'fence_wait': {
-        let done: BoolExpr = TRUE;
-        if (op.fence !== undefined) {
-          const f = ctx.fenceVar(op.fence);
-          done = f === undefined ? TRUE : eq(vr(f), cnst(FENCE_SIGNALLED));
-        } else if (op.resv !== undefined) {
-          // dma_resv_wait_timeout: every fence in the resv (that was ever
-          // published into it) must have signalled.
-          const r = ctx.lockInstance(op.resv);
-          const p = ctx.published.get(r);
-          if (p) {
-            done = and(
-              ...p.fences.map((fe, i) => {
-                const fv = ctx.fenceVar(fe);
-                return fv === undefined ? TRUE : or(not(bit(vr(p.v), i)), eq(vr(fv), cnst(FENCE_SIGNALLED)));
-              }),
-            );
-          }
-        }
-        emit('ok', done, []);
-        // A finite timeout returns without the signal; labelled outcome
-        // `fail` (the IR has no timeout outcome; the fall-through successor
-        // is taken unless the model branched on it).
-        if (op.timeout === 'bounded' && done.k !== 'true') emit('fail', not(done), [], { timedOut: true });
-        return;
-      }
-      case 'fence_add_callback': {
-        // dma_fence_add_callback returns -ENOENT (registers nothing) when
-        // the fence already signalled; outcome `fail` for that case.
-        const f = ctx.fenceVar(op.fence);
-        const cb = ctx.callbackRegisteredVar(op.fence, op.callback);
-        const sig = f === undefined ? FALSE : eq(vr(f), cnst(FENCE_SIGNALLED));
-        emit('ok', not(sig), cb === undefined ? [] : [{ v: cb, e: cnst(1) }]);
-        if (sig.k !== 'false') emit('fail', sig, []);
-        return;
-      }
-      case 'unmap_mapping_range': {
-        // Takes i_mmap_lock_write(mapping) and drops it: blocks while any
-        // thread (this one included) holds the mapping in any mode.
-        const li = ctx.lockInstance(op.mapping);
-        const o = ctx.owner.get(li);
-        const r = ctx.readers.get(li);
-        emit('ok', and(o === undefined ? TRUE : eq(vr(o), cnst(0)), r === undefined ? TRUE : eq(vr(r), cnst(0))), []);
-        return;
-      }
-      case 'interval_read_begin': {
-        const s = ctx.notifierSeq.get(op.notifier);
-        emit('ok', TRUE, s === undefined ? [] : [{ v: s, e: bitclear(vr(s), cnst(1 << t)) }]);
-        return;
-      }
-      case 'interval_read_retry': {
-        // mmu_interval_read_retry: true iff an invalidation (set_seq) ran
-        // since this thread's read_begin.
-        const s = ctx.notifierSeq.get(op.notifier);
-        const stale = s === undefined ? FALSE : bit(vr(s), t);
-        emit('ok', not(stale), []);
-        if (stale.k !== 'false') emit('retry', stale, []);
-        return;
-      }
-      case 'interval_set_seq': {
-        const s = ctx.notifierSeq.get(op.notifier);
-        emit('ok', TRUE, s === undefined ? [] : [{ v: s, e: cnst(ctx.vars[s]!.max) }]);
-        return;
-      }
-      case 'dma_buf_attach': {
-        const av = ctx.attachmentVar(op.attachment);
-        const buf = this.inst(op.attachment).buf;
-        const rev = buf === undefined ? FALSE : ctx.bufRevoked(buf);
-        // REVOKE-5: a revoked exporter refuses new attachments.
-        emit('ok', not(rev), av === undefined ? [] : [{ v: av, e: cnst(ATT_ATTACHED) }]);
-        if (rev.k !== 'false') emit('fail', rev, []);
-        return;
-      }
-      case 'dma_buf_detach': {
-        const av = ctx.attachmentVar(op.attachment);
-        emit('ok', TRUE, av === undefined ? [] : [{ v: av, e: cnst(ATT_DETACHED) }]);
-        return;
-      }
-      case 'dma_buf_pin': {
-        const av = ctx.attachmentVar(op.attachment);
-        emit('ok', TRUE, av === undefined ? [] : [{ v: av, e: bitor(vr(av), cnst(1 << ATT_PINNED_BIT)) }]);
-        return;
-      }
-      case 'dma_buf_unpin': {
-        const av = ctx.attachmentVar(op.attachment);
-        emit('ok', TRUE, av === undefined ? [] : [{ v: av, e: bitclear(vr(av), cnst(1 << ATT_PINNED_BIT)) }]);
-        return;
-      }
-      case 'dma_buf_map': {
-        const ai = this.inst(op.attachment);
-        const av = ctx.attachmentVar(op.attachment);
-        const rev = ai.buf === undefined ? FALSE : ctx.bufRevoked(ai.buf);
-        // A static importer is pinned by dma_buf_map_attachment (and
-        // unpinned by unmap); a dynamic one keeps its own pin state.
-        const isStatic = !(ai.importer?.dynamic ?? false);
-        const val = isStatic ? cnst(ATT_MAPPED | (1 << ATT_PINNED_BIT)) : bitor(bitand(vr(av ?? 0), cnst(1 << ATT_PINNED_BIT)), cnst(ATT_MAPPED));
-        emit('ok', not(rev), av === undefined ? [] : [{ v: av, e: val }]);
-        if (rev.k !== 'false') emit('fail', rev, []);
-        return;
-      }
-      case 'dma_buf_unmap': {
-        const ai = this.inst(op.attachment);
-        const av = ctx.attachmentVar(op.attachment);
-        const isStatic = !(ai.importer?.dynamic ?? false);
-        const val = isStatic ? cnst(ATT_ATTACHED) : bitor(bitand(vr(av ?? 0), cnst(1 << ATT_PINNED_BIT)), cnst(ATT_ATTACHED));
-        emit('ok', TRUE, av === undefined ? [] : [{ v: av, e: val }]);
-        return;
-      }
+        return this.emitSignal(loc, copy, node, op.fence);
+      case 'fence_wait':
+        return emitFenceWait(site(op));
+      case 'fence_add_callback':
+        return emitFenceAddCallback(site(op));
+      case 'dma_buf_attach':
+      case 'dma_buf_detach':
+      case 'dma_buf_pin':
+      case 'dma_buf_unpin':
+      case 'dma_buf_map':
+      case 'dma_buf_unmap':
+        return emitAttachmentOp(site(op));
       case 'dma_buf_invalidate':
-        this.emitInvalidate(loc, copy, node, op.buf);
-        return;
-      case 'dma_buf_revoke': {
-        const b = ctx.bufferVar(op.buf);
-        emit('ok', TRUE, b === undefined ? [] : [{ v: b, e: cnst(BUF_REVOKED) }]);
-        return;
-      }
-      case 'dma_buf_unrevoke': {
-        // REVOKE-6: no notification to importers.
-        const b = ctx.bufferVar(op.buf);
-        emit('ok', TRUE, b === undefined ? [] : [{ v: b, e: cnst(BUF_ACTIVE) }]);
-        return;
-      }
-      case 'mp_bind': {
-        // OWN-1: __net_mp_open_rxq refuses a queue that already has a provider.
-        const q = ctx.rxqVar(op.rxq);
-        const code = op.provider === 'devmem' ? RXQ_DEVMEM : RXQ_ZCRX;
-        if (q === undefined) {
-          emit('ok', TRUE, []);
-          return;
-        }
-        emit('ok', eq(vr(q), cnst(RXQ_NONE)), [{ v: q, e: cnst(code) }]);
-        emit('fail', ne(vr(q), cnst(RXQ_NONE)), []);
-        return;
-      }
-      case 'mp_unbind': {
-        // OWN-2: __net_mp_close_rxq bails unless the caller is the installed provider.
-        const q = ctx.rxqVar(op.rxq);
-        const code = op.provider === 'devmem' ? RXQ_DEVMEM : RXQ_ZCRX;
-        emit('ok', TRUE, q === undefined ? [] : [{ v: q, e: ite(eq(vr(q), cnst(code)), cnst(RXQ_NONE), vr(q)) }]);
-        return;
-      }
-      case 'queue_work': {
-        // Queueing a pending or finished work is a no-op here: each work
-        // instance runs its handler at most once (a re-queue after it
-        // started would run it again in the kernel; not modelled).
-        const w = ctx.workVar(op.work);
-        emit('ok', TRUE, w === undefined ? [] : [{ v: w, e: cnst(1) }]);
-        return;
-      }
-      case 'flush_work': {
-        // flush_work waits for a queued or running instance to finish and
-        // returns at once for an idle work.
-        const w = ctx.workVar(op.work);
-        const wt = ctx.workThread(op.work);
-        emit('ok', w === undefined || wt === undefined ? TRUE : or(eq(vr(w), cnst(0)), this.doneExpr(wt)), []);
-        return;
-      }
+        return this.emitInvalidate(loc, copy, node, op.buf);
+      case 'dma_buf_revoke':
+      case 'dma_buf_unrevoke':
+        return emitRevocationOp(site(op));
+      case 'mp_bind':
+      case 'mp_unbind':
+        return emitProviderOp(site(op));
+      case 'queue_work':
+      case 'flush_work':
+        return emitWorkOp(site(op));
       case 'dma_buf_export':
       case 'device_access':
       case 'phyr_to_page':
@@ -1184,105 +972,37 @@ class Compiler {
       case 'mp_recv':
       case 'might_sleep':
         // No state of the semantics changes; rules observe the step.
-        emit('ok', TRUE, []);
+        site(op).emit('ok', TRUE, []);
         return;
       default:
         unreachable(op);
     }
   }
 
-  private irqsaveInc(): { v: VarId; e: IntExpr }[] {
+  irqsaveInc(): Update[] {
     const d = this.ctx.irqsaveVars.get(this.curThread);
     return d === undefined ? [] : [{ v: d, e: ite(lt(vr(d), cnst(DEPTH_MAX)), add(vr(d), cnst(1)), vr(d)) }];
   }
 
-  private irqsaveDec(): { v: VarId; e: IntExpr }[] {
+  irqsaveDec(): Update[] {
     const d = this.ctx.irqsaveVars.get(this.curThread);
     return d === undefined ? [] : [{ v: d, e: ite(ne(vr(d), cnst(0)), sub(vr(d), cnst(1)), vr(d)) }];
   }
 
-  private emitLock(loc: number, copy: Copy, node: Extract<Node, { kind: 'op' }>, op: Extract<Op, { kind: 'lock' }>): void {
-    const ctx = this.ctx;
-    const t = this.curThread;
-    const a = t + 1;
-    const li = ctx.lockInstance(op.lock);
-    const o = ctx.owner.get(li);
-    const label = (outcome: Outcome) => ({ proc: copy.proc.id, node: node.id, outcome });
-    const emit = (outcome: Outcome, guard: BoolExpr, updates: { v: VarId; e: IntExpr }[]) =>
-      this.addT(loc, { guard, updates, to: this.succ(copy, node, outcome), label: label(outcome), op, outcome }, copy.contexts, copy.frames);
-    if (o === undefined) {
-      throw new SemanticsError('LMC461', `${op.api}: instance ${this.inst(op.lock).name} is not a lock`);
-    }
-    const r = ctx.readers.get(li);
-    const h = ctx.wwHolder.get(li);
-    const irq = op.irqsave ? this.irqsaveInc() : [];
-    const free = eq(vr(o), cnst(0));
-    const noReaders = r === undefined ? TRUE : eq(vr(r), cnst(0));
+  addReadPatch(p: ReadPatch): void {
+    this.readPatches.push(p);
+  }
 
-    if (h !== undefined && op.ctx !== undefined) {
-      const cv = this.ctxVarFor(op.ctx);
-      const take = [{ v: o, e: cnst(a) }, { v: h, e: vr(cv) }, ...irq];
-      if (op.slow || op.trylock) {
-        // ww_mutex_lock_slow: sleeps until the lock is free (the context
-        // holds nothing after backoff, so it can neither die nor be wounded).
-        emit('ok', free, take);
-        if (op.trylock) emit('fail', not(free), []);
-        return;
-      }
-      const byOther = and(ne(vr(o), cnst(0)), ne(vr(o), cnst(a)));
-      emit('ok', free, take);
-      // -EALREADY: this very context already holds the lock; nothing changes.
-      emit('EALREADY', and(eq(vr(o), cnst(a)), eq(vr(h), vr(cv)), ne(vr(cv), cnst(0))), []);
-      // A context that holds nothing waits instead of backing off
-      // (__ww_mutex_kill only kills when ctx->acquired > 0).
-      const holdsLocks = ctx.ctxHoldsLocks(op.ctx, t);
-      const cls = this.wwClassOf(li);
-      if (this.isWoundWait(cls)) {
-        // Wound-Wait: an older requester wounds the younger holder; the
-        // wounded context gets -EDEADLK when it next has to wait for a
-        // ww_mutex (or while it waits). "Wounded" is computed from the
-        // state: some older context is waiting at a ctx lock of a lock this
-        // context holds. Patched once every thread's locations are known.
-        // Guard completed in patchWounds (always runs before the system is used).
-        const id = emit('EDEADLK', TRUE, []);
-        this.woundPatches.push({ t: id, thread: t, lock: li, ctxVar: cv, base: and(byOther, holdsLocks) });
-      } else {
-        // Wait-Die: a younger requester (larger stamp) dies at once when the
-        // holder is a context; an older one waits. Holders without a
-        // context are waited for.
-        emit('EDEADLK', and(byOther, ne(vr(h), cnst(0)), lt(vr(h), vr(cv)), holdsLocks), []);
-      }
-      this.wwWaitSites.push({ thread: t, pc: loc, lock: li, ctxVar: cv });
-      return;
-    }
+  addWoundPatch(p: WoundPatch): void {
+    this.woundPatches.push(p);
+  }
 
-    // Plain acquisition (NULL ww ctx behaves as a mutex: WW-4).
-    let avail: BoolExpr;
-    let take: { v: VarId; e: IntExpr }[];
-    if (op.mode === 'write' || r === undefined) {
-      avail = and(free, noReaders);
-      take = [{ v: o, e: cnst(a) }];
-      if (h !== undefined) take.push({ v: h, e: cnst(0) });
-    } else {
-      // Read sides need no writer. A thread re-reading a lock it already
-      // reads keeps one bit: its first up_read releases the read side.
-      avail = free;
-      take = [{ v: r, e: bitor(vr(r), cnst(1 << t)) }];
-    }
-    const okId = emit('ok', avail, [...take, ...irq]);
-    const failId = op.trylock ? emit('fail', not(avail), []) : undefined;
-    const kind = this.inst(li).kind;
-    if (op.mode === 'read' && r !== undefined && kind !== 'rwlock') {
-      // rw_semaphore writer preference: once a writer sleeps on the rwsem
-      // (RWSEM_FLAG_WAITERS / handoff), new down_read and down_read_trylock
-      // do not join the readers. So read-read-write is a deadlock (the
-      // classic fault under mmap_read_lock with an mmap_write_lock
-      // waiting). rwlock_t read_lock stays recursive (LOCKDEP-3).
-      this.readPatches.push({ thread: t, loc, lock: li, ok: okId, fail: failId, failRest: not(avail) });
-    }
-    if (op.mode === 'write' && !op.trylock && r !== undefined && kind !== 'rwlock') {
-      this.writeWaitSites.push({ thread: t, pc: loc, lock: li });
-    }
+  addWwWaitSite(w: { thread: number; pc: number; lock: InstanceId; ctxVar: VarId }): void {
+    this.wwWaitSites.push(w);
+  }
+
+  addWriteWaitSite(w: { thread: number; pc: number; lock: InstanceId }): void {
+    this.writeWaitSites.push(w);
   }
 
   /** pc test plus the irq host conjuncts every transition of `thread` starts with. */
@@ -1319,7 +1039,6 @@ class Compiler {
   }
 
   private emitAlloc(loc: number, copy: Copy, node: Extract<Node, { kind: 'op' }>, gfp: GfpMask, after: boolean): void {
-    const ctx = this.ctx;
     const t = this.curThread;
     const scan = this.scans[t]!;
     const op = node.op;
@@ -1548,8 +1267,9 @@ class Compiler {
     }
     // Resolve the lazily built done placeholders now that locations exist.
     const done = ctx.threads.map((t) => this.realDone(t.id));
-    const fix = (b: BoolExpr): BoolExpr => resolveDone(b, done, fixInt);
-    const fixInt = (e: IntExpr): IntExpr => resolveDoneInt(e, fix);
+    const alg = resolveDoneAlgebra(done);
+    const fix = (b: BoolExpr): BoolExpr => foldBool(b, alg);
+    const fixInt = (e: IntExpr): IntExpr => foldInt(e, alg);
     for (const t of ctx.transitions) {
       t.guard = fix(t.guard);
       t.updates = t.updates.map((u) => ({ v: u.v, e: fixInt(u.e) }));
@@ -1634,74 +1354,11 @@ class Compiler {
     return false;
   }
 
-  /**
-   * Longest run: per thread the longest path of its location DAG (synthetic
-   * steps included); irqs and kswapd count each of their runs.
-   */
-  private computeCompletenessBound(): number {
-    const ctx = this.ctx;
-    let total = 0;
-    for (const th of ctx.threads) {
-      const locs = ctx.locations[th.id]!;
-      const idle = this.idleLoc.get(th.id);
-      // Iterative post-order DFS: a straight-line thread is a path as long
-      // as the model, too deep for recursion on the JS stack.
-      const memo = new Map<number, number>();
-      const onStack = new Set<number>();
-      const frames: { pc: number; edge: number; best: number }[] = [{ pc: 0, edge: 0, best: 0 }];
-      onStack.add(0);
-      let per = 0;
-      while (frames.length > 0) {
-        const f = frames[frames.length - 1]!;
-        const out = locs[f.pc]!.out;
-        if (f.edge < out.length) {
-          const to = ctx.steps[out[f.edge++]!]!.to;
-          if (to === idle) {
-            if (f.best < 1) f.best = 1;
-            continue;
-          }
-          const m = memo.get(to);
-          if (m !== undefined) {
-            if (1 + m > f.best) f.best = 1 + m;
-            continue;
-          }
-          if (onStack.has(to)) {
-            throw new SemanticsError('LMC461', `thread ${th.name}: the control graph has a cycle (loops must be unrolled)`);
-          }
-          onStack.add(to);
-          frames.push({ pc: to, edge: 0, best: 0 });
-          continue;
-        }
-        frames.pop();
-        onStack.delete(f.pc);
-        memo.set(f.pc, f.best);
-        const parent = frames[frames.length - 1];
-        if (parent) {
-          if (1 + f.best > parent.best) parent.best = 1 + f.best;
-        } else per = f.best;
-      }
-      const runs = th.kind === 'irq' ? this.o.irqFires : th.kind === 'kswapd' ? this.o.kswapdRuns : 1;
-      total += per * runs;
-    }
-    return total;
-  }
+
 }
 
 /** Inlined callback copies per model (LMC462 past it): 2^12, far above any fixture. */
 export const MAX_INLINED_CALLBACK_RUNS = 4096;
-
-function scopeBit(s: MemallocScope): number {
-  switch (s) {
-    case 'nofs':
-      return MEMALLOC_NOFS;
-    case 'noio':
-      return MEMALLOC_NOIO;
-    case 'noreclaim':
-      return MEMALLOC_NORECLAIM;
-    default:
-      return unreachable(s);
-  }
-}
 
 /** Later updates of the same variable win (callers only ever repeat identical flag writes). */
 function mergeUpdates(ups: { v: VarId; e: IntExpr }[]): { v: VarId; e: IntExpr }[] {
@@ -1716,41 +1373,33 @@ function placeholderThread(b: BoolExpr): number | undefined {
   return -1 - b.a.v;
 }
 
-function resolveDone(b: BoolExpr, done: BoolExpr[], fixInt: (e: IntExpr) => IntExpr): BoolExpr {
-  const ph = placeholderThread(b);
-  if (ph !== undefined) return done[ph]!;
-  switch (b.k) {
-    case 'true':
-    case 'false':
-      return b;
-    case 'eq':
-    case 'ne':
-    case 'lt':
-    case 'le':
-      return { k: b.k, a: fixInt(b.a), b: fixInt(b.b) };
-    case 'bit':
-      return { k: 'bit', a: fixInt(b.a), bit: b.bit };
-    case 'and':
-      return and(...b.args.map((x) => resolveDone(x, done, fixInt)));
-    case 'or':
-      return or(...b.args.map((x) => resolveDone(x, done, fixInt)));
-    case 'not':
-      return not(resolveDone(b.a, done, fixInt));
-  }
-}
-
-function resolveDoneInt(e: IntExpr, fix: (b: BoolExpr) => BoolExpr): IntExpr {
-  switch (e.k) {
-    case 'const':
-    case 'var':
-      return e;
-    case 'add':
-    case 'sub':
-    case 'bitor':
-    case 'bitand':
-    case 'bitclear':
-      return { k: e.k, a: resolveDoneInt(e.a, fix), b: resolveDoneInt(e.b, fix) };
-    case 'ite':
-      return { k: 'ite', c: fix(e.c), t: resolveDoneInt(e.t, fix), e: resolveDoneInt(e.e, fix) };
-  }
+/**
+ * Replaces every done placeholder by the thread's real done expression;
+ * conjunctions, disjunctions and negations are rebuilt through the smart
+ * constructors so the result is flattened like every other guard.
+ */
+function resolveDoneAlgebra(done: BoolExpr[]): ExprAlgebra<IntExpr, BoolExpr> {
+  return {
+    const: (e) => e,
+    var: (e) => e,
+    add: (e, a, b) => ({ k: e.k, a, b }),
+    sub: (e, a, b) => ({ k: e.k, a, b }),
+    bitor: (e, a, b) => ({ k: e.k, a, b }),
+    bitand: (e, a, b) => ({ k: e.k, a, b }),
+    bitclear: (e, a, b) => ({ k: e.k, a, b }),
+    ite: (_, c, t, f) => ({ k: 'ite', c, t, e: f }),
+    true: (e) => e,
+    false: (e) => e,
+    eq: (e, a, b) => ({ k: e.k, a, b }),
+    ne: (e, a, b) => ({ k: e.k, a, b }),
+    lt: (e, a, b) => ({ k: e.k, a, b }),
+    le: (e, a, b) => ({ k: e.k, a, b }),
+    bit: (e, a) => {
+      const ph = placeholderThread(e);
+      return ph !== undefined ? done[ph]! : { k: 'bit', a, bit: e.bit };
+    },
+    and: (_, args) => and(...args),
+    or: (_, args) => or(...args),
+    not: (_, a) => not(a),
+  };
 }

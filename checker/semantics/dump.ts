@@ -4,53 +4,41 @@
  * Deterministic: the same system always prints the same text.
  */
 
-import type { DriverModel } from '../../model/ir.js';
+import { unreachable, type DriverModel } from '../../model/ir.js';
 import type { BoolExpr, IntExpr, Property, StateVar, Transition, TransitionSystem } from './system.js';
+import { foldBool, foldInt, type ExprAlgebra } from './expr.js';
+
+/** The printer, an algebra over the fold of expr.ts (children arrive rendered). */
+function printer(vars: StateVar[]): ExprAlgebra<string, string> {
+  return {
+    const: (e) => String(e.v),
+    var: (e) => vars[e.v]?.name ?? `v${e.v}`,
+    add: (_, a, b) => `(${a} + ${b})`,
+    sub: (_, a, b) => `(${a} - ${b})`,
+    bitor: (_, a, b) => `(${a} | ${b})`,
+    bitand: (_, a, b) => `(${a} & ${b})`,
+    bitclear: (_, a, b) => `(${a} & ~${b})`,
+    ite: (_, c, t, f) => `(${c} ? ${t} : ${f})`,
+    true: () => 'true',
+    false: () => 'false',
+    eq: (_, a, b) => `${a} == ${b}`,
+    ne: (_, a, b) => `${a} != ${b}`,
+    lt: (_, a, b) => `${a} < ${b}`,
+    le: (_, a, b) => `${a} <= ${b}`,
+    bit: (e, a) => `${a}[${e.bit}]`,
+    // A disjunction inside a conjunction (and the reverse) is parenthesised.
+    and: (e, args) => args.map((a, i) => (e.args[i]!.k === 'or' ? `(${a})` : a)).join(' && '),
+    or: (e, args) => args.map((a, i) => (e.args[i]!.k === 'and' ? `(${a})` : a)).join(' || '),
+    not: (_, a) => `!(${a})`,
+  };
+}
 
 export function renderInt(e: IntExpr, vars: StateVar[]): string {
-  switch (e.k) {
-    case 'const':
-      return String(e.v);
-    case 'var':
-      return vars[e.v]?.name ?? `v${e.v}`;
-    case 'add':
-      return `(${renderInt(e.a, vars)} + ${renderInt(e.b, vars)})`;
-    case 'sub':
-      return `(${renderInt(e.a, vars)} - ${renderInt(e.b, vars)})`;
-    case 'bitor':
-      return `(${renderInt(e.a, vars)} | ${renderInt(e.b, vars)})`;
-    case 'bitand':
-      return `(${renderInt(e.a, vars)} & ${renderInt(e.b, vars)})`;
-    case 'bitclear':
-      return `(${renderInt(e.a, vars)} & ~${renderInt(e.b, vars)})`;
-    case 'ite':
-      return `(${renderBool(e.c, vars)} ? ${renderInt(e.t, vars)} : ${renderInt(e.e, vars)})`;
-  }
+  return foldInt(e, printer(vars));
 }
 
 export function renderBool(e: BoolExpr, vars: StateVar[]): string {
-  switch (e.k) {
-    case 'true':
-      return 'true';
-    case 'false':
-      return 'false';
-    case 'eq':
-      return `${renderInt(e.a, vars)} == ${renderInt(e.b, vars)}`;
-    case 'ne':
-      return `${renderInt(e.a, vars)} != ${renderInt(e.b, vars)}`;
-    case 'lt':
-      return `${renderInt(e.a, vars)} < ${renderInt(e.b, vars)}`;
-    case 'le':
-      return `${renderInt(e.a, vars)} <= ${renderInt(e.b, vars)}`;
-    case 'bit':
-      return `${renderInt(e.a, vars)}[${e.bit}]`;
-    case 'and':
-      return e.args.map((a) => (a.k === 'or' ? `(${renderBool(a, vars)})` : renderBool(a, vars))).join(' && ');
-    case 'or':
-      return e.args.map((a) => (a.k === 'and' ? `(${renderBool(a, vars)})` : renderBool(a, vars))).join(' || ');
-    case 'not':
-      return `!(${renderBool(e.a, vars)})`;
-  }
+  return foldBool(e, printer(vars));
 }
 
 /** One-line description of a step: `T0 cs_ioctl#3 mutex_lock ok [direct-reclaim shrink]`. */
@@ -80,6 +68,8 @@ function renderProperty(p: Property, vars: StateVar[]): string {
       return `terminal ${p.rule}/${p.check} bad: ${renderBool(p.bad, vars)}`;
     case 'step':
       return `step ${p.rule}/${p.check} on #${p.transitions.join(',#')} when: ${renderBool(p.when, vars)}`;
+    default:
+      return unreachable(p);
   }
 }
 

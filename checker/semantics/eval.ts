@@ -27,172 +27,155 @@
  */
 
 import type { BoolExpr, IntExpr, Property, TransitionSystem, VarId } from './system.js';
+import { firesFrom } from './location.js';
+import { foldBool, foldInt, type ExprAlgebra } from './expr.js';
+import { unreachable } from '../../model/ir.js';
 
 type IntFn = (s: Uint32Array) => number;
 type BoolFn = (s: Uint32Array) => boolean;
 
+/**
+ * The reference closure compiler, an algebra over the fold of expr.ts.
+ * Cases whose node has the shape `var ? const` (or `var ? var`, the bulk
+ * of guards) read the slots directly instead of calling the compiled
+ * children.
+ */
+const CLOSURES: ExprAlgebra<IntFn, BoolFn> = {
+  const: (e) => {
+    const v = e.v >>> 0;
+    return () => v;
+  },
+  var: (e) => {
+    const i = e.v;
+    return (s) => s[i]!;
+  },
+  add: (e, a, b) => {
+    if (e.a.k === 'var' && e.b.k === 'const') {
+      const i = e.a.v;
+      const c = e.b.v;
+      return (s) => s[i]! + c;
+    }
+    return (s) => a(s) + b(s);
+  },
+  sub: (e, a, b) => {
+    if (e.a.k === 'var' && e.b.k === 'const') {
+      const i = e.a.v;
+      const c = e.b.v;
+      return (s) => s[i]! - c;
+    }
+    return (s) => a(s) - b(s);
+  },
+  bitor: (e, a, b) => {
+    if (e.a.k === 'var' && e.b.k === 'const') {
+      const i = e.a.v;
+      const c = e.b.v;
+      return (s) => (s[i]! | c) >>> 0;
+    }
+    return (s) => (a(s) | b(s)) >>> 0;
+  },
+  bitand: (e, a, b) => {
+    if (e.a.k === 'var' && e.b.k === 'const') {
+      const i = e.a.v;
+      const c = e.b.v;
+      return (s) => (s[i]! & c) >>> 0;
+    }
+    return (s) => (a(s) & b(s)) >>> 0;
+  },
+  bitclear: (e, a, b) => {
+    if (e.a.k === 'var' && e.b.k === 'const') {
+      const i = e.a.v;
+      const c = ~e.b.v;
+      return (s) => (s[i]! & c) >>> 0;
+    }
+    return (s) => (a(s) & ~b(s)) >>> 0;
+  },
+  ite: (_, c, t, f) => (s) => (c(s) ? t(s) : f(s)),
+  true: () => () => true,
+  false: () => () => false,
+  eq: (e, a, b) => {
+    const i = varSlot(e.a);
+    if (i !== undefined && e.b.k === 'const') {
+      const c = e.b.v >>> 0;
+      return (s) => s[i] === c;
+    }
+    const j = varSlot(e.b);
+    if (i !== undefined && j !== undefined) return (s) => s[i] === s[j];
+    return (s) => a(s) === b(s);
+  },
+  ne: (e, a, b) => {
+    const i = varSlot(e.a);
+    if (i !== undefined && e.b.k === 'const') {
+      const c = e.b.v >>> 0;
+      return (s) => s[i] !== c;
+    }
+    const j = varSlot(e.b);
+    if (i !== undefined && j !== undefined) return (s) => s[i] !== s[j];
+    return (s) => a(s) !== b(s);
+  },
+  lt: (e, a, b) => {
+    const i = varSlot(e.a);
+    if (i !== undefined && e.b.k === 'const') {
+      const c = e.b.v >>> 0;
+      return (s) => s[i]! < c;
+    }
+    const j = varSlot(e.b);
+    if (i !== undefined && j !== undefined) return (s) => s[i]! < s[j]!;
+    return (s) => a(s) < b(s);
+  },
+  le: (e, a, b) => {
+    const i = varSlot(e.a);
+    if (i !== undefined && e.b.k === 'const') {
+      const c = e.b.v >>> 0;
+      return (s) => s[i]! <= c;
+    }
+    const j = varSlot(e.b);
+    if (i !== undefined && j !== undefined) return (s) => s[i]! <= s[j]!;
+    return (s) => a(s) <= b(s);
+  },
+  bit: (e, a) => {
+    const m = (1 << e.bit) >>> 0;
+    const i = varSlot(e.a);
+    if (i !== undefined) return (s) => (s[i]! & m) !== 0;
+    return (s) => (a(s) & m) !== 0;
+  },
+  and: (_, fs) => {
+    if (fs.length === 2) {
+      const [x, y] = fs as [BoolFn, BoolFn];
+      return (s) => x(s) && y(s);
+    }
+    if (fs.length === 3) {
+      const [x, y, z] = fs as [BoolFn, BoolFn, BoolFn];
+      return (s) => x(s) && y(s) && z(s);
+    }
+    return (s) => {
+      for (let i = 0; i < fs.length; i++) if (!fs[i]!(s)) return false;
+      return true;
+    };
+  },
+  or: (_, fs) => {
+    if (fs.length === 2) {
+      const [x, y] = fs as [BoolFn, BoolFn];
+      return (s) => x(s) || y(s);
+    }
+    return (s) => {
+      for (let i = 0; i < fs.length; i++) if (fs[i]!(s)) return true;
+      return false;
+    };
+  },
+  not: (_, a) => (s) => !a(s),
+};
+
+/** The slot a `var` node reads, for the specialised shapes above. */
+function varSlot(e: IntExpr): VarId | undefined {
+  return e.k === 'var' ? e.v : undefined;
+}
+
 function compileInt(e: IntExpr): IntFn {
-  switch (e.k) {
-    case 'const': {
-      const v = e.v >>> 0;
-      return () => v;
-    }
-    case 'var': {
-      const i = e.v;
-      return (s) => s[i]!;
-    }
-    case 'add': {
-      if (e.a.k === 'var' && e.b.k === 'const') {
-        const i = e.a.v;
-        const c = e.b.v;
-        return (s) => s[i]! + c;
-      }
-      const a = compileInt(e.a);
-      const b = compileInt(e.b);
-      return (s) => a(s) + b(s);
-    }
-    case 'sub': {
-      if (e.a.k === 'var' && e.b.k === 'const') {
-        const i = e.a.v;
-        const c = e.b.v;
-        return (s) => s[i]! - c;
-      }
-      const a = compileInt(e.a);
-      const b = compileInt(e.b);
-      return (s) => a(s) - b(s);
-    }
-    case 'bitor': {
-      if (e.a.k === 'var' && e.b.k === 'const') {
-        const i = e.a.v;
-        const c = e.b.v;
-        return (s) => (s[i]! | c) >>> 0;
-      }
-      const a = compileInt(e.a);
-      const b = compileInt(e.b);
-      return (s) => (a(s) | b(s)) >>> 0;
-    }
-    case 'bitand': {
-      if (e.a.k === 'var' && e.b.k === 'const') {
-        const i = e.a.v;
-        const c = e.b.v;
-        return (s) => (s[i]! & c) >>> 0;
-      }
-      const a = compileInt(e.a);
-      const b = compileInt(e.b);
-      return (s) => (a(s) & b(s)) >>> 0;
-    }
-    case 'bitclear': {
-      if (e.a.k === 'var' && e.b.k === 'const') {
-        const i = e.a.v;
-        const c = ~e.b.v;
-        return (s) => (s[i]! & c) >>> 0;
-      }
-      const a = compileInt(e.a);
-      const b = compileInt(e.b);
-      return (s) => (a(s) & ~b(s)) >>> 0;
-    }
-    case 'ite': {
-      const c = compileBool(e.c);
-      const t = compileInt(e.t);
-      const f = compileInt(e.e);
-      return (s) => (c(s) ? t(s) : f(s));
-    }
-  }
+  return foldInt(e, CLOSURES);
 }
 
 function compileBool(e: BoolExpr): BoolFn {
-  switch (e.k) {
-    case 'true':
-      return () => true;
-    case 'false':
-      return () => false;
-    case 'eq':
-    case 'ne':
-    case 'lt':
-    case 'le': {
-      // Specialised shapes: var ? const and var ? var dominate guards.
-      if (e.a.k === 'var' && e.b.k === 'const') {
-        const i = e.a.v;
-        const c = e.b.v >>> 0;
-        switch (e.k) {
-          case 'eq':
-            return (s) => s[i] === c;
-          case 'ne':
-            return (s) => s[i] !== c;
-          case 'lt':
-            return (s) => s[i]! < c;
-          case 'le':
-            return (s) => s[i]! <= c;
-        }
-      }
-      if (e.a.k === 'var' && e.b.k === 'var') {
-        const i = e.a.v;
-        const j = e.b.v;
-        switch (e.k) {
-          case 'eq':
-            return (s) => s[i] === s[j];
-          case 'ne':
-            return (s) => s[i] !== s[j];
-          case 'lt':
-            return (s) => s[i]! < s[j]!;
-          case 'le':
-            return (s) => s[i]! <= s[j]!;
-        }
-      }
-      const a = compileInt(e.a);
-      const b = compileInt(e.b);
-      switch (e.k) {
-        case 'eq':
-          return (s) => a(s) === b(s);
-        case 'ne':
-          return (s) => a(s) !== b(s);
-        case 'lt':
-          return (s) => a(s) < b(s);
-        case 'le':
-          return (s) => a(s) <= b(s);
-      }
-      break;
-    }
-    case 'bit': {
-      const m = (1 << e.bit) >>> 0;
-      if (e.a.k === 'var') {
-        const i = e.a.v;
-        return (s) => (s[i]! & m) !== 0;
-      }
-      const a = compileInt(e.a);
-      return (s) => (a(s) & m) !== 0;
-    }
-    case 'and': {
-      const fs = e.args.map(compileBool);
-      if (fs.length === 2) {
-        const [x, y] = fs as [BoolFn, BoolFn];
-        return (s) => x(s) && y(s);
-      }
-      if (fs.length === 3) {
-        const [x, y, z] = fs as [BoolFn, BoolFn, BoolFn];
-        return (s) => x(s) && y(s) && z(s);
-      }
-      return (s) => {
-        for (let i = 0; i < fs.length; i++) if (!fs[i]!(s)) return false;
-        return true;
-      };
-    }
-    case 'or': {
-      const fs = e.args.map(compileBool);
-      if (fs.length === 2) {
-        const [x, y] = fs as [BoolFn, BoolFn];
-        return (s) => x(s) || y(s);
-      }
-      return (s) => {
-        for (let i = 0; i < fs.length; i++) if (fs[i]!(s)) return true;
-        return false;
-      };
-    }
-    case 'not': {
-      const a = compileBool(e.a);
-      return (s) => !a(s);
-    }
-  }
+  return foldBool(e, CLOSURES);
 }
 
 export interface Evaluator {
@@ -238,9 +221,8 @@ export interface Evaluator {
   describe(s: Uint32Array, diff?: boolean): string;
 }
 
-/** Prepare a system for evaluation: compiles every guard and update once. */
-export function prepare(ts: TransitionSystem): Evaluator {
-  const n = ts.vars.length;
+/** Every guard and update compiled once; `scratch` holds a step's new values before they are written. */
+function compileSteps(ts: TransitionSystem) {
   const nT = ts.transitions.length;
   const guards: BoolFn[] = new Array(nT);
   const updVars: Int32Array[] = new Array(nT);
@@ -255,8 +237,19 @@ export function prepare(ts: TransitionSystem): Evaluator {
   }
   const scratch = new Float64Array(Math.max(1, maxUpd));
 
-  // Index transitions by (thread, pc) when the guard starts with the pc
-  // test, as compile.ts always emits it; anything else is checked always.
+  return { guards, updVars, updFns, scratch };
+}
+
+/** Per thread, its transitions by the pc value they leave (see firesFrom); the rest are checked at every pc. */
+interface LocationIndex {
+  pcVars: Int32Array;
+  byPc: Int32Array[][];
+  unindexed: number[][];
+}
+
+function indexByLocation(ts: TransitionSystem): LocationIndex {
+  // Index transitions by the (thread, pc) they leave, as compile.ts records
+  // it; anything else (a never-enabled transition) is checked always.
   const pcVarOf = new Map<number, VarId>();
   for (const v of ts.vars) if (v.role.kind === 'pc') pcVarOf.set(v.role.thread, v.id);
   const nThreads = ts.threads.length;
@@ -269,9 +262,9 @@ export function prepare(ts: TransitionSystem): Evaluator {
     const rest: number[] = [];
     for (const t of ts.transitions) {
       if (t.thread !== th) continue;
-      const first = t.guard.k === 'and' ? t.guard.args[0]! : t.guard;
-      if (pv !== undefined && first.k === 'eq' && first.a.k === 'var' && first.a.v === pv && first.b.k === 'const' && first.b.v < size) {
-        lists[first.b.v]!.push(t.id);
+      const from = firesFrom(t);
+      if (pv !== undefined && from !== undefined && from.pcVar === pv && from.pc < size) {
+        lists[from.pc]!.push(t.id);
       } else {
         rest.push(t.id);
       }
@@ -280,16 +273,12 @@ export function prepare(ts: TransitionSystem): Evaluator {
     unindexed.push(rest);
   }
   const pcVars = Int32Array.from({ length: nThreads }, (_, th) => pcVarOf.get(th) ?? -1);
-  const doneFns = ts.threads.map((t) => compileBool(t.done));
-  const notStartedFns = ts.threads.map((t) => compileBool(t.notStarted));
-  const optional = ts.threads.map((t) => t.liveness === 'optional');
+  return { pcVars, byPc, unindexed };
+}
 
-  const init = Uint32Array.from(ts.vars.map((v) => v.init));
-  // Ad-hoc expressions (replay, trace rendering) compile once per object.
-  const boolCache = new WeakMap<BoolExpr, BoolFn>();
-  const intCache = new WeakMap<IntExpr, IntFn>();
-
-  // Properties.
+/** The properties by kind, their expressions compiled; step properties by transition. */
+function compileProperties(ts: TransitionSystem) {
+  const nT = ts.transitions.length;
   const props = ts.properties;
   const stateProps: { i: number; f: BoolFn }[] = [];
   const termProps: { i: number; f: BoolFn }[] = [];
@@ -311,9 +300,18 @@ export function prepare(ts: TransitionSystem): Evaluator {
         for (const t of p.transitions) if (t >= 0 && t < nT) stepByT[t]!.push({ i, f });
         break;
       }
+      default:
+        unreachable(p);
     }
   });
 
+  return { stateProps, termProps, deadlockProps, stepByT };
+}
+
+/** Which transitions are enabled: only those at each thread's current pc are evaluated. */
+function enabledness(ix: LocationIndex, guards: BoolFn[]) {
+  const { pcVars, byPc, unindexed } = ix;
+  const nThreads = pcVars.length;
   const threadCanMove = (s: Uint32Array, th: number): boolean => {
     const pv = pcVars[th]!;
     if (pv >= 0) {
@@ -326,36 +324,6 @@ export function prepare(ts: TransitionSystem): Evaluator {
     }
     const r = unindexed[th]!;
     for (let k = 0; k < r.length; k++) if (guards[r[k]!]!(s)) return true;
-    return false;
-  };
-
-  const isTerminal = (s: Uint32Array): boolean => {
-    for (let th = 0; th < nThreads; th++) {
-      if (doneFns[th]!(s)) continue;
-      if (optional[th] && notStartedFns[th]!(s)) continue;
-      if (threadCanMove(s, th)) return false;
-    }
-    return true;
-  };
-
-  const stuckThreads = (s: Uint32Array): number[] => {
-    if (!isTerminal(s)) return [];
-    const out: number[] = [];
-    for (let th = 0; th < nThreads; th++) {
-      if (doneFns[th]!(s)) continue;
-      if (optional[th] && notStartedFns[th]!(s)) continue;
-      out.push(th);
-    }
-    return out;
-  };
-
-  const isDeadlock = (s: Uint32Array): boolean => {
-    if (!isTerminal(s)) return false;
-    for (let th = 0; th < nThreads; th++) {
-      if (doneFns[th]!(s)) continue;
-      if (optional[th] && notStartedFns[th]!(s)) continue;
-      return true;
-    }
     return false;
   };
 
@@ -388,9 +356,6 @@ export function prepare(ts: TransitionSystem): Evaluator {
     }
     return c;
   };
-  const enabledBuf = new Int32Array(Math.max(1, nT));
-  const empty = new Int32Array(0);
-
   const enabledOfThreadInto = (s: Uint32Array, th: number, out: Int32Array, at = 0): number => {
     let c = at;
     const pv = pcVars[th]!;
@@ -406,6 +371,66 @@ export function prepare(ts: TransitionSystem): Evaluator {
     for (let k = 0; k < r.length; k++) if (guards[r[k]!]!(s)) out[c++] = r[k]!;
     return c - at;
   };
+
+  return { threadCanMove, enabledInto, enabledOfThreadInto };
+}
+
+/** Terminal and deadlock states, as the header of this file defines them. */
+function termination(ts: TransitionSystem, threadCanMove: (s: Uint32Array, th: number) => boolean) {
+  const nThreads = ts.threads.length;
+  const doneFns = ts.threads.map((t) => compileBool(t.done));
+  const notStartedFns = ts.threads.map((t) => compileBool(t.notStarted));
+  const optional = ts.threads.map((t) => t.liveness === 'optional');
+
+  const isTerminal = (s: Uint32Array): boolean => {
+    for (let th = 0; th < nThreads; th++) {
+      if (doneFns[th]!(s)) continue;
+      if (optional[th] && notStartedFns[th]!(s)) continue;
+      if (threadCanMove(s, th)) return false;
+    }
+    return true;
+  };
+
+  const stuckThreads = (s: Uint32Array): number[] => {
+    if (!isTerminal(s)) return [];
+    const out: number[] = [];
+    for (let th = 0; th < nThreads; th++) {
+      if (doneFns[th]!(s)) continue;
+      if (optional[th] && notStartedFns[th]!(s)) continue;
+      out.push(th);
+    }
+    return out;
+  };
+
+  const isDeadlock = (s: Uint32Array): boolean => {
+    if (!isTerminal(s)) return false;
+    for (let th = 0; th < nThreads; th++) {
+      if (doneFns[th]!(s)) continue;
+      if (optional[th] && notStartedFns[th]!(s)) continue;
+      return true;
+    }
+    return false;
+  };
+
+  return { doneFns, notStartedFns, isTerminal, stuckThreads, isDeadlock };
+}
+
+/** Prepare a system for evaluation: compiles every guard and update once. */
+export function prepare(ts: TransitionSystem): Evaluator {
+  const n = ts.vars.length;
+  const nT = ts.transitions.length;
+  const { guards, updVars, updFns, scratch } = compileSteps(ts);
+  const ix = indexByLocation(ts);
+  const { threadCanMove, enabledInto, enabledOfThreadInto } = enabledness(ix, guards);
+  const { doneFns, notStartedFns, isTerminal, stuckThreads, isDeadlock } = termination(ts, threadCanMove);
+  const { stateProps, termProps, deadlockProps, stepByT } = compileProperties(ts);
+  const init = Uint32Array.from(ts.vars.map((v) => v.init));
+  // Ad-hoc expressions (replay, trace rendering) compile once per object.
+  const boolCache = new WeakMap<BoolExpr, BoolFn>();
+  const intCache = new WeakMap<IntExpr, IntFn>();
+  const enabledBuf = new Int32Array(Math.max(1, nT));
+  const empty = new Int32Array(0);
+  const byPc = ix.byPc;
 
   const checkStep = (s: Uint32Array, t: number): number[] => {
     const out: number[] = [];

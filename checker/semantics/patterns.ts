@@ -10,7 +10,7 @@
  * they throw `PatternNeedsGraphError` rather than guess.
  */
 
-import type { DriverModel, GfpMask, InstanceId, MemallocScope, Op, Outcome } from '../../model/ir.js';
+import { unreachable, type DriverModel, type GfpMask, type InstanceId, type MemallocScope, type Op, type Outcome } from '../../model/ir.js';
 import type { LockGraph } from '../engines/lockgraph/types.js';
 import type { GfpPattern, LockPattern, PseudoLock, StepPattern } from '../../rules/types.js';
 import { DMA_FENCE_MAP, FS_RECLAIM, MMU_NOTIFIER_MAP } from '../../rules/canonical-order.js';
@@ -60,6 +60,8 @@ export function holdableClass(model: DriverModel, h: Holdable): string {
       return `${instanceWwClass(model, h.id) ?? 'reservation_ww_class'}_acquire`;
     case 'pseudo':
       return h.name;
+    default:
+      return unreachable(h);
   }
 }
 
@@ -130,6 +132,8 @@ export function holdableMatches(
       return !holdableMatches(h, pattern.of, model, graph, operand);
     case 'any-of':
       return pattern.of.some((q) => holdableMatches(h, q, model, graph, operand));
+    default:
+      return unreachable(pattern);
   }
 }
 

@@ -51,7 +51,7 @@
  */
 
 import { anySubjectCategories } from '../../rules/lib/subjects.js';
-import type { DriverModel, InstanceId, Op } from '../../model/ir.js';
+import { unreachable, type DriverModel, type InstanceId, type Op } from '../../model/ir.js';
 import type { DiagnosticCode } from '../../model/diagnostics.js';
 import { checkBudget, type Budget } from '../../model/budget.js';
 import type { LockGraph } from '../engines/lockgraph/types.js';
@@ -217,6 +217,8 @@ class PropertyCompiler {
       }
       case 'monitor':
         return this.compileMonitor(check.monitor);
+      default:
+        return unreachable(check);
     }
   }
 
@@ -404,6 +406,8 @@ class PropertyCompiler {
         return this.ctx.threads.map((t) => ({ id: t.id, name: t.name }));
       case 'global':
         return [{ id: 0, name: '' }];
+      default:
+        return unreachable(per);
     }
   }
 
@@ -493,6 +497,8 @@ class PropertyCompiler {
         case 'work':
           out.add('work');
           break;
+        default:
+          return unreachable(f.kind);
       }
     }
     if (out.has('direct-reclaim') || out.has('kswapd')) out.add('reclaim');
@@ -677,6 +683,8 @@ class PropertyCompiler {
         const pre = norm(p.prefix);
         return d === pre || d.startsWith(pre + '/') || norm(d) === pre ? TRUE : FALSE;
       }
+      default:
+        return unreachable(p);
     }
   }
 
@@ -706,6 +714,8 @@ class PropertyCompiler {
         return this.ctx.fenceIs(f, FENCE_SIGNALLED);
       case 'has-waiter':
         return and(not(this.ctx.fenceIs(f, FENCE_SIGNALLED)), this.hasWaiter(f));
+      default:
+        return unreachable(state);
     }
   }
 
@@ -769,6 +779,8 @@ class PropertyCompiler {
         const mine = op.provider === 'devmem' ? RXQ_DEVMEM : RXQ_ZCRX;
         return and(not(this.ctx.rxqOwnerIs(q, RXQ_NONE)), not(this.ctx.rxqOwnerIs(q, mine)));
       }
+      default:
+        return unreachable(owner);
     }
   }
 
@@ -788,6 +800,8 @@ class PropertyCompiler {
           }
           case 'holds-locks':
             return this.ctxHoldsLocks(c, t);
+          default:
+            return unreachable(state);
         }
       }),
     );

@@ -69,7 +69,17 @@ export type VarRole =
   | { kind: 'rxq'; instance: number }
   | { kind: 'work'; instance: number }
   | { kind: 'callback-registered'; fence: number; proc: ProcId }
+  | { kind: 'ww-holder'; instance: number } // ctx value (1 + stamp) of the ww ctx holding the lock, 0 without one
+  | { kind: 'ww-ctx-done'; instance: number; thread: number } // ww_acquire_done ran on this ctx
+  | { kind: 'memalloc-cookie'; instance: number; thread: number } // flag state saved by memalloc_*_save
+  | { kind: 'notifier-seq'; instance: number } // bitmask of threads whose interval read is stale
+  | { kind: 'resv-published'; instance: number } // bit i: fence i of the resv's publication list was published into it
+  | { kind: 'irqsave-depth'; thread: number } // irqsave nesting, saturating
+  | { kind: 'irq-host'; irq: number } // 0 = idle, h+1 = the irq thread runs on thread h
+  | { kind: 'irq-fires'; irq: number } // times the irq thread fired
+  | { kind: 'kswapd-runs' }
   | { kind: 'monitor'; rule: string; check: string; instance?: number }
+  /** Hand-built systems only (tests, benches): no reader looks a variable up by it. */
   | { kind: 'aux'; note: string };
 
 /** Why a thread can be ignored by deadlock detection while it has not started. */
@@ -122,9 +132,23 @@ export interface StepLabel {
   contexts: { proc: ProcId; kind: 'direct-reclaim' | 'kswapd' | 'irq' | 'fence-callback' | 'invalidate' | 'release' | 'work'; enteredAt?: { proc: ProcId; node: NodeId } }[];
 }
 
+/** A location of an engine thread: its pc variable holds `pc`. */
+export interface PcRef {
+  pcVar: VarId;
+  pc: number;
+}
+
 export interface Transition {
   id: number;
   thread: number;
+  /**
+   * The location the transition leaves: its guard starts with
+   * `pcVar == pc`. Recorded so readers never reconstruct it from the
+   * guard's shape.
+   */
+  from: PcRef;
+  /** The location it enters: its updates set `pcVar := pc`. */
+  to: PcRef;
   guard: BoolExpr;
   /** Simultaneous assignments. Variables not listed keep their value. */
   updates: { v: VarId; e: IntExpr }[];

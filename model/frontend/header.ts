@@ -4,7 +4,7 @@
  * the model does not parse.
  */
 
-import { diagnosticAt, lineColAt, type Diagnostic } from '../diagnostics.js';
+import { diagnosticAt, isDiagnosticCode, lineColAt, type Diagnostic } from '../diagnostics.js';
 import type { Expectation, ModelHeader } from '../ir.js';
 
 const RULE_ID = /^[a-z0-9][a-z0-9-]*$/;
@@ -160,7 +160,10 @@ function parseExpect(words: string[]): Expectation | string {
       return parseViolates(args);
     case 'error':
       if (args.length !== 1 || !CODE.test(args[0]!)) return "'error' takes one code LMCnnn";
-      return { kind: 'error', code: args[0]! };
+      // A code lockmc never raises would be an expectation no model can meet.
+      const code = args[0]!;
+      if (!isDiagnosticCode(code)) return `'error ${code}': lockmc has no diagnostic ${code} (see \`lockmc explain\` or docs/diagnostics.md)`;
+      return { kind: 'error', code };
     default:
       return verb === undefined ? 'missing holds/violates/error' : `unknown verdict '${verb}'`;
   }

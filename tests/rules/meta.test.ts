@@ -180,6 +180,21 @@ function tsFilesUnder(dir: string): string[] {
   return out;
 }
 
+/**
+ * Checks no model can trip today, because the semantics itself makes the
+ * operation fail in exactly the state the check looks for: the kernel's
+ * refusal is built into the op (compile.ts), so a driver model cannot
+ * express an exporter that forgets to refuse. They guard the semantics,
+ * not drivers; docs/open-requests.md asks for the refusal to move into
+ * the modelled exporter so that these checks can bite. Each entry must
+ * stay untripped (the test above fails if a fixture trips one).
+ */
+const UNREACHABLE_CHECKS = new Map<string, string>([
+  ['revoked-refuses-map/map-while-revoked', 'dma_buf_map succeeds only when the buffer is not revoked'],
+  ['revoked-refuses-map/attach-while-revoked', 'dma_buf_attach succeeds only when the buffer is not revoked (REVOKE-5)'],
+  ['mp-one-provider-per-queue/queue-already-bound', 'mp_bind succeeds only on an unbound rx queue'],
+]);
+
 describe('rules/ holds only rules and their language', () => {
   it('rules/ imports only rules/ and model/', () => {
     const bad: string[] = [];
@@ -384,15 +399,15 @@ describe.each(ALL_RULES.map((r) => [r.meta.id, r] as const))('rule %s', (id, rul
     }
   });
 
-  it('names only its own checks in fixture headers, and once one header names a check, every check is named by some violates fixture', () => {
+  it('names only its own checks in fixture headers, and every check is named by some violates fixture', () => {
     const checkIds = new Set(rule.checks.map((c) => c.id));
     const named = allFixtures.flatMap((f) => violatesNamed(f.text).filter((n) => n.rule === id && n.check !== undefined).map((n) => ({ ...n, file: f.path })));
     expect(named.filter((n) => !checkIds.has(n.check!)).map((n) => `${relative(ROOT, n.file)}: ${id}/${n.check}`)).toEqual([]);
-    // Headers that still say only `violates <rule>` do not say which check; until one does, there is nothing to count.
-    const ownNamesChecks = own.some((f) => violatesNamed(f.text).some((n) => n.rule === id && n.check !== undefined));
-    if (!ownNamesChecks) return;
     const covered = new Set(named.filter((n) => basename(n.file).startsWith('violates-')).map((n) => n.check));
-    expect([...checkIds].filter((c) => !covered.has(c)), `${id}: checks no violates fixture names`).toEqual([]);
+    const unreachable = [...checkIds].filter((c) => UNREACHABLE_CHECKS.has(`${id}/${c}`));
+    // A check listed as unreachable that a fixture trips is reachable after all: take it off the list.
+    expect(unreachable.filter((c) => covered.has(c)), `${id}: listed as unreachable but tripped`).toEqual([]);
+    expect([...checkIds].filter((c) => !covered.has(c) && !UNREACHABLE_CHECKS.has(`${id}/${c}`)), `${id}: checks no violates fixture names`).toEqual([]);
   });
 });
 

@@ -51,8 +51,11 @@ import type { BitVec } from 'z3-solver';
 import type { BoolExpr, IntExpr, Property, TransitionSystem, VarId } from '../../semantics/system.js';
 import { unreachable } from '../../../model/ir.js';
 import type { Z3Bool, Z3Ctx, Z3Model } from './solver.js';
+import { exprVars, foldBool, foldInt, type ExprAlgebra } from '../../semantics/expr.js';
 
 type BV = BitVec<number, 'bmc'>;
+/** An integer term and the width it has. */
+type Term = { e: BV; w: number };
 
 export type SelectorEncoding = 'bv' | 'onehot';
 /**
@@ -133,49 +136,8 @@ function bitsFor(n: number): number {
   return w;
 }
 
-function collectVars(e: IntExpr | BoolExpr, out: Set<VarId>): void {
-  switch (e.k) {
-    case 'const':
-    case 'true':
-    case 'false':
-      return;
-    case 'var':
-      out.add(e.v);
-      return;
-    case 'add':
-    case 'sub':
-    case 'bitor':
-    case 'bitand':
-    case 'bitclear':
-    case 'eq':
-    case 'ne':
-    case 'lt':
-    case 'le':
-      collectVars(e.a, out);
-      collectVars(e.b, out);
-      return;
-    case 'ite':
-      collectVars(e.c, out);
-      collectVars(e.t, out);
-      collectVars(e.e, out);
-      return;
-    case 'bit':
-    case 'not':
-      collectVars(e.a, out);
-      return;
-    case 'and':
-    case 'or':
-      for (const a of e.args) collectVars(a, out);
-      return;
-    default:
-      unreachable(e);
-  }
-}
-
 export function varsOf(...es: (IntExpr | BoolExpr)[]): Set<VarId> {
-  const out = new Set<VarId>();
-  for (const e of es) collectVars(e, out);
-  return out;
+  return exprVars(es);
 }
 
 /**
@@ -326,76 +288,85 @@ export class Unrolling {
     return x.w === w ? x.e : x.e.zeroExt(w - x.w);
   }
 
-  intAt(e: IntExpr, i: number): { e: BV; w: number } {
-    const ctx = this.ctx;
-    switch (e.k) {
-      case 'const': {
-        const w = bitsFor(e.v);
-        return { e: ctx.BitVec.val(e.v, w), w };
-      }
-      case 'var':
-        return { e: this.s[i][e.v], w: this.width(e.v) };
-      case 'add': {
-        const a = this.intAt(e.a, i);
-        const b = this.intAt(e.b, i);
-        const w = Math.max(a.w, b.w) + 1;
-        return { e: this.zext(a, w).add(this.zext(b, w)), w };
-      }
-      case 'sub':
-      case 'bitor':
-      case 'bitand':
-      case 'bitclear': {
-        const a = this.intAt(e.a, i);
-        const b = this.intAt(e.b, i);
-        const w = Math.max(a.w, b.w);
-        const x = this.zext(a, w);
-        const y = this.zext(b, w);
-        const r = e.k === 'sub' ? x.sub(y) : e.k === 'bitor' ? x.or(y) : e.k === 'bitand' ? x.and(y) : x.and(y.not());
-        return { e: r, w };
-      }
-      case 'ite': {
-        const t = this.intAt(e.t, i);
-        const f = this.intAt(e.e, i);
-        const w = Math.max(t.w, f.w);
-        return { e: ctx.If(this.boolAt(e.c, i), this.zext(t, w), this.zext(f, w)) as BV, w };
-      }
-      default:
-        return unreachable(e);
-    }
+  /** Encoders of expressions in s_i, one per position (see `encoder`). */
+  private readonly encoders: ExprAlgebra<Term, Z3Bool>[] = [];
+
+  intAt(e: IntExpr, i: number): Term {
+    return foldInt(e, this.encoderAt(i));
   }
 
   boolAt(e: BoolExpr, i: number): Z3Bool {
+    return foldBool(e, this.encoderAt(i));
+  }
+
+  private encoderAt(i: number): ExprAlgebra<Term, Z3Bool> {
+    return (this.encoders[i] ??= this.encoder(i));
+  }
+
+  /**
+   * The encoder of expressions in state s_i as an algebra over the fold of
+   * expr.ts. Integer terms carry their width; operands are zero-extended
+   * to a common width (one more bit for `add`, so sums never wrap).
+   */
+  private encoder(i: number): ExprAlgebra<Term, Z3Bool> {
     const ctx = this.ctx;
-    switch (e.k) {
-      case 'true':
-        return ctx.Bool.val(true);
-      case 'false':
-        return ctx.Bool.val(false);
-      case 'eq':
-      case 'ne':
-      case 'lt':
-      case 'le': {
-        const a = this.intAt(e.a, i);
-        const b = this.intAt(e.b, i);
-        const w = Math.max(a.w, b.w);
-        const x = this.zext(a, w);
-        const y = this.zext(b, w);
-        return e.k === 'eq' ? x.eq(y) : e.k === 'ne' ? x.neq(y) : e.k === 'lt' ? x.ult(y) : x.ule(y);
-      }
-      case 'bit': {
-        const a = this.intAt(e.a, i);
+    const common = (a: Term, b: Term, w = Math.max(a.w, b.w)): [BV, BV, number] => [this.zext(a, w), this.zext(b, w), w];
+    return {
+      const: (e) => {
+        const w = bitsFor(e.v);
+        return { e: ctx.BitVec.val(e.v, w), w };
+      },
+      var: (e) => ({ e: this.s[i][e.v], w: this.width(e.v) }),
+      add: (_, a, b) => {
+        const [x, y, w] = common(a, b, Math.max(a.w, b.w) + 1);
+        return { e: x.add(y), w };
+      },
+      sub: (_, a, b) => {
+        const [x, y, w] = common(a, b);
+        return { e: x.sub(y), w };
+      },
+      bitor: (_, a, b) => {
+        const [x, y, w] = common(a, b);
+        return { e: x.or(y), w };
+      },
+      bitand: (_, a, b) => {
+        const [x, y, w] = common(a, b);
+        return { e: x.and(y), w };
+      },
+      bitclear: (_, a, b) => {
+        const [x, y, w] = common(a, b);
+        return { e: x.and(y.not()), w };
+      },
+      ite: (_, c, t, f) => {
+        const w = Math.max(t.w, f.w);
+        return { e: ctx.If(c, this.zext(t, w), this.zext(f, w)) as BV, w };
+      },
+      true: () => ctx.Bool.val(true),
+      false: () => ctx.Bool.val(false),
+      eq: (_, a, b) => {
+        const [x, y] = common(a, b);
+        return x.eq(y);
+      },
+      ne: (_, a, b) => {
+        const [x, y] = common(a, b);
+        return x.neq(y);
+      },
+      lt: (_, a, b) => {
+        const [x, y] = common(a, b);
+        return x.ult(y);
+      },
+      le: (_, a, b) => {
+        const [x, y] = common(a, b);
+        return x.ule(y);
+      },
+      bit: (e, a) => {
         if (e.bit >= a.w) return ctx.Bool.val(false);
         return a.e.extract(e.bit, e.bit).eq(ctx.BitVec.val(1, 1));
-      }
-      case 'and':
-        return ctx.And(...e.args.map((a) => this.boolAt(a, i)));
-      case 'or':
-        return ctx.Or(...e.args.map((a) => this.boolAt(a, i)));
-      case 'not':
-        return ctx.Not(this.boolAt(e.a, i));
-      default:
-        return unreachable(e);
-    }
+      },
+      and: (_, args) => ctx.And(...args),
+      or: (_, args) => ctx.Or(...args),
+      not: (_, a) => ctx.Not(a),
+    };
   }
 
   private cached(key: string, make: () => Z3Bool): Z3Bool {

@@ -35,6 +35,7 @@
 import type { Limit } from '../../report.js';
 import type { BoolExpr, IntExpr, Property, Transition, TransitionSystem, VarId } from '../../semantics/system.js';
 import { unreachable } from '../../../model/ir.js';
+import { foldInt, type ExprAlgebra } from '../../semantics/expr.js';
 import { Unrolling, varsOf } from './encode.js';
 import { queryFixedpoint, type Z3Bool, type Z3Ctx } from './solver.js';
 
@@ -90,45 +91,54 @@ export interface RuleCase {
   updates: { v: VarId; e: IntExpr }[];
 }
 
+/** Ignores boolean nodes: what these algebras want lives in integer ones. */
+const SKIP_BOOL = {
+  true: () => null,
+  false: () => null,
+  eq: () => null,
+  ne: () => null,
+  lt: () => null,
+  le: () => null,
+  bit: () => null,
+  and: () => null,
+  or: () => null,
+  not: () => null,
+};
+
+/**
+ * The conditions of the `ite`s of an update, outermost first, then those
+ * of its `then` and `else` branches (conditions nested inside a condition
+ * are not split on).
+ */
+const ITE_CONDS: ExprAlgebra<BoolExpr[], null> = {
+  ...SKIP_BOOL,
+  const: () => [],
+  var: () => [],
+  add: (_, a, b) => a.concat(b),
+  sub: (_, a, b) => a.concat(b),
+  bitor: (_, a, b) => a.concat(b),
+  bitand: (_, a, b) => a.concat(b),
+  bitclear: (_, a, b) => a.concat(b),
+  ite: (e, _, t, f) => [e.c, ...t, ...f],
+};
+
 function iteConds(e: IntExpr, out: Map<string, BoolExpr>): void {
-  switch (e.k) {
-    case 'ite':
-      out.set(JSON.stringify(e.c), e.c);
-      iteConds(e.t, out);
-      iteConds(e.e, out);
-      return;
-    case 'add':
-    case 'sub':
-    case 'bitor':
-    case 'bitand':
-    case 'bitclear':
-      iteConds(e.a, out);
-      iteConds(e.b, out);
-      return;
-    case 'const':
-    case 'var':
-      return;
-    default:
-      return unreachable(e);
-  }
+  for (const c of foldInt(e, ITE_CONDS)) out.set(JSON.stringify(c), c);
 }
 
+/** The update with every `ite` replaced by the branch `truth` picks for its condition. */
 function resolveItes(e: IntExpr, truth: ReadonlyMap<string, boolean>): IntExpr {
-  switch (e.k) {
-    case 'ite':
-      return resolveItes(truth.get(JSON.stringify(e.c)) ? e.t : e.e, truth);
-    case 'add':
-    case 'sub':
-    case 'bitor':
-    case 'bitand':
-    case 'bitclear':
-      return { ...e, a: resolveItes(e.a, truth), b: resolveItes(e.b, truth) };
-    case 'const':
-    case 'var':
-      return e;
-    default:
-      return unreachable(e);
-  }
+  return foldInt<IntExpr, null>(e, {
+    ...SKIP_BOOL,
+    const: (x) => x,
+    var: (x) => x,
+    add: (x, a, b) => ({ ...x, a, b }),
+    sub: (x, a, b) => ({ ...x, a, b }),
+    bitor: (x, a, b) => ({ ...x, a, b }),
+    bitand: (x, a, b) => ({ ...x, a, b }),
+    bitclear: (x, a, b) => ({ ...x, a, b }),
+    ite: (x, _, t, f) => (truth.get(JSON.stringify(x.c)) ? t : f),
+  });
 }
 
 /**

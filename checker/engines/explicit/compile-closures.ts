@@ -16,149 +16,109 @@
  */
 
 import type { BoolExpr, IntExpr, VarId } from '../../semantics/system.js';
-import { unreachable } from '../../../model/ir.js';
+import { foldBool, foldInt, type ExprAlgebra } from '../../semantics/expr.js';
 
 /** The unpacked state a closure reads: `s[v]` is the value of variable v. */
 export type Vals = Int32Array;
 export type IntFn = (s: Vals) => number;
 export type BoolFn = (s: Vals) => boolean;
 
+/**
+ * The closure compiler as an algebra over the fold of expr.ts: each case
+ * gets its children already compiled and may look at the node's own
+ * children to pick a specialised closure (the unused compiled child is
+ * dropped; compilation happens once per expression).
+ */
+const CLOSURES: ExprAlgebra<IntFn, BoolFn> = {
+  const: (e) => {
+    const c = e.v;
+    return () => c;
+  },
+  var: (e) => {
+    const v = e.v;
+    return (s) => s[v];
+  },
+  add: (e, a, b) => {
+    if (e.b.k === 'const') {
+      const c = e.b.v;
+      return (s) => a(s) + c;
+    }
+    return (s) => a(s) + b(s);
+  },
+  sub: (e, a, b) => {
+    if (e.b.k === 'const') {
+      const c = e.b.v;
+      return (s) => a(s) - c;
+    }
+    return (s) => a(s) - b(s);
+  },
+  bitor: (_, a, b) => (s) => a(s) | b(s),
+  bitand: (_, a, b) => (s) => a(s) & b(s),
+  bitclear: (_, a, b) => (s) => a(s) & ~b(s),
+  ite: (_, c, t, f) => (s) => (c(s) ? t(s) : f(s)),
+  true: () => () => true,
+  false: () => () => false,
+  eq: (e, a, b) => {
+    const vc = varConst(e.a, e.b);
+    if (vc) {
+      const [v, c] = vc;
+      return (s) => s[v] === c;
+    }
+    return (s) => a(s) === b(s);
+  },
+  ne: (e, a, b) => {
+    const vc = varConst(e.a, e.b);
+    if (vc) {
+      const [v, c] = vc;
+      return (s) => s[v] !== c;
+    }
+    return (s) => a(s) !== b(s);
+  },
+  lt: (_, a, b) => (s) => a(s) < b(s),
+  le: (_, a, b) => (s) => a(s) <= b(s),
+  bit: (e, a) => {
+    // Values are below 2^31, so bits 31 and up are never set.
+    if (e.bit > 30) return () => false;
+    const m = 1 << e.bit;
+    return (s) => (a(s) & m) !== 0;
+  },
+  and: (_, fs) => {
+    if (fs.length === 0) return () => true;
+    if (fs.length === 1) return fs[0];
+    if (fs.length === 2) {
+      const [a, b] = fs;
+      return (s) => a(s) && b(s);
+    }
+    if (fs.length === 3) {
+      const [a, b, c] = fs;
+      return (s) => a(s) && b(s) && c(s);
+    }
+    return (s) => {
+      for (let i = 0; i < fs.length; i++) if (!fs[i](s)) return false;
+      return true;
+    };
+  },
+  or: (_, fs) => {
+    if (fs.length === 0) return () => false;
+    if (fs.length === 1) return fs[0];
+    if (fs.length === 2) {
+      const [a, b] = fs;
+      return (s) => a(s) || b(s);
+    }
+    return (s) => {
+      for (let i = 0; i < fs.length; i++) if (fs[i](s)) return true;
+      return false;
+    };
+  },
+  not: (_, a) => (s) => !a(s),
+};
+
 export function compileInt(e: IntExpr): IntFn {
-  switch (e.k) {
-    case 'const': {
-      const c = e.v;
-      return () => c;
-    }
-    case 'var': {
-      const v = e.v;
-      return (s) => s[v];
-    }
-    case 'add': {
-      if (e.b.k === 'const') {
-        const a = compileInt(e.a);
-        const c = e.b.v;
-        return (s) => a(s) + c;
-      }
-      const a = compileInt(e.a);
-      const b = compileInt(e.b);
-      return (s) => a(s) + b(s);
-    }
-    case 'sub': {
-      if (e.b.k === 'const') {
-        const a = compileInt(e.a);
-        const c = e.b.v;
-        return (s) => a(s) - c;
-      }
-      const a = compileInt(e.a);
-      const b = compileInt(e.b);
-      return (s) => a(s) - b(s);
-    }
-    case 'bitor': {
-      const a = compileInt(e.a);
-      const b = compileInt(e.b);
-      return (s) => a(s) | b(s);
-    }
-    case 'bitand': {
-      const a = compileInt(e.a);
-      const b = compileInt(e.b);
-      return (s) => a(s) & b(s);
-    }
-    case 'bitclear': {
-      const a = compileInt(e.a);
-      const b = compileInt(e.b);
-      return (s) => a(s) & ~b(s);
-    }
-    case 'ite': {
-      const c = compileBool(e.c);
-      const t = compileInt(e.t);
-      const f = compileInt(e.e);
-      return (s) => (c(s) ? t(s) : f(s));
-    }
-    default:
-      return unreachable(e);
-  }
+  return foldInt(e, CLOSURES);
 }
 
 export function compileBool(e: BoolExpr): BoolFn {
-  switch (e.k) {
-    case 'true':
-      return () => true;
-    case 'false':
-      return () => false;
-    case 'eq': {
-      const vc = varConst(e.a, e.b);
-      if (vc) {
-        const [v, c] = vc;
-        return (s) => s[v] === c;
-      }
-      const a = compileInt(e.a);
-      const b = compileInt(e.b);
-      return (s) => a(s) === b(s);
-    }
-    case 'ne': {
-      const vc = varConst(e.a, e.b);
-      if (vc) {
-        const [v, c] = vc;
-        return (s) => s[v] !== c;
-      }
-      const a = compileInt(e.a);
-      const b = compileInt(e.b);
-      return (s) => a(s) !== b(s);
-    }
-    case 'lt': {
-      const a = compileInt(e.a);
-      const b = compileInt(e.b);
-      return (s) => a(s) < b(s);
-    }
-    case 'le': {
-      const a = compileInt(e.a);
-      const b = compileInt(e.b);
-      return (s) => a(s) <= b(s);
-    }
-    case 'bit': {
-      // Values are below 2^31, so bits 31 and up are never set.
-      if (e.bit > 30) return () => false;
-      const a = compileInt(e.a);
-      const m = 1 << e.bit;
-      return (s) => (a(s) & m) !== 0;
-    }
-    case 'and': {
-      const fs = e.args.map(compileBool);
-      if (fs.length === 0) return () => true;
-      if (fs.length === 1) return fs[0];
-      if (fs.length === 2) {
-        const [a, b] = fs;
-        return (s) => a(s) && b(s);
-      }
-      if (fs.length === 3) {
-        const [a, b, c] = fs;
-        return (s) => a(s) && b(s) && c(s);
-      }
-      return (s) => {
-        for (let i = 0; i < fs.length; i++) if (!fs[i](s)) return false;
-        return true;
-      };
-    }
-    case 'or': {
-      const fs = e.args.map(compileBool);
-      if (fs.length === 0) return () => false;
-      if (fs.length === 1) return fs[0];
-      if (fs.length === 2) {
-        const [a, b] = fs;
-        return (s) => a(s) || b(s);
-      }
-      return (s) => {
-        for (let i = 0; i < fs.length; i++) if (fs[i](s)) return true;
-        return false;
-      };
-    }
-    case 'not': {
-      const a = compileBool(e.a);
-      return (s) => !a(s);
-    }
-    default:
-      return unreachable(e);
-  }
+  return foldBool(e, CLOSURES);
 }
 
 function varConst(a: IntExpr, b: IntExpr): [VarId, number] | undefined {
@@ -167,58 +127,8 @@ function varConst(a: IntExpr, b: IntExpr): [VarId, number] | undefined {
   return undefined;
 }
 
-/** Every variable an expression reads. */
-export function varsOfInt(e: IntExpr, out: Set<VarId> = new Set()): Set<VarId> {
-  switch (e.k) {
-    case 'const':
-      return out;
-    case 'var':
-      out.add(e.v);
-      return out;
-    case 'add':
-    case 'sub':
-    case 'bitor':
-    case 'bitand':
-    case 'bitclear':
-      varsOfInt(e.a, out);
-      varsOfInt(e.b, out);
-      return out;
-    case 'ite':
-      varsOfBool(e.c, out);
-      varsOfInt(e.t, out);
-      varsOfInt(e.e, out);
-      return out;
-    default:
-      return unreachable(e);
-  }
-}
-
-export function varsOfBool(e: BoolExpr, out: Set<VarId> = new Set()): Set<VarId> {
-  switch (e.k) {
-    case 'true':
-    case 'false':
-      return out;
-    case 'eq':
-    case 'ne':
-    case 'lt':
-    case 'le':
-      varsOfInt(e.a, out);
-      varsOfInt(e.b, out);
-      return out;
-    case 'bit':
-      varsOfInt(e.a, out);
-      return out;
-    case 'and':
-    case 'or':
-      for (const a of e.args) varsOfBool(a, out);
-      return out;
-    case 'not':
-      varsOfBool(e.a, out);
-      return out;
-    default:
-      return unreachable(e);
-  }
-}
+/** Every variable an expression reads (one definition, in expr.ts). */
+export { intVars as varsOfInt, boolVars as varsOfBool } from '../../semantics/expr.js';
 
 /** Top-level conjuncts of a guard, nested `and`s flattened. */
 export function conjuncts(e: BoolExpr, out: BoolExpr[] = []): BoolExpr[] {

@@ -7,7 +7,9 @@
  * packed arena of `StateStore`; expanding it unpacks it into one scratch
  * Int32Array, evaluates only the guards of transitions at each thread's
  * current pc, and builds each successor by patching a copy of the packed
- * words in a scratch buffer before hashing it into the store.
+ * words in a scratch buffer before hashing it into the store. Each pass
+ * compiles its tables before the first state: the transitions in
+ * transition-table.ts, the properties in property-checks.ts.
  *
  * Properties (system.ts, with the thread rules of eval.ts): a state
  * property is checked on every stored state, a step property on every
@@ -35,11 +37,12 @@
 import type { Limit } from '../../report.js';
 import { BudgetExceeded, budgetStop, type Budget } from '../../../model/budget.js';
 import type { EngineResult, PropertyResult } from '../types.js';
-import type { BoolExpr, TransitionSystem } from '../../semantics/system.js';
-import { compileBool, compileInt, conjuncts, pinnedValues, varsOfBool, type BoolFn, type IntFn } from './compile-closures.js';
-import { layoutOf, OUT_OF_MEMORY, packInto, STATE_LIMIT, StateStore, unpackFrom } from './store.js';
-import { analyse } from './structure.js';
+import type { TransitionSystem } from '../../semantics/system.js';
+import { layoutOf, OUT_OF_MEMORY, packInto, STATE_LIMIT, StateStore, unpackFrom, type Layout } from './store.js';
+import { analyse, type Structure } from './structure.js';
 import { PersistentSets } from './por.js';
+import { compileTransitions, successorInto, type TransitionTable } from './transition-table.js';
+import { activeThreads, checkStateProperties, checkStepProperties, checkTerminal, compilePropertyChecks, Verdicts, type PropertyChecks } from './property-checks.js';
 
 export interface ExplicitOptions {
   /** This search's own wall-clock limit (a share of the model's budget, or a re-search's cap). */
@@ -179,298 +182,30 @@ function finish(ts: TransitionSystem, passes: PassResult[], t0: number): { resul
 
 type PassMode = 'full' | 'por-properties' | 'por-declared';
 
+/** One search over the properties `propIdx` of `tsAll`. */
 async function runPass(tsAll: TransitionSystem, propIdx: number[], mode: PassMode, opts: ExplicitOptions, deadline: number): Promise<PassResult> {
   const ts: TransitionSystem = propIdx.length === tsAll.properties.length ? tsAll : { ...tsAll, properties: propIdx.map((i) => tsAll.properties[i]) };
-  const nVars = ts.vars.length;
-  const nThreads = ts.threads.length;
-  const nTrans = ts.transitions.length;
+  const a = analysePass(ts, mode, opts);
+  if (a.kind === 'stopped') return skippedPass(propIdx, { status: 'inconclusive', limit: a.limit }, a.limit);
   const layout = layoutOf(ts.vars);
-  const W = layout.words;
-  const wantPor = mode !== 'full';
-  // The analysis and the closures cost time linear in the system before
-  // the first state: the budget is checked around them too.
-  const before = budgetStop(opts.budget, 'explicit');
-  if (before) return skippedPass(propIdx, { status: 'inconclusive', limit: before }, before);
-  let st: ReturnType<typeof analyse>;
-  try {
-    st = analyse(ts, wantPor, mode === 'por-declared', opts.budget);
-  } catch (e) {
-    if (!(e instanceof BudgetExceeded)) throw e;
-    return skippedPass(propIdx, { status: 'inconclusive', limit: e.stop }, e.stop);
-  }
-  const analysed = budgetStop(opts.budget, 'explicit');
-  if (analysed) return skippedPass(propIdx, { status: 'inconclusive', limit: analysed }, analysed);
-
-  let porOff: string | undefined;
-  if (wantPor) {
-    if (!st.acyclic) porOff = `the state graph may have cycles (${st.cyclicReason})`;
-    else if (nThreads > 30) porOff = 'more than 30 threads';
-    else if (nTrans > 0 && st.visible.every((v) => v === 1)) porOff = 'every transition is visible to the properties';
-  }
-  const por = wantPor && porOff === undefined ? new PersistentSets(st, nVars) : undefined;
-  const { pcVar, pcOffset, transAtStart, transAtList } = st;
-
-  // Compiled transitions. The hot loop only evaluates transitions listed
-  // at their thread's current pc, so guard conjuncts that merely test that
-  // pc are true there and are dropped (`guardAlways` when nothing is left).
-  // Constant updates are folded into per-word patches (keep mask, set
-  // bits); only the others run closures.
-  const guard: BoolFn[] = [];
-  const guardAlways = new Uint8Array(nTrans);
-  for (const t of ts.transitions) {
-    const pv = pcVar[t.thread];
-    const rest = conjuncts(t.guard).filter((c) => !(pv >= 0 && isOwnPcTest(c, pv)));
-    if (pv >= 0 && rest.length === 0) guardAlways[t.id] = 1;
-    guard.push(pv >= 0 ? compileBool({ k: 'and', args: rest }) : compileBool(t.guard));
-  }
-  const patchStart = new Int32Array(nTrans + 1);
-  const patchWord: number[] = [];
-  const patchKeep: number[] = [];
-  const patchSet: number[] = [];
-  const updStart = new Int32Array(nTrans + 1);
-  const updWordL: number[] = [];
-  const updShiftL: number[] = [];
-  const updMaskL: number[] = [];
-  const updFn: IntFn[] = [];
-  for (const t of ts.transitions) {
-    const perWord = new Map<number, { keep: number; set: number }>();
-    for (const u of t.updates) {
-      const w = layout.word[u.v];
-      const sh = layout.shift[u.v];
-      const m = layout.mask[u.v];
-      if (m === 0) continue;
-      if (u.e.k === 'const') {
-        const pw = perWord.get(w) ?? { keep: -1, set: 0 };
-        pw.keep &= ~(m << sh);
-        pw.set = (pw.set & ~(m << sh)) | ((u.e.v & m) << sh);
-        perWord.set(w, pw);
-      } else {
-        updWordL.push(w);
-        updShiftL.push(sh);
-        updMaskL.push(m);
-        updFn.push(compileInt(u.e));
-      }
-    }
-    for (const [w, pw] of perWord) {
-      patchWord.push(w);
-      patchKeep.push(pw.keep);
-      patchSet.push(pw.set);
-    }
-    patchStart[t.id + 1] = patchWord.length;
-    updStart[t.id + 1] = updFn.length;
-  }
-  const pWord = Int32Array.from(patchWord);
-  const pKeep = Int32Array.from(patchKeep);
-  const pSet = Int32Array.from(patchSet);
-  const updWord = Int32Array.from(updWordL);
-  const updShift = Int32Array.from(updShiftL);
-  const updMask = Int32Array.from(updMaskL);
-  const dyn = new Float64Array(ts.transitions.reduce((m, t) => Math.max(m, t.updates.length), 1));
-  const threadOf = Int32Array.from(ts.transitions, (t) => t.thread);
-
-  // Properties.
-  const nProps = ts.properties.length;
-  const results: (PropertyResult | undefined)[] = new Array(nProps).fill(undefined);
-  let open = nProps;
-  const stateProps: { i: number; bad: BoolFn }[] = [];
-  const terminalProps: { i: number; bad: BoolFn }[] = [];
-  const deadlockProps: number[] = [];
-  const stepAt: { i: number; when: BoolFn }[][] = Array.from({ length: nTrans }, () => []);
-  const hasStep = new Uint8Array(nTrans);
-  ts.properties.forEach((p, i) => {
-    switch (p.kind) {
-      case 'state':
-        stateProps.push({ i, bad: compileBool(p.bad) });
-        break;
-      case 'terminal':
-        terminalProps.push({ i, bad: compileBool(p.bad) });
-        break;
-      case 'deadlock':
-        deadlockProps.push(i);
-        break;
-      case 'step': {
-        const when = compileBool(p.when);
-        for (const t of new Set(p.transitions)) {
-          if (t >= 0 && t < nTrans) {
-            stepAt[t].push({ i, when });
-            hasStep[t] = 1;
-          }
-        }
-        break;
-      }
-    }
-  });
-  const onExpand = opts.onExpand;
-  const needTerminal = terminalProps.length > 0 || deadlockProps.length > 0 || onExpand !== undefined;
-  const done: BoolFn[] = ts.threads.map((th) => compileBool(th.done));
-  const notStarted: (BoolFn | undefined)[] = ts.threads.map((th) => (th.liveness === 'optional' ? compileBool(th.notStarted) : undefined));
-
-  const store = new StateStore(W, opts.maxMemoryMb, opts.maxStates ?? Infinity);
-  const cur = new Int32Array(nVars);
-  const scratch = new Uint32Array(W);
-  const enStamp = new Int32Array(nTrans).fill(-1);
-  const enList = new Int32Array(Math.max(1, nTrans));
-  const enCount = new Int32Array(nThreads);
-
-  let limit: Limit | undefined;
-  let fired = 0;
-  let reducedStates = 0;
-
-  const violate = (i: number, schedule: number[]) => {
-    if (results[i] !== undefined) return;
-    results[i] = { status: 'violated', schedule };
-    open--;
+  const pass: CompiledPass = {
+    ts,
+    layout,
+    st: a.st,
+    por: a.por,
+    table: compileTransitions(ts, layout, a.st.pcVar),
+    checks: compilePropertyChecks(ts),
+    verdicts: new Verdicts(ts.properties.length, opts.stopAtFirst === true),
   };
-  // With no property at all the search still runs to the end (benchmarks, state counts).
-  const finished = () => open < nProps && (open === 0 || opts.stopAtFirst === true);
-
-  const init = new Int32Array(nVars);
-  for (const v of ts.vars) init[v.id] = v.init;
-  packInto(layout, init, scratch, 0);
-  const first = store.insert(scratch, 0, -1, -1);
-  if (first === OUT_OF_MEMORY) limit = { kind: 'memory', mb: opts.maxMemoryMb };
-  else if (first === STATE_LIMIT) limit = { kind: 'states', max: opts.maxStates ?? 0 };
-
-  const budget = opts.budget;
-  let lastYield = performance.now();
-  // A budget already spent stops the search before its first state.
-  limit ??= budgetStop(budget, 'explicit');
-
-  let si = 0;
-  outer: for (; !limit && si < store.count && !finished(); si++) {
-    if ((si & 1023) === 1023) {
-      const now = performance.now();
-      if (now - lastYield >= YIELD_MS) {
-        await yieldToEventLoop();
-        lastYield = performance.now();
-      }
-      // The model's budget (and an interrupt) first: it is what the user set.
-      const stop = budgetStop(budget, 'explicit');
-      if (stop) {
-        limit = stop;
-        break;
-      }
-      if (now > deadline) {
-        limit = { kind: 'timeout', ms: opts.timeoutMs };
-        break;
-      }
-    }
-    const base = si * W;
-    unpackFrom(layout, store.arena, base, cur);
-
-    for (let p = 0; p < stateProps.length; p++) {
-      const sp = stateProps[p];
-      if (results[sp.i] === undefined && sp.bad(cur)) violate(sp.i, store.scheduleTo(si));
-    }
-
-    // Enabled transitions, grouped by thread in thread order.
-    let nEn = 0;
-    for (let th = 0; th < nThreads; th++) {
-      const g = pcOffset[th] + (pcVar[th] >= 0 ? cur[pcVar[th]] : 0);
-      const before = nEn;
-      for (let i = transAtStart[g], e = transAtStart[g + 1]; i < e; i++) {
-        const t = transAtList[i];
-        if (guardAlways[t] === 1 || guard[t](cur)) {
-          enStamp[t] = si;
-          enList[nEn++] = t;
-        }
-      }
-      enCount[th] = nEn - before;
-    }
-
-    for (let i = 0; i < nEn; i++) {
-      const t = enList[i];
-      if (hasStep[t] === 0) continue;
-      const checks = stepAt[t];
-      for (let c = 0; c < checks.length; c++) {
-        const sc = checks[c];
-        if (results[sc.i] === undefined && sc.when(cur)) {
-          const sched = store.scheduleTo(si);
-          sched.push(t);
-          violate(sc.i, sched);
-        }
-      }
-    }
-
-    let activeMask = 0;
-    if (por) {
-      for (let th = 0; th < nThreads; th++) {
-        const ns = notStarted[th];
-        if (ns === undefined || !ns(cur)) activeMask |= 1 << th;
-      }
-    }
-    if (needTerminal) {
-      // Terminal: no active thread that is not done has an enabled
-      // transition. Usually the first thread with one settles it.
-      let terminal = true;
-      for (let th = 0; th < nThreads && terminal; th++) {
-        if (enCount[th] === 0) continue;
-        const ns = notStarted[th];
-        if (ns !== undefined && ns(cur)) continue;
-        if (!done[th](cur)) terminal = false;
-      }
-      if (terminal) {
-        let unfinished = false;
-        for (let th = 0; th < nThreads && !unfinished; th++) {
-          const ns = notStarted[th];
-          if (ns !== undefined && ns(cur)) continue;
-          if (!done[th](cur)) unfinished = true;
-        }
-        for (const tp of terminalProps) {
-          if (results[tp.i] === undefined && tp.bad(cur)) violate(tp.i, store.scheduleTo(si));
-        }
-        if (unfinished) for (const i of deadlockProps) violate(i, store.scheduleTo(si));
-      }
-      if (onExpand) onExpand(cur, terminal);
-    }
-    if (finished()) break;
-
-    let expandMask = -1;
-    if (por && nEn > 1) {
-      expandMask = por.choose(cur, enStamp, si, enCount, activeMask);
-      if (expandMask !== -1) reducedStates++;
-    }
-
-    for (let i = 0; i < nEn; i++) {
-      const t = enList[i];
-      if (expandMask !== -1 && !((expandMask >>> threadOf[t]) & 1)) continue;
-      const arena = store.arena;
-      for (let w = 0; w < W; w++) scratch[w] = arena[base + w];
-      // Simultaneous assignment: every right-hand side reads `cur`, the
-      // state before the step, so the order of the patches does not matter.
-      const u0 = updStart[t];
-      const u1 = updStart[t + 1];
-      for (let u = u0; u < u1; u++) dyn[u - u0] = updFn[u](cur);
-      for (let p = patchStart[t], e = patchStart[t + 1]; p < e; p++) {
-        const w = pWord[p];
-        scratch[w] = (scratch[w] & pKeep[p]) | pSet[p];
-      }
-      for (let u = u0; u < u1; u++) {
-        const w = updWord[u];
-        const sh = updShift[u];
-        const m = updMask[u];
-        scratch[w] = (scratch[w] & ~(m << sh)) | ((dyn[u - u0] & m) << sh);
-      }
-      fired++;
-      const r = store.insert(scratch, 0, si, t);
-      if (r === OUT_OF_MEMORY) {
-        limit = { kind: 'memory', mb: opts.maxMemoryMb };
-        break outer;
-      }
-      if (r === STATE_LIMIT) {
-        limit = { kind: 'states', max: opts.maxStates ?? 0 };
-        break outer;
-      }
-    }
-  }
-
+  const end = await search(pass, opts, deadline);
+  const { store, si, limit } = end;
   const complete = !limit && si >= store.count;
   // Stopped by stopAtFirst: every state of depth < d (d = depth of the
   // state being expanded) was expanded, so every schedule of length < d was
   // checked. Under POR the reduced graph's depths are not the full graph's,
   // so no bound is claimed there.
-  const partialBound = !complete && !limit && !por ? Math.max(0, store.scheduleTo(Math.min(si, store.count - 1)).length - 1) : 0;
-  const out: PropertyResult[] = results.map((r) => {
+  const partialBound = !complete && !limit && !a.por ? Math.max(0, store.scheduleTo(Math.min(si, store.count - 1)).length - 1) : 0;
+  const out: PropertyResult[] = pass.verdicts.results.map((r) => {
     if (r) return r;
     if (complete) return { status: 'holds', exhaustive: true };
     if (limit) return { status: 'inconclusive', limit };
@@ -481,16 +216,175 @@ async function runPass(tsAll: TransitionSystem, propIdx: number[], mode: PassMod
     results: out,
     limit,
     states: store.count,
-    fired,
+    fired: end.fired,
     storeBytes: store.bytes(),
-    reduction: por ? 'por' : 'none',
-    porOff,
-    reducedStates,
+    reduction: a.por ? 'por' : 'none',
+    porOff: a.porOff,
+    reducedStates: end.reducedStates,
   };
 }
 
-/** A conjunct that only tests the thread's own pc (true wherever the transition is listed). */
-function isOwnPcTest(c: BoolExpr, pv: number): boolean {
-  const vars = varsOfBool(c);
-  return vars.size === 1 && vars.has(pv) && pinnedValues(c, pv) !== undefined;
+type PassAnalysis =
+  | { kind: 'stopped'; limit: Limit }
+  /** `por` is set when the pass reduces; `porOff` says why a POR pass does not. */
+  | { kind: 'analysed'; st: Structure; por?: PersistentSets; porOff?: string };
+
+/**
+ * The structure analysis of a pass, and whether it can reduce. The analysis
+ * costs time linear in the system (or more) before the first state: the
+ * budget is checked around it too.
+ */
+function analysePass(ts: TransitionSystem, mode: PassMode, opts: ExplicitOptions): PassAnalysis {
+  const wantPor = mode !== 'full';
+  const before = budgetStop(opts.budget, 'explicit');
+  if (before) return { kind: 'stopped', limit: before };
+  let st: Structure;
+  try {
+    st = analyse(ts, wantPor, mode === 'por-declared', opts.budget);
+  } catch (e) {
+    if (!(e instanceof BudgetExceeded)) throw e;
+    return { kind: 'stopped', limit: e.stop };
+  }
+  const analysed = budgetStop(opts.budget, 'explicit');
+  if (analysed) return { kind: 'stopped', limit: analysed };
+  if (!wantPor) return { kind: 'analysed', st };
+  let porOff: string | undefined;
+  if (!st.acyclic) porOff = `the state graph may have cycles (${st.cyclicReason})`;
+  else if (ts.threads.length > 30) porOff = 'more than 30 threads';
+  else if (ts.transitions.length > 0 && st.visible.every((v) => v === 1)) porOff = 'every transition is visible to the properties';
+  if (porOff !== undefined) return { kind: 'analysed', st, porOff };
+  return { kind: 'analysed', st, por: new PersistentSets(st, ts.vars.length) };
+}
+
+/** Everything a pass's search reads, built once before its first state. */
+interface CompiledPass {
+  ts: TransitionSystem;
+  layout: Layout;
+  st: Structure;
+  por?: PersistentSets;
+  table: TransitionTable;
+  checks: PropertyChecks;
+  verdicts: Verdicts;
+}
+
+interface SearchEnd {
+  store: StateStore;
+  /** The state the search stopped at (store.count when it ran out of states). */
+  si: number;
+  limit?: Limit;
+  fired: number;
+  reducedStates: number;
+}
+
+/** Per-state buffers of the enabled transitions. */
+interface Enabled {
+  /** `stamp[t] === si` when t is enabled in state si (what POR reads). */
+  stamp: Int32Array;
+  /** The enabled transitions, grouped by thread in thread order. */
+  list: Int32Array;
+  /** Enabled transitions per thread. */
+  count: Int32Array;
+}
+
+/**
+ * The breadth-first search of one pass: the hot loop. It calls only
+ * helpers that take the pass's tables and preallocated buffers, so
+ * expanding a state allocates nothing but what a violation records.
+ */
+async function search(pass: CompiledPass, opts: ExplicitOptions, deadline: number): Promise<SearchEnd> {
+  const { ts, layout, st, por, table, checks, verdicts } = pass;
+  const W = layout.words;
+  const nTrans = ts.transitions.length;
+  const store = new StateStore(W, opts.maxMemoryMb, opts.maxStates ?? Infinity);
+  const cur = new Int32Array(ts.vars.length);
+  const scratch = new Uint32Array(W);
+  const en: Enabled = { stamp: new Int32Array(nTrans).fill(-1), list: new Int32Array(Math.max(1, nTrans)), count: new Int32Array(ts.threads.length) };
+  const onExpand = opts.onExpand;
+  const needTerminal = checks.terminalProps.length > 0 || checks.deadlockProps.length > 0 || onExpand !== undefined;
+  let fired = 0;
+  let reducedStates = 0;
+
+  const init = new Int32Array(ts.vars.length);
+  for (const v of ts.vars) init[v.id] = v.init;
+  packInto(layout, init, scratch, 0);
+  let limit = storeLimit(store.insert(scratch, 0, -1, -1), opts);
+  let lastYield = performance.now();
+  // A budget already spent stops the search before its first state.
+  limit ??= budgetStop(opts.budget, 'explicit');
+
+  let si = 0;
+  outer: for (; !limit && si < store.count && !verdicts.finished(); si++) {
+    if ((si & 1023) === 1023) {
+      const now = performance.now();
+      if (now - lastYield >= YIELD_MS) {
+        await yieldToEventLoop();
+        lastYield = performance.now();
+      }
+      limit = clockLimit(opts, now, deadline);
+      if (limit) break;
+    }
+    const base = si * W;
+    unpackFrom(layout, store.arena, base, cur);
+    checkStateProperties(checks, verdicts, cur, store, si);
+    const nEn = enabledTransitions(st, table, cur, si, en);
+    checkStepProperties(checks, verdicts, en.list, nEn, cur, store, si);
+    const activeMask = por ? activeThreads(checks, cur) : 0;
+    if (needTerminal) {
+      const terminal = checkTerminal(checks, verdicts, en.count, cur, store, si);
+      if (onExpand) onExpand(cur, terminal);
+    }
+    if (verdicts.finished()) break;
+
+    let expandMask = -1;
+    if (por && nEn > 1) {
+      expandMask = por.choose(cur, en.stamp, si, en.count, activeMask);
+      if (expandMask !== -1) reducedStates++;
+    }
+    for (let i = 0; i < nEn; i++) {
+      const t = en.list[i];
+      if (expandMask !== -1 && !((expandMask >>> table.threadOf[t]) & 1)) continue;
+      successorInto(table, t, cur, store.arena, base, scratch);
+      fired++;
+      limit = storeLimit(store.insert(scratch, 0, si, t), opts);
+      if (limit) break outer;
+    }
+  }
+  return { store, si, limit, fired, reducedStates };
+}
+
+/** Fills `en` with the transitions enabled in state `si` (unpacked in `cur`); returns how many. */
+function enabledTransitions(st: Structure, table: TransitionTable, cur: Int32Array, si: number, en: Enabled): number {
+  const { pcVar, pcOffset, transAtStart, transAtList } = st;
+  const { guard, guardAlways } = table;
+  const { stamp, list, count } = en;
+  let nEn = 0;
+  for (let th = 0; th < count.length; th++) {
+    const g = pcOffset[th] + (pcVar[th] >= 0 ? cur[pcVar[th]] : 0);
+    const before = nEn;
+    for (let i = transAtStart[g], e = transAtStart[g + 1]; i < e; i++) {
+      const t = transAtList[i];
+      if (guardAlways[t] === 1 || guard[t](cur)) {
+        stamp[t] = si;
+        list[nEn++] = t;
+      }
+    }
+    count[th] = nEn - before;
+  }
+  return nEn;
+}
+
+/** The limit a store insertion hit, if any. */
+function storeLimit(r: number, opts: ExplicitOptions): Limit | undefined {
+  if (r === OUT_OF_MEMORY) return { kind: 'memory', mb: opts.maxMemoryMb };
+  if (r === STATE_LIMIT) return { kind: 'states', max: opts.maxStates ?? 0 };
+  return undefined;
+}
+
+/** The limit the clock has reached at `now`, if any. */
+function clockLimit(opts: ExplicitOptions, now: number, deadline: number): Limit | undefined {
+  // The model's budget (and an interrupt) first: it is what the user set.
+  const stop = budgetStop(opts.budget, 'explicit');
+  if (stop) return stop;
+  if (now > deadline) return { kind: 'timeout', ms: opts.timeoutMs };
+  return undefined;
 }

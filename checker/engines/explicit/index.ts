@@ -3,7 +3,11 @@
  * system of system.ts, with an optional lock- and fence-aware
  * partial-order reduction.
  *
- * - explore.ts: the search, property checks, limits, passes.
+ * - explore.ts: the passes, the search loop, limits.
+ * - transition-table.ts: a pass's guards and updates as flat tables;
+ *   firing a transition.
+ * - property-checks.ts: a pass's properties and the checks run on every
+ *   expanded state.
  * - store.ts: packed states in a typed-array arena, open-addressing table.
  * - compile-closures.ts: guards and updates as closures (cross-checked
  *   against semantics/eval.ts by the tests).

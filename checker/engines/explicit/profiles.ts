@@ -24,7 +24,7 @@
  * where it holds: a fence wait needs the signaller, never a publisher.
  */
 
-import type { BoolExpr, TransitionSystem } from '../../semantics/system.js';
+import type { BoolExpr, Transition, TransitionSystem } from '../../semantics/system.js';
 import { compileBool, compileInt, conjuncts, varsOfBool, varsOfInt } from './compile-closures.js';
 
 /** Largest domain (max + 1) profiled; larger variables are treated as opaque. */
@@ -65,46 +65,16 @@ export function computeProfiles(ts: TransitionSystem, stepReads: Set<number>[], 
   const guards: Uint8Array[][] = Array.from({ length: nVars }, () => []);
   const effects: Int32Array[][] = Array.from({ length: nVars }, () => []);
   const keys: Map<string, number>[] = Array.from({ length: nVars }, () => new Map());
-  const domain = (x: number) => ts.vars[x].max + 1;
   const vals = new Int32Array(nVars);
 
   for (const t of ts.transitions) {
-    const cs = conjuncts(t.guard);
-    const csVars = cs.map((c) => varsOfBool(c));
-    const touched = new Set<number>();
-    for (const vs of csVars) for (const v of vs) touched.add(v);
-    const updReads = t.updates.map((u) => varsOfInt(u.e));
-    for (const u of t.updates) touched.add(u.v);
-    for (const x of touched) {
-      const dom = domain(x);
+    const shape = shapeOf(t);
+    for (const x of shape.touched) {
+      const dom = ts.vars[x].max + 1;
       if (dom > MAX_DOMAIN) continue;
-      let local = true;
-      const own: number[] = [];
-      cs.forEach((c, i) => {
-        if (!csVars[i].has(x)) return;
-        if (csVars[i].size === 1) own.push(i);
-        else local = false;
-      });
-      const upd = t.updates.findIndex((u) => u.v === x);
-      t.updates.forEach((u, i) => {
-        if (i === upd) {
-          for (const v of updReads[i]) if (v !== x) local = false;
-        } else if (updReads[i].has(x)) {
-          local = false;
-        }
-      });
-      if (stepReads[t.id].has(x)) local = false;
+      const local = localIn(t, shape, x, stepReads[t.id]);
       if (!local) continue;
-      const gfs = own.map((i) => compileBool(cs[i]));
-      const ffn = upd >= 0 ? compileInt(t.updates[upd].e) : undefined;
-      const g = new Uint8Array(dom);
-      const f = new Int32Array(dom);
-      for (let v = 0; v < dom; v++) {
-        vals[x] = v;
-        g[v] = gfs.every((fn) => fn(vals)) ? 1 : 0;
-        f[v] = ffn ? ffn(vals) : v;
-      }
-      vals[x] = 0;
+      const { g, f } = tabulate(shape, local, t, x, dom, vals);
       const key = `${g.join('')}|${f.join(',')}`;
       let id = keys[x].get(key);
       if (id === undefined) {
@@ -118,41 +88,106 @@ export function computeProfiles(ts: TransitionSystem, stepReads: Set<number>[], 
     }
   }
 
-  const indep = new Int32Array(nVars * MAX_PROFILES);
-  for (let x = 0; x < nVars; x++) {
-    const n = guards[x].length;
-    const dom = domain(x);
-    for (let p = 0; p < n; p++) {
-      let m = 0;
-      for (let q = 0; q < n; q++) {
-        const gp = guards[x][p];
-        const gq = guards[x][q];
-        const fp = effects[x][p];
-        const fq = effects[x][q];
-        let ok = true;
-        for (let v = 0; v < dom && ok; v++) {
-          if (!gp[v] || !gq[v]) continue;
-          const a = fp[v];
-          const b = fq[v];
-          // Out-of-domain results (should not happen) make it dependent.
-          if (a < 0 || a >= dom || b < 0 || b >= dom) ok = false;
-          else if (fq[a] !== fp[b] || !gq[a] || !gp[b]) ok = false;
-        }
-        if (ok) m |= 1 << q;
-      }
-      indep[x * MAX_PROFILES + p] = m;
-    }
-  }
-
   return {
     enabled: true,
     nVars,
     prof,
-    indep,
+    indep: independence(ts, guards, effects),
     guardOf: (x, p) => guards[x][p],
     effectOf: (x, p) => effects[x][p],
     count: Int32Array.from(keys, (k) => k.size),
   };
+}
+
+/** A transition's guard conjuncts and update expressions with the variables each mentions. */
+interface Shape {
+  cs: BoolExpr[];
+  csVars: Set<number>[];
+  updReads: Set<number>[];
+  /** Every variable a conjunct mentions or an update writes. */
+  touched: Set<number>;
+}
+
+function shapeOf(t: Transition): Shape {
+  const cs = conjuncts(t.guard);
+  const csVars = cs.map((c) => varsOfBool(c));
+  const touched = new Set<number>();
+  for (const vs of csVars) for (const v of vs) touched.add(v);
+  const updReads = t.updates.map((u) => varsOfInt(u.e));
+  for (const u of t.updates) touched.add(u.v);
+  return { cs, csVars, updReads, touched };
+}
+
+/**
+ * Whether t is local in x (see the header; a step property reading x
+ * makes it not): if so, its conjuncts over x alone and its update of x
+ * (-1 for none).
+ */
+function localIn(t: Transition, shape: Shape, x: number, stepReads: Set<number>): { own: number[]; upd: number } | undefined {
+  const { csVars, updReads } = shape;
+  let local = true;
+  const own: number[] = [];
+  csVars.forEach((vs, i) => {
+    if (!vs.has(x)) return;
+    if (vs.size === 1) own.push(i);
+    else local = false;
+  });
+  const upd = t.updates.findIndex((u) => u.v === x);
+  t.updates.forEach((_, i) => {
+    if (i === upd) {
+      for (const v of updReads[i]) if (v !== x) local = false;
+    } else if (updReads[i].has(x)) {
+      local = false;
+    }
+  });
+  if (stepReads.has(x)) local = false;
+  return local ? { own, upd } : undefined;
+}
+
+/** The guard g and effect f of a local transition on every value of x; `vals` is scratch, left all zero. */
+function tabulate(shape: Shape, local: { own: number[]; upd: number }, t: Transition, x: number, dom: number, vals: Int32Array): { g: Uint8Array; f: Int32Array } {
+  const gfs = local.own.map((i) => compileBool(shape.cs[i]));
+  const ffn = local.upd >= 0 ? compileInt(t.updates[local.upd].e) : undefined;
+  const g = new Uint8Array(dom);
+  const f = new Int32Array(dom);
+  for (let v = 0; v < dom; v++) {
+    vals[x] = v;
+    g[v] = gfs.every((fn) => fn(vals)) ? 1 : 0;
+    f[v] = ffn ? ffn(vals) : v;
+  }
+  vals[x] = 0;
+  return { g, f };
+}
+
+/** `indep[x * MAX_PROFILES + p]`: mask of the profiles of x independent of p (see the header). */
+function independence(ts: TransitionSystem, guards: Uint8Array[][], effects: Int32Array[][]): Int32Array {
+  const nVars = ts.vars.length;
+  const indep = new Int32Array(nVars * MAX_PROFILES);
+  for (let x = 0; x < nVars; x++) {
+    const n = guards[x].length;
+    const dom = ts.vars[x].max + 1;
+    for (let p = 0; p < n; p++) {
+      let m = 0;
+      for (let q = 0; q < n; q++) {
+        if (commute(guards[x][p], effects[x][p], guards[x][q], effects[x][q], dom)) m |= 1 << q;
+      }
+      indep[x * MAX_PROFILES + p] = m;
+    }
+  }
+  return indep;
+}
+
+/** Profiles (gp, fp) and (gq, fq) commute at every value where both guards hold, and neither disables the other. */
+function commute(gp: Uint8Array, fp: Int32Array, gq: Uint8Array, fq: Int32Array, dom: number): boolean {
+  for (let v = 0; v < dom; v++) {
+    if (!gp[v] || !gq[v]) continue;
+    const a = fp[v];
+    const b = fq[v];
+    // Out-of-domain results (should not happen) make it dependent.
+    if (a < 0 || a >= dom || b < 0 || b >= dom) return false;
+    if (fq[a] !== fp[b] || !gq[a] || !gp[b]) return false;
+  }
+  return true;
 }
 
 /** Truth table of a condition over x alone, on x's domain; undefined if the domain is too large. */

@@ -14,6 +14,7 @@
 import type { BoolExpr, IntExpr, TransitionSystem, VarId } from '../../semantics/system.js';
 import { compileBool, conjuncts, constValues, pinnedValues, varsOfBool, varsOfInt, type BoolFn } from './compile-closures.js';
 import { simplifySystem } from './value-sets.js';
+import { firesFrom } from '../../semantics/location.js';
 import { checkBudget, type Budget } from '../../../model/budget.js';
 import { computeProfiles, enablingProfiles, NONLOCAL, truthTable, type Profiles } from './profiles.js';
 
@@ -77,6 +78,21 @@ export interface Structure {
  * checked at bounded intervals and BudgetExceeded (phase `explicit`) stops
  * the analysis.
  */
+/** Shared by the steps of `analyse`: the system, bitset width and the budget tick. */
+interface Scope {
+  ts: TransitionSystem;
+  nThreads: number;
+  nTrans: number;
+  nVars: number;
+  VW: number;
+  tick: () => void;
+}
+
+const setBit = (a: Uint32Array, base: number, v: number) => {
+  a[base + (v >>> 5)] |= 1 << (v & 31);
+};
+const hasBit = (a: Uint32Array, base: number, v: number) => (a[base + (v >>> 5)] & (1 << (v & 31))) !== 0;
+
 export function analyse(tsIn: TransitionSystem, forPor = true, honourVisible = true, budget?: Budget): Structure {
   let ticks = 0;
   const tick = () => {
@@ -89,7 +105,100 @@ export function analyse(tsIn: TransitionSystem, forPor = true, honourVisible = t
   const nTrans = ts.transitions.length;
   const nVars = ts.vars.length;
   const VW = Math.max(1, Math.ceil(nVars / 32));
+  const sc: Scope = { ts, nThreads, nTrans, nVars, VW, tick };
 
+  // The first reason found wins, in the order the steps below run.
+  const pcs = pcVariables(sc);
+  const { pcVar, pcCount, pcOffset } = pcs;
+  const fp = footprints(sc);
+  const { R, W, stepWhen } = fp;
+  const stepReads = stepWhen.map((ws) => {
+    const out = new Set<VarId>();
+    for (const w of ws) varsOfBool(w, out);
+    return out;
+  });
+  const profiles = computeProfiles(ts, stepReads, forPor);
+  const visible = visibility(sc, fp, honourVisible);
+  const edges = pcEdges(sc, pcVar, W);
+  const counter = monotoneCounters(sc, W);
+  const bumpsCounter = (t: number) => ts.transitions[t].updates.some((u) => counter[u.v] === 1);
+  const { transAtStart, transAtList } = transitionsAtPcs(sc, pcs, edges.from);
+  const graph = pcGraph(sc, pcs, edges, bumpsCounter);
+  let cyclicReason = pcs.cyclicReason ?? edges.cyclicReason;
+  // Every transition either bumps a monotone counter or moves its own pc
+  // along a DAG edge (and never another thread's pc): the pair (sum of
+  // counters, sum of topological ranks of the pcs) grows lexicographically
+  // at every step, so the state graph has no cycle.
+  for (const [t, why] of edges.transReason) {
+    if (!bumpsCounter(t)) {
+      cyclicReason ??= why;
+      break;
+    }
+  }
+  if (!cyclicReason) {
+    for (let th = 0; th < nThreads && !cyclicReason; th++) {
+      if (hasCycle(pcCount[th], (p) => graph.loopSucc[pcOffset[th] + p])) cyclicReason = `thread ${ts.threads[th].name} has a loop in its pc graph`;
+    }
+  }
+
+  if (!forPor) {
+    return {
+      nThreads, nTrans, VW, pcVar, pcOffset, pcCount, transAtStart, transAtList, R, W,
+      futR: new Uint32Array(0), futW: new Uint32Array(0), ungatedOwner: new Uint32Array(0),
+      lockAware: new Uint8Array(nVars), visible, conj: [], profiles, futProf: new Int32Array(0),
+      acyclic: cyclicReason === undefined, cyclicReason,
+    };
+  }
+
+  const { lockAware, ownerVars } = lockAwareOwners(sc, W);
+  const ungatedT = ungatedOwners(sc, ownerVars, R, W, stepWhen);
+  const { futR, futW, ungatedOwner, futProf } = futures(sc, pcs, { transAtStart, transAtList }, graph.succ, { R, W, ungatedT, profiles }, budget);
+  const conj = ts.transitions.map((t) => {
+    tick();
+    const pv = pcVar[t.thread];
+    return conjuncts(t.guard)
+      .filter((c) => !(pv >= 0 && isPcTest(c, pv)))
+      .map((c) => {
+        const vars = [...varsOfBool(c)];
+        const table = profiles.enabled && vars.length === 1 ? truthTable(ts, c, vars[0]) : undefined;
+        return { fn: compileBool(c), vars, enablers: table ? enablingProfiles(profiles, vars[0], table) : -1 };
+      });
+  });
+  return {
+    nThreads,
+    nTrans,
+    VW,
+    pcVar,
+    pcOffset,
+    pcCount,
+    transAtStart,
+    transAtList,
+    R,
+    W,
+    futR,
+    futW,
+    ungatedOwner,
+    lockAware,
+    visible,
+    conj,
+    profiles,
+    futProf,
+    acyclic: cyclicReason === undefined,
+    cyclicReason,
+  };
+}
+
+/**
+ * Each thread's pc variable, provided it provably stays within 0..max.
+ *
+ * The engine indexes transitions by pc value and then skips their pc
+ * tests, so a pc must provably stay within 0..max: its initial value and
+ * every value written to it are constants in range, written by its own
+ * thread. Otherwise the thread gets no pc index (its transitions are
+ * evaluated whole, at every state) and no reduction is attempted.
+ */
+function pcVariables(sc: Scope) {
+  const { ts, nThreads, tick } = sc;
   const pcVar = new Int32Array(nThreads).fill(-1);
   let cyclicReason: string | undefined;
   for (const v of ts.vars) {
@@ -99,11 +208,6 @@ export function analyse(tsIn: TransitionSystem, forPor = true, honourVisible = t
     if (pcVar[th] >= 0) cyclicReason ??= `thread ${ts.threads[th].name} has two pc variables`;
     else pcVar[th] = v.id;
   }
-  // The engine indexes transitions by pc value and then skips their pc
-  // tests, so a pc must provably stay within 0..max: its initial value and
-  // every value written to it are constants in range, written by its own
-  // thread. Otherwise the thread gets no pc index (its transitions are
-  // evaluated whole, at every state) and no reduction is attempted.
   for (let th = 0; th < nThreads; th++) {
     const pv = pcVar[th];
     if (pv < 0) continue;
@@ -130,16 +234,20 @@ export function analyse(tsIn: TransitionSystem, forPor = true, honourVisible = t
     pcOffset[th + 1] = pcOffset[th] + pcCount[th];
   }
   const nPcs = pcOffset[nThreads];
+  return { pcVar, pcCount, pcOffset, nPcs, cyclicReason };
+}
 
-  // Augmented footprints: the declared ones, what the expressions actually
-  // mention, and for step properties the variables of `when` (the check
-  // reads them when the transition fires).
+type PcVariables = ReturnType<typeof pcVariables>;
+
+/**
+ * Augmented footprints: the declared ones, what the expressions actually
+ * mention, and for step properties the variables of `when` (the check
+ * reads them when the transition fires).
+ */
+function footprints(sc: Scope) {
+  const { ts, nTrans, VW, tick } = sc;
   const R = new Uint32Array(nTrans * VW);
   const W = new Uint32Array(nTrans * VW);
-  const setBit = (a: Uint32Array, base: number, v: number) => {
-    a[base + (v >>> 5)] |= 1 << (v & 31);
-  };
-  const hasBit = (a: Uint32Array, base: number, v: number) => (a[base + (v >>> 5)] & (1 << (v & 31))) !== 0;
   const stepWhen: BoolExpr[][] = ts.transitions.map(() => []);
   const inStep = new Uint8Array(nTrans);
   const stateBadVars = new Set<VarId>();
@@ -166,14 +274,13 @@ export function analyse(tsIn: TransitionSystem, forPor = true, honourVisible = t
     for (const v of t.writes) setBit(W, base, v);
     for (const u of t.updates) setBit(W, base, u.v);
   }
+  return { R, W, stepWhen, inStep, stateBadVars };
+}
 
-  const stepReads = stepWhen.map((ws) => {
-    const out = new Set<VarId>();
-    for (const w of ws) varsOfBool(w, out);
-    return out;
-  });
-  const profiles = computeProfiles(ts, stepReads, forPor);
-
+/** Visible transitions: marked by the compiler (when honoured), of a step property, or writing what a state property reads. */
+function visibility(sc: Scope, fp: ReturnType<typeof footprints>, honourVisible: boolean): Uint8Array {
+  const { ts, nTrans, VW, tick } = sc;
+  const { W, inStep, stateBadVars } = fp;
   const visible = new Uint8Array(nTrans);
   for (const t of ts.transitions) {
     tick();
@@ -182,7 +289,13 @@ export function analyse(tsIn: TransitionSystem, forPor = true, honourVisible = t
     visible[t.id] = vis ? 1 : 0;
   }
 
-  // Where each transition can fire and where it leaves its thread.
+  return visible;
+}
+
+/** Where each transition can fire and where it leaves its thread, with why that is not a plain forward pc edge. */
+function pcEdges(sc: Scope, pcVar: Int32Array, W: Uint32Array) {
+  const { ts, nThreads, VW, tick } = sc;
+  let cyclicReason: string | undefined;
   const transReason = new Map<number, string>();
   const from: (Set<number> | undefined)[] = [];
   const to: (Set<number> | 'same' | undefined)[] = [];
@@ -194,17 +307,20 @@ export function analyse(tsIn: TransitionSystem, forPor = true, honourVisible = t
       to.push(undefined);
       continue;
     }
-    const f = pinnedValues(t.guard, pv);
-    from.push(f);
-    if (!f) transReason.set(t.id, `transition ${t.id} does not test its thread's pc`);
-    const upd = t.updates.find((u) => u.v === pv);
-    if (!upd) {
+    // The location the compiler recorded. A guard the value sets made
+    // `false` fires nowhere; one whose pc test they made `true` (the pc can
+    // take no other value) no longer reads the pc and fires at any pc.
+    const src = firesFrom(t);
+    const testsPc = t.from.pcVar === pv && (src === undefined || varsOfBool(t.guard).has(pv));
+    from.push(!testsPc ? undefined : src === undefined ? new Set() : new Set([src.pc]));
+    if (!testsPc) transReason.set(t.id, `transition ${t.id} does not test its thread's pc`);
+    // An update of the pc that the simplification dropped was the identity.
+    if (!t.updates.some((u) => u.v === pv)) {
       to.push('same');
       if (!transReason.has(t.id)) transReason.set(t.id, `transition ${t.id} does not move its thread's pc`);
     } else {
-      const c = constValues(upd.e);
-      to.push(c);
-      if (!c && !transReason.has(t.id)) transReason.set(t.id, `transition ${t.id} computes its thread's pc`);
+      to.push(t.to.pcVar === pv ? new Set([t.to.pc]) : undefined);
+      if (t.to.pcVar !== pv && !transReason.has(t.id)) transReason.set(t.id, `transition ${t.id} computes its thread's pc`);
     }
     for (let th = 0; th < nThreads; th++) {
       if (th !== t.thread && pcVar[th] >= 0 && hasBit(W, t.id * VW, pcVar[th])) {
@@ -212,10 +328,16 @@ export function analyse(tsIn: TransitionSystem, forPor = true, honourVisible = t
       }
     }
   }
+  return { from, to, transReason, cyclicReason };
+}
 
-  // Monotone counters (kswapd runs, irq fires): every writer adds a
-  // positive constant. A transition that bumps one cannot lie on a cycle of
-  // the state graph, so its pc edges do not count as loops.
+/**
+ * Monotone counters (kswapd runs, irq fires): every writer adds a
+ * positive constant. A transition that bumps one cannot lie on a cycle of
+ * the state graph, so its pc edges do not count as loops.
+ */
+function monotoneCounters(sc: Scope, W: Uint32Array): Uint8Array {
+  const { ts, nVars, VW, tick } = sc;
   const counter = new Uint8Array(nVars);
   for (const v of ts.vars) counter[v.id] = 1;
   for (const t of ts.transitions) {
@@ -228,9 +350,14 @@ export function analyse(tsIn: TransitionSystem, forPor = true, honourVisible = t
       if (!bumps) counter[v] = 0;
     }
   }
-  const bumpsCounter = (t: number) => ts.transitions[t].updates.some((u) => counter[u.v] === 1);
 
-  // Transitions per global pc.
+  return counter;
+}
+
+/** Transitions per global pc. */
+function transitionsAtPcs(sc: Scope, pcs: PcVariables, from: (Set<number> | undefined)[]) {
+  const { ts, tick } = sc;
+  const { pcCount, pcOffset, nPcs } = pcs;
   const lists: number[][] = Array.from({ length: nPcs }, () => []);
   for (const t of ts.transitions) {
     tick();
@@ -244,10 +371,18 @@ export function analyse(tsIn: TransitionSystem, forPor = true, honourVisible = t
   for (let g = 0; g < nPcs; g++) transAtStart[g + 1] = transAtStart[g] + lists[g].length;
   const transAtList = new Int32Array(transAtStart[nPcs]);
   for (let g = 0; g < nPcs; g++) transAtList.set(lists[g], transAtStart[g]);
+  return { transAtStart, transAtList };
+}
 
-  // The pc graph of each thread, and reachability over it.
-  // `succ`: every pc edge (futures follow them all); `loopSucc`: the edges
-  // that could close a cycle of the state graph.
+/**
+ * The pc graph of each thread, and reachability over it.
+ * `succ`: every pc edge (futures follow them all); `loopSucc`: the edges
+ * that could close a cycle of the state graph.
+ */
+function pcGraph(sc: Scope, pcs: PcVariables, edges: ReturnType<typeof pcEdges>, bumpsCounter: (t: number) => boolean) {
+  const { ts, tick } = sc;
+  const { pcCount, pcOffset, nPcs } = pcs;
+  const { from, to } = edges;
   const succ: Set<number>[] = Array.from({ length: nPcs }, () => new Set<number>());
   const loopSucc: Set<number>[] = Array.from({ length: nPcs }, () => new Set<number>());
   for (const t of ts.transitions) {
@@ -265,36 +400,18 @@ export function analyse(tsIn: TransitionSystem, forPor = true, honourVisible = t
       }
     }
   }
-  // Every transition either bumps a monotone counter or moves its own pc
-  // along a DAG edge (and never another thread's pc): the pair (sum of
-  // counters, sum of topological ranks of the pcs) grows lexicographically
-  // at every step, so the state graph has no cycle.
-  for (const [t, why] of transReason) {
-    if (!bumpsCounter(t)) {
-      cyclicReason ??= why;
-      break;
-    }
-  }
-  if (!cyclicReason) {
-    for (let th = 0; th < nThreads && !cyclicReason; th++) {
-      if (hasCycle(pcCount[th], (p) => loopSucc[pcOffset[th] + p])) cyclicReason = `thread ${ts.threads[th].name} has a loop in its pc graph`;
-    }
-  }
+  return { succ, loopSucc };
+}
 
-  // Lock semantics, read off the expressions rather than assumed.
-  // `lockAware[x]`: every transition that writes owner variable x can only
-  // change it while x is free or its own (guard pins x to {0, own}, or the
-  // update is `ite(x == own-or-0 ..., e, x)`), and only ever writes 0, its
-  // own id or x itself. Then while thread h holds x only h changes it.
-  if (!forPor) {
-    return {
-      nThreads, nTrans, VW, pcVar, pcOffset, pcCount, transAtStart, transAtList, R, W,
-      futR: new Uint32Array(0), futW: new Uint32Array(0), ungatedOwner: new Uint32Array(0),
-      lockAware: new Uint8Array(nVars), visible, conj: [], profiles, futProf: new Int32Array(0),
-      acyclic: cyclicReason === undefined, cyclicReason,
-    };
-  }
-
+/**
+ * Lock semantics, read off the expressions rather than assumed.
+ * `lockAware[x]`: every transition that writes owner variable x can only
+ * change it while x is free or its own (guard pins x to {0, own}, or the
+ * update is `ite(x == own-or-0 ..., e, x)`), and only ever writes 0, its
+ * own id or x itself. Then while thread h holds x only h changes it.
+ */
+function lockAwareOwners(sc: Scope, W: Uint32Array) {
+  const { ts, nVars, VW, tick } = sc;
   const lockAware = new Uint8Array(nVars);
   const ownerVars: number[] = [];
   for (const v of ts.vars) {
@@ -302,8 +419,6 @@ export function analyse(tsIn: TransitionSystem, forPor = true, honourVisible = t
     ownerVars.push(v.id);
     lockAware[v.id] = 1;
   }
-  const subset = (p: Set<number> | undefined, allowed: number[]) => p !== undefined && [...p].every((x) => allowed.includes(x));
-  const guardGated = (t: number, x: number) => subset(pinnedValues(ts.transitions[t].guard, x), [0, ts.transitions[t].thread + 1]);
   for (const t of ts.transitions) {
     tick();
     const own = t.thread + 1;
@@ -312,24 +427,34 @@ export function analyse(tsIn: TransitionSystem, forPor = true, honourVisible = t
       const u = t.updates.find((y) => y.v === x);
       const values = u ? valuesOrSelf(u.e, x) : 'any';
       const writesOk = values !== 'any' && [...values].every((val) => val === 'self' || val === 0 || val === own);
-      let changesOnlyWhenOurs = guardGated(t.id, x);
+      let changesOnlyWhenOurs = guardGated(ts, t.id, x);
       if (!changesOnlyWhenOurs && u && u.e.k === 'ite' && u.e.e.k === 'var' && u.e.e.v === x) {
         changesOnlyWhenOurs = subset(pinnedValues(u.e.c, x), [0, own]);
       }
       if (!writesOk || !changesOnlyWhenOurs) lockAware[x] = 0;
     }
   }
-  // `ungatedT[t]`: owner variables t touches in a way that matters while
-  // another thread holds the lock. Gated touches: a guard that pins x to
-  // {0, own} (cannot fire then), or reads of x only in conditions `x == own`
-  // of updates `y := ite(c, e, y)` (the identity then), x not in the guard.
+  return { lockAware, ownerVars };
+}
+
+const subset = (p: Set<number> | undefined, allowed: number[]) => p !== undefined && [...p].every((x) => allowed.includes(x));
+const guardGated = (ts: TransitionSystem, t: number, x: number) => subset(pinnedValues(ts.transitions[t].guard, x), [0, ts.transitions[t].thread + 1]);
+
+/**
+ * `ungatedT[t]`: owner variables t touches in a way that matters while
+ * another thread holds the lock. Gated touches: a guard that pins x to
+ * {0, own} (cannot fire then), or reads of x only in conditions `x == own`
+ * of updates `y := ite(c, e, y)` (the identity then), x not in the guard.
+ */
+function ungatedOwners(sc: Scope, ownerVars: number[], R: Uint32Array, W: Uint32Array, stepWhen: BoolExpr[][]): Uint32Array {
+  const { ts, nTrans, VW, tick } = sc;
   const ungatedT = new Uint32Array(nTrans * VW);
   for (const t of ts.transitions) {
     tick();
     const own = t.thread + 1;
     for (const x of ownerVars) {
       if (!hasBit(R, t.id * VW, x) && !hasBit(W, t.id * VW, x)) continue;
-      if (guardGated(t.id, x)) continue;
+      if (guardGated(ts, t.id, x)) continue;
       let gatedByUpdates = !varsOfBool(t.guard).has(x);
       for (const u of t.updates) {
         if (!gatedByUpdates) break;
@@ -343,6 +468,22 @@ export function analyse(tsIn: TransitionSystem, forPor = true, honourVisible = t
     }
   }
 
+  return ungatedT;
+}
+
+/** Per global pc, the future footprint of its thread: what every transition reachable from there reads, writes and how. */
+function futures(
+  sc: Scope,
+  pcs: PcVariables,
+  at: { transAtStart: Int32Array; transAtList: Int32Array },
+  succ: Set<number>[],
+  per: { R: Uint32Array; W: Uint32Array; ungatedT: Uint32Array; profiles: Profiles },
+  budget: Budget | undefined,
+) {
+  const { ts, nThreads, nVars, VW } = sc;
+  const { pcCount, pcOffset, nPcs } = pcs;
+  const { transAtStart, transAtList } = at;
+  const { R, W, ungatedT, profiles } = per;
   const futProf = new Int32Array(profiles.enabled ? nPcs * nVars : 0);
   // Per transition: pairs (variable, profile bit) it contributes to futures.
   const touchProf: number[][] = ts.transitions.map((t) => {
@@ -387,41 +528,7 @@ export function analyse(tsIn: TransitionSystem, forPor = true, honourVisible = t
       }
     }
   }
-
-  const conj = ts.transitions.map((t) => {
-    tick();
-    const pv = pcVar[t.thread];
-    return conjuncts(t.guard)
-      .filter((c) => !(pv >= 0 && isPcTest(c, pv)))
-      .map((c) => {
-        const vars = [...varsOfBool(c)];
-        const table = profiles.enabled && vars.length === 1 ? truthTable(ts, c, vars[0]) : undefined;
-        return { fn: compileBool(c), vars, enablers: table ? enablingProfiles(profiles, vars[0], table) : -1 };
-      });
-  });
-
-  return {
-    nThreads,
-    nTrans,
-    VW,
-    pcVar,
-    pcOffset,
-    pcCount,
-    transAtStart,
-    transAtList,
-    R,
-    W,
-    futR,
-    futW,
-    ungatedOwner,
-    lockAware,
-    visible,
-    conj,
-    profiles,
-    futProf,
-    acyclic: cyclicReason === undefined,
-    cyclicReason,
-  };
+  return { futR, futW, ungatedOwner, futProf };
 }
 
 /** The values an update can write: constants, `self` for x itself, or `any`. */

@@ -20,7 +20,7 @@
  */
 
 import type { BoolExpr, IntExpr, Transition, TransitionSystem } from '../../semantics/system.js';
-import { unreachable } from '../../../model/ir.js';
+import { foldBool, foldInt, type ExprAlgebra } from '../../semantics/expr.js';
 
 /** Largest set tracked per variable; beyond it the variable is unknown (`undefined`). */
 const MAX_SET = 64;
@@ -30,16 +30,20 @@ type Tri = boolean | undefined;
 
 export function valueSets(ts: TransitionSystem): VSet[] {
   const sets: VSet[] = ts.vars.map((v) => (v.max + 1 > MAX_SET ? undefined : new Set([v.init])));
+  // One evaluator over `sets`, which the loop below updates in place.
+  const ev = setEvaluator(sets);
   let changed = true;
   let rounds = 0;
   while (changed && rounds++ < 1000) {
     changed = false;
     for (const t of ts.transitions) {
-      if (evalBool3(t.guard, sets) === false) continue;
+      // A conjunction is false once one conjunct is: the rest need no evaluation.
+      const g = t.guard;
+      if (g.k === 'and' ? g.args.some((c) => foldBool(c, ev) === false) : foldBool(g, ev) === false) continue;
       for (const u of t.updates) {
         const cur = sets[u.v];
         if (cur === undefined) continue;
-        const vals = evalInt3(u.e, sets);
+        const vals = foldInt(u.e, ev);
         const max = ts.vars[u.v].max;
         if (vals === undefined || [...vals].some((x) => x < 0 || x > max) || cur.size + vals.size > MAX_SET) {
           sets[u.v] = undefined;
@@ -59,145 +63,124 @@ export function valueSets(ts: TransitionSystem): VSet[] {
   return sets;
 }
 
-function evalInt3(e: IntExpr, s: VSet[]): VSet {
-  switch (e.k) {
-    case 'const':
-      return new Set([e.v]);
-    case 'var':
-      return s[e.v] ? new Set(s[e.v]) : undefined;
-    case 'add':
-    case 'sub':
-    case 'bitor':
-    case 'bitand':
-    case 'bitclear': {
-      const a = evalInt3(e.a, s);
-      const b = evalInt3(e.b, s);
-      if (!a || !b || a.size * b.size > MAX_SET * 4) return undefined;
-      const out = new Set<number>();
-      for (const x of a) {
-        for (const y of b) {
-          const r = e.k === 'add' ? x + y : e.k === 'sub' ? x - y : e.k === 'bitor' ? x | y : e.k === 'bitand' ? x & y : x & ~y;
-          out.add(r);
-        }
+/** A binary operator over value sets: every combination, unless there are too many. */
+function combine(op: (x: number, y: number) => number): (e: unknown, a: VSet, b: VSet) => VSet {
+  return (_, a, b) => {
+    if (!a || !b || a.size * b.size > MAX_SET * 4) return undefined;
+    const out = new Set<number>();
+    for (const x of a) for (const y of b) out.add(op(x, y));
+    return out.size > MAX_SET ? undefined : out;
+  };
+}
+
+/** A comparison over value sets: true or false when every combination agrees. */
+function compare(op: (x: number, y: number) => boolean): (e: unknown, a: VSet, b: VSet) => Tri {
+  return (_, a, b) => {
+    if (!a || !b || a.size * b.size > MAX_SET * 4) return undefined;
+    let anyTrue = false;
+    let anyFalse = false;
+    for (const x of a) {
+      for (const y of b) {
+        if (op(x, y)) anyTrue = true;
+        else anyFalse = true;
       }
-      return out.size > MAX_SET ? undefined : out;
     }
-    case 'ite': {
-      const c = evalBool3(e.c, s);
-      if (c === true) return evalInt3(e.t, s);
-      if (c === false) return evalInt3(e.e, s);
-      const a = evalInt3(e.t, s);
-      const b = evalInt3(e.e, s);
-      if (!a || !b) return undefined;
-      return new Set([...a, ...b]);
-    }
-    default:
-      return unreachable(e);
-  }
+    return anyTrue && !anyFalse ? true : anyFalse && !anyTrue ? false : undefined;
+  };
 }
 
-function cmp(e: Extract<BoolExpr, { k: 'eq' | 'ne' | 'lt' | 'le' }>, s: VSet[]): Tri {
-  const a = evalInt3(e.a, s);
-  const b = evalInt3(e.b, s);
-  if (!a || !b || a.size * b.size > MAX_SET * 4) return undefined;
-  let anyTrue = false;
-  let anyFalse = false;
-  for (const x of a) {
-    for (const y of b) {
-      const r = e.k === 'eq' ? x === y : e.k === 'ne' ? x !== y : e.k === 'lt' ? x < y : x <= y;
-      if (r) anyTrue = true;
-      else anyFalse = true;
-    }
-  }
-  return anyTrue && !anyFalse ? true : anyFalse && !anyTrue ? false : undefined;
+/** Singleton sets of constants, shared: no value set is ever mutated once computed. */
+const CONST_SETS = new Map<number, Set<number>>();
+function constSet(v: number): Set<number> {
+  let c = CONST_SETS.get(v);
+  if (!c) CONST_SETS.set(v, (c = new Set([v])));
+  return c;
 }
 
-function evalBool3(e: BoolExpr, s: VSet[]): Tri {
-  switch (e.k) {
-    case 'true':
-      return true;
-    case 'false':
-      return false;
-    case 'eq':
-    case 'ne':
-    case 'lt':
-    case 'le':
-      return cmp(e, s);
-    case 'bit': {
-      const a = evalInt3(e.a, s);
+/**
+ * Evaluation over value sets (three-valued for conditions), as an
+ * algebra over the fold of expr.ts.
+ */
+function setEvaluator(s: VSet[]): ExprAlgebra<VSet, Tri> {
+  return {
+    const: (e) => constSet(e.v),
+    var: (e) => (s[e.v] ? new Set(s[e.v]) : undefined),
+    add: combine((x, y) => x + y),
+    sub: combine((x, y) => x - y),
+    bitor: combine((x, y) => x | y),
+    bitand: combine((x, y) => x & y),
+    bitclear: combine((x, y) => x & ~y),
+    ite: (_, c, t, f) => {
+      if (c === true) return t;
+      if (c === false) return f;
+      if (!t || !f) return undefined;
+      return new Set([...t, ...f]);
+    },
+    true: () => true,
+    false: () => false,
+    eq: compare((x, y) => x === y),
+    ne: compare((x, y) => x !== y),
+    lt: compare((x, y) => x < y),
+    le: compare((x, y) => x <= y),
+    bit: (e, a) => {
       if (!a) return undefined;
       const bits = [...a].map((x) => e.bit <= 30 && (x & (1 << e.bit)) !== 0);
       return bits.every((b) => b) ? true : bits.every((b) => !b) ? false : undefined;
-    }
-    case 'and': {
-      let unknown = false;
-      for (const a of e.args) {
-        const r = evalBool3(a, s);
-        if (r === false) return false;
-        if (r === undefined) unknown = true;
-      }
-      return unknown ? undefined : true;
-    }
-    case 'or': {
-      let unknown = false;
-      for (const a of e.args) {
-        const r = evalBool3(a, s);
-        if (r === true) return true;
-        if (r === undefined) unknown = true;
-      }
-      return unknown ? undefined : false;
-    }
-    case 'not': {
-      const r = evalBool3(e.a, s);
-      return r === undefined ? undefined : !r;
-    }
-    default:
-      return unreachable(e);
-  }
+    },
+    and: (_, rs) => (rs.includes(false) ? false : rs.includes(undefined) ? undefined : true),
+    or: (_, rs) => (rs.includes(true) ? true : rs.includes(undefined) ? undefined : false),
+    not: (_, r) => (r === undefined ? undefined : !r),
+  };
 }
 
-function simplifyInt(e: IntExpr, s: VSet[]): IntExpr {
-  const vals = evalInt3(e, s);
-  if (vals && vals.size === 1) return { k: 'const', v: [...vals][0] };
-  switch (e.k) {
-    case 'const':
-    case 'var':
-      return e;
-    case 'add':
-    case 'sub':
-    case 'bitor':
-    case 'bitand':
-    case 'bitclear':
-      return { ...e, a: simplifyInt(e.a, s), b: simplifyInt(e.b, s) };
-    case 'ite': {
-      const c = evalBool3(e.c, s);
-      if (c === true) return simplifyInt(e.t, s);
-      if (c === false) return simplifyInt(e.e, s);
-      return { k: 'ite', c: simplifyBool(e.c, s), t: simplifyInt(e.t, s), e: simplifyInt(e.e, s) };
-    }
-    default:
-      return unreachable(e);
-  }
+/** An expression's value set (or truth) next to the expression simplified under the sets. */
+type SimpInt = { vals: VSet; x: IntExpr };
+type SimpBool = { tri: Tri; x: BoolExpr };
+
+/**
+ * The simplifier: a node whose value is known becomes that constant;
+ * an `ite` whose condition is known becomes the branch it picks;
+ * conjunctions and disjunctions drop their neutral arguments; anything
+ * else keeps its shape (comparisons and bit tests keep their operands as
+ * they were).
+ */
+function simplifier(s: VSet[]): ExprAlgebra<SimpInt, SimpBool> {
+  const ev = setEvaluator(s);
+  const int = (vals: VSet, x: () => IntExpr): SimpInt => ({ vals, x: vals && vals.size === 1 ? { k: 'const', v: [...vals][0]! } : x() });
+  const bool = (tri: Tri, x: () => BoolExpr): SimpBool => ({ tri, x: tri === true ? { k: 'true' } : tri === false ? { k: 'false' } : x() });
+  return {
+    const: (e) => int(ev.const(e), () => e),
+    var: (e) => int(ev.var(e), () => e),
+    add: (e, a, b) => int(ev.add(e, a.vals, b.vals), () => ({ ...e, a: a.x, b: b.x })),
+    sub: (e, a, b) => int(ev.sub(e, a.vals, b.vals), () => ({ ...e, a: a.x, b: b.x })),
+    bitor: (e, a, b) => int(ev.bitor(e, a.vals, b.vals), () => ({ ...e, a: a.x, b: b.x })),
+    bitand: (e, a, b) => int(ev.bitand(e, a.vals, b.vals), () => ({ ...e, a: a.x, b: b.x })),
+    bitclear: (e, a, b) => int(ev.bitclear(e, a.vals, b.vals), () => ({ ...e, a: a.x, b: b.x })),
+    ite: (e, c, t, f) =>
+      int(ev.ite(e, c.tri, t.vals, f.vals), () => (c.tri === true ? t.x : c.tri === false ? f.x : { k: 'ite', c: c.x, t: t.x, e: f.x })),
+    true: (e) => bool(ev.true(e), () => e),
+    false: (e) => bool(ev.false(e), () => e),
+    eq: (e, a, b) => bool(ev.eq(e, a.vals, b.vals), () => e),
+    ne: (e, a, b) => bool(ev.ne(e, a.vals, b.vals), () => e),
+    lt: (e, a, b) => bool(ev.lt(e, a.vals, b.vals), () => e),
+    le: (e, a, b) => bool(ev.le(e, a.vals, b.vals), () => e),
+    bit: (e, a) => bool(ev.bit(e, a.vals), () => e),
+    and: (e, args) =>
+      bool(ev.and(e, args.map((a) => a.tri)), () => {
+        const xs = args.map((a) => a.x).filter((a) => a.k !== 'true');
+        return xs.length === 0 ? { k: 'true' } : xs.length === 1 ? xs[0]! : { k: 'and', args: xs };
+      }),
+    or: (e, args) =>
+      bool(ev.or(e, args.map((a) => a.tri)), () => {
+        const xs = args.map((a) => a.x).filter((a) => a.k !== 'false');
+        return xs.length === 0 ? { k: 'false' } : xs.length === 1 ? xs[0]! : { k: 'or', args: xs };
+      }),
+    not: (e, a) => bool(ev.not(e, a.tri), () => ({ k: 'not', a: a.x })),
+  };
 }
 
 export function simplifyBool(e: BoolExpr, s: VSet[]): BoolExpr {
-  const r = evalBool3(e, s);
-  if (r === true) return { k: 'true' };
-  if (r === false) return { k: 'false' };
-  switch (e.k) {
-    case 'and': {
-      const args = e.args.map((a) => simplifyBool(a, s)).filter((a) => a.k !== 'true');
-      return args.length === 0 ? { k: 'true' } : args.length === 1 ? args[0] : { k: 'and', args };
-    }
-    case 'or': {
-      const args = e.args.map((a) => simplifyBool(a, s)).filter((a) => a.k !== 'false');
-      return args.length === 0 ? { k: 'false' } : args.length === 1 ? args[0] : { k: 'or', args };
-    }
-    case 'not':
-      return { k: 'not', a: simplifyBool(e.a, s) };
-    default:
-      return e;
-  }
+  return foldBool(e, simplifier(s)).x;
 }
 
 /**
@@ -211,17 +194,19 @@ export function simplifyBool(e: BoolExpr, s: VSet[]): BoolExpr {
  */
 export function simplifySystem(ts: TransitionSystem): TransitionSystem {
   const sets = valueSets(ts);
+  const simp = simplifier(sets);
+  const simplifyB = (e: BoolExpr) => foldBool(e, simp).x;
   // A property that cannot be violated on any reachable state (its `bad`
   // or `when` is false there) needs no visible transition.
   const properties = ts.properties.map((p) => {
-    if (p.kind === 'state' && simplifyBool(p.bad, sets).k === 'false') return { ...p, bad: { k: 'false' } as BoolExpr };
-    if (p.kind === 'step' && simplifyBool(p.when, sets).k === 'false') return { ...p, transitions: [], when: { k: 'false' } as BoolExpr };
+    if (p.kind === 'state' && simplifyB(p.bad).k === 'false') return { ...p, bad: { k: 'false' } as BoolExpr };
+    if (p.kind === 'step' && simplifyB(p.when).k === 'false') return { ...p, transitions: [], when: { k: 'false' } as BoolExpr };
     return p;
   });
   const transitions: Transition[] = ts.transitions.map((t) => {
-    const guard = simplifyBool(t.guard, sets);
+    const guard = simplifyB(t.guard);
     const updates = t.updates
-      .map((u) => ({ v: u.v, e: simplifyInt(u.e, sets) }))
+      .map((u) => ({ v: u.v, e: foldInt(u.e, simp).x }))
       .filter((u) => !(u.e.k === 'var' && u.e.v === u.v) && !(u.e.k === 'const' && sets[u.v]?.size === 1 && sets[u.v]!.has(u.e.v)));
     return { ...t, guard, updates, reads: [], writes: updates.map((u) => u.v) };
   });

@@ -6,7 +6,7 @@
  * map, or that a fence wait is an exclusive acquisition of dma_fence_map.
  */
 
-import type { DriverModel, GfpMask, InstanceId, Op } from '../../../model/ir.js';
+import { unreachable, type DriverModel, type GfpMask, type InstanceId, type Op } from '../../../model/ir.js';
 import { DMA_FENCE_MAP, FS_RECLAIM, I_MMAP_RWSEM, MMAP_LOCK, MMU_NOTIFIER_MAP, RESV_MUTEX } from '../../../rules/canonical-order.js';
 import { compareKernel } from '../../options.js';
 
@@ -95,10 +95,72 @@ export function actionsOf(
   sem: KernelSemantics,
   signallingHeld: boolean,
 ): HeldAction[] {
-  const acqRel = (cls: string, read: ReadKind, role?: string): HeldAction[] => [
+  switch (op.kind) {
+    case 'lock':
+    case 'unlock':
+    case 'ww_acquire_init':
+    case 'ww_acquire_fini':
+      return lockActions(model, op, outcome, sem);
+    case 'alloc':
+    case 'user_access':
+    case 'unmap_mapping_range':
+    case 'interval_read_begin':
+      return memoryActions(model, op, flags, sem);
+    case 'signalling_begin':
+    case 'signalling_end':
+    case 'fence_wait':
+      return fenceActions(op, sem, signallingHeld);
+    case 'dma_buf_attach':
+    case 'dma_buf_detach':
+    case 'dma_buf_map':
+    case 'dma_buf_unmap':
+    case 'dma_buf_put':
+      return dmaBufActions(model, op, outcome);
+    case 'flush_work':
+      return acqRel(workClass(model, op.work), 0, 'flush work');
+    case 'memalloc_save':
+    case 'memalloc_restore':
+    case 'pagefault_disable':
+    case 'pagefault_enable':
+    case 'local_irq_disable':
+    case 'local_irq_enable':
+    case 'ww_acquire_done':
+    case 'fence_init':
+    case 'fence_publish':
+    case 'fence_signal':
+    case 'fence_add_callback':
+    case 'interval_read_retry':
+    case 'interval_set_seq':
+    case 'dma_buf_export':
+    case 'dma_buf_pin':
+    case 'dma_buf_unpin':
+    case 'dma_buf_invalidate':
+    case 'dma_buf_revoke':
+    case 'dma_buf_unrevoke':
+    case 'device_access':
+    case 'phyr_to_page':
+    case 'page_ref_lock':
+    case 'mp_bind':
+    case 'mp_unbind':
+    case 'mp_recv':
+    case 'queue_work':
+    case 'might_sleep':
+      return [];
+  }
+}
+
+type OpOf<K extends Op['kind']> = Extract<Op, { kind: K }>;
+
+/** An annotation that takes and drops a class at once (might_lock and friends). */
+function acqRel(cls: string, read: ReadKind, role?: string): HeldAction[] {
+  return [
     { kind: 'acquire', class: cls, read, trylock: false, role },
     { kind: 'release', class: cls },
   ];
+}
+
+/** Locks and ww acquire contexts. */
+function lockActions(model: DriverModel, op: OpOf<'lock' | 'unlock' | 'ww_acquire_init' | 'ww_acquire_fini'>, outcome: string | undefined, sem: KernelSemantics): HeldAction[] {
   switch (op.kind) {
     case 'lock': {
       if (outcome === 'fail' || outcome === 'EDEADLK' || outcome === 'EALREADY') return [];
@@ -133,6 +195,14 @@ export function actionsOf(
       actions.push({ kind: 'release', class: wwAcquireClass(ww), instance: op.ctx });
       return actions;
     }
+    default:
+      return unreachable(op);
+  }
+}
+
+/** Allocations, faults and mmu notifiers: the reclaim and mm annotations. */
+function memoryActions(model: DriverModel, op: OpOf<'alloc' | 'user_access' | 'unmap_mapping_range' | 'interval_read_begin'>, flags: ThreadFlags, sem: KernelSemantics): HeldAction[] {
+  switch (op.kind) {
     case 'alloc': {
       const r = effectiveReclaim(op.gfp, flags);
       if (!r.direct) return [];
@@ -146,6 +216,22 @@ export function actionsOf(
       if (flags.pagefaultDisabled > 0) return [];
       // __might_fault(): might_lock_read(&current->mm->mmap_lock).
       return acqRel(lockClassOf(model, op.mm) || MMAP_LOCK, 1, 'might fault');
+    case 'unmap_mapping_range':
+      return [
+        { kind: 'acquire', class: lockClassOf(model, op.mapping) || I_MMAP_RWSEM, read: 0, trylock: false },
+        ...(sem.mmuNotifier ? acqRel(MMU_NOTIFIER_MAP, 0, 'mmu notifier invalidate') : []),
+        { kind: 'release', class: lockClassOf(model, op.mapping) || I_MMAP_RWSEM },
+      ];
+    case 'interval_read_begin':
+      return sem.mmuNotifier ? acqRel(MMU_NOTIFIER_MAP, 0, 'mmu_interval_read_begin') : [];
+    default:
+      return unreachable(op);
+  }
+}
+
+/** Fence signalling sections and fence waits: dma_fence_map. */
+function fenceActions(op: OpOf<'signalling_begin' | 'signalling_end' | 'fence_wait'>, sem: KernelSemantics, signallingHeld: boolean): HeldAction[] {
+  switch (op.kind) {
     case 'signalling_begin':
       if (signallingHeld) return [];
       return [{ kind: 'acquire', class: DMA_FENCE_MAP, read: 1, trylock: sem.signallingTrylock, role: 'enter fence signalling' }];
@@ -160,65 +246,39 @@ export function actionsOf(
       if (signallingHeld) out.push({ kind: 'acquire', class: DMA_FENCE_MAP, read: 1, trylock: true, role: 'enter fence signalling' });
       return out;
     }
-    case 'unmap_mapping_range':
-      return [
-        { kind: 'acquire', class: lockClassOf(model, op.mapping) || I_MMAP_RWSEM, read: 0, trylock: false },
-        ...(sem.mmuNotifier ? acqRel(MMU_NOTIFIER_MAP, 0, 'mmu notifier invalidate') : []),
-        { kind: 'release', class: lockClassOf(model, op.mapping) || I_MMAP_RWSEM },
-      ];
-    case 'interval_read_begin':
-      return sem.mmuNotifier ? acqRel(MMU_NOTIFIER_MAP, 0, 'mmu_interval_read_begin') : [];
+    default:
+      return unreachable(op);
+  }
+}
+
+/** dma-buf calls that take the buffer's reservation lock. */
+function dmaBufActions(model: DriverModel, op: OpOf<'dma_buf_attach' | 'dma_buf_detach' | 'dma_buf_map' | 'dma_buf_unmap' | 'dma_buf_put'>, outcome: string | undefined): HeldAction[] {
+  switch (op.kind) {
     case 'dma_buf_attach':
     case 'dma_buf_detach': {
       // dma_buf_dynamic_attach / dma_buf_detach take dma_resv_lock(dmabuf->resv, NULL).
       if (outcome === 'fail') return [];
-      const att = model.instances[op.attachment];
-      const buf = att.buf !== undefined ? model.instances[att.buf] : undefined;
-      return buf?.resv !== undefined ? acqRel(lockClassOf(model, buf.resv), 0) : acqRel(RESV_MUTEX, 0);
+      return resvActions(model, op.attachment);
     }
     case 'dma_buf_map':
-    case 'dma_buf_unmap': {
+    case 'dma_buf_unmap':
       if (!op.unlocked || outcome === 'fail') return [];
-      const att = model.instances[op.attachment];
-      const buf = att.buf !== undefined ? model.instances[att.buf] : undefined;
-      return buf?.resv !== undefined ? acqRel(lockClassOf(model, buf.resv), 0) : acqRel(RESV_MUTEX, 0);
-    }
+      return resvActions(model, op.attachment);
     case 'dma_buf_put': {
       // A possibly-final put runs the destructor, which detaches (ORDER-7).
       const buf = model.instances[op.buf];
       return buf.resv !== undefined ? acqRel(lockClassOf(model, buf.resv), 0) : [];
     }
-    case 'flush_work':
-      return acqRel(workClass(model, op.work), 0, 'flush work');
-    case 'memalloc_save':
-    case 'memalloc_restore':
-    case 'pagefault_disable':
-    case 'pagefault_enable':
-    case 'local_irq_disable':
-    case 'local_irq_enable':
-    case 'ww_acquire_done':
-    case 'fence_init':
-    case 'fence_publish':
-    case 'fence_signal':
-    case 'fence_add_callback':
-    case 'interval_read_retry':
-    case 'interval_set_seq':
-    case 'dma_buf_export':
-    case 'dma_buf_pin':
-    case 'dma_buf_unpin':
-    case 'dma_buf_invalidate':
-    case 'dma_buf_revoke':
-    case 'dma_buf_unrevoke':
-    case 'device_access':
-    case 'phyr_to_page':
-    case 'page_ref_lock':
-    case 'mp_bind':
-    case 'mp_unbind':
-    case 'mp_recv':
-    case 'queue_work':
-    case 'might_sleep':
-      return [];
+    default:
+      return unreachable(op);
   }
+}
+
+/** Taking and dropping the reservation lock of an attachment's buffer (the generic class when it has none). */
+function resvActions(model: DriverModel, attachment: InstanceId): HeldAction[] {
+  const att = model.instances[attachment];
+  const buf = att.buf !== undefined ? model.instances[att.buf] : undefined;
+  return buf?.resv !== undefined ? acqRel(lockClassOf(model, buf.resv), 0) : acqRel(RESV_MUTEX, 0);
 }
 
 export function updateFlags(op: Op, flags: ThreadFlags): ThreadFlags {

@@ -8,31 +8,21 @@
  * Paths are explored as a dataflow over distinct (held stack, flags)
  * states per node rather than path by path: models are DAGs after
  * unrolling, and distinct states stay few where paths explode.
+ *
+ * This file walks the paths; acquisitions.ts says what each op does to
+ * the held stack, lockdep.ts applies it (recursion, edges, nest locks),
+ * dependency-graph.ts keeps the edges and finds the cycles.
  */
 
 import type { DriverModel, NodeId, ProcId, SourceMap } from '../../../model/ir.js';
 import { checkBudget, type Budget } from '../../../model/budget.js';
-import type { ChainEdge, SourceRef } from '../../report.js';
-import { DMA_FENCE_MAP, FS_RECLAIM, MMU_NOTIFIER_MAP, primedEdgesFor, type EdgeType } from '../../../rules/canonical-order.js';
-import { actionsOf, kernelSemantics, lockClassOf, updateFlags, workClass, type Acquire, type KernelSemantics, type ThreadFlags } from './acquisitions.js';
+import { DMA_FENCE_MAP, FS_RECLAIM, MMU_NOTIFIER_MAP, primedEdgesFor } from '../../../rules/canonical-order.js';
+import { actionsOf, kernelSemantics, lockClassOf, updateFlags, workClass, type KernelSemantics, type ThreadFlags } from './acquisitions.js';
+import { DependencyGraph } from './dependency-graph.js';
+import { inSignalling, Lockdep, NO_FLAGS, startState, stateKey, type AcquireSite, type PathState } from './lockdep.js';
 import type { Cycle, GraphEdge, Recursion } from './types.js';
 import type { Context } from '../../../rules/types.js';
-import type { Op } from '../../../model/ir.js';
-
-interface HeldEntry {
-  class: string;
-  read: 0 | 1 | 2;
-  trylock: boolean;
-  instance?: number;
-  nest?: string;
-  refs: number;
-  at?: { proc: ProcId; node: NodeId };
-}
-
-interface PathState {
-  held: HeldEntry[];
-  flags: ThreadFlags;
-}
+import type { Node, Op } from '../../../model/ir.js';
 
 /** An op node as visited, for pattern resolution (held-across, taken-in). */
 export interface VisitedOp {
@@ -69,184 +59,159 @@ export interface BuiltGraph {
   sem: KernelSemantics;
 }
 
-const NO_FLAGS: ThreadFlags = { nofs: 0, noio: 0, noreclaim: 0, pagefaultDisabled: 0, inReclaim: false };
-
-function edgeType(prev: HeldEntry, next: Acquire): EdgeType {
-  return `${prev.read > 0 ? 'S' : 'E'}${next.read === 2 ? 'R' : 'N'}` as EdgeType;
-}
-
-function stateKey(s: PathState): string {
-  let k = `${s.flags.nofs},${s.flags.noio},${s.flags.noreclaim},${s.flags.pagefaultDisabled},${s.flags.inReclaim ? 1 : 0}|`;
-  for (const h of s.held) k += `${h.class}:${h.read}:${h.trylock ? 1 : 0}:${h.instance ?? ''}:${h.nest ?? ''}:${h.refs}:${h.at ? `${h.at.proc}.${h.at.node}` : ''};`;
-  return k;
-}
-
 export function buildGraph(model: DriverModel, opts: BuildOptions): BuiltGraph {
   const sem = kernelSemantics(opts.kernel, opts.mmuNotifier ?? true);
   const kms = model.instances.some((i) => i.wwClass === 'crtc_ww_class');
-  const maxStates = opts.maxStatesPerProc ?? 20000;
-  const sm = opts.sourceMap;
-
-  const edgeMap = new Map<string, GraphEdge>(); // key from\0to\0type
-  const adjacency = new Map<string, GraphEdge[]>();
-  const classes = new Set<string>();
-  const cycles: Cycle[] = [];
-  const cycleKeys = new Set<string>();
-  const recursions: Recursion[] = [];
-  const recursionKeys = new Set<string>();
-  const visited: VisitedOp[] = [];
-  const takenIn = new Map<Context, Set<string>>();
-  const truncated: string[] = [];
-
-  const ref = (proc: ProcId, node: NodeId): SourceRef | undefined => {
-    const loc = sm?.nodes[proc]?.[node];
-    return loc ? { file: model.file, line: loc.line, col: loc.col } : undefined;
-  };
-
-  const insertEdge = (e: GraphEdge): boolean => {
-    const key = `${e.from}\0${e.to}\0${e.type}`;
-    if (edgeMap.has(key)) return false;
-    edgeMap.set(key, e);
-    classes.add(e.from);
-    classes.add(e.to);
-    let list = adjacency.get(e.from);
-    if (!list) adjacency.set(e.from, (list = []));
-    list.push(e);
-    return true;
-  };
-
+  const graph = new DependencyGraph();
   for (const p of primedEdgesFor({ mmuNotifier: sem.mmuNotifier, kms })) {
-    insertEdge({ from: p.from, to: p.to, type: p.type, source: { kind: 'primed', id: p.id, where: p.where } });
+    graph.insert({ from: p.from, to: p.to, type: p.type, source: { kind: 'primed', id: p.id, where: p.where } });
   }
   for (const o of opts.declaredOrders ?? []) {
-    insertEdge({ from: o.before, to: o.after, type: 'EN', source: { kind: 'primed', id: 'declared', where: o.source } });
+    graph.insert({ from: o.before, to: o.after, type: 'EN', source: { kind: 'primed', id: 'declared', where: o.source } });
   }
-
-  /**
-   * A strong path from `start` to `goal` whose first edge may follow an
-   * edge ending in R iff `startR`, and whose last edge may precede `closing`.
-   * Lockdep's rule (LOCKDEP-3): no -(xR)-> immediately followed by -(Sx)->.
-   */
-  const strongPath = (start: string, goal: string, startR: boolean, closing: EdgeType): GraphEdge[] | undefined => {
-    type Item = { cls: string; r: boolean };
-    const key = (i: Item) => `${i.cls}\0${i.r ? 1 : 0}`;
-    const prev = new Map<string, { from: string; edge: GraphEdge }>();
-    const seen = new Set<string>([key({ cls: start, r: startR })]);
-    let frontier: Item[] = [{ cls: start, r: startR }];
-    while (frontier.length) {
-      const next: Item[] = [];
-      for (const it of frontier) {
-        for (const e of adjacency.get(it.cls) ?? []) {
-          if (it.r && e.type[0] === 'S') continue;
-          const r = e.type[1] === 'R';
-          const item = { cls: e.to, r };
-          const k = key(item);
-          if (seen.has(k)) continue;
-          seen.add(k);
-          prev.set(k, { from: key(it), edge: e });
-          if (e.to === goal && !(r && closing[0] === 'S')) {
-            const path: GraphEdge[] = [];
-            let cur = k;
-            while (prev.has(cur)) {
-              const p = prev.get(cur)!;
-              path.unshift(p.edge);
-              cur = p.from;
-            }
-            return path;
-          }
-          next.push(item);
-        }
-      }
-      frontier = next;
-    }
-    return undefined;
+  const w: Walker = {
+    model,
+    sem,
+    lockdep: new Lockdep(graph, model.file, opts.sourceMap),
+    maxStates: opts.maxStatesPerProc ?? 20000,
+    budget: opts.budget,
+    visited: [],
+    truncated: [],
+    fenceCallbacks: fenceCallbacksOf(model),
+    topo: new Map(),
   };
+  walkEveryEntry(w);
 
-  const addModelEdge = (e: GraphEdge) => {
-    if (!insertEdge(e)) return;
-    const path = strongPath(e.to, e.from, e.type[1] === 'R', e.type);
-    if (!path) return;
-    const edges = [...path, e];
-    const cls = edges.map((x) => x.from);
-    const key = [...cls].sort().join('\0') + '|' + edges.map((x) => x.type).join('');
-    if (cycleKeys.has(key)) return;
-    cycleKeys.add(key);
-    cycles.push({ edges, classes: cls });
-  };
+  // Lock classes of every lockable instance, even those never taken, so
+  // patterns resolve against the whole model.
+  for (const inst of model.instances) if (inst.lockClass) graph.classes.add(lockClassOf(model, inst.id));
 
-  const noteTaken = (contexts: Context[], cls: string) => {
-    for (const c of contexts) {
-      let s = takenIn.get(c);
-      if (!s) takenIn.set(c, (s = new Set()));
-      s.add(cls);
-    }
-  };
+  const cycles = graph.cycles;
+  cycles.sort((a, b) => a.edges.length - b.edges.length);
+  const { recursions, takenIn } = w.lockdep;
+  return { classes: [...graph.classes].sort(), edges: graph.edges(), cycles, recursions, visited: w.visited, takenIn, truncated: w.truncated, sem };
+}
 
-  /** Apply one acquisition to a state: recursion check, edges, push or merge. */
-  const acquire = (st: PathState, a: Acquire, at: { proc: ProcId; node: NodeId }, threadName: string, api: string, contexts: Context[]): PathState => {
-    classes.add(a.class);
-    if (a.role === undefined || a.class !== DMA_FENCE_MAP || a.read !== 0) noteTaken(contexts, a.class);
-    if (st.held.some((h) => h.class === DMA_FENCE_MAP && h.read > 0)) noteTaken(['signalling'], a.class);
-    const top = st.held[st.held.length - 1];
-    // __lock_acquire: a same-class acquisition under the same nest lock on
-    // top of the stack only bumps the reference count; no dependency.
-    if (top && a.nest && top.class === a.class && top.nest === a.nest) {
-      const held = st.held.slice();
-      held[held.length - 1] = { ...top, refs: top.refs + 1 };
-      return { held, flags: st.flags };
-    }
-    if (!a.trylock) {
-      // check_deadlock
-      for (const h of st.held) {
-        if (h.class !== a.class) continue;
-        if (a.read === 2 && h.read > 0) continue;
-        if (a.nest) continue;
-        const k = `${a.class}\0${at.proc}.${at.node}`;
-        if (!recursionKeys.has(k)) {
-          recursionKeys.add(k);
-          recursions.push({ class: a.class, first: h.at ?? at, second: at, thread: threadName });
-        }
+/** Every path lockdep would see: threads, then registered callbacks in the contexts that run them, then works. */
+function walkEveryEntry(w: Walker): void {
+  const { model, sem } = w;
+  for (const t of model.threads) walk(w, t.proc, startState([]), t.name, [], 0);
+  for (const r of model.registrations) {
+    const name = model.procs[r.proc].name;
+    switch (r.role) {
+      case 'shrinker':
+        // kswapd / direct reclaim: fs_reclaim held, PF_MEMALLOC set.
+        walk(w, r.proc, startState([{ class: FS_RECLAIM, read: 0 }], { ...NO_FLAGS, inReclaim: true }), `kswapd (${name})`, ['shrinker', 'reclaim', 'kswapd'], 0);
         break;
-      }
-      // check_prevs_add: from the top, through trylocked entries, up to and
-      // including the first non-trylock entry.
-      for (let i = st.held.length - 1; i >= 0; i--) {
-        const h = st.held[i];
-        if (h.class !== a.class) {
-          const here = ref(at.proc, at.node);
-          const heldAt = h.at ? ref(h.at.proc, h.at.node) : undefined;
-          const source: ChainEdge['source'] = {
-            kind: 'model',
-            thread: threadName,
-            at: here ?? { file: model.file, line: 0, col: 0 },
-            ...(heldAt ? { heldAt } : {}),
-            api,
-          };
-          addModelEdge({ from: h.class, to: a.class, type: edgeType(h, a), source, node: at });
-        }
-        if (!h.trylock) break;
-      }
+      case 'mmu_notifier':
+        walk(w, r.proc, startState(sem.mmuNotifier ? [{ class: MMU_NOTIFIER_MAP, read: 0 }] : []), `mmu notifier (${name})`, r.nonBlocking ? ['mmu-notifier', 'mmu-notifier-nonblocking'] : ['mmu-notifier'], 0);
+        break;
+      case 'irq':
+        walk(w, r.proc, startState([]), `irq (${name})`, ['irq', 'atomic'], 0);
+        break;
     }
-    return {
-      held: [...st.held, { class: a.class, read: a.read, trylock: a.trylock, instance: a.instance, nest: a.nest, refs: 1, at }],
-      flags: st.flags,
-    };
-  };
-
-  const release = (st: PathState, cls: string, instance?: number): PathState => {
-    for (let i = st.held.length - 1; i >= 0; i--) {
-      const h = st.held[i];
-      const match = instance !== undefined && h.instance !== undefined ? h.instance === instance && h.class.startsWith(cls.split('/')[0]) : h.class === cls;
-      if (!match) continue;
-      const held = st.held.slice();
-      if (h.refs > 1) held[i] = { ...h, refs: h.refs - 1 };
-      else held.splice(i, 1);
-      return { held, flags: st.flags };
+  }
+  for (const inst of model.instances) {
+    if (inst.kind === 'work' && inst.proc !== undefined) {
+      walk(w, inst.proc, startState([{ class: workClass(model, inst.id), read: 0 }]), `kworker (${model.procs[inst.proc].name})`, ['work'], 0);
     }
-    return st;
-  };
+  }
+}
 
+/** What the walks share: the model, what lockdep records, and the walks' own records. */
+interface Walker {
+  model: DriverModel;
+  sem: KernelSemantics;
+  lockdep: Lockdep;
+  maxStates: number;
+  budget?: Budget;
+  visited: VisitedOp[];
+  truncated: string[];
   /** Fence callbacks registered anywhere for a fence (static over-approximation). */
+  fenceCallbacks: Map<number, Set<ProcId>>;
+  /** Topological order of each proc walked so far. */
+  topo: Map<ProcId, NodeId[]>;
+}
+
+/** Reached path states per node, one per distinct key. */
+type Pending = Map<NodeId, Map<string, PathState>>;
+
+function addPending(pending: Pending, node: NodeId, s: PathState): void {
+  let m = pending.get(node);
+  if (!m) pending.set(node, (m = new Map()));
+  m.set(stateKey(s), s);
+}
+
+/**
+ * Runs every path of `proc` from `entry` as a dataflow in topological
+ * order, each distinct state once per node; `depth` counts the callbacks
+ * this walk runs inside.
+ */
+function walk(w: Walker, proc: ProcId, entry: PathState, threadName: string, contexts: Context[], depth: number): void {
+  const p = w.model.procs[proc];
+  const pending: Pending = new Map();
+  addPending(pending, 0, entry);
+  let count = 0;
+  for (const nodeId of topoOrder(w, proc)) {
+    const m = pending.get(nodeId);
+    if (!m) continue;
+    const states = [...m.values()];
+    pending.delete(nodeId);
+    const node = p.nodes[nodeId];
+    for (const s of states) {
+      // Every 256 path states: cheap next to the walk, bounded in time.
+      if ((count & 255) === 255) checkBudget(w.budget, 'lock graph');
+      if (++count > w.maxStates) {
+        w.truncated.push(`${p.name}: more than ${w.maxStates} distinct held-lock states`);
+        return;
+      }
+      if (node.kind === 'end') continue;
+      if (node.kind === 'choice') {
+        for (const n of node.next) addPending(pending, n, s);
+        continue;
+      }
+      const site: AcquireSite = { at: { proc, node: nodeId }, thread: threadName, api: node.op.api, contexts };
+      for (const [outcome, next] of Object.entries(node.next)) {
+        if (next === undefined) continue;
+        addPending(pending, next, stepOp(w, node.op, outcome, s, site, depth));
+      }
+    }
+  }
+}
+
+/** The state after `op` ends with `outcome`, the callbacks lockdep sees running inside it included. */
+function stepOp(w: Walker, op: Op, outcome: string, s: PathState, site: AcquireSite, depth: number): PathState {
+  const { at, contexts } = site;
+  const signalling = inSignalling(s);
+  w.visited.push({ proc: at.proc, node: at.node, op, outcome, held: s.held.map((h) => h.class), contexts, flags: s.flags, signalling });
+  let st = s;
+  for (const act of actionsOf(w.model, op, outcome, s.flags, w.sem, signalling)) {
+    st = act.kind === 'acquire' ? w.lockdep.acquire(st, act, site) : w.lockdep.release(st, act.class, act.instance);
+  }
+  if (depth < 4) runCallbacks(w, op, st, signalling, site, depth);
+  return { held: st.held, flags: updateFlags(op, st.flags) };
+}
+
+/** Walks the callbacks that run inside `op` (fence callbacks, importers' invalidate) from state `st`. */
+function runCallbacks(w: Walker, op: Op, st: PathState, signalling: boolean, site: AcquireSite, depth: number): void {
+  const { thread, contexts } = site;
+  if (op.kind === 'fence_signal') {
+    const cbs = w.fenceCallbacks.get(op.fence);
+    if (cbs && cbs.size) {
+      // dma_fence_signal wraps itself in begin/end_signalling.
+      const inner = signalling ? st : w.lockdep.acquire(st, { kind: 'acquire', class: DMA_FENCE_MAP, read: 1, trylock: true }, site);
+      for (const cb of cbs) walk(w, cb, inner, thread, [...contexts, 'fence-callback', 'atomic'], depth + 1);
+    }
+  } else if (op.kind === 'dma_buf_invalidate') {
+    for (const inst of w.model.instances) {
+      if (inst.kind === 'attachment' && inst.buf === op.buf && inst.importer?.invalidate !== undefined) {
+        walk(w, inst.importer.invalidate, st, thread, [...contexts, 'invalidate-mappings'], depth + 1);
+      }
+    }
+  }
+}
+
+function fenceCallbacksOf(model: DriverModel): Map<number, Set<ProcId>> {
   const fenceCallbacks = new Map<number, Set<ProcId>>();
   for (const p of model.procs) {
     for (const n of p.nodes) {
@@ -257,126 +222,25 @@ export function buildGraph(model: DriverModel, opts: BuildOptions): BuiltGraph {
       }
     }
   }
+  return fenceCallbacks;
+}
 
-  const topoCache = new Map<ProcId, NodeId[]>();
-  /** Kahn's algorithm: procs are DAGs once loops are unrolled. */
-  const topoOrder = (proc: ProcId): NodeId[] => {
-    const cached = topoCache.get(proc);
-    if (cached) return cached;
-    const nodes = model.procs[proc].nodes;
-    const indeg = new Array<number>(nodes.length).fill(0);
-    const succ = (n: (typeof nodes)[number]): NodeId[] =>
-      n.kind === 'op' ? (Object.values(n.next).filter((x) => x !== undefined) as NodeId[]) : n.kind === 'choice' ? n.next : [];
-    for (const n of nodes) for (const t of new Set(succ(n))) indeg[t]++;
-    const order: NodeId[] = [];
-    const ready = nodes.filter((n) => indeg[n.id] === 0).map((n) => n.id);
-    while (ready.length) {
-      ready.sort((a, b) => b - a);
-      const id = ready.pop()!;
-      order.push(id);
-      for (const t of new Set(succ(nodes[id]))) if (--indeg[t] === 0) ready.push(t);
-    }
-    topoCache.set(proc, order);
-    return order;
-  };
-
-  const walk = (proc: ProcId, entry: PathState, threadName: string, contexts: Context[], depth: number): PathState[] => {
-    const p = model.procs[proc];
-    const pending = new Map<NodeId, Map<string, PathState>>();
-    const add = (node: NodeId, s: PathState) => {
-      let m = pending.get(node);
-      if (!m) pending.set(node, (m = new Map()));
-      m.set(stateKey(s), s);
-    };
-    add(0, entry);
-    const exits = new Map<string, PathState>();
-    let count = 0;
-    for (const nodeId of topoOrder(proc)) {
-      const m = pending.get(nodeId);
-      if (!m) continue;
-      const states = [...m.values()];
-      pending.delete(nodeId);
-      const node = p.nodes[nodeId];
-      for (const s of states) {
-        // Every 256 path states: cheap next to the walk, bounded in time.
-        if ((count & 255) === 255) checkBudget(opts.budget, 'lock graph');
-        if (++count > maxStates) {
-          truncated.push(`${p.name}: more than ${maxStates} distinct held-lock states`);
-          return [...exits.values()];
-        }
-        if (node.kind === 'end') {
-          exits.set(stateKey(s), s);
-          continue;
-        }
-        if (node.kind === 'choice') {
-          for (const n of node.next) add(n, s);
-          continue;
-        }
-        const signalling = s.held.some((h) => h.class === DMA_FENCE_MAP && h.read > 0);
-        for (const [outcome, next] of Object.entries(node.next)) {
-          if (next === undefined) continue;
-          visited.push({ proc, node: nodeId, op: node.op, outcome, held: s.held.map((h) => h.class), contexts, flags: s.flags, signalling });
-          let st = s;
-          const at = { proc, node: nodeId };
-          for (const act of actionsOf(model, node.op, outcome, s.flags, sem, signalling)) {
-            st = act.kind === 'acquire' ? acquire(st, act, at, threadName, node.op.api, contexts) : release(st, act.class, act.instance);
-          }
-          // Callbacks lockdep sees running inside this op.
-          if (depth < 4) {
-            if (node.op.kind === 'fence_signal') {
-              const cbs = fenceCallbacks.get(node.op.fence);
-              if (cbs && cbs.size) {
-                // dma_fence_signal wraps itself in begin/end_signalling.
-                const inner = signalling ? st : acquire(st, { kind: 'acquire', class: DMA_FENCE_MAP, read: 1, trylock: true }, at, threadName, node.op.api, contexts);
-                for (const cb of cbs) walk(cb, inner, threadName, [...contexts, 'fence-callback', 'atomic'], depth + 1);
-              }
-            } else if (node.op.kind === 'dma_buf_invalidate') {
-              for (const inst of model.instances) {
-                if (inst.kind === 'attachment' && inst.buf === node.op.buf && inst.importer?.invalidate !== undefined) {
-                  walk(inst.importer.invalidate, st, threadName, [...contexts, 'invalidate-mappings'], depth + 1);
-                }
-              }
-            }
-          }
-          st = { held: st.held, flags: updateFlags(node.op, st.flags) };
-          add(next, st);
-        }
-      }
-    }
-    return [...exits.values()];
-  };
-
-  const start = (held: { class: string; read: 0 | 1 | 2 }[], flags: ThreadFlags = NO_FLAGS): PathState => ({
-    held: held.map((h) => ({ class: h.class, read: h.read, trylock: false, refs: 1 })),
-    flags,
-  });
-
-  for (const t of model.threads) walk(t.proc, start([]), t.name, [], 0);
-  for (const r of model.registrations) {
-    const name = model.procs[r.proc].name;
-    switch (r.role) {
-      case 'shrinker':
-        // kswapd / direct reclaim: fs_reclaim held, PF_MEMALLOC set.
-        walk(r.proc, start([{ class: FS_RECLAIM, read: 0 }], { ...NO_FLAGS, inReclaim: true }), `kswapd (${name})`, ['shrinker', 'reclaim', 'kswapd'], 0);
-        break;
-      case 'mmu_notifier':
-        walk(r.proc, start(sem.mmuNotifier ? [{ class: MMU_NOTIFIER_MAP, read: 0 }] : []), `mmu notifier (${name})`, r.nonBlocking ? ['mmu-notifier', 'mmu-notifier-nonblocking'] : ['mmu-notifier'], 0);
-        break;
-      case 'irq':
-        walk(r.proc, start([]), `irq (${name})`, ['irq', 'atomic'], 0);
-        break;
-    }
+/** Kahn's algorithm: procs are DAGs once loops are unrolled. */
+function topoOrder(w: Walker, proc: ProcId): NodeId[] {
+  const cached = w.topo.get(proc);
+  if (cached) return cached;
+  const nodes = w.model.procs[proc].nodes;
+  const indeg = new Array<number>(nodes.length).fill(0);
+  const succ = (n: Node): NodeId[] => (n.kind === 'op' ? (Object.values(n.next).filter((x) => x !== undefined) as NodeId[]) : n.kind === 'choice' ? n.next : []);
+  for (const n of nodes) for (const t of new Set(succ(n))) indeg[t]++;
+  const order: NodeId[] = [];
+  const ready = nodes.filter((n) => indeg[n.id] === 0).map((n) => n.id);
+  while (ready.length) {
+    ready.sort((a, b) => b - a);
+    const id = ready.pop()!;
+    order.push(id);
+    for (const t of new Set(succ(nodes[id]))) if (--indeg[t] === 0) ready.push(t);
   }
-  for (const inst of model.instances) {
-    if (inst.kind === 'work' && inst.proc !== undefined) {
-      walk(inst.proc, start([{ class: workClass(model, inst.id), read: 0 }]), `kworker (${model.procs[inst.proc].name})`, ['work'], 0);
-    }
-  }
-
-  // Lock classes of every lockable instance, even those never taken, so
-  // patterns resolve against the whole model.
-  for (const inst of model.instances) if (inst.lockClass) classes.add(lockClassOf(model, inst.id));
-
-  cycles.sort((a, b) => a.edges.length - b.edges.length);
-  return { classes: [...classes].sort(), edges: [...edgeMap.values()], cycles, recursions, visited, takenIn, truncated, sem };
+  w.topo.set(proc, order);
+  return order;
 }

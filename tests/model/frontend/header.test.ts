@@ -59,3 +59,16 @@ describe('@expect violates with a check and a line', () => {
     expect(r.header.expect).toEqual([]);
   });
 });
+
+describe('@expect error', () => {
+  test('names a code lockmc has', () => {
+    expect(parseHeader(header('@expect error LMC201')).header.expect).toEqual([{ kind: 'error', code: 'LMC201', line: 3 }]);
+  });
+  test('a code lockmc never raises is LMC211, not an expectation no model can meet', () => {
+    const r = parseHeader(header('@expect error LMC299'), 'h.model.ts');
+    expect(r.diagnostics.map((d) => [d.code, d.line, d.message])).toEqual([
+      ['LMC211', 3, "bad @expect tag: 'error LMC299': lockmc has no diagnostic LMC299 (see `lockmc explain` or docs/diagnostics.md)"],
+    ]);
+    expect(r.header.expect).toEqual([]);
+  });
+});

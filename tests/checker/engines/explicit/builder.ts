@@ -100,9 +100,12 @@ export function buildSystem(spec: SystemSpec): Built {
         for (const u of updates) walk(u.e);
         const writes = updates.map((u) => u.v);
         const id = transitions.length;
+        const pcUpdate = updates.find((u) => u.v === pc)!.e;
         transitions.push({
           id,
           thread: ti,
+          from: { pcVar: pc, pc: p },
+          to: { pcVar: pc, pc: pcUpdate.k === 'const' ? pcUpdate.v : p },
           guard,
           updates,
           label: { proc: ti, node: p, outcome, branch, contexts: [] },
