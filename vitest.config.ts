@@ -9,5 +9,8 @@ export default defineConfig({
     reporters: ['default', ['json', { outputFile: '.vitest-results.json' }]],
     testTimeout: 600_000,
     hookTimeout: 600_000,
+    // Tests assert fresh results: the CLI's result cache (on by default) would
+    // serve a second test's models from the first's. tests/cache/ turns it on.
+    env: { LOCKMC_NO_CACHE: '1' },
   },
 });

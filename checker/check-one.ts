@@ -8,14 +8,17 @@
 import { BudgetExceeded, type Budget, type BudgetStop } from '../model/budget.js';
 import type { DiagnosticCode } from '../model/diagnostics.js';
 import { checkModel } from './check-model.js';
+import { checkModelCached } from './cache/check-cached.js';
+import type { ResultCache } from './cache/index.js';
 import { InternalError } from './internal-error.js';
 import type { CheckOptions } from './options.js';
 import { stoppedVerdicts, type RuleContext } from './pipeline.js';
 import type { ModelReport } from './report.js';
 
-export async function checkOne(file: string, text: string | undefined, options: CheckOptions, rules: RuleContext, budget: Budget): Promise<ModelReport> {
+export async function checkOne(file: string, text: string | undefined, options: CheckOptions, rules: RuleContext, budget: Budget, cache?: ResultCache): Promise<ModelReport> {
   const t0 = performance.now();
   try {
+    if (cache) return await checkModelCached(file, text, options, rules, budget, cache);
     return (await checkModel(file, text, options, rules, budget)).report;
   } catch (e) {
     const ms = Math.round(performance.now() - t0);

@@ -21,6 +21,8 @@ import { reportedOptions, type CheckOptions, type Progress } from './options.js'
 import { REPORT_SCHEMA_VERSION, ruleMetaOf, type ModelReport, type Report } from './report.js';
 import { replaySchedule } from './replay-model.js';
 import { killBmcChildren } from './engines/bmc/isolated.js';
+import { ResultCache, type CacheSettings } from './cache/index.js';
+import { checkModelCached } from './cache/check-cached.js';
 
 export type { CheckOptions, Progress, EngineChoice, RuleSelection } from './options.js';
 export { DEFAULT_CHECK_OPTIONS, KERNEL_VERSIONS, NEWEST_KERNEL } from './options.js';
@@ -29,6 +31,7 @@ export { ExitCode, EXIT_CODE_DOC, EXIT_CODE_PRECEDENCE, combineExitCodes } from 
 export { ALL_DIAGNOSTIC_CODES, diagnosticInfo, isDiagnosticCode, exitCodeOfDiagnostic, type DiagnosticCode } from '../model/diagnostics.js';
 export { killBmcChildren } from './engines/bmc/isolated.js';
 export { dumpSystemJson, dumpSystemText } from './semantics/dump.js';
+export { DEFAULT_CACHE_MAX_MB, defaultCacheDir, lastCostMs, type CacheSettings } from './cache/index.js';
 export { PASS_NAMES, isPassName, dumpAfter, runPipeline, startRun, type PassName, type PipelineRun } from './pipeline.js';
 
 export const VERSION: string = (() => {
@@ -116,6 +119,8 @@ export interface CheckControl {
   onModel?: (m: ModelReport) => void;
   /** The rule selection, when the client already resolved it (`resolveRules`): rule files are parsed once. */
   rules?: ResolvedRules;
+  /** The result cache (docs/cache.md); absent: every model is checked. */
+  cache?: CacheSettings;
 }
 
 export async function check(
@@ -131,15 +136,17 @@ export async function check(
   if (rules.diagnostics.some((d) => d.severity === 'error')) {
     return assembleReport({ options, z3, rules: rules.rules, models: [], diagnostics: rules.diagnostics });
   }
+  const cache = control.cache ? new ResultCache(control.cache, { lockmc: VERSION, z3 }) : undefined;
   // `--jobs N`: worker threads when there is more than one model to share and a compiled worker to run them; else in-process, as ever.
   const jobs = Math.min(options.jobs ?? 1, inputs.length);
   const script = jobs > 1 ? workerScript() : undefined;
-  const loop = { t0, ...(onProgress ? { onProgress } : {}), control };
+  const loop = { t0, ...(onProgress ? { onProgress } : {}), control, ...(cache ? { resultCache: cache } : {}) };
   const { models, interrupted } = script !== undefined ? await checkInWorkers(inputs, options, rules, { ...loop, jobs, script }) : await checkInProcess(inputs, options, rules, loop);
   if (!interrupted) onProgress?.({ modelsDone: inputs.length, modelsTotal: inputs.length, elapsedMs: performance.now() - t0 });
   // An idle BMC child kept for the next job would end with this process anyway; after an interrupt, end it now.
   else killBmcChildren();
-  return assembleReport({ options, z3, rules: rules.rules, models, diagnostics: rules.diagnostics, interrupted });
+  const diagnostics = cache ? [...rules.diagnostics, ...cache.finish()] : rules.diagnostics;
+  return assembleReport({ options, z3, rules: rules.rules, models, diagnostics, interrupted });
 }
 
 /**

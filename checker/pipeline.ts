@@ -86,6 +86,11 @@ export interface RunOptions {
   source?: ScheduleSource;
   /** Stop after this pass (`dump --after`, `prepareModel`). */
   until?: PassName;
+  /**
+   * Between `compile` and `decide`: a report that ends the model there
+   * instead of the engines (a result-cache hit, checker/cache/).
+   */
+  afterFront?: (state: RunState) => ModelReport | undefined;
 }
 
 export function startRun(file: string, text: string | undefined, options: CheckOptions, ruleCtx: PassEnv['ruleCtx'], budget: PassEnv['budget'], source: ScheduleSource = { kind: 'engines' }): RunState {
@@ -106,6 +111,8 @@ export function runFront(state: RunState, until?: PassName): PipelineRun | undef
 export async function runPipeline(state: RunState, opts: RunOptions = {}): Promise<PipelineRun> {
   const front = runFront(state, opts.until);
   if (front) return front;
+  const served = opts.afterFront?.(state);
+  if (served) return { kind: 'ended', report: served, state };
   for (const pass of backPasses(state.env.source) as readonly AnyPass[]) {
     let result: PassResult<unknown>;
     try {

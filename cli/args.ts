@@ -34,6 +34,12 @@ export interface CliOptions {
   jobs?: number;
   /** `--shard i/n`: check only shard i of n of the corpus. */
   shard?: ShardSpec;
+  /** --cache-dir: where the result cache lives (default: docs/cache.md). */
+  cacheDir?: string;
+  /** --no-cache: check every model, read and write no cache. */
+  noCache?: boolean;
+  /** --cache-max-mb: the cache's size bound. */
+  cacheMaxMb?: number;
 }
 
 export type CliCommand =
@@ -123,7 +129,7 @@ function collectKv(v: string, prev: Record<string, string> | undefined): Record<
 type OptionSet = 'check' | 'render' | 'lint';
 
 /** The option table. Which command takes which options is explicit. */
-function addOptions(cmd: Command, set: OptionSet): Command {
+function addOptions(cmd: Command, set: OptionSet, checkCommand = false): Command {
   const formats = set === 'lint' ? (['text', 'pretty', 'json', 'sarif', 'junit'] as const) : FORMATS;
   cmd.addOption(new Option('-f, --format <format>', 'output format (default: pretty on a TTY, text otherwise)').choices([...formats]));
   cmd.option('-o, --output <path>', 'write the report to a file (itf: a directory, one file per trace)');
@@ -142,9 +148,13 @@ function addOptions(cmd: Command, set: OptionSet): Command {
   cmd.option('--config <file>', 'config file (JSON)');
   cmd.option('--no-color', 'no colour (also: NO_COLOR)');
   cmd.option('-q, --quiet', 'no progress line');
-  if (set === 'check') {
+  // Only `check` runs a corpus: jobs, shards and the result cache (docs/distributed.md, docs/cache.md).
+  if (checkCommand) {
     cmd.option('-j, --jobs <n>', 'models checked at once, each in a worker thread (default: the number of cores)', positiveInteger('--jobs'));
     cmd.option('--shard <i/n>', 'check only shard i of n of the corpus (1-based; see docs/distributed.md)', shardArg);
+    cmd.option('--cache-dir <dir>', 'result cache directory (default: node_modules/.cache/lockmc; env LOCKMC_CACHE_DIR)');
+    cmd.option('--no-cache', 'check every model; neither read nor write the result cache');
+    cmd.option('--cache-max-mb <MB>', 'size bound of the result cache, least recently used entries evicted (default 256)', positiveNumber('--cache-max-mb'));
   }
   return cmd;
 }
@@ -171,6 +181,9 @@ interface RawOpts {
   model?: string[];
   jobs?: number;
   shard?: ShardSpec;
+  cacheDir?: string;
+  cache?: boolean;
+  cacheMaxMb?: number;
 }
 
 function toOptions(raw: RawOpts): CliOptions {
@@ -193,6 +206,9 @@ function toOptions(raw: RawOpts): CliOptions {
   o.quiet = raw.quiet === true;
   if (raw.jobs !== undefined) o.jobs = raw.jobs;
   if (raw.shard !== undefined) o.shard = raw.shard;
+  if (raw.cacheDir !== undefined) o.cacheDir = raw.cacheDir;
+  if (raw.cache === false) o.noCache = true;
+  if (raw.cacheMaxMb !== undefined) o.cacheMaxMb = raw.cacheMaxMb;
   return o;
 }
 
@@ -217,6 +233,7 @@ export function buildProgram(version: string, onCommand: (c: CliCommand, raw: Ra
       .description('check models (default: the bundled fixtures/, comparing each @expect header)')
       .argument('[paths...]', '*.model.ts files or directories (searched recursively)'),
     'check',
+    true,
   ).action((paths: string[], raw: RawOpts) => onCommand({ kind: 'check', paths }, raw));
 
   addOptions(

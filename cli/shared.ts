@@ -19,6 +19,8 @@ import { useColor } from './io.js';
 import { RENDERERS } from './render/index.js';
 import type { Format, RenderContext, RenderOutput, RuleHelp } from './render/types.js';
 import { packageRoot } from './files.js';
+import { defaultCacheDir } from '../checker/cache/location.js';
+import type { CacheSettings } from '../checker/cache/index.js';
 import { pathToFileURL } from 'node:url';
 import { availableParallelism } from 'node:os';
 
@@ -34,10 +36,12 @@ export class UsageError extends Error {
 export interface ResolvedRun {
   options: CheckOptions;
   config: ConfigResult;
+  /** The result cache to use; absent with --no-cache or LOCKMC_NO_CACHE=1. */
+  cache?: CacheSettings;
 }
 
 /** Defaults, then the config file, then the command line. */
-export function resolveCheckOptions(cli: CliOptions, cwd: string): ResolvedRun {
+export function resolveCheckOptions(cli: CliOptions, cwd: string, env: NodeJS.ProcessEnv = process.env): ResolvedRun {
   let config: ConfigResult;
   if (cli.config !== undefined) {
     const file = resolve(cwd, cli.config);
@@ -64,7 +68,14 @@ export function resolveCheckOptions(cli: CliOptions, cwd: string): ResolvedRun {
   if (cli.rules.length > 0) sel.files = [...(sel.files ?? []), ...cli.rules.map((f) => resolve(cwd, f))];
   if (Object.keys(cli.ruleOptions).length > 0) sel.options = { ...(sel.options ?? {}), ...cli.ruleOptions };
   o.rules = sel;
-  return { options: o, config };
+  return { options: o, config, ...resolveCache(cli, cwd, env) };
+}
+
+/** `--cache-dir`, else LOCKMC_CACHE_DIR, else the package's node_modules/.cache/lockmc (checker/cache/location.ts). */
+function resolveCache(cli: CliOptions, cwd: string, env: NodeJS.ProcessEnv): { cache?: CacheSettings } {
+  if (cli.noCache || /^(1|true|yes)$/i.test(env.LOCKMC_NO_CACHE ?? '')) return {};
+  const dir = cli.cacheDir !== undefined ? resolve(cwd, cli.cacheDir) : defaultCacheDir(cwd, env);
+  return { cache: { dir, ...(cli.cacheMaxMb !== undefined ? { maxMb: cli.cacheMaxMb } : {}) } };
 }
 
 export function renderContext(io: CliIo, cli: CliOptions): RenderContext {

@@ -488,6 +488,13 @@ export const CHECKER_DIAGNOSTIC_CODES = [
       'The message names the missing shard indices or how many models are missing; give every shard\'s report.',
   },
   {
+    code: 'LMC470',
+    title: 'result cache not writable',
+    exit: ExitCode.OK,
+    explanation:
+      'The result cache directory (--cache-dir, LOCKMC_CACHE_DIR, or node_modules/.cache/lockmc of the nearest package) cannot be created or written, so this run stored nothing in it. The run itself is complete and its exit code unaffected. Point --cache-dir at a writable directory, or pass --no-cache. Reported as a warning.',
+  },
+  {
     code: 'LMC901',
     title: 'schedule does not replay',
     exit: ExitCode.INTERNAL,

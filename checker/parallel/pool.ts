@@ -13,12 +13,15 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { CheckOptions } from '../options.js';
+import type { CacheSettings, Versions } from '../cache/index.js';
 import type { ModelReport } from '../report.js';
 import type { FromWorker, ToWorker, WorkerInit } from './protocol.js';
 
 export interface PoolRun {
   inputs: { file: string; text?: string }[];
   options: CheckOptions;
+  /** The result cache's settings: each worker opens the same directory (entries are written then renamed, so threads may share it). */
+  cache?: { settings: CacheSettings; versions: Versions };
   /** Workers to start (at most one per model). */
   jobs: number;
   signal?: AbortSignal;
@@ -93,7 +96,7 @@ export function runPool(run: PoolRun): Promise<void> {
       s.worker.postMessage({ kind: 'job', index, file, ...(text !== undefined ? { text } : {}) } satisfies ToWorker);
     };
     const start = () => {
-      const s: Slot = { worker: new Worker(script, { workerData: { options: run.options } satisfies WorkerInit }) };
+      const s: Slot = { worker: new Worker(script, { workerData: { options: run.options, ...(run.cache ? { cache: run.cache } : {}) } satisfies WorkerInit }) };
       slots.add(s);
       live++;
       s.worker.on('message', (m: FromWorker) => {

@@ -5,11 +5,14 @@
  */
 
 import type { CheckOptions } from '../options.js';
+import type { CacheSettings, Versions } from '../cache/index.js';
 import type { ModelReport } from '../report.js';
 
 /** What a worker is started with (`workerData`). */
 export interface WorkerInit {
   options: CheckOptions;
+  /** The run's result cache (checker/cache/), opened by each worker. */
+  cache?: { settings: CacheSettings; versions: Versions };
 }
 
 export type ToWorker =

@@ -8,6 +8,7 @@
 
 import { makeBudget } from '../../model/budget.js';
 import { checkOne, internalErrorReport, stoppedModelReport } from '../check-one.js';
+import type { ResultCache } from '../cache/index.js';
 import type { CheckOptions, Progress } from '../options.js';
 import type { RuleContext } from '../pipeline.js';
 import type { ModelReport, Report } from '../report.js';
@@ -17,6 +18,8 @@ export interface LoopControl {
   t0: number;
   onProgress?: (p: Progress) => void;
   control: { signal?: AbortSignal; onModel?: (m: ModelReport) => void };
+  /** The run's result cache (checker/cache/); workers open the same directory themselves. */
+  resultCache?: ResultCache;
 }
 
 export interface Ran {
@@ -45,7 +48,7 @@ export async function checkInProcess(inputs: Input[], options: CheckOptions, rul
     const { file, text } = inputs[i];
     loop.onProgress?.({ modelsDone: i, modelsTotal: inputs.length, current: file, elapsedMs: performance.now() - loop.t0 });
     // Each model's own clock, from reading its file to its last verdict.
-    const m = await checkOne(file, text, options, rules, makeBudget(options.timeoutMs, signal));
+    const m = await checkOne(file, text, options, rules, makeBudget(options.timeoutMs, signal), loop.resultCache);
     models.push(m);
     onModel?.(m);
     if (signal?.aborted) {
@@ -91,6 +94,7 @@ export async function checkInWorkers(inputs: Input[], options: CheckOptions, rul
     options,
     jobs: loop.jobs,
     script: loop.script,
+    ...(loop.resultCache ? { cache: { settings: loop.resultCache.settings, versions: loop.resultCache.versions } } : {}),
     ...(signal ? { signal } : {}),
     onStart: (i) => {
       started.add(i);
@@ -98,6 +102,8 @@ export async function checkInWorkers(inputs: Input[], options: CheckOptions, rul
     },
     onDone: (i, m) => {
       results[i] = m;
+      // A worker's cache stores its entries itself; the cost index is the run's, written once by the main thread (cache.finish).
+      if (loop.resultCache && !m.stats.cached) loop.resultCache.recordCost(m.file, m.stats.ms);
       done++;
       release();
       progress();

@@ -10,14 +10,17 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { makeBudget } from '../../model/budget.js';
 import { checkOne } from '../check-one.js';
+import { ResultCache } from '../cache/index.js';
 import { resolveRules } from '../index.js';
 import { killBmcChildren } from '../engines/bmc/isolated.js';
 import type { FromWorker, ToWorker, WorkerInit } from './protocol.js';
 
 const port = parentPort!;
-const { options } = workerData as WorkerInit;
+const { options, cache: cacheInit } = workerData as WorkerInit;
 // The same selection the main thread resolved (and self-checked) for the run: a pure function of the options.
 const rules = resolveRules(options);
+// Its own handle on the run's cache directory; the main thread records costs and evicts (cache.finish) once per run.
+const cache = cacheInit ? new ResultCache(cacheInit.settings, cacheInit.versions) : undefined;
 const interrupt = new AbortController();
 /** Jobs run one at a time, in the order they arrive. */
 let queue: Promise<void> = Promise.resolve();
@@ -33,7 +36,7 @@ port.on('message', (m: ToWorker) => {
       return;
     case 'job':
       queue = queue.then(async () => {
-        const report = await checkOne(m.file, m.text, options, rules, makeBudget(options.timeoutMs, interrupt.signal));
+        const report = await checkOne(m.file, m.text, options, rules, makeBudget(options.timeoutMs, interrupt.signal), cache);
         send({ kind: 'done', index: m.index, report });
         // After an interrupt nothing of this thread is needed: no idle Z3 child is kept.
         if (interrupt.signal.aborted) killBmcChildren();

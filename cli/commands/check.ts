@@ -8,6 +8,7 @@ import { reportedOptions, type CheckOptions, type Progress } from '../../checker
 import type { Rule } from '../../rules/types.js';
 import { REPORT_SCHEMA_VERSION, ruleMetaOf, type RuleInfo, type Diagnostic, type ModelReport, type Report } from '../../checker/report.js';
 import type { CliOptions } from '../args.js';
+import { lastCostMs, type CacheSettings } from '../../checker/cache/index.js';
 import { cutReport, settleOrCut } from '../interrupt.js';
 import { collectModels, displayPath, packageRoot } from '../files.js';
 import type { CliIo } from '../io.js';
@@ -43,7 +44,7 @@ export interface CheckerApi {
     inputs: { file: string; text?: string }[],
     options: CheckOptions,
     onProgress?: (p: Progress) => void,
-    control?: { signal?: AbortSignal; onModel?: (m: ModelReport) => void; rules?: RuleSelection },
+    control?: { signal?: AbortSignal; onModel?: (m: ModelReport) => void; rules?: RuleSelection; cache?: CacheSettings },
   ): Promise<Report>;
   replay?(file: string, token: string, options: CheckOptions): Promise<Report>;
   resolveRules?(options: CheckOptions): RuleSelection;
@@ -65,20 +66,21 @@ export function loadCheckerModule(): Promise<Checker> {
 
 /**
  * `--shard i/n`: this runner's part of the corpus (checker/parallel/shard.ts),
- * and what its report records. Balanced by each model's cost when known:
- * the lead wires the result cache's `lastCostMs(cacheDir, file)` in as `cost`.
+ * and what its report records. Balanced by each model's cost as the result
+ * cache last measured it (`lastCostMs`); every runner must restore the same
+ * cache to compute the same split (docs/distributed.md).
  */
-function shardOf(corpus: string[], cli: CliOptions): { files: string[]; shard?: Report['shard'] } {
+function shardOf(corpus: string[], cli: CliOptions, cache: CacheSettings | undefined): { files: string[]; shard?: Report['shard'] } {
   if (cli.shard === undefined) return { files: corpus };
-  const cost: ((file: string) => number | undefined) | undefined = undefined;
+  const cost = cache ? (file: string) => lastCostMs(cache.dir, file) : undefined;
   return { files: shardFiles(corpus, cli.shard, cost), shard: { ...cli.shard, files: corpus.length } };
 }
 
 export async function runCheck(paths: string[], cli: CliOptions, io: CliIo, version: string, deps: CheckDeps = {}): Promise<number> {
-  const { files, shard } = shardOf(modelFiles(paths, io), cli);
+  const { options, config, cache } = resolveCheckOptions(cli, io.cwd);
+  const { files, shard } = shardOf(modelFiles(paths, io), cli, cache);
   const withShard = (r: Report): Report => (shard ? { ...r, shard } : r);
   refuseOutputOverInput(cli, [...files, ...cli.rules], io);
-  const { options, config } = resolveCheckOptions(cli, io.cwd);
   const format = resolveFormat(cli, io);
   const checker: CheckerApi = deps.checker ?? (await loadCheckerModule());
   // The rule files are parsed here, once: the checker runs with this selection (the report carries its rules' metadata).
@@ -89,7 +91,7 @@ export async function runCheck(paths: string[], cli: CliOptions, io: CliIo, vers
     writeRendered(render(report, format, ctx), cli, io);
     return report.exitCode;
   }
-  const report = withShard(await checkInterruptibly(checker, rules, files, options, cli, io, version));
+  const report = withShard(await checkInterruptibly(checker, rules, files, options, cli, io, version, cache));
   writeRendered(render(report, format, ctx), cli, io);
   // Past this point a signal has nothing left to save: it exits at once.
   if (io.interrupts) io.interrupts.handled = false;
@@ -109,6 +111,7 @@ async function checkInterruptibly(
   cli: CliOptions,
   io: CliIo,
   version: string,
+  cache?: CacheSettings,
 ): Promise<Report> {
   const interrupts = io.interrupts;
   const done: ModelReport[] = [];
@@ -126,7 +129,7 @@ async function checkInterruptibly(
         current = p.current;
         progress.update(p);
       },
-      { ...(interrupts ? { signal: interrupts.signal } : {}), onModel: (m) => done.push(m), ...(rules ? { rules } : {}) },
+      { ...(interrupts ? { signal: interrupts.signal } : {}), onModel: (m) => done.push(m), ...(rules ? { rules } : {}), ...(cache ? { cache } : {}) },
     );
     const settled = await settleOrCut(run, interrupts?.signal);
     if (settled.kind === 'checked') {

@@ -238,6 +238,9 @@ export function summaryLine(report: Report): string {
   if (c.expectMet + c.expectUnmet > 0) {
     parts.push(`expectations: ${c.expectMet} met, ${c.expectUnmet} not met;`);
   }
+  // Only when the result cache served some: a run without it reads as before.
+  const cached = report.models.filter((m) => m.stats.cached).length;
+  if (cached > 0) parts.push(`${cached} from cache;`);
   parts.push(`exit ${report.exitCode}`);
   return `summary: ${parts.join(' ')}`;
 }
