@@ -18,6 +18,7 @@ import { collectModels, readRegularFile } from '../files.js';
 import type { CliIo } from '../io.js';
 import { renderDiffJson, renderDiffMarkdown, renderDiffSarif, renderDiffText } from '../render/gate-diff.js';
 import { resolveCheckOptions, writeRendered } from '../shared.js';
+import type { CacheSettings } from '../../checker/cache/index.js';
 import { loadCheckerModule } from './check.js';
 
 type Opened = Extract<OpenedSide, { ok: true }>;
@@ -49,7 +50,7 @@ function corpusOf(side: Opened, models: string[]): Map<string, string> {
   return texts;
 }
 
-async function runSide(side: Opened, req: DiffRequest, cli: CliOptions, configRel: string | undefined): Promise<SideRun> {
+async function runSide(side: Opened, req: DiffRequest, cli: CliOptions, configRel: string | undefined, cache: CacheSettings | undefined): Promise<SideRun> {
   const atSide = (p: string) => resolve(side.root, p);
   const sideCli: CliOptions = {
     ...cli,
@@ -62,9 +63,12 @@ async function runSide(side: Opened, req: DiffRequest, cli: CliOptions, configRe
   if (side.ruleFiles !== undefined) options.rules = { ...options.rules, files: side.ruleFiles };
   const texts = corpusOf(side, req.models);
   const checker = await loadCheckerModule();
+  // Both sides share the user's result cache: a model × rule set seen before (the base, usually) is not checked again.
   const report = await checker.check(
     [...texts].map(([file, text]) => ({ file, text })),
     options,
+    undefined,
+    cache ? { cache } : {},
   );
   report.diagnostics.unshift(...config.diagnostics);
   // A file of an exported revision is named as `<rev>:<path>`, not by its temporary directory.
@@ -107,8 +111,10 @@ export async function runRulesDiff(req: DiffRequest, cli: CliOptions, io: CliIo,
       return 2;
     }
     const configRel = configRelative(cli, io.cwd);
-    const base = await runSide(opened[0], req, cli, configRel);
-    const head = await runSide(opened[1], req, cli, configRel);
+    // The cache of the user's tree (LOCKMC_CACHE_DIR, LOCKMC_NO_CACHE, else node_modules/.cache/lockmc), not of an exported revision.
+    const { cache } = resolveCheckOptions(cli, io.cwd);
+    const base = await runSide(opened[0], req, cli, configRel, cache);
+    const head = await runSide(opened[1], req, cli, configRel, cache);
     const diff = diffRuns(base, head);
     writeRendered(renderDiff(diff, req.format ?? 'text', version), cli, io);
     return diff.exitCode;

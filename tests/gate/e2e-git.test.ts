@@ -14,9 +14,12 @@ import type { RulesDiff } from '../../checker/gate/types.js';
 import { git, read, scratchRepo, siteRules, sleeper, SLEEP_LINE, write } from './scratch-repo.js';
 
 let repo: string;
+/** The scenario's own result cache: on, as for a user (the suite otherwise runs with LOCKMC_NO_CACHE=1). */
+let cacheDir: string;
 
 function diff(...args: string[]): { code: number | null; json: RulesDiff; stderr: string } {
-  const r = spawnSync(process.execPath, [BIN, 'rules', 'diff', ...args, '--format', 'json'], { cwd: repo, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  const { LOCKMC_NO_CACHE: _off, ...env } = process.env;
+  const r = spawnSync(process.execPath, [BIN, 'rules', 'diff', ...args, '--format', 'json'], { cwd: repo, encoding: 'utf8', env: { ...env, NO_COLOR: '1', LOCKMC_CACHE_DIR: cacheDir } });
   return { code: r.status, json: JSON.parse(r.stdout) as RulesDiff, stderr: r.stderr };
 }
 
@@ -25,12 +28,16 @@ const brief = (d: RulesDiff) => d.pairs.map((p) => `${p.model} ${p.rule}: ${p.ba
 beforeAll(() => {
   ensureBuilt();
   repo = scratchRepo();
+  cacheDir = mkdtempSync(join(tmpdir(), 'lockmc-gate-cache-'));
   // The rule moves to a class no model takes: the a_lock model is acquitted.
   write(repo, 'rules/site.json', siteRules('c_lock'));
   git(repo, 'commit', '-q', '-am', 'the rule is about c_lock now');
 });
 
-afterAll(() => rmSync(repo, { recursive: true, force: true }));
+afterAll(() => {
+  rmSync(repo, { recursive: true, force: true });
+  rmSync(cacheDir, { recursive: true, force: true });
+});
 
 describe('lockmc rules diff on a scratch repository', () => {
   it('lists exactly the flipped model x rule pair and fails while the header is stale', () => {
