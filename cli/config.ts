@@ -31,6 +31,8 @@ export interface LockmcConfig {
   bound?: number;
   timeoutMs?: number;
   kernel?: string;
+  /** The corpus of the CI gate besides fixtures/: model files or folders (`rules check`, `rules diff`). */
+  models?: string[];
 }
 
 export interface ConfigResult {
@@ -39,6 +41,8 @@ export interface ConfigResult {
   selection: RuleSelection;
   /** Check options the file sets (engine, bound, timeoutMs, kernel). */
   options: Partial<Pick<CheckOptions, 'engine' | 'bound' | 'timeoutMs' | 'kernel'>>;
+  /** `models`: the gate's corpus besides fixtures/, absolute (resolved against the config's folder). */
+  models?: string[];
   diagnostics: Diagnostic[];
   /** Set when the file could not be read at all: why (its diagnostic says the same in words). */
   unreadable?: 'no such file' | 'not a regular file' | 'cannot be read';
@@ -56,7 +60,7 @@ export function findConfigFile(cwd: string): string | undefined {
   }
 }
 
-const KEYS = ['$schema', 'preset', 'enable', 'disable', 'ruleFiles', 'ruleOptions', 'engine', 'bound', 'timeoutMs', 'kernel'];
+const KEYS = ['$schema', 'preset', 'enable', 'disable', 'ruleFiles', 'ruleOptions', 'engine', 'bound', 'timeoutMs', 'kernel', 'models'];
 const ENGINES: EngineChoice[] = ['auto', 'bmc', 'explicit', 'both'];
 
 /**
@@ -115,6 +119,8 @@ export function parseConfig(file: string, text: string): ConfigResult {
   if (enable) out.selection.enable = enable;
   if (disable) out.selection.disable = disable;
   if (ruleFiles) out.selection.files = ruleFiles.map((f) => resolve(dirname(file), f));
+  const models = strings('models');
+  if (models) out.models = models.map((f) => resolve(dirname(file), f));
   if (c.ruleOptions !== undefined) {
     const ro = c.ruleOptions;
     if (typeof ro !== 'object' || ro === null || Array.isArray(ro)) {

@@ -41,7 +41,13 @@ export async function runRulesCheck(paths: string[], format: GateFormat | undefi
   const audited = (user ? rules.userRules : rules.rules).map((rule) => ({ rule, source: sources.get(rule.meta.id) ?? 'built-in' }));
   // A rule file's fixtures default to ./fixtures, the corpus `rules diff` reads too.
   const local = join(io.cwd, 'fixtures');
-  const files = paths.length > 0 ? modelFiles(paths, io) : !user ? bundledFixtures(rules.rules, io.cwd) : existsSync(local) ? modelFiles(['fixtures'], io) : [];
+  // Besides ./fixtures, the config's `models` belong to a rule file's corpus (as in `rules diff`).
+  const configured = (config.models ?? []).filter((m) => existsSync(m)).map((m) => displayPath(m, io.cwd));
+  const files =
+    paths.length > 0 ? modelFiles(paths, io)
+    : !user ? bundledFixtures(rules.rules, io.cwd)
+    : [...(existsSync(local) ? ['fixtures'] : []), ...configured].length > 0 ? modelFiles([...(existsSync(local) ? ['fixtures'] : []), ...configured], io)
+    : [];
   refuseOutputOverInput(cli, [...files, ...cli.rules], io);
   const fixtures: Fixture[] = files.map((file) => ({ file, text: readRegularFile(resolve(io.cwd, file)) ?? '' }));
   // Bundled fixtures declare verdicts of rules outside any one preset (deadlock, lockdep-*): like the

@@ -61,7 +61,8 @@ async function runSide(side: Opened, req: DiffRequest, cli: CliOptions, configRe
   if (configRel !== undefined && !existsSync(atSide(configRel))) delete sideCli.config;
   const { options, config } = resolveCheckOptions(sideCli, side.root);
   if (side.ruleFiles !== undefined) options.rules = { ...options.rules, files: side.ruleFiles };
-  const texts = corpusOf(side, req.models);
+  // The config at this side may name more models (`models`), already resolved inside the side's tree.
+  const texts = corpusOf(side, [...req.models, ...(config.models ?? [])]);
   const checker = await loadCheckerModule();
   // Both sides share the user's result cache: a model × rule set seen before (the base, usually) is not checked again.
   const report = await checker.check(

@@ -29,6 +29,15 @@ describe('parseConfig', () => {
     });
   });
 
+  it('names the gate\'s corpus in `models`, resolved against the config\'s folder; anything but strings is LMC302', () => {
+    const r = parseConfig('/proj/lockmc.config.json', JSON.stringify({ models: ['drivers/', 'extra/a.model.ts'] }));
+    expect(r.models).toEqual(['/proj/drivers', '/proj/extra/a.model.ts']);
+    expect(r.diagnostics).toEqual([]);
+    const bad = parseConfig('/proj/lockmc.config.json', '{\n  "models": "drivers/"\n}');
+    expect(brief(bad)).toEqual(["LMC302 2:13 'models' must be an array of strings"]);
+    expect(bad.models).toBeUndefined();
+  });
+
   it('reports bad JSON as LMC300 at the parse position', () => {
     const r = parseConfig('c.json', '{\n  "preset": "all",\n  "enable": [\n    "revoke-sequence",\n  ]\n}');
     expect(r.diagnostics).toEqual([
@@ -58,7 +67,7 @@ describe('parseConfig', () => {
       '}',
     ].join('\n');
     expect(brief(parseConfig('c.json', text))).toEqual([
-      `LMC301 8:3 unknown config key 'kernal' [allowed: preset, enable, disable, ruleFiles, ruleOptions, engine, bound, timeoutMs, kernel]`,
+      `LMC301 8:3 unknown config key 'kernal' [allowed: preset, enable, disable, ruleFiles, ruleOptions, engine, bound, timeoutMs, kernel, models]`,
       `LMC302 6:13 'engine' must be one of auto, bmc, explicit, both`,
       `LMC302 7:12 'bound' must be a positive integer`,
       `LMC304 2:13 unknown preset 'recomended' [did you mean 'recommended'?]`,
