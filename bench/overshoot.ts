@@ -128,7 +128,7 @@ function main(argv: string[]): void {
       for (const t of limits) {
         const out = join(dir, 'report.json');
         const t0 = performance.now();
-        const r = spawnSync(process.execPath, [CLI, 'check', file, '--timeout', String(t), '--format', 'json', '-o', out], { encoding: 'utf8' });
+        const r = spawnSync(process.execPath, [CLI, 'check', file, '--timeout', String(t), '--format', 'json', '--no-cache', '-o', out], { encoding: 'utf8' });
         const wall = (performance.now() - t0) / 1000;
         let report = '';
         try {
