@@ -72,15 +72,15 @@ export function ruleContextDigest(ctx: RuleContext): string {
   return digest({ rules: ctx.rules, options: ctx.options, orders: ctx.orders });
 }
 
+/** What every key of a model's text starts with (the system key names the compiled system instead of the text). */
+function modelKeyBase(tier: string, v: Versions, file: string, text: string, options: CheckOptions) {
+  return { format: CACHE_FORMAT, tier, versions: v, file, text: createHash('sha256').update(text, 'utf8').digest('hex'), options: optionsPart(options) };
+}
+
 /** `rules`: `ruleContextDigest` of the run's rule context (computed once per run by the caller). */
 export function textKey(v: Versions, file: string, text: string, options: CheckOptions, rules: string): string {
   return digest({
-    format: CACHE_FORMAT,
-    tier: 'text',
-    versions: v,
-    file,
-    text: createHash('sha256').update(text, 'utf8').digest('hex'),
-    options: optionsPart(options),
+    ...modelKeyBase('text', v, file, text, options),
     rules,
   });
 }
@@ -161,12 +161,7 @@ function lockGraphRules(ctx: RuleContext): Rule[] {
 
 export function profileKey(v: Versions, file: string, text: string, options: CheckOptions, ctx: RuleContext): string {
   return digest({
-    format: CACHE_FORMAT,
-    tier: 'profile',
-    versions: v,
-    file,
-    text: createHash('sha256').update(text, 'utf8').digest('hex'),
-    options: optionsPart(options),
+    ...modelKeyBase('profile', v, file, text, options),
     ruleOptions: ctx.options,
     orders: ctx.orders,
     lockGraphRules: lockGraphRules(ctx),
@@ -202,12 +197,7 @@ export function touchingFromProfile(profile: ModelProfile, rules: readonly Rule[
 
 export function quickKey(v: Versions, file: string, text: string, options: CheckOptions, ctx: RuleContext, touching: Set<string>): string {
   return digest({
-    format: CACHE_FORMAT,
-    tier: 'quick',
-    versions: v,
-    file,
-    text: createHash('sha256').update(text, 'utf8').digest('hex'),
-    options: optionsPart(options),
+    ...modelKeyBase('quick', v, file, text, options),
     ruleOptions: ctx.options,
     orders: ctx.orders,
     optionDecls: optionDecls(ctx),
@@ -222,12 +212,7 @@ export function quickKey(v: Versions, file: string, text: string, options: Check
  */
 export function rejectedKey(v: Versions, file: string, text: string, options: CheckOptions, ctx: RuleContext): string {
   return digest({
-    format: CACHE_FORMAT,
-    tier: 'rejected',
-    versions: v,
-    file,
-    text: createHash('sha256').update(text, 'utf8').digest('hex'),
-    options: optionsPart(options),
+    ...modelKeyBase('rejected', v, file, text, options),
     rules: ctx.rules.map((r) => [r.meta.id, r.checks.map((c) => c.id)]),
   });
 }
