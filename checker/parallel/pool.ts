@@ -122,7 +122,10 @@ export function runPool(run: PoolRun): Promise<void> {
           resolveAll();
         }
       });
-      s.worker.once('online', () => dispatch(s));
+      // The first job is posted at once (a worker queues messages until it
+      // runs): waiting for 'online' would let an early interrupt find a
+      // worker with nothing in hand, and a run's start depend on thread start-up.
+      dispatch(s);
     };
     run.signal?.addEventListener('abort', onAbort, { once: true });
     const n = Math.max(1, Math.min(run.jobs, run.inputs.length));
