@@ -11,20 +11,14 @@
 
 import { readFileSync, realpathSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { loadUserRuleFiles } from '../checker/rule-files/index.js';
 import { fileURLToPath } from 'node:url';
 import { ExitCode } from '../checker/exit-codes.js';
+import { defaultCacheDir } from '../checker/cache/location.js';
+import { installCodeCache } from '../checker/code-cache.js';
 import { parseArgs } from './args.js';
-import { runCheck } from './commands/check.js';
-import { runDump, runReplay } from './commands/dump.js';
-import { runExplain, runRules } from './commands/info.js';
-import { runLint } from './commands/lint.js';
-import { runRulesCheck } from './commands/rules-check.js';
-import { runRulesDiff } from './commands/rules-diff.js';
-import { runMerge } from './commands/merge.js';
 import { packageRoot } from './files.js';
 import { processIo, type CliIo, type Interrupts } from './io.js';
-import { UsageError } from './shared.js';
+import { UsageError } from './usage-error.js';
 
 export function lockmcVersion(): string {
   try {
@@ -56,26 +50,30 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       case 'version':
         io.out(`${version}\n`);
         return ExitCode.OK;
+      // Each command's module is loaded when it runs: `--version` and
+      // `--help` load no checker, no rules, no Z3 (start-up, #17).
       case 'check':
-        return await runCheck(command.paths, options, io, version);
+        return await (await import('./commands/check.js')).runCheck(command.paths, options, io, version);
       case 'lint':
-        return await runLint(command.paths, options, io, version);
+        return await (await import('./commands/lint.js')).runLint(command.paths, options, io, version);
       case 'dump':
-        return await runDump({ shorthand: command.what }, command.model, options, io);
+        return await (await import('./commands/dump.js')).runDump({ shorthand: command.what }, command.model, options, io);
       case 'dump-after':
-        return await runDump({ after: command.pass }, command.model, options, io);
+        return await (await import('./commands/dump.js')).runDump({ after: command.pass }, command.model, options, io);
       case 'explain':
-        return runExplain(command.id, io);
-      case 'rules':
+        return (await import('./commands/info.js')).runExplain(command.id, io);
+      case 'rules': {
+        const [{ runRules }, { loadUserRuleFiles }] = await Promise.all([import('./commands/info.js'), import('../checker/rule-files/index.js')]);
         return runRules(options, io, loadUserRuleFiles(options.rules.map((f) => resolve(io.cwd, f))).rules);
+      }
       case 'replay':
-        return await runReplay(command.model, command.schedule, options, io);
+        return await (await import('./commands/dump.js')).runReplay(command.model, command.schedule, options, io);
       case 'rules-check':
-        return await runRulesCheck(command.paths, command.format, options, io);
+        return await (await import('./commands/rules-check.js')).runRulesCheck(command.paths, command.format, options, io);
       case 'rules-diff':
-        return await runRulesDiff(command, options, io, version);
+        return await (await import('./commands/rules-diff.js')).runRulesDiff(command, options, io, version);
       case 'merge':
-        return runMerge(command.reports, options, io);
+        return (await import('./commands/merge.js')).runMerge(command.reports, options, io);
     }
   } catch (e) {
     if (e instanceof UsageError) {
@@ -103,14 +101,9 @@ function invokedDirectly(): boolean {
 }
 
 if (invokedDirectly()) {
-  // Loading ts-morph (all of TypeScript) dominates a cold run; Node >= 22.1
-  // can cache the compiled code between runs. Older Node lacks the call.
-  const mod = (await import('node:module')) as { enableCompileCache?: () => unknown };
-  try {
-    mod.enableCompileCache?.();
-  } catch {
-    // A read-only cache directory only costs speed.
-  }
+  // Loading ts-morph (all of TypeScript) dominates a cold run: V8's code
+  // cache, kept beside the result cache, makes the second run's load cheap.
+  installCodeCache(join(defaultCacheDir(process.cwd()), 'code'));
   const abort = new AbortController();
   const interrupts: Interrupts = { signal: abort.signal, handled: false };
   interruptsOfProcess = interrupts;

@@ -24,14 +24,9 @@ import type { CacheSettings } from '../checker/cache/index.js';
 import { pathToFileURL } from 'node:url';
 import { availableParallelism } from 'node:os';
 
-export class UsageError extends Error {
-  constructor(
-    message: string,
-    readonly exitCode: number = ExitCode.USAGE,
-  ) {
-    super(message);
-  }
-}
+import { UsageError } from './usage-error.js';
+
+export { UsageError };
 
 export interface ResolvedRun {
   options: CheckOptions;
