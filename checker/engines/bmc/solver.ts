@@ -11,7 +11,7 @@
  * inconclusive `solver-failure`, never thrown to the user.
  */
 
-import { init } from 'z3-solver';
+import type { init } from 'z3-solver';
 import type { Bool, Context, Fixedpoint, FuncDecl, Model, Optimize, Solver } from 'z3-solver';
 import type { Limit } from '../../report.js';
 
@@ -163,7 +163,10 @@ async function initDeferred(options: Parameters<typeof init>[0]): Promise<Api> {
   const original = globalThis.FinalizationRegistry;
   globalThis.FinalizationRegistry = deferringRegistry();
   try {
-    return await init(options);
+    // Loaded here, not at the top: a run that never asks Z3 (the explicit
+    // engine, the lock graph alone, `lint`) does not pay for the WASM module.
+    const { init: initZ3 } = await import('z3-solver');
+    return await initZ3(options);
   } finally {
     globalThis.FinalizationRegistry = original;
   }
