@@ -31,6 +31,7 @@ export { ExitCode, EXIT_CODE_DOC, EXIT_CODE_PRECEDENCE, combineExitCodes } from 
 export { ALL_DIAGNOSTIC_CODES, diagnosticInfo, isDiagnosticCode, exitCodeOfDiagnostic, type DiagnosticCode } from '../model/diagnostics.js';
 export { killBmcChildren } from './engines/bmc/isolated.js';
 export { dumpSystemJson, dumpSystemText } from './semantics/dump.js';
+export { toPromela, PromelaExportError } from './export/promela.js';
 export { DEFAULT_CACHE_MAX_MB, defaultCacheDir, lastCostMs, type CacheSettings } from './cache/index.js';
 export { PASS_NAMES, isPassName, dumpAfter, runPipeline, startRun, type PassName, type PipelineRun } from './pipeline.js';
 

@@ -54,7 +54,12 @@ export type CliCommand =
   | { kind: 'version' }
   | { kind: 'rules-check'; paths: string[]; format?: GateFormat }
   | { kind: 'rules-diff'; base: string; head?: string; models: string[]; format?: GateFormat }
-  | { kind: 'merge'; reports: string[] };
+  | { kind: 'merge'; reports: string[] }
+  | { kind: 'export'; model: string; to: ExportFormat; properties: string[] };
+
+/** What `lockmc export` writes. */
+export const EXPORT_FORMATS = ['promela'] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
 /** Formats of `rules check` (text, json) and `rules diff` (also markdown, sarif). */
 export const GATE_FORMATS = ['text', 'json', 'markdown', 'sarif'] as const;
@@ -160,6 +165,8 @@ function addOptions(cmd: Command, set: OptionSet, checkCommand = false): Command
 }
 
 interface RawOpts {
+  /** `export --property` (repeatable). */
+  property?: string[];
   format?: Format;
   output?: string;
   engine?: EngineChoice;
@@ -271,6 +278,22 @@ export function buildProgram(version: string, onCommand: (c: CliCommand, raw: Ra
       .requiredOption('--schedule <token>', 'the token from the report\'s replay line'),
     'check',
   ).action((model: string, raw: RawOpts) => onCommand({ kind: 'replay', model, schedule: raw.schedule ?? '' }, raw));
+
+  const exportCmd = addOptions(
+    program
+      .command('export')
+      .description('write the model\'s transition system for another tool: --format promela (for SPIN: spin -a, gcc, ./pan; the verdicts are lockmc\'s)')
+      .argument('<model>', 'a *.model.ts file')
+      .option('--property <rule/check>', 'export only this property (repeatable; default: every property of the selected rules)', collect),
+    'check',
+  );
+  const exportFormat = exportCmd.options.find((o) => o.long === '--format');
+  exportFormat?.choices([...EXPORT_FORMATS]);
+  if (exportFormat) exportFormat.description = 'what to write (default: promela)';
+  exportCmd.action((model: string, raw: RawOpts) => {
+    const { format, property, ...rest } = raw;
+    onCommand({ kind: 'export', model, to: (format as ExportFormat | undefined) ?? 'promela', properties: property ?? [] }, rest);
+  });
 
   program
     .command('merge')

@@ -74,6 +74,8 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
         return await (await import('./commands/rules-diff.js')).runRulesDiff(command, options, io, version);
       case 'merge':
         return (await import('./commands/merge.js')).runMerge(command.reports, options, io);
+      case 'export':
+        return await (await import('./commands/export.js')).runExport(command, options, io);
     }
   } catch (e) {
     if (e instanceof UsageError) {

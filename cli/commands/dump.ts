@@ -60,7 +60,7 @@ export async function runDump(target: DumpTarget, model: string, cli: CliOptions
 }
 
 /** The model (or the rule set) stopped the pipeline: its diagnostics, exit by the errors. */
-function printStop(diagnostics: Parameters<typeof diagnosticLines>[0][], io: CliIo): number {
+export function printStop(diagnostics: Parameters<typeof diagnosticLines>[0][], io: CliIo): number {
   io.err(linesToText(diagnostics.flatMap(diagnosticLines)) + '\n');
   return combineExitCodes(diagnostics.filter((x) => x.severity === 'error').map(diagnosticExitCode));
 }
