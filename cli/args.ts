@@ -40,6 +40,8 @@ export interface CliOptions {
   noCache?: boolean;
   /** --cache-max-mb: the cache's size bound. */
   cacheMaxMb?: number;
+  /** `--color`: colour even when stdout is not a terminal (as FORCE_COLOR does); --no-color wins. */
+  forceColor?: boolean;
 }
 
 export type CliCommand =
@@ -146,7 +148,8 @@ function addOptions(cmd: Command, set: OptionSet, checkCommand = false): Command
   cmd.option('--rules <file.json>', 'extra rule file (repeatable)', collect);
   cmd.option('--rule-option <key=value>', 'pick a position on a debated rule (repeatable)', collectKv);
   cmd.option('--config <file>', 'config file (JSON)');
-  cmd.option('--no-color', 'no colour (also: NO_COLOR)');
+  cmd.option('--color', 'colour even through a pipe; the default format becomes pretty (also: FORCE_COLOR)');
+  cmd.option('--no-color', 'no colour (also: NO_COLOR, FORCE_COLOR=0)');
   cmd.option('-q, --quiet', 'no progress line');
   // Only `check` runs a corpus: jobs, shards and the result cache (docs/distributed.md, docs/cache.md).
   if (checkCommand) {
@@ -209,6 +212,7 @@ function toOptions(raw: RawOpts): CliOptions {
   if (raw.cacheDir !== undefined) o.cacheDir = raw.cacheDir;
   if (raw.cache === false) o.noCache = true;
   if (raw.cacheMaxMb !== undefined) o.cacheMaxMb = raw.cacheMaxMb;
+  if (raw.color === true) o.forceColor = true;
   return o;
 }
 
@@ -278,7 +282,8 @@ export function buildProgram(version: string, onCommand: (c: CliCommand, raw: Ra
     .argument('<reports...>', 'the shard reports, e.g. shard-*.json')
     .addOption(new Option('-f, --format <format>', 'output format (default: pretty on a TTY, text otherwise)').choices([...FORMATS]))
     .option('-o, --output <path>', 'write the report to a file (itf: a directory, one file per trace)')
-    .option('--no-color', 'no colour (also: NO_COLOR)')
+    .option('--color', 'colour even through a pipe; the default format becomes pretty (also: FORCE_COLOR)')
+    .option('--no-color', 'no colour (also: NO_COLOR, FORCE_COLOR=0)')
     .action((reports: string[], raw: RawOpts) => onCommand({ kind: 'merge', reports }, raw));
 
   return program;
