@@ -56,7 +56,8 @@ export type CliCommand =
   | { kind: 'version' }
   | { kind: 'rules-check'; paths: string[]; format?: GateFormat }
   | { kind: 'rules-diff'; base: string; head?: string; models: string[]; format?: GateFormat }
-  | { kind: 'merge'; reports: string[] };
+  | { kind: 'merge'; reports: string[] }
+  | { kind: 'init'; dir?: string };
 
 /** Formats of `rules check` (text, json) and `rules diff` (also markdown, sarif). */
 export const GATE_FORMATS = ['text', 'json', 'markdown', 'sarif'] as const;
@@ -285,6 +286,12 @@ export function buildProgram(version: string, onCommand: (c: CliCommand, raw: Ra
     .option('--color', 'colour even through a pipe; the default format becomes pretty (also: FORCE_COLOR)')
     .option('--no-color', 'no colour (also: NO_COLOR, FORCE_COLOR=0)')
     .action((reports: string[], raw: RawOpts) => onCommand({ kind: 'merge', reports }, raw));
+
+  program
+    .command('init')
+    .description('set up a project for writing models: <dir>/tsconfig.json (so `lockmc/kernel` resolves and completes in an editor) and a first model; existing files are kept')
+    .argument('[dir]', 'where to write them (default: models)')
+    .action((dir: string | undefined) => onCommand({ kind: 'init', ...(dir !== undefined ? { dir } : {}) }, {}));
 
   return program;
 }

@@ -22,6 +22,7 @@ import { runLint } from './commands/lint.js';
 import { runRulesCheck } from './commands/rules-check.js';
 import { runRulesDiff } from './commands/rules-diff.js';
 import { runMerge } from './commands/merge.js';
+import { runInit } from './commands/init.js';
 import { packageRoot } from './files.js';
 import { processIo, type CliIo, type Interrupts } from './io.js';
 import { UsageError } from './shared.js';
@@ -76,6 +77,8 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
         return await runRulesDiff(command, options, io, version);
       case 'merge':
         return runMerge(command.reports, options, io);
+      case 'init':
+        return runInit(command.dir, io);
     }
   } catch (e) {
     if (e instanceof UsageError) {
