@@ -186,10 +186,10 @@ function measure(page: string): Measured {
 }
 
 /** A screenshot's size and whether it has more than a background: PNG header and file size. */
-function screenshot(page: string, w: number, h: number): { width: number; height: number; bytes: number } {
+function screenshot(page: string, ext: 'svg' | 'html', w: number, h: number): { width: number; height: number; bytes: number } {
   const dir = mkdtempSync(join(tmpdir(), 'lockmc-pictures-'));
   try {
-    const file = join(dir, 'page.svg');
+    const file = join(dir, `page.${ext}`);
     const png = join(dir, 'shot.png');
     writeFileSync(file, page);
     chromium([`--screenshot=${png}`, `--window-size=${w},${h}`, `file://${file}`], dir);
@@ -220,10 +220,15 @@ describe.skipIf(!CHROMIUM)('rendered in headless Chromium', () => {
     const svg = renderSvg({ ...report, models: [model(ABBA)] }, ctx).replace(/<rect class="lane-bg" x="0" y="(\d+)" width="\d+"/, '<rect class="lane-bg" x="0" y="$1" width="150"');
     expect(measure(svgPage(svg)).problems.length).toBeGreaterThan(0);
   });
-  it('the svg screenshot is the window size and not blank', () => {
-    const shot = screenshot(renderSvg({ ...report, models: [model(RESET)] }, ctx), 1200, 800);
-    expect([shot.width, shot.height]).toEqual([1200, 800]);
-    // A white 1200x800 PNG compresses to about 4 KB; the drawing's text and lanes do not.
-    expect(shot.bytes).toBeGreaterThan(20_000);
+  it('the svg and html screenshots are the window size and not blank', () => {
+    for (const [page, ext] of [
+      [renderSvg({ ...report, models: [model(RESET)] }, ctx), 'svg'],
+      [renderHtml({ ...report, models: [model(USERPTR)] }, ctx), 'html'],
+    ] as const) {
+      const shot = screenshot(page, ext, 1200, 800);
+      expect([shot.width, shot.height], ext).toEqual([1200, 800]);
+      // A white 1200x800 PNG compresses to about 4 KB; the drawing's text and lanes do not.
+      expect(shot.bytes, ext).toBeGreaterThan(20_000);
+    }
   });
 });
