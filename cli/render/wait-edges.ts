@@ -39,22 +39,15 @@ export function waitEdges(trace: Trace): WaitEdge[] {
   return out;
 }
 
-/** What the lock wait's own words do not say: who the arrow points at for a fence or an irq. */
+/**
+ * What the wait's own words do not say: for a fence, whose signalling
+ * section the arrow points at (the Wait data names no signaller); for a
+ * wait no lane can end, that it stays unended.
+ */
 function suffix(w: Wait, waiter: string, target: string | undefined): string {
   if (target === undefined) return w.kind === 'lock' ? '' : ' (no thread in the picture can end this wait)';
-  switch (w.kind) {
-    case 'fence':
-    case 'resv-fences':
-      return target === waiter ? ' (it is itself in the fence signalling section)' : ` (signalled from ${target}'s fence signalling section)`;
-    case 'irq':
-      return '';
-    case 'lock':
-    case 'work':
-    case 'op':
-      return '';
-    default:
-      return unreachable(w);
-  }
+  if (w.kind !== 'fence' && w.kind !== 'resv-fences') return '';
+  return target === waiter ? ' (it is itself in the fence signalling section)' : ` (signalled from ${target}'s fence signalling section)`;
 }
 
 function holdingSignallingMap(trace: Trace): string[] {
