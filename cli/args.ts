@@ -40,6 +40,8 @@ export interface CliOptions {
   noCache?: boolean;
   /** --cache-max-mb: the cache's size bound. */
   cacheMaxMb?: number;
+  /** `--color`: colour even when stdout is not a terminal (as FORCE_COLOR does); --no-color wins. */
+  forceColor?: boolean;
 }
 
 export type CliCommand =
@@ -55,7 +57,8 @@ export type CliCommand =
   | { kind: 'rules-check'; paths: string[]; format?: GateFormat }
   | { kind: 'rules-diff'; base: string; head?: string; models: string[]; format?: GateFormat }
   | { kind: 'merge'; reports: string[] }
-  | { kind: 'export'; model: string; to: ExportFormat; properties: string[] };
+  | { kind: 'export'; model: string; to: ExportFormat; properties: string[] }
+  | { kind: 'init'; dir?: string };
 
 /** What `lockmc export` writes. */
 export const EXPORT_FORMATS = ['promela'] as const;
@@ -151,7 +154,8 @@ function addOptions(cmd: Command, set: OptionSet, checkCommand = false): Command
   cmd.option('--rules <file.json>', 'extra rule file (repeatable)', collect);
   cmd.option('--rule-option <key=value>', 'pick a position on a debated rule (repeatable)', collectKv);
   cmd.option('--config <file>', 'config file (JSON)');
-  cmd.option('--no-color', 'no colour (also: NO_COLOR)');
+  cmd.option('--color', 'colour even through a pipe; the default format becomes pretty (also: FORCE_COLOR)');
+  cmd.option('--no-color', 'no colour (also: NO_COLOR, FORCE_COLOR=0)');
   cmd.option('-q, --quiet', 'no progress line');
   // Only `check` runs a corpus: jobs, shards and the result cache (docs/distributed.md, docs/cache.md).
   if (checkCommand) {
@@ -216,6 +220,7 @@ function toOptions(raw: RawOpts): CliOptions {
   if (raw.cacheDir !== undefined) o.cacheDir = raw.cacheDir;
   if (raw.cache === false) o.noCache = true;
   if (raw.cacheMaxMb !== undefined) o.cacheMaxMb = raw.cacheMaxMb;
+  if (raw.color === true) o.forceColor = true;
   return o;
 }
 
@@ -301,8 +306,15 @@ export function buildProgram(version: string, onCommand: (c: CliCommand, raw: Ra
     .argument('<reports...>', 'the shard reports, e.g. shard-*.json')
     .addOption(new Option('-f, --format <format>', 'output format (default: pretty on a TTY, text otherwise)').choices([...FORMATS]))
     .option('-o, --output <path>', 'write the report to a file (itf: a directory, one file per trace)')
-    .option('--no-color', 'no colour (also: NO_COLOR)')
+    .option('--color', 'colour even through a pipe; the default format becomes pretty (also: FORCE_COLOR)')
+    .option('--no-color', 'no colour (also: NO_COLOR, FORCE_COLOR=0)')
     .action((reports: string[], raw: RawOpts) => onCommand({ kind: 'merge', reports }, raw));
+
+  program
+    .command('init')
+    .description('set up a project for writing models: <dir>/tsconfig.json (so `lockmc/kernel` resolves and completes in an editor) and a first model; existing files are kept')
+    .argument('[dir]', 'where to write them (default: models)')
+    .action((dir: string | undefined) => onCommand({ kind: 'init', ...(dir !== undefined ? { dir } : {}) }, {}));
 
   return program;
 }

@@ -37,9 +37,27 @@ export function processIo(): CliIo {
   };
 }
 
-/** NO_COLOR (any non-empty value, no-color.org), --no-color, or not a terminal. */
-export function useColor(io: CliIo, flag: boolean): boolean {
+/**
+ * Whether to colour, most specific first: --no-color, --color (the
+ * command line beats the environment), then NO_COLOR (any non-empty
+ * value, no-color.org: it stays the way to keep colour out whatever else
+ * is set), then FORCE_COLOR (chalk's reading: empty, `true` or a level
+ * 1-3 force it on, `0` or `false` off), then whether stdout is a terminal.
+ */
+export function useColor(io: CliIo, flag: boolean, forced = false): boolean {
+  if (!flag) return false;
+  if (forced) return true;
   const nc = io.env.NO_COLOR;
   if (nc !== undefined && nc !== '') return false;
-  return flag && io.stdoutIsTTY;
+  return forceColorEnv(io) ?? io.stdoutIsTTY;
+}
+
+/** FORCE_COLOR as chalk 5 reads it: undefined when unset. */
+export function forceColorEnv(io: CliIo): boolean | undefined {
+  const v = io.env.FORCE_COLOR;
+  if (v === undefined) return undefined;
+  if (v === '' || v === 'true') return true;
+  if (v === 'false') return false;
+  const n = Number.parseInt(v, 10);
+  return Number.isFinite(n) ? n > 0 : true;
 }

@@ -76,6 +76,8 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
         return (await import('./commands/merge.js')).runMerge(command.reports, options, io);
       case 'export':
         return await (await import('./commands/export.js')).runExport(command, options, io);
+      case 'init':
+        return (await import('./commands/init.js')).runInit(command.dir, io);
     }
   } catch (e) {
     if (e instanceof UsageError) {

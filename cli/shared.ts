@@ -77,7 +77,7 @@ export function renderContext(io: CliIo, cli: CliOptions): RenderContext {
   return {
     diagnosticTitle: (code) => diagnosticInfo(code)?.title,
     // A file is not a terminal, whatever stdout is.
-    color: cli.output === undefined && useColor(io, cli.color),
+    color: cli.output === undefined && useColor(io, cli.color, cli.forceColor),
     width: io.columns,
     command: 'lockmc',
     ruleHelp: ruleDocs,
@@ -108,8 +108,15 @@ function ruleDocs(id: string): RuleHelp | undefined {
   return help;
 }
 
+/**
+ * The format asked for, else `pretty` when writing to a terminal or when
+ * colour is asked for on stdout (--color, FORCE_COLOR: `text` is never
+ * coloured), else `text`.
+ */
 export function resolveFormat(cli: CliOptions, io: CliIo): Format {
-  return cli.format ?? (io.stdoutIsTTY && cli.output === undefined ? 'pretty' : 'text');
+  if (cli.format !== undefined) return cli.format;
+  if (cli.output !== undefined) return 'text';
+  return io.stdoutIsTTY || useColor(io, cli.color, cli.forceColor) ? 'pretty' : 'text';
 }
 
 /**

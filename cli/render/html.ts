@@ -1,12 +1,14 @@
 /**
- * `html`: one self-contained page: the verdicts, each finding's picture
- * (the svg drawing, inline) and its text report. Well-formed XHTML syntax
+ * `html`: one self-contained page: per model, what went wrong first (one
+ * picture per group of findings with one root cause, the svg drawing
+ * inline, then each finding's text report), then the verdict list. Well-formed XHTML syntax
  * so a plain XML parser can check it.
  */
 
-import type { Report } from '../../checker/report.js';
+import type { Finding, ModelReport, Report } from '../../checker/report.js';
 import { diagnosticLines } from './doc.js';
-import { SVG_STYLE, drawTrace } from './svg.js';
+import { SVG_STYLE, drawTrace, type TraceDrawing } from './svg.js';
+import { groupTitle, pictureGroups } from './picture-groups.js';
 import { linesToText, renderFindingText } from './text.js';
 import type { RenderContext } from './types.js';
 import { bannerTitle, findingsOf, summaryLine, verdictText } from './words.js';
@@ -43,6 +45,23 @@ export function renderHtml(report: Report, ctx: RenderContext): string {
     if (m.diagnostics.length > 0) {
       out.push(`<pre class="diagnostics">${xmlEscape(linesToText(m.diagnostics.flatMap(diagnosticLines)))}</pre>`);
     }
+    if (m.expectation) {
+      out.push(`<p class="expectation">expectation ${m.expectation.met ? 'met' : 'NOT met'}: ${xmlEscape(m.expectation.detail)}</p>`);
+    }
+    // What went wrong first: each group's picture, then its findings' reports; the verdict list after.
+    const groups = pictureGroups(m);
+    const drawn = new Set<Finding>();
+    for (const g of groups) {
+      out.push(`<section class="group">`);
+      const { title, lines } = groupTitle(g, m.file);
+      out.push(svgElement(drawTrace(g.trace, title, lines, `f${k++}-`)));
+      for (const f of g.findings) {
+        out.push(findingSection(f, m, ctx, report));
+        drawn.add(f);
+      }
+      out.push('</section>');
+    }
+    for (const f of findingsOf(m.verdicts)) if (!drawn.has(f)) out.push(findingSection(f, m, ctx, report));
     if (m.verdicts.length > 0) {
       out.push('<ul class="verdicts">');
       for (const v of m.verdicts) {
@@ -50,27 +69,26 @@ export function renderHtml(report: Report, ctx: RenderContext): string {
       }
       out.push('</ul>');
     }
-    if (m.expectation) {
-      out.push(`<p class="expectation">expectation ${m.expectation.met ? 'met' : 'NOT met'}: ${xmlEscape(m.expectation.detail)}</p>`);
-    }
-    for (const f of findingsOf(m.verdicts)) {
-      out.push(`<section class="finding">`);
-      out.push(`<h3>${xmlEscape(bannerTitle(f.kind))}: <code>${xmlEscape(f.rule)}</code></h3>`);
-      out.push(`<p>${xmlEscape(f.message)}</p>`);
-      if (f.trace) {
-        const d = drawTrace(f.trace, `${f.rule}: ${m.file}`, f.message, `f${k}-`);
-        out.push(
-          `<svg xmlns="http://www.w3.org/2000/svg" width="${d.width}" height="${d.height}" viewBox="0 0 ${d.width} ${d.height}">\n` +
-            `<rect x="0" y="0" width="${d.width}" height="${d.height}" fill="#ffffff"/>\n${d.body}\n</svg>`,
-        );
-      }
-      k++;
-      out.push(`<pre class="report">${xmlEscape(renderFindingText(f, m, ctx, report))}</pre>`);
-      out.push('</section>');
-    }
     out.push('</section>');
   }
   out.push('</body>');
   out.push('</html>');
   return out.join('\n') + '\n';
+}
+
+function svgElement(d: TraceDrawing): string {
+  return (
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${d.width}" height="${d.height}" viewBox="0 0 ${d.width} ${d.height}">\n` +
+    `<rect x="0" y="0" width="${d.width}" height="${d.height}" fill="#ffffff"/>\n${d.body}\n</svg>`
+  );
+}
+
+function findingSection(f: Finding, m: ModelReport, ctx: RenderContext, report: Report): string {
+  return [
+    `<section class="finding">`,
+    `<h3>${xmlEscape(bannerTitle(f.kind))}: <code>${xmlEscape(f.rule)}</code></h3>`,
+    `<p>${xmlEscape(f.message)}</p>`,
+    `<pre class="report">${xmlEscape(renderFindingText(f, m, ctx, report))}</pre>`,
+    '</section>',
+  ].join('\n');
 }

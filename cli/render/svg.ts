@@ -1,17 +1,22 @@
 /**
- * `svg`: a picture of each trace. One lane per thread, steps along x, a
- * bar per lock for the steps it is held, and the blocking edge (the final
- * wait nobody can grant) drawn in red from the waiter to the holder.
+ * `svg`: a picture per group of findings (one root cause, one picture).
+ * One lane per thread that does something (threads the trace never ran
+ * share one "idle" row), steps along x, a bar per lock for the steps it
+ * is held, labelled with its whole name, and each final wait drawn in red
+ * from the waiter to the holder (a loop when a thread waits on itself).
  * Pure string generation: no DOM, no fonts measured, so the output is
  * byte-for-byte deterministic.
  */
 
-import type { Finding, ModelReport, Report, Trace } from '../../checker/report.js';
+import type { Report, Trace } from '../../checker/report.js';
 import type { RenderContext } from './types.js';
 import { xmlEscape } from './xml.js';
-import { findingsOf, fmtRef, summaryLine, waitText } from './words.js';
+import { fmtRef, summaryLine } from './words.js';
+import { waitEdges, type WaitEdge } from './wait-edges.js';
+import { groupTitle, pictureGroups } from './picture-groups.js';
 
-const LABEL_W = 160;
+/** The thread column's least width; longer thread names widen it. */
+const LABEL_W = 120;
 const STEP_W = 56;
 const LANE_BASE = 34;
 const BAR_H = 14;
@@ -69,23 +74,27 @@ function color(lock: string, all: string[]): string {
   return PALETTE[all.indexOf(lock) % PALETTE.length];
 }
 
-function trunc(s: string, n: number): string {
-  return s.length <= n ? s : `${s.slice(0, n - 1)}~`;
-}
-
-/**
- * Which lane holds the thing a blocked thread waits for, found by the
- * first word of the phrase among the locks other threads hold.
- * (A `lock` wait names its holder as data; reading that instead would
- * change the drawing, which this renovation keeps byte-identical.)
+/*
+ * Widths are estimated, never measured (no fonts at render time): a
+ * DejaVu Sans Mono advance is 0.602 em, so these per-character widths at
+ * the sizes of SVG_STYLE round up. tests/cli/pictures.test.ts measures
+ * the real boxes in Chromium and fails if an estimate is too small.
  */
-function holderOf(trace: Trace, waitingFor: string, except: string): string | undefined {
-  const name = waitingFor.split(' ')[0];
-  for (const th of trace.final.threads) {
-    if (th.thread === except) continue;
-    if (th.held.some((h) => h === waitingFor || h.split(' ')[0] === name)) return th.thread;
+const CHAR_W = { text: 6.8, title: 8.8, lock: 5.6, thread: 7.0 } as const;
+
+/** A thread the trace never ran, that holds nothing and waits for nothing: one shared row, not a lane. */
+function idleThreads(trace: Trace, bars: Map<string, Bar[]>, edges: WaitEdge[]): Set<string> {
+  const busy = new Set<string>();
+  for (const s of trace.steps) busy.add(s.threadName);
+  for (const [name, list] of bars) if (list.length > 0) busy.add(name);
+  for (const e of edges) {
+    busy.add(e.waiter);
+    if (e.target !== undefined) busy.add(e.target);
   }
-  return undefined;
+  for (const th of trace.final.threads) if (th.held.length > 0 || th.status === 'blocked') busy.add(th.thread);
+  const idle = new Set<string>();
+  for (const t of trace.threads) if (!busy.has(t.name)) idle.add(t.name);
+  return idle;
 }
 
 export interface TraceDrawing {
@@ -94,86 +103,140 @@ export interface TraceDrawing {
   body: string;
 }
 
-/** The drawing of one trace, at the origin; callers place it. */
-export function drawTrace(trace: Trace, title: string, subtitle: string, idPrefix: string): TraceDrawing {
+function stepText(s: Trace['steps'][number]): string {
+  return `${s.index}. [${s.threadName}] ${s.op}${s.outcome ? ` -> ${s.outcome}` : ''}${s.at ? `  ${fmtRef(s.at)}` : ''}${s.preemption ? '  (preempts)' : ''}`;
+}
+
+/** The lanes' geometry: which threads get one, where the step columns are, where the wait edges go. */
+interface Frame {
+  lanes: string[];
+  idle: string[];
+  bars: Map<string, Bar[]>;
+  allLocks: string[];
+  edges: WaitEdge[];
+  labelW: number;
+  x: (i: number) => number;
+  edgeX: (k: number) => number;
+}
+
+function frameOf(trace: Trace): Frame {
   const n = trace.steps.length;
   const bars = holdBars(trace);
-  const lanes = trace.threads.map((t) => t.name);
-  for (const k of bars.keys()) if (!lanes.includes(k)) lanes.push(k);
+  const edges = waitEdges(trace);
+  const idleSet = idleThreads(trace, bars, edges);
+  const lanes = trace.threads.map((t) => t.name).filter((t) => !idleSet.has(t));
+  for (const k of bars.keys()) if (!lanes.includes(k) && !idleSet.has(k)) lanes.push(k);
   const allLocks: string[] = [];
   for (const name of lanes) for (const l of lockRows(bars.get(name) ?? [])) if (!allLocks.includes(l)) allLocks.push(l);
-  const x = (i: number): number => LABEL_W + (i - 0.5) * STEP_W;
-  const stepText = (s: Trace['steps'][number]): string =>
-    `${s.index}. [${s.threadName}] ${s.op}${s.outcome ? ` -> ${s.outcome}` : ''}${s.at ? `  ${fmtRef(s.at)}` : ''}${s.preemption ? '  (preempts)' : ''}`;
-  const blocked = trace.final.threads.filter((th) => th.status === 'blocked' && th.waitingFor !== undefined && lanes.includes(th.thread));
-  const blockLabel = (th: (typeof blocked)[number]): [string, string | undefined] => {
-    const waits = waitText(th.waitingFor!, th.thread);
-    const holder = holderOf(trace, waits, th.thread);
-    return [`${th.thread} waits for ${waits}${holder ? ` held by ${holder}` : ' (never granted)'}`, holder];
-  };
-  const edgeX = (k: number): number => (n > 0 ? x(n) + STEP_W * 0.6 : LABEL_W + 20) + k * 16;
-  const texts = [title, subtitle, ...trace.steps.map(stepText), ...blocked.map((th) => `blocked: ${blockLabel(th)[0]}`)];
-  // Monospace at 11px is about 6.8px a character; the title is larger.
-  const width = Math.ceil(
-    Math.max(480, LABEL_W + (n + 1) * STEP_W + 20, edgeX(blocked.length) + 20, ...texts.map((t, i) => 20 + t.length * (i === 0 ? 8.6 : 6.8))),
+  // The thread column is as wide as the longest name: names are never cut.
+  const labelW = Math.ceil(Math.max(LABEL_W, 20 + Math.max(0, ...lanes.map((l) => l.length)) * CHAR_W.thread));
+  const x = (i: number): number => labelW + (i - 0.5) * STEP_W;
+  // The wait edges stand right of every bar and its label, so no line crosses a lock's name;
+  // 40 apart, room for a loop (a self-wait) beside its column.
+  const lockEnds = lanes.flatMap((name) => (bars.get(name) ?? []).map((b) => x(b.from) + 3 + b.lock.length * CHAR_W.lock));
+  const edgeBase = Math.max(n > 0 ? x(n) + STEP_W * 0.6 : labelW + 20, ...lockEnds.map((e) => e + 16));
+  const edgeX = (k: number): number => edgeBase + k * 40;
+  return { lanes, idle: [...idleSet], bars, allLocks, edges: edges.filter((e) => lanes.includes(e.waiter)), labelW, x, edgeX };
+}
+
+/** One wait edge: to the holder's lane, a loop back into the waiter's own (self-deadlock), or a stub when nobody can end it. */
+function edgeShape(f: Frame, e: WaitEdge, k: number, laneY: Map<string, number>, idPrefix: string): string {
+  const from = laneY.get(e.waiter)! + 16;
+  const ex = f.edgeX(k);
+  const marker = `marker-end="url(#${idPrefix}arrow)"`;
+  const to = e.target !== undefined ? laneY.get(e.target) : undefined;
+  if (e.target === e.waiter) {
+    return `<path class="loop" d="M${ex},${from - 4} C${ex + 34},${from - 26} ${ex + 34},${from + 22} ${ex + 2},${from + 6}" fill="none" ${marker}/>`;
+  }
+  if (to !== undefined) {
+    return `<line x1="${ex}" y1="${from}" x2="${ex}" y2="${to + (to + 16 > from ? 8 : 24)}" ${marker}/>`;
+  }
+  return `<line x1="${ex - 14}" y1="${from}" x2="${ex}" y2="${from}" ${marker}/>`;
+}
+
+function laneParts(f: Frame, trace: Trace, name: string, li: number, y: number, h: number, width: number, idPrefix: string): string[] {
+  const parts: string[] = [];
+  parts.push(`<g class="lane" id="${idPrefix}lane-${li}">`);
+  parts.push(`<rect class="lane-bg${li % 2 ? ' odd' : ''}" x="0" y="${y}" width="${width}" height="${h}"/>`);
+  parts.push(`<text class="thread" x="10" y="${y + 20}">${xmlEscape(name)}</text>`);
+  parts.push(`<line class="lane-axis" x1="${f.labelW}" y1="${y + 16}" x2="${width - 10}" y2="${y + 16}"/>`);
+  const rows = lockRows(f.bars.get(name) ?? []);
+  for (const b of f.bars.get(name) ?? []) {
+    const row = rows.indexOf(b.lock);
+    const by = y + LANE_BASE - 6 + row * ROW_H;
+    const x1 = f.x(b.from);
+    const x2 = b.to > b.from ? f.x(b.to) : x1 + STEP_W / 3;
+    const fill = color(b.lock, f.allLocks);
+    parts.push(
+      `<rect class="hold" x="${x1}" y="${by}" width="${x2 - x1}" height="${BAR_H - 2}" fill="${fill}" stroke="${fill}"><title>${xmlEscape(
+        `${name} holds ${b.lock} from step ${b.from}${b.open ? ' to the end' : ` to step ${b.to}`}`,
+      )}</title></rect>`,
+    );
+    // The whole name, dark on the pale bar, running past its end when the bar is short.
+    parts.push(`<text class="lock" x="${x1 + 3}" y="${by + 9}">${xmlEscape(b.lock)}</text>`);
+  }
+  for (const s of trace.steps.filter((st) => st.threadName === name)) {
+    const cls = ['step'];
+    if (s.preemption) cls.push('preemption');
+    if (trace.violatingStep === s.index) cls.push('violation');
+    parts.push(
+      `<g class="${cls.join(' ')}"><title>${xmlEscape(`${s.index}. ${s.op}${s.outcome ? ` -> ${s.outcome}` : ''}${s.at ? ` at ${fmtRef(s.at)}` : ''}`)}</title>` +
+        `<circle cx="${f.x(s.index)}" cy="${y + 16}" r="${trace.violatingStep === s.index ? 9 : 7}"/>` +
+        `<text class="num" x="${f.x(s.index)}" y="${y + 19}">${s.index}</text></g>`,
+    );
+  }
+  parts.push(`</g>`);
+  return parts;
+}
+
+function drawingWidth(f: Frame, trace: Trace, texts: { text: string; w: number }[]): number {
+  const n = trace.steps.length;
+  const lockEnds = f.lanes.flatMap((name) => (f.bars.get(name) ?? []).map((b) => f.x(b.from) + 3 + b.lock.length * CHAR_W.lock));
+  return Math.ceil(
+    Math.max(480, f.labelW + (n + 1) * STEP_W + 20, f.edgeX(f.edges.length) + 20, ...lockEnds.map((e) => e + 12), ...texts.map((t) => 20 + t.text.length * t.w)),
   );
+}
+
+/** The drawing of one trace, at the origin; callers place it. `subtitles`: one line each under the title. */
+export function drawTrace(trace: Trace, title: string, subtitles: string | string[], idPrefix: string): TraceDrawing {
+  const subs = typeof subtitles === 'string' ? [subtitles] : subtitles;
+  const f = frameOf(trace);
+  const idleLine = f.idle.length > 0 ? `idle (no step in this trace): ${f.idle.join(', ')}` : undefined;
+  const texts = [
+    { text: title, w: CHAR_W.title },
+    ...subs.map((s) => ({ text: s, w: CHAR_W.text })),
+    ...trace.steps.map((s) => ({ text: stepText(s), w: CHAR_W.text })),
+    ...f.edges.map((e) => ({ text: `blocked: ${e.label}`, w: CHAR_W.text })),
+    ...(idleLine ? [{ text: idleLine, w: CHAR_W.text }] : []),
+  ];
+  const width = drawingWidth(f, trace, texts);
   const parts: string[] = [];
   parts.push(`<text class="title" x="10" y="20">${xmlEscape(title)}</text>`);
-  parts.push(`<text class="sub" x="10" y="36">${xmlEscape(subtitle)}</text>`);
-  let y = 52;
-  const laneY = new Map<string, number>();
-  // Step grid and numbers.
-  const gridTop = y;
-  const laneHeights = lanes.map((name) => LANE_BASE + lockRows(bars.get(name) ?? []).length * ROW_H);
-  const gridBottom = gridTop + laneHeights.reduce((a, b) => a + b, 0);
-  for (let i = 1; i <= n; i++) {
-    parts.push(`<line class="grid" x1="${x(i)}" y1="${gridTop}" x2="${x(i)}" y2="${gridBottom}"/>`);
+  let y = 20;
+  for (const s of subs) {
+    y += 16;
+    parts.push(`<text class="sub" x="10" y="${y}">${xmlEscape(s)}</text>`);
   }
-  lanes.forEach((name, li) => {
-    const h = laneHeights[li];
+  y += 16;
+  const laneY = new Map<string, number>();
+  const gridTop = y;
+  const laneHeights = f.lanes.map((name) => LANE_BASE + lockRows(f.bars.get(name) ?? []).length * ROW_H);
+  const gridBottom = gridTop + laneHeights.reduce((a, b) => a + b, 0);
+  for (let i = 1; i <= trace.steps.length; i++) {
+    parts.push(`<line class="grid" x1="${f.x(i)}" y1="${gridTop}" x2="${f.x(i)}" y2="${gridBottom}"/>`);
+  }
+  f.lanes.forEach((name, li) => {
     laneY.set(name, y);
-    parts.push(`<g class="lane" id="${idPrefix}lane-${li}">`);
-    parts.push(`<rect class="lane-bg${li % 2 ? ' odd' : ''}" x="0" y="${y}" width="${width}" height="${h}"/>`);
-    parts.push(`<text class="thread" x="10" y="${y + 20}">${xmlEscape(trunc(name, 22))}</text>`);
-    parts.push(`<line class="lane-axis" x1="${LABEL_W}" y1="${y + 16}" x2="${width - 10}" y2="${y + 16}"/>`);
-    const rows = lockRows(bars.get(name) ?? []);
-    for (const b of bars.get(name) ?? []) {
-      const row = rows.indexOf(b.lock);
-      const by = y + LANE_BASE - 6 + row * ROW_H;
-      const x1 = x(b.from);
-      const x2 = b.to > b.from ? x(b.to) : x1 + STEP_W / 3;
-      parts.push(
-        `<rect class="hold" x="${x1}" y="${by}" width="${x2 - x1}" height="${BAR_H - 4}" fill="${color(b.lock, allLocks)}"><title>${xmlEscape(
-          `${name} holds ${b.lock} from step ${b.from}${b.open ? ' to the end' : ` to step ${b.to}`}`,
-        )}</title></rect>`,
-      );
-      parts.push(`<text class="lock" x="${x1 + 3}" y="${by + 9}">${xmlEscape(trunc(b.lock, Math.max(6, Math.floor((x2 - x1) / 6))))}</text>`);
-    }
-    for (const s of trace.steps.filter((st) => st.threadName === name)) {
-      const cls = ['step'];
-      if (s.preemption) cls.push('preemption');
-      if (trace.violatingStep === s.index) cls.push('violation');
-      parts.push(
-        `<g class="${cls.join(' ')}"><title>${xmlEscape(`${s.index}. ${s.op}${s.outcome ? ` -> ${s.outcome}` : ''}${s.at ? ` at ${fmtRef(s.at)}` : ''}`)}</title>` +
-          `<circle cx="${x(s.index)}" cy="${y + 16}" r="${trace.violatingStep === s.index ? 9 : 7}"/>` +
-          `<text class="num" x="${x(s.index)}" y="${y + 19}">${s.index}</text></g>`,
-      );
-    }
-    parts.push(`</g>`);
-    y += h;
+    parts.push(...laneParts(f, trace, name, li, y, laneHeights[li], width, idPrefix));
+    y += laneHeights[li];
   });
-  // The blocking edges: every thread left waiting at the end, one column
-  // each so that a cycle's edges do not draw over each other.
-  blocked.forEach((th, k) => {
-    const from = laneY.get(th.thread)!;
-    const ex = edgeX(k);
-    const [label, holder] = blockLabel(th);
-    const to = holder !== undefined ? laneY.get(holder) : undefined;
-    const line =
-      to !== undefined
-        ? `<line x1="${ex}" y1="${from + 16}" x2="${ex}" y2="${to + (to > from ? 8 : 24)}" marker-end="url(#${idPrefix}arrow)"/>`
-        : `<line x1="${ex - 14}" y1="${from + 16}" x2="${ex}" y2="${from + 16}" marker-end="url(#${idPrefix}arrow)"/>`;
-    parts.push(`<g class="blocking-edge"><title>${xmlEscape(label)}</title>${line}</g>`);
+  if (idleLine) {
+    parts.push(`<g class="idle"><rect class="lane-bg idle-bg" x="0" y="${y}" width="${width}" height="20"/><text class="idle-text" x="10" y="${y + 14}">${xmlEscape(idleLine)}</text></g>`);
+    y += 20;
+  }
+  // The final waits: one column each so that a cycle's edges do not draw over each other.
+  f.edges.forEach((e, k) => {
+    parts.push(`<g class="blocking-edge"><title>${xmlEscape(e.label)}</title>${edgeShape(f, e, k, laneY, idPrefix)}</g>`);
   });
   // The step list under the lanes, full text, then what blocks forever.
   y += 14;
@@ -182,10 +245,10 @@ export function drawTrace(trace: Trace, title: string, subtitle: string, idPrefi
     const cls = trace.violatingStep === s.index ? 'steptext violation' : 'steptext';
     parts.push(`<text class="${cls}" x="10" y="${y}">${xmlEscape(stepText(s))}</text>`);
   }
-  if (blocked.length > 0) y += 6;
-  for (const th of blocked) {
+  if (f.edges.length > 0) y += 6;
+  for (const e of f.edges) {
     y += ROW_H;
-    parts.push(`<text class="blocking" x="10" y="${y}">${xmlEscape(`blocked: ${blockLabel(th)[0]}`)}</text>`);
+    parts.push(`<text class="blocking" x="10" y="${y}">${xmlEscape(`blocked: ${e.label}`)}</text>`);
   }
   y += 16;
   const defs = `<defs><marker id="${idPrefix}arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="12" markerHeight="12" markerUnits="userSpaceOnUse" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#d62728"/></marker></defs>`;
@@ -205,43 +268,30 @@ export const SVG_STYLE = [
   '.step.violation circle{fill:#d62728;stroke:#7f0000}',
   '.step.violation .num{fill:#fff}',
   '.num{font-size:9px;text-anchor:middle}',
-  '.lock{font-size:9px;fill:#fff}',
-  '.blocking-edge line{stroke:#d62728;stroke-width:3;stroke-dasharray:6 3}',
+  '.hold{fill-opacity:0.3;stroke-width:1}',
+  '.lock{font-size:9px;fill:#111}',
+  '.idle-bg{fill:#fafafa}.idle-text{fill:#777;font-style:italic}',
+  '.blocking-edge line,.blocking-edge path{stroke:#d62728;stroke-width:3;stroke-dasharray:6 3}',
   '.blocking{fill:#d62728;font-weight:bold}',
   '.steptext.violation{fill:#d62728;font-weight:bold}',
 ].join('');
 
-export interface TraceItem {
-  finding: Finding;
-  model: ModelReport;
-  trace: Trace;
-}
-
-export function tracesOf(report: Report): TraceItem[] {
-  const out: TraceItem[] = [];
-  for (const m of report.models) {
-    for (const f of findingsOf(m.verdicts)) if (f.trace) out.push({ finding: f, model: m, trace: f.trace });
-  }
-  return out;
-}
-
-export function traceTitle(item: TraceItem): [string, string] {
-  return [`${item.finding.rule}: ${item.model.file}`, item.finding.message];
-}
-
+/** One picture per group of findings with one root cause (cli/render/picture-groups.ts), in report order. */
 export function renderSvg(report: Report, _ctx: RenderContext): string {
-  const items = tracesOf(report);
   const blocks: string[] = [];
   let y = 0;
   let width = 480;
-  items.forEach((item, i) => {
-    const [title, sub] = traceTitle(item);
-    const d = drawTrace(item.trace, title, sub, `t${i}-`);
-    blocks.push(`<g class="trace" transform="translate(0,${y})">\n${d.body}\n</g>`);
-    y += d.height + 10;
-    width = Math.max(width, d.width);
-  });
-  if (items.length === 0) {
+  let i = 0;
+  for (const m of report.models) {
+    for (const g of pictureGroups(m)) {
+      const { title, lines } = groupTitle(g, m.file);
+      const d = drawTrace(g.trace, title, lines, `t${i++}-`);
+      blocks.push(`<g class="trace" transform="translate(0,${y})">\n${d.body}\n</g>`);
+      y += d.height + 10;
+      width = Math.max(width, d.width);
+    }
+  }
+  if (i === 0) {
     blocks.push(`<text class="title" x="10" y="20">lockmc: no trace to draw</text>`);
     blocks.push(`<text class="sub" x="10" y="40">${xmlEscape(summaryLine(report))}</text>`);
     y = 56;
