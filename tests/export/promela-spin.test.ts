@@ -102,3 +102,22 @@ it('knows whether SPIN is installed', () => {
   if (!spin) console.warn('spin or gcc not found: the Promela agreement test is skipped (apt-get install spin gcc)');
   expect(typeof spin).toBe('boolean');
 });
+
+describe('lockmc export (CLI)', () => {
+  it('writes the Promela of a model; --property narrows it; an unknown property is a usage error', async () => {
+    const { main } = await import('../../cli/main.js');
+    const { fakeIo } = await import('../cli/fake-io.js');
+    const file = 'fixtures/rules/deadlock/violates-fence-wait-under-reset-lock.model.ts';
+    const all = fakeIo();
+    expect(await main(['export', file], all)).toBe(0);
+    expect(all.stdout).toMatch(/^\/\* lockmc export: transition system [0-9a-f]{12}, \d+ variables, \d+ threads, \d+ transitions, \d+ properties\. \*\/\n/);
+    expect(all.stdout).toContain('hidden byte deadlock__deadlock_holds = 0;');
+    const one = fakeIo();
+    expect(await main(['export', file, '--property', 'deadlock/deadlock'], one)).toBe(0);
+    expect(one.stdout).toMatch(/, 1 properties\. \*\/\n/);
+    expect(one.stdout).not.toContain('fence_finite');
+    const bad = fakeIo();
+    expect(await main(['export', file, '--property', 'deadlock/nope'], bad)).toBe(2);
+    expect(bad.stderr).toMatch(/^lockmc: --property deadlock\/nope: not a property of this model's rules \(it has /);
+  });
+});

@@ -580,3 +580,15 @@ export async function withSolver<T>(job: (ctx: Z3Ctx) => Promise<T>, opts: { ret
   }
   return { kind: 'failed', limit: { kind: 'solver-failure', detail: lastError } };
 }
+
+/**
+ * Runs SMT-LIB 2 text (declarations, assertions, `(check-sat)`) in a fresh
+ * Z3 context of this process's session and returns Z3's answer text: the
+ * same query `lockmc dump smt2` writes, answered by the same solver, so a
+ * test can check the dump against the engine's verdict.
+ */
+export async function evalSmtlib(text: string): Promise<string> {
+  const s = await currentSession();
+  const ctx = new s.api.Context('smt2') as unknown as Z3Ctx;
+  return await s.api.Z3.eval_smtlib2_string(ctx.ptr, text);
+}
