@@ -56,7 +56,15 @@ export interface ChainEdge {
   type: 'EN' | 'ER' | 'SN' | 'SR';
   source:
     | { kind: 'primed'; id: string; where: string } // P1..P6, core-mm edges
-    | { kind: 'model'; thread: string; at: SourceRef; heldAt?: SourceRef; api: string };
+    | {
+        kind: 'model';
+        thread: string;
+        at: SourceRef;
+        heldAt?: SourceRef;
+        api: string;
+        /** The new lock (`to`) is taken for read (lockdep's `read` != 0): the scenario prints `rlock(`. */
+        read?: boolean;
+      };
 }
 
 export interface TraceStep {
@@ -76,6 +84,13 @@ export interface TraceStep {
   held: string[];
   /** True when this step switched threads without the previous one blocking or ending. */
   preemption: boolean;
+  /**
+   * The thread calls this operation and blocks in it for good: a trace
+   * that ends in a deadlock or hang shows each blocked thread's wait as a
+   * last step of its own (no transition of the schedule; `held` is what it
+   * holds while it waits).
+   */
+  blocks?: true;
 }
 
 export interface ThreadInfo {

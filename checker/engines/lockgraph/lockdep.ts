@@ -145,6 +145,7 @@ export class Lockdep {
           at: here ?? { file: this.file, line: 0, col: 0 },
           ...(heldAt ? { heldAt } : {}),
           api: site.api,
+          ...(a.read > 0 ? { read: true } : {}),
         };
         this.graph.addModelEdge({ from: h.class, to: a.class, type: edgeType(h, a), source, node: at });
       }
