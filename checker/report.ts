@@ -64,6 +64,8 @@ export interface ChainEdge {
         api: string;
         /** The new lock (`to`) is taken for read (lockdep's `read` != 0): the scenario prints `rlock(`. */
         read?: boolean;
+        /** `api` was called in an inlined helper: the function, then each helper, outermost first. */
+        via?: string[];
       };
 }
 
@@ -78,6 +80,13 @@ export interface TraceStep {
   /** Pseudo-lock role: `enter fence signalling`, `wait on fence job`, `enter reclaim`, `mmu notifier invalidate`. */
   role?: string;
   at?: SourceRef;
+  /**
+   * The call path of an operation written in an inlined helper: the
+   * function the thread runs, then each helper, outermost first
+   * (`['cs_ioctl', 'amdgpu_cs_bind']`); absent for code written in the
+   * function itself.
+   */
+  via?: string[];
   /** Context chain, outermost first: `direct reclaim from kmalloc(GFP_KERNEL) at x.model.ts:25`. */
   context: string[];
   /** Lock instances held by the acting thread after the step, as `name (class)`. */

@@ -283,6 +283,12 @@ class StepWriter {
     return loc ? { file: this.file, line: loc.line, col: loc.col } : undefined;
   };
 
+  /** The call path of node `node` of `proc` when it was written in an inlined helper. */
+  readonly via = (proc: ProcId, node: number): string[] | undefined => {
+    const helpers = this.sourceMap?.via?.[proc]?.[node];
+    return helpers && helpers.length > 0 ? [procName(this.model, proc), ...helpers] : undefined;
+  };
+
   private short(proc: ProcId, node: number): string {
     const loc = this.sourceMap?.nodes[proc]?.[node];
     return loc ? `${this.file}:${loc.line}` : `${this.file}`;
@@ -325,6 +331,8 @@ class StepWriter {
     if (role) step.role = role;
     const at = this.ref(l.proc, l.node);
     if (at) step.at = at;
+    const via = l.synthetic ? undefined : this.via(l.proc, l.node);
+    if (via) step.via = via;
     return { step, synthetic: l.synthetic };
   }
 
@@ -349,6 +357,7 @@ class StepWriter {
       if (!op) continue;
       const at = this.ref(l.proc, l.node);
       const role = opRole(op, this.model);
+      const via = this.via(l.proc, l.node);
       out.push({
         index: 0,
         thread: t,
@@ -356,6 +365,7 @@ class StepWriter {
         op: renderOp(op, this.model),
         ...(role ? { role } : {}),
         ...(at ? { at } : {}),
+        ...(via ? { via } : {}),
         context: l.contexts.map((f) => this.frameText(f, t)),
         held: this.heldOrder[t].map((h) => h.text),
         preemption: false,

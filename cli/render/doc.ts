@@ -180,6 +180,7 @@ function hangLines(h: Hang, t: Trace | undefined): Line[] {
   const stuck = t ? [...t.steps].reverse().find((s) => s.blocks && s.threadName === h.thread) : undefined;
   if (stuck) {
     out.push({ ...ln(`  ${stuck.op}`, stuck.at ? ' at ' : '', st('loc', stuck.at ? fmtRef(stuck.at) : '')), hang: 4 });
+    if (stuck.via) out.push({ ...ln(`    via: ${callPath(stuck)}`), hang: 8 });
     for (const c of stuck.context) out.push({ ...ln(`    in: ${c}`), hang: 8 });
   }
   out.push({ ...ln('  waiting for ', st('bad', waitText(h.wait, h.thread))), hang: 4 });
@@ -242,7 +243,7 @@ function edgeWhere(e: ChainEdge): Line[] {
     return [{ ...ln(`       primed ${src.id}: ${src.where}`), hang: 9 }];
   }
   const out: Line[] = [
-    { ...ln('       ', st('thread', src.thread), `: ${src.api} at `, st('loc', fmtRef(src.at)), ` -(${e.type})->`), hang: 9 },
+    { ...ln('       ', st('thread', src.thread), `: ${[...(src.via ?? []), src.api].join(' -> ')} at `, st('loc', fmtRef(src.at)), ` -(${e.type})->`), hang: 9 },
   ];
   if (src.heldAt) out.push({ ...ln(`       holding ${e.from} since `, st('loc', fmtRef(src.heldAt))), hang: 9 });
   return out;
@@ -253,7 +254,8 @@ function chainLines(chain: ChainEdge[], kind: Finding['kind']): Line[] {
   const { held, next, closing, path } = chainView(chain);
   if (closing.source.kind === 'model') {
     out.push(BLANK, ln(st('thread', closing.source.thread), ' is trying to acquire lock:'));
-    out.push({ ...ln('  ', st('lock', `(${next})`), ', at: ', st('loc', fmtRef(closing.source.at)), ` ${closing.source.api}`), hang: 4 });
+    const call = [...(closing.source.via ?? []), closing.source.api].join(' -> ');
+    out.push({ ...ln('  ', st('lock', `(${next})`), ', at: ', st('loc', fmtRef(closing.source.at)), ` ${call}`), hang: 4 });
     out.push(BLANK, ln('but task is already holding lock:'));
     const heldAt = closing.source.heldAt;
     out.push({ ...ln('  ', st('lock', `(${held})`), heldAt ? ', at: ' : '', st('loc', heldAt ? fmtRef(heldAt) : '')), hang: 4 });
@@ -449,11 +451,18 @@ function interleavingLines(t: Trace): Line[] {
       hang: numW + 6,
     });
     if (s.at) out.push(ln(cont, 'at ', st('loc', fmtRef(s.at))));
+    if (s.via) out.push({ ...ln(cont, `via: ${callPath(s)}`), hang: numW + 6 });
     if (s.role) out.push({ ...ln(cont, `role: ${s.role}`), hang: numW + 6 });
     for (const c of s.context) out.push({ ...ln(cont, `in: ${c}`), hang: numW + 6 });
     out.push({ ...ln(cont, 'held: ', st('lock', s.held.length > 0 ? s.held.join(', ') : '(none)')), hang: numW + 6 });
   }
   return out;
+}
+
+/** `cs_ioctl -> amdgpu_cs_bind -> dma_resv_lock`: the functions an inlined call went through, then the call. */
+function callPath(s: TraceStep): string {
+  const api = s.op.replace(/\(.*$/, '');
+  return [...(s.via ?? []), api].join(' -> ');
 }
 
 function stateLines(t: Trace): Line[] {
