@@ -6,7 +6,7 @@
 
 import type { Expectation, Loc, LockMode } from '../model/ir.js';
 import type { Diagnostic } from '../model/diagnostics.js';
-import type { Rule, RuleMeta } from '../rules/types.js';
+import type { Citation, Rule, RuleMeta } from '../rules/types.js';
 
 export type { Diagnostic };
 
@@ -171,6 +171,13 @@ export interface Finding {
    * deadlock check was selected.
    */
   realisation?: { status: 'realised' } | { status: 'unrealisable' } | { status: 'not-within-bound'; bound: number } | { status: 'not-checked' };
+  /**
+   * The kernel references for this finding (checker/references.ts): the
+   * rule's citations about what it involves, where each primed edge of its
+   * chain is recorded, what its blocked threads wait in. Renderers show
+   * these rather than the rule's whole list.
+   */
+  references?: Citation[];
   /**
    * The same cycle is shown in full under another rule's finding of this
    * model; renderers print a cross-reference instead of a second splat.

@@ -13,6 +13,7 @@ import type { Evaluator } from '../semantics/eval.js';
 import type { Property, Schedule, TransitionSystem } from '../semantics/system.js';
 import { buildTrace } from '../trace.js';
 import { heldCulprit } from '../held-culprit.js';
+import { referencesFor } from '../references.js';
 import { opLock } from '../semantics/patterns.js';
 import type { LockGraph } from '../engines/lockgraph/types.js';
 import { cycleFinding, cyclesFor, messageFor, opVars, recursionFinding } from '../findings.js';
@@ -41,9 +42,15 @@ async function explain(env: PassEnv, p: Pick<Products, Needs>): Promise<PassResu
     const graph = p['lock-graph'].graph;
     findings.push({ property: v.property, engine: v.engine, finding: findingFor(ts, ev, model, sourceMap, rule, v.property, v.schedule, graph) });
   }
+  const cite = (f: Finding): void => {
+    const rule = rules.find((r) => r.meta.id === f.rule);
+    if (rule) f.references = referencesFor(f, rule.meta.citations);
+  };
+  for (const f of findings) cite(f.finding);
   if (p.decide.kind === 'token') return { kind: 'ok', output: { findings, graph: [] } };
   const deadlockTraces = findings.filter((f) => ts.properties[f.property].kind === 'deadlock' && f.finding.trace).map((f) => f.finding.trace!);
   const graph = graphOutcomes(p['select-rules'].rules, p['lock-graph'].graph, model, sourceMap, deadlockTraces, deadlockSearch(ts, p.decide));
+  for (const g of graph) if (g.outcome.status === 'violated') for (const f of g.outcome.findings) cite(f);
   const diagnostics: Diagnostic[] = [];
   if (p['lock-graph'].graph.built.truncated.length) {
     diagnostics.push({ code: 'LMC402', severity: 'warning', message: `lock graph truncated: ${p['lock-graph'].graph.built.truncated[0]}`, file: env.file });

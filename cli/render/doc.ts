@@ -158,9 +158,11 @@ export function buildFinding(f: Finding, m: ModelReport, ctx: RenderContext, run
     out.push(BLANK, ...interleavingLines(f.trace));
     out.push(BLANK, ...stateLines(f.trace));
   }
-  if (meta && meta.citations.length > 0) {
+  // The finding's own references (checker/references.ts); a Report from before them has the rule's list.
+  const refs = f.references ?? meta?.citations ?? [];
+  if (refs.length > 0) {
     out.push(BLANK, ln(st('heading', 'kernel references:')));
-    for (const c of meta.citations) out.push({ ...ln(`  - ${citationText(c)}`), hang: 4 });
+    for (const c of refs) out.push({ ...ln(`  - ${citationText(c)}`), hang: 4 });
   }
   if (f.trace) {
     out.push(BLANK, ln(st('heading', 'replay:')));
