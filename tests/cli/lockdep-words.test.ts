@@ -192,6 +192,35 @@ describe("lockdep's words on real reports", () => {
     expect(splats.filter((x) => x.includes('INFO: task run_job')).length).toBe(3);
   });
 
+  it('kernel references are chosen per finding: a fence hang cites the fence wait and the hung-task watchdog, not ww_mutex', () => {
+    const t = text(driver);
+    const hang = t.split(/\n(?==+\n)/).find((x) => x.includes('INFO: task run_job') && x.includes('rule deadlock'))!;
+    expect(block(hang, 'kernel references:', 5)).toBe(
+      [
+        'kernel references:',
+        '  - drivers/dma-buf/dma-fence.c (__dma_fence_might_wait)',
+        '  - drivers/dma-buf/dma-fence.c (dma_fence_wait_timeout)',
+        '  - kernel/hung_task.c (check_hung_task)',
+        '',
+      ].join('\n'),
+    );
+    // The reclaim cycle cites where its primed edges come from.
+    expect(t).toContain('  - mm/page_alloc.c (fs_reclaim_acquire): primed P4: fs_reclaim ->\n    mmu_notifier_invalidate_range_start\n');
+    // An ABBA of a mutex and a dma_resv with no read lock and no trylock: the rule's notes on those are left out.
+    const abba = text(inlined).split(/\n(?==+\n)/).find((x) => x.includes('possible circular locking'))!;
+    expect(block(abba, 'kernel references:', 7)).toBe(
+      [
+        'kernel references:',
+        '  - drivers/dma-buf/dma-resv.c (dma_resv_lockdep)',
+        '  - kernel/locking/lockdep.c (check_noncircular)',
+        '  - kernel/locking/lockdep.c (print_circular_bug)',
+        '  - include/linux/ww_mutex.h (ww_acquire_init): first_lock_dep_map since',
+        '    v6.13',
+        '',
+      ].join('\n'),
+    );
+  });
+
   it('no internal monitor name in any output', () => {
     expect(text(driver)).not.toContain('mon.');
     expect(renderJson(driver, CTX)).not.toContain('mon.');
