@@ -13,6 +13,8 @@ import * as CHECKER from '../../checker/index.js';
 import type { Report } from '../../checker/report.js';
 import { renderText } from '../../cli/render/text.js';
 import { renderJson } from '../../cli/render/json.js';
+import { RENDERERS } from '../../cli/render/index.js';
+import { traceToItf } from '../../cli/render/itf.js';
 import { CHECK_BUDGET } from '../budgets.js';
 import { CTX } from './sample-reports.js';
 
@@ -224,6 +226,16 @@ describe("lockdep's words on real reports", () => {
   it('no internal monitor name in any output', () => {
     expect(text(driver)).not.toContain('mon.');
     expect(renderJson(driver, CTX)).not.toContain('mon.');
+    expect(JSON.stringify(RENDERERS.itf(driver, CTX))).not.toContain('mon.');
+    expect(String(RENDERERS.sarif(driver, CTX))).not.toContain('mon.');
+  });
+
+  it('itf keeps the states the run reached; a blocked call is named in its meta', () => {
+    const m = driver.models[0];
+    const f = m.verdicts.flatMap((v) => (v.status === 'violated' ? v.findings : [])).find((x) => x.rule === 'deadlock')!;
+    const doc = traceToItf(f.trace!, f, m, driver) as { '#meta': { blocked?: string[] }; states: unknown[] };
+    expect(doc['#meta'].blocked).toEqual(['run_job: dma_fence_wait(job)']);
+    expect(doc.states.length).toBe(f.trace!.steps.filter((s) => !s.blocks).length + 1);
   });
 
   it('inlined helpers keep the call path in the chain and the trace', () => {
