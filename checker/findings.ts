@@ -9,6 +9,7 @@ import type { Rule } from '../rules/types.js';
 import type { ChainEdge, Finding, SourceRef } from './report.js';
 import type { Cycle, GraphEdge, LockGraph, Recursion } from './engines/lockgraph/types.js';
 import { opMatchesStep } from './semantics/patterns.js';
+import { FS_RECLAIM } from '../rules/canonical-order.js';
 
 /** Fill `{{name}}` placeholders; unknown names stay visible as `{{name}}` so a test catches them. */
 export function fillTemplate(template: string, vars: Record<string, string | undefined>): string {
@@ -112,15 +113,25 @@ export function cyclesFor(graph: LockGraph, check: Extract<Rule['checks'][number
   });
   // One acquisition site often closes several variants of one cycle (an
   // allocation records edges to both fs_reclaim and the notifier map);
-  // like lockdep, report it once: the shortest cycle per closing site.
-  const seen = new Set<string>();
-  return selected.filter((c) => {
+  // like lockdep, report it once per closing site. lockdep stops at the
+  // first acquisition that closes a cycle, and fs_reclaim_acquire() takes
+  // fs_reclaim before it touches the notifier map (mm/page_alloc.c), so a
+  // cycle closed on fs_reclaim wins; its chain continues through the
+  // primed fs_reclaim -> mmu_notifier_invalidate_range_start (P4).
+  // Otherwise the shortest (cycles come shortest first).
+  const bySite = new Map<string, Cycle>();
+  for (const c of selected) {
     const closing = c.edges[c.edges.length - 1];
     const key = closing.node ? `${closing.node.proc}.${closing.node.node}` : `${closing.from}\0${closing.to}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
+    const kept = bySite.get(key);
+    if (!kept || (closesOn(c) === FS_RECLAIM && closesOn(kept) !== FS_RECLAIM)) bySite.set(key, c);
+  }
+  const chosen = new Set(bySite.values());
+  return selected.filter((c) => chosen.has(c));
+}
+
+function closesOn(c: Cycle): string {
+  return c.edges[c.edges.length - 1].to;
 }
 
 /** Identity of a cycle for cross-rule deduplication: its edges, in order. */

@@ -6,7 +6,7 @@
 
 import type { Expectation, Loc, LockMode } from '../model/ir.js';
 import type { Diagnostic } from '../model/diagnostics.js';
-import type { Rule, RuleMeta } from '../rules/types.js';
+import type { Citation, Rule, RuleMeta } from '../rules/types.js';
 
 export type { Diagnostic };
 
@@ -56,7 +56,17 @@ export interface ChainEdge {
   type: 'EN' | 'ER' | 'SN' | 'SR';
   source:
     | { kind: 'primed'; id: string; where: string } // P1..P6, core-mm edges
-    | { kind: 'model'; thread: string; at: SourceRef; heldAt?: SourceRef; api: string };
+    | {
+        kind: 'model';
+        thread: string;
+        at: SourceRef;
+        heldAt?: SourceRef;
+        api: string;
+        /** The new lock (`to`) is taken for read (lockdep's `read` != 0): the scenario prints `rlock(`. */
+        read?: boolean;
+        /** `api` was called in an inlined helper: the function, then each helper, outermost first. */
+        via?: string[];
+      };
 }
 
 export interface TraceStep {
@@ -70,12 +80,26 @@ export interface TraceStep {
   /** Pseudo-lock role: `enter fence signalling`, `wait on fence job`, `enter reclaim`, `mmu notifier invalidate`. */
   role?: string;
   at?: SourceRef;
+  /**
+   * The call path of an operation written in an inlined helper: the
+   * function the thread runs, then each helper, outermost first
+   * (`['cs_ioctl', 'amdgpu_cs_bind']`); absent for code written in the
+   * function itself.
+   */
+  via?: string[];
   /** Context chain, outermost first: `direct reclaim from kmalloc(GFP_KERNEL) at x.model.ts:25`. */
   context: string[];
   /** Lock instances held by the acting thread after the step, as `name (class)`. */
   held: string[];
   /** True when this step switched threads without the previous one blocking or ending. */
   preemption: boolean;
+  /**
+   * The thread calls this operation and blocks in it for good: a trace
+   * that ends in a deadlock or hang shows each blocked thread's wait as a
+   * last step of its own (no transition of the schedule; `held` is what it
+   * holds while it waits).
+   */
+  blocks?: true;
 }
 
 export interface ThreadInfo {
@@ -147,6 +171,13 @@ export interface Finding {
    * deadlock check was selected.
    */
   realisation?: { status: 'realised' } | { status: 'unrealisable' } | { status: 'not-within-bound'; bound: number } | { status: 'not-checked' };
+  /**
+   * The kernel references for this finding (checker/references.ts): the
+   * rule's citations about what it involves, where each primed edge of its
+   * chain is recorded, what its blocked threads wait in. Renderers show
+   * these rather than the rule's whole list.
+   */
+  references?: Citation[];
   /**
    * The same cycle is shown in full under another rule's finding of this
    * model; renderers print a cross-reference instead of a second splat.

@@ -154,7 +154,8 @@ export function finalStateOf(
       const st = ['detached', 'attached', 'mapped', 'invalidated'][s[v.id] & 3];
       other[`attachment ${nm(model, r.instance)}`] = `${st}${(s[v.id] & 4) !== 0 ? ', pinned' : ''}`;
     } else if (r.kind === 'rxq') other[`rx queue ${nm(model, r.instance)}`] = ['unbound', 'devmem', 'zcrx'][s[v.id]] ?? String(s[v.id]);
-    else if (r.kind === 'monitor') other[v.name] = String(s[v.id]);
+    // Monitor variables (`mon.<rule>.<check>…`) are the checker's own
+    // bookkeeping for a rule, not kernel state: no output names them.
   }
   return { threads, fences, other };
 }

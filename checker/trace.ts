@@ -187,6 +187,8 @@ export function buildTrace(
   const { steps, traceIndexOfRaw } = mergeReturns(raw);
 
   const finalState = states[states.length - 1];
+  const endsBlocked = violation === undefined || !isStepProperty(ts, violation.property);
+  if (endsBlocked) for (const b of writer.blockedSteps(finalState)) steps.push({ ...b, index: steps.length + 1 });
   const trace: Trace = {
     threads: ts.threads.map((t): ThreadInfo => ({ id: t.id, name: t.name, kind: t.kind })),
     steps,
@@ -194,11 +196,14 @@ export function buildTrace(
     preemptions: steps.filter((s) => s.preemption).length,
     final: finalStateOf(view, ev, finalState, writer.heldOrder, writer.ref),
   };
-  if (violation && violation.step > 0) {
-    const p = ts.properties[violation.property];
-    if (p && p.kind !== 'terminal' && p.kind !== 'deadlock') trace.violatingStep = traceIndexOfRaw[violation.step - 1];
-  }
+  if (violation && violation.step > 0 && isStepProperty(ts, violation.property)) trace.violatingStep = traceIndexOfRaw[violation.step - 1];
   return trace;
+}
+
+/** A property violated by a step (the trace marks it), rather than by the state a run ends in. */
+function isStepProperty(ts: TransitionSystem, property: number): boolean {
+  const p = ts.properties[property];
+  return p !== undefined && p.kind !== 'terminal' && p.kind !== 'deadlock';
 }
 
 /** Replay `schedule`; with `propertyIndex`, check it violates that property and cut it at the violation. */
@@ -278,6 +283,12 @@ class StepWriter {
     return loc ? { file: this.file, line: loc.line, col: loc.col } : undefined;
   };
 
+  /** The call path of node `node` of `proc` when it was written in an inlined helper. */
+  readonly via = (proc: ProcId, node: number): string[] | undefined => {
+    const helpers = this.sourceMap?.via?.[proc]?.[node];
+    return helpers && helpers.length > 0 ? [procName(this.model, proc), ...helpers] : undefined;
+  };
+
   private short(proc: ProcId, node: number): string {
     const loc = this.sourceMap?.nodes[proc]?.[node];
     return loc ? `${this.file}:${loc.line}` : `${this.file}`;
@@ -286,8 +297,8 @@ class StepWriter {
   private regText(p: ProcId): string {
     const { model } = this;
     const role = model.procs[p]?.role;
-    if (role === 'shrinker') return `shrinker ${procName(model, p)}`;
-    if (role === 'mmu_notifier') return `mmu notifier invalidate ${procName(model, p)}`;
+    if (role === 'shrinker') return `shrinker ${procName(model, p)}()`;
+    if (role === 'mmu_notifier') return `mmu notifier ${procName(model, p)}()`;
     return procName(model, p);
   }
 
@@ -320,7 +331,48 @@ class StepWriter {
     if (role) step.role = role;
     const at = this.ref(l.proc, l.node);
     if (at) step.at = at;
+    const via = l.synthetic ? undefined : this.via(l.proc, l.node);
+    if (via) step.via = via;
     return { step, synthetic: l.synthetic };
+  }
+
+  /**
+   * One step per thread blocked in `s`: the operation it is stuck in, as a
+   * step of its own, so a wait that never returns is numbered like every
+   * other call (`blocks`). Threads in thread order; those blocked on no
+   * operation of the model (an irq holding their CPU) have none.
+   */
+  blockedSteps(s: Uint32Array): TraceStep[] {
+    const { ts, view, ev } = this;
+    const out: TraceStep[] = [];
+    for (let t = 0; t < ts.threads.length; t++) {
+      if (ev.threadDone(s, t) || ev.threadCanMove(s, t)) continue;
+      if (ts.threads[t].liveness === 'optional' && ev.threadNotStarted(s, t)) continue;
+      // Interrupted, not waiting: the irq handler on its CPU is the one stuck.
+      if ([...view.irqHost].some(([irq, hv]) => irq !== t && s[hv] === t + 1)) continue;
+      const tid = view.outOf(s, t).find((x) => !ts.transitions[x].label.synthetic);
+      if (tid === undefined) continue;
+      const l = ts.transitions[tid].label;
+      const op = view.nodeOp(l.proc, l.node);
+      if (!op) continue;
+      const at = this.ref(l.proc, l.node);
+      const role = opRole(op, this.model);
+      const via = this.via(l.proc, l.node);
+      out.push({
+        index: 0,
+        thread: t,
+        threadName: view.threadName(t),
+        op: renderOp(op, this.model),
+        ...(role ? { role } : {}),
+        ...(at ? { at } : {}),
+        ...(via ? { via } : {}),
+        context: l.contexts.map((f) => this.frameText(f, t)),
+        held: this.heldOrder[t].map((h) => h.text),
+        preemption: false,
+        blocks: true,
+      });
+    }
+    return out;
   }
 
   /** Attribution of state that the variables alone do not say. */
@@ -359,7 +411,16 @@ class StepWriter {
         const a = view.nodeOp(l.proc, l.node);
         const inner = view.framesAt(after, t);
         const last = inner[inner.length - 1];
-        return { opText: a ? renderOp(a, model) : `${procName(model, l.proc)}()`, role: `enter reclaim${last ? ` (${this.regText(last.proc)})` : ''}` };
+        // lockdep's view (mm/page_alloc.c fs_reclaim_acquire): the allocation
+        // takes fs_reclaim when it may recurse into the filesystem, and only
+        // the notifier it then runs takes mmu_notifier_invalidate_range_start.
+        const fs = last ? this.reclaimFs.get(`${t}|${JSON.stringify(last)}`) === true : false;
+        const parts = [fs ? 'enter reclaim, acquire fs_reclaim' : 'enter reclaim (no __GFP_FS: no fs_reclaim)'];
+        if (last) {
+          const notifier = model.procs[last.proc]?.role === 'mmu_notifier';
+          parts.push(`run ${this.regText(last.proc)}${notifier ? ' under mmu_notifier_invalidate_range_start' : ''}`);
+        }
+        return { opText: a ? renderOp(a, model) : `${procName(model, l.proc)}()`, role: parts.join('; ') };
       }
       case 'kswapd-run':
         return { opText: 'balance_pgdat()', role: `kswapd runs ${this.regText(l.proc)}` };

@@ -356,6 +356,13 @@ export interface SourceMap {
    * sites (outermost first) the node was inlined through.
    */
   inlined: (Loc[] | undefined)[][];
+  /**
+   * For inlined helpers: `via[procId][nodeId]` names the helpers of
+   * `inlined`'s call sites, outermost first (`['amdgpu_cs_bind']` for a
+   * lock written in a helper `cs_ioctl` calls), so a trace keeps the call
+   * path. Absent in source maps built before it existed.
+   */
+  via?: (string[] | undefined)[][];
 }
 
 export interface ExtractedModel {

@@ -35,7 +35,7 @@ export const rule = defineRule({
     ],
     messages: {
       'reclaim-in-signalling': '{{api}}({{gfp}}) may enter direct reclaim inside a fence signalling path; reclaim may wait on this fence',
-      cycle: '{{api}}({{gfp}}) records dma_fence_map -> fs_reclaim/mmu_notifier_invalidate_range_start, primed the other way round',
+      cycle: '{{api}} records {{held}} -> {{lock}}; the primed reclaim order leads from {{lock}} back to {{held}}, closing a cycle',
     },
     hedge:
       'FENCE-11: the 2025 Panthor allocate-on-fault thread (Boris Brezillon, Simona Vetter) is cited without its exact subject. FENCE-9: ' +

@@ -50,7 +50,7 @@ import type { TransitionSystem } from '../semantics/system.js';
 import type { Rule } from '../../rules/types.js';
 
 /** Bumped when the entry format or the key's meaning changes. */
-const CACHE_FORMAT = 'lockmc-cache/1';
+const CACHE_FORMAT = 'lockmc-cache/2'; // 2: traces carry blocked steps, chain edges their read mode
 
 export interface Versions {
   lockmc: string;

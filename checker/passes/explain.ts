@@ -12,6 +12,10 @@ import type { Rule } from '../../rules/types.js';
 import type { Evaluator } from '../semantics/eval.js';
 import type { Property, Schedule, TransitionSystem } from '../semantics/system.js';
 import { buildTrace } from '../trace.js';
+import { heldCulprit } from '../held-culprit.js';
+import { referencesFor } from '../references.js';
+import { opLock } from '../semantics/patterns.js';
+import type { LockGraph } from '../engines/lockgraph/types.js';
 import { cycleFinding, cyclesFor, messageFor, opVars, recursionFinding } from '../findings.js';
 import type { Finding, Trace, Wait } from '../report.js';
 import type { CheckOutcome } from '../verdict.js';
@@ -35,11 +39,18 @@ async function explain(env: PassEnv, p: Pick<Products, Needs>): Promise<PassResu
   for (const v of p.canonicalise.violations) {
     const rule = rules.find((r) => r.meta.id === ts.properties[v.property].rule);
     if (!rule) continue;
-    findings.push({ property: v.property, engine: v.engine, finding: findingFor(ts, ev, model, sourceMap, rule, v.property, v.schedule) });
+    const graph = p['lock-graph'].graph;
+    findings.push({ property: v.property, engine: v.engine, finding: findingFor(ts, ev, model, sourceMap, rule, v.property, v.schedule, graph) });
   }
+  const cite = (f: Finding): void => {
+    const rule = rules.find((r) => r.meta.id === f.rule);
+    if (rule) f.references = referencesFor(f, rule.meta.citations);
+  };
+  for (const f of findings) cite(f.finding);
   if (p.decide.kind === 'token') return { kind: 'ok', output: { findings, graph: [] } };
   const deadlockTraces = findings.filter((f) => ts.properties[f.property].kind === 'deadlock' && f.finding.trace).map((f) => f.finding.trace!);
   const graph = graphOutcomes(p['select-rules'].rules, p['lock-graph'].graph, model, sourceMap, deadlockTraces, deadlockSearch(ts, p.decide));
+  for (const g of graph) if (g.outcome.status === 'violated') for (const f of g.outcome.findings) cite(f);
   const diagnostics: Diagnostic[] = [];
   if (p['lock-graph'].graph.built.truncated.length) {
     diagnostics.push({ code: 'LMC402', severity: 'warning', message: `lock graph truncated: ${p['lock-graph'].graph.built.truncated[0]}`, file: env.file });
@@ -101,7 +112,16 @@ function graphOutcomes(
 }
 
 /** The finding for property `i` violated by `schedule` (already replayed and canonical). */
-export function findingFor(ts: TransitionSystem, ev: Evaluator, model: DriverModel, sourceMap: ExtractedModel['sourceMap'], rule: Rule, i: number, schedule: Schedule): Finding {
+export function findingFor(
+  ts: TransitionSystem,
+  ev: Evaluator,
+  model: DriverModel,
+  sourceMap: ExtractedModel['sourceMap'],
+  rule: Rule,
+  i: number,
+  schedule: Schedule,
+  graph?: LockGraph,
+): Finding {
   const p = ts.properties[i];
   const trace = buildTrace(ts, model, sourceMap, schedule, i, ev);
   const at = trace.violatingStep !== undefined ? trace.steps[trace.violatingStep - 1]?.at : undefined;
@@ -109,7 +129,7 @@ export function findingFor(ts: TransitionSystem, ev: Evaluator, model: DriverMod
     rule: p.rule,
     check: p.check,
     kind: findingKind(p),
-    message: messageFor(rule, p.check, traceVars(ts, model, schedule, trace)),
+    message: messageFor(rule, p.check, traceVars(ts, model, schedule, trace, rule, p.check, graph)),
     ...(at ? { at } : {}),
     trace,
   };
@@ -122,7 +142,15 @@ function findingKind(p: Property): Finding['kind'] {
 }
 
 /** Message placeholders from the violating step (or the last step for state properties). */
-function traceVars(ts: TransitionSystem, model: DriverModel, schedule: Schedule, trace: Trace): Record<string, string | undefined> {
+function traceVars(
+  ts: TransitionSystem,
+  model: DriverModel,
+  schedule: Schedule,
+  trace: Trace,
+  rule: Rule,
+  check: string,
+  graph: LockGraph | undefined,
+): Record<string, string | undefined> {
   const idx = (trace.violatingStep ?? schedule.length) - 1;
   const vars: Record<string, string | undefined> = {};
   const step = trace.steps[idx];
@@ -140,6 +168,12 @@ function traceVars(ts: TransitionSystem, model: DriverModel, schedule: Schedule,
   const tr = tId !== undefined ? ts.transitions[tId] : undefined;
   const node = tr && !tr.label.synthetic ? model.procs[tr.label.proc]?.nodes[tr.label.node] : undefined;
   if (node?.kind === 'op') Object.assign(vars, opVars(model, node.op));
+  if (step) {
+    // Name the one held lock the rule is about, not the whole held set.
+    const before = trace.steps.slice(0, idx).reverse().find((x) => x.thread === step.thread);
+    const culprit = heldCulprit(rule, check, model, before?.held ?? [], graph, node?.kind === 'op' ? opLock(node.op) : undefined);
+    if (culprit) vars.held = culprit;
+  }
   // State properties name no operand: take the objects the final state blames.
   // A thread stuck on a fence names it; otherwise the fence left unsignalled.
   const waited = trace.final.threads.map((t) => (t.waitingFor?.kind === 'fence' ? t.waitingFor.fence : undefined)).find((x) => x !== undefined);

@@ -14,8 +14,10 @@ import type { ChainEdge, Diagnostic, Finding, ModelReport, Report, Trace, TraceS
 import type { RenderContext } from './types.js';
 import { type Line, ln, st, wrapLine } from './wrap.js';
 import {
-  bannerTitle,
   citationText,
+  findingTitle,
+  hangOf,
+  type Hang,
   findingsOf,
   fmtRef,
   isDeadlockKind,
@@ -127,11 +129,13 @@ export function buildFinding(f: Finding, m: ModelReport, ctx: RenderContext, run
     out.push({ ...ln('rule ', st('rule', f.rule), ` (check ${f.check}): the same cycle as shown under `, st('rule', f.sameAs.rule), ` (check ${f.sameAs.check}).`), hang: 2 });
     return out;
   }
-  const title = bannerTitle(f.kind);
-  out.push({ ...ln(st('banner', '='.repeat(title.length))), noWrap: true });
+  const title = findingTitle(f);
+  const hang = hangOf(f);
+  const rule = Math.min(title.length, TEXT_WIDTH);
+  out.push({ ...ln(st('banner', '='.repeat(rule))), noWrap: true });
   out.push(ln(st('title', title)));
   out.push(ln(`lockmc: ${m.file} (kernel ${m.kernel})`));
-  out.push({ ...ln(st('banner', '-'.repeat(title.length))), noWrap: true });
+  out.push({ ...ln(st('banner', '-'.repeat(rule))), noWrap: true });
   const meta = ruleInfo(run, f.rule);
   out.push(ln('rule ', st('rule', f.rule), ` (check ${f.check}${meta ? `, ${meta.severity}` : ''}):`));
   if (meta) out.push({ ...ln(`  ${meta.summary}`), hang: 2 });
@@ -141,9 +145,10 @@ export function buildFinding(f: Finding, m: ModelReport, ctx: RenderContext, run
     out.push(BLANK, { ...ln(st('warn', `note: ${realisationNote(f.realisation)}; it is a lock-order problem, as lockdep would report it.`)), hang: 6 });
   }
   if (f.chain && f.chain.length > 0) out.push(...chainLines(f.chain, f.kind));
-  const scen = scenarioLines(f);
+  if (hang) out.push(BLANK, ...hangLines(hang, f.trace));
+  const scen = hang ? [] : scenarioLines(f);
   if (scen.length > 0) out.push(BLANK, ln(' Possible unsafe locking scenario:'), BLANK, ...scen);
-  if (isDeadlockKind(f.kind) && (scen.length > 0 || f.kind === 'deadlock')) {
+  if (!hang && isDeadlockKind(f.kind) && (scen.length > 0 || f.kind === 'deadlock')) {
     out.push(BLANK, ln(st('bad', ' *** DEADLOCK ***')));
   }
   if (f.kind === 'recursive-locking') {
@@ -153,14 +158,38 @@ export function buildFinding(f: Finding, m: ModelReport, ctx: RenderContext, run
     out.push(BLANK, ...interleavingLines(f.trace));
     out.push(BLANK, ...stateLines(f.trace));
   }
-  if (meta && meta.citations.length > 0) {
+  // The finding's own references (checker/references.ts); a Report from before them has the rule's list.
+  const refs = f.references ?? meta?.citations ?? [];
+  if (refs.length > 0) {
     out.push(BLANK, ln(st('heading', 'kernel references:')));
-    for (const c of meta.citations) out.push({ ...ln(`  - ${citationText(c)}`), hang: 4 });
+    for (const c of refs) out.push({ ...ln(`  - ${citationText(c)}`), hang: 4 });
   }
   if (f.trace) {
     out.push(BLANK, ln(st('heading', 'replay:')));
     out.push({ ...ln(st('cmd', `  ${replayCommand(ctx.command ?? 'lockmc', m.file, f.trace.schedule, run.options)}`)), shell: true, hang: 4 });
   }
+  return out;
+}
+
+/**
+ * A hang as kernel/hung_task.c prints it after its INFO line: the task in
+ * D state, the call it is stuck in, what that waits for, then lockdep's
+ * debug_show_all_locks() list of what the task holds meanwhile.
+ */
+function hangLines(h: Hang, t: Trace | undefined): Line[] {
+  const out: Line[] = [];
+  out.push(ln(`task:`, st('thread', h.thread), ' state:D (uninterruptible sleep), stuck in:'));
+  const stuck = t ? [...t.steps].reverse().find((s) => s.blocks && s.threadName === h.thread) : undefined;
+  if (stuck) {
+    out.push({ ...ln(`  ${stuck.op}`, stuck.at ? ' at ' : '', st('loc', stuck.at ? fmtRef(stuck.at) : '')), hang: 4 });
+    if (stuck.via) out.push({ ...ln(`    via: ${callPath(stuck)}`), hang: 8 });
+    for (const c of stuck.context) out.push({ ...ln(`    in: ${c}`), hang: 8 });
+  }
+  out.push({ ...ln('  waiting for ', st('bad', waitText(h.wait, h.thread))), hang: 4 });
+  out.push(BLANK, ln('Showing all locks held by the task:'));
+  const n = h.held.length;
+  out.push(ln(`${n === 0 ? 'no' : n} lock${n === 1 ? '' : 's'} held by ${h.thread}:`));
+  h.held.forEach((l, i) => out.push({ ...ln(` #${i}: `, st('lock', l)), hang: 5 }));
   return out;
 }
 
@@ -216,7 +245,7 @@ function edgeWhere(e: ChainEdge): Line[] {
     return [{ ...ln(`       primed ${src.id}: ${src.where}`), hang: 9 }];
   }
   const out: Line[] = [
-    { ...ln('       ', st('thread', src.thread), `: ${src.api} at `, st('loc', fmtRef(src.at)), ` -(${e.type})->`), hang: 9 },
+    { ...ln('       ', st('thread', src.thread), `: ${[...(src.via ?? []), src.api].join(' -> ')} at `, st('loc', fmtRef(src.at)), ` -(${e.type})->`), hang: 9 },
   ];
   if (src.heldAt) out.push({ ...ln(`       holding ${e.from} since `, st('loc', fmtRef(src.heldAt))), hang: 9 });
   return out;
@@ -227,7 +256,8 @@ function chainLines(chain: ChainEdge[], kind: Finding['kind']): Line[] {
   const { held, next, closing, path } = chainView(chain);
   if (closing.source.kind === 'model') {
     out.push(BLANK, ln(st('thread', closing.source.thread), ' is trying to acquire lock:'));
-    out.push({ ...ln('  ', st('lock', `(${next})`), ', at: ', st('loc', fmtRef(closing.source.at)), ` ${closing.source.api}`), hang: 4 });
+    const call = [...(closing.source.via ?? []), closing.source.api].join(' -> ');
+    out.push({ ...ln('  ', st('lock', `(${next})`), ', at: ', st('loc', fmtRef(closing.source.at)), ` ${call}`), hang: 4 });
     out.push(BLANK, ln('but task is already holding lock:'));
     const heldAt = closing.source.heldAt;
     out.push({ ...ln('  ', st('lock', `(${held})`), heldAt ? ', at: ' : '', st('loc', heldAt ? fmtRef(heldAt) : '')), hang: 4 });
@@ -266,10 +296,21 @@ const PSEUDO_ROLE: Record<string, { read: string; write: string }> = {
   mmu_notifier_invalidate_range_start: { read: 'mmu notifier invalidate', write: 'mmu notifier invalidate' },
 };
 
-function lockCell(cls: string, shared: boolean): string[] {
+/**
+ * One scenario line as lockdep prints it: `rlock(` for a read acquisition
+ * (lockdep's `read` != 0), `lock(` otherwise; a pseudo-lock gets the role
+ * its mode plays (`mode`: the mode it is really taken in, which names the
+ * role even where lockdep prints a plain `lock(`).
+ */
+function lockCell(cls: string, printRead: boolean, modeRead = printRead): string[] {
   const role = PSEUDO_ROLE[cls];
-  const op = `${shared ? 'rlock' : 'lock'}(${cls});`;
-  return role ? [op, `(${shared ? role.read : role.write})`] : [op];
+  const op = `${printRead ? 'rlock' : 'lock'}(${cls});`;
+  return role ? [op, `(${modeRead ? role.read : role.write})`] : [op];
+}
+
+/** Whether the new lock of a chain edge is taken for read; a primed edge says it in its type only. */
+function newIsRead(e: ChainEdge): boolean {
+  return e.source.kind === 'model' ? e.source.read === true : e.type[1] === 'R';
 }
 
 function scenarioLines(f: Finding): Line[] {
@@ -279,24 +320,23 @@ function scenarioLines(f: Finding): Line[] {
   if (!(lockOrder && f.chain && f.chain.length > 0)) {
     return f.trace && f.trace.steps.length > 0 ? traceScenario(f.trace) : [];
   }
-  if (!f.chain || f.chain.length === 0) return [];
   const chain = f.chain;
   const closing = chain[chain.length - 1];
   if (f.kind === 'recursive-locking' || chain.length === 1) {
+    // print_deadlock_scenario(): `lock(` twice, whatever the modes.
     const name = closing.source.kind === 'model' ? closing.source.thread : 'CPU0';
     return columns([name], [
-      { column: 0, text: lockCell(closing.from, closing.type[0] === 'S') },
-      { column: 0, text: lockCell(closing.to, closing.type[1] === 'R') },
+      { column: 0, text: lockCell(closing.from, false, closing.type[0] === 'S') },
+      { column: 0, text: lockCell(closing.to, false, newIsRead(closing)) },
     ]);
   }
   const view = chainView(chain);
-  // The edge that reached the held lock, and the mode each lock is held in
-  // (the first letter of an edge type is its holder: Exclusive or Shared).
+  // print_circular_lock_scenario(): CPU0 takes the held lock and then the
+  // new one, each `rlock(` when taken for read; CPU1 takes the parent (the
+  // lock whose edge reached the held one) and then the held lock, always
+  // printed `lock(`. The first letter of an edge type is its holder's
+  // mode (Exclusive or Shared); the new lock's mode is the acquisition's.
   const into = view.path.length > 0 ? view.path[view.path.length - 1] : closing;
-  const shared = (cls: string, fallback: boolean): boolean => {
-    const e = chain.find((x) => x.from === cls);
-    return e ? e.type[0] === 'S' : fallback;
-  };
   let a = closing.source.kind === 'model' ? closing.source.thread : 'CPU0';
   let b = into.source.kind === 'model' ? into.source.thread : 'CPU1';
   if (a === b) {
@@ -305,11 +345,13 @@ function scenarioLines(f: Finding): Line[] {
     a = `CPU0 (${a})`;
     b = `CPU1 (${b})`;
   }
+  const heldRead = closing.type[0] === 'S';
+  const nextRead = newIsRead(closing);
   return columns([a, b], [
-    { column: 0, text: lockCell(view.held, closing.type[0] === 'S') },
-    { column: 1, text: lockCell(into.from, into.type[0] === 'S') },
-    { column: 1, text: lockCell(view.held, into.type[1] === 'R') },
-    { column: 0, text: lockCell(view.next, closing.type[1] === 'R' || shared(view.next, false)) },
+    { column: 0, text: lockCell(view.held, heldRead) },
+    { column: 1, text: lockCell(into.from, false, into.type[0] === 'S') },
+    { column: 1, text: lockCell(view.held, false, newIsRead(into)) },
+    { column: 0, text: lockCell(view.next, nextRead) },
   ]);
 }
 
@@ -323,7 +365,7 @@ function traceScenario(t: Trace): Line[] {
 }
 
 function stepCell(s: TraceStep): string[] {
-  const text = [`${s.op}${s.outcome ? ` -> ${s.outcome}` : ''};`];
+  const text = [`${s.op}${s.outcome ? ` -> ${s.outcome}` : ''};${s.blocks ? ' <blocks>' : ''}`];
   if (s.role) text.push(`(${s.role})`);
   return text;
 }
@@ -369,8 +411,12 @@ function columns(names: string[], cells: Cell[]): Line[] {
     return { ...ln(' '.repeat(indent) + text.trimEnd()), noWrap: true };
   };
   const out: Line[] = [];
-  out.push(pad(names.map((nm) => fitCell(nm, inner)[0])));
-  out.push(pad(names.map((nm) => '-'.repeat(Math.min(nm.length, inner)))));
+  // Headers wrap inside their column rather than lose their end
+  // (`mmu notifier (invalidate)` in a 35-column cell).
+  const heads = names.map((nm, i) => fitCell(nm, room(i)));
+  const headRows = Math.max(...heads.map((h) => h.length));
+  for (let r = 0; r < headRows; r++) out.push(pad(heads.map((h) => h[r] ?? '')));
+  out.push(pad(heads.map((h, i) => '-'.repeat(Math.min(Math.max(...h.map((x) => x.length)), room(i))))));
   for (const c of cells) {
     const lines = c.text.flatMap((t) => fitCell(t, room(c.column)));
     for (const l of lines) {
@@ -395,22 +441,30 @@ function interleavingLines(t: Trace): Line[] {
     const marks: string[] = [];
     if (s.preemption) marks.push('preempts');
     if (t.violatingStep === s.index) marks.push('<-- violation');
+    if (s.blocks) marks.push('<-- blocks');
     const cont = ' '.repeat(numW + 4);
     out.push({
       ...ln(
         `  ${num} `,
         st('thread', `[${s.threadName}]`),
         ` ${s.op}${s.outcome ? ` -> ${s.outcome}` : ''}`,
-        marks.length > 0 ? st(t.violatingStep === s.index ? 'bad' : 'warn', `  ${marks.join(', ')}`) : '',
+        marks.length > 0 ? st(t.violatingStep === s.index || s.blocks ? 'bad' : 'warn', `  ${marks.join(', ')}`) : '',
       ),
       hang: numW + 6,
     });
     if (s.at) out.push(ln(cont, 'at ', st('loc', fmtRef(s.at))));
+    if (s.via) out.push({ ...ln(cont, `via: ${callPath(s)}`), hang: numW + 6 });
     if (s.role) out.push({ ...ln(cont, `role: ${s.role}`), hang: numW + 6 });
     for (const c of s.context) out.push({ ...ln(cont, `in: ${c}`), hang: numW + 6 });
     out.push({ ...ln(cont, 'held: ', st('lock', s.held.length > 0 ? s.held.join(', ') : '(none)')), hang: numW + 6 });
   }
   return out;
+}
+
+/** `cs_ioctl -> amdgpu_cs_bind -> dma_resv_lock`: the functions an inlined call went through, then the call. */
+function callPath(s: TraceStep): string {
+  const api = s.op.replace(/\(.*$/, '');
+  return [...(s.via ?? []), api].join(' -> ');
 }
 
 function stateLines(t: Trace): Line[] {

@@ -39,6 +39,9 @@ export function traceToItf(trace: Trace, f: Finding, m: ModelReport, report: Rep
     },
   ];
   for (const s of trace.steps) {
+    // ITF states are states the run reaches: a call a thread blocks in for
+    // good reaches none, so it goes in the trace's `#meta` (`blocked`).
+    if (s.blocks) continue;
     held[s.threadName] = [...s.held];
     const meta: Record<string, ItfValue> = { index: states.length };
     if (trace.violatingStep === s.index) meta.violation = true;
@@ -64,6 +67,7 @@ export function traceToItf(trace: Trace, f: Finding, m: ModelReport, report: Rep
       'generated-by': `${report.tool.name} ${report.tool.version}`,
       schedule: trace.schedule,
       threads: trace.threads.map((t) => t.name),
+      ...(trace.steps.some((s) => s.blocks) ? { blocked: trace.steps.filter((s) => s.blocks).map((s) => `${s.threadName}: ${s.op}`) } : {}),
     },
     vars: [...VARS],
     states,

@@ -91,9 +91,48 @@ export function bannerTitle(kind: FindingKind): string {
   }
 }
 
-/** lockdep prints `*** DEADLOCK ***` under its scenario for these kinds. */
+/** lockdep prints `*** DEADLOCK ***` under its scenario for these kinds (a hang excepted: `hangOf`). */
 export function isDeadlockKind(kind: FindingKind): boolean {
-  return kind !== 'rule-violation';
+  return kind !== 'rule-violation' && kind !== 'fence-never-signalled';
+}
+
+/**
+ * kernel/hung_task.c reports a task stuck in D state after
+ * hung_task_timeout_secs, CONFIG_DEFAULT_HUNG_TASK_TIMEOUT (lib/Kconfig.debug),
+ * 120 by default: the wait of a hang never returns, so the watchdog is what
+ * a kernel would print.
+ */
+export const HUNG_TASK_TIMEOUT_SECS = 120;
+
+/** A thread blocked forever on something no lock cycle explains: a fence, a reservation's fences, a work item. */
+export interface Hang {
+  thread: string;
+  wait: Wait;
+  at?: SourceRef;
+  held: string[];
+}
+
+/**
+ * The hang a finding shows, if it is one: a deadlock or never-signalled
+ * fence in which every blocked thread waits for a fence or a work item,
+ * none for a lock (nor an irq, nor anything unexplained). Those are
+ * not lockdep's business: the kernel's hung-task watchdog reports them, so
+ * they get its words, not `*** DEADLOCK ***`.
+ */
+export function hangOf(f: Finding): Hang | undefined {
+  if ((f.kind !== 'deadlock' && f.kind !== 'fence-never-signalled') || !f.trace) return undefined;
+  const blocked = f.trace.final.threads.filter((t) => t.status === 'blocked' && t.waitingFor);
+  const hangs = (w: Wait): boolean => w.kind === 'fence' || w.kind === 'resv-fences' || w.kind === 'work';
+  if (blocked.length === 0 || !blocked.every((t) => hangs(t.waitingFor!))) return undefined;
+  const rank = (w: Wait): number => (w.kind === 'fence' ? 0 : w.kind === 'resv-fences' ? 1 : w.kind === 'work' ? 2 : 3);
+  const t = [...blocked].sort((a, b) => rank(a.waitingFor!) - rank(b.waitingFor!))[0];
+  return { thread: t.thread, wait: t.waitingFor!, ...(t.at ? { at: t.at } : {}), held: t.held };
+}
+
+/** The first line of a finding's splat: lockdep's banner, or the hung-task line for a hang. */
+export function findingTitle(f: Finding): string {
+  const hang = hangOf(f);
+  return hang ? `INFO: task ${hang.thread} blocked for more than ${HUNG_TASK_TIMEOUT_SECS} seconds.` : bannerTitle(f.kind);
 }
 
 export function citationText(c: Citation): string {

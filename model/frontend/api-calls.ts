@@ -71,7 +71,7 @@ export function compileApi(
   if (!lower) throw new Error(`vocabulary entry ${name} lowers to ${api.op}, which the front end does not build`);
   const { op, created, seq } = lower(cx, apiCall(cx, api, call, env, F, p, declName, declNode));
   const outcomes = opOutcomes(op, cx.instances);
-  const id = p.graph.addOp(op, inc, cx.loc(call), F.chain);
+  const id = p.graph.addOp(op, inc, cx.loc(call), F.chain, F.stack.slice(1));
   const pairs = outcomes.map((o) => ({ edges: [{ n: id, o }], value: outcomeValue(op, o) }));
   const r: CompiledApi = { pairs: mergePairs(pairs) };
   if (created !== undefined) r.created = created;

@@ -463,7 +463,7 @@ function compileNondet(cx: ExtractContext, e: ts.CallExpression, env: Env, inc: 
     }
     n = v;
   }
-  const id = p.graph.addChoice(n, inc, cx.loc(e), F.chain);
+  const id = p.graph.addChoice(n, inc, cx.loc(e), F.chain, F.stack.slice(1));
   if (e.arguments.length === 0) {
     // `if (nondet())`: successor 0 is the then-branch.
     return [

@@ -233,6 +233,7 @@ function extracted(cx: ExtractContext): ExtractedModel {
       instances: cx.instLocs,
       procs: cx.procs.map((p) => p.loc),
       inlined: cx.procs.map((p) => p.graph.inlined),
+      via: cx.procs.map((p) => p.graph.via),
     },
   };
 }

@@ -33,6 +33,8 @@ export class ProcGraph {
   readonly nodes: Node[] = [];
   readonly locs: (Loc | undefined)[] = [];
   readonly inlined: (Loc[] | undefined)[] = [];
+  /** The helper names of `inlined`'s call sites (the frame's stack without the proc). */
+  readonly via: (string[] | undefined)[] = [];
   work = 0;
 
   private patch(edges: Edge[], target: NodeId): void {
@@ -47,23 +49,24 @@ export class ProcGraph {
     }
   }
 
-  private push(node: Node, inc: Edge[], loc: Loc | undefined, chain: Loc[]): void {
+  private push(node: Node, inc: Edge[], loc: Loc | undefined, chain: Loc[], helpers: string[]): void {
     if (this.nodes.length >= FRONTEND_LIMITS.maxNodesPerProc) throw new ProcAbort();
     this.nodes.push(node);
     this.locs.push(loc);
     this.inlined.push(chain.length > 0 ? chain.slice() : undefined);
+    this.via.push(helpers.length > 0 ? helpers.slice() : undefined);
     this.patch(inc, node.id);
   }
 
-  addOp(op: Op, inc: Edge[], loc: Loc, chain: Loc[]): NodeId {
+  addOp(op: Op, inc: Edge[], loc: Loc, chain: Loc[], helpers: string[] = []): NodeId {
     const id = this.nodes.length;
-    this.push({ kind: 'op', id, op, next: {} }, inc, loc, chain);
+    this.push({ kind: 'op', id, op, next: {} }, inc, loc, chain, helpers);
     return id;
   }
 
-  addChoice(k: number, inc: Edge[], loc: Loc, chain: Loc[]): NodeId {
+  addChoice(k: number, inc: Edge[], loc: Loc, chain: Loc[], helpers: string[] = []): NodeId {
     const id = this.nodes.length;
-    this.push({ kind: 'choice', id, next: new Array<number>(k).fill(-1) }, inc, loc, chain);
+    this.push({ kind: 'choice', id, next: new Array<number>(k).fill(-1) }, inc, loc, chain, helpers);
     return id;
   }
 
@@ -72,6 +75,7 @@ export class ProcGraph {
     this.nodes.push({ kind: 'end', id });
     this.locs.push(loc);
     this.inlined.push(undefined);
+    this.via.push(undefined);
     this.patch(inc, id);
     return id;
   }

@@ -42,7 +42,13 @@ describe('check()', () => {
     expect(dl?.status).toBe('violated');
     if (dl?.status !== 'violated') return;
     const t = dl.findings[0].trace!;
-    expect(t.steps.map((s) => `${s.threadName}: ${s.op}`)).toEqual(['one: mutex_lock(a)', 'two: mutex_lock(b)']);
+    // Each blocked thread's wait is a numbered step of its own (`blocks`).
+    expect(t.steps.map((s) => `${s.threadName}: ${s.op}${s.blocks ? ' <blocks>' : ''}`)).toEqual([
+      'one: mutex_lock(a)',
+      'two: mutex_lock(b)',
+      'one: mutex_lock(b) <blocks>',
+      'two: mutex_lock(a) <blocks>',
+    ]);
     expect(t.final.threads.map((x) => x.status)).toEqual(['blocked', 'blocked']);
     const cyc = m.verdicts.find((x) => x.rule === 'lockdep-circular-dependency');
     expect(cyc?.status).toBe('violated');
@@ -61,7 +67,12 @@ describe('check()', () => {
     if (v?.status !== 'violated') return;
     const cyc = v.findings.find((f) => f.check === 'memory-lock-cycle')!;
     expect(cyc.possibleOnly).toBe(false);
-    expect(cyc.trace!.steps.map((s) => `${s.threadName}: ${s.op}`)).toEqual(['vfio_reset: down_write(memory_lock)', 'importer_ioctl: dma_resv_lock(buf.resv, NULL)']);
+    expect(cyc.trace!.steps.map((s) => `${s.threadName}: ${s.op}${s.blocks ? ' <blocks>' : ''}`)).toEqual([
+      'vfio_reset: down_write(memory_lock)',
+      'importer_ioctl: dma_resv_lock(buf.resv, NULL)',
+      'vfio_reset: dma_resv_lock(buf.resv, NULL) <blocks>',
+      'importer_ioctl: down_read(memory_lock) <blocks>',
+    ]);
     expect(cyc.trace!.final.threads.map((t) => t.waitingFor?.kind === 'lock' && t.waitingFor.lockClass)).toEqual(['reservation_ww_class_mutex', '&vdev->memory_lock']);
   });
 

@@ -60,6 +60,29 @@ describe('buildTrace: ABBA', () => {
           held: ['vm_lock (vm_lock)'],
           preemption: true,
         },
+        // Each blocked thread's wait, as a numbered step of its own.
+        {
+          index: 3,
+          thread: 0,
+          threadName: 'ioctl',
+          op: 'mutex_lock(vm_lock)',
+          at: { file: 'fixtures/test.model.ts', line: 11, col: 3 },
+          context: [],
+          held: ['notifier_lock (notifier_lock)'],
+          preemption: false,
+          blocks: true,
+        },
+        {
+          index: 4,
+          thread: 1,
+          threadName: 'run_job',
+          op: 'mutex_lock(notifier_lock)',
+          at: { file: 'fixtures/test.model.ts', line: 21, col: 3 },
+          context: [],
+          held: ['vm_lock (vm_lock)'],
+          preemption: false,
+          blocks: true,
+        },
       ],
       schedule: t.schedule,
       preemptions: 1,
@@ -191,12 +214,12 @@ describe('buildTrace: ww, fences, reclaim', () => {
       '1 cs_ioctl ww_acquire_init(ctx, reservation_ww_class) {begin ww transaction} [ctx (reservation_ww_class_acquire)]',
       '2 cs_ioctl dma_resv_lock(bo, ctx) = ok [ctx (reservation_ww_class_acquire), bo (reservation_ww_class_mutex)]',
       '3 cs_ioctl dma_resv_add_fence(bo, job) {publish fence job} [ctx (reservation_ww_class_acquire), bo (reservation_ww_class_mutex)]',
-      '4 cs_ioctl kmalloc(GFP_KERNEL) {enter reclaim (shrinker shrink)} [ctx (reservation_ww_class_acquire), bo (reservation_ww_class_mutex), fs_reclaim]',
-      '5 cs_ioctl mutex_lock(shrinker_lock) [ctx (reservation_ww_class_acquire), bo (reservation_ww_class_mutex), fs_reclaim, shrinker_lock (shrinker_lock)] <direct reclaim from kmalloc(GFP_KERNEL) at fixtures/test.model.ts:13 (shrinker shrink)>',
+      '4 cs_ioctl kmalloc(GFP_KERNEL) {enter reclaim, acquire fs_reclaim; run shrinker shrink()} [ctx (reservation_ww_class_acquire), bo (reservation_ww_class_mutex), fs_reclaim]',
+      '5 cs_ioctl mutex_lock(shrinker_lock) [ctx (reservation_ww_class_acquire), bo (reservation_ww_class_mutex), fs_reclaim, shrinker_lock (shrinker_lock)] <direct reclaim from kmalloc(GFP_KERNEL) at fixtures/test.model.ts:13 (shrinker shrink())>',
       '6 run_job dma_fence_begin_signalling() {enter fence signalling} [dma_fence_map]',
       '7 run_job dma_fence_signal(job) {signal fence job} [dma_fence_map]',
-      '8 cs_ioctl dma_fence_wait(job) {wait on fence job} [ctx (reservation_ww_class_acquire), bo (reservation_ww_class_mutex), fs_reclaim, shrinker_lock (shrinker_lock)] <direct reclaim from kmalloc(GFP_KERNEL) at fixtures/test.model.ts:13 (shrinker shrink)> P',
-      '9 cs_ioctl mutex_unlock(shrinker_lock) {leave reclaim} [ctx (reservation_ww_class_acquire), bo (reservation_ww_class_mutex)] <direct reclaim from kmalloc(GFP_KERNEL) at fixtures/test.model.ts:13 (shrinker shrink)>',
+      '8 cs_ioctl dma_fence_wait(job) {wait on fence job} [ctx (reservation_ww_class_acquire), bo (reservation_ww_class_mutex), fs_reclaim, shrinker_lock (shrinker_lock)] <direct reclaim from kmalloc(GFP_KERNEL) at fixtures/test.model.ts:13 (shrinker shrink())> P',
+      '9 cs_ioctl mutex_unlock(shrinker_lock) {leave reclaim} [ctx (reservation_ww_class_acquire), bo (reservation_ww_class_mutex)] <direct reclaim from kmalloc(GFP_KERNEL) at fixtures/test.model.ts:13 (shrinker shrink())>',
     ]);
     expect(t.final.fences).toEqual([{ name: 'job', state: 'signalled' }]);
     expect(t.final.threads.map((x) => `${x.thread}:${x.status}`)).toEqual(['cs_ioctl:running', 'run_job:running', 'kswapd:not-started']);
@@ -241,6 +264,8 @@ export function t0() { spin_lock(l); spin_unlock(l); }`);
     expect(t.steps.map((x) => `${x.index} ${x.threadName} ${stepText(x)}${x.role ? ` {${x.role}}` : ''} [${x.held.join(', ')}]${x.context.length ? ` <${x.context.join(' / ')}>` : ''}${x.preemption ? ' P' : ''}`)).toEqual([
       '1 t0 spin_lock(l) [l (l)]',
       '2 irq:handler handler() {irq fires on t0} [] <hard irq handler on t0> P',
+      // The handler's wait is a step; t0 is interrupted, not waiting, so it has none.
+      '3 irq:handler spin_lock(l) [] <hard irq handler on t0>',
     ]);
     expect(t.final.threads).toEqual([
       { thread: 't0', status: 'blocked', held: ['l (l)'], waitingFor: { kind: 'irq', irq: 'irq:handler' } },
@@ -273,9 +298,9 @@ export function t0() { queue_work(w); }`);
     expect(t.steps.map((x) => `${x.index} ${x.threadName} ${stepText(x)}${x.role ? ` {${x.role}}` : ''} [${x.held.join(', ')}]${x.context.length ? ` <${x.context.join(' / ')}>` : ''}${x.preemption ? ' P' : ''}`)).toEqual([
       '1 t0 queue_work(w) []',
       '2 free_job free_job() {work w starts} [] <work free_job>',
-      '3 kswapd balance_pgdat() {kswapd runs mmu notifier invalidate inv} [fs_reclaim, mmu_notifier_invalidate_range_start] <kswapd (mmu notifier invalidate inv)> P',
-      '4 kswapd mutex_lock(nl) [fs_reclaim, mmu_notifier_invalidate_range_start, nl (nl)] <kswapd (mmu notifier invalidate inv)>',
-      '5 kswapd mutex_unlock(nl) {leave reclaim} [] <kswapd (mmu notifier invalidate inv)>',
+      '3 kswapd balance_pgdat() {kswapd runs mmu notifier inv()} [fs_reclaim, mmu_notifier_invalidate_range_start] <kswapd (mmu notifier inv())> P',
+      '4 kswapd mutex_lock(nl) [fs_reclaim, mmu_notifier_invalidate_range_start, nl (nl)] <kswapd (mmu notifier inv())>',
+      '5 kswapd mutex_unlock(nl) {leave reclaim} [] <kswapd (mmu notifier inv())>',
     ]);
     expect(t.final.threads.find((x) => x.thread === 'kswapd')).toEqual({ thread: 'kswapd', status: 'done', held: [] });
   });
@@ -354,7 +379,8 @@ export function run_job() { const c = dma_fence_begin_signalling(); mutex_lock(l
         const b = buildTrace(ts, m, sourceMapOf(m), s);
         expect(b).toEqual(a);
         expect(decodeSchedule(ts, a.schedule)).toEqual(s);
-        expect(a.steps.length).toBeLessThanOrEqual(s.length);
+        // Blocked threads' waits are steps of their own, with no transition.
+        expect(a.steps.filter((x) => !x.blocks).length).toBeLessThanOrEqual(s.length);
         expect(a.steps.map((x) => x.index)).toEqual(a.steps.map((_, i) => i + 1));
         expect(a.preemptions).toBe(a.steps.filter((x) => x.preemption).length);
       }),

@@ -5,7 +5,7 @@ import { wrapLine, ln } from '../../cli/render/wrap.js';
 import { CTX, cleanReport, sampleReport } from './sample-reports.js';
 import { golden } from './golden-util.js';
 import { waitText } from '../../cli/render/words.js';
-import type { Wait } from '../../checker/report.js';
+import type { Finding, Wait } from '../../checker/report.js';
 
 describe('text renderer', () => {
   const text = renderText(sampleReport(), CTX);
@@ -173,11 +173,92 @@ describe('finding kinds', () => {
     expect(t).toContain('rule no-access-after-revoke (check c):\n\nmapped after revoke');
     expect(t).not.toContain('kernel references:');
   });
-  it('a fence never signalled is a deadlock kind', () => {
+  it('a fence never signalled with nobody waiting keeps its banner, without DEADLOCK', () => {
     const t = renderText(report('fence-never-signalled'), CTX);
     expect(t).toContain('WARNING: fence never signalled');
-    expect(t).toContain(' *** DEADLOCK ***');
+    expect(t).not.toContain('DEADLOCK');
     expect(t).toContain('  fences: f published');
+  });
+  it('a wait on a fence that never signals is a hang in hung_task words, not a lock deadlock', () => {
+    const r = report('fence-never-signalled');
+    const f = (r.models[0].verdicts[0] as { findings: Finding[] }).findings[0];
+    f.trace = {
+      ...trace,
+      steps: [
+        trace.steps[0],
+        {
+          index: 2,
+          thread: 0,
+          threadName: 'importer',
+          op: 'dma_fence_wait(f)',
+          role: 'wait on fence f',
+          at: { file: 'm.model.ts', line: 5, col: 3 },
+          context: [],
+          held: ['lk (lk)'],
+          preemption: false,
+          blocks: true,
+        },
+      ],
+      preemptions: 0,
+      violatingStep: undefined,
+      final: {
+        threads: [
+          { thread: 'importer', status: 'blocked', at: { file: 'm.model.ts', line: 5, col: 3 }, held: ['lk (lk)'], waitingFor: { kind: 'fence', fence: 'f', state: 'published' } },
+          { thread: 'exporter', status: 'done', held: [] },
+        ],
+        fences: [{ name: 'f', state: 'published' }],
+        other: {},
+      },
+    };
+    const t = renderText(r, CTX);
+    expect(t).not.toContain('DEADLOCK');
+    expect(t).not.toContain('Possible unsafe locking scenario');
+    expect(t).toContain(
+      [
+        '='.repeat(54),
+        'INFO: task importer blocked for more than 120 seconds.',
+        'lockmc: m.model.ts (kernel v7.0)',
+        '-'.repeat(54),
+        'rule no-access-after-revoke (check c):',
+        '',
+        'mapped after revoke',
+        '',
+        'task:importer state:D (uninterruptible sleep), stuck in:',
+        '  dma_fence_wait(f) at m.model.ts:5',
+        '  waiting for fence f (published, unsignalled)',
+        '',
+        'Showing all locks held by the task:',
+        '1 lock held by importer:',
+        ' #0: lk (lk)',
+        '',
+        'interleaving (2 steps, 0 preemptions):',
+        '  1. [exporter] dma_buf_revoke(buf)',
+        '     at m.model.ts:9',
+        '     held: (none)',
+        '  2. [importer] dma_fence_wait(f)  <-- blocks',
+        '     at m.model.ts:5',
+        '     role: wait on fence f',
+        '     held: lk (lk)',
+      ].join('\n'),
+    );
+  });
+  it('a deadlock on locks keeps lockdep\'s banner and DEADLOCK', () => {
+    const r = report('fence-never-signalled');
+    const f = (r.models[0].verdicts[0] as { findings: Finding[] }).findings[0];
+    f.kind = 'deadlock';
+    f.trace = {
+      ...trace,
+      violatingStep: undefined,
+      final: {
+        threads: [{ thread: 'importer', status: 'blocked', held: ['a (a)'], waitingFor: { kind: 'lock', lock: 'b', lockClass: 'b', lockKind: 'mutex', owner: 'exporter' } }],
+        fences: [],
+        other: {},
+      },
+    };
+    const t = renderText(r, CTX);
+    expect(t).toContain('=================\nWARNING: deadlock\n');
+    expect(t).toContain(' *** DEADLOCK ***');
+    expect(t).not.toContain('INFO: task');
   });
   it('pretty wraps to the terminal width, capped at 120', () => {
     const long = renderPretty(sampleReport(), { ...CTX, width: 200 });

@@ -79,6 +79,7 @@ export function buildGraph(model: DriverModel, opts: BuildOptions): BuiltGraph {
     truncated: [],
     fenceCallbacks: fenceCallbacksOf(model),
     topo: new Map(),
+    ...(opts.sourceMap?.via ? { via: opts.sourceMap.via } : {}),
   };
   walkEveryEntry(w);
 
@@ -131,6 +132,8 @@ interface Walker {
   fenceCallbacks: Map<number, Set<ProcId>>;
   /** Topological order of each proc walked so far. */
   topo: Map<ProcId, NodeId[]>;
+  /** `via[proc][node]`: helpers an op was inlined through (SourceMap `via`), for the chain's call paths. */
+  via?: SourceMap['via'];
 }
 
 /** Reached path states per node, one per distinct key. */
@@ -170,7 +173,14 @@ function walk(w: Walker, proc: ProcId, entry: PathState, threadName: string, con
         for (const n of node.next) addPending(pending, n, s);
         continue;
       }
-      const site: AcquireSite = { at: { proc, node: nodeId }, thread: threadName, api: node.op.api, contexts };
+      const helpers = w.via?.[proc]?.[nodeId];
+      const site: AcquireSite = {
+        at: { proc, node: nodeId },
+        thread: threadName,
+        api: node.op.api,
+        contexts,
+        ...(helpers && helpers.length > 0 ? { via: [p.name, ...helpers] } : {}),
+      };
       for (const [outcome, next] of Object.entries(node.next)) {
         if (next === undefined) continue;
         addPending(pending, next, stepOp(w, node.op, outcome, s, site, depth));

@@ -59,6 +59,8 @@ export interface AcquireSite {
   thread: string;
   api: string;
   contexts: Context[];
+  /** The call path of an acquisition written in an inlined helper (report.ts `ChainEdge` source `via`). */
+  via?: string[];
 }
 
 /** What lockdep records across every path: the dependency graph, recursions, and the classes taken in each context. */
@@ -145,6 +147,8 @@ export class Lockdep {
           at: here ?? { file: this.file, line: 0, col: 0 },
           ...(heldAt ? { heldAt } : {}),
           api: site.api,
+          ...(site.via ? { via: site.via } : {}),
+          ...(a.read > 0 ? { read: true } : {}),
         };
         this.graph.addModelEdge({ from: h.class, to: a.class, type: edgeType(h, a), source, node: at });
       }
