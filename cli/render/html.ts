@@ -11,7 +11,7 @@ import { SVG_STYLE, drawTrace, type TraceDrawing } from './svg.js';
 import { groupTitle, pictureGroups } from './picture-groups.js';
 import { linesToText, renderFindingText } from './text.js';
 import type { RenderContext } from './types.js';
-import { bannerTitle, findingsOf, summaryLine, verdictText } from './words.js';
+import { findingTitle, findingsOf, summaryLine, verdictText } from './words.js';
 import { xmlEscape } from './xml.js';
 
 const PAGE_STYLE = [
@@ -86,7 +86,7 @@ function svgElement(d: TraceDrawing): string {
 function findingSection(f: Finding, m: ModelReport, ctx: RenderContext, report: Report): string {
   return [
     `<section class="finding">`,
-    `<h3>${xmlEscape(bannerTitle(f.kind))}: <code>${xmlEscape(f.rule)}</code></h3>`,
+    `<h3>${xmlEscape(findingTitle(f))}: <code>${xmlEscape(f.rule)}</code></h3>`,
     `<p>${xmlEscape(f.message)}</p>`,
     `<pre class="report">${xmlEscape(renderFindingText(f, m, ctx, report))}</pre>`,
     '</section>',
