@@ -230,7 +230,7 @@ export function buildProgram(version: string, onCommand: (c: CliCommand, raw: Ra
   addOptions(
     program
       .command('check')
-      .description('check models (default: the bundled fixtures/, comparing each @expect header)')
+      .description('check models (default: every *.model.ts under the current directory, node_modules and dot-directories skipped; each compared with its @expect header)')
       .argument('[paths...]', '*.model.ts files or directories (searched recursively)'),
     'check',
     true,
