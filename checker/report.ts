@@ -33,7 +33,13 @@ export type Verdict =
   | { status: 'violated'; rule: string; engine: EngineName; findings: Finding[] }
   | { status: 'inconclusive'; rule: string; engine: EngineName; limit: Limit }
   /** The rule is switched off for this model (option, kernel version). */
-  | { status: 'skipped'; rule: string; reason: string };
+  | { status: 'skipped'; rule: string; reason: string }
+  /**
+   * Nothing in the model can match the rule: no step, instance or
+   * registration of its vocabulary (checker/passes/applicability.ts). It
+   * holds vacuously, and saying "proved" of it would overstate the run.
+   */
+  | { status: 'not-applicable'; rule: string; reason: string };
 
 export type VerdictStatus = Verdict['status'];
 

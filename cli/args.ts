@@ -40,6 +40,8 @@ export interface CliOptions {
   noCache?: boolean;
   /** --cache-max-mb: the cache's size bound. */
   cacheMaxMb?: number;
+  /** --verbose: every model's full report and every verdict, not only the unexpected ones. */
+  verbose?: boolean;
 }
 
 export type CliCommand =
@@ -148,6 +150,7 @@ function addOptions(cmd: Command, set: OptionSet, checkCommand = false): Command
   cmd.option('--config <file>', 'config file (JSON)');
   cmd.option('--no-color', 'no colour (also: NO_COLOR)');
   cmd.option('-q, --quiet', 'no progress line');
+  cmd.option('--verbose', 'text/pretty: every model\'s full report and every verdict (default: the reports of models not as expected, then a summary)');
   // Only `check` runs a corpus: jobs, shards and the result cache (docs/distributed.md, docs/cache.md).
   if (checkCommand) {
     cmd.option('-j, --jobs <n>', 'models checked at once, each in a worker thread (default: the number of cores)', positiveInteger('--jobs'));
@@ -184,6 +187,7 @@ interface RawOpts {
   cacheDir?: string;
   cache?: boolean;
   cacheMaxMb?: number;
+  verbose?: boolean;
 }
 
 function toOptions(raw: RawOpts): CliOptions {
@@ -209,6 +213,7 @@ function toOptions(raw: RawOpts): CliOptions {
   if (raw.cacheDir !== undefined) o.cacheDir = raw.cacheDir;
   if (raw.cache === false) o.noCache = true;
   if (raw.cacheMaxMb !== undefined) o.cacheMaxMb = raw.cacheMaxMb;
+  if (raw.verbose === true) o.verbose = true;
   return o;
 }
 

@@ -11,9 +11,10 @@ import type { Diagnostic } from '../../model/diagnostics.js';
 import { chainKey } from '../findings.js';
 import type { Finding, Verdict } from '../report.js';
 import { combineOutcomes, type CheckOutcome } from '../verdict.js';
+import { NOT_APPLICABLE_REASON, notApplicableRules } from './applicability.js';
 import type { BackPass, JudgeOutput, PassEnv, PassResult, Products } from './types.js';
 
-type Needs = 'select-rules' | 'compile' | 'decide' | 'explain';
+type Needs = 'select-rules' | 'lock-graph' | 'compile' | 'decide' | 'explain';
 
 export const judgePass: BackPass<'judge', Needs> = {
   name: 'judge',
@@ -45,7 +46,8 @@ function judgeCheck(p: Pick<Products, Needs>): PassResult<JudgeOutput> {
   });
   for (const g of p.explain.graph) push(g.rule, g.outcome);
 
-  const verdicts: Verdict[] = [...rules.map((r) => combineOutcomes(r.meta.id, outcomes.get(r.meta.id) ?? [])), ...skipped];
+  const vacuous = notApplicableRules(rules, ts, p['lock-graph'].graph);
+  const verdicts: Verdict[] = [...rules.map((r) => applicable(combineOutcomes(r.meta.id, outcomes.get(r.meta.id) ?? []), vacuous)), ...skipped];
   markSameCycles(verdicts);
   const stats = {
     engine: decide.runs.map((r) => r.engine as string).concat('lockgraph'),
@@ -55,6 +57,12 @@ function judgeCheck(p: Pick<Products, Needs>): PassResult<JudgeOutput> {
     completenessBound: ts.completenessBound,
   };
   return { kind: 'ok', output: { verdicts, stats } };
+}
+
+/** A rule nothing in the model can match holds vacuously: `not-applicable`, never `proved` (checker/passes/applicability.ts). */
+function applicable(v: Verdict, vacuous: Set<string>): Verdict {
+  if (!vacuous.has(v.rule) || (v.status !== 'proved' && v.status !== 'holds-up-to')) return v;
+  return { status: 'not-applicable', rule: v.rule, reason: NOT_APPLICABLE_REASON };
 }
 
 function judgeReplay(env: PassEnv, p: Pick<Products, Needs>): PassResult<JudgeOutput> {

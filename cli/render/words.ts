@@ -69,6 +69,8 @@ export function verdictText(v: Verdict): string {
       return `inconclusive (${limitText(v.limit)}, ${v.engine})`;
     case 'skipped':
       return `skipped (${v.reason})`;
+    case 'not-applicable':
+      return `not applicable (${v.reason})`;
     default:
       return unreachable(v);
   }
@@ -168,6 +170,7 @@ export interface RunCounts {
   warnings: number;
   expectMet: number;
   expectUnmet: number;
+  notApplicable: number;
 }
 
 export function countRun(report: Report): RunCounts {
@@ -184,6 +187,7 @@ export function countRun(report: Report): RunCounts {
     warnings: 0,
     expectMet: 0,
     expectUnmet: 0,
+    notApplicable: 0,
   };
   const diags = [...report.diagnostics, ...report.models.flatMap((m) => m.diagnostics)];
   for (const d of diags) {
@@ -213,6 +217,9 @@ export function countRun(report: Report): RunCounts {
           break;
         case 'skipped':
           c.skipped++;
+          break;
+        case 'not-applicable':
+          c.notApplicable++;
           break;
         default:
           unreachable(v);
