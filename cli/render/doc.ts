@@ -10,7 +10,8 @@
  * gets there, the state at the violation, citations, a replay line.
  */
 
-import type { ChainEdge, Diagnostic, Finding, ModelReport, Report, Trace, TraceStep } from '../../checker/report.js';
+import type { ChainEdge, Diagnostic, Finding, ModelReport, Report, Trace, TraceStep, Verdict } from '../../checker/report.js';
+import { asExpected, folderCounts, outcomeLine, unexpectedReasons } from './outcome.js';
 import type { RenderContext } from './types.js';
 import { type Line, ln, st, wrapLine } from './wrap.js';
 import {
@@ -23,7 +24,6 @@ import {
   replayCommand,
   ruleInfo,
   shortHash,
-  summaryLine,
   verdictText,
   waitText,
 } from './words.js';
@@ -39,13 +39,41 @@ export function buildReport(report: Report, ctx: RenderContext): Line[] {
   for (const d of report.diagnostics) {
     out.push(BLANK, ...diagnosticLines(d));
   }
+  // Several models: full reports only for those not as expected, then the
+  // summary (cli/render/outcome.ts); --verbose or a single model: every report.
+  const summaryFirst = !ctx.verbose && report.models.length > 1;
   for (const m of report.models) {
+    if (summaryFirst && asExpected(m)) continue;
     out.push(BLANK, ...buildModel(m, ctx, report));
   }
-  out.push(BLANK, { ...ln(summaryLine(report)), hang: 2 });
-  for (const note of limitNotes(report)) out.push({ ...ln('  ', st('warn', note)), hang: 4 });
+  out.push(BLANK);
+  if (summaryFirst) out.push(...summaryLines(report));
+  else for (const note of limitNotes(report)) out.push({ ...ln(st('warn', note)), hang: 2 });
+  out.push({ ...ln(st(report.exitCode === 0 ? 'good' : 'bad', outcomeLine(report))), hang: 2 });
   return out;
 }
+
+/** What the summary lists above the outcome line: each model not as expected and why, counts per top-level folder. */
+function summaryLines(report: Report): Line[] {
+  const out: Line[] = [];
+  const odd = report.models.filter((m) => !asExpected(m));
+  const shown = odd.slice(0, MAX_LISTED);
+  if (odd.length > 0) out.push(ln(st('heading', 'not as expected:')));
+  for (const m of shown) out.push({ ...ln('  ', st('loc', m.file), `: ${unexpectedReasons(m).join('; ')}`), hang: 4 });
+  if (odd.length > shown.length) out.push(ln(`  ... and ${odd.length - shown.length} more (--verbose, or --format json, lists them all)`));
+  const folders = folderCounts(report.models);
+  if (folders.length > 0) {
+    out.push({ ...ln(`by folder: ${folders.map((f) => `${f.folder} ${f.models}${f.unexpected > 0 ? ` (${f.unexpected} not as expected)` : ''}`).join(', ')}`), hang: 2 });
+  }
+  if (report.interrupted) {
+    const where = report.interrupted.model ? ` while checking ${report.interrupted.model}` : '';
+    out.push({ ...ln(st('warn', `interrupted by ${report.interrupted.signal}${where}; the models after it were not checked`)), hang: 2 });
+  }
+  return out;
+}
+
+/** At most this many models are named in the summary: a broken corpus must not bury the outcome line. */
+const MAX_LISTED = 20;
 
 function buildModel(m: ModelReport, ctx: RenderContext, run: RunFacts): Line[] {
   const out: Line[] = [];
@@ -61,19 +89,36 @@ function buildModel(m: ModelReport, ctx: RenderContext, run: RunFacts): Line[] {
   out.push(ln(`  ${bits.join('; ')}`));
   for (const d of m.diagnostics) out.push(BLANK, ...diagnosticLines(d));
   for (const f of findingsOf(m.verdicts)) out.push(BLANK, ...buildFinding(f, m, ctx, run));
-  if (m.verdicts.length > 0) {
-    out.push(BLANK, ln(st('heading', 'verdicts:')));
-    for (const v of m.verdicts) {
-      const style = v.status === 'violated' ? 'bad' : v.status === 'proved' || v.status === 'holds-up-to' ? 'good' : 'warn';
-      out.push({ ...ln('  ', st('rule', v.rule), ': ', st(style, verdictText(v))), hang: 6 });
-    }
-  }
+  if (m.verdicts.length > 0) out.push(BLANK, ...verdictLines(m.verdicts, ctx.verbose === true));
   if (m.expectation) {
     out.push({
       ...ln(st('heading', 'expectation: '), st(m.expectation.met ? 'good' : 'bad', m.expectation.met ? 'met' : 'NOT met'), ` (${m.expectation.detail})`),
       hang: 4,
     });
   }
+  return out;
+}
+
+/**
+ * The verdict list. By default only the verdicts worth reading (violated,
+ * inconclusive, bounded, skipped), then a count of the proved and the
+ * not-applicable ones; `verbose` lists every verdict.
+ */
+function verdictLines(verdicts: Verdict[], verbose: boolean): Line[] {
+  const out: Line[] = [ln(st('heading', 'verdicts:'))];
+  const quiet = (v: Verdict) => !verbose && (v.status === 'proved' || v.status === 'not-applicable');
+  for (const v of verdicts) {
+    if (quiet(v)) continue;
+    const style = v.status === 'violated' ? 'bad' : v.status === 'proved' || v.status === 'holds-up-to' ? 'good' : 'warn';
+    out.push({ ...ln('  ', st('rule', v.rule), ': ', st(style, verdictText(v))), hang: 6 });
+  }
+  if (verbose) return out;
+  const proved = verdicts.filter((v) => v.status === 'proved').length;
+  const na = verdicts.filter((v) => v.status === 'not-applicable').length;
+  const counted: string[] = [];
+  if (proved > 0) counted.push(`${proved} ${proved === 1 ? 'rule' : 'rules'} proved for every interleaving`);
+  if (na > 0) counted.push(`${na} not applicable (nothing in the model matches ${na === 1 ? 'it' : 'them'})`);
+  if (counted.length > 0) out.push({ ...ln(`  ${counted.join('; ')}`), hang: 4 });
   return out;
 }
 

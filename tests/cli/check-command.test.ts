@@ -95,7 +95,8 @@ describe('check with a pipeline', () => {
     );
     expect(await runCheck(['models/a.model.ts'], cli({ format: 'text' }), io, '0.1.0', { checker })).toBe(0);
     expect(io.stdout).toContain('expectation: met (as declared)');
-    expect(io.stdout.replace(/\s+/g, ' ')).toContain('expectations: 1 met, 0 not met; exit 0');
+    // The outcome line counts the declared violation apart: exit 0 beside it reads as what it is.
+    expect(io.stdout.replace(/\s+/g, ' ')).toContain('OK: 1 model, as expected; violations: 1 declared, 0 undeclared; other verdicts: 0 proved, 0 not applicable; exit 0');
   });
   it('an unmet expectation fails with exit 1', async () => {
     const io = fakeIo({ cwd: tmp });
@@ -164,7 +165,11 @@ describe('check with a pipeline', () => {
     const pipe = fakeIo({ cwd: tmp });
     await runCheck(['models/a.model.ts'], cli(), pipe, '0.1.0', { checker });
     expect(pipe.stdout).not.toMatch(/\x1b\[/);
-    expect(pipe.stdout).toContain('r: proved (bmc)');
+    // Proved verdicts are counted, not listed, unless --verbose.
+    expect(pipe.stdout).toContain('verdicts:\n  1 rule proved for every interleaving\n');
+    const verbose = fakeIo({ cwd: tmp });
+    await runCheck(['models/a.model.ts'], cli({ verbose: true }), verbose, '0.1.0', { checker });
+    expect(verbose.stdout).toContain('verdicts:\n  r: proved (bmc)\n');
     // --output on a terminal: the file gets text, never escapes.
     const file = fakeIo({ cwd: tmp, stdoutIsTTY: true });
     await runCheck(['models/a.model.ts'], cli({ output: 'tty.txt' }), file, '0.1.0', { checker });
