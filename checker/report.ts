@@ -158,6 +158,12 @@ export interface Finding {
    * model; renderers print a cross-reference instead of a second splat.
    */
   sameAs?: { rule: string; check: string };
+  /**
+   * Findings of one model with one root cause share a group id (1-based,
+   * in finding order): the same schedule, or the same lock-order cycle
+   * (checker/finding-groups.ts). Text and html print one report per group.
+   */
+  group?: number;
 }
 
 export interface ModelReport {

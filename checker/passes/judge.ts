@@ -9,6 +9,7 @@
 
 import type { Diagnostic } from '../../model/diagnostics.js';
 import { chainKey } from '../findings.js';
+import { assignGroups } from '../finding-groups.js';
 import type { Finding, Verdict } from '../report.js';
 import { combineOutcomes, type CheckOutcome } from '../verdict.js';
 import { NOT_APPLICABLE_REASON, notApplicableRules } from './applicability.js';
@@ -49,6 +50,7 @@ function judgeCheck(p: Pick<Products, Needs>): PassResult<JudgeOutput> {
   const vacuous = notApplicableRules(rules, ts, p['lock-graph'].graph);
   const verdicts: Verdict[] = [...rules.map((r) => applicable(combineOutcomes(r.meta.id, outcomes.get(r.meta.id) ?? []), vacuous)), ...skipped];
   markSameCycles(verdicts);
+  assignGroups(verdicts);
   const stats = {
     engine: decide.runs.map((r) => r.engine as string).concat('lockgraph'),
     states: decide.runs.find((r) => r.engine === 'explicit')?.stats.states,
@@ -72,6 +74,7 @@ function judgeReplay(env: PassEnv, p: Pick<Products, Needs>): PassResult<JudgeOu
     if (existing && existing.status === 'violated') existing.findings.push(finding);
     else verdicts.push({ status: 'violated', rule: finding.rule, engine: 'explicit', findings: [finding] });
   }
+  assignGroups(verdicts);
   const diagnostics: Diagnostic[] = [];
   if (verdicts.length === 0) {
     const hint = 'the model or the rule set changed since the token was printed: run lockmc check again';

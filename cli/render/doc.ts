@@ -13,7 +13,8 @@
 import type { ChainEdge, Diagnostic, Finding, ModelReport, Report, Trace, TraceStep, Verdict } from '../../checker/report.js';
 import { asExpected, folderCounts, outcomeLine, unexpectedReasons } from './outcome.js';
 import type { RenderContext } from './types.js';
-import { type Line, ln, st, wrapLine } from './wrap.js';
+import { type Line, type Seg, ln, st, wrapLine } from './wrap.js';
+import { groupsOf } from '../../checker/finding-groups.js';
 import {
   bannerTitle,
   citationText,
@@ -88,7 +89,8 @@ function buildModel(m: ModelReport, ctx: RenderContext, run: RunFacts): Line[] {
   bits.push(`${s.ms} ms`);
   out.push(ln(`  ${bits.join('; ')}`));
   for (const d of m.diagnostics) out.push(BLANK, ...diagnosticLines(d));
-  for (const f of findingsOf(m.verdicts)) out.push(BLANK, ...buildFinding(f, m, ctx, run));
+  // One report per root cause (checker/finding-groups.ts); the others in its group are named in it.
+  for (const g of groupsOf(findingsOf(m.verdicts))) out.push(BLANK, ...buildFinding(g.lead, m, ctx, run, g.also));
   if (m.verdicts.length > 0) out.push(BLANK, ...verdictLines(m.verdicts, ctx.verbose === true));
   if (m.expectation) {
     out.push({
@@ -166,7 +168,7 @@ export type RunFacts = Pick<Report, 'options' | 'rules'>;
 
 const NO_RUN: RunFacts = { options: {}, rules: [] };
 
-export function buildFinding(f: Finding, m: ModelReport, ctx: RenderContext, run: RunFacts = NO_RUN): Line[] {
+export function buildFinding(f: Finding, m: ModelReport, ctx: RenderContext, run: RunFacts = NO_RUN, also: Finding[] = []): Line[] {
   const out: Line[] = [];
   if (f.sameAs) {
     out.push({ ...ln('rule ', st('rule', f.rule), ` (check ${f.check}): the same cycle as shown under `, st('rule', f.sameAs.rule), ` (check ${f.sameAs.check}).`), hang: 2 });
@@ -180,6 +182,7 @@ export function buildFinding(f: Finding, m: ModelReport, ctx: RenderContext, run
   const meta = ruleInfo(run, f.rule);
   out.push(ln('rule ', st('rule', f.rule), ` (check ${f.check}${meta ? `, ${meta.severity}` : ''}):`));
   if (meta) out.push({ ...ln(`  ${meta.summary}`), hang: 2 });
+  if (also.length > 0) out.push(alsoLine(f, also));
   out.push(BLANK, { ...ln(f.message), hang: 0 });
   if (f.at) out.push(ln('  at ', st('loc', fmtRef(f.at))));
   if (f.possibleOnly) {
@@ -207,6 +210,16 @@ export function buildFinding(f: Finding, m: ModelReport, ctx: RenderContext, run
     out.push({ ...ln(st('cmd', `  ${replayCommand(ctx.command ?? 'lockmc', m.file, f.trace.schedule, run.options)}`)), shell: true, hang: 4 });
   }
   return out;
+}
+
+/** `also violates: deadlock (deadlock, realised by this interleaving), ...`: the group's other findings, one line. */
+function alsoLine(lead: Finding, also: Finding[]): Line {
+  const segs: (Seg | string)[] = ['also violates: '];
+  also.forEach((f, i) => {
+    const realises = f.kind === 'deadlock' && lead.kind === 'circular-dependency' && lead.realisation?.status === 'realised';
+    segs.push(i > 0 ? ', ' : '', st('rule', f.rule), ` (${f.check}${realises ? ', realised by this interleaving' : ''})`);
+  });
+  return { ...ln(...segs), hang: 2 };
 }
 
 function realisationNote(r: Finding['realisation']): string {
