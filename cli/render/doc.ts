@@ -127,7 +127,8 @@ function verdictLines(verdicts: Verdict[], verbose: boolean): Line[] {
 export function diagnosticLines(d: Diagnostic): Line[] {
   const where = d.file ? `${d.file}${d.line !== undefined ? `:${d.line}${d.col !== undefined ? `:${d.col}` : ''}` : ''}: ` : '';
   const out: Line[] = [
-    { ...ln(st('loc', where), st(d.severity === 'error' ? 'bad' : 'warn', `${d.severity} ${d.code}`), `: ${d.message}`), hang: 4 },
+    // `file:line:col: error LMCnnn: message` on one line, never wrapped: editors and CI annotators parse it.
+    { ...ln(st('loc', where), st(d.severity === 'error' ? 'bad' : 'warn', `${d.severity} ${d.code}`), `: ${oneLine(d.message)}`), noWrap: true },
   ];
   if (d.sourceLine !== undefined) {
     const [src, caret] = clipSource(d.sourceLine, d.caret ?? '', TEXT_WIDTH - 4);
@@ -136,6 +137,11 @@ export function diagnosticLines(d: Diagnostic): Line[] {
   }
   if (d.hint) out.push({ ...ln('  hint: ', d.hint), hang: 8 });
   return out;
+}
+
+/** A message with a newline in it would break the one-line form. */
+function oneLine(s: string): string {
+  return s.replace(/\s*\n\s*/g, ' ');
 }
 
 /** Show a window of a long source line so the caret stays under its column. */

@@ -152,7 +152,6 @@ export function outcomeLine(report: Report): string {
   if (c.skipped > 0) held.push(`${c.skipped} skipped`);
   parts.push(`other verdicts: ${held.join(', ')}`);
   if (c.cached > 0) parts.push(`${c.cached} from cache`);
-  if (report.interrupted) parts.push(`interrupted by ${report.interrupted.signal}`);
   parts.push(`exit ${report.exitCode}`);
   return parts.join('; ');
 }
