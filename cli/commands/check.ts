@@ -121,7 +121,7 @@ async function checkInterruptibly(
   const interrupts = io.interrupts;
   const done: ModelReport[] = [];
   let current: string | undefined;
-  const progress = progressLine(io, cli.quiet);
+  const progress = progressLine(io, cli.quiet, { engine: options.engine, ...(options.bound !== undefined ? { bound: options.bound } : {}) });
   if (interrupts) {
     interrupts.handled = true;
     interrupts.killChildren = checker.killBmcChildren;
@@ -134,7 +134,10 @@ async function checkInterruptibly(
         current = p.current;
         progress.update(p);
       },
-      { ...(interrupts ? { signal: interrupts.signal } : {}), onModel: (m) => done.push(m), ...(rules ? { rules } : {}), ...(cache ? { cache } : {}) },
+      { ...(interrupts ? { signal: interrupts.signal } : {}), onModel: (m) => {
+          done.push(m);
+          progress.model(m);
+        }, ...(rules ? { rules } : {}), ...(cache ? { cache } : {}) },
     );
     const settled = await settleOrCut(run, interrupts?.signal);
     if (settled.kind === 'checked') {
