@@ -239,7 +239,8 @@ export function summaryLine(report: Report): string {
   const parts = [
     `${plural(c.models, 'model')}, ${plural(c.verdicts, 'verdict')}:`,
     `${c.violated} violated, ${c.proved} proved, ${c.holdsUpTo} held up to a bound,`,
-    `${c.inconclusive} inconclusive, ${c.skipped} skipped;`,
+    `${c.inconclusive} inconclusive, ${c.skipped} skipped,`,
+    `${c.notApplicable} not applicable;`,
     `${plural(c.errors, 'error')}, ${plural(c.warnings, 'warning')};`,
   ];
   if (c.expectMet + c.expectUnmet > 0) {
