@@ -33,7 +33,13 @@ export type Verdict =
   | { status: 'violated'; rule: string; engine: EngineName; findings: Finding[] }
   | { status: 'inconclusive'; rule: string; engine: EngineName; limit: Limit }
   /** The rule is switched off for this model (option, kernel version). */
-  | { status: 'skipped'; rule: string; reason: string };
+  | { status: 'skipped'; rule: string; reason: string }
+  /**
+   * Nothing in the model can match the rule: no step, instance or
+   * registration of its vocabulary (checker/passes/applicability.ts). It
+   * holds vacuously, and saying "proved" of it would overstate the run.
+   */
+  | { status: 'not-applicable'; rule: string; reason: string };
 
 export type VerdictStatus = Verdict['status'];
 
@@ -183,6 +189,12 @@ export interface Finding {
    * model; renderers print a cross-reference instead of a second splat.
    */
   sameAs?: { rule: string; check: string };
+  /**
+   * Findings of one model with one root cause share a group id (1-based,
+   * in finding order): the same schedule, or the same lock-order cycle
+   * (checker/finding-groups.ts). Text and html print one report per group.
+   */
+  group?: number;
 }
 
 export interface ModelReport {

@@ -128,6 +128,8 @@ export function describeStatus(v: Verdict): string {
       return `inconclusive (${describeLimit(v.limit)})`;
     case 'skipped':
       return `skipped (${v.reason})`;
+    case 'not-applicable':
+      return `not applicable (${v.reason})`;
   }
 }
 

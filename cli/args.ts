@@ -42,6 +42,8 @@ export interface CliOptions {
   cacheMaxMb?: number;
   /** `--color`: colour even when stdout is not a terminal (as FORCE_COLOR does); --no-color wins. */
   forceColor?: boolean;
+  /** --verbose: every model's full report and every verdict, not only the unexpected ones. */
+  verbose?: boolean;
 }
 
 export type CliCommand =
@@ -157,6 +159,7 @@ function addOptions(cmd: Command, set: OptionSet, checkCommand = false): Command
   cmd.option('--color', 'colour even through a pipe; the default format becomes pretty (also: FORCE_COLOR)');
   cmd.option('--no-color', 'no colour (also: NO_COLOR, FORCE_COLOR=0)');
   cmd.option('-q, --quiet', 'no progress line');
+  cmd.option('--verbose', 'text/pretty: every model\'s full report and every verdict (default: the reports of models not as expected, then a summary)');
   // Only `check` runs a corpus: jobs, shards and the result cache (docs/distributed.md, docs/cache.md).
   if (checkCommand) {
     cmd.option('-j, --jobs <n>', 'models checked at once, each in a worker thread (default: the number of cores)', positiveInteger('--jobs'));
@@ -195,6 +198,7 @@ interface RawOpts {
   cacheDir?: string;
   cache?: boolean;
   cacheMaxMb?: number;
+  verbose?: boolean;
 }
 
 function toOptions(raw: RawOpts): CliOptions {
@@ -221,6 +225,7 @@ function toOptions(raw: RawOpts): CliOptions {
   if (raw.cache === false) o.noCache = true;
   if (raw.cacheMaxMb !== undefined) o.cacheMaxMb = raw.cacheMaxMb;
   if (raw.color === true) o.forceColor = true;
+  if (raw.verbose === true) o.verbose = true;
   return o;
 }
 
@@ -242,7 +247,7 @@ export function buildProgram(version: string, onCommand: (c: CliCommand, raw: Ra
   addOptions(
     program
       .command('check')
-      .description('check models (default: the bundled fixtures/, comparing each @expect header)')
+      .description('check models (default: every *.model.ts under the current directory, node_modules and dot-directories skipped; each compared with its @expect header)')
       .argument('[paths...]', '*.model.ts files or directories (searched recursively)'),
     'check',
     true,

@@ -82,6 +82,7 @@ export function renderContext(io: CliIo, cli: CliOptions): RenderContext {
     command: 'lockmc',
     ruleHelp: ruleDocs,
     diagnosticHelp: (code) => diagnosticInfo(code)?.explanation,
+    ...(cli.verbose ? { verbose: true } : {}),
   };
 }
 

@@ -513,6 +513,14 @@ export const CHECKER_DIAGNOSTIC_CODES = [
     exit: ExitCode.INTERNAL,
     explanation: 'lockmc hit an unexpected condition while checking. The message says where. Please report it with the model and the command line.',
   },
+  {
+    code: 'LMC340',
+    title: 'unknown rule in @expect',
+    exit: ExitCode.MODEL_SEMANTICS,
+    explanation:
+      'An `@expect holds` or `@expect violates` tag of the model header names a rule that is neither built in nor defined by a loaded rule file, so the expectation could never be met (a misspelt id would otherwise read as a rule that was not checked). ' +
+      'The hint names the closest rule id; `lockmc rules` lists them all. Reported by `lint` and `check`.',
+  },
 ] as const satisfies readonly DiagnosticRow[];
 
 // ---------------------------------------------------------------------------

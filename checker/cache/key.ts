@@ -50,7 +50,8 @@ import type { TransitionSystem } from '../semantics/system.js';
 import type { Rule } from '../../rules/types.js';
 
 /** Bumped when the entry format or the key's meaning changes. */
-const CACHE_FORMAT = 'lockmc-cache/2'; // 2: traces carry blocked steps, chain edges their read mode
+// 3: traces carry blocked steps, chain edges their read mode (2); verdicts may be `not-applicable`, findings carry a `group`.
+const CACHE_FORMAT = 'lockmc-cache/3';
 
 export interface Versions {
   lockmc: string;

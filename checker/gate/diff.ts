@@ -26,6 +26,8 @@ export function statusOf(v: Verdict | undefined, m: ModelReport | undefined): Pa
       return 'violated';
     case 'proved':
     case 'holds-up-to':
+    // Vacuous, but a hold all the same: a rule becoming applicable and holding is no flip.
+    case 'not-applicable':
       return 'holds';
     case 'skipped':
       return 'skipped';

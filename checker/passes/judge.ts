@@ -9,11 +9,13 @@
 
 import type { Diagnostic } from '../../model/diagnostics.js';
 import { chainKey } from '../findings.js';
+import { assignGroups } from '../finding-groups.js';
 import type { Finding, Verdict } from '../report.js';
 import { combineOutcomes, type CheckOutcome } from '../verdict.js';
+import { NOT_APPLICABLE_REASON, notApplicableRules } from './applicability.js';
 import type { BackPass, JudgeOutput, PassEnv, PassResult, Products } from './types.js';
 
-type Needs = 'select-rules' | 'compile' | 'decide' | 'explain';
+type Needs = 'select-rules' | 'lock-graph' | 'compile' | 'decide' | 'explain';
 
 export const judgePass: BackPass<'judge', Needs> = {
   name: 'judge',
@@ -45,8 +47,10 @@ function judgeCheck(p: Pick<Products, Needs>): PassResult<JudgeOutput> {
   });
   for (const g of p.explain.graph) push(g.rule, g.outcome);
 
-  const verdicts: Verdict[] = [...rules.map((r) => combineOutcomes(r.meta.id, outcomes.get(r.meta.id) ?? [])), ...skipped];
+  const vacuous = notApplicableRules(rules, ts, p['lock-graph'].graph);
+  const verdicts: Verdict[] = [...rules.map((r) => applicable(combineOutcomes(r.meta.id, outcomes.get(r.meta.id) ?? []), vacuous)), ...skipped];
   markSameCycles(verdicts);
+  assignGroups(verdicts);
   const stats = {
     engine: decide.runs.map((r) => r.engine as string).concat('lockgraph'),
     states: decide.runs.find((r) => r.engine === 'explicit')?.stats.states,
@@ -57,6 +61,12 @@ function judgeCheck(p: Pick<Products, Needs>): PassResult<JudgeOutput> {
   return { kind: 'ok', output: { verdicts, stats } };
 }
 
+/** A rule nothing in the model can match holds vacuously: `not-applicable`, never `proved` (checker/passes/applicability.ts). */
+function applicable(v: Verdict, vacuous: Set<string>): Verdict {
+  if (!vacuous.has(v.rule) || (v.status !== 'proved' && v.status !== 'holds-up-to')) return v;
+  return { status: 'not-applicable', rule: v.rule, reason: NOT_APPLICABLE_REASON };
+}
+
 function judgeReplay(env: PassEnv, p: Pick<Products, Needs>): PassResult<JudgeOutput> {
   const verdicts: Verdict[] = [];
   for (const { finding } of p.explain.findings) {
@@ -64,6 +74,7 @@ function judgeReplay(env: PassEnv, p: Pick<Products, Needs>): PassResult<JudgeOu
     if (existing && existing.status === 'violated') existing.findings.push(finding);
     else verdicts.push({ status: 'violated', rule: finding.rule, engine: 'explicit', findings: [finding] });
   }
+  assignGroups(verdicts);
   const diagnostics: Diagnostic[] = [];
   if (verdicts.length === 0) {
     const hint = 'the model or the rule set changed since the token was printed: run lockmc check again';

@@ -6,7 +6,8 @@
  * each `@rule-option` against the selected rules (LMC305, LMC306).
  */
 
-import { applyModelOptions } from '../../rules/index.js';
+import { ALL_RULES, applyModelOptions } from '../../rules/index.js';
+import { unknownExpectRules } from '../expect-rules.js';
 import { NEWEST_KERNEL } from '../options.js';
 import type { FrontPass, PassEnv, PassResult, Products, ValidateOutput } from './types.js';
 
@@ -21,5 +22,8 @@ function validate(env: PassEnv, { load }: Pick<Products, 'load'>): PassResult<Va
   const kernel = env.options.kernel ?? model.header.kernel ?? NEWEST_KERNEL;
   const opts = applyModelOptions(env.ruleCtx.options, model.header.ruleOptions, env.ruleCtx.rules, env.file, model.header.ruleOptionAt);
   if (opts.diagnostics.some((d) => d.severity === 'error')) return { kind: 'stopped', diagnostics: opts.diagnostics, verdicts: [], kernel };
-  return { kind: 'ok', output: { kernel, ruleOptions: opts.options }, diagnostics: opts.diagnostics };
+  // A misspelt rule in `@expect` (LMC340): reported, the model still checked (its expectation then fails too).
+  const known = [...ALL_RULES, ...env.ruleCtx.rules].map((r) => r.meta.id);
+  const unknown = unknownExpectRules(model.header.expect, known, env.file, load.text);
+  return { kind: 'ok', output: { kernel, ruleOptions: opts.options }, diagnostics: [...opts.diagnostics, ...unknown] };
 }

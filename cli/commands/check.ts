@@ -1,16 +1,17 @@
 /**
- * `lockmc check [paths...]`: the main job. No path means the bundled
- * fixtures, each compared with its `@expect` header.
+ * `lockmc check [paths...]`: the main job. No path means every
+ * `*.model.ts` under the current directory (cli/files.ts), each compared
+ * with its `@expect` header: in this repository its fixtures, in a user's
+ * project the user's models.
  */
 
-import { join } from 'node:path';
 import { reportedOptions, type CheckOptions, type Progress } from '../../checker/options.js';
 import type { Rule } from '../../rules/types.js';
 import { REPORT_SCHEMA_VERSION, ruleMetaOf, type RuleInfo, type Diagnostic, type ModelReport, type Report } from '../../checker/report.js';
 import type { CliOptions } from '../args.js';
 import { lastCostMs, type CacheSettings } from '../../checker/cache/index.js';
 import { cutReport, settleOrCut } from '../interrupt.js';
-import { collectModels, displayPath, packageRoot } from '../files.js';
+import { collectModels } from '../files.js';
 import type { CliIo } from '../io.js';
 import { progressLine } from '../progress.js';
 import { ExitCode, runExitCode } from '../../checker/exit-codes.js';
@@ -18,10 +19,14 @@ import { shardFiles } from '../../checker/parallel/shard.js';
 import { UsageError, refuseOutputOverInput, render, renderContext, resolveCheckOptions, resolveFormat, writeRendered } from '../shared.js';
 
 export function modelFiles(paths: string[], io: CliIo): string[] {
-  const given = paths.length > 0 ? paths : [displayPath(join(packageRoot(), 'fixtures'), io.cwd)];
+  // The walk skips node_modules and dot-directories: an installed lockmc's own fixtures are not the user's models.
+  const given = paths.length > 0 ? paths : ['.'];
   const c = collectModels(given, io.cwd);
   if ('missing' in c) throw new UsageError(`no such file or directory: ${c.missing}`);
-  if (c.files.length === 0) throw new UsageError(`no *.model.ts files under ${given.join(', ')}`);
+  if (c.files.length === 0) {
+    const where = paths.length > 0 ? given.join(', ') : 'the current directory (node_modules and dot-directories skipped)';
+    throw new UsageError(`no *.model.ts files under ${where}`);
+  }
   return c.files;
 }
 
@@ -116,7 +121,7 @@ async function checkInterruptibly(
   const interrupts = io.interrupts;
   const done: ModelReport[] = [];
   let current: string | undefined;
-  const progress = progressLine(io, cli.quiet);
+  const progress = progressLine(io, cli.quiet, { engine: options.engine, ...(options.bound !== undefined ? { bound: options.bound } : {}) });
   if (interrupts) {
     interrupts.handled = true;
     interrupts.killChildren = checker.killBmcChildren;
@@ -129,7 +134,10 @@ async function checkInterruptibly(
         current = p.current;
         progress.update(p);
       },
-      { ...(interrupts ? { signal: interrupts.signal } : {}), onModel: (m) => done.push(m), ...(rules ? { rules } : {}), ...(cache ? { cache } : {}) },
+      { ...(interrupts ? { signal: interrupts.signal } : {}), onModel: (m) => {
+          done.push(m);
+          progress.model(m);
+        }, ...(rules ? { rules } : {}), ...(cache ? { cache } : {}) },
     );
     const settled = await settleOrCut(run, interrupts?.signal);
     if (settled.kind === 'checked') {

@@ -8,7 +8,8 @@ import { resolve } from 'node:path';
 import { NEWEST_KERNEL } from '../../checker/options.js';
 import { REPORT_SCHEMA_VERSION, type ModelReport, type Report } from '../../checker/report.js';
 import { loadUserRuleFiles } from '../../checker/rule-files/index.js';
-import { resolveSelection } from '../../rules/index.js';
+import { ALL_RULES, resolveSelection } from '../../rules/index.js';
+import { unknownExpectRules } from '../../checker/expect-rules.js';
 import type { CliOptions } from '../args.js';
 import type { CliIo } from '../io.js';
 import { refuseOutputOverInput, render, renderContext, resolveCheckOptions, resolveFormat, writeRendered } from '../shared.js';
@@ -44,6 +45,9 @@ export async function runLint(paths: string[], cli: CliOptions, io: CliIo, versi
       let text: string | undefined;
       text = readRegularFile(resolve(io.cwd, file));
       const r = loadModel(file, text);
+      // The rules `check` would know: built in, and every --rules file's.
+      const known = [...ALL_RULES, ...user.rules].map((x) => x.meta.id);
+      const unknown = r.extracted ? unknownExpectRules(r.extracted.model.header.expect, known, file, text) : [];
       models.push({
         file,
         hashes: {
@@ -52,7 +56,7 @@ export async function runLint(paths: string[], cli: CliOptions, io: CliIo, versi
         },
         kernel: options.kernel ?? r.extracted?.model.header.kernel ?? NEWEST_KERNEL,
         verdicts: [],
-        diagnostics: r.diagnostics,
+        diagnostics: [...r.diagnostics, ...unknown],
         stats: { ms: Date.now() - t0, engine: [] },
       });
     }

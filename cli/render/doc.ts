@@ -10,9 +10,11 @@
  * gets there, the state at the violation, citations, a replay line.
  */
 
-import type { ChainEdge, Diagnostic, Finding, ModelReport, Report, Trace, TraceStep } from '../../checker/report.js';
+import type { ChainEdge, Diagnostic, Finding, ModelReport, Report, Trace, TraceStep, Verdict } from '../../checker/report.js';
+import { asExpected, folderCounts, outcomeLine, unexpectedReasons } from './outcome.js';
 import type { RenderContext } from './types.js';
-import { type Line, ln, st, wrapLine } from './wrap.js';
+import { type Line, type Seg, ln, st, wrapLine } from './wrap.js';
+import { groupsOf } from '../../checker/finding-groups.js';
 import {
   citationText,
   findingTitle,
@@ -25,7 +27,6 @@ import {
   replayCommand,
   ruleInfo,
   shortHash,
-  summaryLine,
   verdictText,
   waitText,
 } from './words.js';
@@ -41,13 +42,41 @@ export function buildReport(report: Report, ctx: RenderContext): Line[] {
   for (const d of report.diagnostics) {
     out.push(BLANK, ...diagnosticLines(d));
   }
+  // Several models: full reports only for those not as expected, then the
+  // summary (cli/render/outcome.ts); --verbose or a single model: every report.
+  const summaryFirst = !ctx.verbose && report.models.length > 1;
   for (const m of report.models) {
+    if (summaryFirst && asExpected(m)) continue;
     out.push(BLANK, ...buildModel(m, ctx, report));
   }
-  out.push(BLANK, { ...ln(summaryLine(report)), hang: 2 });
-  for (const note of limitNotes(report)) out.push({ ...ln('  ', st('warn', note)), hang: 4 });
+  out.push(BLANK);
+  if (summaryFirst) out.push(...summaryLines(report));
+  else for (const note of limitNotes(report)) out.push({ ...ln(st('warn', note)), hang: 2 });
+  out.push({ ...ln(st(report.exitCode === 0 ? 'good' : 'bad', outcomeLine(report))), hang: 2 });
   return out;
 }
+
+/** What the summary lists above the outcome line: each model not as expected and why, counts per top-level folder. */
+function summaryLines(report: Report): Line[] {
+  const out: Line[] = [];
+  const odd = report.models.filter((m) => !asExpected(m));
+  const shown = odd.slice(0, MAX_LISTED);
+  if (odd.length > 0) out.push(ln(st('heading', 'not as expected:')));
+  for (const m of shown) out.push({ ...ln('  ', st('loc', m.file), `: ${unexpectedReasons(m).join('; ')}`), hang: 4 });
+  if (odd.length > shown.length) out.push(ln(`  ... and ${odd.length - shown.length} more (--verbose, or --format json, lists them all)`));
+  const folders = folderCounts(report.models);
+  if (folders.length > 0) {
+    out.push({ ...ln(`by folder: ${folders.map((f) => `${f.folder} ${f.models}${f.unexpected > 0 ? ` (${f.unexpected} not as expected)` : ''}`).join(', ')}`), hang: 2 });
+  }
+  if (report.interrupted) {
+    const where = report.interrupted.model ? ` while checking ${report.interrupted.model}` : '';
+    out.push({ ...ln(st('warn', `interrupted by ${report.interrupted.signal}${where}; the models after it were not checked`)), hang: 2 });
+  }
+  return out;
+}
+
+/** At most this many models are named in the summary: a broken corpus must not bury the outcome line. */
+const MAX_LISTED = 20;
 
 function buildModel(m: ModelReport, ctx: RenderContext, run: RunFacts): Line[] {
   const out: Line[] = [];
@@ -62,14 +91,9 @@ function buildModel(m: ModelReport, ctx: RenderContext, run: RunFacts): Line[] {
   bits.push(`${s.ms} ms`);
   out.push(ln(`  ${bits.join('; ')}`));
   for (const d of m.diagnostics) out.push(BLANK, ...diagnosticLines(d));
-  for (const f of findingsOf(m.verdicts)) out.push(BLANK, ...buildFinding(f, m, ctx, run));
-  if (m.verdicts.length > 0) {
-    out.push(BLANK, ln(st('heading', 'verdicts:')));
-    for (const v of m.verdicts) {
-      const style = v.status === 'violated' ? 'bad' : v.status === 'proved' || v.status === 'holds-up-to' ? 'good' : 'warn';
-      out.push({ ...ln('  ', st('rule', v.rule), ': ', st(style, verdictText(v))), hang: 6 });
-    }
-  }
+  // One report per root cause (checker/finding-groups.ts); the others in its group are named in it.
+  for (const g of groupsOf(findingsOf(m.verdicts))) out.push(BLANK, ...buildFinding(g.lead, m, ctx, run, g.also));
+  if (m.verdicts.length > 0) out.push(BLANK, ...verdictLines(m.verdicts, ctx.verbose === true));
   if (m.expectation) {
     out.push({
       ...ln(st('heading', 'expectation: '), st(m.expectation.met ? 'good' : 'bad', m.expectation.met ? 'met' : 'NOT met'), ` (${m.expectation.detail})`),
@@ -79,10 +103,34 @@ function buildModel(m: ModelReport, ctx: RenderContext, run: RunFacts): Line[] {
   return out;
 }
 
+/**
+ * The verdict list. By default only the verdicts worth reading (violated,
+ * inconclusive, bounded, skipped), then a count of the proved and the
+ * not-applicable ones; `verbose` lists every verdict.
+ */
+function verdictLines(verdicts: Verdict[], verbose: boolean): Line[] {
+  const out: Line[] = [ln(st('heading', 'verdicts:'))];
+  const quiet = (v: Verdict) => !verbose && (v.status === 'proved' || v.status === 'not-applicable');
+  for (const v of verdicts) {
+    if (quiet(v)) continue;
+    const style = v.status === 'violated' ? 'bad' : v.status === 'proved' || v.status === 'holds-up-to' ? 'good' : 'warn';
+    out.push({ ...ln('  ', st('rule', v.rule), ': ', st(style, verdictText(v))), hang: 6 });
+  }
+  if (verbose) return out;
+  const proved = verdicts.filter((v) => v.status === 'proved').length;
+  const na = verdicts.filter((v) => v.status === 'not-applicable').length;
+  const counted: string[] = [];
+  if (proved > 0) counted.push(`${proved} ${proved === 1 ? 'rule' : 'rules'} proved for every interleaving`);
+  if (na > 0) counted.push(`${na} not applicable (nothing in the model matches ${na === 1 ? 'it' : 'them'})`);
+  if (counted.length > 0) out.push({ ...ln(`  ${counted.join('; ')}`), hang: 4 });
+  return out;
+}
+
 export function diagnosticLines(d: Diagnostic): Line[] {
   const where = d.file ? `${d.file}${d.line !== undefined ? `:${d.line}${d.col !== undefined ? `:${d.col}` : ''}` : ''}: ` : '';
   const out: Line[] = [
-    { ...ln(st('loc', where), st(d.severity === 'error' ? 'bad' : 'warn', `${d.severity} ${d.code}`), `: ${d.message}`), hang: 4 },
+    // `file:line:col: error LMCnnn: message` on one line, never wrapped: editors and CI annotators parse it.
+    { ...ln(st('loc', where), st(d.severity === 'error' ? 'bad' : 'warn', `${d.severity} ${d.code}`), `: ${oneLine(d.message)}`), noWrap: true },
   ];
   if (d.sourceLine !== undefined) {
     const [src, caret] = clipSource(d.sourceLine, d.caret ?? '', TEXT_WIDTH - 4);
@@ -91,6 +139,11 @@ export function diagnosticLines(d: Diagnostic): Line[] {
   }
   if (d.hint) out.push({ ...ln('  hint: ', d.hint), hang: 8 });
   return out;
+}
+
+/** A message with a newline in it would break the one-line form. */
+function oneLine(s: string): string {
+  return s.replace(/\s*\n\s*/g, ' ');
 }
 
 /** Show a window of a long source line so the caret stays under its column. */
@@ -123,7 +176,7 @@ export type RunFacts = Pick<Report, 'options' | 'rules'>;
 
 const NO_RUN: RunFacts = { options: {}, rules: [] };
 
-export function buildFinding(f: Finding, m: ModelReport, ctx: RenderContext, run: RunFacts = NO_RUN): Line[] {
+export function buildFinding(f: Finding, m: ModelReport, ctx: RenderContext, run: RunFacts = NO_RUN, also: Finding[] = []): Line[] {
   const out: Line[] = [];
   if (f.sameAs) {
     out.push({ ...ln('rule ', st('rule', f.rule), ` (check ${f.check}): the same cycle as shown under `, st('rule', f.sameAs.rule), ` (check ${f.sameAs.check}).`), hang: 2 });
@@ -139,6 +192,7 @@ export function buildFinding(f: Finding, m: ModelReport, ctx: RenderContext, run
   const meta = ruleInfo(run, f.rule);
   out.push(ln('rule ', st('rule', f.rule), ` (check ${f.check}${meta ? `, ${meta.severity}` : ''}):`));
   if (meta) out.push({ ...ln(`  ${meta.summary}`), hang: 2 });
+  if (also.length > 0) out.push(alsoLine(f, also));
   out.push(BLANK, { ...ln(f.message), hang: 0 });
   if (f.at) out.push(ln('  at ', st('loc', fmtRef(f.at))));
   if (f.possibleOnly) {
@@ -191,6 +245,16 @@ function hangLines(h: Hang, t: Trace | undefined): Line[] {
   out.push(ln(`${n === 0 ? 'no' : n} lock${n === 1 ? '' : 's'} held by ${h.thread}:`));
   h.held.forEach((l, i) => out.push({ ...ln(` #${i}: `, st('lock', l)), hang: 5 }));
   return out;
+}
+
+/** `also violates: deadlock (deadlock, realised by this interleaving), ...`: the group's other findings, one line. */
+function alsoLine(lead: Finding, also: Finding[]): Line {
+  const segs: (Seg | string)[] = ['also violates: '];
+  also.forEach((f, i) => {
+    const realises = f.kind === 'deadlock' && lead.kind === 'circular-dependency' && lead.realisation?.status === 'realised';
+    segs.push(i > 0 ? ', ' : '', st('rule', f.rule), ` (${f.check}${realises ? ', realised by this interleaving' : ''})`);
+  });
+  return { ...ln(...segs), hang: 2 };
 }
 
 function realisationNote(r: Finding['realisation']): string {

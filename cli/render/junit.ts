@@ -79,6 +79,9 @@ function verdictCase(m: ModelReport, v: Verdict, failing: boolean, ctx: RenderCo
       return { name: v.rule, outcome: { kind: 'error', message: verdictText(v), type: 'inconclusive', body: limitText(v.limit) } };
     case 'skipped':
       return { name: v.rule, outcome: { kind: 'skipped', message: v.reason } };
+    case 'not-applicable':
+      // Nothing was checked: JUnit's skipped, never a pass that reads as proved.
+      return { name: v.rule, outcome: { kind: 'skipped', message: `not applicable: ${v.reason}` } };
     case 'proved':
     case 'holds-up-to':
       return { name: v.rule, outcome: { kind: 'pass', out: verdictText(v) } };

@@ -30,6 +30,12 @@ export interface RenderContext {
   ruleHelp?: (id: string) => RuleHelp | undefined;
   /** What a diagnostic code means (`lockmc explain`), for SARIF `help`. */
   diagnosticHelp?: (code: string) => string | undefined;
+  /**
+   * text/pretty: print every model's report and every verdict. Without it
+   * a run of several models prints only the reports of models not as
+   * expected, and each report lists only the verdicts worth reading.
+   */
+  verbose?: boolean;
 }
 
 export interface RuleHelp {

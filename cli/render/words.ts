@@ -69,6 +69,8 @@ export function verdictText(v: Verdict): string {
       return `inconclusive (${limitText(v.limit)}, ${v.engine})`;
     case 'skipped':
       return `skipped (${v.reason})`;
+    case 'not-applicable':
+      return `not applicable (${v.reason})`;
     default:
       return unreachable(v);
   }
@@ -207,6 +209,7 @@ export interface RunCounts {
   warnings: number;
   expectMet: number;
   expectUnmet: number;
+  notApplicable: number;
 }
 
 export function countRun(report: Report): RunCounts {
@@ -223,6 +226,7 @@ export function countRun(report: Report): RunCounts {
     warnings: 0,
     expectMet: 0,
     expectUnmet: 0,
+    notApplicable: 0,
   };
   const diags = [...report.diagnostics, ...report.models.flatMap((m) => m.diagnostics)];
   for (const d of diags) {
@@ -253,6 +257,9 @@ export function countRun(report: Report): RunCounts {
         case 'skipped':
           c.skipped++;
           break;
+        case 'not-applicable':
+          c.notApplicable++;
+          break;
         default:
           unreachable(v);
       }
@@ -271,7 +278,8 @@ export function summaryLine(report: Report): string {
   const parts = [
     `${plural(c.models, 'model')}, ${plural(c.verdicts, 'verdict')}:`,
     `${c.violated} violated, ${c.proved} proved, ${c.holdsUpTo} held up to a bound,`,
-    `${c.inconclusive} inconclusive, ${c.skipped} skipped;`,
+    `${c.inconclusive} inconclusive, ${c.skipped} skipped,`,
+    `${c.notApplicable} not applicable;`,
     `${plural(c.errors, 'error')}, ${plural(c.warnings, 'warning')};`,
   ];
   if (c.expectMet + c.expectUnmet > 0) {

@@ -60,54 +60,56 @@ function sliceSegs(segs: Seg[], from: number, to: number): Seg[] {
 }
 
 /**
- * Break one line into lines of at most `width` characters. Breaks at the
- * last space that fits; a word longer than the room left is cut hard.
- * Shell lines keep a trailing ` \` on every line but the last; a word cut
- * inside itself continues at column 0 so the shell rejoins it exactly.
+ * Break one line into lines of at most `width` characters, at spaces only:
+ * a word is never cut, so a path stays whole (an editor or a terminal can
+ * open it, a shell can paste it). A word too long for any line stays on
+ * the line it starts (after `at `, `model: `) and overflows the width.
+ * Shell lines keep a trailing ` \` on every line but the last.
  */
 export function wrapLine(line: Line, width: number): Line[] {
   const text = plain(line);
   if (line.noWrap || text.length <= width) return [line];
   const indent = text.length - text.trimStart().length;
   const hang = Math.min(line.hang ?? indent + 2, Math.floor(width / 2));
+  const reserve = line.shell ? 2 : 0;
   const out: Line[] = [];
   let pos = indent;
   let prefix = ' '.repeat(indent);
-  const reserve = line.shell ? 2 : 0;
+  const wordEnd = (from: number): number => {
+    const e = text.indexOf(' ', from);
+    return e < 0 ? text.length : e;
+  };
+  const skipSpaces = (from: number): number => {
+    while (from < text.length && text[from] === ' ') from++;
+    return from;
+  };
   while (pos < text.length) {
     const room = width - prefix.length - reserve;
-    const rest = text.length - pos;
-    if (rest <= width - prefix.length) {
+    if (text.length - pos <= width - prefix.length) {
       out.push({ segs: [{ text: prefix }, ...sliceSegs(line.segs, pos, text.length)] });
       break;
     }
-    let brk = text.lastIndexOf(' ', pos + room);
-    let next: number;
+    const brk = text.lastIndexOf(' ', pos + room);
     let end: number;
-    let midWord = false;
     if (brk > pos) {
       end = brk;
       while (end > pos && text[end - 1] === ' ') end--;
-      next = brk;
-      while (next < text.length && text[next] === ' ') next++;
+      // The word that does not fit: if no continuation line could hold it either, it stays here.
+      const start = skipSpaces(brk);
+      if (hang + (wordEnd(start) - start) > width - reserve) end = wordEnd(start);
     } else {
-      // No space: break a path or identifier after a separator if there is
-      // one in the last two thirds of the room, else cut hard.
-      end = pos + Math.max(1, room);
-      for (let i = pos + room; i > pos + room / 3; i--) {
-        if ('/-_.'.includes(text[i - 1])) {
-          end = i;
-          break;
-        }
-      }
-      next = end;
-      midWord = true;
+      end = wordEnd(pos);
+    }
+    const next = skipSpaces(end);
+    if (next >= text.length) {
+      out.push({ segs: [{ text: prefix }, ...sliceSegs(line.segs, pos, end)] });
+      break;
     }
     const segs: Seg[] = [{ text: prefix }, ...sliceSegs(line.segs, pos, end)];
-    if (line.shell) segs.push({ text: midWord ? '\\' : ' \\' });
+    if (line.shell) segs.push({ text: ' \\' });
     out.push({ segs: segs.filter((s) => s.text.length > 0) });
     pos = next;
-    prefix = line.shell && midWord ? '' : ' '.repeat(hang);
+    prefix = ' '.repeat(hang);
   }
   return out;
 }

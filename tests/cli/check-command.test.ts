@@ -95,7 +95,8 @@ describe('check with a pipeline', () => {
     );
     expect(await runCheck(['models/a.model.ts'], cli({ format: 'text' }), io, '0.1.0', { checker })).toBe(0);
     expect(io.stdout).toContain('expectation: met (as declared)');
-    expect(io.stdout.replace(/\s+/g, ' ')).toContain('expectations: 1 met, 0 not met; exit 0');
+    // The outcome line counts the declared violation apart: exit 0 beside it reads as what it is.
+    expect(io.stdout.replace(/\s+/g, ' ')).toContain('OK: 1 model, as expected; violations: 1 declared, 0 undeclared; other verdicts: 0 proved, 0 not applicable; exit 0');
   });
   it('an unmet expectation fails with exit 1', async () => {
     const io = fakeIo({ cwd: tmp });
@@ -141,7 +142,7 @@ describe('check with a pipeline', () => {
     const checker = fakeChecker((files) => base(files.map((f) => model(f))), { progress: [] });
     const tty = fakeIo({ cwd: tmp, stderrIsTTY: true });
     await runCheck(['models'], cli({ format: 'json' }), tty, '0.1.0', { checker });
-    expect(tty.stderr).toContain('[1/3] models/a.model.ts');
+    expect(tty.stderr).toMatch(/\[1\/3\] \d+s  0 violated, 0 inconclusive  models\/a\.model\.ts  auto, complete bound/);
     expect(tty.stderr.endsWith('\r\x1b[K')).toBe(true);
     const quiet = fakeIo({ cwd: tmp, stderrIsTTY: true });
     await runCheck(['models'], cli({ format: 'json', quiet: true }), quiet, '0.1.0', { checker });
@@ -164,7 +165,11 @@ describe('check with a pipeline', () => {
     const pipe = fakeIo({ cwd: tmp });
     await runCheck(['models/a.model.ts'], cli(), pipe, '0.1.0', { checker });
     expect(pipe.stdout).not.toMatch(/\x1b\[/);
-    expect(pipe.stdout).toContain('r: proved (bmc)');
+    // Proved verdicts are counted, not listed, unless --verbose.
+    expect(pipe.stdout).toContain('verdicts:\n  1 rule proved for every interleaving\n');
+    const verbose = fakeIo({ cwd: tmp });
+    await runCheck(['models/a.model.ts'], cli({ verbose: true }), verbose, '0.1.0', { checker });
+    expect(verbose.stdout).toContain('verdicts:\n  r: proved (bmc)\n');
     // --output on a terminal: the file gets text, never escapes.
     const file = fakeIo({ cwd: tmp, stdoutIsTTY: true });
     await runCheck(['models/a.model.ts'], cli({ output: 'tty.txt' }), file, '0.1.0', { checker });
@@ -173,13 +178,44 @@ describe('check with a pipeline', () => {
 });
 
 describe('progress line', () => {
-  it('fits the width and shows done/total, model, bound, time', () => {
-    expect(formatProgress({ modelsDone: 3, modelsTotal: 40, current: 'fixtures/a.model.ts', bound: 24, elapsedMs: 1234 }, 80)).toBe(
-      '[3/40] fixtures/a.model.ts  bound 24  1.2s',
+  it('fits the width and shows done/total, time, findings so far, model, engine and bound', () => {
+    const counts = { violated: 3, unexpected: 1, inconclusive: 2 };
+    expect(formatProgress({ modelsDone: 3, modelsTotal: 40, current: 'fixtures/a.model.ts', bound: 24, elapsedMs: 1234, engine: 'auto', ...counts }, 120)).toBe(
+      '[3/40] 1s  3 violated (1 unexpected), 2 inconclusive  fixtures/a.model.ts  auto, bound 24',
     );
-    const long = formatProgress({ modelsDone: 1, modelsTotal: 2, current: 'x/'.repeat(60) + 'end.model.ts', elapsedMs: 0 }, 50);
-    expect(long.length).toBeLessThanOrEqual(49);
-    expect(long).toMatch(/^\[1\/2\] \.\.\..*end\.model\.ts  0\.0s$/);
+    expect(formatProgress({ modelsDone: 0, modelsTotal: 2, current: 'a.model.ts', elapsedMs: 125_000, violated: 0, unexpected: 0, inconclusive: 0 }, 80)).toBe(
+      '[0/2] 2m05s  0 violated, 0 inconclusive  a.model.ts  complete bound',
+    );
+    const long = formatProgress({ modelsDone: 1, modelsTotal: 2, current: 'x/'.repeat(60) + 'end.model.ts', elapsedMs: 0, engine: 'bmc', ...counts }, 100);
+    expect(long.length).toBeLessThanOrEqual(99);
+    expect(long).toMatch(/^\[1\/2\] 0s  3 violated \(1 unexpected\), 2 inconclusive  \.\.\.x\/.*end\.model\.ts  bmc, complete bound$/);
+  });
+  it('on a terminal: the elapsed time ticks every second between updates, counts follow finished models, done clears it', () => {
+    let now = 0;
+    const ticks: (() => void)[] = [];
+    let stopped = 0;
+    const clock = { now: () => now, every: (ms: number, tick: () => void) => (expect(ms).toBeLessThanOrEqual(1000), ticks.push(tick), () => void stopped++) };
+    const io = fakeIo({ stderrIsTTY: true, columns: 120 });
+    const line = progressLine(io, false, { engine: 'explicit', clock });
+    line.update({ modelsDone: 0, modelsTotal: 2, current: 'a.model.ts', elapsedMs: 0 });
+    now = 1000;
+    ticks.forEach((t) => t());
+    now = 2000;
+    ticks.forEach((t) => t());
+    line.model({ file: 'a.model.ts', hashes: { model: '', rules: '' }, kernel: 'v7.0', diagnostics: [], stats: { ms: 1, engine: [] }, verdicts: [{ status: 'violated', rule: 'r', engine: 'explicit', findings: [] }, { status: 'inconclusive', rule: 's', engine: 'bmc', limit: { kind: 'states', max: 9 } }] });
+    now = 2500;
+    line.update({ modelsDone: 1, modelsTotal: 2, current: 'b.model.ts', elapsedMs: 2500 });
+    line.done();
+    expect(ticks.length).toBe(1);
+    expect(stopped).toBe(1);
+    expect(io.stderr.split('\r\x1b[K')).toEqual([
+      '',
+      '[0/2] 0s  0 violated, 0 inconclusive  a.model.ts  explicit, complete bound',
+      '[0/2] 1s  0 violated, 0 inconclusive  a.model.ts  explicit, complete bound',
+      '[0/2] 2s  0 violated, 0 inconclusive  a.model.ts  explicit, complete bound',
+      '[1/2] 2s  1 violated (1 unexpected), 1 inconclusive  b.model.ts  explicit, complete bound',
+      '',
+    ]);
   });
   it('is silent off a terminal', () => {
     const io = fakeIo();

@@ -67,13 +67,13 @@ function withoutTimings(format: string, s: string): string {
 }
 
 describe('complete output through a slow pipe (issue #9 item 1)', () => {
-  // The bundled fixtures with the explicit engine: a report of 1.2 MB (text) to 2.7 MB (json).
+  // The bundled fixtures with the explicit engine: a report of 1.2 MB (text, --verbose) to 2.7 MB (json).
   it.each(['text', 'json', 'sarif', 'junit'])(
     '%s: the bytes a slow pipe receives equal the -o file',
     async (format) => {
       const piped = join(TMP, `piped.${format}`);
       const file = join(TMP, `file.${format}`);
-      const args = ['check', '--engine', 'explicit', '-q', '--format', format];
+      const args = ['check', '--engine', 'explicit', '-q', '--verbose', '--format', format];
       const script = `${[process.execPath, BIN, ...args].map(shellQuote).join(' ')} | ${shellQuote(process.execPath)} -e ${shellQuote(SLOW_READER)} ${shellQuote(piped)}; echo "cli-exit=\${PIPESTATUS[0]}" >&2`;
       const [viaPipe, viaFile] = await Promise.all([run('bash', ['-c', script]), run(process.execPath, [BIN, ...args, '-o', file])]);
       const pipeExit = /cli-exit=(\d+)/.exec(viaPipe.stderr)?.[1];

@@ -56,6 +56,25 @@ describe('main: exit codes and messages', () => {
     expect(await main(['check', 'empty'], io)).toBe(2);
     expect(io.stderr).toBe('lockmc: no *.model.ts files under empty\n');
   });
+  it('no path: the *.model.ts files under the cwd, skipping node_modules and dot-directories', async () => {
+    const proj = join(tmp, 'proj');
+    for (const d of ['models/a', 'node_modules/lockmc/fixtures', '.git', 'models/.hidden']) mkdirSync(join(proj, d), { recursive: true });
+    for (const f of ['models/a/x.model.ts', 'top.model.ts', 'node_modules/lockmc/fixtures/y.model.ts', '.git/z.model.ts', 'models/.hidden/w.model.ts']) {
+      writeFileSync(join(proj, f), 'export function t() {}\n');
+    }
+    const { modelFiles } = await import('../../cli/commands/check.js');
+    expect(modelFiles([], fakeIo({ cwd: proj }))).toEqual(['models/a/x.model.ts', 'top.model.ts']);
+    const io = fakeIo({ cwd: proj });
+    expect(await main(['lint', '--format', 'json'], io)).toBe(0);
+    expect(JSON.parse(io.stdout).models.map((m: { file: string }) => m.file)).toEqual(['models/a/x.model.ts', 'top.model.ts']);
+  });
+  it('no path and no model under the cwd is a usage error that says where it looked', async () => {
+    mkdirSync(join(tmp, 'nomodels', 'node_modules', 'p'), { recursive: true });
+    writeFileSync(join(tmp, 'nomodels', 'node_modules', 'p', 'q.model.ts'), 'export function t() {}\n');
+    const io = fakeIo({ cwd: join(tmp, 'nomodels') });
+    expect(await main(['check'], io)).toBe(2);
+    expect(io.stderr).toBe('lockmc: no *.model.ts files under the current directory (node_modules and dot-directories skipped)\n');
+  });
   it('an unreadable config file is a usage error', async () => {
     writeFileSync(join(tmp, 'm.model.ts'), 'export function t() {}\n');
     const io = fakeIo({ cwd: tmp });

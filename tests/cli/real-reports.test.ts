@@ -17,6 +17,7 @@ import { defaultCliOptions } from '../../cli/args.js';
 import { main } from '../../cli/main.js';
 import { fakeIo } from './fake-io.js';
 import { parseXml } from './xml-check.js';
+import { fitsWidth } from './width.js';
 import { SARIF_SCHEMA_PATH, sarifValidator } from './sarif-schema.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -30,7 +31,8 @@ const FILES = [
 
 describe('renderers on real reports', () => {
   let report: Report;
-  const ctx = renderContext(fakeIo(), { ...defaultCliOptions(), color: false });
+  // --verbose: every model's report (summary first would show only the models not as expected).
+  const ctx = renderContext(fakeIo(), { ...defaultCliOptions(), color: false, verbose: true });
   beforeAll(async () => {
     report = await CHECKER.check(
       FILES.map((file) => ({ file: join(ROOT, file) })),
@@ -45,10 +47,10 @@ describe('renderers on real reports', () => {
     expect(validate.errors ?? []).toEqual([]);
     expect(ok).toBe(true);
   });
-  it('text stays ASCII within 72 columns', () => {
+  it('text stays ASCII within 72 columns (a diagnostic headline and a whole path may overflow)', () => {
     const text = RENDERERS.text(report, ctx) as string;
     for (const line of text.split('\n')) {
-      expect(line.length, line).toBeLessThanOrEqual(72);
+      expect(fitsWidth(line, 72), line).toBe(true);
       expect(/^[\x20-\x7e]*$/.test(line), line).toBe(true);
     }
     expect(text).toContain('WARNING: deadlock');

@@ -4,6 +4,7 @@ import { renderPretty } from '../../cli/render/pretty.js';
 import { wrapLine, ln } from '../../cli/render/wrap.js';
 import { CTX, cleanReport, sampleReport } from './sample-reports.js';
 import { golden } from './golden-util.js';
+import { fitsWidth } from './width.js';
 import { waitText } from '../../cli/render/words.js';
 import type { Finding, Wait } from '../../checker/report.js';
 
@@ -16,9 +17,9 @@ describe('text renderer', () => {
     expect(clean).toBe(golden('clean.txt', clean));
   });
 
-  it('is ASCII only and at most 72 columns', () => {
+  it('is ASCII only and at most 72 columns (a diagnostic headline and a whole path may overflow)', () => {
     for (const line of text.split('\n')) {
-      expect(line.length, line).toBeLessThanOrEqual(72);
+      expect(fitsWidth(line, 72), line).toBe(true);
       expect(/^[\x20-\x7e]*$/.test(line), line).toBe(true);
     }
   });
@@ -113,14 +114,17 @@ describe('wrapping', () => {
     const out = wrapLine({ ...ln('  alpha beta gamma delta'), hang: 4 }, 14).map((l) => l.segs.map((s) => s.text).join(''));
     expect(out).toEqual(['  alpha beta', '    gamma', '    delta']);
   });
-  it('breaks long paths after a separator', () => {
+  it('never breaks a path: a word too long for any line stays whole where it starts', () => {
     const out = wrapLine(ln('at fixtures/rules/some-rule/violates-thing.model.ts:12'), 30).map((l) => l.segs.map((s) => s.text).join(''));
-    expect(out).toEqual(['at', '  fixtures/rules/some-rule/', '  violates-thing.model.ts:12']);
+    expect(out).toEqual(['at fixtures/rules/some-rule/violates-thing.model.ts:12']);
+    const two = wrapLine(ln('model errors in fixtures/rules/some-rule/violates-thing.model.ts and more'), 30).map((l) => l.segs.map((s) => s.text).join(''));
+    expect(two).toEqual(['model errors in fixtures/rules/some-rule/violates-thing.model.ts', '  and more']);
   });
   it('shell lines continue with a backslash and rejoin to the same command', () => {
     const cmd = 'lockmc replay fixtures/drivers/a-long-model-name.model.ts --schedule 0123456789abcdef0123456789abcdef0123456789';
     const out = wrapLine({ ...ln(cmd), shell: true, hang: 2 }, 30).map((l) => l.segs.map((s) => s.text).join(''));
-    for (const l of out) expect(l.length).toBeLessThanOrEqual(30);
+    for (const l of out) expect(fitsWidth(l, 30), l).toBe(true);
+    expect(out[0]).toBe('lockmc replay fixtures/drivers/a-long-model-name.model.ts \\');
     // What a POSIX shell does with the lines: drop backslash-newline, split on blanks.
     const joined = out.join('\n').replace(/\\\n/g, '');
     expect(joined.split(/\s+/).filter(Boolean)).toEqual(cmd.split(' '));
@@ -263,9 +267,26 @@ describe('finding kinds', () => {
   it('pretty wraps to the terminal width, capped at 120', () => {
     const long = renderPretty(sampleReport(), { ...CTX, width: 200 });
     const widths = long.split('\n').map((l) => l.length);
-    expect(Math.max(...widths)).toBeLessThanOrEqual(120);
+    for (const l of long.split('\n')) expect(fitsWidth(l, 120), l).toBe(true);
     expect(Math.max(...widths)).toBeGreaterThan(72);
     const narrow = renderPretty(sampleReport(), { ...CTX, width: 40 });
-    expect(Math.max(...narrow.split('\n').map((l) => l.length))).toBeLessThanOrEqual(72);
+    for (const l of narrow.split('\n')) expect(fitsWidth(l, 72), l).toBe(true);
+  });
+});
+
+describe('diagnostics editors can parse', () => {
+  it('file:line:col: severity code: message on one line, however long; caret and hint below', async () => {
+    const { diagnosticLines, layout, TEXT_WIDTH } = await import('../../cli/render/doc.js');
+    const message = 'a message long enough to pass the seventy-two columns of the text report by some way';
+    const lines = layout(
+      diagnosticLines({ code: 'LMC201', severity: 'error', message, file: 'fixtures/rules/some-long-rule-name/violates-a-long-fixture.model.ts', line: 12, col: 14, sourceLine: '  mutex_lock(foo);', caret: '             ^^^', hint: 'declare it at top level' }),
+      TEXT_WIDTH,
+    ).map((l) => l.segs.map((s) => s.text).join(''));
+    expect(lines).toEqual([
+      `fixtures/rules/some-long-rule-name/violates-a-long-fixture.model.ts:12:14: error LMC201: ${message}`,
+      '      mutex_lock(foo);',
+      '                 ^^^',
+      '  hint: declare it at top level',
+    ]);
   });
 });

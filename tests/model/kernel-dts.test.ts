@@ -50,8 +50,8 @@ describe('model/kernel.d.ts', () => {
 
   test('a wrong argument kind is a type error in the editor too', () => {
     const dir = join(ROOT, 'tests', 'model', 'typecheck-cases');
-    const errs = typecheckModels([join(dir, 'wrong-kind.model.ts')]);
+    const errs = typecheckModels([join(dir, 'wrong-kind.ts')]);
     expect(errs.length).toBe(1);
-    expect(errs[0]).toMatch(/^tests\/model\/typecheck-cases\/wrong-kind\.model\.ts:6:17: TS2345: Argument of type 'Mutex' is not assignable to parameter of type 'DmaResv'/);
+    expect(errs[0]).toMatch(/^tests\/model\/typecheck-cases\/wrong-kind\.ts:7:17: TS2345: Argument of type 'Mutex' is not assignable to parameter of type 'DmaResv'/);
   });
 });
