@@ -77,7 +77,7 @@ const LOCKDEP_SIDE_ITEMS = [
   ...range('LOCKDEP', 7),
 ];
 
-const PLACEHOLDERS = ['lock', 'held', 'api', 'thread', 'fence', 'attachment', 'buf', 'gfp', 'context'];
+const PLACEHOLDERS = ['lock', 'held', 'api', 'thread', 'fence', 'attachment', 'buf', 'gfp', 'context', 'obj'];
 
 function fixtureFiles(dir: string): string[] {
   if (!existsSync(dir)) return [];
