@@ -59,6 +59,8 @@ import { rule as mpLifetime } from './mp-lifetime.js';
 import { rule as phyrNoStructPage } from './phyr-no-struct-page.js';
 import { rule as userptrDmaNeedsPinOrWait } from './userptr-dma-needs-pin-or-wait.js';
 import { rule as userptrNeverExported } from './userptr-never-exported.js';
+import { rule as gpuImporterRevocable } from './gpu-importer-revocable.js';
+import { rule as unfaultableImporterNoMove } from './unfaultable-importer-no-move.js';
 
 export const ALL_RULES: Rule[] = [
   lockdepCircularDependency,
@@ -113,4 +115,6 @@ export const ALL_RULES: Rule[] = [
   phyrNoStructPage,
   userptrDmaNeedsPinOrWait,
   userptrNeverExported,
+  gpuImporterRevocable,
+  unfaultableImporterNoMove,
 ];

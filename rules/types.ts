@@ -38,7 +38,12 @@ export type Citation =
 export interface RuleOptionDecl {
   key: string;
   summary: string;
-  values: { value: string; summary: string; citation?: Citation }[];
+  /**
+   * `consequence`: a bundled model (path from the repository root) where
+   * following this position's design leads to a violated safety property
+   * (memory used after free or move, a killed context, a deadlock).
+   */
+  values: { value: string; summary: string; citation?: Citation; consequence?: string }[];
   default: string;
 }
 

@@ -354,9 +354,10 @@ function options(s: Sink, v: unknown, path: string): void {
     const vals: string[] = [];
     o.values.forEach((x, j) => {
       const vp = join(join(op, 'values'), j);
-      if (!fields(s, x, vp, 'option value', ['value', 'summary'], ['citation'])) return;
+      if (!fields(s, x, vp, 'option value', ['value', 'summary'], ['citation', 'consequence'])) return;
       const val = str(s, x, 'value', vp, 'option value');
       str(s, x, 'summary', vp, 'option value');
+      if (x.consequence !== undefined) str(s, x, 'consequence', vp, 'option value');
       if (x.citation !== undefined) citation(s, x.citation, join(vp, 'citation'));
       if (val !== undefined) vals.push(val);
     });
