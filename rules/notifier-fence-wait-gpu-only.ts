@@ -43,7 +43,7 @@ export const rule = defineRule({
           {
             value: 'allowed',
             summary: 'Any driver may wait; the other fence rules still apply to what the fence depends on.',
-            consequence: 'fixtures/debates/userptr-notifiers/violates-notifier-waits-on-allocating-job.model.ts',
+            consequence: 'fixtures/debates/userptr-notifiers/violates-allowed-rdma-notifier-waits.model.ts',
           },
         ],
         default: 'gpu-only',
