@@ -13,7 +13,7 @@ export const rule = defineRule({
       'whatever the memory, its lifetime is governed by the dma-buf reservation and the exporter\'s ' +
       'invalidate/revoke protocol; an importer that takes page references instead (get_page on the mapped ' +
       'pages) holds the memory outside that protocol, so the exporter can neither move nor revoke it.',
-    covers: ['PHYR-1', 'PHYR-2'],
+    covers: ['PHYR-1'],
     citations: [
       { kind: 'kernel', file: 'drivers/dma-buf/dma-buf.c', symbol: 'mangle_sg_table' },
       { kind: 'doc', file: 'drivers/dma-buf/dma-buf.c', section: 'locking convention' },
@@ -55,7 +55,7 @@ export const rule = defineRule({
     },
     { kind: 'step', id: 'page-ref-lock', on: { op: 'page_ref_lock' } },
     {
-      // PHYR-2: the DRM position; under `warn` only the page-less case above remains.
+      // The DRM position (phyr thread, Jan 2025); under `warn` only the page-less case above remains.
       kind: 'step',
       id: 'page-from-phyr',
       on: { op: 'phyr_to_page' },

@@ -1,5 +1,5 @@
 /**
- * PIN-5: an importer that cannot fault never gets a move (revocable
+ * REVOKE-1: an importer that cannot fault never gets a move (revocable
  * dma-buf thread, January 2025: the cascade, and iommufd).
  */
 
@@ -18,7 +18,7 @@ export const rule = defineRule({
       'under a pinned or unfaultable importer (dma_buf_move_notify / dma_buf_invalidate_mappings on an active, not revoked, buffer) ' +
       'leaves that importer\'s device reading and writing the old location: memory used after it moved. A move that is part of a ' +
       'revoke (the buffer is already marked revoked) is the revoke protocol and is judged by the revoke rules instead.',
-    covers: ['PIN-5'],
+    covers: ['REVOKE-1'],
     citations: [
       { kind: 'list', list: 'dri-devel, linux-media', date: '2025-01-14', subject: '[RFC PATCH 01/12] dma-buf: Introduce dma_buf_get_pfn_unlocked() kAPI', author: 'Jason Gunthorpe' },
       { kind: 'kernel', file: 'drivers/dma-buf/dma-buf.c', symbol: 'dma_buf_pin', note: 'the exporter must not move a pinned buffer' },

@@ -1,5 +1,5 @@
 /**
- * USERPTR-4: the device may only DMA to a userptr object's pages while
+ * USERPTR-2/3: the device may only DMA to a userptr object's pages while
  * the mm cannot free them: the notifier waited for the DMA's fence, or
  * the pages are pinned (userptr thread, June 2020).
  */
@@ -20,7 +20,7 @@ export const rule = defineRule({
       'FOLL_PIN pages are skipped by reclaim and refused by migration, so the callback has nothing to wait for). A driver that does ' +
       'neither DMAs into memory the mm has already given to someone else. This is the consequence trace of notifier.fence-wait=never ' +
       'followed without pinning: the check fires on the DMA step, after the step where the notifier returned and the mm freed the pages.',
-    covers: ['USERPTR-4'],
+    covers: ['USERPTR-2', 'USERPTR-3'],
     citations: [
       { kind: 'list', list: 'dri-devel, linux-rdma, linux-mm', date: '2020-06-19', subject: '[PATCH 04/18] dma-fence: prime lockdep annotations', author: 'Jason Gunthorpe / Daniel Vetter' },
       { kind: 'kernel', file: 'mm/gup.c', symbol: 'pin_user_pages', note: 'FOLL_PIN; folio_maybe_dma_pinned() keeps reclaim and migration off the folio' },

@@ -1,5 +1,5 @@
 /**
- * USERPTR-5: a userptr-backed GEM object is never exported as a dma-buf
+ * USERPTR-3: a userptr-backed GEM object is never exported as a dma-buf
  * (userptr thread, June 2020).
  */
 
@@ -19,7 +19,7 @@ export const rule = defineRule({
       'them (the cross-driver chain Jason Gunthorpe called madness), and an importer would map pages the mm may free at any ' +
       'invalidation. drm_gem_prime_export() refuses, in the drivers that have userptr, objects created from user memory ' +
       '(amdgpu_gem_prime_export returns -EPERM for an amdgpu_ttm_tt_get_usermm() BO; i915_gem_userptr has no dmabuf export).',
-    covers: ['USERPTR-5'],
+    covers: ['USERPTR-3'],
     citations: [
       { kind: 'list', list: 'dri-devel, linux-rdma, linux-mm', date: '2020-06-19', subject: '[PATCH 04/18] dma-fence: prime lockdep annotations', author: 'Daniel Vetter' },
       { kind: 'kernel', file: 'drivers/gpu/drm/amd/amdgpu/amdgpu_dma_buf.c', symbol: 'amdgpu_gem_prime_export', note: 'returns -EPERM for userptr BOs' },
