@@ -38,6 +38,7 @@ export function opVars(model: DriverModel, op: Op): Record<string, string | unde
     buf: name('buf') ?? (typeof o.attachment === 'number' ? bufOfAttachment(model, o.attachment as number) : undefined),
     rxq: name('rxq'),
     gfp: op.kind === 'alloc' ? op.gfp.text : undefined,
+    obj: name('obj'),
   };
 }
 

@@ -114,6 +114,10 @@ export function renderOp(op: Op, model: DriverModel): string {
     case 'queue_work':
     case 'flush_work':
       return call(nm(model, op.work));
+    case 'userptr_pages':
+    case 'gem_access':
+    case 'gem_prime_export':
+      return call(nm(model, op.obj));
   }
 }
 

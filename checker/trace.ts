@@ -425,7 +425,9 @@ class StepWriter {
       case 'kswapd-run':
         return { opText: 'balance_pgdat()', role: `kswapd runs ${this.regText(l.proc)}` };
       case 'leave-reclaim':
-        return { opText: `${procName(model, l.proc)}() returns`, role: 'leave reclaim' };
+        return { opText: `${procName(model, l.proc)}() returns`, role: freesUserptrPages(model, l.proc) ? 'leave reclaim; the mm frees the unpinned userptr pages' : 'leave reclaim' };
+      case 'notifier-return':
+        return { opText: `${procName(model, l.proc)}() returns`, role: 'the mm frees the unpinned userptr pages' };
       case 'enter-callback':
         return { opText: `${procName(model, l.proc)}()`, role: 'callback' };
       case 'leave-callback':
@@ -561,4 +563,11 @@ class StepWriter {
       return ol.proc === l.proc && ol.node === l.node && !ol.synthetic && ol.outcome !== undefined && ol.outcome !== l.outcome;
     });
   }
+}
+
+/** An mmu-notifier proc watching an mm that backs some userptr object: its return lets the mm free their unpinned pages. */
+function freesUserptrPages(model: DriverModel, proc: number): boolean {
+  if (model.procs[proc]?.role !== 'mmu_notifier') return false;
+  const mms = new Set(model.instances.filter((i) => i.kind === 'interval_notifier' && i.proc === proc).map((i) => i.mm));
+  return model.instances.some((i) => i.kind === 'gem_object' && i.userptr && mms.has(i.mm));
 }

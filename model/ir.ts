@@ -48,7 +48,8 @@ export type InstanceKind =
   | 'memalloc_cookie' // the flags returned by memalloc_*_save
   | 'rx_queue' // a netdev RX queue that a memory provider binds to
   | 'work' // a work_struct; its handler is a proc
-  | 'interval_notifier'; // struct mmu_interval_notifier
+  | 'interval_notifier' // struct mmu_interval_notifier
+  | 'gem_object'; // a driver GEM buffer object; `userptr` ones are backed by pages of `mm`
 
 /** What an exporter can do to its importers (REVOKE-1). */
 export interface ExporterCaps {
@@ -72,6 +73,27 @@ export interface ImporterInfo {
   invalidate?: ProcId;
   /** `importer_ops->allow_peer2peer`. */
   peer2peer: boolean;
+  /** What the importer declares it tolerates (the pinned / revocable / dynamic cascade); absent = nothing declared. */
+  caps?: ImporterCaps;
+}
+
+/**
+ * An importer's capability declaration (revocable dma-buf thread, Jan
+ * 2025): 1) pinned, never changes while attached; 2) pinned but
+ * revocable, revoke is fatal; 3) dynamic, move plus restartable fault.
+ * iommufd is revoke-only and not faultable. Only `true` fields are stored.
+ */
+export interface ImporterCaps {
+  /** Class 1: the mapping must never move nor be revoked while attached. */
+  pinned?: true;
+  /** Class 2: a revoke is tolerated but fatal to the importer's use (an error, a lost context). */
+  revokeFatal?: true;
+  /** Declared not faultable: a move cannot be recovered by a restartable fault (iommufd, most RDMA). */
+  unfaultable?: true;
+  /** The mapping backs a GPU context whose loss a (privileged) user does not expect: a compositor. */
+  gpuContext?: true;
+  /** The importer refuses revocable exporters: its attach fails (the refusal outcome). */
+  rejectRevocable?: true;
 }
 
 export interface Instance {
@@ -96,8 +118,10 @@ export interface Instance {
   importer?: ImporterInfo;
   /** work: handler proc. interval_notifier: invalidate callback proc. */
   proc?: ProcId;
-  /** interval_notifier: the mm it watches. */
+  /** interval_notifier: the mm it watches. gem_object with `userptr`: the mm its pages belong to. */
   mm?: InstanceId;
+  /** gem_object: backed by user pages (amdgpu/i915 userptr), tracked by an mmu notifier on `mm`. */
+  userptr?: boolean;
   /**
    * True for instances created by an operation inside a thread (ww_ctx,
    * cookies, attachments bound to a local `const`): they exist only once
@@ -221,7 +245,17 @@ export type Op =
   // deferred work ------------------------------------------------------------
   | { kind: 'queue_work'; api: string; work: InstanceId }
   | { kind: 'flush_work'; api: string; work: InstanceId }
-  | { kind: 'might_sleep'; api: string };
+  | { kind: 'might_sleep'; api: string }
+  /**
+   * The pages of a userptr GEM object: `get` (hmm_range_fault / GUP, faults
+   * released pages back in), `pin` (pin_user_pages: the mm neither reclaims
+   * nor migrates them), `unpin` (unpin_user_pages).
+   */
+  | { kind: 'userptr_pages'; api: string; obj: InstanceId; action: 'get' | 'pin' | 'unpin' }
+  /** The device DMAs to or from a GEM object's pages (`device_read/device_write(obj)`). */
+  | { kind: 'gem_access'; api: string; obj: InstanceId; write: boolean }
+  /** `drm_gem_prime_export`: the GEM object becomes a dma-buf other drivers may import. */
+  | { kind: 'gem_prime_export'; api: string; obj: InstanceId };
 
 export type OpKind = Op['kind'];
 

@@ -66,7 +66,21 @@ declare global {
       move_notify?: Callback;
       /** importer_ops->allow_peer2peer. */
       allow_peer2peer?: boolean;
+      // Capability declarations (revocable dma-buf thread, Jan 2025): the
+      // cascade pinned / pinned-but-revocable / dynamic, and iommufd.
+      /** Fully pinned: the mapping may never move nor be revoked while attached. */
+      pinned?: boolean;
+      /** Pinned but revocable: a revoke is tolerated and fatal to the importer's use. */
+      revoke_fatal?: boolean;
+      /** `false`: the importer cannot restart a fault after a move (iommufd: revoke only). */
+      faultable?: boolean;
+      /** The mapping backs a GPU context (a compositor's): a revoke destroys that context. */
+      gpu_context?: boolean;
+      /** Refuse revocable exporters: the attach fails on one (test it with `if (!attach)`). */
+      reject_revocable?: boolean;
     }
+    /** A driver GEM buffer object; a userptr one is backed by user pages of an mm. */
+    interface GemObject { readonly __lockmc: 'gem_object' }
   }
 
   // -------------------------------------------------------------------------
@@ -96,6 +110,14 @@ declare global {
   function netdev_rx_queue(): lockmc.RxQueue;
   /** struct work_struct whose handler is `fn`; the handler runs in a kworker once queued. */
   function work(fn: lockmc.Callback): lockmc.Work;
+  /** struct drm_gem_object whose pages the driver allocated. */
+  function drm_gem_object(): lockmc.GemObject;
+  /**
+   * A userptr GEM object backed by the user pages of `mm` (amdgpu/i915
+   * userptr). After the mmu notifiers of `mm` return from an invalidation
+   * the mm frees its pages unless they are pinned.
+   */
+  function userptr_object(mm: lockmc.MmStruct): lockmc.GemObject;
 
   // ww classes (DEFINE_WW_CLASS)
   /** The ww class of every dma_resv: classes `reservation_ww_class_acquire` / `_mutex`. */
@@ -353,8 +375,13 @@ declare global {
   /** GUP: mmap_lock read, may fault. */
   function get_user_pages(...args: unknown[]): number;
   function get_user_pages_fast(...args: unknown[]): number;
-  /** FOLL_PIN GUP: mmap_lock read, may fault. */
+  /** FOLL_PIN GUP: mmap_lock read, may fault. On a userptr object: pins its pages (reclaim and migration leave them). */
+  function pin_user_pages(obj: lockmc.GemObject, ...rest: unknown[]): number;
   function pin_user_pages(...args: unknown[]): number;
+  /** Drops the pin of a userptr object's pages (mm/gup.c unpin_user_pages). */
+  function unpin_user_pages(obj: lockmc.GemObject, ...rest: unknown[]): void;
+  /** Faults a userptr object's pages back in (hmm_range_fault); waits while an invalidation of its mm runs. */
+  function userptr_get_pages(obj: lockmc.GemObject): number;
   function pin_user_pages_fast(...args: unknown[]): number;
   /** Faults a range; the caller holds mmap_lock for read. */
   function hmm_range_fault(...args: unknown[]): number;
@@ -426,10 +453,12 @@ declare global {
   function dma_buf_revoke(buf: lockmc.DmaBuf): void;
   /** The exporter makes the buffer usable again. */
   function dma_buf_unrevoke(buf: lockmc.DmaBuf): void;
-  /** The importer's device reads through its mapping. */
-  function device_read(attach: lockmc.Attachment): void;
-  /** The importer's device writes through its mapping. */
-  function device_write(attach: lockmc.Attachment): void;
+  /** The importer's device reads through its mapping, or the driver's device reads a GEM object's pages. */
+  function device_read(attach: lockmc.Attachment | lockmc.GemObject): void;
+  /** The importer's device writes through its mapping, or the driver's device writes a GEM object's pages. */
+  function device_write(attach: lockmc.Attachment | lockmc.GemObject): void;
+  /** drm_gem_prime_export: wraps a GEM object in a dma-buf other drivers can import. */
+  function drm_gem_prime_export(obj: lockmc.GemObject, ...rest: unknown[]): void;
   /** Turns a phyr entry into a struct page. */
   function phyr_to_page(attach: lockmc.Attachment): void;
   /** The importer takes page references on the mapping's pages. */

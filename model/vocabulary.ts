@@ -70,6 +70,10 @@ export const CONSTRUCTORS: readonly ConstructorEntry[] = [
   { name: 'dma_buf', kind: 'dma_buf', arity: [0, 1], summary: 'struct dma_buf (and its reservation buf.resv)' },
   { name: 'netdev_rx_queue', kind: 'rx_queue', arity: [0, 0], summary: 'struct netdev_rx_queue' },
   { name: 'work', kind: 'work', arity: [1, 1], summary: 'struct work_struct with its handler' },
+  // include/drm/drm_gem.h struct drm_gem_object: a driver buffer object.
+  { name: 'drm_gem_object', kind: 'gem_object', arity: [0, 0], summary: 'struct drm_gem_object (driver-allocated pages)' },
+  // drivers/gpu/drm/amd/amdgpu/amdgpu_ttm.c amdgpu_ttm_tt_set_userptr(), i915_gem_userptr.c: a BO over user pages.
+  { name: 'userptr_object', kind: 'gem_object', arity: [1, 1], summary: 'a userptr GEM object backed by user pages of an mm' },
 ];
 
 export const CONSTRUCTOR_BY_NAME: ReadonlyMap<string, ConstructorEntry> = new Map(
@@ -88,6 +92,20 @@ export const EXPORTER_OPTIONS: Readonly<Record<string, keyof import('./ir.js').E
   unrevocable: 'unrevocable',
   pinnable: 'pinnable',
   p2p_only: 'p2pOnly',
+};
+
+/**
+ * dma_buf_dynamic_attach importer capability options and their
+ * ImporterCaps field (revocable dma-buf thread, Jan 2025: the cascade
+ * pinned / pinned-but-revocable / dynamic; iommufd revoke-only).
+ * `faultable: false` sets `unfaultable`; the others are set by `true`.
+ */
+export const IMPORTER_CAP_OPTIONS: Readonly<Record<string, keyof import('./ir.js').ImporterCaps>> = {
+  pinned: 'pinned',
+  revoke_fatal: 'revokeFatal',
+  faultable: 'unfaultable',
+  gpu_context: 'gpuContext',
+  reject_revocable: 'rejectRevocable',
 };
 
 // ---------------------------------------------------------------------------
@@ -186,6 +204,9 @@ const RXQ_ARG = inst('rxq', 'rx_queue');
 const WORK_ARG = inst('work', 'work');
 const MNI_ARG = inst('mni', 'interval_notifier');
 const GFP_ARG: ArgSpec = { kind: 'gfp', name: 'gfp' };
+const GEM_ARG = inst('obj', 'gem_object');
+/** device_read/device_write: an importer's attachment, or a GEM object of the device's own driver. */
+const DEVICE_ARG = inst('attach', 'attachment', 'gem_object');
 
 export const APIS: readonly ApiEntry[] = [
   // --- mutex: kernel/locking/mutex.c ---------------------------------------
@@ -312,7 +333,7 @@ export const APIS: readonly ApiEntry[] = [
   // --- dma-buf: drivers/dma-buf/dma-buf.c -----------------------------------------------
   { api: 'dma_buf_export', op: 'dma_buf_export', args: [BUF_ARG], summary: 'export the buffer' },
   { api: 'dma_buf_attach', op: 'dma_buf_attach', args: [BUF_ARG], creates: 'attachment', summary: 'static importer attachment' },
-  { api: 'dma_buf_dynamic_attach', op: 'dma_buf_attach', args: [BUF_ARG, { kind: 'options', name: 'importer_ops', optional: true, keys: ['invalidate_mappings', 'move_notify', 'allow_peer2peer'] }], creates: 'attachment', summary: 'dynamic importer attachment' },
+  { api: 'dma_buf_dynamic_attach', op: 'dma_buf_attach', args: [BUF_ARG, { kind: 'options', name: 'importer_ops', optional: true, keys: ['invalidate_mappings', 'move_notify', 'allow_peer2peer', 'pinned', 'revoke_fatal', 'faultable', 'gpu_context', 'reject_revocable'] }], creates: 'attachment', summary: 'dynamic importer attachment' },
   { api: 'dma_buf_detach', op: 'dma_buf_detach', args: [BUF_ARG, ATTACH_ARG], summary: 'detach' },
   { api: 'dma_buf_pin', op: 'dma_buf_pin', args: [ATTACH_ARG], summary: 'pin (resv held, dynamic importers)' },
   { api: 'dma_buf_unpin', op: 'dma_buf_unpin', args: [ATTACH_ARG], summary: 'unpin' },
@@ -324,8 +345,8 @@ export const APIS: readonly ApiEntry[] = [
   { api: 'dma_buf_invalidate_mappings', op: 'dma_buf_invalidate', args: [BUF_ARG], summary: 'new name of dma_buf_move_notify' },
   { api: 'dma_buf_revoke', op: 'dma_buf_revoke', args: [BUF_ARG], summary: 'exporter revokes access' },
   { api: 'dma_buf_unrevoke', op: 'dma_buf_unrevoke', args: [BUF_ARG], summary: 'exporter makes the buffer usable again' },
-  { api: 'device_read', op: 'device_access', args: [ATTACH_ARG], write: false, summary: 'importer device reads through its mapping' },
-  { api: 'device_write', op: 'device_access', args: [ATTACH_ARG], write: true, summary: 'importer device writes through its mapping' },
+  { api: 'device_read', op: 'device_access', args: [DEVICE_ARG], write: false, summary: 'importer device reads through its mapping (or a GEM object\'s pages)' },
+  { api: 'device_write', op: 'device_access', args: [DEVICE_ARG], write: true, summary: 'importer device writes through its mapping (or a GEM object\'s pages)' },
   { api: 'phyr_to_page', op: 'phyr_to_page', args: [ATTACH_ARG], summary: 'turn a phyr entry into a struct page' },
   { api: 'dma_buf_page_ref', op: 'page_ref_lock', args: [ATTACH_ARG], summary: 'importer takes page references on the mapping' },
   { api: 'dma_buf_put', op: 'dma_buf_put', args: [BUF_ARG], summary: 'possibly-final put: runs the release' },
@@ -344,6 +365,13 @@ export const APIS: readonly ApiEntry[] = [
   { api: 'local_irq_disable', op: 'local_irq_disable', args: [], summary: 'disable local irqs' },
   { api: 'local_irq_enable', op: 'local_irq_enable', args: [], summary: 'enable local irqs' },
   { api: 'might_sleep', op: 'might_sleep', args: [], summary: 'annotation: the caller may sleep here' },
+  // --- userptr objects and GEM prime export: drivers/gpu/drm/drm_prime.c, mm/gup.c ------
+  // drivers/gpu/drm/drm_prime.c drm_gem_prime_export(): wraps a GEM object in a dma-buf.
+  { api: 'drm_gem_prime_export', op: 'gem_prime_export', args: [GEM_ARG], variadicIgnored: true, summary: 'export a GEM object as a dma-buf' },
+  // mm/hmm.c hmm_range_fault() / amdgpu_ttm_tt_get_user_pages(): (re)populate a userptr object's pages.
+  { api: 'userptr_get_pages', op: 'userptr_pages', args: [GEM_ARG], summary: 'fault in the pages of a userptr object (hmm_range_fault)' },
+  // mm/gup.c unpin_user_pages(): drop FOLL_PIN references (pin_user_pages on a userptr object pins them).
+  { api: 'unpin_user_pages', op: 'userptr_pages', args: [GEM_ARG], variadicIgnored: true, summary: 'drop the pin of a userptr object\'s pages' },
 ];
 
 export const API_BY_NAME: ReadonlyMap<string, ApiEntry> = new Map(APIS.map((a) => [a.api, a]));

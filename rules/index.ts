@@ -38,6 +38,8 @@ const STRICTEST_OPTION_VALUES = new Map<string, string>([
   ['revoke.pfn-export', 'forbidden'],
   ['own.scope', 'per-dmabuf'],
   ['notifier.fence-wait', 'never'],
+  ['revoke.gpu-importers', 'reject'],
+  ['phyr.struct-page', 'forbid'],
 ]);
 
 function buildPresets(rules: Rule[]): Record<string, Preset> {

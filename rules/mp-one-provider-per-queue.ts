@@ -43,11 +43,13 @@ export const rule = defineRule({
             value: 'per-queue',
             summary: 'Merged behaviour: __net_mp_open_rxq() refuses a second provider on the same queue only.',
             citation: { kind: 'kernel', file: 'net/core/netdev_rx_queue.c', symbol: '__net_mp_open_rxq' },
+            consequence: 'fixtures/debates/zcrx-devmem/violates-per-queue-shared-buffer-freed.model.ts',
           },
           {
             value: 'per-dmabuf',
             summary: 'Stricter reading of "one consumer at a time" from the 2024 zcrx/devmem ownership debate: one provider binding per dma-buf.',
             citation: ZCRX_THREAD,
+            consequence: 'fixtures/debates/zcrx-devmem/violates-per-dmabuf-handover-without-transfer.model.ts',
           },
         ],
       },

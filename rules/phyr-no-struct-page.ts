@@ -18,7 +18,28 @@ export const rule = defineRule({
       { kind: 'kernel', file: 'drivers/dma-buf/dma-buf.c', symbol: 'mangle_sg_table' },
       { kind: 'doc', file: 'drivers/dma-buf/dma-buf.c', section: 'locking convention' },
     ],
+    options: [
+      {
+        key: 'phyr.struct-page',
+        summary: 'May an importer get a struct page back from a phyr entry that has one?',
+        values: [
+          {
+            value: 'forbid',
+            summary: 'No struct page from a phyr at all: the importer stays on reservation locking (the DRM side).',
+            citation: { kind: 'list', list: 'linaro-mm-sig, dri-devel', date: '2025-01-22', subject: 'phyr vs scatterlist (dma-buf phyr interfaces)', author: 'Simona Vetter' },
+          },
+          {
+            value: 'warn',
+            summary: 'A phyr may hand back the struct page when one exists (RDMA unpins pin_user_pages memory that way); a page-less entry WARNs.',
+            citation: { kind: 'list', list: 'linaro-mm-sig, dri-devel', date: '2025-01-22', subject: 'phyr vs scatterlist (dma-buf phyr interfaces)', author: 'Jason Gunthorpe' },
+            consequence: 'fixtures/debates/phyr-scatterlist/violates-warn-page-outlives-move.model.ts',
+          },
+        ],
+        default: 'forbid',
+      },
+    ],
     messages: {
+      'page-from-phyr': '{{api}}() turns a phyr entry of {{attachment}} into a struct page, which phyr.struct-page=forbid does not allow',
       'page-from-pageless': '{{api}}() turns a phyr entry of {{attachment}} into a struct page, but its exporter has only P2P/MMIO memory without struct pages',
       'page-ref-lock': '{{api}}() on {{attachment}} switches from reservation locking to page refcounts; lifetime belongs to the resv and the exporter',
     },
@@ -33,5 +54,18 @@ export const rule = defineRule({
       when: { kind: 'exporter', subject: 'operand', cap: 'p2pOnly', is: true },
     },
     { kind: 'step', id: 'page-ref-lock', on: { op: 'page_ref_lock' } },
+    {
+      // The DRM position (phyr thread, Jan 2025); under `warn` only the page-less case above remains.
+      kind: 'step',
+      id: 'page-from-phyr',
+      on: { op: 'phyr_to_page' },
+      when: {
+        kind: 'and',
+        of: [
+          { kind: 'option', key: 'phyr.struct-page', is: 'forbid' },
+          { kind: 'exporter', subject: 'operand', cap: 'p2pOnly', is: false },
+        ],
+      },
+    },
   ],
 });

@@ -57,6 +57,10 @@ import { rule as mpOwnerUnbinds } from './mp-owner-unbinds.js';
 import { rule as mpCheckProvenance } from './mp-check-provenance.js';
 import { rule as mpLifetime } from './mp-lifetime.js';
 import { rule as phyrNoStructPage } from './phyr-no-struct-page.js';
+import { rule as userptrDmaNeedsPinOrWait } from './userptr-dma-needs-pin-or-wait.js';
+import { rule as userptrNeverExported } from './userptr-never-exported.js';
+import { rule as gpuImporterRevocable } from './gpu-importer-revocable.js';
+import { rule as unfaultableImporterNoMove } from './unfaultable-importer-no-move.js';
 
 export const ALL_RULES: Rule[] = [
   lockdepCircularDependency,
@@ -109,4 +113,8 @@ export const ALL_RULES: Rule[] = [
   mpCheckProvenance,
   mpLifetime,
   phyrNoStructPage,
+  userptrDmaNeedsPinOrWait,
+  userptrNeverExported,
+  gpuImporterRevocable,
+  unfaultableImporterNoMove,
 ];

@@ -8,7 +8,7 @@
  * carries a closure: an SMT encoder cannot read one.
  */
 
-import type { ExporterCaps, LockKind, LockMode, OpKind } from '../model/ir.js';
+import type { ExporterCaps, ImporterCaps, LockKind, LockMode, OpKind } from '../model/ir.js';
 
 export type RuleFamily =
   | 'order'
@@ -38,7 +38,12 @@ export type Citation =
 export interface RuleOptionDecl {
   key: string;
   summary: string;
-  values: { value: string; summary: string; citation?: Citation }[];
+  /**
+   * `consequence`: a bundled model (path from the repository root) where
+   * following this position's design leads to a violated safety property
+   * (memory used after free or move, a killed context, a deadlock).
+   */
+  values: { value: string; summary: string; citation?: Citation; consequence?: string }[];
   default: string;
 }
 
@@ -57,7 +62,7 @@ export interface RuleMeta {
   /**
    * Message templates, one per check id. Placeholders in `{{name}}` are
    * filled from the finding (`{{lock}}`, `{{held}}`, `{{api}}`, `{{thread}}`,
-   * `{{fence}}`, `{{attachment}}`, `{{buf}}`, `{{gfp}}`, `{{context}}`).
+   * `{{fence}}`, `{{attachment}}`, `{{buf}}`, `{{gfp}}`, `{{context}}`, `{{obj}}` a GEM object).
    */
   messages: Record<string, string>;
   options?: RuleOptionDecl[];
@@ -174,7 +179,15 @@ export type Pred =
   | { kind: 'driver-under'; prefix: string }
   | { kind: 'and'; of: Pred[] }
   | { kind: 'or'; of: Pred[] }
-  | { kind: 'not'; of: Pred };
+  | { kind: 'not'; of: Pred }
+  /** What the attachment's importer declared it tolerates (`dma_buf_dynamic_attach(buf, { gpu_context: true })`). */
+  | { kind: 'importer'; subject: Subject; cap: keyof ImporterCaps; is: boolean }
+  /** The pages of the step's GEM object: faulted in, pinned, or released by the mm (a non-userptr object's are present). */
+  | { kind: 'userptr-pages'; state: UserptrPagesState | UserptrPagesState[] }
+  /** The step's GEM object is a userptr object. */
+  | { kind: 'gem-userptr'; is: boolean };
+
+export type UserptrPagesState = 'present' | 'pinned' | 'released';
 
 /** A per-object automaton over steps (REVOKE state machine, pin protocol). */
 export interface Monitor {

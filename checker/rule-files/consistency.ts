@@ -136,6 +136,11 @@ const ENUMS: Record<string, { cat: Cat; values: readonly string[] }> = {
   'exporter:unrevocable': { cat: 'buf', values: ['true', 'false'] },
   'exporter:pinnable': { cat: 'buf', values: ['true', 'false'] },
   'exporter:p2pOnly': { cat: 'buf', values: ['true', 'false'] },
+  'importer:pinned': { cat: 'att', values: ['true', 'false'] },
+  'importer:revokeFatal': { cat: 'att', values: ['true', 'false'] },
+  'importer:unfaultable': { cat: 'att', values: ['true', 'false'] },
+  'importer:gpuContext': { cat: 'att', values: ['true', 'false'] },
+  'importer:rejectRevocable': { cat: 'att', values: ['true', 'false'] },
 };
 
 /** Context implications: being in the first means being in the second. */
@@ -323,6 +328,14 @@ class Abstraction {
         return c.Or(...p.of.map((q) => this.scope(q, bind)));
       case 'not':
         return c.Not(this.scope(p.of, bind));
+      case 'importer':
+        return this.enumAtom(`importer:${p.cap}`, p.subject, String(p.is), bind);
+      case 'userptr-pages': {
+        const states = Array.isArray(p.state) ? p.state : [p.state];
+        return c.Or(...states.map((s) => this.atom(`pages:${s}`)));
+      }
+      case 'gem-userptr':
+        return this.atom(`gem-userptr:${p.is}`);
     }
   }
 }

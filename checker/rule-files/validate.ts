@@ -104,6 +104,9 @@ function validatePred(s: Sink, v: unknown, path: string): void {
     case 'exporter':
     case 'buffer-resv-held':
     case 'rxq':
+    case 'importer':
+    case 'userptr-pages':
+    case 'gem-userptr':
       objectPred(s, v, path, w);
       return;
     case 'holds':
@@ -116,7 +119,7 @@ function validatePred(s: Sink, v: unknown, path: string): void {
       return;
     default:
       report(s, 'LMC323', join(path, 'kind'), `unknown predicate kind '${v.kind}'`,
-        'one of true, holds, in-context, fence, attachment, attachment-pinned, attachment-class, attachment-p2p, buffer, exporter, buffer-resv-held, rxq, ww-ctx, signalling-path, option, kernel, driver-under, and, or, not');
+        'one of true, holds, in-context, fence, attachment, attachment-pinned, attachment-class, attachment-p2p, buffer, exporter, buffer-resv-held, rxq, ww-ctx, signalling-path, option, kernel, driver-under, and, or, not, importer, userptr-pages, gem-userptr');
   }
 }
 
@@ -169,6 +172,21 @@ function objectPred(s: Sink, v: Obj, path: string, w: string): void {
       if (fields(s, v, path, w, ['kind', 'subject', 'owner'], [])) {
         subj();
         oneOf(s, v, 'owner', path, w, ['none', 'devmem', 'zcrx', 'other-provider']);
+      }
+      return;
+    case 'importer':
+      if (fields(s, v, path, w, ['kind', 'subject', 'cap', 'is'], [])) {
+        subj();
+        oneOf(s, v, 'cap', path, w, ['pinned', 'revokeFatal', 'unfaultable', 'gpuContext', 'rejectRevocable']);
+        if (typeof v.is !== 'boolean') report(s, 'LMC321', join(path, 'is'), `${w}.is must be true or false`);
+      }
+      return;
+    case 'userptr-pages':
+      if (fields(s, v, path, w, ['kind', 'state'], [])) oneOrMany(s, v, 'state', path, w, ['present', 'pinned', 'released']);
+      return;
+    case 'gem-userptr':
+      if (fields(s, v, path, w, ['kind', 'is'], [])) {
+        if (typeof v.is !== 'boolean') report(s, 'LMC321', join(path, 'is'), `${w}.is must be true or false`);
       }
       return;
   }
@@ -336,9 +354,10 @@ function options(s: Sink, v: unknown, path: string): void {
     const vals: string[] = [];
     o.values.forEach((x, j) => {
       const vp = join(join(op, 'values'), j);
-      if (!fields(s, x, vp, 'option value', ['value', 'summary'], ['citation'])) return;
+      if (!fields(s, x, vp, 'option value', ['value', 'summary'], ['citation', 'consequence'])) return;
       const val = str(s, x, 'value', vp, 'option value');
       str(s, x, 'summary', vp, 'option value');
+      if (x.consequence !== undefined) str(s, x, 'consequence', vp, 'option value');
       if (x.citation !== undefined) citation(s, x.citation, join(vp, 'citation'));
       if (val !== undefined) vals.push(val);
     });

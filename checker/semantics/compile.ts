@@ -144,6 +144,7 @@ import { emitIntervalOp, emitMemallocOp } from './ops/reclaim.js';
 import { emitAttachmentOp, emitRevocationOp } from './ops/dma-buf.js';
 import { emitProviderOp } from './ops/providers.js';
 import { emitWorkOp } from './ops/work.js';
+import { beginInvalidation, emitUserptrPagesOp, makeUserptrVars, releaseUnpinnedPages } from './ops/userptr.js';
 import { completenessBound } from './completeness-bound.js';
 
 export type PropertiesHook = (ctx: CompileContext) => Property[];
@@ -463,6 +464,7 @@ class Compiler implements OpCompiler {
       ctx.pcVars.push(ctx.addVar(`pc.${t.name}`, 0, 0, { kind: 'pc', thread: t.id }));
     }
     for (const i of this.m.instances) this.makeInstanceVars(i);
+    makeUserptrVars(this.ctx, this.m);
     this.makePublishedVars();
     for (const [fence, procs] of [...this.fenceCallbacks].sort((a, b) => a[0] - b[0])) {
       for (const p of procs) {
@@ -532,6 +534,8 @@ class Compiler implements OpCompiler {
       case 'signalling_cookie':
       case 'memalloc_cookie':
         break; // per-thread, made on first use
+      case 'gem_object':
+        break; // userptr pages: makeUserptrVars (ops/userptr.ts)
       default:
         unreachable(i.kind);
     }
@@ -664,9 +668,19 @@ class Compiler implements OpCompiler {
       const ctxs = this.regContexts(reg);
       const pending = this.newLoc(th.id, { kind: 'pending', frames: [], contexts: ctxs, end: false, fsReclaim: false });
       this.pendingLoc.set(th.id, pending);
-      const copy = this.newCopy(th.proc!, [], ctxs, undefined, { inReclaim: false, inFenceCb: false, cont: { kind: 'thread-end' } });
+      const release = releaseUnpinnedPages(ctx, this.m, this.notifierMm(reg));
+      // With userptr objects on its mm, the event ends with the mm freeing their unpinned pages.
+      const cont: Copy['cont'] = release.length === 0 ? { kind: 'thread-end' } : {
+        kind: 'return',
+        emit: (from, endNode) => {
+          const last = this.newLoc(th.id, { kind: 'node', proc: th.proc!, node: endNode, frames: [], contexts: ctxs, end: true, fsReclaim: false });
+          this.addT(from, { guard: TRUE, updates: release, to: last, label: { proc: th.proc!, node: endNode, synthetic: 'notifier-return' } }, ctxs, []);
+        },
+      };
+      const copy = this.newCopy(th.proc!, [], ctxs, undefined, { inReclaim: false, inFenceCb: false, cont });
       const entry = this.locFor(copy, 0);
-      this.addT(pending, { guard: TRUE, updates: [], to: entry, label: { proc: th.proc!, node: 0, synthetic: 'thread-start' } }, ctxs, []);
+      const begin = beginInvalidation(ctx, this.m, this.notifierMm(reg));
+      this.addT(pending, { guard: TRUE, updates: begin, to: entry, label: { proc: th.proc!, node: 0, synthetic: 'thread-start' } }, ctxs, []);
     } else if (th.kind === 'thread') {
       const copy = this.newCopy(th.proc!, [], [], undefined, { inReclaim: false, inFenceCb: false, cont: { kind: 'thread-end' } });
       this.locFor(copy, 0);
@@ -732,14 +746,15 @@ class Compiler implements OpCompiler {
           cont: {
             kind: 'return',
             emit: (from, endNode) => {
-              this.addT(from, { guard: TRUE, updates: [], to: idle, label: { proc: r.proc, node: endNode, synthetic: 'leave-reclaim' } }, copy.contexts, frames);
+              const release = releaseUnpinnedPages(ctx, this.m, this.notifierMm(r));
+              this.addT(from, { guard: TRUE, updates: release, to: idle, label: { proc: r.proc, node: endNode, synthetic: 'leave-reclaim' } }, copy.contexts, frames);
             },
           },
         });
         const entry = this.locFor(copy, 0);
         this.addT(idle, {
           guard: lt(vr(runs), cnst(this.o.kswapdRuns)),
-          updates: [{ v: runs, e: add(vr(runs), cnst(1)) }],
+          updates: [{ v: runs, e: add(vr(runs), cnst(1)) }, ...beginInvalidation(ctx, this.m, this.notifierMm(r))],
           to: entry,
           label: { proc: r.proc, node: 0, synthetic: 'kswapd-run' },
           enters: { proc: r.proc, kind: 'kswapd', fs: true },
@@ -747,6 +762,12 @@ class Compiler implements OpCompiler {
       }
     }
     this.drain();
+  }
+
+  /** The mm an mmu-notifier registration watches (undefined for shrinkers). */
+  private notifierMm(r: Registration): InstanceId | undefined {
+    if (r.role !== 'mmu_notifier' || r.notifier === undefined) return undefined;
+    return this.m.instances[r.notifier]?.mm;
   }
 
   private regContexts(r: Registration): Context[] {
@@ -964,6 +985,13 @@ class Compiler implements OpCompiler {
       case 'queue_work':
       case 'flush_work':
         return emitWorkOp(site(op));
+      case 'userptr_pages':
+        return emitUserptrPagesOp(site(op));
+      case 'gem_access':
+      case 'gem_prime_export':
+        // Observed by rules (DMA into released pages, a userptr export).
+        site(op).emit('ok', TRUE, []);
+        return;
       case 'dma_buf_export':
       case 'device_access':
       case 'phyr_to_page':
@@ -1087,14 +1115,15 @@ class Compiler implements OpCompiler {
           cont: {
             kind: 'return',
             emit: (from, endNode) => {
-              this.addT(from, { guard: TRUE, updates: [], to: target, label: { proc: r.proc, node: endNode, synthetic: 'leave-reclaim' } }, cb.contexts, frames);
+              const release = releaseUnpinnedPages(this.ctx, this.m, this.notifierMm(r));
+              this.addT(from, { guard: TRUE, updates: release, to: target, label: { proc: r.proc, node: endNode, synthetic: 'leave-reclaim' } }, cb.contexts, frames);
             },
           },
         });
         const entry = this.locFor(cb, 0);
         this.addT(loc, {
           guard: and(dr, fsv ? fs : not(fs)),
-          updates: [],
+          updates: beginInvalidation(this.ctx, this.m, this.notifierMm(r)),
           to: entry,
           label: { proc: copy.proc.id, node: node.id, synthetic: 'enter-reclaim' },
           gfp: gi,
@@ -1283,7 +1312,8 @@ class Compiler implements OpCompiler {
     if (th.kind === 'irq' || th.kind === 'kswapd') return ctx.pcIs(thread, this.idleLoc.get(thread)!);
     // Root-copy end nodes: no outgoing transitions and no frames beyond the root.
     const rootDepth = th.kind === 'work' ? 1 : 0;
-    const ends = locs.filter((l) => l.end && l.frames.length === rootDepth).map((l) => ctx.pcIs(thread, l.pc));
+    // (An mmu-notifier event thread's end node has one: the mm's notifier-return step.)
+    const ends = locs.filter((l) => l.end && l.frames.length === rootDepth && l.out.length === 0).map((l) => ctx.pcIs(thread, l.pc));
     return or(...ends);
   }
 

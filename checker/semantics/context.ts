@@ -33,6 +33,8 @@
  *   work            0 never queued, 1 queued (progress is the work thread's pc)
  *   thread flags    bits IRQS_OFF, PAGEFAULT_DISABLED, MEMALLOC_NOFS,
  *                   MEMALLOC_NOIO, MEMALLOC_NORECLAIM, FENCE_CB_ATOMIC
+ *   userptr pages   low bits PAGES_PRESENT 0, PAGES_PINNED 1, PAGES_RELEASED 2;
+ *                   plus PAGES_INVALIDATING (4) times the invalidations of its mm running
  */
 
 import type { DiagnosticCode } from '../../model/diagnostics.js';
@@ -102,6 +104,14 @@ export const BUF_REVOKED = 1;
 export const RXQ_NONE = 0;
 export const RXQ_DEVMEM = 1;
 export const RXQ_ZCRX = 2;
+
+/** A userptr object's pages: faulted in, pinned (FOLL_PIN), or released by the mm after an invalidation. */
+export const PAGES_PRESENT = 0;
+export const PAGES_PINNED = 1;
+export const PAGES_RELEASED = 2;
+export const PAGES_STATE_MASK = 3;
+/** Added per invalidation running (between invalidate_range_start and the callbacks' return). */
+export const PAGES_INVALIDATING = 4;
 
 export type Frame = StepLabel['contexts'][number];
 
@@ -232,6 +242,8 @@ export class CompileContext {
   readonly attachments = new Map<InstanceId, VarId>();
   readonly buffers = new Map<InstanceId, VarId>();
   readonly rxqs = new Map<InstanceId, VarId>();
+  /** userptr gem_object -> its pages' state (PAGES_*). */
+  readonly userptrPages = new Map<InstanceId, VarId>();
   readonly works = new Map<InstanceId, VarId>();
   readonly notifierSeq = new Map<InstanceId, VarId>();
   readonly memallocCookies = new Map<string, VarId>(); // `${cookie}:${thread}`
@@ -499,6 +511,13 @@ export class CompileContext {
   bufRevoked(buf: InstanceId): BoolExpr {
     const v = this.bufferVar(buf);
     return v === undefined ? FALSE : eq(vr(v), cnst(BUF_REVOKED));
+  }
+
+  /** The userptr object's pages are in state `state` (PAGES_*); a non-userptr object's pages are always present. */
+  pagesIs(obj: InstanceId, state: number): BoolExpr {
+    const v = this.userptrPages.get(obj);
+    if (v === undefined) return state === PAGES_PRESENT ? TRUE : FALSE;
+    return eq(bitand(vr(v), cnst(PAGES_STATE_MASK)), cnst(state));
   }
 
   rxqOwnerIs(rxq: InstanceId, owner: number): BoolExpr {

@@ -205,7 +205,7 @@ export function opLock(op: Op): InstanceId | undefined {
 }
 
 /** The object an op operates on, by kind, for `subject: 'operand'` predicates. */
-export function opOperands(op: Op, model: DriverModel): { fence?: InstanceId; attachment?: InstanceId; buffer?: InstanceId; rxq?: InstanceId; ctx?: InstanceId; lock?: InstanceId } {
+export function opOperands(op: Op, model: DriverModel): { fence?: InstanceId; attachment?: InstanceId; buffer?: InstanceId; rxq?: InstanceId; ctx?: InstanceId; lock?: InstanceId; gem?: InstanceId } {
   const out: ReturnType<typeof opOperands> = {};
   switch (op.kind) {
     case 'lock':
@@ -260,6 +260,11 @@ export function opOperands(op: Op, model: DriverModel): { fence?: InstanceId; at
     case 'mp_recv':
       out.rxq = op.rxq;
       break;
+    case 'userptr_pages':
+    case 'gem_access':
+    case 'gem_prime_export':
+      out.gem = op.obj;
+      break;
     default:
       break;
   }
@@ -304,7 +309,7 @@ export function opMatchesStep(
   if (p.timeout !== undefined && (op.kind !== 'fence_wait' || op.timeout !== p.timeout)) return false;
   if (p.guaranteed !== undefined && (op.kind !== 'fence_signal' || op.guaranteed !== p.guaranteed)) return false;
   if (p.unlocked !== undefined && ((op.kind !== 'dma_buf_map' && op.kind !== 'dma_buf_unmap') || op.unlocked !== p.unlocked)) return false;
-  if (p.write !== undefined && (op.kind !== 'device_access' || op.write !== p.write)) return false;
+  if (p.write !== undefined && ((op.kind !== 'device_access' && op.kind !== 'gem_access') || op.write !== p.write)) return false;
   if (p.checked !== undefined && (op.kind !== 'mp_recv' || op.checked !== p.checked)) return false;
   if (p.provider !== undefined && ((op.kind !== 'mp_bind' && op.kind !== 'mp_unbind' && op.kind !== 'mp_recv') || op.provider !== p.provider)) return false;
   return true;

@@ -72,6 +72,9 @@ import {
   RXQ_DEVMEM,
   RXQ_NONE,
   RXQ_ZCRX,
+  PAGES_PINNED,
+  PAGES_PRESENT,
+  PAGES_RELEASED,
   type Frame,
   type LocationInfo,
   type StepInfo,
@@ -683,9 +686,26 @@ class PropertyCompiler {
         const pre = norm(p.prefix);
         return d === pre || d.startsWith(pre + '/') || norm(d) === pre ? TRUE : FALSE;
       }
+      case 'importer':
+        return this.quant('att', p.subject, env, (a) => ((this.model.instances[a].importer?.caps?.[p.cap] ?? false) === p.is ? TRUE : FALSE));
+      case 'userptr-pages': {
+        const obj = this.gemOperand(p.kind, env);
+        const states = Array.isArray(p.state) ? p.state : [p.state];
+        return or(...states.map((st) => this.ctx.pagesIs(obj, st === 'present' ? PAGES_PRESENT : st === 'pinned' ? PAGES_PINNED : PAGES_RELEASED)));
+      }
+      case 'gem-userptr':
+        return (this.model.instances[this.gemOperand(p.kind, env)].userptr ?? false) === p.is ? TRUE : FALSE;
       default:
         return unreachable(p);
     }
+  }
+
+  /** The GEM object the step operates on (userptr pages, DMA, prime export). */
+  private gemOperand(what: string, env: Env): InstanceId {
+    const op = env.step?.op;
+    const obj = op ? opOperands(op, this.model).gem : undefined;
+    if (obj === undefined) return this.fail(`'${what}' needs a step on a GEM object (userptr_pages, gem_access, gem_prime_export)`);
+    return obj;
   }
 
   private option(keyName: string, values: string[]): boolean {

@@ -79,6 +79,7 @@ export type VarRole =
   | { kind: 'irq-fires'; irq: number } // times the irq thread fired
   | { kind: 'kswapd-runs' }
   | { kind: 'monitor'; rule: string; check: string; instance?: number }
+  | { kind: 'userptr-pages'; instance: number } // PAGES_PRESENT 0, PAGES_PINNED 1, PAGES_RELEASED 2
   /** Hand-built systems only (tests, benches): no reader looks a variable up by it. */
   | { kind: 'aux'; note: string };
 
@@ -124,7 +125,9 @@ export interface StepLabel {
     | 'irq-fire'
     | 'irq-return'
     | 'thread-start'
-    | 'kswapd-run';
+    | 'kswapd-run'
+    /** An mmu-notifier event (munmap, migration) finished its callbacks: the mm frees the unpinned userptr pages. */
+    | 'notifier-return';
   /**
    * Contexts the step runs in, outermost first: each names the callback
    * proc and the op node (in the enclosing proc) that entered it.

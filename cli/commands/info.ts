@@ -73,7 +73,11 @@ function explainRule(rule: Rule, io: CliIo): string {
   }
   for (const o of m.options ?? []) {
     out.push(ln(''), para(`option ${o.key} (default ${o.default}): ${o.summary}`));
-    for (const v of o.values) out.push({ ...ln(`  ${v.value}: ${v.summary}${v.citation ? ` [${citationText(v.citation)}]` : ''}`), hang: 4 });
+    for (const v of o.values) {
+      out.push({ ...ln(`  ${v.value}: ${v.summary}${v.citation ? ` [${citationText(v.citation)}]` : ''}`), hang: 4 });
+      // The model where this position's design ends in a violated safety property.
+      if (v.consequence) out.push({ ...ln(`    consequence: ${v.consequence}`), hang: 6 });
+    }
   }
   if (m.hedge) out.push(ln(''), para(`not fully verified: ${m.hedge}`));
   const fx = violatingFixture(m.id, io.cwd);

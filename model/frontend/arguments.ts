@@ -9,7 +9,7 @@
 import { ts } from 'ts-morph';
 import { FRONTEND_LIMITS } from '../diagnostics.js';
 import type { Instance, InstanceId, InstanceKind } from '../ir.js';
-import { API_BY_NAME, CONSTRUCTOR_BY_NAME, GFP_BY_NAME, VALUE_CONSTANTS, WW_CLASSES, type ArgSpec } from '../vocabulary.js';
+import { API_BY_NAME, CONSTRUCTOR_BY_NAME, GFP_BY_NAME, IMPORTER_CAP_OPTIONS, VALUE_CONSTANTS, WW_CLASSES, type ArgSpec } from '../vocabulary.js';
 import type { ExtractContext } from './context.js';
 import type { Env, Frame } from './scope.js';
 import { article, binaryValue, describeExpr, editDistance, skipParens, truncate } from './syntax.js';
@@ -28,6 +28,7 @@ export const KIND_CTOR: Partial<Record<InstanceKind, string>> = {
   dma_buf: 'dma_buf()',
   rx_queue: 'netdev_rx_queue()',
   work: 'work(fn)',
+  gem_object: 'userptr_object(mm)',
   ww_ctx: 'ww_acquire_init(reservation_ww_class)',
   signalling_cookie: 'dma_fence_begin_signalling()',
   memalloc_cookie: 'memalloc_nofs_save()',
@@ -137,8 +138,13 @@ export function importerOf(cx: ExtractContext, call: ts.CallExpression, api: str
   const buf = instanceArg(cx, call.arguments[0]!, env, { kind: 'instance', name: 'dmabuf', kinds: ['dma_buf'] }, api, 1);
   const importer: NonNullable<Instance['importer']> = { dynamic, peer2peer: false };
   if (dynamic && call.arguments[1]) {
-    for (const [k, v] of options(cx, call.arguments[1], ['invalidate_mappings', 'move_notify', 'allow_peer2peer'], api)) {
-      if (k === 'allow_peer2peer') {
+    for (const [k, v] of options(cx, call.arguments[1], ['invalidate_mappings', 'move_notify', 'allow_peer2peer', ...Object.keys(IMPORTER_CAP_OPTIONS)], api)) {
+      if (k in IMPORTER_CAP_OPTIONS) {
+        if (typeof v !== 'boolean') cx.fail('LMC202', `${api}: option '${k}' must be true or false`, call.arguments[1], `write \`{ ${k}: true }\``);
+        const field = IMPORTER_CAP_OPTIONS[k]!;
+        // `faultable: false` is the declaration; every other capability is declared `true`.
+        if (field === 'unfaultable' ? !v : v) (importer.caps ??= {})[field] = true;
+      } else if (k === 'allow_peer2peer') {
         if (typeof v !== 'boolean') cx.fail('LMC202', `${api}: option 'allow_peer2peer' must be true or false`, call.arguments[1], 'write `{ allow_peer2peer: true }`');
         importer.peer2peer = v;
       } else {
@@ -149,9 +155,10 @@ export function importerOf(cx: ExtractContext, call: ts.CallExpression, api: str
     }
   }
   // Stable key order in JSON.
-  const ordered = (importer.invalidate !== undefined
+  const ordered: NonNullable<Instance['importer']> = (importer.invalidate !== undefined
     ? { dynamic: importer.dynamic, invalidate: importer.invalidate, peer2peer: importer.peer2peer }
     : { dynamic: importer.dynamic, peer2peer: importer.peer2peer }) satisfies NonNullable<Instance['importer']>;
+  if (importer.caps) ordered.caps = importer.caps;
   return { buf, importer: ordered };
 }
 

@@ -26,6 +26,7 @@ import {
   tryList,
   wwClassArg,
 } from './arguments.js';
+import { gemObject } from './api/userptr.js';
 import type { ExtractContext } from './context.js';
 import { Abort } from './scope.js';
 import { arityText, describeExpr, isAssignmentOp, skipParens, statementName } from './syntax.js';
@@ -179,6 +180,12 @@ function construct(cx: ExtractContext, name: string, d: ts.VariableDeclaration, 
     const id = cx.addInstance({ name, kind: 'work' }, d.name);
     const proc = cx.requestProc(fnName, 'work', args[0]!);
     if (proc !== undefined) cx.instances[id]!.proc = proc;
+    cx.global.set(name, { kind: 'instance', id });
+    return;
+  }
+  if (ctor.kind === 'gem_object') {
+    const g = gemObject(cx, name, callee, args);
+    const id = cx.addInstance(g, d.name);
     cx.global.set(name, { kind: 'instance', id });
     return;
   }

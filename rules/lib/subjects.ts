@@ -18,6 +18,7 @@ export function anySubjectCategories(p: Pred, into: Set<SubjectCategory> = new S
     case 'attachment-pinned':
     case 'attachment-class':
     case 'attachment-p2p':
+    case 'importer':
       if (p.subject === 'any') into.add('att');
       return into;
     case 'buffer':

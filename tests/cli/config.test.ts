@@ -126,7 +126,8 @@ describe('resolveSelection', () => {
     const r = resolveSelection({ preset: 'own', enable: ['phyr-no-struct-page'], disable: ['mp-lifetime'], options: { 'own.scope': 'per-dmabuf' } });
     expect(r.diagnostics).toEqual([]);
     expect(r.rules.map((x) => x.meta.id)).toEqual(['mp-one-provider-per-queue', 'mp-owner-unbinds', 'mp-check-provenance', 'phyr-no-struct-page']);
-    expect(r.options).toEqual({ 'own.scope': 'per-dmabuf' });
+    // phyr-no-struct-page declares phyr.struct-page (#14): its default is resolved with the rule.
+    expect(r.options).toEqual({ 'own.scope': 'per-dmabuf', 'phyr.struct-page': 'forbid' });
   });
 
   it('strict picks the strictest side; config options override it', () => {
@@ -179,13 +180,13 @@ describe('user rules in a selection', () => {
     const r = resolveSelection({ preset: 'phyr', options: { 'site.mode': 'b' } }, [user]);
     expect(r.diagnostics).toEqual([]);
     expect(r.rules.map((x) => x.meta.id)).toEqual(['phyr-no-struct-page', 'site-rule']);
-    expect(r.options).toEqual({ 'site.mode': 'b' });
+    expect(r.options).toEqual({ 'site.mode': 'b', 'phyr.struct-page': 'forbid' });
     expect(resolveSelection({ preset: 'phyr', disable: ['site-rule'] }, [user]).rules.map((x) => x.meta.id)).toEqual(['phyr-no-struct-page']);
   });
 
   it('an option of an unselected built-in rule may still be set (it is declared), an undeclared one may not', () => {
     const r = resolveSelection({ preset: 'phyr', options: { 'own.scope': 'per-dmabuf', 'site.mode': 'a' } });
-    expect(r.options).toEqual({ 'own.scope': 'per-dmabuf' });
+    expect(r.options).toEqual({ 'own.scope': 'per-dmabuf', 'phyr.struct-page': 'forbid' });
     expect(r.diagnostics.map((d) => `${d.code} ${d.message}`)).toEqual(["LMC305 unknown rule option 'site.mode'"]);
   });
 });

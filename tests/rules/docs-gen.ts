@@ -92,7 +92,10 @@ export function renderRuleDoc(rule: Rule, notes = ''): string {
     out.push('## Options', '');
     for (const o of m.options) {
       out.push(`\`${o.key}\` (default \`${o.default}\`): ${o.summary}`, '');
-      for (const v of o.values) out.push(`- \`${o.key}=${v.value}\`: ${v.summary}${v.citation ? ` (${renderCitation(v.citation)})` : ''}`);
+      for (const v of o.values) {
+        out.push(`- \`${o.key}=${v.value}\`: ${v.summary}${v.citation ? ` (${renderCitation(v.citation)})` : ''}`);
+        if (v.consequence) out.push(`  Consequence: [${v.consequence.split('/').pop()}](../../${v.consequence}).`);
+      }
       out.push('');
       out.push(
         `Pick a side with \`@rule-option ${o.key}=<value>\` in a model, \`"ruleOptions": { "${o.key}": "<value>" }\` in lockmc.config.json, or \`--rule-option ${o.key}=<value>\`.`,

@@ -76,6 +76,29 @@ const CASES: [rule: string, fixture: string, messages: string[]][] = [
     'violates-page-ref-lock',
     ['dma_buf_page_ref() on a switches from reservation locking to page refcounts; lifetime belongs to the resv and the exporter'],
   ],
+  [
+    'userptr-dma-needs-pin-or-wait',
+    'violates-never-wait-no-pin',
+    ['device_write(ubo) DMAs into the pages of userptr object ubo after the mm released them: the notifier returned without waiting for this DMA and the pages were not pinned'],
+  ],
+  [
+    'userptr-never-exported',
+    'violates-userptr-exported',
+    ['drm_gem_prime_export(ubo) exports userptr object ubo as a dma-buf; userptr buffers are local to their driver and its notifier'],
+  ],
+  [
+    'gpu-importer-revocable',
+    'violates-revoke-kills-context',
+    [
+      'dma_buf_revoke(buf) revokes a buffer that a GPU-context importer still maps: the revoke kills that GPU context',
+      'dma_buf_dynamic_attach(buf) attaches a GPU-context importer to a revocable exporter without declaring reject_revocable, which revoke.gpu-importers=reject forbids',
+    ],
+  ],
+  [
+    'unfaultable-importer-no-move',
+    'violates-move-under-iommufd',
+    ['dma_buf_move_notify(buf) moves the backing store while an importer that cannot fault maps it: its device keeps accessing the old location'],
+  ],
 ];
 
 describe('finding messages', () => {

@@ -77,7 +77,7 @@ const LOCKDEP_SIDE_ITEMS = [
   ...range('LOCKDEP', 7),
 ];
 
-const PLACEHOLDERS = ['lock', 'held', 'api', 'thread', 'fence', 'attachment', 'buf', 'gfp', 'context'];
+const PLACEHOLDERS = ['lock', 'held', 'api', 'thread', 'fence', 'attachment', 'buf', 'gfp', 'context', 'obj'];
 
 function fixtureFiles(dir: string): string[] {
   if (!existsSync(dir)) return [];
@@ -528,9 +528,16 @@ describe('presets', () => {
       'revoked-refuses-map',
       'unrevoke-only-from-revoked',
       'vfio-memory-lock-order',
+      'gpu-importer-revocable',
     ]);
     // strict must take a side on every debated rule: a new option needs its strictest value in rules/index.ts.
     expect(Object.keys(PRESETS.strict.options).sort()).toEqual([...declaredOptions(ALL_RULES).keys()].sort());
-    expect(PRESETS.strict.options).toEqual({ 'revoke.pfn-export': 'forbidden', 'own.scope': 'per-dmabuf', 'notifier.fence-wait': 'never' });
+    expect(PRESETS.strict.options).toEqual({
+      'revoke.pfn-export': 'forbidden',
+      'own.scope': 'per-dmabuf',
+      'notifier.fence-wait': 'never',
+      'revoke.gpu-importers': 'reject',
+      'phyr.struct-page': 'forbid',
+    });
   });
 });

@@ -145,6 +145,9 @@ export function actionsOf(
     case 'mp_recv':
     case 'queue_work':
     case 'might_sleep':
+    case 'userptr_pages':
+    case 'gem_access':
+    case 'gem_prime_export':
       return [];
   }
 }

@@ -20,6 +20,12 @@ export function emitAttachmentOp(site: OpSite<AttachmentOp>): void {
   switch (op.kind) {
     case 'dma_buf_attach': {
       const buf = ai().buf;
+      // An importer that declared it rejects revocable exporters gets the
+      // refusal outcome from one (revocable dma-buf thread, Jan 2025).
+      if (buf !== undefined && ai().importer?.caps?.rejectRevocable && c.inst(buf).exporter?.revocable) {
+        site.emit('fail', TRUE, []);
+        return;
+      }
       const rev = buf === undefined ? FALSE : ctx.bufRevoked(buf);
       // REVOKE-5: a revoked exporter refuses new attachments.
       site.emit('ok', not(rev), av === undefined ? [] : [{ v: av, e: cnst(ATT_ATTACHED) }]);

@@ -39,7 +39,12 @@ export const DMA_BUF_LOWERINGS: Partial<Record<OpKind, Lowering>> = {
   page_ref_lock: (_cx, c) => ({ op: { kind: 'page_ref_lock', api: c.name, attachment: c.inst(0) } }),
   dma_buf_map: mapping('dma_buf_map'),
   dma_buf_unmap: mapping('dma_buf_unmap'),
-  device_access: (_cx, c) => ({ op: { kind: 'device_access', api: c.name, attachment: c.inst(0), write: !!c.api.write } }),
+  device_access: (cx, c) => {
+    const target = c.inst(0);
+    // A GEM object of the device's own driver (a userptr BO): DMA to its pages.
+    if (cx.instances[target]!.kind === 'gem_object') return { op: { kind: 'gem_access', api: c.name, obj: target, write: !!c.api.write } };
+    return { op: { kind: 'device_access', api: c.name, attachment: target, write: !!c.api.write } };
+  },
   dma_buf_invalidate: (_cx, c) => ({ op: { kind: 'dma_buf_invalidate', api: c.name, buf: c.inst(0) } }),
   dma_buf_revoke: (_cx, c) => ({ op: { kind: 'dma_buf_revoke', api: c.name, buf: c.inst(0) } }),
   dma_buf_unrevoke: (_cx, c) => ({ op: { kind: 'dma_buf_unrevoke', api: c.name, buf: c.inst(0) } }),

@@ -11,6 +11,7 @@ import { GFP_BY_NAME, MMAP_LOCK_CLASS, gfpMaskOf } from '../../vocabulary.js';
 import { firstUnknown, ignoredArg, tryGfp, tryInstanceRef, unknownIdentifier } from '../arguments.js';
 import type { ExtractContext } from '../context.js';
 import { describeExpr, normaliseSpace, skipParens } from '../syntax.js';
+import { userptrPin } from './userptr.js';
 import type { ApiCall, Lowered, Lowering } from './call.js';
 
 function alloc(cx: ExtractContext, c: ApiCall): Lowered {
@@ -44,6 +45,8 @@ function memallocSave(_cx: ExtractContext, c: ApiCall): Lowered {
 
 /** The mm whose lock a fault takes: the first argument, the model's only mm, or an implicit `current->mm`. */
 function userAccess(cx: ExtractContext, c: ApiCall): Lowered {
+  const pinned = userptrPin(cx, c);
+  if (pinned) return pinned;
   const { args: a, env } = c;
   let mm: InstanceId | undefined;
   const first = a[0];
