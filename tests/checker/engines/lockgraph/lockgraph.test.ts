@@ -82,7 +82,7 @@ describe('lock graph (lockdep semantics)', () => {
     expect(new Set(g.cycles[0].classes)).toEqual(new Set(['notifier_lock', 'mmu_notifier_invalidate_range_start']));
   });
 
-  it('begin_signalling is a read-trylock since v6.12: locks held at begin get no edge (FENCE-5)', () => {
+  it('begin_signalling is a read-trylock since v6.13: locks held at begin get no edge (FENCE-5)', () => {
     // lock(L); begin_signalling; end; unlock   +   L taken under a fence wait elsewhere
     const insts = [{ name: 'L', kind: 'mutex' as const, lockClass: 'L' }, { name: 'f', kind: 'dma_fence' as const }, { name: 'c', kind: 'signalling_cookie' as const }];
     const ops: Op[][] = [
@@ -92,11 +92,11 @@ describe('lock graph (lockdep semantics)', () => {
     // After the wait nothing is held, so the second thread adds no L edge;
     // make it hold L across the wait instead: L -> dma_fence_map.
     ops[1] = [lock(0), { kind: 'fence_wait', api: 'dma_fence_wait', fence: 1, timeout: 'infinite' }, unlock(0)];
-    const newer = buildLockGraph(model(insts, ops), { kernel: 'v6.12' });
+    const newer = buildLockGraph(model(insts, ops), { kernel: 'v6.13' });
     expect(newer.edges.filter((e) => e.source.kind === 'model').map((e) => `${e.from}->${e.to}:${e.type}`)).toEqual(['L->dma_fence_map:EN']);
-    const older = buildLockGraph(model(insts, ops), { kernel: 'v6.11' });
+    const older = buildLockGraph(model(insts, ops), { kernel: 'v6.12' });
     expect(older.edges.filter((e) => e.source.kind === 'model').map((e) => `${e.from}->${e.to}:${e.type}`)).toEqual(['L->dma_fence_map:EN']);
-    // Before v6.12 the plain read acquisition at begin records L -> dma_fence_map too (same edge, EN).
+    // Before v6.13 (commit 2facdd6002ad came with the v6.13 merge) the plain read acquisition at begin records L -> dma_fence_map too (same edge, EN).
     expect(older.cycles).toEqual([]);
   });
 
