@@ -9,6 +9,12 @@ import type { LockPattern, Pred } from './types.js';
 import { DMA_FENCE_MAP } from './canonical-order.js';
 import { allOf, driverLock } from './lib/lock-patterns.js';
 
+/**
+ * Locks that may be held when a section begins: a driver's own, and the
+ * modeset locks (crtc_ww_class) drm_atomic_helper_commit() holds around
+ * commit_tail(), the case the read-trylock annotation was made for.
+ */
+const heldAtBegin: LockPattern = { kind: 'any-of', of: [driverLock, { kind: 'ww-class', name: 'crtc_ww_class' }] };
 const signalling: Pred = { kind: 'or', of: [{ kind: 'in-context', context: 'signalling' }, { kind: 'signalling-path' }] };
 export const rule = defineRule({
   meta: {
@@ -60,7 +66,7 @@ export const rule = defineRule({
           { kind: 'kernel', before: 'v6.13' },
           { kind: 'not', of: { kind: 'in-context', context: 'signalling' } },
           // taken blocking inside some section (a trylock there records no dma_fence_map -> L edge)
-          { kind: 'holds', lock: allOf(driverLock, { kind: 'taken-in', context: 'signalling' }, { kind: 'at-or-below', name: DMA_FENCE_MAP }), who: 'self' },
+          { kind: 'holds', lock: allOf(heldAtBegin, { kind: 'taken-in', context: 'signalling' }, { kind: 'at-or-below', name: DMA_FENCE_MAP }), who: 'self' },
         ],
       },
     },

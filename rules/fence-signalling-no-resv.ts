@@ -44,6 +44,6 @@ export const rule = defineRule({
       when: signalling,
     },
     { kind: 'lock-cycle', id: 'cycle', through: [{ kind: 'pseudo', name: DMA_FENCE_MAP }], closedBy: { op: 'lock', trylock: false, lock: resv } },
-    { kind: 'lock-cycle', id: 'cycle-acquire', through: [{ kind: 'pseudo', name: DMA_FENCE_MAP }], closedBy: { op: 'ww_acquire_init' } },
+    { kind: 'lock-cycle', id: 'cycle-acquire', through: [{ kind: 'pseudo', name: DMA_FENCE_MAP }], closedBy: { op: 'ww_acquire_init', wwClass: 'reservation_ww_class' } },
   ],
 });

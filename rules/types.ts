@@ -121,6 +121,13 @@ export interface StepPattern {
   api?: string[];
   /** Only steps that take this outcome (a successful trylock: `ok`). */
   outcome?: 'ok' | 'fail' | 'EDEADLK' | 'EALREADY' | 'retry';
+  /**
+   * The ww class of the step (`reservation_ww_class`, `crtc_ww_class`):
+   * the class a ww_acquire_init starts or a ww_acquire_done/fini ends, or
+   * of the ww_mutex / dma_resv a lock or unlock operates on. Any other
+   * step never matches.
+   */
+  wwClass?: string;
 }
 
 /** Execution contexts a step can run in. */

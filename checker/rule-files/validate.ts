@@ -8,6 +8,7 @@ import {
   OP_KINDS, OPTION_KEY, OUTCOMES, PSEUDO, RULE_ID, SUBJECTS,
 } from '../../rules/schema.js';
 import { bool, describeType, fields, isObj, join, oneOf, oneOrMany, report, str, stringArray, type Obj, type Sink } from './sink.js';
+import { WW_CLASSES } from '../../model/vocabulary.js';
 
 function lockPattern(s: Sink, v: unknown, path: string): void {
   if (!isObj(v) || typeof v.kind !== 'string') {
@@ -57,7 +58,7 @@ function lockPattern(s: Sink, v: unknown, path: string): void {
 
 function stepPattern(s: Sink, v: unknown, path: string): void {
   const w = 'step pattern';
-  if (!fields(s, v, path, w, ['op'], ['lock', 'mode', 'trylock', 'ctx', 'slow', 'gfp', 'timeout', 'guaranteed', 'unlocked', 'write', 'checked', 'provider', 'api', 'outcome'])) return;
+  if (!fields(s, v, path, w, ['op'], ['lock', 'mode', 'trylock', 'ctx', 'slow', 'gfp', 'timeout', 'guaranteed', 'unlocked', 'write', 'checked', 'provider', 'api', 'outcome', 'wwClass'])) return;
   oneOrMany(s, v, 'op', path, w, OP_KINDS);
   if (v.lock !== undefined) lockPattern(s, v.lock, join(path, 'lock'));
   oneOrMany(s, v, 'mode', path, w, LOCK_MODES);
@@ -66,6 +67,7 @@ function stepPattern(s: Sink, v: unknown, path: string): void {
   oneOf(s, v, 'timeout', path, w, ['infinite', 'bounded']);
   oneOf(s, v, 'provider', path, w, ['devmem', 'zcrx']);
   oneOf(s, v, 'outcome', path, w, OUTCOMES);
+  oneOf(s, v, 'wwClass', path, w, WW_CLASSES);
   if (v.api !== undefined) stringArray(s, v, 'api', path, w, true);
   if (v.gfp !== undefined && fields(s, v.gfp, join(path, 'gfp'), 'gfp pattern', [], ['directReclaim', 'fs', 'noLockdep'])) {
     const g = v.gfp as Obj;

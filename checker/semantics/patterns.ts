@@ -307,5 +307,22 @@ export function opMatchesStep(
   if (p.write !== undefined && (op.kind !== 'device_access' || op.write !== p.write)) return false;
   if (p.checked !== undefined && (op.kind !== 'mp_recv' || op.checked !== p.checked)) return false;
   if (p.provider !== undefined && ((op.kind !== 'mp_bind' && op.kind !== 'mp_unbind' && op.kind !== 'mp_recv') || op.provider !== p.provider)) return false;
+  if (p.wwClass !== undefined && stepWwClass(op, model) !== p.wwClass) return false;
   return true;
+}
+
+/** The ww class a step works in: its transaction's, or its ww lock's. */
+export function stepWwClass(op: Op, model: DriverModel): string | undefined {
+  switch (op.kind) {
+    case 'ww_acquire_init':
+      return op.wwClass;
+    case 'ww_acquire_done':
+    case 'ww_acquire_fini':
+      return instanceWwClass(model, op.ctx);
+    case 'lock':
+    case 'unlock':
+      return instanceWwClass(model, op.lock);
+    default:
+      return undefined;
+  }
 }
