@@ -90,7 +90,9 @@ export type LockPattern =
   | { kind: 'any-lock' }
   | { kind: 'sleeping-lock' } // mutex, rwsem, ww_mutex, dma_resv, mm, address_space
   | { kind: 'not'; of: LockPattern }
-  | { kind: 'any-of'; of: LockPattern[] };
+  | { kind: 'any-of'; of: LockPattern[] }
+  /** Every one of the patterns matches (a driver lock AND taken in a notifier). */
+  | { kind: 'all-of'; of: LockPattern[] };
 
 export interface GfpPattern {
   /** The effective mask (after memalloc scopes) may enter direct reclaim. */

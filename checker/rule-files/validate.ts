@@ -45,14 +45,15 @@ function lockPattern(s: Sink, v: unknown, path: string): void {
       if (fields(s, v, path, `${w} 'not'`, ['kind', 'of'], [])) lockPattern(s, v.of, join(path, 'of'));
       return;
     case 'any-of':
-      if (fields(s, v, path, `${w} 'any-of'`, ['kind', 'of'], [])) {
-        if (!Array.isArray(v.of) || v.of.length === 0) report(s, 'LMC321', join(path, 'of'), `${w} 'any-of'.of must be a non-empty array`);
+    case 'all-of':
+      if (fields(s, v, path, `${w} '${v.kind}'`, ['kind', 'of'], [])) {
+        if (!Array.isArray(v.of) || v.of.length === 0) report(s, 'LMC321', join(path, 'of'), `${w} '${v.kind}'.of must be a non-empty array`);
         else v.of.forEach((p, i) => lockPattern(s, p, join(join(path, 'of'), i)));
       }
       return;
     default:
       report(s, 'LMC323', join(path, 'kind'), `unknown lock pattern kind '${v.kind}'`,
-        'one of class, lock-kind, ww-class, ww-acquire, pseudo, at-or-below, at-or-above, held-across, taken-in, operand, any-lock, sleeping-lock, not, any-of');
+        'one of class, lock-kind, ww-class, ww-acquire, pseudo, at-or-below, at-or-above, held-across, taken-in, operand, any-lock, sleeping-lock, not, any-of, all-of');
   }
 }
 

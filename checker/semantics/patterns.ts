@@ -132,6 +132,8 @@ export function holdableMatches(
       return !holdableMatches(h, pattern.of, model, graph, operand);
     case 'any-of':
       return pattern.of.some((q) => holdableMatches(h, q, model, graph, operand));
+    case 'all-of':
+      return pattern.of.every((q) => holdableMatches(h, q, model, graph, operand));
     default:
       return unreachable(pattern);
   }
@@ -159,6 +161,7 @@ export function patternNeedsGraph(p: LockPattern): boolean {
     case 'not':
       return patternNeedsGraph(p.of);
     case 'any-of':
+    case 'all-of':
       return p.of.some(patternNeedsGraph);
     default:
       return false;

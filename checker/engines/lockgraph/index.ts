@@ -94,6 +94,8 @@ export function buildLockGraph(model: DriverModel, opts: LockGraphOptions): Lock
         return !patternMatchesClass(p.of, cls);
       case 'any-of':
         return p.of.some((q) => patternMatchesClass(q, cls));
+      case 'all-of':
+        return p.of.every((q) => patternMatchesClass(q, cls));
     }
   };
 

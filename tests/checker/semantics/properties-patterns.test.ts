@@ -53,6 +53,8 @@ describe('lockMatches', () => {
     expect(lockMatches(1, { kind: 'ww-class', name: 'crtc_ww_class' }, m)).toBe(false);
     expect(lockMatches(0, { kind: 'not', of: { kind: 'any-of', of: [{ kind: 'class', name: 'lru' }, { kind: 'ww-class', name: 'reservation_ww_class' }] } }, m)).toBe(true);
     expect(lockMatches(3, { kind: 'not', of: { kind: 'any-of', of: [{ kind: 'class', name: 'lru' }] } }, m)).toBe(false);
+    expect(lockMatches(5, { kind: 'all-of', of: [{ kind: 'lock-kind', is: 'ww_mutex' }, { kind: 'ww-class', name: 'crtc_ww_class' }] }, m)).toBe(true);
+    expect(lockMatches(1, { kind: 'all-of', of: [{ kind: 'lock-kind', is: 'ww_mutex' }, { kind: 'ww-class', name: 'crtc_ww_class' }] }, m)).toBe(false);
     expect(lockMatches(0, { kind: 'operand' }, m, undefined, 0)).toBe(true);
     expect(lockMatches(0, { kind: 'operand' }, m, undefined, 1)).toBe(false);
   });
