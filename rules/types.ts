@@ -84,8 +84,11 @@ export type LockPattern =
   | { kind: 'at-or-above'; name: string }
   /** A lock some path holds across an op matching `step` (e.g. a fence wait). */
   | { kind: 'held-across'; step: StepPattern }
-  /** A lock that some path acquires inside a context. */
-  | { kind: 'taken-in'; context: Context }
+  /**
+   * A lock that some path acquires inside a context; with `blocking`, only
+   * blocking acquisitions count (a trylock records no context -> L edge).
+   */
+  | { kind: 'taken-in'; context: Context; blocking?: boolean }
   | { kind: 'operand' } // the lock the step operates on
   | { kind: 'any-lock' }
   | { kind: 'sleeping-lock' } // mutex, rwsem, ww_mutex, dma_resv, mm, address_space

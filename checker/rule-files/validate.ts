@@ -34,7 +34,10 @@ function lockPattern(s: Sink, v: unknown, path: string): void {
       if (fields(s, v, path, `${w} 'held-across'`, ['kind', 'step'], [])) stepPattern(s, v.step, join(path, 'step'));
       return;
     case 'taken-in':
-      if (fields(s, v, path, `${w} 'taken-in'`, ['kind', 'context'], [])) oneOf(s, v, 'context', path, w, CONTEXTS);
+      if (fields(s, v, path, `${w} 'taken-in'`, ['kind', 'context'], ['blocking'])) {
+        oneOf(s, v, 'context', path, w, CONTEXTS);
+        bool(s, v, 'blocking', path, w);
+      }
       return;
     case 'operand':
     case 'any-lock':

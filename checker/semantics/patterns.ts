@@ -86,7 +86,7 @@ function graphClasses(p: LockPattern, graph: LockGraph | undefined): Set<string>
     case 'held-across':
       return graph.classesHeldAcross(p.step);
     case 'taken-in':
-      return graph.classesTakenIn(p.context);
+      return graph.classesTakenIn(p.context, p.blocking);
     default:
       throw new Error(`graphClasses: ${p.kind}`);
   }

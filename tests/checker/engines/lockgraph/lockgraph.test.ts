@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { DriverModel, GfpMask, Instance, Node, Op } from '../../../../model/ir.js';
 import { buildLockGraph } from '../../../../checker/engines/lockgraph/index.js';
+import { parse } from '../../semantics/properties-helpers.js';
 
 const GFP_KERNEL: GfpMask = { text: 'GFP_KERNEL', directReclaim: true, kswapdReclaim: true, io: true, fs: true, noLockdep: false, noFail: false, mayFail: false };
 const GFP_NOFS: GfpMask = { ...GFP_KERNEL, text: 'GFP_NOFS', fs: false };
@@ -144,5 +145,26 @@ describe('lock graph (lockdep semantics)', () => {
     );
     expect([...g.classesHeldAcross({ op: 'fence_wait' })]).toEqual(['drv_lock']);
     expect(g.patternMatchesClass({ kind: 'sleeping-lock' }, 'drv_lock')).toBe(true);
+  });
+});
+
+describe('taken-in, blocking acquisitions only', () => {
+  it('leaves out a lock a shrinker only trylocks', () => {
+    const m = parse(`
+const obj_lock = mutex();
+const lru_lock = mutex();
+function scan() {
+  if (mutex_trylock(obj_lock)) { mutex_unlock(obj_lock); }
+  mutex_lock(lru_lock);
+  mutex_unlock(lru_lock);
+}
+register_shrinker(scan);
+export function t0() { mutex_lock(obj_lock); mutex_unlock(obj_lock); }
+`);
+    const g = buildLockGraph(m, { kernel: 'v7.0' });
+    expect([...g.classesTakenIn('shrinker')].sort()).toEqual(['lru_lock', 'obj_lock']);
+    expect([...g.classesTakenIn('shrinker', true)]).toEqual(['lru_lock']);
+    expect(g.patternMatchesClass({ kind: 'taken-in', context: 'shrinker', blocking: true }, 'obj_lock')).toBe(false);
+    expect(g.patternMatchesClass({ kind: 'all-of', of: [{ kind: 'taken-in', context: 'shrinker' }, { kind: 'lock-kind', is: 'mutex' }] }, 'obj_lock')).toBe(true);
   });
 });
