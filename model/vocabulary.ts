@@ -344,6 +344,9 @@ export const APIS: readonly ApiEntry[] = [
   { api: 'local_irq_disable', op: 'local_irq_disable', args: [], summary: 'disable local irqs' },
   { api: 'local_irq_enable', op: 'local_irq_enable', args: [], summary: 'enable local irqs' },
   { api: 'might_sleep', op: 'might_sleep', args: [], summary: 'annotation: the caller may sleep here' },
+  // --- slab caches: mm/slub.c kmem_cache_alloc() -> slab_pre_alloc_hook() -> might_alloc(gfp) ---
+  { api: 'kmem_cache_alloc', op: 'alloc', args: [GFP_ARG], gfpLast: true, summary: 'slab-cache allocation (the cache argument comes first)' },
+  { api: 'kmem_cache_zalloc', op: 'alloc', args: [GFP_ARG], gfpLast: true, summary: 'zeroed slab-cache allocation' },
 ];
 
 export const API_BY_NAME: ReadonlyMap<string, ApiEntry> = new Map(APIS.map((a) => [a.api, a]));
