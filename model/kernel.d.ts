@@ -345,6 +345,16 @@ declare global {
   function alloc_pages(order: number, gfp: lockmc.gfp_t): lockmc.Ptr | null;
   function mempool_alloc(gfp: lockmc.gfp_t): lockmc.Ptr | null;
   function mempool_alloc(pool: unknown, gfp: lockmc.gfp_t): lockmc.Ptr | null;
+  /**
+   * Allocation from a slab cache (`kmem_cache_create()`): the same reclaim
+   * behaviour as kmalloc with that mask (mm/slub.c slab_pre_alloc_hook()
+   * calls might_alloc()). The cache argument may be left out; when given
+   * it is read and ignored.
+   */
+  function kmem_cache_alloc(gfp: lockmc.gfp_t): lockmc.Ptr | null;
+  function kmem_cache_alloc(cache: unknown, gfp: lockmc.gfp_t): lockmc.Ptr | null;
+  function kmem_cache_zalloc(gfp: lockmc.gfp_t): lockmc.Ptr | null;
+  function kmem_cache_zalloc(cache: unknown, gfp: lockmc.gfp_t): lockmc.Ptr | null;
   /** vmalloc: always GFP_KERNEL. */
   function vmalloc(size?: number): lockmc.Ptr;
   function vzalloc(size?: number): lockmc.Ptr;

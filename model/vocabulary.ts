@@ -372,6 +372,9 @@ export const APIS: readonly ApiEntry[] = [
   { api: 'userptr_get_pages', op: 'userptr_pages', args: [GEM_ARG], summary: 'fault in the pages of a userptr object (hmm_range_fault)' },
   // mm/gup.c unpin_user_pages(): drop FOLL_PIN references (pin_user_pages on a userptr object pins them).
   { api: 'unpin_user_pages', op: 'userptr_pages', args: [GEM_ARG], variadicIgnored: true, summary: 'drop the pin of a userptr object\'s pages' },
+  // --- slab caches: mm/slub.c kmem_cache_alloc() -> slab_pre_alloc_hook() -> might_alloc(gfp) ---
+  { api: 'kmem_cache_alloc', op: 'alloc', args: [GFP_ARG], gfpLast: true, summary: 'slab-cache allocation (the cache argument comes first)' },
+  { api: 'kmem_cache_zalloc', op: 'alloc', args: [GFP_ARG], gfpLast: true, summary: 'zeroed slab-cache allocation' },
 ];
 
 export const API_BY_NAME: ReadonlyMap<string, ApiEntry> = new Map(APIS.map((a) => [a.api, a]));

@@ -75,13 +75,20 @@ export const PRIMED_EDGES: PrimedEdge[] = [
   },
   // Core mm: recorded on every boot by ordinary mm paths.
   { id: 'MM1', from: MMAP_LOCK, to: MMU_NOTIFIER_MAP, type: 'SN', where: 'munmap / change_protection / copy_page_range', citation: 'mm/memory.c unmap_vmas(); mm/mprotect.c change_protection()' },
-  { id: 'MM2', from: I_MMAP_RWSEM, to: MMU_NOTIFIER_MAP, type: 'EN', where: 'try_to_unmap_one / page_mkclean_one (rmap)', citation: 'mm/rmap.c try_to_unmap_one()' },
+  // rmap_walk_file() holds i_mmap_rwsem for *read* (i_mmap_lock_read) while
+  // try_to_unmap_one() / page_mkclean_one() call the notifiers: a shared edge.
+  { id: 'MM2', from: I_MMAP_RWSEM, to: MMU_NOTIFIER_MAP, type: 'SN', where: 'rmap_walk_file -> try_to_unmap_one / page_mkclean_one', citation: 'mm/rmap.c rmap_walk_file(), try_to_unmap_one()' },
   { id: 'MM3', from: MMAP_LOCK, to: I_MMAP_RWSEM, type: 'EN', where: 'vma_link / unlink_file_vma', citation: 'mm/mmap.c' },
   { id: 'MM4', from: FS_RECLAIM, to: I_MMAP_RWSEM, type: 'EN', where: 'shrink_folio_list -> rmap walk', citation: 'mm/vmscan.c shrink_folio_list()' },
   // KMS priming: drmm_mode_config_init() with CONFIG_LOCKDEP (ORDER-8).
   { id: 'KMS1', from: CRTC_ACQUIRE, to: CRTC_MUTEX, type: 'EN', where: 'drmm_mode_config_init', config: 'KMS', citation: 'drivers/gpu/drm/drm_mode_config.c drmm_mode_config_init()' },
-  { id: 'KMS2', from: CRTC_MUTEX, to: MMAP_LOCK, type: 'EN', where: 'drmm_mode_config_init -> might_fault', config: 'KMS', citation: 'drivers/gpu/drm/drm_mode_config.c drmm_mode_config_init()' },
-  { id: 'KMS3', from: MMAP_LOCK, to: RESV_ACQUIRE, type: 'SN', where: 'drmm_mode_config_init', config: 'KMS', citation: 'drivers/gpu/drm/drm_mode_config.c drmm_mode_config_init()' },
+  // might_fault() -> __might_fault() records might_lock_read(&current->mm->mmap_lock)
+  // (with CONFIG_DEBUG_ATOMIC_SLEEP and a task that has an mm) and drops it
+  // again, so mmap_lock is never held across what follows.
+  { id: 'KMS2', from: CRTC_MUTEX, to: MMAP_LOCK, type: 'EN', where: 'drmm_mode_config_init -> might_fault', config: 'KMS', citation: 'drivers/gpu/drm/drm_mode_config.c drmm_mode_config_init(); mm/memory.c __might_fault()' },
+  // ww_acquire_init(&resv_ctx, &reservation_ww_class) with connection_mutex
+  // (crtc_ww_class_mutex) held: the edge lockdep keeps is from the top held lock.
+  { id: 'KMS3', from: CRTC_MUTEX, to: RESV_ACQUIRE, type: 'EN', where: 'drmm_mode_config_init -> ww_acquire_init', config: 'KMS', citation: 'drivers/gpu/drm/drm_mode_config.c drmm_mode_config_init()' },
 ];
 
 /**

@@ -10,7 +10,7 @@ export const rule = defineRule({
     id: 'fence-publish-after-alloc',
     family: 'fence',
     severity: 'error',
-    summary: 'Reserve fence slots with dma_resv_reserve_fences() before dma_resv_add_fence(), and initialise a scheduler job before drm_sched_job_arm().',
+    summary: 'Reserve fence slots with dma_resv_reserve_fences() before dma_resv_add_fence(), initialise a scheduler job before drm_sched_job_arm(), and allocate nothing that may reclaim on the signalling path after publication (run_job included).',
     rationale:
       'Publishing a fence is the point of no return: from then on everything its signalling needs must already exist. ' +
       'dma_resv_add_fence() cannot fail and must not allocate, so the slot has to be reserved earlier, under the same resv lock, with ' +
@@ -26,6 +26,8 @@ export const rule = defineRule({
     messages: {
       'add-without-reserve': '{{api}}({{fence}}) without a prior dma_resv_reserve_fences() under the same resv lock',
       'arm-without-init': '{{api}}({{fence}}) arms a job that drm_sched_job_init() did not initialise first',
+      'alloc-after-publish':
+        '{{api}}({{gfp}}) in {{thread}} may reclaim after the fence it signals was published: allocate before drm_sched_job_arm() / dma_resv_add_fence(), or use GFP_NOWAIT with a fallback',
     },
   },
   checks: [
@@ -59,6 +61,17 @@ export const rule = defineRule({
         ],
         bad: ['bad'],
       },
+    },
+    {
+      // The other half of FENCE-6: after publication (drm_sched_job_arm, an
+      // add_fence, a sync_file) the thread that will signal the fence (run_job
+      // included) must not allocate in a way that can reclaim or that has no
+      // failure path. signalling-path is exactly "a published fence this
+      // thread surely signals later" (checker/semantics/properties.ts).
+      kind: 'step',
+      id: 'alloc-after-publish',
+      on: { op: 'alloc', gfp: { directReclaim: true } },
+      when: { kind: 'signalling-path' },
     },
   ],
 });

@@ -22,7 +22,7 @@ export const rule = defineRule({
     covers: ['FENCE-3.3'],
     citations: [
       { kind: 'kernel', file: 'drivers/dma-buf/dma-fence.c', symbol: 'DOC: fence cross-driver contract' },
-      { kind: 'kernel', file: 'mm/memory.c', symbol: '__might_fault' },
+      { kind: 'kernel', file: 'mm/memory.c', symbol: '__might_fault', note: 'might_lock_read(&current->mm->mmap_lock) only with CONFIG_DEBUG_ATOMIC_SLEEP and when the task has an mm' },
       { kind: 'list', list: 'dri-devel', date: '2020-06', subject: '[PATCH 04/18] dma-fence: prime lockdep annotations', author: 'Daniel Vetter' },
     ],
     messages: {

@@ -31,7 +31,7 @@ export const rule = defineRule({
       { kind: 'kernel', file: 'mm/page_alloc.c', symbol: 'fs_reclaim_acquire' },
       { kind: 'doc', file: 'Documentation/driver-api/dma-buf.rst', section: 'Recoverable Hardware Page Faults Implications' },
       { kind: 'list', list: 'dri-devel', date: '2020-06', subject: '[PATCH 04/18] dma-fence: prime lockdep annotations', author: 'Daniel Vetter' },
-      { kind: 'list', list: 'dri-devel', date: '2020-06', subject: '[PATCH 08/18] drm/scheduler: use dma-fence annotations in main thread', author: 'Daniel Vetter' },
+      { kind: 'list', list: 'dri-devel', date: '2020-06', subject: '[PATCH 09/18] drm/scheduler: use dma-fence annotations in main thread', author: 'Daniel Vetter' },
     ],
     messages: {
       'reclaim-in-signalling': '{{api}}({{gfp}}) may enter direct reclaim inside a fence signalling path; reclaim may wait on this fence',

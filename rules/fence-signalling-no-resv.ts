@@ -24,8 +24,8 @@ export const rule = defineRule({
     covers: ['FENCE-3.2', 'FENCE-10', 'FENCE-4'],
     citations: [
       { kind: 'kernel', file: 'drivers/dma-buf/dma-fence.c', symbol: 'DOC: fence cross-driver contract' },
-      { kind: 'kernel', file: 'drivers/gpu/drm/drm_atomic_helper.c', symbol: 'drm_atomic_helper_commit_tail' },
-      { kind: 'list', list: 'dri-devel', date: '2020-06', subject: '[PATCH 05/18] drm/atomic-helper: Add dma-fence annotations', author: 'Daniel Vetter' },
+      { kind: 'kernel', file: 'drivers/gpu/drm/drm_atomic_helper.c', symbol: 'commit_tail', note: 'dma_fence_begin_signalling() around the commit tail; drm_atomic_helper_commit() annotates the blocking path' },
+      { kind: 'list', list: 'dri-devel', date: '2020-06', subject: '[PATCH 07/18] drm/atomic-helper: Add dma-fence annotations', author: 'Daniel Vetter' },
     ],
     messages: {
       'resv-in-signalling': '{{api}}({{lock}}) blocks on a dma_resv inside a fence signalling path; resv holders may wait on this fence',
@@ -44,6 +44,6 @@ export const rule = defineRule({
       when: signalling,
     },
     { kind: 'lock-cycle', id: 'cycle', through: [{ kind: 'pseudo', name: DMA_FENCE_MAP }], closedBy: { op: 'lock', trylock: false, lock: resv } },
-    { kind: 'lock-cycle', id: 'cycle-acquire', through: [{ kind: 'pseudo', name: DMA_FENCE_MAP }], closedBy: { op: 'ww_acquire_init' } },
+    { kind: 'lock-cycle', id: 'cycle-acquire', through: [{ kind: 'pseudo', name: DMA_FENCE_MAP }], closedBy: { op: 'ww_acquire_init', wwClass: 'reservation_ww_class' } },
   ],
 });

@@ -6,6 +6,8 @@
 
 import { defineRule } from './types.js';
 import type { LockPattern, Pred } from './types.js';
+import { FS_RECLAIM, MMAP_LOCK, MMU_NOTIFIER_MAP } from './canonical-order.js';
+import { allOf, driverLock } from './lib/lock-patterns.js';
 
 const signalling: Pred = {
   kind: 'or',
@@ -14,8 +16,24 @@ const signalling: Pred = {
     { kind: 'signalling-path' },
   ],
 };
-const heldAcrossAlloc: LockPattern = { kind: 'held-across', step: { op: 'alloc', gfp: { directReclaim: true } } };
-const heldAcrossFault: LockPattern = { kind: 'held-across', step: { op: 'user_access' } };
+/**
+ * A driver lock that leads to reclaim: held across a reclaiming allocation
+ * itself, or ordered before fs_reclaim / the notifier map through a chain
+ * of other locks (L -> M, M held across GFP_KERNEL), which lockdep closes
+ * just the same.
+ */
+const heldAcrossAlloc: LockPattern = {
+  kind: 'any-of',
+  of: [
+    { kind: 'held-across', step: { op: 'alloc', gfp: { directReclaim: true } } },
+    allOf(driverLock, { kind: 'any-of', of: [{ kind: 'at-or-above', name: FS_RECLAIM }, { kind: 'at-or-above', name: MMU_NOTIFIER_MAP }] }),
+  ],
+};
+/** A driver lock held across a user access, or ordered before &mm->mmap_lock through a chain. */
+const heldAcrossFault: LockPattern = {
+  kind: 'any-of',
+  of: [{ kind: 'held-across', step: { op: 'user_access' } }, allOf(driverLock, { kind: 'at-or-above', name: MMAP_LOCK })],
+};
 
 export const rule = defineRule({
   meta: {
@@ -37,8 +55,8 @@ export const rule = defineRule({
       { kind: 'kernel', file: 'include/linux/sched/mm.h', symbol: 'might_alloc' },
     ],
     messages: {
-      'alloc-lock-in-signalling': '{{lock}} is held across a reclaiming allocation elsewhere, so taking it in a fence signalling path leads to fs_reclaim and back to dma_fence_map',
-      'fault-lock-under-resv': '{{lock}} is held across a user-memory access elsewhere, so taking it under {{held}} orders dma_resv before &mm->mmap_lock',
+      'alloc-lock-in-signalling': '{{lock}} is held across a reclaiming allocation elsewhere (directly or through a chain of locks), so taking it in a fence signalling path leads to fs_reclaim and back to dma_fence_map',
+      'fault-lock-under-resv': '{{lock}} is held across a user-memory access elsewhere (directly or through a chain of locks), so taking it under {{held}} orders dma_resv before &mm->mmap_lock',
     },
   },
   checks: [

@@ -20,11 +20,11 @@ export const rule = defineRule({
       'mmu_notifier_invalidate_range_start} -> dma_fence_map at boot, so a single driver path that points upwards in that order is ' +
       'reported on the first run. Trylocks add no edge into the trylocked lock, recursive-read edges only count when the cycle stays ' +
       'strong, and nest_lock-merged ww acquisitions add no edges among themselves: this rule follows those semantics exactly, including ' +
-      'the kernel-version dependent ones (dma_fence_begin_signalling as a read trylock since v6.12, the ww context first_lock_dep_map since v6.13).',
+      'the kernel-version dependent ones (dma_fence_begin_signalling as a read trylock since v6.13, the ww context first_lock_dep_map since v6.13).',
     covers: ['ORDER-1', 'LOCKDEP-1', 'LOCKDEP-2', 'LOCKDEP-3', 'LOCKDEP-4', 'LOCKDEP-5', 'WW-7', 'RECLAIM-5', 'RECLAIM-6'],
     citations: [
       { kind: 'kernel', file: 'drivers/dma-buf/dma-resv.c', symbol: 'dma_resv_lockdep' },
-      { kind: 'kernel', file: 'kernel/locking/lockdep.c', symbol: 'check_prevs_add', note: 'trylocked entries get no incoming edge' },
+      { kind: 'kernel', file: 'kernel/locking/lockdep.c', symbol: 'validate_chain', note: 'a trylocked acquisition skips check_prevs_add(), so it gets no incoming edge' },
       { kind: 'kernel', file: 'kernel/locking/lockdep.c', symbol: 'check_noncircular' },
       { kind: 'kernel', file: 'kernel/locking/lockdep.c', symbol: 'print_circular_bug' },
       { kind: 'doc', file: 'Documentation/locking/lockdep-design.rst', section: 'Recursive read locks' },

@@ -11,7 +11,7 @@ export const rule = defineRule({
     id: 'memalloc-noreclaim-hides-deadlock',
     family: 'reclaim',
     severity: 'error',
-    summary: 'Driver code outside reclaim must not use memalloc_noreclaim_save() to make allocations "safe" in signalling or notifier paths.',
+    summary: 'Driver code must not use memalloc_noreclaim_save() to make allocations "safe" in fence signalling paths or mmu-notifier callbacks.',
     rationale:
       'memalloc_noreclaim_save() sets PF_MEMALLOC: allocations in the scope neither reclaim nor get annotated (fs_reclaim_acquire returns ' +
       'early because __need_reclaim() is false), and they may dip into the emergency reserves kept for the reclaim path itself. Used in a ' +
@@ -27,21 +27,18 @@ export const rule = defineRule({
       { kind: 'kernel', file: 'include/linux/gfp_types.h' },
     ],
     messages: {
-      'noreclaim-scope': '{{api}} in {{thread}}, which is not part of memory reclaim: PF_MEMALLOC hides reclaim dependencies from lockdep and uses the emergency reserves',
       'alloc-in-noreclaim-scope': '{{api}}({{gfp}}) in a memalloc_noreclaim scope inside a fence signalling path: use GFP_NOWAIT with a failure path or preallocate',
+      'alloc-in-noreclaim-notifier':
+        '{{api}}({{gfp}}) in a memalloc_noreclaim scope inside an mmu-notifier callback: PF_MEMALLOC hides the reclaim dependency and drains the reserves reclaim needs; use GFP_NOWAIT with a failure path or preallocate',
     },
     hedge: 'RECLAIM-3: a scoped PF_MEMALLOC_NORECLAIM was proposed for bcachefs in 2024 and, as far as known, reverted; lockmc does not model it.',
   },
+  // Both checks fire at the allocation, not at memalloc_noreclaim_save():
+  // a scope that allocates nothing hides nothing (the KFD dqm_lock helper
+  // keeps one for as long as its lock is held), and outside signalling
+  // paths and notifier callbacks there is no fence or notifier dependency
+  // to hide.
   checks: [
-    {
-      kind: 'step',
-      id: 'noreclaim-scope',
-      on: { op: 'memalloc_save', api: ['memalloc_noreclaim_save'] },
-      when: {
-        kind: 'not',
-        of: { kind: 'or', of: [{ kind: 'in-context', context: 'reclaim' }, { kind: 'in-context', context: 'shrinker' }] },
-      },
-    },
     {
       kind: 'step',
       id: 'alloc-in-noreclaim-scope',
@@ -51,6 +48,18 @@ export const rule = defineRule({
         of: [
           { kind: 'in-context', context: 'memalloc-noreclaim' },
           { kind: 'or', of: [{ kind: 'in-context', context: 'signalling' }, { kind: 'signalling-path' }] },
+        ],
+      },
+    },
+    {
+      kind: 'step',
+      id: 'alloc-in-noreclaim-notifier',
+      on: { op: 'alloc' },
+      when: {
+        kind: 'and',
+        of: [
+          { kind: 'in-context', context: 'memalloc-noreclaim' },
+          { kind: 'in-context', context: 'mmu-notifier' },
         ],
       },
     },

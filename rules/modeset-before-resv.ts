@@ -24,19 +24,20 @@ export const rule = defineRule({
     rationale:
       'Display code holds drm_modeset_lock()s and then pins scanout BOs in prepare_fb, so the order is crtc_ww_class_* -> ' +
       'reservation_ww_class_*. On every KMS driver drmm_mode_config_init() primes crtc_ww_class_acquire -> crtc_ww_class_mutex -> ' +
-      '&mm->mmap_lock -> reservation_ww_class_acquire -> reservation_ww_class_mutex at boot, so a modeset lock taken under a BO lock is ' +
+      'reservation_ww_class_acquire -> reservation_ww_class_mutex at boot (and crtc_ww_class_mutex -> &mm->mmap_lock through might_fault(), ' +
+      'which takes and drops mmap_lock), so a modeset lock taken under a BO lock is ' +
       'reported on the first run. A GPU reset path that does a full modeset suspend/resume takes modeset locks inside the signalling path ' +
       'of every job on the hung ring, which FENCE-10 forbids.',
     covers: ['ORDER-8', 'FENCE-10'],
     citations: [
       { kind: 'kernel', file: 'drivers/gpu/drm/drm_mode_config.c', symbol: 'drmm_mode_config_init' },
       { kind: 'kernel', file: 'drivers/gpu/drm/drm_atomic_helper.c', symbol: 'drm_atomic_helper_prepare_planes' },
-      { kind: 'kernel', file: 'drivers/gpu/drm/drm_atomic_helper.c', symbol: 'drm_atomic_helper_commit_tail' },
+      { kind: 'kernel', file: 'drivers/gpu/drm/drm_atomic_helper.c', symbol: 'commit_tail', note: 'dma_fence_begin_signalling() around the commit tail; drm_atomic_helper_commit() annotates the blocking path' },
     ],
     messages: {
       'modeset-under-resv': '{{api}}({{lock}}) takes a modeset lock while {{held}} is held; modeset locks come before BO locks',
       'modeset-in-signalling': '{{api}}({{lock}}) takes a modeset lock inside a fence signalling path',
-      cycle: 'acquiring {{lock}} while holding {{held}} closes a cycle with the primed crtc_ww_class_mutex -> &mm->mmap_lock -> reservation_ww_class order',
+      cycle: 'acquiring {{lock}} while holding {{held}} closes a cycle with the primed crtc_ww_class_mutex -> reservation_ww_class_acquire order',
     },
   },
   checks: [

@@ -35,14 +35,14 @@ export const rule = defineRule({
     severity: 'error',
     summary: 'No copy_{to,from}_user, get/put_user, GUP or hmm_range_fault while holding a dma_resv, a reservation acquire context, or any lock taken under them.',
     rationale:
-      'With CONFIG_PROVE_LOCKING every user access runs __might_fault(), which records might_lock_read(&mm->mmap_lock) even when the page is ' +
+      'With CONFIG_DEBUG_ATOMIC_SLEEP (and lockdep) every user access from a task with an mm runs __might_fault(), which records might_lock_read(&mm->mmap_lock) even when the page is ' +
       'present, so the access is an acquisition of mmap_lock at that point. dma_resv_lockdep() primes &mm->mmap_lock -> ' +
       'reservation_ww_class_acquire (P1) because page-fault handlers lock the faulting BO under mmap_lock; a user access under a BO lock ' +
       'therefore closes a cycle on the first run, and a real fault on a BO mapping of the same object deadlocks. Copy user data before ' +
       'locking, or use pagefault_disable() with the _inatomic copies and on failure drop every lock, prefault and restart.',
     covers: ['ORDER-2'],
     citations: [
-      { kind: 'kernel', file: 'mm/memory.c', symbol: '__might_fault' },
+      { kind: 'kernel', file: 'mm/memory.c', symbol: '__might_fault', note: 'might_lock_read(&current->mm->mmap_lock) only with CONFIG_DEBUG_ATOMIC_SLEEP and when the task has an mm' },
       { kind: 'kernel', file: 'drivers/dma-buf/dma-resv.c', symbol: 'dma_resv_lockdep', note: 'primed edge P1' },
     ],
     messages: {

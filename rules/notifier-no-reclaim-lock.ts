@@ -9,7 +9,7 @@ import { MMU_NOTIFIER_MAP } from './canonical-order.js';
 import { allOf, driverLock } from './lib/lock-patterns.js';
 
 /** A driver lock a notifier callback takes blocking (ordered after the notifier map; a trylock adds no edge). */
-const notifierLock: LockPattern = allOf(driverLock, { kind: 'taken-in', context: 'mmu-notifier' }, { kind: 'at-or-below', name: MMU_NOTIFIER_MAP });
+const notifierLock: LockPattern = allOf(driverLock, { kind: 'taken-in', context: 'mmu-notifier', blocking: true }, { kind: 'at-or-below', name: MMU_NOTIFIER_MAP });
 
 export const rule = defineRule({
   meta: {

@@ -24,7 +24,7 @@ export const rule = defineRule({
     covers: ['NOTIFIER-4'],
     citations: [
       { kind: 'kernel', file: 'mm/mmu_notifier.c', symbol: 'mmu_interval_read_begin' },
-      { kind: 'kernel', file: 'mm/mmu_notifier.c', symbol: 'mmu_interval_set_seq' },
+      { kind: 'kernel', file: 'include/linux/mmu_notifier.h', symbol: 'mmu_interval_set_seq' },
       { kind: 'doc', file: 'Documentation/mm/hmm.rst' },
     ],
     messages: {

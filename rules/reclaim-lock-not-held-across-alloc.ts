@@ -10,14 +10,14 @@ import { FS_RECLAIM } from './canonical-order.js';
 import { allOf } from './lib/lock-patterns.js';
 
 /**
- * Locks a shrinker takes *blocking*: taken in a shrinker and ordered after
- * fs_reclaim (a trylock records no fs_reclaim -> L edge, so a lock the
- * shrinker only trylocks may be held across GFP_KERNEL). Minus dma_resv:
+ * Locks a shrinker takes *blocking* (a trylock records no fs_reclaim -> L
+ * edge, so a lock the shrinker only trylocks may be held across
+ * GFP_KERNEL), and so ordered after fs_reclaim. Minus dma_resv:
  * shrinker-trylock-resv reports a blocking resv in reclaim, and holding a
  * resv across GFP_KERNEL is the primed, legal order.
  */
 const reclaimLock: LockPattern = allOf(
-  { kind: 'taken-in', context: 'shrinker' },
+  { kind: 'taken-in', context: 'shrinker', blocking: true },
   { kind: 'at-or-below', name: FS_RECLAIM },
   { kind: 'not', of: { kind: 'ww-class', name: 'reservation_ww_class' } },
 );

@@ -47,7 +47,7 @@ export const rule = defineRule({
     {
       kind: 'step',
       id: 'ww-acquire-in-reclaim',
-      on: { op: 'ww_acquire_init' },
+      on: { op: 'ww_acquire_init', wwClass: 'reservation_ww_class' },
       when: inReclaim,
     },
     // The lockdep view of this rule is lockdep-circular-dependency: a lock-cycle check here would also

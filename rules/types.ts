@@ -89,13 +89,18 @@ export type LockPattern =
   | { kind: 'at-or-above'; name: string }
   /** A lock some path holds across an op matching `step` (e.g. a fence wait). */
   | { kind: 'held-across'; step: StepPattern }
-  /** A lock that some path acquires inside a context. */
-  | { kind: 'taken-in'; context: Context }
+  /**
+   * A lock that some path acquires inside a context; with `blocking`, only
+   * blocking acquisitions count (a trylock records no context -> L edge).
+   */
+  | { kind: 'taken-in'; context: Context; blocking?: boolean }
   | { kind: 'operand' } // the lock the step operates on
   | { kind: 'any-lock' }
   | { kind: 'sleeping-lock' } // mutex, rwsem, ww_mutex, dma_resv, mm, address_space
   | { kind: 'not'; of: LockPattern }
-  | { kind: 'any-of'; of: LockPattern[] };
+  | { kind: 'any-of'; of: LockPattern[] }
+  /** Every one of the patterns matches (a driver lock AND taken in a notifier). */
+  | { kind: 'all-of'; of: LockPattern[] };
 
 export interface GfpPattern {
   /** The effective mask (after memalloc scopes) may enter direct reclaim. */
@@ -126,6 +131,13 @@ export interface StepPattern {
   api?: string[];
   /** Only steps that take this outcome (a successful trylock: `ok`). */
   outcome?: 'ok' | 'fail' | 'EDEADLK' | 'EALREADY' | 'retry';
+  /**
+   * The ww class of the step (`reservation_ww_class`, `crtc_ww_class`):
+   * the class a ww_acquire_init starts or a ww_acquire_done/fini ends, or
+   * of the ww_mutex / dma_resv a lock or unlock operates on. Any other
+   * step never matches.
+   */
+  wwClass?: string;
 }
 
 /** Execution contexts a step can run in. */

@@ -21,7 +21,7 @@ export const rule = defineRule({
     covers: ['USERPTR-2'],
     citations: [
       { kind: 'kernel', file: 'drivers/gpu/drm/amd/amdgpu/amdgpu_hmm.c', note: 'gfx vs hsa invalidate' },
-      { kind: 'kernel', file: 'drivers/gpu/drm/amd/amdkfd', symbol: 'kgd2kfd_quiesce_mm' },
+      { kind: 'kernel', file: 'drivers/gpu/drm/amd/amdkfd/kfd_device.c', symbol: 'kgd2kfd_quiesce_mm' },
     ],
     messages: {
       'alloc-lock-in-invalidate': '{{api}}({{lock}}) in an mmu-notifier callback, but {{lock}} is held elsewhere across a reclaiming allocation',

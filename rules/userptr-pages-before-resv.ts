@@ -10,8 +10,8 @@ import { allOf } from './lib/lock-patterns.js';
 
 /** The driver lock the invalidate callback takes (notifier_lock); never mmap_lock or i_mmap_rwsem. */
 const notifierLock: LockPattern = allOf(
-  { kind: 'taken-in', context: 'mmu-notifier' },
   // blocking in the callback: a trylock records no notifier -> lock edge
+  { kind: 'taken-in', context: 'mmu-notifier', blocking: true },
   { kind: 'at-or-below', name: 'mmu_notifier_invalidate_range_start' },
   { kind: 'any-of', of: [{ kind: 'lock-kind', is: 'mutex' }, { kind: 'lock-kind', is: 'spinlock' }, { kind: 'lock-kind', is: 'rwsem' }] },
   { kind: 'not', of: { kind: 'lock-kind', is: 'mm' } },

@@ -424,6 +424,7 @@ const FIELD_OPS: Partial<Record<keyof StepPattern, readonly OpKind[]>> = {
   write: ['device_access'],
   checked: ['mp_recv'],
   provider: ['mp_bind', 'mp_unbind', 'mp_recv'],
+  wwClass: ['ww_acquire_init', 'ww_acquire_done', 'ww_acquire_fini', 'lock', 'unlock'],
 };
 const OUTCOME_OPS: Record<string, readonly OpKind[]> = {
   fail: ['lock', 'alloc', 'dma_buf_map', 'dma_buf_attach', 'mp_bind'],

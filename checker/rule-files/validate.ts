@@ -8,6 +8,7 @@ import {
   OP_KINDS, OPTION_KEY, OUTCOMES, PSEUDO, RULE_ID, SUBJECTS,
 } from '../../rules/schema.js';
 import { bool, describeType, fields, isObj, join, oneOf, oneOrMany, report, str, stringArray, type Obj, type Sink } from './sink.js';
+import { WW_CLASSES } from '../../model/vocabulary.js';
 
 function lockPattern(s: Sink, v: unknown, path: string): void {
   if (!isObj(v) || typeof v.kind !== 'string') {
@@ -33,7 +34,10 @@ function lockPattern(s: Sink, v: unknown, path: string): void {
       if (fields(s, v, path, `${w} 'held-across'`, ['kind', 'step'], [])) stepPattern(s, v.step, join(path, 'step'));
       return;
     case 'taken-in':
-      if (fields(s, v, path, `${w} 'taken-in'`, ['kind', 'context'], [])) oneOf(s, v, 'context', path, w, CONTEXTS);
+      if (fields(s, v, path, `${w} 'taken-in'`, ['kind', 'context'], ['blocking'])) {
+        oneOf(s, v, 'context', path, w, CONTEXTS);
+        bool(s, v, 'blocking', path, w);
+      }
       return;
     case 'operand':
     case 'any-lock':
@@ -44,20 +48,21 @@ function lockPattern(s: Sink, v: unknown, path: string): void {
       if (fields(s, v, path, `${w} 'not'`, ['kind', 'of'], [])) lockPattern(s, v.of, join(path, 'of'));
       return;
     case 'any-of':
-      if (fields(s, v, path, `${w} 'any-of'`, ['kind', 'of'], [])) {
-        if (!Array.isArray(v.of) || v.of.length === 0) report(s, 'LMC321', join(path, 'of'), `${w} 'any-of'.of must be a non-empty array`);
+    case 'all-of':
+      if (fields(s, v, path, `${w} '${v.kind}'`, ['kind', 'of'], [])) {
+        if (!Array.isArray(v.of) || v.of.length === 0) report(s, 'LMC321', join(path, 'of'), `${w} '${v.kind}'.of must be a non-empty array`);
         else v.of.forEach((p, i) => lockPattern(s, p, join(join(path, 'of'), i)));
       }
       return;
     default:
       report(s, 'LMC323', join(path, 'kind'), `unknown lock pattern kind '${v.kind}'`,
-        'one of class, lock-kind, ww-class, ww-acquire, pseudo, at-or-below, at-or-above, held-across, taken-in, operand, any-lock, sleeping-lock, not, any-of');
+        'one of class, lock-kind, ww-class, ww-acquire, pseudo, at-or-below, at-or-above, held-across, taken-in, operand, any-lock, sleeping-lock, not, any-of, all-of');
   }
 }
 
 function stepPattern(s: Sink, v: unknown, path: string): void {
   const w = 'step pattern';
-  if (!fields(s, v, path, w, ['op'], ['lock', 'mode', 'trylock', 'ctx', 'slow', 'gfp', 'timeout', 'guaranteed', 'unlocked', 'write', 'checked', 'provider', 'api', 'outcome'])) return;
+  if (!fields(s, v, path, w, ['op'], ['lock', 'mode', 'trylock', 'ctx', 'slow', 'gfp', 'timeout', 'guaranteed', 'unlocked', 'write', 'checked', 'provider', 'api', 'outcome', 'wwClass'])) return;
   oneOrMany(s, v, 'op', path, w, OP_KINDS);
   if (v.lock !== undefined) lockPattern(s, v.lock, join(path, 'lock'));
   oneOrMany(s, v, 'mode', path, w, LOCK_MODES);
@@ -66,6 +71,7 @@ function stepPattern(s: Sink, v: unknown, path: string): void {
   oneOf(s, v, 'timeout', path, w, ['infinite', 'bounded']);
   oneOf(s, v, 'provider', path, w, ['devmem', 'zcrx']);
   oneOf(s, v, 'outcome', path, w, OUTCOMES);
+  oneOf(s, v, 'wwClass', path, w, WW_CLASSES);
   if (v.api !== undefined) stringArray(s, v, 'api', path, w, true);
   if (v.gfp !== undefined && fields(s, v.gfp, join(path, 'gfp'), 'gfp pattern', [], ['directReclaim', 'fs', 'noLockdep'])) {
     const g = v.gfp as Obj;

@@ -86,7 +86,7 @@ function graphClasses(p: LockPattern, graph: LockGraph | undefined): Set<string>
     case 'held-across':
       return graph.classesHeldAcross(p.step);
     case 'taken-in':
-      return graph.classesTakenIn(p.context);
+      return graph.classesTakenIn(p.context, p.blocking);
     default:
       throw new Error(`graphClasses: ${p.kind}`);
   }
@@ -132,6 +132,8 @@ export function holdableMatches(
       return !holdableMatches(h, pattern.of, model, graph, operand);
     case 'any-of':
       return pattern.of.some((q) => holdableMatches(h, q, model, graph, operand));
+    case 'all-of':
+      return pattern.of.every((q) => holdableMatches(h, q, model, graph, operand));
     default:
       return unreachable(pattern);
   }
@@ -159,6 +161,7 @@ export function patternNeedsGraph(p: LockPattern): boolean {
     case 'not':
       return patternNeedsGraph(p.of);
     case 'any-of':
+    case 'all-of':
       return p.of.some(patternNeedsGraph);
     default:
       return false;
@@ -312,5 +315,22 @@ export function opMatchesStep(
   if (p.write !== undefined && ((op.kind !== 'device_access' && op.kind !== 'gem_access') || op.write !== p.write)) return false;
   if (p.checked !== undefined && (op.kind !== 'mp_recv' || op.checked !== p.checked)) return false;
   if (p.provider !== undefined && ((op.kind !== 'mp_bind' && op.kind !== 'mp_unbind' && op.kind !== 'mp_recv') || op.provider !== p.provider)) return false;
+  if (p.wwClass !== undefined && stepWwClass(op, model) !== p.wwClass) return false;
   return true;
+}
+
+/** The ww class a step works in: its transaction's, or its ww lock's. */
+export function stepWwClass(op: Op, model: DriverModel): string | undefined {
+  switch (op.kind) {
+    case 'ww_acquire_init':
+      return op.wwClass;
+    case 'ww_acquire_done':
+    case 'ww_acquire_fini':
+      return instanceWwClass(model, op.ctx);
+    case 'lock':
+    case 'unlock':
+      return instanceWwClass(model, op.lock);
+    default:
+      return undefined;
+  }
 }

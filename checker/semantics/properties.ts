@@ -11,12 +11,12 @@
  *
  * Semantics decisions worth knowing when writing rules:
  *
- * - A step check becomes one Property per distinct compiled `when`: the
- *   condition depends on the acting thread, the step's operand and the
- *   static context of the step, and a single `when` for transitions of
- *   different threads would be unsound (transition a could fire in a state
- *   where only b's condition holds). All of them carry the check's rule and
- *   check id. A check that matches no transition still yields one Property
+ * - A step check becomes one Property per distinct compiled `when` and
+ *   source site: the condition depends on the acting thread, the step's
+ *   operand and the static context of the step, and a single `when` for
+ *   transitions of different threads would be unsound (transition a could
+ *   fire in a state where only b's condition holds); and each site gets its
+ *   own finding. All of them carry the check's rule and check id. A check that matches no transition still yields one Property
  *   (no transitions, `when` false) so the verdict can say `proved`.
  * - State and terminal predicates have no acting thread: `self` ranges over
  *   every engine thread (the predicate holds if it holds for one of them).
@@ -265,7 +265,11 @@ class PropertyCompiler {
       const env: Env = { self: s.thread, step: s, loc: this.ctx.fromLocation(s.id), bind: {} };
       const w = dedupeAnd([residue, this.scope(when, env)]);
       if (w.k === 'false') continue;
-      const k = key(w);
+      // One property per source site as well: each property yields one
+      // schedule, so three allocation sites on one signalling path are
+      // three findings, not one (a fix that touches all three is checked
+      // site by site).
+      const k = `${key(w)}@${siteKey(env.loc)}`;
       let g = groups.get(k);
       if (!g) groups.set(k, (g = { when: w, transitions: [] }));
       g.transitions.push(s.id);
@@ -1018,4 +1022,10 @@ function attCode(s: string): number {
 
 function catName(c: Category): string {
   return c === 'att' ? 'attachment' : c === 'buf' ? 'dma_buf' : c === 'rxq' ? 'rx queue' : 'fence';
+}
+
+/** The IR node a step starts from: a step check's properties are split per node. */
+function siteKey(loc: { proc?: number; node?: number; kind: string } | undefined): string {
+  if (!loc) return '';
+  return loc.node === undefined ? loc.kind : `${loc.proc}:${loc.node}`;
 }

@@ -1,13 +1,12 @@
 /**
- * Lock patterns several rules share. `allOf` spells a conjunction with the
- * vocabulary's `not` and `any-of` (see docs/open-requests.md: an `all-of`
- * pattern is a requested addition).
+ * Lock patterns several rules share. `allOf` builds the vocabulary's
+ * `all-of` conjunction.
  */
 
 import type { LockPattern } from '../types.js';
 
 export function allOf(...of: LockPattern[]): LockPattern {
-  return { kind: 'not', of: { kind: 'any-of', of: of.map((p): LockPattern => ({ kind: 'not', of: p })) } };
+  return { kind: 'all-of', of };
 }
 
 /** A driver's own lock: not mmap_lock or i_mmap_rwsem, which `lock-kind: rwsem` also matches. */

@@ -63,7 +63,11 @@ const CASES: [rule: string, fixture: string, messages: string[]][] = [
   [
     'mp-one-provider-per-queue',
     'violates-two-queues-per-dmabuf',
-    ['io_zcrx_register() bound buf while a queue already has a provider; own.scope=per-dmabuf allows one consumer per dma-buf'],
+    // One finding per bind site (each binds while the other's queue has a provider).
+    [
+      'net_devmem_bind_dmabuf() bound buf while a queue already has a provider; own.scope=per-dmabuf allows one consumer per dma-buf',
+      'io_zcrx_register() bound buf while a queue already has a provider; own.scope=per-dmabuf allows one consumer per dma-buf',
+    ],
   ],
   [
     'mp-owner-unbinds',

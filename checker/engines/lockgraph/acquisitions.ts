@@ -45,7 +45,11 @@ export interface ThreadFlags {
 }
 
 export interface KernelSemantics {
-  /** dma_fence_begin_signalling is a read *trylock* (v6.12, commit 2facdd6002ad). */
+  /**
+   * dma_fence_begin_signalling is a read *trylock* (commit 2facdd6002ad).
+   * It reached mainline through the drm-misc-next pull for v6.13, so v6.12
+   * still records a plain read acquisition (as v6.11 does).
+   */
   signallingTrylock: boolean;
   /** ww_acquire_init also takes first_lock_dep_map (v6.13 era). */
   wwFirstLockDepMap: boolean;
@@ -54,7 +58,7 @@ export interface KernelSemantics {
 
 export function kernelSemantics(kernel: string, mmuNotifier = true): KernelSemantics {
   return {
-    signallingTrylock: compareKernel(kernel, 'v6.12') >= 0,
+    signallingTrylock: compareKernel(kernel, 'v6.13') >= 0,
     wwFirstLockDepMap: compareKernel(kernel, 'v6.13') >= 0,
     mmuNotifier,
   };

@@ -55,6 +55,8 @@ export interface BuiltGraph {
   recursions: Recursion[];
   visited: VisitedOp[];
   takenIn: Map<Context, Set<string>>;
+  /** takenIn restricted to blocking acquisitions. */
+  takenInBlocking: Map<Context, Set<string>>;
   truncated: string[];
   sem: KernelSemantics;
 }
@@ -89,8 +91,8 @@ export function buildGraph(model: DriverModel, opts: BuildOptions): BuiltGraph {
 
   const cycles = graph.cycles;
   cycles.sort((a, b) => a.edges.length - b.edges.length);
-  const { recursions, takenIn } = w.lockdep;
-  return { classes: [...graph.classes].sort(), edges: graph.edges(), cycles, recursions, visited: w.visited, takenIn, truncated: w.truncated, sem };
+  const { recursions, takenIn, takenInBlocking } = w.lockdep;
+  return { classes: [...graph.classes].sort(), edges: graph.edges(), cycles, recursions, visited: w.visited, takenIn, takenInBlocking, truncated: w.truncated, sem };
 }
 
 /** Every path lockdep would see: threads, then registered callbacks in the contexts that run them, then works. */

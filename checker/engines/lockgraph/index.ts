@@ -57,11 +57,12 @@ export function buildLockGraph(model: DriverModel, opts: LockGraphOptions): Lock
   const classesAtOrBelow = (name: string) => below.get(name) ?? below.set(name, reach(name, true)).get(name)!;
   const classesAtOrAbove = (name: string) => above.get(name) ?? above.set(name, reach(name, false)).get(name)!;
 
-  const classesTakenIn = (context: Context): Set<string> => {
+  const classesTakenIn = (context: Context, blocking = false): Set<string> => {
+    const taken = blocking ? built.takenInBlocking : built.takenIn;
     if (context === 'reclaim') {
-      return new Set([...(built.takenIn.get('shrinker') ?? []), ...(built.takenIn.get('mmu-notifier') ?? []), ...(built.takenIn.get('reclaim') ?? [])]);
+      return new Set([...(taken.get('shrinker') ?? []), ...(taken.get('mmu-notifier') ?? []), ...(taken.get('reclaim') ?? [])]);
     }
-    return new Set(built.takenIn.get(context) ?? []);
+    return new Set(taken.get(context) ?? []);
   };
 
   const patternMatchesClass = (p: LockPattern, cls: string): boolean => {
@@ -83,7 +84,7 @@ export function buildLockGraph(model: DriverModel, opts: LockGraphOptions): Lock
       case 'held-across':
         return classesHeldAcross(p.step).has(cls);
       case 'taken-in':
-        return classesTakenIn(p.context).has(cls);
+        return classesTakenIn(p.context, p.blocking).has(cls);
       case 'operand':
         return false;
       case 'any-lock':
@@ -94,6 +95,8 @@ export function buildLockGraph(model: DriverModel, opts: LockGraphOptions): Lock
         return !patternMatchesClass(p.of, cls);
       case 'any-of':
         return p.of.some((q) => patternMatchesClass(q, cls));
+      case 'all-of':
+        return p.of.every((q) => patternMatchesClass(q, cls));
     }
   };
 

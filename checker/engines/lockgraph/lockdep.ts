@@ -67,6 +67,8 @@ export interface AcquireSite {
 export class Lockdep {
   readonly recursions: Recursion[] = [];
   readonly takenIn = new Map<Context, Set<string>>();
+  /** As takenIn, blocking acquisitions only (a trylock records no edge into its class). */
+  readonly takenInBlocking = new Map<Context, Set<string>>();
   private readonly recursionKeys = new Set<string>();
 
   constructor(
@@ -79,8 +81,8 @@ export class Lockdep {
   acquire(st: PathState, a: Acquire, site: AcquireSite): PathState {
     const { at, contexts } = site;
     this.graph.classes.add(a.class);
-    if (a.role === undefined || a.class !== DMA_FENCE_MAP || a.read !== 0) this.noteTaken(contexts, a.class);
-    if (inSignalling(st)) this.noteTaken(['signalling'], a.class);
+    if (a.role === undefined || a.class !== DMA_FENCE_MAP || a.read !== 0) this.noteTaken(contexts, a.class, !a.trylock);
+    if (inSignalling(st)) this.noteTaken(['signalling'], a.class, !a.trylock);
     const top = st.held[st.held.length - 1];
     // __lock_acquire: a same-class acquisition under the same nest lock on
     // top of the stack only bumps the reference count; no dependency.
@@ -156,11 +158,13 @@ export class Lockdep {
     }
   }
 
-  private noteTaken(contexts: Context[], cls: string): void {
+  private noteTaken(contexts: Context[], cls: string, blocking: boolean): void {
     for (const c of contexts) {
-      let s = this.takenIn.get(c);
-      if (!s) this.takenIn.set(c, (s = new Set()));
-      s.add(cls);
+      for (const map of blocking ? [this.takenIn, this.takenInBlocking] : [this.takenIn]) {
+        let s = map.get(c);
+        if (!s) map.set(c, (s = new Set()));
+        s.add(cls);
+      }
     }
   }
 

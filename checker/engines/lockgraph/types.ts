@@ -45,7 +45,8 @@ export interface LockGraph {
   classesAtOrBelow(name: string): Set<string>;
   classesAtOrAbove(name: string): Set<string>;
   classesHeldAcross(step: StepPattern): Set<string>;
-  classesTakenIn(context: Context): Set<string>;
+  /** Classes some path acquires in `context`; with `blocking`, trylocks excluded. */
+  classesTakenIn(context: Context, blocking?: boolean): Set<string>;
   /** Does `pattern` name class `cls` (static patterns only)? */
   patternMatchesClass(pattern: LockPattern, cls: string): boolean;
 }

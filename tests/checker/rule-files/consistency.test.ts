@@ -229,6 +229,8 @@ describe('checkRuleSetConsistency', () => {
       { kind: 'step', id: 'mixed', on: { op: ['lock', 'alloc'], trylock: true, gfp: { directReclaim: true } } },
       { kind: 'step', id: 'edeadlk-bind', on: { op: 'mp_bind', outcome: 'EDEADLK' } },
       { kind: 'step', id: 'fine', on: { op: ['dma_buf_map', 'device_access'], write: true, outcome: 'ok' } },
+      { kind: 'step', id: 'ww-class-on-alloc', on: { op: 'alloc', wwClass: 'crtc_ww_class' } },
+      { kind: 'step', id: 'ww-class-fine', on: { op: 'ww_acquire_init', wwClass: 'crtc_ww_class' } },
       {
         kind: 'monitor',
         id: 'mon',
@@ -242,6 +244,7 @@ describe('checkRuleSetConsistency', () => {
       "LMC311 rule 'never-matches', check 'write-on-map': its step pattern can never match ('write' applies only to device_access)",
       "LMC311 rule 'never-matches', check 'mixed': its step pattern can never match (no op in [lock, alloc] has all of its fields)",
       "LMC311 rule 'never-matches', check 'edeadlk-bind': its step pattern can never match (outcome 'EDEADLK' happens only on lock)",
+      "LMC311 rule 'never-matches', check 'ww-class-on-alloc': its step pattern can never match ('wwClass' applies only to ww_acquire_init, ww_acquire_done, ww_acquire_fini, lock, unlock)",
       "LMC311 rule 'never-matches', check 'mon': its transition 0 pattern can never match ('timeout' applies only to fence_wait)",
     ]);
   });

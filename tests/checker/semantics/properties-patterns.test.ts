@@ -53,6 +53,8 @@ describe('lockMatches', () => {
     expect(lockMatches(1, { kind: 'ww-class', name: 'crtc_ww_class' }, m)).toBe(false);
     expect(lockMatches(0, { kind: 'not', of: { kind: 'any-of', of: [{ kind: 'class', name: 'lru' }, { kind: 'ww-class', name: 'reservation_ww_class' }] } }, m)).toBe(true);
     expect(lockMatches(3, { kind: 'not', of: { kind: 'any-of', of: [{ kind: 'class', name: 'lru' }] } }, m)).toBe(false);
+    expect(lockMatches(5, { kind: 'all-of', of: [{ kind: 'lock-kind', is: 'ww_mutex' }, { kind: 'ww-class', name: 'crtc_ww_class' }] }, m)).toBe(true);
+    expect(lockMatches(1, { kind: 'all-of', of: [{ kind: 'lock-kind', is: 'ww_mutex' }, { kind: 'ww-class', name: 'crtc_ww_class' }] }, m)).toBe(false);
     expect(lockMatches(0, { kind: 'operand' }, m, undefined, 0)).toBe(true);
     expect(lockMatches(0, { kind: 'operand' }, m, undefined, 1)).toBe(false);
   });
@@ -106,5 +108,18 @@ describe('opMatchesStep', () => {
     expect(opMatchesStep({ kind: 'dma_buf_map', api: 'dma_buf_map_attachment_unlocked', attachment: 0, unlocked: true }, 'ok', { op: 'dma_buf_map', unlocked: false }, m)).toBe(false);
     expect(opMatchesStep({ kind: 'mp_recv', api: 'io_zcrx_recv_frag', rxq: 0, provider: 'zcrx', checked: false }, 'ok', { op: 'mp_recv', checked: false, provider: 'zcrx' }, m)).toBe(true);
     expect(opMatchesStep({ kind: 'device_access', api: 'device_read', attachment: 0, write: false }, 'ok', { op: 'device_access', write: true }, m)).toBe(false);
+  });
+
+  it('matches the ww class of a transaction step or of a ww lock (wwClass)', () => {
+    const crtcInit: Op = { kind: 'ww_acquire_init', api: 'ww_acquire_init', ctx: 4, wwClass: 'crtc_ww_class' };
+    const resvFini: Op = { kind: 'ww_acquire_fini', api: 'ww_acquire_fini', ctx: 4 };
+    const modeLock: Op = { kind: 'lock', api: 'ww_mutex_lock', lock: 5, mode: 'write', trylock: false };
+    expect(opMatchesStep(crtcInit, 'ok', { op: 'ww_acquire_init', wwClass: 'reservation_ww_class' }, m)).toBe(false);
+    expect(opMatchesStep(crtcInit, 'ok', { op: 'ww_acquire_init', wwClass: 'crtc_ww_class' }, m)).toBe(true);
+    expect(opMatchesStep(resvFini, 'ok', { op: 'ww_acquire_fini', wwClass: 'reservation_ww_class' }, m)).toBe(true);
+    expect(opMatchesStep(modeLock, 'ok', { op: 'lock', wwClass: 'crtc_ww_class' }, m)).toBe(true);
+    expect(opMatchesStep(wwLock, 'ok', { op: 'lock', wwClass: 'crtc_ww_class' }, m)).toBe(false);
+    // A dma_resv without a declared ww class is reservation_ww_class; a mutex has none.
+    expect(opMatchesStep(mutexLock, 'ok', { op: 'lock', wwClass: 'reservation_ww_class' }, m)).toBe(false);
   });
 });

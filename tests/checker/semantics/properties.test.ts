@@ -43,7 +43,11 @@ describe('step checks', () => {
       { kind: 'step', rule: 'r-other', check: 'c', transitions: at(b, 't1', 'mutex_lock'), when: and(ne(oa, cnst(0)), ne(oa, cnst(2))) },
     ]);
     const any = b.ts.properties.filter((p) => p.rule === 'r-any');
-    expect(any).toEqual([{ kind: 'step', rule: 'r-any', check: 'c', transitions: [...at(b, 't0', 'mutex_lock', 1), ...at(b, 't1', 'mutex_lock')], when: ne(oa, cnst(0)) }]);
+    // Same condition, two source sites: one property (one finding) per site.
+    expect(any).toEqual([
+      { kind: 'step', rule: 'r-any', check: 'c', transitions: at(b, 't0', 'mutex_lock', 1), when: ne(oa, cnst(0)) },
+      { kind: 'step', rule: 'r-any', check: 'c', transitions: at(b, 't1', 'mutex_lock'), when: ne(oa, cnst(0)) },
+    ]);
     expect(violated(b.ts)).toEqual(['r-any/c', 'r-other/c', 'r-self/c']);
   });
 
@@ -99,10 +103,11 @@ describe('predicates', () => {
       opt,
     );
     const b = build(m, [r], { kernel: 'v6.12', ruleOptions: { 'x.mode': 'strict' } });
+    // Each unlock site is its own property (three sites, one transition each).
     const whens = b.ts.properties.map((p) => `${p.check}:${p.kind === 'step' ? `${p.transitions.length}:${p.when.k}` : ''}`);
-    expect(whens).toEqual(['opt:3:true', 'kern:3:true', 'gpu:3:true', 'net:0:false']);
+    expect(whens).toEqual(['opt:1:true', 'opt:1:true', 'opt:1:true', 'kern:1:true', 'kern:1:true', 'kern:1:true', 'gpu:1:true', 'gpu:1:true', 'gpu:1:true', 'net:0:false']);
     const b2 = build(m, [r], { kernel: 'v7.0' });
-    expect(b2.ts.properties.map((p) => (p.kind === 'step' ? p.transitions.length : -1))).toEqual([0, 0, 3, 0]);
+    expect(b2.ts.properties.map((p) => (p.kind === 'step' ? p.transitions.length : -1))).toEqual([0, 0, 1, 1, 1, 0]);
   });
 
   it('binds `any` conjuncts to one attachment', () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { DriverModel, GfpMask, Instance, Node, Op } from '../../../../model/ir.js';
 import { buildLockGraph } from '../../../../checker/engines/lockgraph/index.js';
+import { parse } from '../../semantics/properties-helpers.js';
 
 const GFP_KERNEL: GfpMask = { text: 'GFP_KERNEL', directReclaim: true, kswapdReclaim: true, io: true, fs: true, noLockdep: false, noFail: false, mayFail: false };
 const GFP_NOFS: GfpMask = { ...GFP_KERNEL, text: 'GFP_NOFS', fs: false };
@@ -82,7 +83,7 @@ describe('lock graph (lockdep semantics)', () => {
     expect(new Set(g.cycles[0].classes)).toEqual(new Set(['notifier_lock', 'mmu_notifier_invalidate_range_start']));
   });
 
-  it('begin_signalling is a read-trylock since v6.12: locks held at begin get no edge (FENCE-5)', () => {
+  it('begin_signalling is a read-trylock since v6.13: locks held at begin get no edge (FENCE-5)', () => {
     // lock(L); begin_signalling; end; unlock   +   L taken under a fence wait elsewhere
     const insts = [{ name: 'L', kind: 'mutex' as const, lockClass: 'L' }, { name: 'f', kind: 'dma_fence' as const }, { name: 'c', kind: 'signalling_cookie' as const }];
     const ops: Op[][] = [
@@ -92,11 +93,11 @@ describe('lock graph (lockdep semantics)', () => {
     // After the wait nothing is held, so the second thread adds no L edge;
     // make it hold L across the wait instead: L -> dma_fence_map.
     ops[1] = [lock(0), { kind: 'fence_wait', api: 'dma_fence_wait', fence: 1, timeout: 'infinite' }, unlock(0)];
-    const newer = buildLockGraph(model(insts, ops), { kernel: 'v6.12' });
+    const newer = buildLockGraph(model(insts, ops), { kernel: 'v6.13' });
     expect(newer.edges.filter((e) => e.source.kind === 'model').map((e) => `${e.from}->${e.to}:${e.type}`)).toEqual(['L->dma_fence_map:EN']);
-    const older = buildLockGraph(model(insts, ops), { kernel: 'v6.11' });
+    const older = buildLockGraph(model(insts, ops), { kernel: 'v6.12' });
     expect(older.edges.filter((e) => e.source.kind === 'model').map((e) => `${e.from}->${e.to}:${e.type}`)).toEqual(['L->dma_fence_map:EN']);
-    // Before v6.12 the plain read acquisition at begin records L -> dma_fence_map too (same edge, EN).
+    // Before v6.13 (commit 2facdd6002ad came with the v6.13 merge) the plain read acquisition at begin records L -> dma_fence_map too (same edge, EN).
     expect(older.cycles).toEqual([]);
   });
 
@@ -144,5 +145,26 @@ describe('lock graph (lockdep semantics)', () => {
     );
     expect([...g.classesHeldAcross({ op: 'fence_wait' })]).toEqual(['drv_lock']);
     expect(g.patternMatchesClass({ kind: 'sleeping-lock' }, 'drv_lock')).toBe(true);
+  });
+});
+
+describe('taken-in, blocking acquisitions only', () => {
+  it('leaves out a lock a shrinker only trylocks', () => {
+    const m = parse(`
+const obj_lock = mutex();
+const lru_lock = mutex();
+function scan() {
+  if (mutex_trylock(obj_lock)) { mutex_unlock(obj_lock); }
+  mutex_lock(lru_lock);
+  mutex_unlock(lru_lock);
+}
+register_shrinker(scan);
+export function t0() { mutex_lock(obj_lock); mutex_unlock(obj_lock); }
+`);
+    const g = buildLockGraph(m, { kernel: 'v7.0' });
+    expect([...g.classesTakenIn('shrinker')].sort()).toEqual(['lru_lock', 'obj_lock']);
+    expect([...g.classesTakenIn('shrinker', true)]).toEqual(['lru_lock']);
+    expect(g.patternMatchesClass({ kind: 'taken-in', context: 'shrinker', blocking: true }, 'obj_lock')).toBe(false);
+    expect(g.patternMatchesClass({ kind: 'all-of', of: [{ kind: 'taken-in', context: 'shrinker' }, { kind: 'lock-kind', is: 'mutex' }] }, 'obj_lock')).toBe(true);
   });
 });
