@@ -119,6 +119,8 @@ function procLabel(p: Proc): string {
       return `work handler '${p.name}'`;
     case 'irq':
       return `irq handler '${p.name}'`;
+    case 'softirq':
+      return `softirq handler '${p.name}'`;
     case 'shrinker':
       return `shrinker '${p.name}'`;
     case 'mmu_notifier':

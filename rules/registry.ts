@@ -57,6 +57,10 @@ import { rule as mpOwnerUnbinds } from './mp-owner-unbinds.js';
 import { rule as mpCheckProvenance } from './mp-check-provenance.js';
 import { rule as mpLifetime } from './mp-lifetime.js';
 import { rule as phyrNoStructPage } from './phyr-no-struct-page.js';
+import { rule as lockdepInconsistentLockState } from './lockdep-inconsistent-lock-state.js';
+import { rule as lockdepIrqLockInversion } from './lockdep-irq-lock-inversion.js';
+import { rule as lockdepInvalidWaitContext } from './lockdep-invalid-wait-context.js';
+import { rule as lockdepHeldLockFreed } from './lockdep-held-lock-freed.js';
 
 export const ALL_RULES: Rule[] = [
   lockdepCircularDependency,
@@ -109,4 +113,8 @@ export const ALL_RULES: Rule[] = [
   mpCheckProvenance,
   mpLifetime,
   phyrNoStructPage,
+  lockdepInconsistentLockState,
+  lockdepIrqLockInversion,
+  lockdepInvalidWaitContext,
+  lockdepHeldLockFreed,
 ];

@@ -13,6 +13,7 @@ import type { Evaluator } from '../semantics/eval.js';
 import type { Property, Schedule, TransitionSystem } from '../semantics/system.js';
 import { buildTrace } from '../trace.js';
 import { cycleFinding, cyclesFor, messageFor, opVars, recursionFinding } from '../findings.js';
+import { lockdepFindings } from '../lockdep-findings.js';
 import type { Finding, Trace, Wait } from '../report.js';
 import type { CheckOutcome } from '../verdict.js';
 import type { BackPass, DecideOutput, ExplainOutput, PassEnv, PassResult, Products } from './types.js';
@@ -94,6 +95,9 @@ function graphOutcomes(
         const recs = graph.recursions.filter((r) => !check.lock || graph.patternMatchesClass(check.lock, r.class));
         if (recs.length === 0) push(rule.meta.id, { status: 'proved', engine: 'lockgraph' });
         else push(rule.meta.id, { status: 'violated', engine: 'lockgraph', findings: recs.map((r) => recursionFinding(rule, check.id, r, model, sourceMap)) });
+      } else if (check.kind === 'lockdep-report') {
+        const found = lockdepFindings(rule, check, graph.built, model, sourceMap, { deadlockTraces, search });
+        push(rule.meta.id, found.length === 0 ? { status: 'proved', engine: 'lockgraph' } : { status: 'violated', engine: 'lockgraph', findings: found });
       }
     }
   }

@@ -359,6 +359,7 @@ function conditions(rule: Rule): Condition[] {
       case 'deadlock':
       case 'lock-cycle':
       case 'lock-recursion':
+      case 'lockdep-report':
         return;
     }
   };

@@ -13,6 +13,7 @@
 import type { ChainEdge, Diagnostic, Finding, ModelReport, Report, Trace, TraceStep } from '../../checker/report.js';
 import type { RenderContext } from './types.js';
 import { type Line, ln, st, wrapLine } from './wrap.js';
+import { isLockdepLayout, lockdepBody } from './lockdep-lines.js';
 import {
   bannerTitle,
   citationText,
@@ -127,7 +128,7 @@ export function buildFinding(f: Finding, m: ModelReport, ctx: RenderContext, run
     out.push({ ...ln('rule ', st('rule', f.rule), ` (check ${f.check}): the same cycle as shown under `, st('rule', f.sameAs.rule), ` (check ${f.sameAs.check}).`), hang: 2 });
     return out;
   }
-  const title = bannerTitle(f.kind);
+  const title = bannerTitle(f.kind, f.lockdep?.irq);
   out.push({ ...ln(st('banner', '='.repeat(title.length))), noWrap: true });
   out.push(ln(st('title', title)));
   out.push(ln(`lockmc: ${m.file} (kernel ${m.kernel})`));
@@ -140,10 +141,12 @@ export function buildFinding(f: Finding, m: ModelReport, ctx: RenderContext, run
   if (f.possibleOnly) {
     out.push(BLANK, { ...ln(st('warn', `note: ${realisationNote(f.realisation)}; it is a lock-order problem, as lockdep would report it.`)), hang: 6 });
   }
-  if (f.chain && f.chain.length > 0) out.push(...chainLines(f.chain, f.kind));
-  const scen = scenarioLines(f);
+  const lockdepLayout = isLockdepLayout(f);
+  if (lockdepLayout) out.push(...lockdepBody(f, columns));
+  else if (f.chain && f.chain.length > 0) out.push(...chainLines(f.chain, f.kind));
+  const scen = lockdepLayout ? [] : scenarioLines(f);
   if (scen.length > 0) out.push(BLANK, ln(' Possible unsafe locking scenario:'), BLANK, ...scen);
-  if (isDeadlockKind(f.kind) && (scen.length > 0 || f.kind === 'deadlock')) {
+  if (isDeadlockKind(f.kind) && (scen.length > 0 || f.kind === 'deadlock' || lockdepLayout)) {
     out.push(BLANK, ln(st('bad', ' *** DEADLOCK ***')));
   }
   if (f.kind === 'recursive-locking') {

@@ -55,7 +55,7 @@ export function renderHtml(report: Report, ctx: RenderContext): string {
     }
     for (const f of findingsOf(m.verdicts)) {
       out.push(`<section class="finding">`);
-      out.push(`<h3>${xmlEscape(bannerTitle(f.kind))}: <code>${xmlEscape(f.rule)}</code></h3>`);
+      out.push(`<h3>${xmlEscape(bannerTitle(f.kind, f.lockdep?.irq))}: <code>${xmlEscape(f.rule)}</code></h3>`);
       out.push(`<p>${xmlEscape(f.message)}</p>`);
       if (f.trace) {
         const d = drawTrace(f.trace, `${f.rule}: ${m.file}`, f.message, `f${k}-`);

@@ -74,7 +74,8 @@ export function verdictText(v: Verdict): string {
   }
 }
 
-export function bannerTitle(kind: FindingKind): string {
+/** lockdep's banner for the kind (kernel/locking/lockdep.c print_*_bug); `irq` names the state of a safe -> unsafe report. */
+export function bannerTitle(kind: FindingKind, irq: 'HARDIRQ' | 'SOFTIRQ' = 'HARDIRQ'): string {
   switch (kind) {
     case 'circular-dependency':
       return 'WARNING: possible circular locking dependency detected';
@@ -86,6 +87,16 @@ export function bannerTitle(kind: FindingKind): string {
       return 'WARNING: fence never signalled';
     case 'rule-violation':
       return 'WARNING: rule violation';
+    case 'inconsistent-lock-state':
+      return 'WARNING: inconsistent lock state';
+    case 'irq-lock-inversion':
+      return `WARNING: ${irq}-safe -> ${irq}-unsafe lock order detected`;
+    case 'invalid-wait-context':
+      return 'BUG: Invalid wait context';
+    case 'held-lock-freed':
+      return 'WARNING: held lock freed!';
+    case 'bad-unlock-balance':
+      return 'WARNING: bad unlock balance detected!';
     default:
       return unreachable(kind);
   }
@@ -93,7 +104,7 @@ export function bannerTitle(kind: FindingKind): string {
 
 /** lockdep prints `*** DEADLOCK ***` under its scenario for these kinds. */
 export function isDeadlockKind(kind: FindingKind): boolean {
-  return kind !== 'rule-violation';
+  return kind !== 'rule-violation' && kind !== 'invalid-wait-context' && kind !== 'held-lock-freed' && kind !== 'bad-unlock-balance';
 }
 
 export function citationText(c: Citation): string {
