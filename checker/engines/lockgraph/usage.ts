@@ -12,7 +12,8 @@
  *   IN-X and X-ON, unless both marks are reads (exclusive_bit);
  * - X-safe -> X-unsafe lock order (check_irq_usage): a class used in X
  *   context orders before (reaches in the dependency graph) a class taken
- *   with X enabled, again unless both are reads.
+ *   with X enabled. Here reads count on both sides: exclusive_mask() and
+ *   find_exclusive_match() pair IN-X-R with X-ON-R too.
  *
  * Wait types (check_wait_context, include/linux/lockdep_types.h): a lock
  * whose outer wait type exceeds the innermost wait type held (or the
@@ -130,7 +131,7 @@ export class UsageTable {
       for (const safeClass of this.classes()) {
         const safeMarks = this.of(safeClass).filter((m) => m.bit.irq === irq && m.bit.dir === 'IN');
         if (safeMarks.length === 0) continue;
-        const found = nearestUnsafe(safeClass, adj, (cls) => firstPair(safeMarks, this.of(cls).filter((m) => m.bit.irq === irq && m.bit.dir === 'ON')));
+        const found = nearestUnsafe(safeClass, adj, (cls) => anyPair(safeMarks, this.of(cls).filter((m) => m.bit.irq === irq && m.bit.dir === 'ON')));
         if (found) out.push({ irq, safeClass, unsafeClass: found.cls, safe: found.pair[0], unsafe: found.pair[1], path: found.path });
       }
     }
@@ -146,6 +147,11 @@ function bitOrder(b: UsageBit): number {
 function firstPair(ins: UsageMark[], ons: UsageMark[]): [UsageMark, UsageMark] | undefined {
   for (const i of ins) for (const o of ons) if (conflicts(i.bit, o.bit)) return [i, o];
   return undefined;
+}
+
+/** The first (IN, ON) pair of two classes' marks: every such pair is exclusive across a dependency. */
+function anyPair(ins: UsageMark[], ons: UsageMark[]): [UsageMark, UsageMark] | undefined {
+  return ins.length > 0 && ons.length > 0 ? [ins[0], ons[0]] : undefined;
 }
 
 /** Breadth-first from `start` (excluded): the nearest class `match` accepts, with the path to it. */
