@@ -68,7 +68,7 @@ function usageEntry(cls: string, m: UsageMark, where: Where): NonNullable<Lockde
 function inconsistentFinding(c: UsageConflict, base: Base, where: Where): Finding {
   const f = base(
     'inconsistent-lock-state',
-    { lock: c.class, safe: usageName(c.safe.bit), unsafe: usageName(c.unsafe.bit), thread: c.unsafe.site.thread, api: c.unsafe.site.api, irq: c.irq },
+    { lock: c.class, safe: `{${usageName(c.safe.bit)}}`, unsafe: `{${usageName(c.unsafe.bit)}}`, thread: c.unsafe.site.thread, api: c.unsafe.site.api, irq: c.irq },
     where(c.unsafe.site.at),
   );
   f.lockdep = { irq: c.irq, usages: [usageEntry(c.class, c.safe, where), usageEntry(c.class, c.unsafe, where)] };
@@ -84,8 +84,8 @@ function inversionFinding(v: IrqInversion, base: Base, where: Where): Finding {
     {
       lock: v.unsafeClass,
       held: v.safeClass,
-      safe: usageName(v.safe.bit),
-      unsafe: usageName(v.unsafe.bit),
+      safe: `{${usageName(v.safe.bit)}}`,
+      unsafe: `{${usageName(v.unsafe.bit)}}`,
       thread: last.source.kind === 'model' ? last.source.thread : v.unsafe.site.thread,
       api: last.source.kind === 'model' ? last.source.api : v.unsafe.site.api,
       irq: v.irq,

@@ -38,6 +38,7 @@ const STRICTEST_OPTION_VALUES = new Map<string, string>([
   ['revoke.pfn-export', 'forbidden'],
   ['own.scope', 'per-dmabuf'],
   ['notifier.fence-wait', 'never'],
+  ['lockdep.preempt-rt', 'on'],
 ]);
 
 function buildPresets(rules: Rule[]): Record<string, Preset> {

@@ -26,8 +26,8 @@ export const rule = defineRule({
       { kind: 'doc', file: 'Documentation/locking/lockdep-design.rst', section: 'Single-lock state rules' },
     ],
     messages: {
-      hardirq: 'inconsistent {{{safe}}} -> {{{unsafe}}} usage: {{lock}} is taken in hard-irq context and by {{thread}} with hard irqs enabled ({{api}})',
-      softirq: 'inconsistent {{{safe}}} -> {{{unsafe}}} usage: {{lock}} is taken in softirq context and by {{thread}} with softirqs enabled ({{api}})',
+      hardirq: 'inconsistent {{safe}} -> {{unsafe}} usage: {{lock}} is taken in hard-irq context and by {{thread}} with hard irqs enabled ({{api}})',
+      softirq: 'inconsistent {{safe}} -> {{unsafe}} usage: {{lock}} is taken in softirq context and by {{thread}} with softirqs enabled ({{api}})',
     },
   },
   checks: [

@@ -26,8 +26,8 @@ export const rule = defineRule({
       { kind: 'doc', file: 'Documentation/locking/lockdep-design.rst', section: 'Multi-lock dependency rules' },
     ],
     messages: {
-      hardirq: 'HARDIRQ-safe -> HARDIRQ-unsafe lock order: {{held}} ({{safe}}) is held while {{thread}} takes {{lock}} ({{unsafe}}) via {{chain}}',
-      softirq: 'SOFTIRQ-safe -> SOFTIRQ-unsafe lock order: {{held}} ({{safe}}) is held while {{thread}} takes {{lock}} ({{unsafe}}) via {{chain}}',
+      hardirq: 'HARDIRQ-safe -> HARDIRQ-unsafe lock order: {{held}} {{safe}} is held while {{thread}} takes {{lock}} {{unsafe}} via {{chain}}',
+      softirq: 'SOFTIRQ-safe -> SOFTIRQ-unsafe lock order: {{held}} {{safe}} is held while {{thread}} takes {{lock}} {{unsafe}} via {{chain}}',
     },
   },
   checks: [
