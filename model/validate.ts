@@ -214,10 +214,15 @@ function step(op: Op, o: Outcome, nid: NodeId, s: State, inst: readonly Instance
         // the ww semantics (WW-3), not a model mistake.
         if (op.ctx !== undefined) return s;
         if (recursive && already.recursive) return { ...s, held: [...s.held, { lock: op.lock, at: nid, recursive }] };
+        // A blocking second acquisition is the bug lockdep reports as
+        // "possible recursive locking" (and the engines as a self-deadlock):
+        // a finding, not a model error. A trylock of a lock the thread holds
+        // always fails, so a model that branches on its success is malformed.
+        if (!op.trylock) return { ...s, held: [...s.held, { lock: op.lock, at: nid, recursive }] };
         report(
           'LMC207',
-          `${op.api}() acquires '${name(op.lock)}' again while ${where} already holds it on some path`,
-          op.trylock ? 'a trylock of a lock the thread holds always fails; drop it or release the lock first' : `release '${name(op.lock)}' first, or take it only once`,
+          `${op.api}() succeeds on '${name(op.lock)}' although ${where} already holds it on some path`,
+          'a trylock of a lock the thread holds always fails; drop the success branch or release the lock first',
           `${nid}`,
         );
         // Count it as taken again so the matching unlocks do not cascade into LMC205.

@@ -44,7 +44,7 @@ const EXPECTED: Record<string, Expected[]> = {
   'LMC204-no-threads.model.ts': [['LMC204', undefined, undefined, 'the model has no threads']],
   'LMC205-unlock-not-held.model.ts': [['LMC205', 13, 3, "mutex_unlock() releases 'l', which thread 'ioctl' does not hold here on some path"]],
   'LMC206-lock-held-at-end.model.ts': [['LMC206', 10, 3, "'l' is still held when thread 'ioctl' returns on some path"]],
-  'LMC207-double-acquire.model.ts': [['LMC207', 10, 3, "mutex_lock() acquires 'l' again while thread 'ioctl' already holds it on some path"]],
+  'LMC207-double-acquire.model.ts': [['LMC207', 12, 7, "mutex_trylock() succeeds on 'l' although thread 'ioctl' already holds it on some path"]],
   'LMC208-signalling-unbalanced.model.ts': [['LMC208', 10, 18, "dma_fence_begin_signalling() is not ended before thread 'run_job' returns on some path"]],
   'LMC209-memalloc-mismatch.model.ts': [['LMC209', 10, 3, 'memalloc_noio_restore(flags) restores flags saved by memalloc_nofs_save()']],
   'LMC210-local-before-created.model.ts': [['LMC210', 10, 21, "'ctx' is used before it is created by ww_acquire_init()"]],
