@@ -48,12 +48,23 @@ export function lockdepFindings(rule: Rule, check: LockdepCheck, built: BuiltGra
         .filter((v) => !check.irq || v.irq === check.irq)
         .map((v) => realise(inversionFinding(v, base, where), v.unsafeClass, v.irq, real, v.safeClass));
     case 'invalid-wait-context':
-      return built.waitViolations.map((v) => waitFinding(v, base, where));
+      return onePerPlace(built.waitViolations.map((v) => waitFinding(v, base, where)));
     case 'held-lock-freed':
-      return built.heldLockInits.map((h) => freedFinding(h, base, where));
+      return onePerPlace(built.heldLockInits.map((h) => freedFinding(h, base, where)));
     case 'bad-unlock-balance':
-      return [];
+      return onePerPlace(built.badUnlocks.map((h) => base('bad-unlock-balance', { lock: h.lock ?? h.class, thread: h.site.thread, api: h.site.api }, where(h.site.at))));
   }
+}
+
+/** Unrolled or duplicated nodes of one statement give one finding, like one call site in lockdep. */
+function onePerPlace(fs: Finding[]): Finding[] {
+  const seen = new Set<string>();
+  return fs.filter((f) => {
+    const k = f.at ? `${f.at.line}:${f.at.col}` : f.message;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
 }
 
 type Base = (kind: Finding['kind'], vars: Record<string, string | undefined>, at: SourceRef | undefined) => Finding;

@@ -147,9 +147,9 @@ export const FRONT_END_DIAGNOSTIC_CODES = [
   },
   {
     code: 'LMC205',
-    title: 'unlock of a lock not held',
+    title: 'unlock of a lock never acquired',
     exit: ExitCode.MODEL_SEMANTICS,
-    explanation: 'On some path through the function a lock is released that is not held at that point (never taken, already released, or its trylock failed).',
+    explanation: 'A lock is released that no path of the model ever acquires: the model is missing its acquisition. A release of a lock that is taken elsewhere but not held at that point (already released, or its trylock failed) is not a model error but the bug lockdep reports as "bad unlock balance" (rule lockdep-bad-unlock-balance).',
   },
   {
     code: 'LMC206',

@@ -61,6 +61,7 @@ import { rule as lockdepInconsistentLockState } from './lockdep-inconsistent-loc
 import { rule as lockdepIrqLockInversion } from './lockdep-irq-lock-inversion.js';
 import { rule as lockdepInvalidWaitContext } from './lockdep-invalid-wait-context.js';
 import { rule as lockdepHeldLockFreed } from './lockdep-held-lock-freed.js';
+import { rule as lockdepBadUnlockBalance } from './lockdep-bad-unlock-balance.js';
 
 export const ALL_RULES: Rule[] = [
   lockdepCircularDependency,
@@ -117,4 +118,5 @@ export const ALL_RULES: Rule[] = [
   lockdepIrqLockInversion,
   lockdepInvalidWaitContext,
   lockdepHeldLockFreed,
+  lockdepBadUnlockBalance,
 ];

@@ -25,7 +25,7 @@ export type Columns = (names: string[], cells: ScenarioCell[]) => Line[];
 
 /** Whether the finding's body comes from here rather than from the cycle layout. */
 export function isLockdepLayout(f: Finding): boolean {
-  return f.kind === 'inconsistent-lock-state' || f.kind === 'irq-lock-inversion' || f.kind === 'invalid-wait-context' || f.kind === 'held-lock-freed';
+  return f.kind === 'inconsistent-lock-state' || f.kind === 'irq-lock-inversion' || f.kind === 'invalid-wait-context' || f.kind === 'held-lock-freed' || f.kind === 'bad-unlock-balance';
 }
 
 export function lockdepBody(f: Finding, columns: Columns): Line[] {

@@ -42,7 +42,7 @@ const EXPECTED: Record<string, Expected[]> = {
   ],
   'LMC203-recursion.model.ts': [['LMC203', 16, 3, 'recursion: walk_down -> walk_up -> walk_down']],
   'LMC204-no-threads.model.ts': [['LMC204', undefined, undefined, 'the model has no threads']],
-  'LMC205-unlock-not-held.model.ts': [['LMC205', 13, 3, "mutex_unlock() releases 'l', which thread 'ioctl' does not hold here on some path"]],
+  'LMC205-unlock-not-held.model.ts': [['LMC205', 12, 3, "mutex_unlock() releases 'l', which no path of the model ever acquires"]],
   'LMC206-lock-held-at-end.model.ts': [['LMC206', 10, 3, "'l' is still held when thread 'ioctl' returns on some path"]],
   'LMC207-double-acquire.model.ts': [['LMC207', 12, 7, "mutex_trylock() succeeds on 'l' although thread 'ioctl' already holds it on some path"]],
   'LMC208-signalling-unbalanced.model.ts': [['LMC208', 10, 18, "dma_fence_begin_signalling() is not ended before thread 'run_job' returns on some path"]],

@@ -66,11 +66,15 @@ export interface BuiltGraph {
   waitViolations: WaitViolation[];
   /** mutex_init / spin_lock_init of a lock the path holds. */
   heldLockInits: HeldLockInit[];
+  /** Unlocks of a lock the path does not hold (lock_release finding no held lock). */
+  badUnlocks: HeldLockInit[];
 }
 
 /** "held lock freed": a lock (re)initialised while the same path holds it. */
 export interface HeldLockInit {
   class: string;
+  /** The model's name of the instance. */
+  lock?: string;
   site: UsageSite;
   heldAt?: { proc: ProcId; node: NodeId };
 }
@@ -90,6 +94,7 @@ export function buildGraph(model: DriverModel, opts: BuildOptions): BuiltGraph {
     sem,
     lockdep: new Lockdep(graph, model.file, opts.sourceMap, opts.preemptRt ?? false),
     heldLockInits: [],
+    badUnlocks: [],
     maxStates: opts.maxStatesPerProc ?? 20000,
     budget: opts.budget,
     visited: [],
@@ -118,6 +123,7 @@ export function buildGraph(model: DriverModel, opts: BuildOptions): BuiltGraph {
     usage,
     waitViolations,
     heldLockInits: w.heldLockInits,
+    badUnlocks: w.badUnlocks,
   };
 }
 
@@ -165,6 +171,7 @@ interface Walker {
   /** Topological order of each proc walked so far. */
   topo: Map<ProcId, NodeId[]>;
   heldLockInits: HeldLockInit[];
+  badUnlocks: HeldLockInit[];
 }
 
 /** Reached path states per node, one per distinct key. */
@@ -219,6 +226,7 @@ function stepOp(w: Walker, op: Op, outcome: string, s: PathState, site: AcquireS
   const signalling = inSignalling(s);
   w.visited.push({ proc: at.proc, node: at.node, op, outcome, held: s.held.map((h) => h.class), contexts, flags: s.flags, signalling });
   if (op.kind === 'lock_init') noteLockInit(w, op.lock, s, site);
+  if (op.kind === 'unlock') noteUnlock(w, op.lock, s, site);
   let st: PathState = { held: s.held, flags: flagsBefore(op, outcome, s.flags) };
   for (const act of actionsOf(w.model, op, outcome, s.flags, w.sem, signalling)) {
     st = act.kind === 'acquire' ? w.lockdep.acquire(st, act, site) : w.lockdep.release(st, act.class, act.instance);
@@ -246,6 +254,19 @@ function runCallbacks(w: Walker, op: Op, st: PathState, signalling: boolean, sit
       }
     }
   }
+}
+
+/**
+ * print_unlock_imbalance_bug(): lock_release() finds no held lock of the
+ * instance on this path. find_held_lock() also matches by class (ww locks
+ * merged under their context's nest lock share one entry), so a held lock
+ * of the same class counts as a match.
+ */
+function noteUnlock(w: Walker, lock: number, s: PathState, site: AcquireSite): void {
+  const cls = lockClassOf(w.model, lock);
+  if (s.held.some((x) => x.instance === lock || x.class.split('/')[0] === cls)) return;
+  if (w.badUnlocks.some((x) => x.site.at.proc === site.at.proc && x.site.at.node === site.at.node)) return;
+  w.badUnlocks.push({ class: cls, lock: w.model.instances[lock]?.name, site: { at: site.at, thread: site.thread, api: site.api } });
 }
 
 /** debug_check_no_locks_freed() from mutex_init & co.: the path holds the very instance it re-initialises. */
