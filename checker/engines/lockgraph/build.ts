@@ -95,6 +95,7 @@ export function buildGraph(model: DriverModel, opts: BuildOptions): BuiltGraph {
     lockdep: new Lockdep(graph, model.file, opts.sourceMap, opts.preemptRt ?? false),
     heldLockInits: [],
     badUnlocks: [],
+    wwCtxLocks: wwCtxLocksOf(model),
     maxStates: opts.maxStatesPerProc ?? 20000,
     budget: opts.budget,
     visited: [],
@@ -172,6 +173,8 @@ interface Walker {
   topo: Map<ProcId, NodeId[]>;
   heldLockInits: HeldLockInit[];
   badUnlocks: HeldLockInit[];
+  /** Instances some op locks with a ww acquire context. */
+  wwCtxLocks: Set<number>;
 }
 
 /** Reached path states per node, one per distinct key. */
@@ -263,6 +266,11 @@ function runCallbacks(w: Walker, op: Op, st: PathState, signalling: boolean, sit
  * of the same class counts as a match.
  */
 function noteUnlock(w: Walker, lock: number, s: PathState, site: AcquireSite): void {
+  // A ww lock taken with an acquire context may come back -EDEADLK or
+  // -EALREADY on paths the model does not branch on; how the model copes
+  // with those is for the ww rules (ww-ealready's unlock-not-held), as in
+  // model/validate.ts.
+  if (w.wwCtxLocks.has(lock)) return;
   const cls = lockClassOf(w.model, lock);
   if (s.held.some((x) => x.instance === lock || x.class.split('/')[0] === cls)) return;
   if (w.badUnlocks.some((x) => x.site.at.proc === site.at.proc && x.site.at.node === site.at.node)) return;
@@ -275,6 +283,12 @@ function noteLockInit(w: Walker, lock: number, s: PathState, site: AcquireSite):
   if (!h) return;
   if (w.heldLockInits.some((x) => x.site.at.proc === site.at.proc && x.site.at.node === site.at.node)) return;
   w.heldLockInits.push({ class: h.class, site: { at: site.at, thread: site.thread, api: site.api }, ...(h.at ? { heldAt: h.at } : {}) });
+}
+
+function wwCtxLocksOf(model: DriverModel): Set<number> {
+  const out = new Set<number>();
+  for (const p of model.procs) for (const n of p.nodes) if (n.kind === 'op' && n.op.kind === 'lock' && n.op.ctx !== undefined) out.add(n.op.lock);
+  return out;
 }
 
 function fenceCallbacksOf(model: DriverModel): Map<number, Set<ProcId>> {
