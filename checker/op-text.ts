@@ -70,7 +70,13 @@ export function renderOp(op: Op, model: DriverModel): string {
     case 'local_irq_enable':
     case 'might_sleep':
     case 'signalling_begin':
+    case 'local_bh_disable':
+    case 'local_bh_enable':
+    case 'rcu_read_lock':
+    case 'rcu_read_unlock':
       return call();
+    case 'lock_init':
+      return call(nm(model, op.lock));
     case 'signalling_end':
       return call(nm(model, op.cookie));
     case 'fence_init':

@@ -198,6 +198,6 @@ export function stoppedVerdicts(rules: Rule[], stop: BudgetStop, options: CheckO
 
 /** The engine that would have decided the rule (lock-graph rules, else the first engine asked). */
 function engineOf(rule: Rule, options: CheckOptions): EngineName {
-  if (rule.checks.length > 0 && rule.checks.every((c) => c.kind === 'lock-cycle' || c.kind === 'lock-recursion')) return 'lockgraph';
+  if (rule.checks.length > 0 && rule.checks.every((c) => c.kind === 'lock-cycle' || c.kind === 'lock-recursion' || c.kind === 'lockdep-report')) return 'lockgraph';
   return options.engine === 'bmc' ? 'bmc' : 'explicit';
 }

@@ -48,7 +48,26 @@ export type FindingKind =
   | 'recursive-locking' // lockdep "possible recursive locking detected"
   | 'deadlock' // a realised deadlock: threads blocked forever
   | 'fence-never-signalled'
-  | 'rule-violation';
+  | 'rule-violation'
+  | 'inconsistent-lock-state' // lockdep "inconsistent lock state"
+  | 'irq-lock-inversion' // lockdep "HARDIRQ-safe -> HARDIRQ-unsafe lock order detected" (and SOFTIRQ)
+  | 'invalid-wait-context' // lockdep "BUG: Invalid wait context"
+  | 'held-lock-freed' // lockdep "held lock freed!" (mutex_init & co. of a held lock)
+  | 'bad-unlock-balance'; // lockdep "bad unlock balance detected!"
+
+/**
+ * What lockdep prints beyond a chain for its usage and wait-context
+ * reports (kernel/locking/lockdep.c print_usage_bug,
+ * print_bad_irq_dependency, print_lock_invalid_wait_context).
+ */
+export interface LockdepDetail {
+  /** The irq kind of a usage report. */
+  irq?: 'HARDIRQ' | 'SOFTIRQ';
+  /** Usage marks, each with where it was first recorded: `{IN-HARDIRQ-W} state was registered at:`. */
+  usages?: { class: string; usage: string; thread: string; api: string; at?: SourceRef }[];
+  /** Invalid wait context: `{outer:inner}` of the new lock and of what it is taken under. */
+  wait?: { class: string; outer: string; inner: string; limitedBy: string; held: { class: string; wait: string }[] };
+}
 
 export interface SourceRef extends Loc {
   file: string;
@@ -167,6 +186,8 @@ export interface Finding {
   at?: SourceRef;
   /** Lock-order chain, lockdep order: held ... -> new. */
   chain?: ChainEdge[];
+  /** Usage states or wait types behind a lockdep usage / wait-context report. */
+  lockdep?: LockdepDetail;
   trace?: Trace;
   /** The lock-graph cycle was not realised by any interleaving within the bound. */
   possibleOnly?: boolean;

@@ -147,9 +147,9 @@ export const FRONT_END_DIAGNOSTIC_CODES = [
   },
   {
     code: 'LMC205',
-    title: 'unlock of a lock not held',
+    title: 'unlock of a lock never acquired',
     exit: ExitCode.MODEL_SEMANTICS,
-    explanation: 'On some path through the function a lock is released that is not held at that point (never taken, already released, or its trylock failed).',
+    explanation: 'A lock is released that no path of the model ever acquires: the model is missing its acquisition. A release of a lock that is taken elsewhere but not held at that point (already released, or its trylock failed) is not a model error but the bug lockdep reports as "bad unlock balance" (rule lockdep-bad-unlock-balance).',
   },
   {
     code: 'LMC206',
@@ -160,10 +160,10 @@ export const FRONT_END_DIAGNOSTIC_CODES = [
   },
   {
     code: 'LMC207',
-    title: 'second acquisition of the same lock',
+    title: 'trylock that cannot succeed',
     exit: ExitCode.MODEL_SEMANTICS,
     explanation:
-      'On some path a thread acquires a lock instance it already holds: a self-deadlock (or, for a ww_mutex without context, a lockdep splat). With a ww acquire context, -EALREADY is the semantics and is not reported here.',
+      'On some path a thread takes the success branch of a trylock of a lock instance it already holds: that trylock always fails, so the model describes a path the kernel cannot take. A blocking second acquisition is not a model error but the bug lockdep reports as "possible recursive locking" (rule lockdep-recursive-locking, and a self-deadlock for the deadlock rule). With a ww acquire context, -EALREADY is the semantics and is not reported here.',
   },
   {
     code: 'LMC208',

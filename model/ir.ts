@@ -118,6 +118,8 @@ export interface Instance {
   importer?: ImporterInfo;
   /** work: handler proc. interval_notifier: invalidate callback proc. */
   proc?: ProcId;
+  /** spinlock: a raw_spinlock_t (wait type LD_WAIT_SPIN; spins on PREEMPT_RT too). */
+  raw?: boolean;
   /** interval_notifier: the mm it watches. gem_object with `userptr`: the mm its pages belong to. */
   mm?: InstanceId;
   /** gem_object: backed by user pages (amdgpu/i915 userptr), tracked by an mmu notifier on `mm`. */
@@ -178,8 +180,10 @@ export type Op =
       nestLock?: InstanceId;
       /** `spin_lock_irqsave` / `spin_lock_irq`: also disables irqs. */
       irqsave?: boolean;
+      /** `spin_lock_bh` / `read_lock_bh`: also disables softirqs. */
+      bh?: boolean;
     }
-  | { kind: 'unlock'; api: string; lock: InstanceId; irqrestore?: boolean }
+  | { kind: 'unlock'; api: string; lock: InstanceId; irqrestore?: boolean; bh?: boolean }
   | { kind: 'ww_acquire_init'; api: string; ctx: InstanceId; wwClass: string }
   | { kind: 'ww_acquire_done'; api: string; ctx: InstanceId }
   | { kind: 'ww_acquire_fini'; api: string; ctx: InstanceId }
@@ -255,7 +259,15 @@ export type Op =
   /** The device DMAs to or from a GEM object's pages (`device_read/device_write(obj)`). */
   | { kind: 'gem_access'; api: string; obj: InstanceId; write: boolean }
   /** `drm_gem_prime_export`: the GEM object becomes a dma-buf other drivers may import. */
-  | { kind: 'gem_prime_export'; api: string; obj: InstanceId };
+  | { kind: 'gem_prime_export'; api: string; obj: InstanceId }
+  // softirq and RCU contexts (lockdep's SOFTIRQ usage, wait contexts) ----------
+  | { kind: 'local_bh_disable'; api: string }
+  | { kind: 'local_bh_enable'; api: string }
+  /** rcu_read_lock(): lockdep's rcu_lock_map, a recursive read of wait type LD_WAIT_CONFIG. */
+  | { kind: 'rcu_read_lock'; api: string }
+  | { kind: 'rcu_read_unlock'; api: string }
+  /** mutex_init / spin_lock_init / init_rwsem / rwlock_init of an existing lock. */
+  | { kind: 'lock_init'; api: string; lock: InstanceId };
 
 export type OpKind = Op['kind'];
 
@@ -291,7 +303,8 @@ export type ProcRole =
   | 'work' // a work item's handler, runs in a kworker once queued
   | 'fence_callback' // dma_fence_add_callback: runs inside dma_fence_signal
   | 'invalidate_mappings' // importer_ops->invalidate_mappings
-  | 'fence_release'; // dma_fence_ops.release, run by a final put
+  | 'fence_release' // dma_fence_ops.release, run by a final put
+  | 'softirq'; // open_softirq / tasklet_setup / timer_setup: a softirq handler
 
 export interface Proc {
   id: ProcId;
@@ -313,7 +326,7 @@ export interface Thread {
 
 /** A callback registered at top level (`register_shrinker(fn)` etc.). */
 export interface Registration {
-  role: 'shrinker' | 'mmu_notifier' | 'irq';
+  role: 'shrinker' | 'mmu_notifier' | 'irq' | 'softirq';
   proc: ProcId;
   /** mmu_notifier: the interval notifier instance (and through it the mm). */
   notifier?: InstanceId;

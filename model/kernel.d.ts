@@ -137,6 +137,15 @@ declare global {
   /** `fn` is a hard-irq handler that may preempt any thread with irqs enabled. */
   function request_irq(fn: lockmc.Callback): void;
   function request_irq(irq: number, fn: lockmc.Callback, ...rest: unknown[]): void;
+  /** `fn` is a softirq handler: it may run on any thread's CPU with irqs and softirqs enabled (lock graph only). */
+  function open_softirq(fn: lockmc.Callback): void;
+  function open_softirq(nr: number, fn: lockmc.Callback): void;
+  /** `fn` is a tasklet callback: softirq context. */
+  function tasklet_setup(fn: lockmc.Callback): void;
+  function tasklet_setup(t: unknown, fn: lockmc.Callback): void;
+  /** `fn` is a timer callback: softirq context. */
+  function timer_setup(fn: lockmc.Callback): void;
+  function timer_setup(timer: unknown, fn: lockmc.Callback, flags?: number): void;
 
   // -------------------------------------------------------------------------
   // Control flow
@@ -172,7 +181,7 @@ declare global {
   function spin_lock_irq(lock: lockmc.Spinlock): void;
   /** spin_lock saving and disabling irqs (`flags` is accepted and ignored). */
   function spin_lock_irqsave(lock: lockmc.Spinlock, flags?: unknown): void;
-  /** spin_lock with softirqs disabled (softirqs are not modelled). */
+  /** spin_lock with softirqs disabled. */
   function spin_lock_bh(lock: lockmc.Spinlock): void;
   /** Returns 1 on success (outcomes ok / fail). */
   function spin_trylock(lock: lockmc.Spinlock): boolean;
@@ -506,6 +515,49 @@ declare global {
   function cancel_work_sync(w: lockmc.Work): boolean;
   function local_irq_disable(): void;
   function local_irq_enable(): void;
+
+  // -------------------------------------------------------------------------
+  // lockdep contexts and wait types: raw_spinlock_t, _bh variants, softirq
+  // and RCU sections, lock (re)initialisation.
+
+  /** A raw_spinlock_t (spins even on PREEMPT_RT; lockdep wait type LD_WAIT_SPIN). */
+  function raw_spinlock(cls?: string): lockmc.Spinlock;
+  function raw_spin_lock(lock: lockmc.Spinlock): void;
+  function raw_spin_lock_nested(lock: lockmc.Spinlock, subclass: number): void;
+  function raw_spin_lock_irq(lock: lockmc.Spinlock): void;
+  function raw_spin_lock_irqsave(lock: lockmc.Spinlock, flags?: unknown): void;
+  function raw_spin_lock_bh(lock: lockmc.Spinlock): void;
+  function raw_spin_trylock(lock: lockmc.Spinlock): boolean;
+  function raw_spin_unlock(lock: lockmc.Spinlock): void;
+  function raw_spin_unlock_irq(lock: lockmc.Spinlock): void;
+  function raw_spin_unlock_irqrestore(lock: lockmc.Spinlock, flags?: unknown): void;
+  function raw_spin_unlock_bh(lock: lockmc.Spinlock): void;
+  /** spin_lock serialised by an outer lock `nest` (lockdep nest_lock). */
+  function spin_lock_nest_lock(lock: lockmc.Spinlock, nest: lockmc.Lockable): void;
+  function read_lock_bh(lock: lockmc.Rwlock): void;
+  function write_lock_bh(lock: lockmc.Rwlock): void;
+  function read_unlock_bh(lock: lockmc.Rwlock): void;
+  function write_unlock_bh(lock: lockmc.Rwlock): void;
+  function read_lock_irq(lock: lockmc.Rwlock): void;
+  function read_lock_irqsave(lock: lockmc.Rwlock, flags?: unknown): void;
+  function write_lock_irq(lock: lockmc.Rwlock): void;
+  function write_lock_irqsave(lock: lockmc.Rwlock, flags?: unknown): void;
+  function read_unlock_irq(lock: lockmc.Rwlock): void;
+  function read_unlock_irqrestore(lock: lockmc.Rwlock, flags?: unknown): void;
+  function write_unlock_irq(lock: lockmc.Rwlock): void;
+  function write_unlock_irqrestore(lock: lockmc.Rwlock, flags?: unknown): void;
+  /** Disable softirqs on this CPU (nests). */
+  function local_bh_disable(): void;
+  function local_bh_enable(): void;
+  /** Enter an RCU read-side section: nothing in it may sleep. */
+  function rcu_read_lock(): void;
+  function rcu_read_unlock(): void;
+  /** Re-initialise a lock; a bug while anyone holds it. */
+  function mutex_init(lock: lockmc.Mutex): void;
+  function spin_lock_init(lock: lockmc.Spinlock): void;
+  function raw_spin_lock_init(lock: lockmc.Spinlock): void;
+  function init_rwsem(sem: lockmc.RwSemaphore): void;
+  function rwlock_init(lock: lockmc.Rwlock): void;
   /** Annotation: the caller may sleep here. */
   function might_sleep(): void;
 }

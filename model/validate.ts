@@ -48,6 +48,11 @@ export function validateModel(ex: ExtractedModel, text?: string, budget?: Budget
   const seen = new Set<string>();
   const inst = model.instances;
   const name = (id: InstanceId) => inst[id]?.name ?? `#${id}`;
+  // Instances some path of the model acquires: releasing one of them where
+  // it is not held is lockdep's "bad unlock balance" (a finding); releasing
+  // a lock nothing ever takes is a malformed model (LMC205).
+  const acquired = new Set<InstanceId>();
+  for (const p of model.procs) for (const n of p.nodes) if (n.kind === 'op' && n.op.kind === 'lock') acquired.add(n.op.lock);
 
   for (const proc of model.procs) {
     const where = procLabel(proc);
@@ -99,7 +104,7 @@ export function validateModel(ex: ExtractedModel, text?: string, budget?: Budget
         const o = outcomes[i]!;
         const next = node.next[o]!;
         if (!feasible(op, o, s)) continue;
-        const t = step(op, o, nid, s, inst, (code, msg, hint, dd) => report(code, nid, msg, hint, dd), where);
+        const t = step(op, o, nid, s, inst, (code, msg, hint, dd) => report(code, nid, msg, hint, dd), where, acquired);
         stack.push({ node: next, s: t });
       }
     }
@@ -119,6 +124,8 @@ function procLabel(p: Proc): string {
       return `work handler '${p.name}'`;
     case 'irq':
       return `irq handler '${p.name}'`;
+    case 'softirq':
+      return `softirq handler '${p.name}'`;
     case 'shrinker':
       return `shrinker '${p.name}'`;
     case 'mmu_notifier':
@@ -194,7 +201,7 @@ function feasible(op: Op, o: Outcome, s: State): boolean {
 
 type Reporter = (code: DiagnosticCode, message: string, hint: string, dedupe: string) => void;
 
-function step(op: Op, o: Outcome, nid: NodeId, s: State, inst: readonly Instance[], report: Reporter, where: string): State {
+function step(op: Op, o: Outcome, nid: NodeId, s: State, inst: readonly Instance[], report: Reporter, where: string, acquired: ReadonlySet<InstanceId>): State {
   const name = (id: InstanceId) => inst[id]?.name ?? `#${id}`;
   switch (op.kind) {
     case 'lock': {
@@ -212,10 +219,15 @@ function step(op: Op, o: Outcome, nid: NodeId, s: State, inst: readonly Instance
         // the ww semantics (WW-3), not a model mistake.
         if (op.ctx !== undefined) return s;
         if (recursive && already.recursive) return { ...s, held: [...s.held, { lock: op.lock, at: nid, recursive }] };
+        // A blocking second acquisition is the bug lockdep reports as
+        // "possible recursive locking" (and the engines as a self-deadlock):
+        // a finding, not a model error. A trylock of a lock the thread holds
+        // always fails, so a model that branches on its success is malformed.
+        if (!op.trylock) return { ...s, held: [...s.held, { lock: op.lock, at: nid, recursive }] };
         report(
           'LMC207',
-          `${op.api}() acquires '${name(op.lock)}' again while ${where} already holds it on some path`,
-          op.trylock ? 'a trylock of a lock the thread holds always fails; drop it or release the lock first' : `release '${name(op.lock)}' first, or take it only once`,
+          `${op.api}() succeeds on '${name(op.lock)}' although ${where} already holds it on some path`,
+          'a trylock of a lock the thread holds always fails; drop the success branch or release the lock first',
           `${nid}`,
         );
         // Count it as taken again so the matching unlocks do not cascade into LMC205.
@@ -234,8 +246,8 @@ function step(op: Op, o: Outcome, nid: NodeId, s: State, inst: readonly Instance
         }
       }
       if (idx < 0) {
-        if (s.ww.includes(op.lock)) return s;
-        report('LMC205', `${op.api}() releases '${name(op.lock)}', which ${where} does not hold here on some path`, `take '${name(op.lock)}' before releasing it on every path (a failed trylock or -EDEADLK does not acquire)`, `${nid}`);
+        if (s.ww.includes(op.lock) || acquired.has(op.lock)) return s;
+        report('LMC205', `${op.api}() releases '${name(op.lock)}', which no path of the model ever acquires`, `take '${name(op.lock)}' before releasing it, or drop the unlock`, `${nid}`);
         return s;
       }
       return { ...s, held: s.held.filter((_, i) => i !== idx) };

@@ -46,6 +46,8 @@ export interface ConstructorEntry {
   /** Arguments accepted (min, max). */
   arity: [number, number];
   summary: string;
+  /** spinlock: a raw_spinlock_t. */
+  raw?: boolean;
 }
 
 export const CONSTRUCTORS: readonly ConstructorEntry[] = [
@@ -74,6 +76,8 @@ export const CONSTRUCTORS: readonly ConstructorEntry[] = [
   { name: 'drm_gem_object', kind: 'gem_object', arity: [0, 0], summary: 'struct drm_gem_object (driver-allocated pages)' },
   // drivers/gpu/drm/amd/amdgpu/amdgpu_ttm.c amdgpu_ttm_tt_set_userptr(), i915_gem_userptr.c: a BO over user pages.
   { name: 'userptr_object', kind: 'gem_object', arity: [1, 1], summary: 'a userptr GEM object backed by user pages of an mm' },
+  // include/linux/spinlock.h raw_spin_lock_init(): raw_spinlock_t spins even on PREEMPT_RT (wait type LD_WAIT_SPIN).
+  { name: 'raw_spinlock', kind: 'spinlock', defaultClass: '$var', classArg: 0, arity: [0, 1], summary: 'raw_spinlock_t', raw: true },
 ];
 
 export const CONSTRUCTOR_BY_NAME: ReadonlyMap<string, ConstructorEntry> = new Map(
@@ -124,6 +128,10 @@ export const REGISTRATIONS: readonly RegistrationEntry[] = [
   { name: 'mmu_interval_notifier_insert', summary: 'interval-notifier invalidate callback' },
   // kernel/irq/manage.c request_irq().
   { name: 'request_irq', summary: 'hard-irq handler' },
+  // kernel/softirq.c open_softirq(), tasklet_setup(); kernel/time/timer.c timer_setup(): softirq context.
+  { name: 'open_softirq', summary: 'softirq handler' },
+  { name: 'tasklet_setup', summary: 'tasklet callback (softirq context)' },
+  { name: 'timer_setup', summary: 'timer callback (softirq context)' },
 ];
 
 // ---------------------------------------------------------------------------
@@ -165,6 +173,10 @@ export interface ApiEntry {
   slow?: boolean;
   irqsave?: boolean;
   irqrestore?: boolean;
+  /** Lock ops: also disable (lock) or enable (unlock) softirqs: the `_bh` variants. */
+  bh?: boolean;
+  /** Lock ops: the raw_spin_* family (the lock must be a raw_spinlock_t). */
+  raw?: boolean;
   /** Lock ops: the subclass argument (`mutex_lock_nested`). */
   subclassArg?: string;
   nestLockArg?: string;
@@ -208,6 +220,43 @@ const GEM_ARG = inst('obj', 'gem_object');
 /** device_read/device_write: an importer's attachment, or a GEM object of the device's own driver. */
 const DEVICE_ARG = inst('attach', 'attachment', 'gem_object');
 
+// raw_spinlock_t, _bh variants, softirq and RCU sections, lock init: include/linux/spinlock.h,
+// include/linux/bottom_half.h, include/linux/rcupdate.h.
+const LOCKDEP_APIS: readonly ApiEntry[] = [
+  { api: 'raw_spin_lock', op: 'lock', args: [LOCK_ARG_SPIN], mode: 'write', raw: true, summary: 'raw_spinlock_t acquisition: spins even on PREEMPT_RT' },
+  { api: 'raw_spin_lock_nested', op: 'lock', args: [LOCK_ARG_SPIN, { kind: 'number', name: 'subclass' }], mode: 'write', raw: true, subclassArg: 'subclass', summary: 'raw_spin_lock with a lockdep subclass' },
+  { api: 'raw_spin_lock_irq', op: 'lock', args: [LOCK_ARG_SPIN], mode: 'write', raw: true, irqsave: true, summary: 'raw_spin_lock with local irqs disabled' },
+  { api: 'raw_spin_lock_irqsave', op: 'lock', args: [LOCK_ARG_SPIN, { kind: 'ignored', name: 'flags', optional: true }], mode: 'write', raw: true, irqsave: true, summary: 'raw_spin_lock saving and disabling irqs' },
+  { api: 'raw_spin_lock_bh', op: 'lock', args: [LOCK_ARG_SPIN], mode: 'write', raw: true, bh: true, summary: 'raw_spin_lock with softirqs disabled' },
+  { api: 'raw_spin_trylock', op: 'lock', args: [LOCK_ARG_SPIN], mode: 'write', raw: true, trylock: true, summary: 'returns 1 on success' },
+  { api: 'raw_spin_unlock', op: 'unlock', args: [LOCK_ARG_SPIN], raw: true, summary: 'release' },
+  { api: 'raw_spin_unlock_irq', op: 'unlock', args: [LOCK_ARG_SPIN], raw: true, irqrestore: true, summary: 'release and enable irqs' },
+  { api: 'raw_spin_unlock_irqrestore', op: 'unlock', args: [LOCK_ARG_SPIN, { kind: 'ignored', name: 'flags', optional: true }], raw: true, irqrestore: true, summary: 'release and restore irqs' },
+  { api: 'raw_spin_unlock_bh', op: 'unlock', args: [LOCK_ARG_SPIN], raw: true, bh: true, summary: 'release and enable softirqs' },
+  { api: 'spin_lock_nest_lock', op: 'lock', args: [LOCK_ARG_SPIN, inst('nest', 'mutex', 'spinlock', 'rwsem', 'rwlock', 'ww_mutex', 'mm', 'address_space', 'dma_resv', 'ww_ctx')], mode: 'write', nestLockArg: 'nest', summary: 'spin_lock serialised by an outer lock (lockdep nest_lock)' },
+  { api: 'read_lock_bh', op: 'lock', args: [LOCK_ARG_RWLOCK], mode: 'recursive_read', bh: true, summary: 'read_lock with softirqs disabled' },
+  { api: 'write_lock_bh', op: 'lock', args: [LOCK_ARG_RWLOCK], mode: 'write', bh: true, summary: 'write_lock with softirqs disabled' },
+  { api: 'read_unlock_bh', op: 'unlock', args: [LOCK_ARG_RWLOCK], bh: true, summary: 'release shared and enable softirqs' },
+  { api: 'write_unlock_bh', op: 'unlock', args: [LOCK_ARG_RWLOCK], bh: true, summary: 'release exclusive and enable softirqs' },
+  { api: 'read_lock_irq', op: 'lock', args: [LOCK_ARG_RWLOCK], mode: 'recursive_read', irqsave: true, summary: 'read_lock with local irqs disabled' },
+  { api: 'read_lock_irqsave', op: 'lock', args: [LOCK_ARG_RWLOCK, { kind: 'ignored', name: 'flags', optional: true }], mode: 'recursive_read', irqsave: true, summary: 'read_lock saving and disabling irqs' },
+  { api: 'write_lock_irq', op: 'lock', args: [LOCK_ARG_RWLOCK], mode: 'write', irqsave: true, summary: 'write_lock with local irqs disabled' },
+  { api: 'write_lock_irqsave', op: 'lock', args: [LOCK_ARG_RWLOCK, { kind: 'ignored', name: 'flags', optional: true }], mode: 'write', irqsave: true, summary: 'write_lock saving and disabling irqs' },
+  { api: 'read_unlock_irq', op: 'unlock', args: [LOCK_ARG_RWLOCK], irqrestore: true, summary: 'release shared and enable irqs' },
+  { api: 'read_unlock_irqrestore', op: 'unlock', args: [LOCK_ARG_RWLOCK, { kind: 'ignored', name: 'flags', optional: true }], irqrestore: true, summary: 'release shared and restore irqs' },
+  { api: 'write_unlock_irq', op: 'unlock', args: [LOCK_ARG_RWLOCK], irqrestore: true, summary: 'release exclusive and enable irqs' },
+  { api: 'write_unlock_irqrestore', op: 'unlock', args: [LOCK_ARG_RWLOCK, { kind: 'ignored', name: 'flags', optional: true }], irqrestore: true, summary: 'release exclusive and restore irqs' },
+  { api: 'local_bh_disable', op: 'local_bh_disable', args: [], summary: 'disable softirqs on this CPU' },
+  { api: 'local_bh_enable', op: 'local_bh_enable', args: [], summary: 'enable softirqs (and run pending ones)' },
+  { api: 'rcu_read_lock', op: 'rcu_read_lock', args: [], summary: 'enter an RCU read-side section (must not sleep)' },
+  { api: 'rcu_read_unlock', op: 'rcu_read_unlock', args: [], summary: 'leave the RCU read-side section' },
+  { api: 'mutex_init', op: 'lock_init', args: [LOCK_ARG_MUTEX], summary: 're-initialise a mutex (a bug while it is held)' },
+  { api: 'spin_lock_init', op: 'lock_init', args: [LOCK_ARG_SPIN], summary: 're-initialise a spinlock (a bug while it is held)' },
+  { api: 'raw_spin_lock_init', op: 'lock_init', args: [LOCK_ARG_SPIN], raw: true, summary: 're-initialise a raw spinlock (a bug while it is held)' },
+  { api: 'init_rwsem', op: 'lock_init', args: [LOCK_ARG_RWSEM], summary: 're-initialise an rwsem (a bug while it is held)' },
+  { api: 'rwlock_init', op: 'lock_init', args: [LOCK_ARG_RWLOCK], summary: 're-initialise an rwlock (a bug while it is held)' },
+];
+
 export const APIS: readonly ApiEntry[] = [
   // --- mutex: kernel/locking/mutex.c ---------------------------------------
   { api: 'mutex_lock', op: 'lock', args: [LOCK_ARG_MUTEX], mode: 'write', summary: 'sleeping exclusive acquisition' },
@@ -222,10 +271,10 @@ export const APIS: readonly ApiEntry[] = [
   { api: 'spin_lock_nested', op: 'lock', args: [LOCK_ARG_SPIN, { kind: 'number', name: 'subclass' }], mode: 'write', subclassArg: 'subclass', summary: 'spin_lock with a lockdep subclass' },
   { api: 'spin_lock_irq', op: 'lock', args: [LOCK_ARG_SPIN], mode: 'write', irqsave: true, summary: 'spin_lock with local irqs disabled' },
   { api: 'spin_lock_irqsave', op: 'lock', args: [LOCK_ARG_SPIN, { kind: 'ignored', name: 'flags', optional: true }], mode: 'write', irqsave: true, summary: 'spin_lock saving and disabling irqs' },
-  { api: 'spin_lock_bh', op: 'lock', args: [LOCK_ARG_SPIN], mode: 'write', summary: 'spin_lock with softirqs disabled (softirqs are not modelled)' },
+  { api: 'spin_lock_bh', op: 'lock', args: [LOCK_ARG_SPIN], mode: 'write', bh: true, summary: 'spin_lock with softirqs disabled' },
   { api: 'spin_trylock', op: 'lock', args: [LOCK_ARG_SPIN], mode: 'write', trylock: true, summary: 'returns 1 on success' },
   { api: 'spin_unlock', op: 'unlock', args: [LOCK_ARG_SPIN], summary: 'release' },
-  { api: 'spin_unlock_bh', op: 'unlock', args: [LOCK_ARG_SPIN], summary: 'release' },
+  { api: 'spin_unlock_bh', op: 'unlock', args: [LOCK_ARG_SPIN], bh: true, summary: 'release and enable softirqs' },
   { api: 'spin_unlock_irq', op: 'unlock', args: [LOCK_ARG_SPIN], irqrestore: true, summary: 'release and enable irqs' },
   { api: 'spin_unlock_irqrestore', op: 'unlock', args: [LOCK_ARG_SPIN, { kind: 'ignored', name: 'flags', optional: true }], irqrestore: true, summary: 'release and restore irqs' },
   // --- rwsem: kernel/locking/rwsem.c ---------------------------------------------
@@ -375,6 +424,8 @@ export const APIS: readonly ApiEntry[] = [
   // --- slab caches: mm/slub.c kmem_cache_alloc() -> slab_pre_alloc_hook() -> might_alloc(gfp) ---
   { api: 'kmem_cache_alloc', op: 'alloc', args: [GFP_ARG], gfpLast: true, summary: 'slab-cache allocation (the cache argument comes first)' },
   { api: 'kmem_cache_zalloc', op: 'alloc', args: [GFP_ARG], gfpLast: true, summary: 'zeroed slab-cache allocation' },
+  // --- lockdep's contexts and wait types (kernel/locking/lockdep.c) ------------------
+  ...LOCKDEP_APIS,
 ];
 
 export const API_BY_NAME: ReadonlyMap<string, ApiEntry> = new Map(APIS.map((a) => [a.api, a]));

@@ -40,6 +40,7 @@ const STRICTEST_OPTION_VALUES = new Map<string, string>([
   ['notifier.fence-wait', 'never'],
   ['revoke.gpu-importers', 'reject'],
   ['phyr.struct-page', 'forbid'],
+  ['lockdep.preempt-rt', 'on'],
 ]);
 
 function buildPresets(rules: Rule[]): Record<string, Preset> {

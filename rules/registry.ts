@@ -61,6 +61,11 @@ import { rule as userptrDmaNeedsPinOrWait } from './userptr-dma-needs-pin-or-wai
 import { rule as userptrNeverExported } from './userptr-never-exported.js';
 import { rule as gpuImporterRevocable } from './gpu-importer-revocable.js';
 import { rule as unfaultableImporterNoMove } from './unfaultable-importer-no-move.js';
+import { rule as lockdepInconsistentLockState } from './lockdep-inconsistent-lock-state.js';
+import { rule as lockdepIrqLockInversion } from './lockdep-irq-lock-inversion.js';
+import { rule as lockdepInvalidWaitContext } from './lockdep-invalid-wait-context.js';
+import { rule as lockdepHeldLockFreed } from './lockdep-held-lock-freed.js';
+import { rule as lockdepBadUnlockBalance } from './lockdep-bad-unlock-balance.js';
 
 export const ALL_RULES: Rule[] = [
   lockdepCircularDependency,
@@ -117,4 +122,9 @@ export const ALL_RULES: Rule[] = [
   userptrNeverExported,
   gpuImporterRevocable,
   unfaultableImporterNoMove,
+  lockdepInconsistentLockState,
+  lockdepIrqLockInversion,
+  lockdepInvalidWaitContext,
+  lockdepHeldLockFreed,
+  lockdepBadUnlockBalance,
 ];

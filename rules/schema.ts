@@ -5,7 +5,10 @@
  * op, context or family that is not listed here fails to compile.
  */
 import type { LockKind, LockMode, OpKind } from '../model/ir.js';
-import type { AttachmentClass, AttachmentState, Context, PseudoLock, RuleFamily } from './types.js';
+import type { AttachmentClass, AttachmentState, Context, LockdepReport, PseudoLock, RuleFamily } from './types.js';
+
+export const LOCKDEP_REPORTS = ['inconsistent-lock-state', 'irq-lock-inversion', 'invalid-wait-context', 'held-lock-freed', 'bad-unlock-balance'] as const satisfies readonly LockdepReport[];
+const LOCKDEP_REPORTS_EXHAUSTIVE: Exhaustive<LockdepReport, (typeof LOCKDEP_REPORTS)[number]> = true;
 
 export const OP_KINDS = [
   'lock', 'unlock', 'ww_acquire_init', 'ww_acquire_done', 'ww_acquire_fini', 'alloc', 'memalloc_save',
@@ -15,7 +18,7 @@ export const OP_KINDS = [
   'interval_set_seq', 'dma_buf_export', 'dma_buf_attach', 'dma_buf_detach', 'dma_buf_pin', 'dma_buf_unpin',
   'dma_buf_map', 'dma_buf_unmap', 'dma_buf_invalidate', 'dma_buf_revoke', 'dma_buf_unrevoke', 'device_access',
   'phyr_to_page', 'page_ref_lock', 'dma_buf_put', 'mp_bind', 'mp_unbind', 'mp_recv', 'queue_work', 'flush_work',
-  'might_sleep', 'userptr_pages', 'gem_access', 'gem_prime_export',
+  'might_sleep', 'userptr_pages', 'gem_access', 'gem_prime_export', 'local_bh_disable', 'local_bh_enable', 'rcu_read_lock', 'rcu_read_unlock', 'lock_init',
 ] as const satisfies readonly OpKind[];
 type Exhaustive<All, Listed> = [Exclude<All, Listed>] extends [never] ? true : never;
 const OPS_EXHAUSTIVE: Exhaustive<OpKind, (typeof OP_KINDS)[number]> = true;
@@ -23,7 +26,7 @@ const OPS_EXHAUSTIVE: Exhaustive<OpKind, (typeof OP_KINDS)[number]> = true;
 export const CONTEXTS = [
   'reclaim', 'direct-reclaim', 'kswapd', 'shrinker', 'mmu-notifier', 'mmu-notifier-nonblocking', 'irq',
   'fence-callback', 'invalidate-mappings', 'fence-release', 'work', 'signalling', 'atomic', 'pagefault-disabled',
-  'memalloc-nofs', 'memalloc-noio', 'memalloc-noreclaim',
+  'memalloc-nofs', 'memalloc-noio', 'memalloc-noreclaim', 'softirq',
 ] as const satisfies readonly Context[];
 const CONTEXTS_EXHAUSTIVE: Exhaustive<Context, (typeof CONTEXTS)[number]> = true;
 
@@ -50,6 +53,7 @@ export const DEADLOCK_ON = ['lock', 'fence', 'ww', 'work'] as const;
 void OPS_EXHAUSTIVE;
 void CONTEXTS_EXHAUSTIVE;
 void FAMILIES_EXHAUSTIVE;
+void LOCKDEP_REPORTS_EXHAUSTIVE;
 
 /** Rule ids are kebab-case (they name files and appear in presets). */
 export const RULE_ID = /^[a-z0-9]+(-[a-z0-9]+)*$/;

@@ -158,7 +158,8 @@ export type Context =
   | 'pagefault-disabled'
   | 'memalloc-nofs'
   | 'memalloc-noio'
-  | 'memalloc-noreclaim';
+  | 'memalloc-noreclaim'
+  | 'softirq'; // softirq handlers, tasklets, timers (open_softirq, tasklet_setup, timer_setup)
 
 /** Which object a state predicate talks about. */
 export type Subject =
@@ -228,7 +229,15 @@ export type Check =
   | { kind: 'lock-cycle'; id: string; through?: LockPattern[]; closedBy?: StepPattern }
   /** Same-class second acquisition without nest_lock/subclass/trylock (lockdep "recursive locking"). */
   | { kind: 'lock-recursion'; id: string; lock?: LockPattern }
+  /**
+   * One of lockdep's other class-level reports, decided on the lock graph
+   * over every path (checker/engines/lockgraph/usage.ts): irq usage
+   * (`irq` names HARDIRQ or SOFTIRQ), wait contexts, lock lifecycle.
+   */
+  | { kind: 'lockdep-report'; id: string; report: LockdepReport; irq?: 'HARDIRQ' | 'SOFTIRQ' }
   | { kind: 'monitor'; id: string; monitor: Monitor };
+
+export type LockdepReport = 'inconsistent-lock-state' | 'irq-lock-inversion' | 'invalid-wait-context' | 'held-lock-freed' | 'bad-unlock-balance';
 
 export interface Rule {
   meta: RuleMeta;

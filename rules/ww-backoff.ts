@@ -46,6 +46,9 @@ export const rule = defineRule({
           { from: 'normal', on: { op: 'lock', outcome: 'EDEADLK' }, to: 'must-back-off' },
           { from: 'must-back-off', on: { op: 'lock', slow: true }, to: 'normal' },
           { from: 'must-back-off', on: { op: 'ww_acquire_fini' }, to: 'normal' },
+          // After a full release a plain lock is as good as the _slow one
+          // (which only skips the -EDEADLK check): nothing is held to die for.
+          { from: 'must-back-off', on: { op: 'lock', ctx: 'some', slow: false }, when: { kind: 'not', of: { kind: 'ww-ctx', state: 'holds-locks' } }, to: 'normal' },
           { from: 'must-back-off', on: { op: 'lock', ctx: 'some', slow: false }, to: 'bad' },
         ],
         bad: ['bad'],

@@ -90,7 +90,7 @@ export function textKey(v: Versions, file: string, text: string, options: CheckO
 export function touchingRules(rules: readonly Rule[], ts: Pick<TransitionSystem, 'properties'>): Set<string> {
   const out = new Set<string>();
   for (const r of rules) {
-    if (r.checks.some((c) => c.kind === 'lock-cycle' || c.kind === 'lock-recursion')) out.add(r.meta.id);
+    if (r.checks.some((c) => c.kind === 'lock-cycle' || c.kind === 'lock-recursion' || c.kind === 'lockdep-report')) out.add(r.meta.id);
   }
   for (const p of ts.properties) {
     if (p.kind !== 'step' || p.transitions.length > 0) out.add(p.rule);
@@ -157,7 +157,7 @@ function optionDecls(ctx: RuleContext): unknown {
 }
 
 function lockGraphRules(ctx: RuleContext): Rule[] {
-  return ctx.rules.filter((r) => r.checks.some((c) => c.kind === 'lock-cycle' || c.kind === 'lock-recursion'));
+  return ctx.rules.filter((r) => r.checks.some((c) => c.kind === 'lock-cycle' || c.kind === 'lock-recursion' || c.kind === 'lockdep-report'));
 }
 
 export function profileKey(v: Versions, file: string, text: string, options: CheckOptions, ctx: RuleContext): string {

@@ -17,6 +17,7 @@ import { referencesFor } from '../references.js';
 import { opLock } from '../semantics/patterns.js';
 import type { LockGraph } from '../engines/lockgraph/types.js';
 import { cycleFinding, cyclesFor, messageFor, opVars, recursionFinding } from '../findings.js';
+import { lockdepFindings } from '../lockdep-findings.js';
 import type { Finding, Trace, Wait } from '../report.js';
 import type { CheckOutcome } from '../verdict.js';
 import type { BackPass, DecideOutput, ExplainOutput, PassEnv, PassResult, Products } from './types.js';
@@ -104,7 +105,24 @@ function graphOutcomes(
       } else if (check.kind === 'lock-recursion') {
         const recs = graph.recursions.filter((r) => !check.lock || graph.patternMatchesClass(check.lock, r.class));
         if (recs.length === 0) push(rule.meta.id, { status: 'proved', engine: 'lockgraph' });
-        else push(rule.meta.id, { status: 'violated', engine: 'lockgraph', findings: recs.map((r) => recursionFinding(rule, check.id, r, model, sourceMap)) });
+        else {
+          const findings = recs.map((r) => {
+            const f = recursionFinding(rule, check.id, r, model, sourceMap);
+            // Realised when a thread blocks on a lock of the class that it holds itself.
+            const self = deadlockTraces.find((t) =>
+              t.final.threads.some((x) => x.status === 'blocked' && x.waitingFor?.kind === 'lock' && x.waitingFor.owner === x.thread && (x.waitingFor.lockClass === r.class || x.waitingFor.lock === r.class)),
+            );
+            if (self) {
+              f.trace = self;
+              f.realisation = { status: 'realised' };
+            }
+            return f;
+          });
+          push(rule.meta.id, { status: 'violated', engine: 'lockgraph', findings });
+        }
+      } else if (check.kind === 'lockdep-report') {
+        const found = lockdepFindings(rule, check, graph.built, model, sourceMap, { deadlockTraces, search });
+        push(rule.meta.id, found.length === 0 ? { status: 'proved', engine: 'lockgraph' } : { status: 'violated', engine: 'lockgraph', findings: found });
       }
     }
   }

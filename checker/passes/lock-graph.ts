@@ -23,6 +23,8 @@ export const lockGraphPass: FrontPass<'lock-graph', 'load' | 'validate'> = {
 
 function lockGraph(env: PassEnv, { load, validate }: Pick<Products, 'load' | 'validate'>): PassResult<LockGraphOutput> {
   const { model, sourceMap } = load.extracted;
-  const graph = buildLockGraph(model, { kernel: validate.kernel, sourceMap, declaredOrders: env.ruleCtx.orders, budget: env.budget });
+  // lockdep-invalid-wait-context's kernel-config position (CONFIG_PREEMPT_RT).
+  const preemptRt = validate.ruleOptions['lockdep.preempt-rt'] === 'on';
+  const graph = buildLockGraph(model, { kernel: validate.kernel, sourceMap, declaredOrders: env.ruleCtx.orders, budget: env.budget, preemptRt });
   return { kind: 'ok', output: { graph } };
 }

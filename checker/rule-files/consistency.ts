@@ -372,6 +372,7 @@ function conditions(rule: Rule): Condition[] {
       case 'deadlock':
       case 'lock-cycle':
       case 'lock-recursion':
+      case 'lockdep-report':
         return;
     }
   };

@@ -4,7 +4,7 @@
  * the file that is wrong, reported through the Sink; nothing is built here.
  */
 import {
-  ATT_CLASSES, ATT_STATES, CONTEXTS, DEADLOCK_ON, EXPORTER_CAPS, FAMILIES, LOCK_KINDS, LOCK_MODES, MONITOR_PER,
+  ATT_CLASSES, ATT_STATES, CONTEXTS, DEADLOCK_ON, EXPORTER_CAPS, FAMILIES, LOCK_KINDS, LOCK_MODES, LOCKDEP_REPORTS, MONITOR_PER,
   OP_KINDS, OPTION_KEY, OUTCOMES, PSEUDO, RULE_ID, SUBJECTS,
 } from '../../rules/schema.js';
 import { bool, describeType, fields, isObj, join, oneOf, oneOrMany, report, str, stringArray, type Obj, type Sink } from './sink.js';
@@ -303,11 +303,17 @@ function check(s: Sink, v: unknown, path: string): string | undefined {
     case 'lock-recursion':
       if (fields(s, v, path, w, ['kind', 'id'], ['lock']) && v.lock !== undefined) lockPattern(s, v.lock, join(path, 'lock'));
       break;
+    case 'lockdep-report':
+      if (fields(s, v, path, w, ['kind', 'id', 'report'], ['irq'])) {
+        if (!LOCKDEP_REPORTS.includes(v.report as never)) report(s, 'LMC321', join(path, 'report'), `${w}.report must be one of ${LOCKDEP_REPORTS.join(', ')}`);
+        if (v.irq !== undefined && v.irq !== 'HARDIRQ' && v.irq !== 'SOFTIRQ') report(s, 'LMC321', join(path, 'irq'), `${w}.irq must be HARDIRQ or SOFTIRQ`);
+      }
+      break;
     case 'monitor':
       if (fields(s, v, path, w, ['kind', 'id', 'monitor'], [])) monitor(s, v.monitor, join(path, 'monitor'));
       break;
     default:
-      report(s, 'LMC322', join(path, 'kind'), `unknown check kind '${v.kind}'`, 'one of step, state, terminal, deadlock, lock-cycle, lock-recursion, monitor');
+      report(s, 'LMC322', join(path, 'kind'), `unknown check kind '${v.kind}'`, 'one of step, state, terminal, deadlock, lock-cycle, lock-recursion, lockdep-report, monitor');
       return typeof v.id === 'string' ? v.id : undefined;
   }
   return typeof v.id === 'string' && v.id.length > 0 ? v.id : (report(s, 'LMC321', join(path, 'id'), `${w}.id must be a non-empty string`), undefined);

@@ -196,6 +196,7 @@ class PropertyCompiler {
     switch (check.kind) {
       case 'lock-cycle':
       case 'lock-recursion':
+      case 'lockdep-report':
         return [];
       case 'step':
         return this.compileStep(check.on, check.when ?? { kind: 'true' });

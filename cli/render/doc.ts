@@ -15,6 +15,7 @@ import { asExpected, folderCounts, outcomeLine, unexpectedReasons } from './outc
 import type { RenderContext } from './types.js';
 import { type Line, type Seg, ln, st, wrapLine } from './wrap.js';
 import { groupsOf } from '../../checker/finding-groups.js';
+import { isLockdepLayout, lockdepBody } from './lockdep-lines.js';
 import {
   citationText,
   findingTitle,
@@ -198,11 +199,13 @@ export function buildFinding(f: Finding, m: ModelReport, ctx: RenderContext, run
   if (f.possibleOnly) {
     out.push(BLANK, { ...ln(st('warn', `note: ${realisationNote(f.realisation)}; it is a lock-order problem, as lockdep would report it.`)), hang: 6 });
   }
-  if (f.chain && f.chain.length > 0) out.push(...chainLines(f.chain, f.kind));
+  const lockdepLayout = isLockdepLayout(f);
+  if (lockdepLayout) out.push(...lockdepBody(f, columns));
+  else if (f.chain && f.chain.length > 0) out.push(...chainLines(f.chain, f.kind));
   if (hang) out.push(BLANK, ...hangLines(hang, f.trace));
-  const scen = hang ? [] : scenarioLines(f);
+  const scen = hang || lockdepLayout ? [] : scenarioLines(f);
   if (scen.length > 0) out.push(BLANK, ln(' Possible unsafe locking scenario:'), BLANK, ...scen);
-  if (!hang && isDeadlockKind(f.kind) && (scen.length > 0 || f.kind === 'deadlock')) {
+  if (!hang && isDeadlockKind(f.kind) && (scen.length > 0 || f.kind === 'deadlock' || lockdepLayout)) {
     out.push(BLANK, ln(st('bad', ' *** DEADLOCK ***')));
   }
   if (f.kind === 'recursive-locking') {

@@ -76,7 +76,8 @@ export function verdictText(v: Verdict): string {
   }
 }
 
-export function bannerTitle(kind: FindingKind): string {
+/** lockdep's banner for the kind (kernel/locking/lockdep.c print_*_bug); `irq` names the state of a safe -> unsafe report. */
+export function bannerTitle(kind: FindingKind, irq: 'HARDIRQ' | 'SOFTIRQ' = 'HARDIRQ'): string {
   switch (kind) {
     case 'circular-dependency':
       return 'WARNING: possible circular locking dependency detected';
@@ -88,6 +89,16 @@ export function bannerTitle(kind: FindingKind): string {
       return 'WARNING: fence never signalled';
     case 'rule-violation':
       return 'WARNING: rule violation';
+    case 'inconsistent-lock-state':
+      return 'WARNING: inconsistent lock state';
+    case 'irq-lock-inversion':
+      return `WARNING: ${irq}-safe -> ${irq}-unsafe lock order detected`;
+    case 'invalid-wait-context':
+      return 'BUG: Invalid wait context';
+    case 'held-lock-freed':
+      return 'WARNING: held lock freed!';
+    case 'bad-unlock-balance':
+      return 'WARNING: bad unlock balance detected!';
     default:
       return unreachable(kind);
   }
@@ -95,7 +106,7 @@ export function bannerTitle(kind: FindingKind): string {
 
 /** lockdep prints `*** DEADLOCK ***` under its scenario for these kinds (a hang excepted: `hangOf`). */
 export function isDeadlockKind(kind: FindingKind): boolean {
-  return kind !== 'rule-violation' && kind !== 'fence-never-signalled';
+  return kind !== 'rule-violation' && kind !== 'fence-never-signalled' && kind !== 'invalid-wait-context' && kind !== 'held-lock-freed' && kind !== 'bad-unlock-balance';
 }
 
 /**
@@ -134,7 +145,7 @@ export function hangOf(f: Finding): Hang | undefined {
 /** The first line of a finding's splat: lockdep's banner, or the hung-task line for a hang. */
 export function findingTitle(f: Finding): string {
   const hang = hangOf(f);
-  return hang ? `INFO: task ${hang.thread} blocked for more than ${HUNG_TASK_TIMEOUT_SECS} seconds.` : bannerTitle(f.kind);
+  return hang ? `INFO: task ${hang.thread} blocked for more than ${HUNG_TASK_TIMEOUT_SECS} seconds.` : bannerTitle(f.kind, f.lockdep?.irq);
 }
 
 export function citationText(c: Citation): string {

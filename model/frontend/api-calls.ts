@@ -18,6 +18,7 @@ import { apiCall, type Lowering } from './api/call.js';
 import { DMA_BUF_LOWERINGS } from './api/dma-buf.js';
 import { FENCE_LOWERINGS } from './api/fences.js';
 import { LOCK_LOWERINGS } from './api/locks.js';
+import { LOCKDEP_LOWERINGS } from './api/lockdep.js';
 import { NOTIFIER_LOWERINGS } from './api/notifiers.js';
 import { PROVIDER_LOWERINGS } from './api/providers.js';
 import { RECLAIM_LOWERINGS } from './api/reclaim.js';
@@ -36,6 +37,7 @@ const LOWERINGS: Partial<Record<OpKind, Lowering>> = {
   ...PROVIDER_LOWERINGS,
   ...WORK_LOWERINGS,
   ...USERPTR_LOWERINGS,
+  ...LOCKDEP_LOWERINGS,
 };
 
 export interface CompiledApi {

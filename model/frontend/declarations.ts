@@ -189,7 +189,7 @@ function construct(cx: ExtractContext, name: string, d: ts.VariableDeclaration, 
     cx.global.set(name, { kind: 'instance', id });
     return;
   }
-  const id = cx.addInstance({ name, kind: ctor.kind, lockClass, wwClass }, d.name);
+  const id = cx.addInstance({ name, kind: ctor.kind, lockClass, wwClass, ...(ctor.raw ? { raw: true } : {}) }, d.name);
   cx.global.set(name, { kind: 'instance', id });
 }
 
@@ -234,6 +234,18 @@ function topExpression(cx: ExtractContext, s: ts.ExpressionStatement): void {
       for (const a of e.arguments) if (a !== fns[0]) ignoredArg(cx, a, cx.global);
       const proc = cx.requestProc((fns[0] as ts.Identifier).text, 'irq', fns[0]!);
       if (proc !== undefined) cx.registrations.push({ role: 'irq', proc });
+      return;
+    }
+    case 'open_softirq':
+    case 'tasklet_setup':
+    case 'timer_setup': {
+      // kernel/softirq.c, kernel/time/timer.c: the handler runs in softirq context.
+      noSpread(cx, e);
+      const fns = e.arguments.filter((a) => ts.isIdentifier(a) && cx.functions.has(a.text));
+      if (fns.length !== 1) cx.fail('LMC202', `${callee} expects one handler function, got ${fns.length}`, e, `write \`${callee}(my_handler);\``);
+      for (const a of e.arguments) if (a !== fns[0]) ignoredArg(cx, a, cx.global);
+      const proc = cx.requestProc((fns[0] as ts.Identifier).text, 'softirq', fns[0]!);
+      if (proc !== undefined) cx.registrations.push({ role: 'softirq', proc });
       return;
     }
     case 'mmu_interval_notifier_insert':

@@ -48,6 +48,7 @@ function callModel(api: string): string {
     'const mm = mm_struct();',
     'const m = mutex();',
     'const sl = spinlock();',
+    'const rsl = raw_spinlock();',
     'const sem = rw_semaphore();',
     'const rw = rwlock();',
     'const wm = ww_mutex(reservation_ww_class);',
@@ -71,7 +72,8 @@ function callModel(api: string): string {
   const arg = (s: ArgSpec): string | undefined => {
     switch (s.kind) {
       case 'instance':
-        return byKind[s.kinds[0]!];
+        // raw_spin_* take a raw_spinlock_t (the front end rejects a spinlock_t).
+        return e.raw && s.kinds[0] === 'spinlock' ? 'rsl' : byKind[s.kinds[0]!];
       case 'ctx-or-null':
         return 'ctx';
       case 'gfp':

@@ -78,6 +78,8 @@ const LOCKDEP_SIDE_ITEMS = [
 ];
 
 const PLACEHOLDERS = ['lock', 'held', 'api', 'thread', 'fence', 'attachment', 'buf', 'gfp', 'context', 'obj'];
+// What lockdep-report findings fill (checker/lockdep-findings.ts): usage states, the chain, wait types, the first acquisition.
+PLACEHOLDERS.push('safe', 'unsafe', 'irq', 'chain', 'outer', 'inner', 'heldAt');
 
 function fixtureFiles(dir: string): string[] {
   if (!existsSync(dir)) return [];
@@ -538,6 +540,7 @@ describe('presets', () => {
       'notifier.fence-wait': 'never',
       'revoke.gpu-importers': 'reject',
       'phyr.struct-page': 'forbid',
+      'lockdep.preempt-rt': 'on',
     });
   });
 });

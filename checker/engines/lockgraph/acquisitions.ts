@@ -9,6 +9,10 @@
 import { unreachable, type DriverModel, type GfpMask, type InstanceId, type Op } from '../../../model/ir.js';
 import { DMA_FENCE_MAP, FS_RECLAIM, I_MMAP_RWSEM, MMAP_LOCK, MMU_NOTIFIER_MAP, RESV_MUTEX } from '../../../rules/canonical-order.js';
 import { compareKernel } from '../../options.js';
+import { LD_WAIT_CONFIG, LD_WAIT_FREE, LD_WAIT_SLEEP, LD_WAIT_SPIN, type WaitType } from './usage.js';
+
+/** lockdep's map for rcu_read_lock() sections (kernel/rcu/update.c rcu_lock_map). */
+export const RCU_LOCK_MAP = 'rcu_read_lock';
 
 /** lockdep `read`: 0 exclusive, 1 non-recursive read, 2 recursive read. */
 export type ReadKind = 0 | 1 | 2;
@@ -24,6 +28,10 @@ export interface Acquire {
   nest?: string;
   /** Pseudo-lock role for chain labels. */
   role?: string;
+  /** The class's wait types (check_wait_context); absent = LD_WAIT_INV, not checked. */
+  wait?: WaitType;
+  /** read_lock() of a queued rwlock: recursive only in interrupt context (read_lock_is_recursive). */
+  queuedReader?: boolean;
 }
 
 export interface Release {
@@ -42,6 +50,10 @@ export interface ThreadFlags {
   pagefaultDisabled: number;
   /** Running inside reclaim (PF_MEMALLOC): allocations are not annotated. */
   inReclaim: boolean;
+  /** local_irq_disable / _irqsave nesting: hard irqs off on this CPU. */
+  hardirqsOff: number;
+  /** local_bh_disable / _bh nesting: softirqs off on this CPU. */
+  softirqsOff: number;
 }
 
 export interface KernelSemantics {
@@ -152,7 +164,15 @@ export function actionsOf(
     case 'userptr_pages':
     case 'gem_access':
     case 'gem_prime_export':
+    case 'local_bh_disable':
+    case 'local_bh_enable':
+    case 'lock_init':
       return [];
+    case 'rcu_read_lock':
+      // rcu_lock_acquire(&rcu_lock_map): a recursive read (include/linux/rcupdate.h).
+      return [{ kind: 'acquire', class: RCU_LOCK_MAP, read: 2, trylock: false, role: 'rcu read-side section', wait: { inner: LD_WAIT_CONFIG, outer: LD_WAIT_FREE } }];
+    case 'rcu_read_unlock':
+      return [{ kind: 'release', class: RCU_LOCK_MAP }];
   }
 }
 
@@ -180,7 +200,9 @@ function lockActions(model: DriverModel, op: OpOf<'lock' | 'unlock' | 'ww_acquir
           : op.nestLock !== undefined
             ? lockClassOf(model, op.nestLock)
             : undefined;
-      return [{ kind: 'acquire', class: cls, read, trylock: op.trylock, instance: op.lock, nest }];
+      const wait = lockWaitType(inst.kind, !!inst.raw);
+      const queuedReader = inst.kind === 'rwlock' && read === 2;
+      return [{ kind: 'acquire', class: cls, read, trylock: op.trylock, instance: op.lock, nest, ...(wait ? { wait } : {}), ...(queuedReader ? { queuedReader } : {}) }];
     }
     case 'unlock':
       return [{ kind: 'release', class: lockClassOf(model, op.lock), instance: op.lock }];
@@ -288,8 +310,48 @@ function resvActions(model: DriverModel, attachment: InstanceId): HeldAction[] {
   return buf?.resv !== undefined ? acqRel(lockClassOf(model, buf.resv), 0) : acqRel(RESV_MUTEX, 0);
 }
 
+/**
+ * include/linux/lockdep_types.h and the lock initialisers: spinlock_t and
+ * rwlock_t are LD_WAIT_CONFIG (they sleep on PREEMPT_RT), raw_spinlock_t
+ * LD_WAIT_SPIN, every sleeping lock LD_WAIT_SLEEP.
+ */
+export function lockWaitType(kind: string, raw: boolean): WaitType | undefined {
+  switch (kind) {
+    case 'spinlock':
+      return { inner: raw ? LD_WAIT_SPIN : LD_WAIT_CONFIG };
+    case 'rwlock':
+      return { inner: LD_WAIT_CONFIG };
+    case 'mutex':
+    case 'rwsem':
+    case 'ww_mutex':
+    case 'dma_resv':
+    case 'mm':
+    case 'address_space':
+      return { inner: LD_WAIT_SLEEP };
+    default:
+      return undefined;
+  }
+}
+
+/** What an acquisition changes before lockdep sees it: `spin_lock_irqsave` disables irqs first, `spin_lock_bh` softirqs. */
+export function flagsBefore(op: Op, outcome: string | undefined, flags: ThreadFlags): ThreadFlags {
+  if (op.kind !== 'lock' || outcome === 'fail' || (!op.irqsave && !op.bh)) return flags;
+  return { ...flags, hardirqsOff: flags.hardirqsOff + (op.irqsave ? 1 : 0), softirqsOff: flags.softirqsOff + (op.bh ? 1 : 0) };
+}
+
 export function updateFlags(op: Op, flags: ThreadFlags): ThreadFlags {
   switch (op.kind) {
+    case 'local_irq_disable':
+      return { ...flags, hardirqsOff: flags.hardirqsOff + 1 };
+    case 'local_irq_enable':
+      return { ...flags, hardirqsOff: 0 };
+    case 'local_bh_disable':
+      return { ...flags, softirqsOff: flags.softirqsOff + 1 };
+    case 'local_bh_enable':
+      return { ...flags, softirqsOff: Math.max(0, flags.softirqsOff - 1) };
+    case 'unlock':
+      if (!op.irqrestore && !op.bh) return flags;
+      return { ...flags, hardirqsOff: Math.max(0, flags.hardirqsOff - (op.irqrestore ? 1 : 0)), softirqsOff: Math.max(0, flags.softirqsOff - (op.bh ? 1 : 0)) };
     case 'memalloc_save':
       return { ...flags, [op.scope]: flags[op.scope] + 1 };
     case 'memalloc_restore':

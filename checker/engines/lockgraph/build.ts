@@ -17,10 +17,11 @@
 import type { DriverModel, NodeId, ProcId, SourceMap } from '../../../model/ir.js';
 import { checkBudget, type Budget } from '../../../model/budget.js';
 import { DMA_FENCE_MAP, FS_RECLAIM, MMU_NOTIFIER_MAP, primedEdgesFor } from '../../../rules/canonical-order.js';
-import { actionsOf, kernelSemantics, lockClassOf, updateFlags, workClass, type KernelSemantics, type ThreadFlags } from './acquisitions.js';
+import { actionsOf, flagsBefore, kernelSemantics, lockClassOf, updateFlags, workClass, type KernelSemantics, type ThreadFlags } from './acquisitions.js';
 import { DependencyGraph } from './dependency-graph.js';
 import { inSignalling, Lockdep, NO_FLAGS, startState, stateKey, type AcquireSite, type PathState } from './lockdep.js';
 import type { Cycle, GraphEdge, Recursion } from './types.js';
+import type { UsageSite, UsageTable, WaitViolation } from './usage.js';
 import type { Context } from '../../../rules/types.js';
 import type { Node, Op } from '../../../model/ir.js';
 
@@ -46,6 +47,8 @@ export interface BuildOptions {
   declaredOrders?: { before: string; after: string; source: string }[];
   /** The model's wall-clock budget: a walk stops with BudgetExceeded when it runs out. */
   budget?: Budget;
+  /** Judge wait types as CONFIG_PREEMPT_RT does (spinlock_t sleeps). */
+  preemptRt?: boolean;
 }
 
 export interface BuiltGraph {
@@ -59,6 +62,23 @@ export interface BuiltGraph {
   takenInBlocking: Map<Context, Set<string>>;
   truncated: string[];
   sem: KernelSemantics;
+  /** Per-class irq usage marks (mark_usage). */
+  usage: UsageTable;
+  /** Acquisitions check_wait_context rejects. */
+  waitViolations: WaitViolation[];
+  /** mutex_init / spin_lock_init of a lock the path holds. */
+  heldLockInits: HeldLockInit[];
+  /** Unlocks of a lock the path does not hold (lock_release finding no held lock). */
+  badUnlocks: HeldLockInit[];
+}
+
+/** "held lock freed": a lock (re)initialised while the same path holds it. */
+export interface HeldLockInit {
+  class: string;
+  /** The model's name of the instance. */
+  lock?: string;
+  site: UsageSite;
+  heldAt?: { proc: ProcId; node: NodeId };
 }
 
 export function buildGraph(model: DriverModel, opts: BuildOptions): BuiltGraph {
@@ -74,7 +94,10 @@ export function buildGraph(model: DriverModel, opts: BuildOptions): BuiltGraph {
   const w: Walker = {
     model,
     sem,
-    lockdep: new Lockdep(graph, model.file, opts.sourceMap),
+    lockdep: new Lockdep(graph, model.file, opts.sourceMap, opts.preemptRt ?? false),
+    heldLockInits: [],
+    badUnlocks: [],
+    wwCtxLocks: wwCtxLocksOf(model),
     maxStates: opts.maxStatesPerProc ?? 20000,
     budget: opts.budget,
     visited: [],
@@ -91,8 +114,22 @@ export function buildGraph(model: DriverModel, opts: BuildOptions): BuiltGraph {
 
   const cycles = graph.cycles;
   cycles.sort((a, b) => a.edges.length - b.edges.length);
-  const { recursions, takenIn, takenInBlocking } = w.lockdep;
-  return { classes: [...graph.classes].sort(), edges: graph.edges(), cycles, recursions, visited: w.visited, takenIn, takenInBlocking, truncated: w.truncated, sem };
+  const { recursions, takenIn, takenInBlocking, usage, waitViolations } = w.lockdep;
+  return {
+    classes: [...graph.classes].sort(),
+    edges: graph.edges(),
+    cycles,
+    recursions,
+    visited: w.visited,
+    takenIn,
+    takenInBlocking,
+    truncated: w.truncated,
+    sem,
+    usage,
+    waitViolations,
+    heldLockInits: w.heldLockInits,
+    badUnlocks: w.badUnlocks,
+  };
 }
 
 /** Every path lockdep would see: threads, then registered callbacks in the contexts that run them, then works. */
@@ -111,6 +148,10 @@ function walkEveryEntry(w: Walker): void {
         break;
       case 'irq':
         walk(w, r.proc, startState([]), `irq (${name})`, ['irq', 'atomic'], 0);
+        break;
+      case 'softirq':
+        // __do_softirq(): softirqs off, hard irqs on.
+        walk(w, r.proc, startState([], { ...NO_FLAGS, softirqsOff: 1 }), `softirq (${name})`, ['softirq', 'atomic'], 0);
         break;
     }
   }
@@ -136,6 +177,10 @@ interface Walker {
   topo: Map<ProcId, NodeId[]>;
   /** `via[proc][node]`: helpers an op was inlined through (SourceMap `via`), for the chain's call paths. */
   via?: SourceMap['via'];
+  heldLockInits: HeldLockInit[];
+  badUnlocks: HeldLockInit[];
+  /** Instances some op locks with a ww acquire context. */
+  wwCtxLocks: Set<number>;
 }
 
 /** Reached path states per node, one per distinct key. */
@@ -196,7 +241,9 @@ function stepOp(w: Walker, op: Op, outcome: string, s: PathState, site: AcquireS
   const { at, contexts } = site;
   const signalling = inSignalling(s);
   w.visited.push({ proc: at.proc, node: at.node, op, outcome, held: s.held.map((h) => h.class), contexts, flags: s.flags, signalling });
-  let st = s;
+  if (op.kind === 'lock_init') noteLockInit(w, op.lock, s, site);
+  if (op.kind === 'unlock') noteUnlock(w, op.lock, s, site);
+  let st: PathState = { held: s.held, flags: flagsBefore(op, outcome, s.flags) };
   for (const act of actionsOf(w.model, op, outcome, s.flags, w.sem, signalling)) {
     st = act.kind === 'acquire' ? w.lockdep.acquire(st, act, site) : w.lockdep.release(st, act.class, act.instance);
   }
@@ -212,7 +259,9 @@ function runCallbacks(w: Walker, op: Op, st: PathState, signalling: boolean, sit
     if (cbs && cbs.size) {
       // dma_fence_signal wraps itself in begin/end_signalling.
       const inner = signalling ? st : w.lockdep.acquire(st, { kind: 'acquire', class: DMA_FENCE_MAP, read: 1, trylock: true }, site);
-      for (const cb of cbs) walk(w, cb, inner, thread, [...contexts, 'fence-callback', 'atomic'], depth + 1);
+      // Callbacks run under spin_lock_irqsave(fence->lock): irqs off.
+      const irqsOff = { held: inner.held, flags: { ...inner.flags, hardirqsOff: inner.flags.hardirqsOff + 1 } };
+      for (const cb of cbs) walk(w, cb, irqsOff, thread, [...contexts, 'fence-callback', 'atomic'], depth + 1);
     }
   } else if (op.kind === 'dma_buf_invalidate') {
     for (const inst of w.model.instances) {
@@ -221,6 +270,38 @@ function runCallbacks(w: Walker, op: Op, st: PathState, signalling: boolean, sit
       }
     }
   }
+}
+
+/**
+ * print_unlock_imbalance_bug(): lock_release() finds no held lock of the
+ * instance on this path. find_held_lock() also matches by class (ww locks
+ * merged under their context's nest lock share one entry), so a held lock
+ * of the same class counts as a match.
+ */
+function noteUnlock(w: Walker, lock: number, s: PathState, site: AcquireSite): void {
+  // A ww lock taken with an acquire context may come back -EDEADLK or
+  // -EALREADY on paths the model does not branch on; how the model copes
+  // with those is for the ww rules (ww-ealready's unlock-not-held), as in
+  // model/validate.ts.
+  if (w.wwCtxLocks.has(lock)) return;
+  const cls = lockClassOf(w.model, lock);
+  if (s.held.some((x) => x.instance === lock || x.class.split('/')[0] === cls)) return;
+  if (w.badUnlocks.some((x) => x.site.at.proc === site.at.proc && x.site.at.node === site.at.node)) return;
+  w.badUnlocks.push({ class: cls, lock: w.model.instances[lock]?.name, site: { at: site.at, thread: site.thread, api: site.api } });
+}
+
+/** debug_check_no_locks_freed() from mutex_init & co.: the path holds the very instance it re-initialises. */
+function noteLockInit(w: Walker, lock: number, s: PathState, site: AcquireSite): void {
+  const h = s.held.find((x) => x.instance === lock);
+  if (!h) return;
+  if (w.heldLockInits.some((x) => x.site.at.proc === site.at.proc && x.site.at.node === site.at.node)) return;
+  w.heldLockInits.push({ class: h.class, site: { at: site.at, thread: site.thread, api: site.api }, ...(h.at ? { heldAt: h.at } : {}) });
+}
+
+function wwCtxLocksOf(model: DriverModel): Set<number> {
+  const out = new Set<number>();
+  for (const p of model.procs) for (const n of p.nodes) if (n.kind === 'op' && n.op.kind === 'lock' && n.op.ctx !== undefined) out.add(n.op.lock);
+  return out;
 }
 
 function fenceCallbacksOf(model: DriverModel): Map<number, Set<ProcId>> {

@@ -25,6 +25,8 @@ export interface LockGraphOptions {
   declaredOrders?: { before: string; after: string; source: string }[];
   /** The model's wall-clock budget (see build.ts). */
   budget?: Budget;
+  /** Judge wait types as CONFIG_PREEMPT_RT does. */
+  preemptRt?: boolean;
 }
 
 export interface LockGraphResult extends LockGraph {

@@ -14,6 +14,7 @@ import type { Context } from '../../../rules/types.js';
 import type { Acquire, ThreadFlags } from './acquisitions.js';
 import type { DependencyGraph } from './dependency-graph.js';
 import type { Recursion } from './types.js';
+import { effectiveWait, LD_WAIT_CONFIG, LD_WAIT_MAX, UsageTable, type UsageBit, type WaitViolation } from './usage.js';
 
 export interface HeldEntry {
   class: string;
@@ -23,6 +24,8 @@ export interface HeldEntry {
   nest?: string;
   refs: number;
   at?: { proc: ProcId; node: NodeId };
+  /** The class's inner wait type (check_wait_context); 0 = not checked. */
+  wait?: number;
 }
 
 export interface PathState {
@@ -30,7 +33,7 @@ export interface PathState {
   flags: ThreadFlags;
 }
 
-export const NO_FLAGS: ThreadFlags = { nofs: 0, noio: 0, noreclaim: 0, pagefaultDisabled: 0, inReclaim: false };
+export const NO_FLAGS: ThreadFlags = { nofs: 0, noio: 0, noreclaim: 0, pagefaultDisabled: 0, inReclaim: false, hardirqsOff: 0, softirqsOff: 0 };
 
 /** A path's first state: `held` already held (by the context that runs it), nothing acquired in the model. */
 export function startState(held: { class: string; read: 0 | 1 | 2 }[], flags: ThreadFlags = NO_FLAGS): PathState {
@@ -39,7 +42,7 @@ export function startState(held: { class: string; read: 0 | 1 | 2 }[], flags: Th
 
 /** Identifies a path state among those reaching one node. */
 export function stateKey(s: PathState): string {
-  let k = `${s.flags.nofs},${s.flags.noio},${s.flags.noreclaim},${s.flags.pagefaultDisabled},${s.flags.inReclaim ? 1 : 0}|`;
+  let k = `${s.flags.nofs},${s.flags.noio},${s.flags.noreclaim},${s.flags.pagefaultDisabled},${s.flags.inReclaim ? 1 : 0},${s.flags.hardirqsOff},${s.flags.softirqsOff}|`;
   for (const h of s.held) k += `${h.class}:${h.read}:${h.trylock ? 1 : 0}:${h.instance ?? ''}:${h.nest ?? ''}:${h.refs}:${h.at ? `${h.at.proc}.${h.at.node}` : ''};`;
   return k;
 }
@@ -69,17 +72,23 @@ export class Lockdep {
   readonly takenIn = new Map<Context, Set<string>>();
   /** As takenIn, blocking acquisitions only (a trylock records no edge into its class). */
   readonly takenInBlocking = new Map<Context, Set<string>>();
+  readonly usage = new UsageTable();
+  readonly waitViolations: WaitViolation[] = [];
   private readonly recursionKeys = new Set<string>();
+  private readonly waitKeys = new Set<string>();
 
   constructor(
     readonly graph: DependencyGraph,
     private readonly file: string,
     private readonly sourceMap?: SourceMap,
+    /** CONFIG_PREEMPT_RT (with PROVE_RAW_LOCK_NESTING): LD_WAIT_CONFIG is its own wait type. */
+    private readonly preemptRt = false,
   ) {}
 
   /** Apply one acquisition to a state: recursion check, edges, push or merge. */
-  acquire(st: PathState, a: Acquire, site: AcquireSite): PathState {
+  acquire(st: PathState, acq: Acquire, site: AcquireSite): PathState {
     const { at, contexts } = site;
+    const a = queuedReaderRule(acq, st, contexts);
     this.graph.classes.add(a.class);
     if (a.role === undefined || a.class !== DMA_FENCE_MAP || a.read !== 0) this.noteTaken(contexts, a.class, !a.trylock);
     if (inSignalling(st)) this.noteTaken(['signalling'], a.class, !a.trylock);
@@ -91,14 +100,74 @@ export class Lockdep {
       held[held.length - 1] = { ...top, refs: top.refs + 1 };
       return { held, flags: st.flags };
     }
+    this.markUsage(st, a, site);
+    this.checkWaitContext(st, a, site);
     if (!a.trylock) {
       this.checkDeadlock(st, a, site);
       this.checkPrevsAdd(st, a, site);
     }
+    const wait = a.wait?.inner;
     return {
-      held: [...st.held, { class: a.class, read: a.read, trylock: a.trylock, instance: a.instance, nest: a.nest, refs: 1, at }],
+      held: [...st.held, { class: a.class, read: a.read, trylock: a.trylock, instance: a.instance, nest: a.nest, refs: 1, at, ...(wait ? { wait } : {}) }],
       flags: st.flags,
     };
+  }
+
+  /**
+   * mark_usage: IN-<irq> in that interrupt context (not for a trylock),
+   * <irq>-ON with that interrupt enabled. Lockdep's own annotations
+   * (reclaim, fence signalling, RCU maps) carry no irq-usage meaning here:
+   * dma_fence_begin_signalling() skips the annotation in atomic context.
+   */
+  private markUsage(st: PathState, a: Acquire, site: AcquireSite): void {
+    if (a.role !== undefined || a.class === DMA_FENCE_MAP) return;
+    const ctx = irqContext(site.contexts);
+    const read = a.read > 0;
+    const mark = (irq: UsageBit['irq'], dir: UsageBit['dir']) =>
+      this.usage.mark(a.class, { irq, dir, read }, { at: site.at, thread: site.thread, api: site.api });
+    if (!a.trylock) {
+      if (ctx === 'hardirq') mark('HARDIRQ', 'IN');
+      if (ctx === 'softirq') mark('SOFTIRQ', 'IN');
+    }
+    // In hard-irq context irqs are off; in softirq context softirqs are.
+    const hardirqsOff = ctx === 'hardirq' || st.flags.hardirqsOff > 0;
+    const softirqsOff = ctx !== 'process' || st.flags.softirqsOff > 0;
+    if (!hardirqsOff) {
+      mark('HARDIRQ', 'ON');
+      if (!softirqsOff) mark('SOFTIRQ', 'ON');
+    }
+  }
+
+  /** check_wait_context: the new class's outer wait type against the innermost held one and the context's. */
+  private checkWaitContext(st: PathState, a: Acquire, site: AcquireSite): void {
+    if (!a.wait || a.trylock) return;
+    const rt = this.preemptRt;
+    const outer = effectiveWait(a.wait.outer ?? a.wait.inner, rt);
+    const ctx = irqContext(site.contexts);
+    // task_wait_context(): request_irq handlers may be force-threaded
+    // (lockdep_hardirq_threaded), so both irq contexts allow LD_WAIT_CONFIG.
+    let inner = ctx === 'process' ? LD_WAIT_MAX : effectiveWait(LD_WAIT_CONFIG, rt);
+    let limitedBy: WaitViolation['limitedBy'] = { kind: 'context', context: ctx === 'hardirq' ? 'hardirq' : 'softirq' };
+    for (const h of st.held) {
+      if (!h.wait) continue;
+      const w = effectiveWait(h.wait, rt);
+      if (w < inner) {
+        inner = w;
+        limitedBy = { kind: 'lock', class: h.class, ...(h.at ? { at: h.at } : {}) };
+      }
+    }
+    if (outer <= inner) return;
+    const k = `${a.class}\0${site.at.proc}.${site.at.node}`;
+    if (this.waitKeys.has(k)) return;
+    this.waitKeys.add(k);
+    this.waitViolations.push({
+      class: a.class,
+      outer,
+      inner,
+      limitedBy,
+      site: { at: site.at, thread: site.thread, api: site.api },
+      held: st.held.map((h) => ({ class: h.class, inner: effectiveWait(h.wait ?? 0, rt) })),
+    });
   }
 
   /** Pops the innermost entry `cls` (or the instance's entry) names; a state without one is returned as is. */
@@ -172,4 +241,23 @@ export class Lockdep {
     const loc = this.sourceMap?.nodes[proc]?.[node];
     return loc ? { file: this.file, line: loc.line, col: loc.col } : undefined;
   }
+}
+
+/** The interrupt context a walk runs in: hard irq handlers, softirq handlers (and what they call), or a task. */
+export function irqContext(contexts: readonly Context[]): 'hardirq' | 'softirq' | 'process' {
+  if (contexts.includes('irq')) return 'hardirq';
+  if (contexts.includes('softirq')) return 'softirq';
+  return 'process';
+}
+
+/**
+ * read_lock_is_recursive() (kernel/locking/lockdep.c): a queued rwlock's
+ * reader is recursive only in_interrupt() — hard irq, softirq, or with
+ * softirqs disabled; in a task it queues behind a waiting writer, so
+ * lockdep takes it as a non-recursive read.
+ */
+function queuedReaderRule(a: Acquire, st: PathState, contexts: readonly Context[]): Acquire {
+  if (!a.queuedReader || a.read !== 2) return a;
+  const inInterrupt = irqContext(contexts) !== 'process' || st.flags.softirqsOff > 0;
+  return inInterrupt ? a : { ...a, read: 1 };
 }

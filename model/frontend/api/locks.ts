@@ -29,15 +29,38 @@ function lock(cx: ExtractContext, c: ApiCall): Lowered {
   }
   if (api.nestLockArg) l.nestLock = c.inst(1);
   if (api.irqsave) l.irqsave = true;
-  if (name === 'spin_lock_irqsave') c.ignoreFrom(1);
+  if (api.bh) l.bh = true;
+  if (/_irqsave$/.test(name)) c.ignoreFrom(1);
+  rawMatches(cx, c, lockId);
   return { op: l };
 }
 
-function unlock(_cx: ExtractContext, c: ApiCall): Lowered {
+function unlock(cx: ExtractContext, c: ApiCall): Lowered {
   const u: Extract<Op, { kind: 'unlock' }> = { kind: 'unlock', api: c.name, lock: c.inst(0) };
   if (c.api.irqrestore) u.irqrestore = true;
+  if (c.api.bh) u.bh = true;
   c.ignoreFrom(1);
+  rawMatches(cx, c, u.lock);
   return { op: u };
 }
 
-export const LOCK_LOWERINGS: Partial<Record<OpKind, Lowering>> = { lock, unlock };
+/** mutex_init(l) and friends: re-initialising a lock (lockdep: a held lock freed or re-initialised). */
+function lockInit(cx: ExtractContext, c: ApiCall): Lowered {
+  const lockId = c.inst(0);
+  rawMatches(cx, c, lockId);
+  return { op: { kind: 'lock_init', api: c.name, lock: lockId } };
+}
+
+/**
+ * raw_spin_* on a raw_spinlock_t, spin_* on a spinlock_t: the kernel's
+ * types keep them apart, and the wait-context check reads which it is.
+ */
+function rawMatches(cx: ExtractContext, c: ApiCall, lockId: number): void {
+  const inst = cx.instances[lockId]!;
+  if (inst.kind !== 'spinlock' || !!c.api.raw === !!inst.raw) return;
+  const want = inst.raw ? c.name.replace(/^spin_/, 'raw_spin_') : c.name.replace(/^raw_spin_/, 'spin_');
+  const what = inst.raw ? 'a raw_spinlock_t' : 'a spinlock_t';
+  cx.fail('LMC202', `${c.name}: '${inst.name}' is ${what}`, c.args[0]!, `write \`${want}(${inst.name})\``);
+}
+
+export const LOCK_LOWERINGS: Partial<Record<OpKind, Lowering>> = { lock, unlock, lock_init: lockInit };
