@@ -437,6 +437,8 @@ class StepWriter {
         return `fence release ${procName(model, f.proc)}${fromText}`;
       case 'work':
         return `work ${procName(model, f.proc)}`;
+      case 'destructor':
+        return `release ${procName(model, f.proc)}${fromText}`;
     }
   }
 

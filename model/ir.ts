@@ -48,7 +48,8 @@ export type InstanceKind =
   | 'memalloc_cookie' // the flags returned by memalloc_*_save
   | 'rx_queue' // a netdev RX queue that a memory provider binds to
   | 'work' // a work_struct; its handler is a proc
-  | 'interval_notifier'; // struct mmu_interval_notifier
+  | 'interval_notifier' // struct mmu_interval_notifier
+  | 'gem_object'; // drm_gem_object / ttm_buffer_object: `resv` is its reservation, `proc` its destructor
 
 /** What an exporter can do to its importers (REVOKE-1). */
 export interface ExporterCaps {
@@ -221,7 +222,13 @@ export type Op =
   // deferred work ------------------------------------------------------------
   | { kind: 'queue_work'; api: string; work: InstanceId }
   | { kind: 'flush_work'; api: string; work: InstanceId }
-  | { kind: 'might_sleep'; api: string };
+  | { kind: 'might_sleep'; api: string }
+  /**
+   * A put that may drop the last reference (drm_gem_object_put, ttm_bo_put,
+   * kref_put, dma_fence_put): when it is final, `release` runs inline in
+   * the putting context. `obj` is the object put (absent for kref_put).
+   */
+  | { kind: 'final_put'; api: string; obj?: InstanceId; release?: ProcId; fence?: boolean };
 
 export type OpKind = Op['kind'];
 
@@ -257,7 +264,8 @@ export type ProcRole =
   | 'work' // a work item's handler, runs in a kworker once queued
   | 'fence_callback' // dma_fence_add_callback: runs inside dma_fence_signal
   | 'invalidate_mappings' // importer_ops->invalidate_mappings
-  | 'fence_release'; // dma_fence_ops.release, run by a final put
+  | 'fence_release' // dma_fence_ops.release, run by a final put
+  | 'release'; // a GEM/TTM/kref destructor, run by a final put
 
 export interface Proc {
   id: ProcId;

@@ -36,6 +36,11 @@ declare global {
     interface SignallingCookie { readonly __lockmc: 'signalling_cookie' }
     interface MemallocFlags<S extends 'nofs' | 'noio' | 'noreclaim' = 'nofs' | 'noio' | 'noreclaim'> { readonly __lockmc: 'memalloc_cookie'; readonly __scope: S }
     interface IntervalNotifier { readonly __lockmc: 'interval_notifier' }
+    /** A drm_gem_object or ttm_buffer_object: `obj.resv` is its own reservation. */
+    interface GemObject {
+      readonly __lockmc: 'gem_object';
+      readonly resv: DmaResv;
+    }
     interface NotifierSeq { readonly __lockmc: 'seq' }
     /** What an allocation returns: test it with `if (!p)`. */
     interface Ptr { readonly __lockmc: 'ptr' }
@@ -88,8 +93,22 @@ declare global {
   function address_space(): lockmc.AddressSpace;
   /** struct dma_resv. Its lock is a `reservation_ww_class_mutex` ww_mutex. */
   function dma_resv_object(): lockmc.DmaResv;
-  /** struct dma_fence. Waiting on it is a `dma_fence_map` write acquisition in lockdep terms. */
-  function dma_fence(): lockmc.DmaFence;
+  /**
+   * struct dma_fence. Waiting on it is a `dma_fence_map` write acquisition in lockdep terms.
+   * `release` is its `dma_fence_ops.release`: a final `dma_fence_put` runs it inline in the
+   * putting context (which may be irq or fence-callback context: it must not sleep).
+   */
+  function dma_fence(ops?: { release?: lockmc.Callback }): lockmc.DmaFence;
+  /**
+   * struct drm_gem_object with its own reservation `obj.resv`; `free` is `obj->funcs->free`,
+   * run inline by a final `drm_gem_object_put` (drivers/gpu/drm/drm_gem.c drm_gem_object_free).
+   */
+  function drm_gem_object(funcs?: { free?: lockmc.Callback }): lockmc.GemObject;
+  /**
+   * struct ttm_buffer_object with its own reservation `bo.resv`; `destroy` is the release
+   * path run inline by a final `ttm_bo_put` (drivers/gpu/drm/ttm/ttm_bo.c ttm_bo_release).
+   */
+  function ttm_buffer_object(opts?: { destroy?: lockmc.Callback }): lockmc.GemObject;
   /** struct dma_buf, exported with these capabilities (all false by default); `buf.resv` is its reservation. */
   function dma_buf(caps?: lockmc.ExporterCaps): lockmc.DmaBuf;
   /** A netdev RX queue a memory provider (devmem TCP, io_uring zcrx) can bind to. */
@@ -436,6 +455,19 @@ declare global {
   function dma_buf_page_ref(attach: lockmc.Attachment): void;
   /** A possibly-final put: may run the release (ORDER-7). */
   function dma_buf_put(buf: lockmc.DmaBuf): void;
+
+  // -------------------------------------------------------------------------
+  // Possibly-final puts (ORDER-7): either a reference remains, or the
+  // destructor runs inline in the putting task with everything it holds.
+
+  /** Drops a GEM reference; the last one runs the object's `free` inline. */
+  function drm_gem_object_put(obj: lockmc.GemObject): void;
+  /** Drops a TTM BO reference; the last one runs the object's `destroy` inline. */
+  function ttm_bo_put(bo: lockmc.GemObject): void;
+  /** Drops a kref; the last reference runs `release` inline. `ref` is read and ignored. */
+  function kref_put(ref: unknown, release: lockmc.Callback): number;
+  /** Drops a fence reference; the last one runs the fence's `dma_fence_ops.release` inline. */
+  function dma_fence_put(fence: lockmc.DmaFence): void;
 
   // -------------------------------------------------------------------------
   // Memory providers

@@ -129,6 +129,8 @@ function procLabel(p: Proc): string {
       return `invalidate_mappings callback '${p.name}'`;
     case 'fence_release':
       return `fence release '${p.name}'`;
+    case 'release':
+      return `release '${p.name}'`;
     default:
       return unreachable(p.role);
   }

@@ -65,11 +65,16 @@ export const CONSTRUCTORS: readonly ConstructorEntry[] = [
   { name: 'address_space', kind: 'address_space', defaultClass: '&mapping->i_mmap_rwsem', arity: [0, 0], summary: 'struct address_space' },
   // drivers/dma-buf/dma-resv.c dma_resv_init(): ww_mutex_init(&obj->lock, &reservation_ww_class).
   { name: 'dma_resv_object', kind: 'dma_resv', defaultClass: 'reservation_ww_class_mutex', arity: [0, 0], summary: 'struct dma_resv' },
-  { name: 'dma_fence', kind: 'dma_fence', arity: [0, 0], summary: 'struct dma_fence' },
+  // drivers/dma-buf/dma-fence.c dma_fence_release(): ops->release, if any, runs on the final put.
+  { name: 'dma_fence', kind: 'dma_fence', arity: [0, 1], summary: 'struct dma_fence (optionally with its dma_fence_ops.release)' },
   // drivers/dma-buf/dma-buf.c dma_buf_export(): embeds its own dma_resv when none is passed.
   { name: 'dma_buf', kind: 'dma_buf', arity: [0, 1], summary: 'struct dma_buf (and its reservation buf.resv)' },
   { name: 'netdev_rx_queue', kind: 'rx_queue', arity: [0, 0], summary: 'struct netdev_rx_queue' },
   { name: 'work', kind: 'work', arity: [1, 1], summary: 'struct work_struct with its handler' },
+  // drivers/gpu/drm/drm_gem.c drm_gem_object_free(): obj->funcs->free on the final put; obj->resv is its own dma_resv.
+  { name: 'drm_gem_object', kind: 'gem_object', arity: [0, 1], summary: 'struct drm_gem_object (its reservation obj.resv, its funcs->free)' },
+  // drivers/gpu/drm/ttm/ttm_bo.c ttm_bo_release(): bo->destroy on the final put.
+  { name: 'ttm_buffer_object', kind: 'gem_object', arity: [0, 1], summary: 'struct ttm_buffer_object (its reservation bo.resv, its destroy)' },
 ];
 
 export const CONSTRUCTOR_BY_NAME: ReadonlyMap<string, ConstructorEntry> = new Map(
@@ -344,6 +349,11 @@ export const APIS: readonly ApiEntry[] = [
   { api: 'local_irq_disable', op: 'local_irq_disable', args: [], summary: 'disable local irqs' },
   { api: 'local_irq_enable', op: 'local_irq_enable', args: [], summary: 'enable local irqs' },
   { api: 'might_sleep', op: 'might_sleep', args: [], summary: 'annotation: the caller may sleep here' },
+  // --- possibly-final puts (ORDER-7): include/drm/drm_gem.h, ttm_bo.c, include/linux/kref.h, dma-fence.h
+  { api: 'drm_gem_object_put', op: 'final_put', args: [inst('obj', 'gem_object')], summary: 'possibly-final put: runs funcs->free inline' },
+  { api: 'ttm_bo_put', op: 'final_put', args: [inst('bo', 'gem_object')], summary: 'possibly-final put: runs the destroy inline' },
+  { api: 'kref_put', op: 'final_put', args: [{ kind: 'ignored', name: 'kref' }, { kind: 'fn', name: 'release' }], summary: 'possibly-final put: runs release inline' },
+  { api: 'dma_fence_put', op: 'final_put', args: [FENCE_ARG], summary: 'possibly-final put: runs dma_fence_ops.release inline' },
 ];
 
 export const API_BY_NAME: ReadonlyMap<string, ApiEntry> = new Map(APIS.map((a) => [a.api, a]));

@@ -141,7 +141,8 @@ export type Context =
   | 'pagefault-disabled'
   | 'memalloc-nofs'
   | 'memalloc-noio'
-  | 'memalloc-noreclaim';
+  | 'memalloc-noreclaim'
+  | 'final-put'; // inside a destructor run inline by a possibly-final put (GEM free, TTM destroy, kref release, fence release)
 
 /** Which object a state predicate talks about. */
 export type Subject =

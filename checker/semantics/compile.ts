@@ -45,8 +45,10 @@
  *     waiters queued ahead); a Wound-Wait context counts as wounded while
  *     an older context waits for a lock it holds;
  *   - a thread that read-locks the same rwsem/rwlock twice holds one bit;
- *   - dma_fence_ops.release and dma-buf destructors are not run (no op in
- *     the IR runs them); a callback is never inlined into itself;
+ *   - dma-buf destructors are not run (dma_buf_put is an annotation); the
+ *     destructors of final_put (GEM free, TTM destroy, kref release,
+ *     dma_fence_ops.release) run inline, but never inside themselves; a
+ *     callback is never inlined into itself;
  *   - signalling and irqsave nesting saturate at depth 7;
  *   - the mmu-notifier event thread holds no mm lock (munmap would hold
  *     mmap_write_lock; migration holds none): lock-order rules see the
@@ -238,6 +240,7 @@ const CONTEXT_ORDER: Context[] = [
   'memalloc-nofs',
   'memalloc-noio',
   'memalloc-noreclaim',
+  'final-put',
 ];
 
 function sortContexts(cs: Iterable<Context>): Context[] {
@@ -393,6 +396,7 @@ class Compiler implements OpCompiler {
           for (const r of this.reclaimRegs) todo.push(r.proc);
         }
         if (op.kind === 'fence_signal') todo.push(...(this.fenceCallbacks.get(op.fence) ?? []));
+        if (op.kind === 'final_put' && op.release !== undefined) todo.push(op.release);
         if (op.kind === 'dma_buf_invalidate') {
           for (const a of this.invalidateAtts.get(op.buf) ?? []) todo.push(this.inst(a).importer!.invalidate!);
         }
@@ -525,6 +529,8 @@ class Compiler implements OpCompiler {
       case 'work':
         ctx.works.set(i.id, ctx.addVar(`work.${i.name}`, 1, 0, { kind: 'work', instance: i.id }));
         break;
+      case 'gem_object':
+        break; // its reservation is an instance of its own
       case 'interval_notifier':
         ctx.notifierSeq.set(i.id, ctx.addVar(`seq.${i.name}`, allBits, 0, { kind: 'notifier-seq', instance: i.id }));
         break;
@@ -955,6 +961,8 @@ class Compiler implements OpCompiler {
         return emitAttachmentOp(site(op));
       case 'dma_buf_invalidate':
         return this.emitInvalidate(loc, copy, node, op.buf);
+      case 'final_put':
+        return this.emitFinalPut(loc, copy, node, op);
       case 'dma_buf_revoke':
       case 'dma_buf_unrevoke':
         return emitRevocationOp(site(op));
@@ -1237,6 +1245,37 @@ class Compiler implements OpCompiler {
       contexts: copy.contexts,
       frames: copy.frames,
     }, 'invalidate', false);
+  }
+
+  /**
+   * A possibly-final put (ORDER-7): either another reference remains (the
+   * put returns at once) or this was the last one and the destructor runs
+   * inline, in the putting task with everything it holds (drm_gem_object_put
+   * -> drm_gem_object_free -> funcs->free; ttm_bo_put -> ttm_bo_release;
+   * kref_put -> release; dma_fence_put -> dma_fence_release -> ops->release).
+   * A destructor is never inlined into itself.
+   */
+  private emitFinalPut(loc: number, copy: Copy, node: Extract<Node, { kind: 'op' }>, op: Extract<Op, { kind: 'final_put' }>): void {
+    const label = { proc: copy.proc.id, node: node.id, outcome: 'ok' as const };
+    const cont = this.succ(copy, node, 'ok');
+    this.addT(loc, { guard: TRUE, updates: [], to: cont, label, op, outcome: 'ok' }, copy.contexts, copy.frames);
+    const rel = op.release;
+    const kind = op.fence ? 'release' : 'destructor';
+    if (rel === undefined || copy.frames.some((f) => f.proc === rel && (f.kind === 'release' || f.kind === 'destructor'))) return;
+    const frames: Frame[] = [...copy.frames, { proc: rel, kind, enteredAt: { proc: copy.proc.id, node: node.id } }];
+    const extra: Context[] = op.fence ? ['fence-release', 'final-put'] : ['final-put'];
+    const cb = this.newCopy(rel, frames, extra, copy, {
+      inReclaim: copy.inReclaim,
+      inFenceCb: copy.inFenceCb,
+      cont: {
+        kind: 'return',
+        emit: (from, endNode) => {
+          this.addT(from, { guard: TRUE, updates: [], to: cont, label: { proc: rel, node: endNode, synthetic: 'leave-callback' } }, cb.contexts, frames);
+        },
+      },
+    });
+    const entry = this.locFor(cb, 0);
+    this.addT(loc, { guard: TRUE, updates: [], to: entry, label, op, outcome: 'ok', enters: { proc: rel, kind } }, copy.contexts, copy.frames);
   }
 
   // -------------------------------------------------------------------------

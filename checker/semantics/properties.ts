@@ -127,6 +127,7 @@ const STATIC_CONTEXTS = new Set<Context>([
   'invalidate-mappings',
   'fence-release',
   'work',
+  'final-put',
 ]);
 
 const LOCKING_KINDS = new Set(['spinlock', 'rwlock']);
@@ -464,6 +465,10 @@ class PropertyCompiler {
           break;
         case 'fence_release':
           out.add('fence-release');
+          out.add('final-put');
+          break;
+        case 'release':
+          out.add('final-put');
           break;
         case 'work':
           out.add('work');
@@ -493,6 +498,10 @@ class PropertyCompiler {
           break;
         case 'release':
           out.add('fence-release');
+          out.add('final-put');
+          break;
+        case 'destructor':
+          out.add('final-put');
           break;
         case 'work':
           out.add('work');

@@ -23,6 +23,7 @@ import { PROVIDER_LOWERINGS } from './api/providers.js';
 import { RECLAIM_LOWERINGS } from './api/reclaim.js';
 import { WORK_LOWERINGS } from './api/work.js';
 import { WW_LOWERINGS } from './api/ww.js';
+import { RELEASE_LOWERINGS } from './api/release.js';
 
 /** Op kind → its lowering; an op kind missing here is a vocabulary entry the front end cannot build. */
 const LOWERINGS: Partial<Record<OpKind, Lowering>> = {
@@ -34,6 +35,7 @@ const LOWERINGS: Partial<Record<OpKind, Lowering>> = {
   ...DMA_BUF_LOWERINGS,
   ...PROVIDER_LOWERINGS,
   ...WORK_LOWERINGS,
+  ...RELEASE_LOWERINGS,
 };
 
 export interface CompiledApi {

@@ -174,6 +174,10 @@ function construct(cx: ExtractContext, name: string, d: ts.VariableDeclaration, 
     cx.global.set(name, { kind: 'instance', id: bufId });
     return;
   }
+  if (ctor.kind === 'gem_object' || ctor.kind === 'dma_fence') {
+    releaseObject(cx, name, d, call, callee, ctor.kind);
+    return;
+  }
   if (ctor.kind === 'work') {
     const fnName = fnArg(cx, args[0]!, callee);
     const id = cx.addInstance({ name, kind: 'work' }, d.name);
@@ -183,6 +187,37 @@ function construct(cx: ExtractContext, name: string, d: ts.VariableDeclaration, 
     return;
   }
   const id = cx.addInstance({ name, kind: ctor.kind, lockClass, wwClass }, d.name);
+  cx.global.set(name, { kind: 'instance', id });
+}
+
+/** The option naming the destructor a final put runs, per constructor (see releaseObject). */
+const RELEASE_OPTION: Record<string, string> = { drm_gem_object: 'free', ttm_buffer_object: 'destroy', dma_fence: 'release' };
+
+/**
+ * `drm_gem_object({ free })`, `ttm_buffer_object({ destroy })`, `dma_fence({ release })`:
+ * the object, its destructor proc (run inline by a final put), and for a
+ * GEM/TTM object its own reservation `obj.resv` (drm_gem_private_object_init
+ * points obj->resv at the embedded obj->_resv).
+ */
+function releaseObject(cx: ExtractContext, name: string, d: ts.VariableDeclaration, call: ts.CallExpression, callee: string, kind: 'gem_object' | 'dma_fence'): void {
+  const key = RELEASE_OPTION[callee]!;
+  let fn: { fn: string; node: ts.Node } | undefined;
+  const arg = call.arguments[0];
+  if (arg) {
+    for (const [k, v] of options(cx, arg, [key], callee)) {
+      if (typeof v === 'boolean') cx.fail('LMC202', `${callee}: option '${k}' must name a function`, arg, `write \`${callee}({ ${key}: my_${key} })\``);
+      fn = v;
+    }
+  }
+  const id = cx.addInstance({ name, kind }, d.name);
+  if (kind === 'gem_object') {
+    const resv = cx.addInstance({ name: `${name}.resv`, kind: 'dma_resv', lockClass: RESV_CLASS, wwClass: 'reservation_ww_class' }, d.name);
+    cx.instances[id]!.resv = resv;
+  }
+  if (fn) {
+    const proc = cx.requestProc(fn.fn, kind === 'dma_fence' ? 'fence_release' : 'release', fn.node);
+    if (proc !== undefined) cx.instances[id]!.proc = proc;
+  }
   cx.global.set(name, { kind: 'instance', id });
 }
 

@@ -202,6 +202,10 @@ function runCallbacks(w: Walker, op: Op, st: PathState, signalling: boolean, sit
       const inner = signalling ? st : w.lockdep.acquire(st, { kind: 'acquire', class: DMA_FENCE_MAP, read: 1, trylock: true }, site);
       for (const cb of cbs) walk(w, cb, inner, thread, [...contexts, 'fence-callback', 'atomic'], depth + 1);
     }
+  } else if (op.kind === 'final_put' && op.release !== undefined) {
+    // A final put runs the destructor in the putting context (ORDER-7).
+    const extra: Context[] = op.fence ? ['fence-release', 'final-put'] : ['final-put'];
+    walk(w, op.release, st, thread, [...contexts, ...extra], depth + 1);
   } else if (op.kind === 'dma_buf_invalidate') {
     for (const inst of w.model.instances) {
       if (inst.kind === 'attachment' && inst.buf === op.buf && inst.importer?.invalidate !== undefined) {
