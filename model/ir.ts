@@ -228,7 +228,12 @@ export type Op =
    * kref_put, dma_fence_put): when it is final, `release` runs inline in
    * the putting context. `obj` is the object put (absent for kref_put).
    */
-  | { kind: 'final_put'; api: string; obj?: InstanceId; release?: ProcId; fence?: boolean };
+  | { kind: 'final_put'; api: string; obj?: InstanceId; release?: ProcId; fence?: boolean }
+  /**
+   * munmap / mprotect / exit_mmap of `mm` from the calling task: takes
+   * mmap_lock (`mode`) and runs every interval notifier of `mm` inline.
+   */
+  | { kind: 'mm_event'; api: string; mm: InstanceId; mode: 'write' | 'read' };
 
 export type OpKind = Op['kind'];
 
@@ -265,7 +270,8 @@ export type ProcRole =
   | 'fence_callback' // dma_fence_add_callback: runs inside dma_fence_signal
   | 'invalidate_mappings' // importer_ops->invalidate_mappings
   | 'fence_release' // dma_fence_ops.release, run by a final put
-  | 'release'; // a GEM/TTM/kref destructor, run by a final put
+  | 'release' // a GEM/TTM/kref destructor, run by a final put
+  | 'vm_fault'; // vm_operations_struct.fault: run by a user access of its mm, under mmap_lock read
 
 export interface Proc {
   id: ProcId;
@@ -287,12 +293,14 @@ export interface Thread {
 
 /** A callback registered at top level (`register_shrinker(fn)` etc.). */
 export interface Registration {
-  role: 'shrinker' | 'mmu_notifier' | 'irq';
+  role: 'shrinker' | 'mmu_notifier' | 'irq' | 'vm_fault';
   proc: ProcId;
   /** mmu_notifier: the interval notifier instance (and through it the mm). */
   notifier?: InstanceId;
   /** A notifier callback that may not block (NOTIFIER-3). */
   nonBlocking?: boolean;
+  /** vm_fault: the mm whose user accesses fault into the handler. */
+  mm?: InstanceId;
 }
 
 /**

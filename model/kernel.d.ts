@@ -131,6 +131,15 @@ declare global {
   function register_shrinker(fn: lockmc.Callback, name?: string): void;
   /** `fn` runs on invalidation of `mm` (reclaim via rmap, munmap), inside `mmu_notifier_invalidate_range_start`. */
   function mmu_interval_notifier_insert(mm: lockmc.MmStruct, fn: lockmc.Callback, opts?: { blockable?: boolean }): lockmc.IntervalNotifier;
+  /**
+   * `ops.fault` is the `vm_operations_struct.fault` of a mapping in `mm` (a GEM/TTM mmap). A
+   * user access of `mm` that faults (copy_to_user, copy_from_user, get_user, put_user, GUP,
+   * hmm_range_fault) may run it inline with `&mm->mmap_lock` held for read: taken by the fault
+   * when the task does not hold it, the caller's hold for GUP and hmm_range_fault
+   * (mm/memory.c __do_fault). A user-space touch of the mapping is a thread doing
+   * mmap_read_lock + the handler.
+   */
+  function vm_operations(mm: lockmc.MmStruct, ops: { fault: lockmc.Callback }): void;
   /** `fn` is a hard-irq handler that may preempt any thread with irqs enabled. */
   function request_irq(fn: lockmc.Callback): void;
   function request_irq(irq: number, fn: lockmc.Callback, ...rest: unknown[]): void;
@@ -375,7 +384,11 @@ declare global {
   /** FOLL_PIN GUP: mmap_lock read, may fault. */
   function pin_user_pages(...args: unknown[]): number;
   function pin_user_pages_fast(...args: unknown[]): number;
-  /** Faults a range; the caller holds mmap_lock for read. */
+  /**
+   * Faults a range under the caller's mmap_lock (mm/hmm.c: mmap_assert_locked); takes no
+   * lock itself. Called without it: `gup-needs-mmap-lock` (as for get_user_pages and
+   * pin_user_pages).
+   */
   function hmm_range_fault(...args: unknown[]): number;
   /** User access returns -EFAULT instead of faulting until pagefault_enable(). */
   function pagefault_disable(): void;
@@ -468,6 +481,17 @@ declare global {
   function kref_put(ref: unknown, release: lockmc.Callback): number;
   /** Drops a fence reference; the last one runs the fence's `dma_fence_ops.release` inline. */
   function dma_fence_put(fence: lockmc.DmaFence): void;
+
+  // -------------------------------------------------------------------------
+  // mm events run by the calling task (NOTIFIER-1): the interval notifiers
+  // of the mm run inline, outside reclaim (their allocations may reclaim).
+
+  /** munmap(2): mmap_lock for write, then every interval notifier of `mm` inline. */
+  function munmap(mm: lockmc.MmStruct, ...rest: unknown[]): number;
+  /** mprotect(2): mmap_lock for write, then every interval notifier of `mm` inline. */
+  function mprotect(mm: lockmc.MmStruct, ...rest: unknown[]): number;
+  /** Process exit (exit_mmap -> unmap_vmas): mmap_lock for read, then every interval notifier of `mm` inline. */
+  function exit_mmap(mm: lockmc.MmStruct): void;
 
   // -------------------------------------------------------------------------
   // Memory providers

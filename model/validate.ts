@@ -131,6 +131,8 @@ function procLabel(p: Proc): string {
       return `fence release '${p.name}'`;
     case 'release':
       return `release '${p.name}'`;
+    case 'vm_fault':
+      return `fault handler '${p.name}'`;
     default:
       return unreachable(p.role);
   }

@@ -111,6 +111,8 @@ export const REGISTRATIONS: readonly RegistrationEntry[] = [
   { name: 'mmu_interval_notifier_insert', summary: 'interval-notifier invalidate callback' },
   // kernel/irq/manage.c request_irq().
   { name: 'request_irq', summary: 'hard-irq handler' },
+  // include/linux/mm.h struct vm_operations_struct .fault: mm/memory.c __do_fault() under mmap_lock read.
+  { name: 'vm_operations', summary: 'fault handler of a mapping of an mm (runs from user accesses, GUP, hmm_range_fault)' },
 ];
 
 // ---------------------------------------------------------------------------
@@ -354,6 +356,10 @@ export const APIS: readonly ApiEntry[] = [
   { api: 'ttm_bo_put', op: 'final_put', args: [inst('bo', 'gem_object')], summary: 'possibly-final put: runs the destroy inline' },
   { api: 'kref_put', op: 'final_put', args: [{ kind: 'ignored', name: 'kref' }, { kind: 'fn', name: 'release' }], summary: 'possibly-final put: runs release inline' },
   { api: 'dma_fence_put', op: 'final_put', args: [FENCE_ARG], summary: 'possibly-final put: runs dma_fence_ops.release inline' },
+  // --- mm events in process context: mm/vma.c (do_vmi_munmap), mm/mprotect.c, mm/mmap.c exit_mmap
+  { api: 'munmap', op: 'mm_event', args: [MM_ARG], variadicIgnored: true, mode: 'write', summary: 'unmap: mmap_lock write, notifier callbacks inline' },
+  { api: 'mprotect', op: 'mm_event', args: [MM_ARG], variadicIgnored: true, mode: 'write', summary: 'change protection: mmap_lock write, notifier callbacks inline' },
+  { api: 'exit_mmap', op: 'mm_event', args: [MM_ARG], mode: 'read', summary: 'process exit: mmap_lock read around unmap_vmas, notifier callbacks inline' },
 ];
 
 export const API_BY_NAME: ReadonlyMap<string, ApiEntry> = new Map(APIS.map((a) => [a.api, a]));

@@ -503,6 +503,10 @@ class PropertyCompiler {
         case 'destructor':
           out.add('final-put');
           break;
+        case 'fault':
+          break; // mmap_lock is held for read: a lock, not a context
+        case 'mm-event':
+          break; // the proc's role (mmu_notifier) names the context
         case 'work':
           out.add('work');
           break;

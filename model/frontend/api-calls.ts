@@ -24,6 +24,7 @@ import { RECLAIM_LOWERINGS } from './api/reclaim.js';
 import { WORK_LOWERINGS } from './api/work.js';
 import { WW_LOWERINGS } from './api/ww.js';
 import { RELEASE_LOWERINGS } from './api/release.js';
+import { MM_LOWERINGS } from './api/mm.js';
 
 /** Op kind → its lowering; an op kind missing here is a vocabulary entry the front end cannot build. */
 const LOWERINGS: Partial<Record<OpKind, Lowering>> = {
@@ -36,6 +37,7 @@ const LOWERINGS: Partial<Record<OpKind, Lowering>> = {
   ...PROVIDER_LOWERINGS,
   ...WORK_LOWERINGS,
   ...RELEASE_LOWERINGS,
+  ...MM_LOWERINGS,
 };
 
 export interface CompiledApi {

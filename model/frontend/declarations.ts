@@ -267,6 +267,9 @@ function topExpression(cx: ExtractContext, s: ts.ExpressionStatement): void {
     case 'mmu_interval_notifier_insert':
       registerNotifier(cx, e, undefined);
       return;
+    case 'vm_operations':
+      registerFaultHandler(cx, e);
+      return;
     case 'dma_buf_attach':
     case 'dma_buf_dynamic_attach':
       topAttach(cx, e, undefined, e);
@@ -303,6 +306,26 @@ function registerNotifier(cx: ExtractContext, e: ts.CallExpression, bound: strin
     cx.registrations.push(reg);
   }
   return id;
+}
+
+/**
+ * `vm_operations(mm, { fault })`: the `.fault` of a mapping in `mm`. A user
+ * access of `mm` that faults (copy_*_user, get/put_user, GUP,
+ * hmm_range_fault) runs it under mmap_lock read (mm/memory.c __do_fault).
+ */
+function registerFaultHandler(cx: ExtractContext, e: ts.CallExpression): void {
+  noSpread(cx, e);
+  const args = e.arguments;
+  if (args.length !== 2) cx.fail('LMC202', `vm_operations expects 2 arguments (mm, { fault }), got ${args.length}`, e, 'write `vm_operations(mm, { fault: my_gem_fault });`');
+  const mm = instanceArg(cx, args[0]!, cx.global, { kind: 'instance', name: 'mm', kinds: ['mm'] }, 'vm_operations', 1);
+  let fn: { fn: string; node: ts.Node } | undefined;
+  for (const [k, v] of options(cx, args[1]!, ['fault'], 'vm_operations')) {
+    if (typeof v === 'boolean') cx.fail('LMC202', `vm_operations: option '${k}' must name a function`, args[1]!, 'write `{ fault: my_gem_fault }`');
+    fn = v;
+  }
+  if (!fn) cx.fail('LMC202', 'vm_operations names no fault handler', args[1]!, 'write `{ fault: my_gem_fault }`');
+  const proc = cx.requestProc(fn.fn, 'vm_fault', fn.node);
+  if (proc !== undefined) cx.registrations.push({ role: 'vm_fault', proc, mm });
 }
 
 /** A top-level `dma_buf_attach(buf)`: an attachment instance every thread shares. */

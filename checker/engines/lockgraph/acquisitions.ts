@@ -145,6 +145,8 @@ export function actionsOf(
     case 'mp_recv':
     case 'queue_work':
     case 'might_sleep':
+    case 'mm_event':
+      // mmap_lock, the notifier map and the callbacks are walked in build.ts.
     case 'final_put':
       // The destructor a final put runs is walked as a callback (build.ts).
       return [];

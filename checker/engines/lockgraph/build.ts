@@ -23,6 +23,7 @@ import { inSignalling, Lockdep, NO_FLAGS, startState, stateKey, type AcquireSite
 import type { Cycle, GraphEdge, Recursion } from './types.js';
 import type { Context } from '../../../rules/types.js';
 import type { Node, Op } from '../../../model/ir.js';
+import { CALLER_HOLDS_MMAP_LOCK } from '../../semantics/ops/locks.js';
 
 /** An op node as visited, for pattern resolution (held-across, taken-in). */
 export interface VisitedOp {
@@ -109,6 +110,10 @@ function walkEveryEntry(w: Walker): void {
       case 'irq':
         walk(w, r.proc, startState([]), `irq (${name})`, ['irq', 'atomic'], 0);
         break;
+      case 'vm_fault':
+        // A page fault from user space: mm/memory.c __do_fault under mmap_lock read.
+        if (r.mm !== undefined) walk(w, r.proc, startState([{ class: lockClassOf(model, r.mm), read: 1 }]), `page fault (${name})`, [], 0);
+        break;
     }
   }
   for (const inst of model.instances) {
@@ -185,10 +190,13 @@ function stepOp(w: Walker, op: Op, outcome: string, s: PathState, site: AcquireS
   const signalling = inSignalling(s);
   w.visited.push({ proc: at.proc, node: at.node, op, outcome, held: s.held.map((h) => h.class), contexts, flags: s.flags, signalling });
   let st = s;
-  for (const act of actionsOf(w.model, op, outcome, s.flags, w.sem, signalling)) {
+  // GUP and hmm_range_fault are called with mmap_lock held (mmap_assert_locked): they take nothing more.
+  const callerHolds = op.kind === 'user_access' && CALLER_HOLDS_MMAP_LOCK.has(op.api) && s.held.some((h) => h.class === lockClassOf(w.model, op.mm));
+  for (const act of callerHolds ? [] : actionsOf(w.model, op, outcome, s.flags, w.sem, signalling)) {
     st = act.kind === 'acquire' ? w.lockdep.acquire(st, act, site) : w.lockdep.release(st, act.class, act.instance);
   }
   if (depth < 4) runCallbacks(w, op, st, signalling, site, depth);
+  if (depth < 4) runMmCallbacks(w, op, st, site, depth);
   return { held: st.held, flags: updateFlags(op, st.flags) };
 }
 
@@ -211,6 +219,35 @@ function runCallbacks(w: Walker, op: Op, st: PathState, signalling: boolean, sit
       if (inst.kind === 'attachment' && inst.buf === op.buf && inst.importer?.invalidate !== undefined) {
         walk(w, inst.importer.invalidate, st, thread, [...contexts, 'invalidate-mappings'], depth + 1);
       }
+    }
+  }
+}
+
+/**
+ * The mm callbacks an op runs: a user access's fault handler (under
+ * mmap_lock read, the caller's or the fault's own), and the interval
+ * notifiers munmap/mprotect/exit_mmap run under mmap_lock and the
+ * notifier map.
+ */
+function runMmCallbacks(w: Walker, op: Op, st: PathState, site: AcquireSite, depth: number): void {
+  const { model } = w;
+  const { thread, contexts } = site;
+  if (op.kind === 'user_access') {
+    if (st.flags.pagefaultDisabled > 0) return;
+    const mmClass = lockClassOf(model, op.mm);
+    const handlers = model.registrations.filter((r) => r.role === 'vm_fault' && r.mm !== undefined && lockClassOf(model, r.mm) === mmClass);
+    if (handlers.length === 0) return;
+    const inner = st.held.some((h) => h.class === mmClass) ? st : w.lockdep.acquire(st, { kind: 'acquire', class: mmClass, read: 1, trylock: false, instance: op.mm, role: 'page fault' }, site);
+    for (const h of handlers) walk(w, h.proc, inner, thread, contexts, depth + 1);
+  } else if (op.kind === 'mm_event') {
+    const mmClass = lockClassOf(model, op.mm);
+    let inner = w.lockdep.acquire(st, { kind: 'acquire', class: mmClass, read: op.mode === 'write' ? 0 : 1, trylock: false, instance: op.mm }, site);
+    if (w.sem.mmuNotifier) inner = w.lockdep.acquire(inner, { kind: 'acquire', class: MMU_NOTIFIER_MAP, read: 0, trylock: false, role: 'mmu notifier invalidate' }, site);
+    for (const r of model.registrations) {
+      if (r.role !== 'mmu_notifier' || r.notifier === undefined) continue;
+      const watched = model.instances[r.notifier].mm;
+      if (watched === undefined || lockClassOf(model, watched) !== mmClass) continue;
+      walk(w, r.proc, inner, thread, [...contexts, ...(r.nonBlocking ? ['mmu-notifier', 'mmu-notifier-nonblocking'] as Context[] : ['mmu-notifier'] as Context[])], depth + 1);
     }
   }
 }
