@@ -247,6 +247,11 @@ declare global {
   function dma_resv_lock_slow_interruptible(obj: lockmc.DmaResv, ctx: lockmc.WwAcquireCtx<'reservation_ww_class'>): number;
   /** Outcomes ok / fail. */
   function dma_resv_trylock(obj: lockmc.DmaResv): boolean;
+  /**
+   * lockmc's spelling of `ww_mutex_trylock(&obj->lock, ctx)` (the GEM LRU scan with a ticket):
+   * outcomes ok / fail; on success the resv joins the acquire context.
+   */
+  function dma_resv_trylock_ctx(obj: lockmc.DmaResv, ctx: lockmc.WwAcquireCtx<'reservation_ww_class'>): boolean;
   function dma_resv_unlock(obj: lockmc.DmaResv): void;
 
   /** Locks a ww_mutex (class `<ww_class>_mutex`). With a ctx: 0, -EDEADLK or -EALREADY. */
@@ -254,8 +259,13 @@ declare global {
   function ww_mutex_lock_interruptible<C extends lockmc.WwClass>(lock: lockmc.WwMutex<C>, ctx: lockmc.WwAcquireCtx<C> | null): number;
   /** The backoff re-lock: cannot fail. */
   function ww_mutex_lock_slow<C extends lockmc.WwClass>(lock: lockmc.WwMutex<C>, ctx: lockmc.WwAcquireCtx<C>): void;
-  /** Outcomes ok / fail. */
-  function ww_mutex_trylock<C extends lockmc.WwClass>(lock: lockmc.WwMutex<C>, ctx?: lockmc.WwAcquireCtx<C> | null): boolean;
+  /**
+   * Outcomes ok / fail. With a ctx (kernel/locking/mutex.c, since v5.16) a taken lock joins the
+   * acquire context, so a later ww lock of it in that context gets -EALREADY and the context can
+   * back off from it on -EDEADLK. A dma_resv may be passed for its embedded lock
+   * (`ww_mutex_trylock(&obj->resv->lock, ticket)` in drm_gem_lru_scan).
+   */
+  function ww_mutex_trylock<C extends lockmc.WwClass>(lock: lockmc.WwMutex<C> | lockmc.DmaResv, ctx?: lockmc.WwAcquireCtx<C> | null): boolean;
   function ww_mutex_unlock(lock: lockmc.WwMutex): void;
 
   /** Errno values returned (negated) by ww locks. */

@@ -252,12 +252,17 @@ export const APIS: readonly ApiEntry[] = [
   { api: 'dma_resv_lock_slow', op: 'lock', args: [RESV_ARG, CTX_ARG], mode: 'write', slow: true, summary: 'backoff re-lock after -EDEADLK: cannot fail' },
   { api: 'dma_resv_lock_slow_interruptible', op: 'lock', args: [RESV_ARG, CTX_ARG], mode: 'write', slow: true, summary: 'as dma_resv_lock_slow' },
   { api: 'dma_resv_trylock', op: 'lock', args: [RESV_ARG], mode: 'write', trylock: true, summary: 'ww_mutex_trylock(&obj->lock, NULL)' },
+  // lockmc's spelling of ww_mutex_trylock(&obj->lock, ctx) (the GEM LRU scan with a ticket).
+  { api: 'dma_resv_trylock_ctx', op: 'lock', args: [RESV_ARG, { kind: 'ctx-or-null', name: 'ctx' }], mode: 'write', trylock: true, summary: 'ww_mutex_trylock(&obj->lock, ctx): on success the resv joins the acquire context' },
   { api: 'dma_resv_unlock', op: 'unlock', args: [RESV_ARG], summary: 'ww_mutex_unlock(&obj->lock)' },
   // --- ww_mutex: kernel/locking/ww_mutex.h ------------------------------------------
   { api: 'ww_mutex_lock', op: 'lock', args: [WW_ARG, { kind: 'ctx-or-null', name: 'ctx' }], mode: 'write', summary: '0, -EDEADLK or -EALREADY with a ctx' },
   { api: 'ww_mutex_lock_interruptible', op: 'lock', args: [WW_ARG, { kind: 'ctx-or-null', name: 'ctx' }], mode: 'write', summary: 'as ww_mutex_lock' },
   { api: 'ww_mutex_lock_slow', op: 'lock', args: [WW_ARG, CTX_ARG], mode: 'write', slow: true, summary: 'backoff re-lock: cannot fail' },
-  { api: 'ww_mutex_trylock', op: 'lock', args: [WW_ARG, { kind: 'ctx-or-null', name: 'ctx', optional: true }], mode: 'write', trylock: true, summary: 'returns 1 on success' },
+  // kernel/locking/mutex.c ww_mutex_trylock(): with a ctx the lock joins the
+  // context (mutex_acquire_nest, trylock); a dma_resv is its embedded ww_mutex
+  // (drm_gem_lru_scan: ww_mutex_trylock(&obj->resv->lock, ticket)).
+  { api: 'ww_mutex_trylock', op: 'lock', args: [inst('lock', 'ww_mutex', 'dma_resv'), { kind: 'ctx-or-null', name: 'ctx', optional: true }], mode: 'write', trylock: true, summary: 'returns 1 on success; with a ctx the lock joins the acquire context' },
   { api: 'ww_mutex_unlock', op: 'unlock', args: [WW_ARG], summary: 'release' },
   // --- allocation: include/linux/slab.h, gfp.h, vmalloc.h, mempool.h ---------------
   { api: 'kmalloc', op: 'alloc', args: [GFP_ARG], gfpLast: true, summary: 'slab allocation' },
