@@ -60,12 +60,13 @@ function callModel(api: string): string {
     'const w = work(cb);',
     'const mni = mmu_interval_notifier_insert(mm, cb);',
     'const att = dma_buf_attach(buf);',
+    'const gem = drm_gem_object();',
   ];
   const pre: string[] = ['  const ctx = ww_acquire_init(reservation_ww_class);', '  const flags = memalloc_nofs_save();', '  const cookie = dma_fence_begin_signalling();', '  const seq = mmu_interval_read_begin(mni);'];
   const byKind: Partial<Record<InstanceKind, string>> = {
     mm: 'mm', mutex: 'm', spinlock: 'sl', rwsem: 'sem', rwlock: 'rw', ww_mutex: 'wm', address_space: 'mapping', dma_resv: 'obj',
     dma_fence: 'fence', dma_buf: 'buf', rx_queue: 'rxq', work: 'w', interval_notifier: 'mni', attachment: 'att', ww_ctx: 'ctx', memalloc_cookie: 'flags',
-    signalling_cookie: 'cookie',
+    signalling_cookie: 'cookie', gem_object: 'gem',
   };
   const arg = (s: ArgSpec): string | undefined => {
     switch (s.kind) {
@@ -84,7 +85,8 @@ function callModel(api: string): string {
       case 'options':
         return undefined;
       case 'ignored':
-        return undefined;
+        // A required ignored argument (kref_put's kref) still has to be written.
+        return s.optional ? undefined : '0';
       case 'seq':
         return 'seq';
       case 'ww_class':
