@@ -100,6 +100,10 @@ export function renderOp(op: Op, model: DriverModel): string {
     case 'dma_buf_unrevoke':
     case 'dma_buf_put':
       return call(nm(model, op.buf));
+    case 'mm_event':
+      return call(nm(model, op.mm));
+    case 'final_put':
+      return op.obj !== undefined ? call(nm(model, op.obj)) : call('ref', op.release !== undefined ? model.procs[op.release]?.name ?? '?' : '?');
     case 'dma_buf_attach':
       return call(nm(model, model.instances[op.attachment]?.buf));
     case 'dma_buf_detach':

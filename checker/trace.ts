@@ -500,6 +500,12 @@ class StepWriter {
         return `fence release ${procName(model, f.proc)}${fromText}`;
       case 'work':
         return `work ${procName(model, f.proc)}`;
+      case 'destructor':
+        return `release ${procName(model, f.proc)}${fromText}`;
+      case 'fault':
+        return `fault handler ${procName(model, f.proc)}${fromText}`;
+      case 'mm-event':
+        return `mmu notifier ${procName(model, f.proc)}${fromText}`;
     }
   }
 

@@ -49,7 +49,7 @@ export type InstanceKind =
   | 'rx_queue' // a netdev RX queue that a memory provider binds to
   | 'work' // a work_struct; its handler is a proc
   | 'interval_notifier' // struct mmu_interval_notifier
-  | 'gem_object'; // a driver GEM buffer object; `userptr` ones are backed by pages of `mm`
+  | 'gem_object'; // drm_gem_object / ttm_buffer_object / userptr_object: `resv` its reservation, `proc` its destructor; `userptr` ones are backed by pages of `mm`
 
 /** What an exporter can do to its importers (REVOKE-1). */
 export interface ExporterCaps {
@@ -267,7 +267,18 @@ export type Op =
   | { kind: 'rcu_read_lock'; api: string }
   | { kind: 'rcu_read_unlock'; api: string }
   /** mutex_init / spin_lock_init / init_rwsem / rwlock_init of an existing lock. */
-  | { kind: 'lock_init'; api: string; lock: InstanceId };
+  | { kind: 'lock_init'; api: string; lock: InstanceId }
+  /**
+   * A put that may drop the last reference (drm_gem_object_put, ttm_bo_put,
+   * kref_put, dma_fence_put): when it is final, `release` runs inline in
+   * the putting context. `obj` is the object put (absent for kref_put).
+   */
+  | { kind: 'final_put'; api: string; obj?: InstanceId; release?: ProcId; fence?: boolean }
+  /**
+   * munmap / mprotect / exit_mmap of `mm` from the calling task: takes
+   * mmap_lock (`mode`) and runs every interval notifier of `mm` inline.
+   */
+  | { kind: 'mm_event'; api: string; mm: InstanceId; mode: 'write' | 'read' };
 
 export type OpKind = Op['kind'];
 
@@ -304,7 +315,9 @@ export type ProcRole =
   | 'fence_callback' // dma_fence_add_callback: runs inside dma_fence_signal
   | 'invalidate_mappings' // importer_ops->invalidate_mappings
   | 'fence_release' // dma_fence_ops.release, run by a final put
-  | 'softirq'; // open_softirq / tasklet_setup / timer_setup: a softirq handler
+  | 'softirq' // open_softirq / tasklet_setup / timer_setup: a softirq handler
+  | 'release' // a GEM/TTM/kref destructor, run by a final put
+  | 'vm_fault'; // vm_operations_struct.fault: run by a user access of its mm, under mmap_lock read
 
 export interface Proc {
   id: ProcId;
@@ -326,12 +339,14 @@ export interface Thread {
 
 /** A callback registered at top level (`register_shrinker(fn)` etc.). */
 export interface Registration {
-  role: 'shrinker' | 'mmu_notifier' | 'irq' | 'softirq';
+  role: 'shrinker' | 'mmu_notifier' | 'irq' | 'softirq' | 'vm_fault';
   proc: ProcId;
   /** mmu_notifier: the interval notifier instance (and through it the mm). */
   notifier?: InstanceId;
   /** A notifier callback that may not block (NOTIFIER-3). */
   nonBlocking?: boolean;
+  /** vm_fault: the mm whose user accesses fault into the handler. */
+  mm?: InstanceId;
 }
 
 /**

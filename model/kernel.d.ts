@@ -36,6 +36,11 @@ declare global {
     interface SignallingCookie { readonly __lockmc: 'signalling_cookie' }
     interface MemallocFlags<S extends 'nofs' | 'noio' | 'noreclaim' = 'nofs' | 'noio' | 'noreclaim'> { readonly __lockmc: 'memalloc_cookie'; readonly __scope: S }
     interface IntervalNotifier { readonly __lockmc: 'interval_notifier' }
+    /** A drm_gem_object or ttm_buffer_object: `obj.resv` is its own reservation. */
+    interface GemObject {
+      readonly __lockmc: 'gem_object';
+      readonly resv: DmaResv;
+    }
     interface NotifierSeq { readonly __lockmc: 'seq' }
     /** What an allocation returns: test it with `if (!p)`. */
     interface Ptr { readonly __lockmc: 'ptr' }
@@ -102,8 +107,22 @@ declare global {
   function address_space(): lockmc.AddressSpace;
   /** struct dma_resv. Its lock is a `reservation_ww_class_mutex` ww_mutex. */
   function dma_resv_object(): lockmc.DmaResv;
-  /** struct dma_fence. Waiting on it is a `dma_fence_map` write acquisition in lockdep terms. */
-  function dma_fence(): lockmc.DmaFence;
+  /**
+   * struct dma_fence. Waiting on it is a `dma_fence_map` write acquisition in lockdep terms.
+   * `release` is its `dma_fence_ops.release`: a final `dma_fence_put` runs it inline in the
+   * putting context (which may be irq or fence-callback context: it must not sleep).
+   */
+  function dma_fence(ops?: { release?: lockmc.Callback }): lockmc.DmaFence;
+  /**
+   * struct drm_gem_object with its own reservation `obj.resv`; `free` is `obj->funcs->free`,
+   * run inline by a final `drm_gem_object_put` (drivers/gpu/drm/drm_gem.c drm_gem_object_free).
+   */
+  function drm_gem_object(funcs?: { free?: lockmc.Callback }): lockmc.GemObject;
+  /**
+   * struct ttm_buffer_object with its own reservation `bo.resv`; `destroy` is the release
+   * path run inline by a final `ttm_bo_put` (drivers/gpu/drm/ttm/ttm_bo.c ttm_bo_release).
+   */
+  function ttm_buffer_object(opts?: { destroy?: lockmc.Callback }): lockmc.GemObject;
   /** struct dma_buf, exported with these capabilities (all false by default); `buf.resv` is its reservation. */
   function dma_buf(caps?: lockmc.ExporterCaps): lockmc.DmaBuf;
   /** A netdev RX queue a memory provider (devmem TCP, io_uring zcrx) can bind to. */
@@ -134,6 +153,15 @@ declare global {
   function register_shrinker(fn: lockmc.Callback, name?: string): void;
   /** `fn` runs on invalidation of `mm` (reclaim via rmap, munmap), inside `mmu_notifier_invalidate_range_start`. */
   function mmu_interval_notifier_insert(mm: lockmc.MmStruct, fn: lockmc.Callback, opts?: { blockable?: boolean }): lockmc.IntervalNotifier;
+  /**
+   * `ops.fault` is the `vm_operations_struct.fault` of a mapping in `mm` (a GEM/TTM mmap). A
+   * user access of `mm` that faults (copy_to_user, copy_from_user, get_user, put_user, GUP,
+   * hmm_range_fault) may run it inline with `&mm->mmap_lock` held for read: taken by the fault
+   * when the task does not hold it, the caller's hold for GUP and hmm_range_fault
+   * (mm/memory.c __do_fault). A user-space touch of the mapping is a thread doing
+   * mmap_read_lock + the handler.
+   */
+  function vm_operations(mm: lockmc.MmStruct, ops: { fault: lockmc.Callback }): void;
   /** `fn` is a hard-irq handler that may preempt any thread with irqs enabled. */
   function request_irq(fn: lockmc.Callback): void;
   function request_irq(irq: number, fn: lockmc.Callback, ...rest: unknown[]): void;
@@ -250,6 +278,11 @@ declare global {
   function dma_resv_lock_slow_interruptible(obj: lockmc.DmaResv, ctx: lockmc.WwAcquireCtx<'reservation_ww_class'>): number;
   /** Outcomes ok / fail. */
   function dma_resv_trylock(obj: lockmc.DmaResv): boolean;
+  /**
+   * lockmc's spelling of `ww_mutex_trylock(&obj->lock, ctx)` (the GEM LRU scan with a ticket):
+   * outcomes ok / fail; on success the resv joins the acquire context.
+   */
+  function dma_resv_trylock_ctx(obj: lockmc.DmaResv, ctx: lockmc.WwAcquireCtx<'reservation_ww_class'>): boolean;
   function dma_resv_unlock(obj: lockmc.DmaResv): void;
 
   /** Locks a ww_mutex (class `<ww_class>_mutex`). With a ctx: 0, -EDEADLK or -EALREADY. */
@@ -257,8 +290,13 @@ declare global {
   function ww_mutex_lock_interruptible<C extends lockmc.WwClass>(lock: lockmc.WwMutex<C>, ctx: lockmc.WwAcquireCtx<C> | null): number;
   /** The backoff re-lock: cannot fail. */
   function ww_mutex_lock_slow<C extends lockmc.WwClass>(lock: lockmc.WwMutex<C>, ctx: lockmc.WwAcquireCtx<C>): void;
-  /** Outcomes ok / fail. */
-  function ww_mutex_trylock<C extends lockmc.WwClass>(lock: lockmc.WwMutex<C>, ctx?: lockmc.WwAcquireCtx<C> | null): boolean;
+  /**
+   * Outcomes ok / fail. With a ctx (kernel/locking/mutex.c, since v5.16) a taken lock joins the
+   * acquire context, so a later ww lock of it in that context gets -EALREADY and the context can
+   * back off from it on -EDEADLK. A dma_resv may be passed for its embedded lock
+   * (`ww_mutex_trylock(&obj->resv->lock, ticket)` in drm_gem_lru_scan).
+   */
+  function ww_mutex_trylock<C extends lockmc.WwClass>(lock: lockmc.WwMutex<C> | lockmc.DmaResv, ctx?: lockmc.WwAcquireCtx<C> | null): boolean;
   function ww_mutex_unlock(lock: lockmc.WwMutex): void;
 
   /** Errno values returned (negated) by ww locks. */
@@ -402,7 +440,11 @@ declare global {
   /** Faults a userptr object's pages back in (hmm_range_fault); waits while an invalidation of its mm runs. */
   function userptr_get_pages(obj: lockmc.GemObject): number;
   function pin_user_pages_fast(...args: unknown[]): number;
-  /** Faults a range; the caller holds mmap_lock for read. */
+  /**
+   * Faults a range under the caller's mmap_lock (mm/hmm.c: mmap_assert_locked); takes no
+   * lock itself. Called without it: `gup-needs-mmap-lock` (as for get_user_pages and
+   * pin_user_pages).
+   */
   function hmm_range_fault(...args: unknown[]): number;
   /** User access returns -EFAULT instead of faulting until pagefault_enable(). */
   function pagefault_disable(): void;
@@ -484,6 +526,30 @@ declare global {
   function dma_buf_page_ref(attach: lockmc.Attachment): void;
   /** A possibly-final put: may run the release (ORDER-7). */
   function dma_buf_put(buf: lockmc.DmaBuf): void;
+
+  // -------------------------------------------------------------------------
+  // Possibly-final puts (ORDER-7): either a reference remains, or the
+  // destructor runs inline in the putting task with everything it holds.
+
+  /** Drops a GEM reference; the last one runs the object's `free` inline. */
+  function drm_gem_object_put(obj: lockmc.GemObject): void;
+  /** Drops a TTM BO reference; the last one runs the object's `destroy` inline. */
+  function ttm_bo_put(bo: lockmc.GemObject): void;
+  /** Drops a kref; the last reference runs `release` inline. `ref` is read and ignored. */
+  function kref_put(ref: unknown, release: lockmc.Callback): number;
+  /** Drops a fence reference; the last one runs the fence's `dma_fence_ops.release` inline. */
+  function dma_fence_put(fence: lockmc.DmaFence): void;
+
+  // -------------------------------------------------------------------------
+  // mm events run by the calling task (NOTIFIER-1): the interval notifiers
+  // of the mm run inline, outside reclaim (their allocations may reclaim).
+
+  /** munmap(2): mmap_lock for write, then every interval notifier of `mm` inline. */
+  function munmap(mm: lockmc.MmStruct, ...rest: unknown[]): number;
+  /** mprotect(2): mmap_lock for write, then every interval notifier of `mm` inline. */
+  function mprotect(mm: lockmc.MmStruct, ...rest: unknown[]): number;
+  /** Process exit (exit_mmap -> unmap_vmas): mmap_lock for read, then every interval notifier of `mm` inline. */
+  function exit_mmap(mm: lockmc.MmStruct): void;
 
   // -------------------------------------------------------------------------
   // Memory providers

@@ -136,6 +136,10 @@ function procLabel(p: Proc): string {
       return `invalidate_mappings callback '${p.name}'`;
     case 'fence_release':
       return `fence release '${p.name}'`;
+    case 'release':
+      return `release '${p.name}'`;
+    case 'vm_fault':
+      return `fault handler '${p.name}'`;
     default:
       return unreachable(p.role);
   }
@@ -191,8 +195,11 @@ function localUses(op: Op): InstanceId[] {
  * else), -EDEADLK only when the context holds some other lock to back off from.
  */
 function feasible(op: Op, o: Outcome, s: State): boolean {
-  if (op.kind !== 'lock' || op.ctx === undefined || op.slow || op.trylock) return true;
+  if (op.kind !== 'lock' || op.ctx === undefined || op.slow) return true;
   const mine = s.held.some((h) => h.lock === op.lock && h.ctx === op.ctx);
+  // ww_mutex_trylock(m, ctx) on a lock the context holds: __mutex_trylock
+  // fails (the owner is this task), so the call returns 0, never -EALREADY.
+  if (op.trylock) return !(mine && o === 'ok');
   if (o === 'EALREADY') return mine;
   if (mine) return false;
   if (o === 'EDEADLK') return s.held.some((h) => h.ctx === op.ctx);
@@ -209,6 +216,11 @@ function step(op: Op, o: Outcome, nid: NodeId, s: State, inst: readonly Instance
         // How the model copes with a ww error is for the ww rules
         // (ww-backoff, ww-ealready) to judge, not a model error: remember
         // the lock so its later unlock is not reported here.
+        return s.ww.includes(op.lock) ? s : { ...s, ww: [...s.ww, op.lock].sort((a, b) => a - b) };
+      }
+      if (o === 'fail' && op.trylock && op.ctx !== undefined && s.held.some((h) => h.lock === op.lock && h.ctx === op.ctx)) {
+        // A ticketed trylock of a lock its context holds fails: a model that
+        // then unlocks it twice is ww-ealready's finding, not a model error.
         return s.ww.includes(op.lock) ? s : { ...s, ww: [...s.ww, op.lock].sort((a, b) => a - b) };
       }
       if (o !== 'ok') return s;

@@ -67,13 +67,16 @@ export const CONSTRUCTORS: readonly ConstructorEntry[] = [
   { name: 'address_space', kind: 'address_space', defaultClass: '&mapping->i_mmap_rwsem', arity: [0, 0], summary: 'struct address_space' },
   // drivers/dma-buf/dma-resv.c dma_resv_init(): ww_mutex_init(&obj->lock, &reservation_ww_class).
   { name: 'dma_resv_object', kind: 'dma_resv', defaultClass: 'reservation_ww_class_mutex', arity: [0, 0], summary: 'struct dma_resv' },
-  { name: 'dma_fence', kind: 'dma_fence', arity: [0, 0], summary: 'struct dma_fence' },
+  // drivers/dma-buf/dma-fence.c dma_fence_release(): ops->release, if any, runs on the final put.
+  { name: 'dma_fence', kind: 'dma_fence', arity: [0, 1], summary: 'struct dma_fence (optionally with its dma_fence_ops.release)' },
   // drivers/dma-buf/dma-buf.c dma_buf_export(): embeds its own dma_resv when none is passed.
   { name: 'dma_buf', kind: 'dma_buf', arity: [0, 1], summary: 'struct dma_buf (and its reservation buf.resv)' },
   { name: 'netdev_rx_queue', kind: 'rx_queue', arity: [0, 0], summary: 'struct netdev_rx_queue' },
   { name: 'work', kind: 'work', arity: [1, 1], summary: 'struct work_struct with its handler' },
-  // include/drm/drm_gem.h struct drm_gem_object: a driver buffer object.
-  { name: 'drm_gem_object', kind: 'gem_object', arity: [0, 0], summary: 'struct drm_gem_object (driver-allocated pages)' },
+  // drivers/gpu/drm/drm_gem.c drm_gem_object_free(): obj->funcs->free on the final put; obj->resv is its own dma_resv.
+  { name: 'drm_gem_object', kind: 'gem_object', arity: [0, 1], summary: 'struct drm_gem_object (its reservation obj.resv, its funcs->free)' },
+  // drivers/gpu/drm/ttm/ttm_bo.c ttm_bo_release(): bo->destroy on the final put.
+  { name: 'ttm_buffer_object', kind: 'gem_object', arity: [0, 1], summary: 'struct ttm_buffer_object (its reservation bo.resv, its destroy)' },
   // drivers/gpu/drm/amd/amdgpu/amdgpu_ttm.c amdgpu_ttm_tt_set_userptr(), i915_gem_userptr.c: a BO over user pages.
   { name: 'userptr_object', kind: 'gem_object', arity: [1, 1], summary: 'a userptr GEM object backed by user pages of an mm' },
   // include/linux/spinlock.h raw_spin_lock_init(): raw_spinlock_t spins even on PREEMPT_RT (wait type LD_WAIT_SPIN).
@@ -132,6 +135,8 @@ export const REGISTRATIONS: readonly RegistrationEntry[] = [
   { name: 'open_softirq', summary: 'softirq handler' },
   { name: 'tasklet_setup', summary: 'tasklet callback (softirq context)' },
   { name: 'timer_setup', summary: 'timer callback (softirq context)' },
+  // include/linux/mm.h struct vm_operations_struct .fault: mm/memory.c __do_fault() under mmap_lock read.
+  { name: 'vm_operations', summary: 'fault handler of a mapping of an mm (runs from user accesses, GUP, hmm_range_fault)' },
 ];
 
 // ---------------------------------------------------------------------------
@@ -315,12 +320,17 @@ export const APIS: readonly ApiEntry[] = [
   { api: 'dma_resv_lock_slow', op: 'lock', args: [RESV_ARG, CTX_ARG], mode: 'write', slow: true, summary: 'backoff re-lock after -EDEADLK: cannot fail' },
   { api: 'dma_resv_lock_slow_interruptible', op: 'lock', args: [RESV_ARG, CTX_ARG], mode: 'write', slow: true, summary: 'as dma_resv_lock_slow' },
   { api: 'dma_resv_trylock', op: 'lock', args: [RESV_ARG], mode: 'write', trylock: true, summary: 'ww_mutex_trylock(&obj->lock, NULL)' },
+  // lockmc's spelling of ww_mutex_trylock(&obj->lock, ctx) (the GEM LRU scan with a ticket).
+  { api: 'dma_resv_trylock_ctx', op: 'lock', args: [RESV_ARG, { kind: 'ctx-or-null', name: 'ctx' }], mode: 'write', trylock: true, summary: 'ww_mutex_trylock(&obj->lock, ctx): on success the resv joins the acquire context' },
   { api: 'dma_resv_unlock', op: 'unlock', args: [RESV_ARG], summary: 'ww_mutex_unlock(&obj->lock)' },
   // --- ww_mutex: kernel/locking/ww_mutex.h ------------------------------------------
   { api: 'ww_mutex_lock', op: 'lock', args: [WW_ARG, { kind: 'ctx-or-null', name: 'ctx' }], mode: 'write', summary: '0, -EDEADLK or -EALREADY with a ctx' },
   { api: 'ww_mutex_lock_interruptible', op: 'lock', args: [WW_ARG, { kind: 'ctx-or-null', name: 'ctx' }], mode: 'write', summary: 'as ww_mutex_lock' },
   { api: 'ww_mutex_lock_slow', op: 'lock', args: [WW_ARG, CTX_ARG], mode: 'write', slow: true, summary: 'backoff re-lock: cannot fail' },
-  { api: 'ww_mutex_trylock', op: 'lock', args: [WW_ARG, { kind: 'ctx-or-null', name: 'ctx', optional: true }], mode: 'write', trylock: true, summary: 'returns 1 on success' },
+  // kernel/locking/mutex.c ww_mutex_trylock(): with a ctx the lock joins the
+  // context (mutex_acquire_nest, trylock); a dma_resv is its embedded ww_mutex
+  // (drm_gem_lru_scan: ww_mutex_trylock(&obj->resv->lock, ticket)).
+  { api: 'ww_mutex_trylock', op: 'lock', args: [inst('lock', 'ww_mutex', 'dma_resv'), { kind: 'ctx-or-null', name: 'ctx', optional: true }], mode: 'write', trylock: true, summary: 'returns 1 on success; with a ctx the lock joins the acquire context' },
   { api: 'ww_mutex_unlock', op: 'unlock', args: [WW_ARG], summary: 'release' },
   // --- allocation: include/linux/slab.h, gfp.h, vmalloc.h, mempool.h ---------------
   { api: 'kmalloc', op: 'alloc', args: [GFP_ARG], gfpLast: true, summary: 'slab allocation' },
@@ -426,6 +436,15 @@ export const APIS: readonly ApiEntry[] = [
   { api: 'kmem_cache_zalloc', op: 'alloc', args: [GFP_ARG], gfpLast: true, summary: 'zeroed slab-cache allocation' },
   // --- lockdep's contexts and wait types (kernel/locking/lockdep.c) ------------------
   ...LOCKDEP_APIS,
+  // --- possibly-final puts (ORDER-7): include/drm/drm_gem.h, ttm_bo.c, include/linux/kref.h, dma-fence.h
+  { api: 'drm_gem_object_put', op: 'final_put', args: [inst('obj', 'gem_object')], summary: 'possibly-final put: runs funcs->free inline' },
+  { api: 'ttm_bo_put', op: 'final_put', args: [inst('bo', 'gem_object')], summary: 'possibly-final put: runs the destroy inline' },
+  { api: 'kref_put', op: 'final_put', args: [{ kind: 'ignored', name: 'kref' }, { kind: 'fn', name: 'release' }], summary: 'possibly-final put: runs release inline' },
+  { api: 'dma_fence_put', op: 'final_put', args: [FENCE_ARG], summary: 'possibly-final put: runs dma_fence_ops.release inline' },
+  // --- mm events in process context: mm/vma.c (do_vmi_munmap), mm/mprotect.c, mm/mmap.c exit_mmap
+  { api: 'munmap', op: 'mm_event', args: [MM_ARG], variadicIgnored: true, mode: 'write', summary: 'unmap: mmap_lock write, notifier callbacks inline' },
+  { api: 'mprotect', op: 'mm_event', args: [MM_ARG], variadicIgnored: true, mode: 'write', summary: 'change protection: mmap_lock write, notifier callbacks inline' },
+  { api: 'exit_mmap', op: 'mm_event', args: [MM_ARG], mode: 'read', summary: 'process exit: mmap_lock read around unmap_vmas, notifier callbacks inline' },
 ];
 
 export const API_BY_NAME: ReadonlyMap<string, ApiEntry> = new Map(APIS.map((a) => [a.api, a]));

@@ -8,6 +8,7 @@
 
 import type { Rule } from './types.js';
 import { rule as lockdepCircularDependency } from './lockdep-circular-dependency.js';
+import { rule as gupNeedsMmapLock } from './gup-needs-mmap-lock.js';
 import { rule as lockdepRecursiveLocking } from './lockdep-recursive-locking.js';
 import { rule as deadlock } from './deadlock.js';
 import { rule as noUserAccessUnderResv } from './no-user-access-under-resv.js';
@@ -127,4 +128,5 @@ export const ALL_RULES: Rule[] = [
   lockdepInvalidWaitContext,
   lockdepHeldLockFreed,
   lockdepBadUnlockBalance,
+  gupNeedsMmapLock,
 ];

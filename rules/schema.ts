@@ -18,7 +18,7 @@ export const OP_KINDS = [
   'interval_set_seq', 'dma_buf_export', 'dma_buf_attach', 'dma_buf_detach', 'dma_buf_pin', 'dma_buf_unpin',
   'dma_buf_map', 'dma_buf_unmap', 'dma_buf_invalidate', 'dma_buf_revoke', 'dma_buf_unrevoke', 'device_access',
   'phyr_to_page', 'page_ref_lock', 'dma_buf_put', 'mp_bind', 'mp_unbind', 'mp_recv', 'queue_work', 'flush_work',
-  'might_sleep', 'userptr_pages', 'gem_access', 'gem_prime_export', 'local_bh_disable', 'local_bh_enable', 'rcu_read_lock', 'rcu_read_unlock', 'lock_init',
+  'might_sleep', 'userptr_pages', 'gem_access', 'gem_prime_export', 'local_bh_disable', 'local_bh_enable', 'rcu_read_lock', 'rcu_read_unlock', 'lock_init', 'final_put', 'mm_event',
 ] as const satisfies readonly OpKind[];
 type Exhaustive<All, Listed> = [Exclude<All, Listed>] extends [never] ? true : never;
 const OPS_EXHAUSTIVE: Exhaustive<OpKind, (typeof OP_KINDS)[number]> = true;
@@ -26,7 +26,7 @@ const OPS_EXHAUSTIVE: Exhaustive<OpKind, (typeof OP_KINDS)[number]> = true;
 export const CONTEXTS = [
   'reclaim', 'direct-reclaim', 'kswapd', 'shrinker', 'mmu-notifier', 'mmu-notifier-nonblocking', 'irq',
   'fence-callback', 'invalidate-mappings', 'fence-release', 'work', 'signalling', 'atomic', 'pagefault-disabled',
-  'memalloc-nofs', 'memalloc-noio', 'memalloc-noreclaim', 'softirq',
+  'memalloc-nofs', 'memalloc-noio', 'memalloc-noreclaim', 'softirq', 'final-put',
 ] as const satisfies readonly Context[];
 const CONTEXTS_EXHAUSTIVE: Exhaustive<Context, (typeof CONTEXTS)[number]> = true;
 

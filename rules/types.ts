@@ -159,7 +159,8 @@ export type Context =
   | 'memalloc-nofs'
   | 'memalloc-noio'
   | 'memalloc-noreclaim'
-  | 'softirq'; // softirq handlers, tasklets, timers (open_softirq, tasklet_setup, timer_setup)
+  | 'softirq' // softirq handlers, tasklets, timers (open_softirq, tasklet_setup, timer_setup)
+  | 'final-put'; // inside a destructor run inline by a possibly-final put (GEM free, TTM destroy, kref release, fence release)
 
 /** Which object a state predicate talks about. */
 export type Subject =

@@ -22,11 +22,13 @@ export const rule = defineRule({
       { kind: 'doc', file: 'Documentation/locking/ww-mutex-design.rst' },
       { kind: 'kernel', file: 'include/linux/ww_mutex.h', symbol: 'ww_mutex_lock' },
       { kind: 'kernel', file: 'kernel/locking/lockdep.c', symbol: 'check_deadlock' },
+      { kind: 'kernel', file: 'drivers/dma-buf/dma-buf.c', symbol: 'dma_buf_dynamic_attach', note: 'dma_resv_lock(dmabuf->resv, NULL) around the attachment list (and in dma_buf_detach)' },
     ],
     messages: {
       'second-resv-without-ctx': '{{api}}({{lock}}, NULL) while {{held}} is held: lock both dma_resv objects in one ww_acquire_ctx, or trylock',
       'second-modeset-without-ctx': '{{api}}({{lock}}, NULL) while {{held}} is held: take both modeset locks in one drm_modeset_acquire_ctx',
       'nested-resv-acquire': '{{api}} starts a second ww acquire context while a reservation_ww_class context is live in {{thread}}',
+      'attach-under-resv': '{{api}} locks the dma-buf\'s reservation with a NULL context while {{held}} is held: attach and detach outside every dma_resv',
     },
   },
   checks: [
@@ -41,6 +43,15 @@ export const rule = defineRule({
       id: 'second-modeset-without-ctx',
       on: { op: 'lock', trylock: false, ctx: 'null', lock: { kind: 'ww-class', name: 'crtc_ww_class' } },
       when: { kind: 'holds', lock: { kind: 'ww-class', name: 'crtc_ww_class' }, who: 'self' },
+    },
+    {
+      // dma_buf_attach/dma_buf_dynamic_attach/dma_buf_detach (and the
+      // _unlocked map/unmap) take dmabuf->resv with a NULL context inside
+      // the call: the same second-resv acquisition, hidden in the API.
+      kind: 'step',
+      id: 'attach-under-resv',
+      on: { op: ['dma_buf_attach', 'dma_buf_detach'] },
+      when: { kind: 'holds', lock: { kind: 'ww-class', name: 'reservation_ww_class' }, who: 'self' },
     },
     {
       // A step pattern cannot name the ww class a ww_acquire_init starts

@@ -45,8 +45,10 @@
  *     waiters queued ahead); a Wound-Wait context counts as wounded while
  *     an older context waits for a lock it holds;
  *   - a thread that read-locks the same rwsem/rwlock twice holds one bit;
- *   - dma_fence_ops.release and dma-buf destructors are not run (no op in
- *     the IR runs them); a callback is never inlined into itself;
+ *   - dma-buf destructors are not run (dma_buf_put is an annotation); the
+ *     destructors of final_put (GEM free, TTM destroy, kref release,
+ *     dma_fence_ops.release) run inline, but never inside themselves; a
+ *     callback is never inlined into itself;
  *   - signalling and irqsave nesting saturate at depth 7;
  *   - the mmu-notifier event thread holds no mm lock (munmap would hold
  *     mmap_write_lock; migration holds none): lock-order rules see the
@@ -103,6 +105,7 @@ import {
   MEMALLOC_NOFS,
   MEMALLOC_NOIO,
   MEMALLOC_NORECLAIM,
+  PAGEFAULT_DISABLED,
   RXQ_NONE,
   RXQ_ZCRX,
   SemanticsError,
@@ -137,7 +140,7 @@ import {
   type ExprAlgebra,
 } from './expr.js';
 import { DEPTH_MAX, type OpCompiler, type OpSite, type ReadPatch, type Update, type WoundPatch } from './ops/site.js';
-import { emitFlagOp, emitLock, emitUnlock, emitUnmapMappingRange, emitUserAccess } from './ops/locks.js';
+import { CALLER_HOLDS_MMAP_LOCK, emitFlagOp, emitLock, emitUnlock, emitUnmapMappingRange, emitUserAccess } from './ops/locks.js';
 import { emitAcquireCtxOp } from './ops/ww.js';
 import { emitFenceAddCallback, emitFenceInit, emitFencePublish, emitFenceWait, emitSignallingOp } from './ops/fences.js';
 import { emitIntervalOp, emitMemallocOp } from './ops/reclaim.js';
@@ -239,6 +242,7 @@ const CONTEXT_ORDER: Context[] = [
   'memalloc-nofs',
   'memalloc-noio',
   'memalloc-noreclaim',
+  'final-put',
 ];
 
 function sortContexts(cs: Iterable<Context>): Context[] {
@@ -394,6 +398,9 @@ class Compiler implements OpCompiler {
           for (const r of this.reclaimRegs) todo.push(r.proc);
         }
         if (op.kind === 'fence_signal') todo.push(...(this.fenceCallbacks.get(op.fence) ?? []));
+        if (op.kind === 'final_put' && op.release !== undefined) todo.push(op.release);
+        if (op.kind === 'user_access') todo.push(...this.faultHandlersOf(op.mm).map((r) => r.proc));
+        if (op.kind === 'mm_event') todo.push(...this.notifiersOf(op.mm).map((r) => r.proc));
         if (op.kind === 'dma_buf_invalidate') {
           for (const a of this.invalidateAtts.get(op.buf) ?? []) todo.push(this.inst(a).importer!.invalidate!);
         }
@@ -527,6 +534,8 @@ class Compiler implements OpCompiler {
       case 'work':
         ctx.works.set(i.id, ctx.addVar(`work.${i.name}`, 1, 0, { kind: 'work', instance: i.id }));
         break;
+      case 'gem_object':
+        break; // its reservation is an instance of its own
       case 'interval_notifier':
         ctx.notifierSeq.set(i.id, ctx.addVar(`seq.${i.name}`, allBits, 0, { kind: 'notifier-seq', instance: i.id }));
         break;
@@ -933,7 +942,10 @@ class Compiler implements OpCompiler {
       case 'unlock':
         return emitUnlock(site(op));
       case 'user_access':
-        return emitUserAccess(site(op));
+        emitUserAccess(site(op));
+        return this.emitFaultHandlers(loc, copy, node, op);
+      case 'mm_event':
+        return this.emitMmEvent(loc, copy, node, op);
       case 'unmap_mapping_range':
         return emitUnmapMappingRange(site(op));
       case 'pagefault_disable':
@@ -976,6 +988,8 @@ class Compiler implements OpCompiler {
         return emitAttachmentOp(site(op));
       case 'dma_buf_invalidate':
         return this.emitInvalidate(loc, copy, node, op.buf);
+      case 'final_put':
+        return this.emitFinalPut(loc, copy, node, op);
       case 'dma_buf_revoke':
       case 'dma_buf_unrevoke':
         return emitRevocationOp(site(op));
@@ -1273,6 +1287,149 @@ class Compiler implements OpCompiler {
       contexts: copy.contexts,
       frames: copy.frames,
     }, 'invalidate', false);
+  }
+
+  /**
+   * A possibly-final put (ORDER-7): either another reference remains (the
+   * put returns at once) or this was the last one and the destructor runs
+   * inline, in the putting task with everything it holds (drm_gem_object_put
+   * -> drm_gem_object_free -> funcs->free; ttm_bo_put -> ttm_bo_release;
+   * kref_put -> release; dma_fence_put -> dma_fence_release -> ops->release).
+   * A destructor is never inlined into itself.
+   */
+  private emitFinalPut(loc: number, copy: Copy, node: Extract<Node, { kind: 'op' }>, op: Extract<Op, { kind: 'final_put' }>): void {
+    const label = { proc: copy.proc.id, node: node.id, outcome: 'ok' as const };
+    const cont = this.succ(copy, node, 'ok');
+    this.addT(loc, { guard: TRUE, updates: [], to: cont, label, op, outcome: 'ok' }, copy.contexts, copy.frames);
+    const rel = op.release;
+    const kind = op.fence ? 'release' : 'destructor';
+    if (rel === undefined || copy.frames.some((f) => f.proc === rel && (f.kind === 'release' || f.kind === 'destructor'))) return;
+    const frames: Frame[] = [...copy.frames, { proc: rel, kind, enteredAt: { proc: copy.proc.id, node: node.id } }];
+    const extra: Context[] = op.fence ? ['fence-release', 'final-put'] : ['final-put'];
+    const cb = this.newCopy(rel, frames, extra, copy, {
+      inReclaim: copy.inReclaim,
+      inFenceCb: copy.inFenceCb,
+      cont: {
+        kind: 'return',
+        emit: (from, endNode) => {
+          this.addT(from, { guard: TRUE, updates: [], to: cont, label: { proc: rel, node: endNode, synthetic: 'leave-callback' } }, cb.contexts, frames);
+        },
+      },
+    });
+    const entry = this.locFor(cb, 0);
+    this.addT(loc, { guard: TRUE, updates: [], to: entry, label, op, outcome: 'ok', enters: { proc: rel, kind } }, copy.contexts, copy.frames);
+  }
+
+  /** vm_operations fault handlers registered for the mm whose lock is `mm`'s. */
+  private faultHandlersOf(mm: InstanceId): Registration[] {
+    const li = this.ctx.lockInstance(mm);
+    return this.m.registrations.filter((r) => r.role === 'vm_fault' && r.mm !== undefined && this.ctx.lockInstance(r.mm) === li);
+  }
+
+  /** Interval notifiers watching the mm whose lock is `mm`'s. */
+  private notifiersOf(mm: InstanceId): Registration[] {
+    const li = this.ctx.lockInstance(mm);
+    return this.m.registrations.filter((r) => {
+      const watched = r.role === 'mmu_notifier' && r.notifier !== undefined ? this.inst(r.notifier).mm : undefined;
+      return watched !== undefined && this.ctx.lockInstance(watched) === li;
+    });
+  }
+
+  /**
+   * A user access that faults on a mapping with a driver fault handler
+   * (mm/memory.c handle_mm_fault -> __do_fault -> vma->vm_ops->fault) runs
+   * the handler inline with mmap_lock held for read: taken by the fault
+   * (lock_mm_and_find_vma) when the task does not hold it, or the caller's
+   * own hold for GUP/hmm_range_fault (and for a copy under mmap_read_lock,
+   * whose nested down_read queues behind a sleeping writer). The handler-less
+   * fault of emitUserAccess stays possible: the access may hit another VMA.
+   */
+  private emitFaultHandlers(loc: number, copy: Copy, node: Extract<Node, { kind: 'op' }>, op: Extract<Op, { kind: 'user_access' }>): void {
+    const handlers = this.faultHandlersOf(op.mm);
+    if (handlers.length === 0) return;
+    const ctx = this.ctx;
+    const t = this.curThread;
+    const li = ctx.lockInstance(op.mm);
+    const o = ctx.owner.get(li);
+    const r = ctx.readers.get(li);
+    if (o === undefined || r === undefined) return;
+    const pfd = this.flag(PAGEFAULT_DISABLED);
+    const cont = this.succ(copy, node, 'ok');
+    const label = { proc: copy.proc.id, node: node.id, outcome: 'ok' as const };
+    const readHeld = ctx.heldReadBy(li, t);
+    const writeHeld = eq(vr(o), cnst(t + 1));
+    const callerHolds = CALLER_HOLDS_MMAP_LOCK.has(op.api);
+    const bit = cnst(1 << t);
+    for (const h of handlers) {
+      if (copy.frames.some((f) => f.proc === h.proc && f.kind === 'fault')) continue;
+      const frames: Frame[] = [...copy.frames, { proc: h.proc, kind: 'fault', enteredAt: { proc: copy.proc.id, node: node.id } }];
+      const run = (enter: { guard: BoolExpr; updates: Update[] }, leave: Update[]): number => {
+        const cb = this.newCopy(h.proc, frames, [], copy, {
+          inReclaim: copy.inReclaim,
+          inFenceCb: copy.inFenceCb,
+          cont: {
+            kind: 'return',
+            emit: (from, endNode) => {
+              this.addT(from, { guard: TRUE, updates: leave, to: cont, label: { proc: h.proc, node: endNode, synthetic: 'leave-callback' } }, cb.contexts, frames);
+            },
+          },
+        });
+        return this.addT(loc, { guard: and(not(pfd), enter.guard), updates: enter.updates, to: this.locFor(cb, 0), label, op, outcome: 'ok', enters: { proc: h.proc, kind: 'fault' } }, copy.contexts, copy.frames);
+      };
+      const held = run({ guard: callerHolds ? or(readHeld, writeHeld) : readHeld, updates: [] }, []);
+      if (!callerHolds) this.addReadPatch({ thread: t, loc, lock: li, ok: held, failRest: FALSE });
+      const taken = run({ guard: and(not(readHeld), not(writeHeld), eq(vr(o), cnst(0))), updates: [{ v: r, e: bitor(vr(r), bit) }] }, [{ v: r, e: bitclear(vr(r), bit) }]);
+      this.addReadPatch({ thread: t, loc, lock: li, ok: taken, failRest: FALSE });
+    }
+  }
+
+  /**
+   * munmap / mprotect / exit_mmap in the calling task (NOTIFIER-1): take
+   * mmap_lock (write; exit_mmap reads around unmap_vmas), run every interval
+   * notifier of the mm inline, one after the other, outside reclaim (their
+   * allocations are real GFP_KERNEL allocations that may reclaim), then
+   * drop the lock. Without notifiers the lock is taken and dropped at once.
+   */
+  private emitMmEvent(loc: number, copy: Copy, node: Extract<Node, { kind: 'op' }>, op: Extract<Op, { kind: 'mm_event' }>): void {
+    const ctx = this.ctx;
+    const t = this.curThread;
+    const li = ctx.lockInstance(op.mm);
+    const o = ctx.owner.get(li);
+    const r = ctx.readers.get(li);
+    if (o === undefined || r === undefined) throw new SemanticsError('LMC461', `${op.api}: instance ${this.inst(op.mm).name} is not an mm`);
+    const bit = cnst(1 << t);
+    const write = op.mode === 'write';
+    const guard = write ? and(eq(vr(o), cnst(0)), eq(vr(r), cnst(0))) : eq(vr(o), cnst(0));
+    const take: Update[] = write ? [{ v: o, e: cnst(t + 1) }] : [{ v: r, e: bitor(vr(r), bit) }];
+    const drop: Update[] = write ? [{ v: o, e: cnst(0) }] : [{ v: r, e: bitclear(vr(r), bit) }];
+    const cont = this.succ(copy, node, 'ok');
+    const label = { proc: copy.proc.id, node: node.id, outcome: 'ok' as const };
+    const regs = this.notifiersOf(op.mm).filter((g) => !copy.frames.some((f) => f.proc === g.proc && f.kind === 'mm-event'));
+    let first: number;
+    if (regs.length === 0) {
+      first = this.addT(loc, { guard, updates: [], to: cont, label, op, outcome: 'ok' }, copy.contexts, copy.frames);
+    } else {
+      const copies: Copy[] = [];
+      regs.forEach((g, i) => {
+        const frames: Frame[] = [...copy.frames, { proc: g.proc, kind: 'mm-event', enteredAt: { proc: copy.proc.id, node: node.id } }];
+        const cb = this.newCopy(g.proc, frames, this.regContexts(g), copy, {
+          inReclaim: copy.inReclaim,
+          inFenceCb: copy.inFenceCb,
+          cont: {
+            kind: 'return',
+            emit: (from, endNode) => {
+              const last = i === regs.length - 1;
+              const to = last ? cont : this.locFor(copies[i + 1]!, 0);
+              this.addT(from, { guard: TRUE, updates: last ? drop : [], to, label: { proc: g.proc, node: endNode, synthetic: 'leave-callback' } }, cb.contexts, frames);
+            },
+          },
+        });
+        copies.push(cb);
+      });
+      first = this.addT(loc, { guard, updates: take, to: this.locFor(copies[0]!, 0), label, op, outcome: 'ok', enters: { proc: regs[0]!.proc, kind: 'mm-event' } }, copy.contexts, copy.frames);
+    }
+    if (write) this.addWriteWaitSite({ thread: t, pc: loc, lock: li });
+    else this.addReadPatch({ thread: t, loc, lock: li, ok: first, failRest: FALSE });
   }
 
   // -------------------------------------------------------------------------

@@ -130,6 +130,7 @@ const STATIC_CONTEXTS = new Set<Context>([
   'invalidate-mappings',
   'fence-release',
   'work',
+  'final-put',
 ]);
 
 const LOCKING_KINDS = new Set(['spinlock', 'rwlock']);
@@ -472,6 +473,10 @@ class PropertyCompiler {
           break;
         case 'fence_release':
           out.add('fence-release');
+          out.add('final-put');
+          break;
+        case 'release':
+          out.add('final-put');
           break;
         case 'work':
           out.add('work');
@@ -501,7 +506,15 @@ class PropertyCompiler {
           break;
         case 'release':
           out.add('fence-release');
+          out.add('final-put');
           break;
+        case 'destructor':
+          out.add('final-put');
+          break;
+        case 'fault':
+          break; // mmap_lock is held for read: a lock, not a context
+        case 'mm-event':
+          break; // the proc's role (mmu_notifier) names the context
         case 'work':
           out.add('work');
           break;

@@ -25,6 +25,8 @@ import { RECLAIM_LOWERINGS } from './api/reclaim.js';
 import { WORK_LOWERINGS } from './api/work.js';
 import { WW_LOWERINGS } from './api/ww.js';
 import { USERPTR_LOWERINGS } from './api/userptr.js';
+import { RELEASE_LOWERINGS } from './api/release.js';
+import { MM_LOWERINGS } from './api/mm.js';
 
 /** Op kind → its lowering; an op kind missing here is a vocabulary entry the front end cannot build. */
 const LOWERINGS: Partial<Record<OpKind, Lowering>> = {
@@ -38,6 +40,8 @@ const LOWERINGS: Partial<Record<OpKind, Lowering>> = {
   ...WORK_LOWERINGS,
   ...USERPTR_LOWERINGS,
   ...LOCKDEP_LOWERINGS,
+  ...RELEASE_LOWERINGS,
+  ...MM_LOWERINGS,
 };
 
 export interface CompiledApi {

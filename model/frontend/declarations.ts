@@ -175,6 +175,10 @@ function construct(cx: ExtractContext, name: string, d: ts.VariableDeclaration, 
     cx.global.set(name, { kind: 'instance', id: bufId });
     return;
   }
+  if (ctor.kind === 'gem_object' || ctor.kind === 'dma_fence') {
+    releaseObject(cx, name, d, call, callee, ctor.kind);
+    return;
+  }
   if (ctor.kind === 'work') {
     const fnName = fnArg(cx, args[0]!, callee);
     const id = cx.addInstance({ name, kind: 'work' }, d.name);
@@ -183,13 +187,39 @@ function construct(cx: ExtractContext, name: string, d: ts.VariableDeclaration, 
     cx.global.set(name, { kind: 'instance', id });
     return;
   }
-  if (ctor.kind === 'gem_object') {
-    const g = gemObject(cx, name, callee, args);
-    const id = cx.addInstance(g, d.name);
-    cx.global.set(name, { kind: 'instance', id });
-    return;
-  }
   const id = cx.addInstance({ name, kind: ctor.kind, lockClass, wwClass, ...(ctor.raw ? { raw: true } : {}) }, d.name);
+  cx.global.set(name, { kind: 'instance', id });
+}
+
+/** The option naming the destructor a final put runs, per constructor (see releaseObject). */
+const RELEASE_OPTION: Record<string, string> = { drm_gem_object: 'free', ttm_buffer_object: 'destroy', dma_fence: 'release' };
+
+/**
+ * `drm_gem_object({ free })`, `ttm_buffer_object({ destroy })`, `dma_fence({ release })`:
+ * the object, its destructor proc (run inline by a final put), and for a
+ * GEM/TTM object its own reservation `obj.resv` (drm_gem_private_object_init
+ * points obj->resv at the embedded obj->_resv).
+ */
+function releaseObject(cx: ExtractContext, name: string, d: ts.VariableDeclaration, call: ts.CallExpression, callee: string, kind: 'gem_object' | 'dma_fence'): void {
+  const key = RELEASE_OPTION[callee];
+  let fn: { fn: string; node: ts.Node } | undefined;
+  const arg = call.arguments[0];
+  // userptr_object(mm) names its mm, not a destructor (api/userptr.ts).
+  if (arg && key !== undefined) {
+    for (const [k, v] of options(cx, arg, [key], callee)) {
+      if (typeof v === 'boolean') cx.fail('LMC202', `${callee}: option '${k}' must name a function`, arg, `write \`${callee}({ ${key}: my_${key} })\``);
+      fn = v;
+    }
+  }
+  const id = cx.addInstance(kind === 'gem_object' ? gemObject(cx, name, callee, call.arguments) : { name, kind }, d.name);
+  if (kind === 'gem_object') {
+    const resv = cx.addInstance({ name: `${name}.resv`, kind: 'dma_resv', lockClass: RESV_CLASS, wwClass: 'reservation_ww_class' }, d.name);
+    cx.instances[id]!.resv = resv;
+  }
+  if (fn) {
+    const proc = cx.requestProc(fn.fn, kind === 'dma_fence' ? 'fence_release' : 'release', fn.node);
+    if (proc !== undefined) cx.instances[id]!.proc = proc;
+  }
   cx.global.set(name, { kind: 'instance', id });
 }
 
@@ -251,6 +281,9 @@ function topExpression(cx: ExtractContext, s: ts.ExpressionStatement): void {
     case 'mmu_interval_notifier_insert':
       registerNotifier(cx, e, undefined);
       return;
+    case 'vm_operations':
+      registerFaultHandler(cx, e);
+      return;
     case 'dma_buf_attach':
     case 'dma_buf_dynamic_attach':
       topAttach(cx, e, undefined, e);
@@ -287,6 +320,26 @@ function registerNotifier(cx: ExtractContext, e: ts.CallExpression, bound: strin
     cx.registrations.push(reg);
   }
   return id;
+}
+
+/**
+ * `vm_operations(mm, { fault })`: the `.fault` of a mapping in `mm`. A user
+ * access of `mm` that faults (copy_*_user, get/put_user, GUP,
+ * hmm_range_fault) runs it under mmap_lock read (mm/memory.c __do_fault).
+ */
+function registerFaultHandler(cx: ExtractContext, e: ts.CallExpression): void {
+  noSpread(cx, e);
+  const args = e.arguments;
+  if (args.length !== 2) cx.fail('LMC202', `vm_operations expects 2 arguments (mm, { fault }), got ${args.length}`, e, 'write `vm_operations(mm, { fault: my_gem_fault });`');
+  const mm = instanceArg(cx, args[0]!, cx.global, { kind: 'instance', name: 'mm', kinds: ['mm'] }, 'vm_operations', 1);
+  let fn: { fn: string; node: ts.Node } | undefined;
+  for (const [k, v] of options(cx, args[1]!, ['fault'], 'vm_operations')) {
+    if (typeof v === 'boolean') cx.fail('LMC202', `vm_operations: option '${k}' must name a function`, args[1]!, 'write `{ fault: my_gem_fault }`');
+    fn = v;
+  }
+  if (!fn) cx.fail('LMC202', 'vm_operations names no fault handler', args[1]!, 'write `{ fault: my_gem_fault }`');
+  const proc = cx.requestProc(fn.fn, 'vm_fault', fn.node);
+  if (proc !== undefined) cx.registrations.push({ role: 'vm_fault', proc, mm });
 }
 
 /** A top-level `dma_buf_attach(buf)`: an attachment instance every thread shares. */

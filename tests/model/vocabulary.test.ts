@@ -87,7 +87,8 @@ function callModel(api: string): string {
       case 'options':
         return undefined;
       case 'ignored':
-        return undefined;
+        // A required ignored argument (kref_put's kref) still has to be written.
+        return s.optional ? undefined : '0';
       case 'seq':
         return 'seq';
       case 'ww_class':

@@ -167,6 +167,10 @@ export function actionsOf(
     case 'local_bh_disable':
     case 'local_bh_enable':
     case 'lock_init':
+    case 'mm_event':
+      // mmap_lock, the notifier map and the callbacks are walked in build.ts.
+    case 'final_put':
+      // The destructor a final put runs is walked as a callback (build.ts).
       return [];
     case 'rcu_read_lock':
       // rcu_lock_acquire(&rcu_lock_map): a recursive read (include/linux/rcupdate.h).

@@ -24,6 +24,7 @@ import type { Cycle, GraphEdge, Recursion } from './types.js';
 import type { UsageSite, UsageTable, WaitViolation } from './usage.js';
 import type { Context } from '../../../rules/types.js';
 import type { Node, Op } from '../../../model/ir.js';
+import { CALLER_HOLDS_MMAP_LOCK } from '../../semantics/ops/locks.js';
 
 /** An op node as visited, for pattern resolution (held-across, taken-in). */
 export interface VisitedOp {
@@ -153,6 +154,10 @@ function walkEveryEntry(w: Walker): void {
         // __do_softirq(): softirqs off, hard irqs on.
         walk(w, r.proc, startState([], { ...NO_FLAGS, softirqsOff: 1 }), `softirq (${name})`, ['softirq', 'atomic'], 0);
         break;
+      case 'vm_fault':
+        // A page fault from user space: mm/memory.c __do_fault under mmap_lock read.
+        if (r.mm !== undefined) walk(w, r.proc, startState([{ class: lockClassOf(model, r.mm), read: 1 }]), `page fault (${name})`, [], 0);
+        break;
     }
   }
   for (const inst of model.instances) {
@@ -244,10 +249,13 @@ function stepOp(w: Walker, op: Op, outcome: string, s: PathState, site: AcquireS
   if (op.kind === 'lock_init') noteLockInit(w, op.lock, s, site);
   if (op.kind === 'unlock') noteUnlock(w, op.lock, s, site);
   let st: PathState = { held: s.held, flags: flagsBefore(op, outcome, s.flags) };
-  for (const act of actionsOf(w.model, op, outcome, s.flags, w.sem, signalling)) {
+  // GUP and hmm_range_fault are called with mmap_lock held (mmap_assert_locked): they take nothing more.
+  const callerHolds = op.kind === 'user_access' && CALLER_HOLDS_MMAP_LOCK.has(op.api) && s.held.some((h) => h.class === lockClassOf(w.model, op.mm));
+  for (const act of callerHolds ? [] : actionsOf(w.model, op, outcome, s.flags, w.sem, signalling)) {
     st = act.kind === 'acquire' ? w.lockdep.acquire(st, act, site) : w.lockdep.release(st, act.class, act.instance);
   }
   if (depth < 4) runCallbacks(w, op, st, signalling, site, depth);
+  if (depth < 4) runMmCallbacks(w, op, st, site, depth);
   return { held: st.held, flags: updateFlags(op, st.flags) };
 }
 
@@ -263,6 +271,10 @@ function runCallbacks(w: Walker, op: Op, st: PathState, signalling: boolean, sit
       const irqsOff = { held: inner.held, flags: { ...inner.flags, hardirqsOff: inner.flags.hardirqsOff + 1 } };
       for (const cb of cbs) walk(w, cb, irqsOff, thread, [...contexts, 'fence-callback', 'atomic'], depth + 1);
     }
+  } else if (op.kind === 'final_put' && op.release !== undefined) {
+    // A final put runs the destructor in the putting context (ORDER-7).
+    const extra: Context[] = op.fence ? ['fence-release', 'final-put'] : ['final-put'];
+    walk(w, op.release, st, thread, [...contexts, ...extra], depth + 1);
   } else if (op.kind === 'dma_buf_invalidate') {
     for (const inst of w.model.instances) {
       if (inst.kind === 'attachment' && inst.buf === op.buf && inst.importer?.invalidate !== undefined) {
@@ -302,6 +314,35 @@ function wwCtxLocksOf(model: DriverModel): Set<number> {
   const out = new Set<number>();
   for (const p of model.procs) for (const n of p.nodes) if (n.kind === 'op' && n.op.kind === 'lock' && n.op.ctx !== undefined) out.add(n.op.lock);
   return out;
+}
+
+/**
+ * The mm callbacks an op runs: a user access's fault handler (under
+ * mmap_lock read, the caller's or the fault's own), and the interval
+ * notifiers munmap/mprotect/exit_mmap run under mmap_lock and the
+ * notifier map.
+ */
+function runMmCallbacks(w: Walker, op: Op, st: PathState, site: AcquireSite, depth: number): void {
+  const { model } = w;
+  const { thread, contexts } = site;
+  if (op.kind === 'user_access') {
+    if (st.flags.pagefaultDisabled > 0) return;
+    const mmClass = lockClassOf(model, op.mm);
+    const handlers = model.registrations.filter((r) => r.role === 'vm_fault' && r.mm !== undefined && lockClassOf(model, r.mm) === mmClass);
+    if (handlers.length === 0) return;
+    const inner = st.held.some((h) => h.class === mmClass) ? st : w.lockdep.acquire(st, { kind: 'acquire', class: mmClass, read: 1, trylock: false, instance: op.mm, role: 'page fault' }, site);
+    for (const h of handlers) walk(w, h.proc, inner, thread, contexts, depth + 1);
+  } else if (op.kind === 'mm_event') {
+    const mmClass = lockClassOf(model, op.mm);
+    let inner = w.lockdep.acquire(st, { kind: 'acquire', class: mmClass, read: op.mode === 'write' ? 0 : 1, trylock: false, instance: op.mm }, site);
+    if (w.sem.mmuNotifier) inner = w.lockdep.acquire(inner, { kind: 'acquire', class: MMU_NOTIFIER_MAP, read: 0, trylock: false, role: 'mmu notifier invalidate' }, site);
+    for (const r of model.registrations) {
+      if (r.role !== 'mmu_notifier' || r.notifier === undefined) continue;
+      const watched = model.instances[r.notifier].mm;
+      if (watched === undefined || lockClassOf(model, watched) !== mmClass) continue;
+      walk(w, r.proc, inner, thread, [...contexts, ...(r.nonBlocking ? ['mmu-notifier', 'mmu-notifier-nonblocking'] as Context[] : ['mmu-notifier'] as Context[])], depth + 1);
+    }
+  }
 }
 
 function fenceCallbacksOf(model: DriverModel): Map<number, Set<ProcId>> {

@@ -172,14 +172,20 @@ export class Lockdep {
 
   /** Pops the innermost entry `cls` (or the instance's entry) names; a state without one is returned as is. */
   release(st: PathState, cls: string, instance?: number): PathState {
-    for (let i = st.held.length - 1; i >= 0; i--) {
-      const h = st.held[i];
-      const match = instance !== undefined && h.instance !== undefined ? h.instance === instance && h.class.startsWith(cls.split('/')[0]) : h.class === cls;
-      if (!match) continue;
-      const held = st.held.slice();
-      if (h.refs > 1) held[i] = { ...h, refs: h.refs - 1 };
-      else held.splice(i, 1);
-      return { held, flags: st.flags };
+    const exact = (h: HeldEntry) => (instance !== undefined && h.instance !== undefined ? h.instance === instance && h.class.startsWith(cls.split('/')[0]) : h.class === cls);
+    // match_held_lock(): an entry that merged several same-class locks under
+    // one nest lock (references) stands for all of them, so the unlock of
+    // the second ww lock of a context drops a reference of the first's entry.
+    const merged = (h: HeldEntry) => h.refs > 1 && h.class === cls;
+    for (const match of [exact, merged]) {
+      for (let i = st.held.length - 1; i >= 0; i--) {
+        const h = st.held[i];
+        if (!match(h)) continue;
+        const held = st.held.slice();
+        if (h.refs > 1) held[i] = { ...h, refs: h.refs - 1 };
+        else held.splice(i, 1);
+        return { held, flags: st.flags };
+      }
     }
     return st;
   }

@@ -13,7 +13,7 @@ import { emitCtxLock } from './ww.js';
 import type { OpOf, OpSite, Update } from './site.js';
 
 /** User-memory APIs whose caller must already hold mmap_lock (mm/gup.c, mm/hmm.c). */
-const CALLER_HOLDS_MMAP_LOCK = new Set([
+export const CALLER_HOLDS_MMAP_LOCK: ReadonlySet<string> = new Set([
   'get_user_pages',
   'pin_user_pages',
   'get_user_pages_remote',
