@@ -62,6 +62,17 @@ export const KERNEL_FILES: Readonly<Record<string, KernelFile>> = {
   'net/core/devmem.c': { about: 'devmem TCP dma-buf binding' },
   'net/core/netdev_rx_queue.c': { about: '__net_mp_open_rxq / __net_mp_close_rxq' },
   'net/ipv4/tcp.c': { about: 'tcp_recvmsg_dmabuf()' },
+  // Added with the #13/#14/#15 rules (lockdep states and wait types, userptr, final puts)
+  'drivers/gpu/drm/drm_gem_shmem_helper.c': { about: 'drm_gem_shmem_free(): a GEM destructor that takes the object\'s resv' },
+  'mm/gup.c': { about: 'pin_user_pages()/FOLL_PIN, get_user_pages() and their mmap_lock assertion' },
+  'drivers/gpu/drm/amd/amdgpu/amdgpu_dma_buf.c': { about: 'amdgpu_gem_prime_export(): userptr BOs are refused' },
+  'drivers/gpu/drm/drm_prime.c': { about: 'drm_gem_prime_export(): a GEM object wrapped in a dma-buf' },
+  'include/linux/lockdep_states.h': { about: 'the HARDIRQ and SOFTIRQ usage states' },
+  'include/linux/lockdep_types.h': { about: 'enum lockdep_wait_type (LD_WAIT_SPIN, CONFIG, SLEEP)' },
+  'kernel/rcu/update.c': { about: 'rcu_lock_map: rcu_read_lock() as a lockdep map of wait type CONFIG' },
+  'Documentation/locking/locktypes.rst': { about: 'spinlock_t vs raw_spinlock_t, what PREEMPT_RT changes' },
+  'kernel/locking/mutex-debug.c': { about: 'mutex init of a held lock: debug_check_no_locks_freed()' },
+  'mm/hmm.c': { about: 'hmm_range_fault(): mmap_assert_locked()' },
 };
 
 /** Kernel source paths named in free text (primed-edge citations). */
