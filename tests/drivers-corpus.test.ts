@@ -7,11 +7,9 @@
  * header forms, the README's links) and checks it with the default engine
  * (`auto`, what `lockmc check fixtures/drivers` runs).
  *
- * Models whose correct verdict the checker does not reach yet live in
- * tests/known-checker-issues/<heading>/ with their correct header; each is
- * listed below with the wrong finding it gets today, and the suite fails
- * when the checker stops giving it, so that the model moves back into the
- * corpus.
+ * submission/holds-i915-eb-relocate-inatomic was kept out while ORDER-6
+ * counted a copy under pagefault_disable() as a fault (fixed in the lock
+ * graph's held-across): every model here now gets its declared verdict.
  */
 import { describe, expect, it } from 'vitest';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
@@ -25,7 +23,6 @@ import { CHECK_BUDGET, SAFETY_NET_MS } from './budgets.js';
 
 const ROOT = join(import.meta.dirname, '..');
 const CORPUS = join(ROOT, 'fixtures', 'drivers');
-const KNOWN = join(ROOT, 'tests', 'known-checker-issues');
 
 /** The eight headings of issue #16, in its order. */
 const HEADINGS = ['resv-design', 'submission', 'reclaim', 'userptr-notifiers', 'release-paths', 'revocable', 'zcrx-devmem', 'phyr'];
@@ -108,33 +105,6 @@ describe('the default engine reaches every declared verdict of the corpus', () =
       expect(m.expectation?.detail).toBe('as declared');
       const got = found(m);
       for (const e of m.expected ?? []) if (e.kind === 'violates') expect(got, file).toContain(`${e.rule}/${e.check} at ${e.findingLine}`);
-    }, 2 * SAFETY_NET_MS);
-  }
-});
-
-/**
- * Models kept out of the corpus because the checker answers them wrongly
- * today: the finding it wrongly reports (or the one it misses) and why.
- */
-const KNOWN_CHECKER_ISSUES: { file: string; wrong: string; why: string }[] = [
-  {
-    file: 'tests/known-checker-issues/submission/holds-i915-eb-relocate-inatomic.model.ts',
-    wrong: 'infrastructure-locks-outside-signalling/fault-lock-under-resv at 21',
-    why:
-      'ORDER-6 counts a copy_from_user() under pagefault_disable() as "held across a user-memory access", ' +
-      'although no-user-access-under-resv (rightly) does not: the inatomic copy cannot fault, so the object lock is never held across mmap_lock',
-  },
-];
-
-describe('known checker issues still give their wrong answer (move a model back into fixtures/drivers once fixed)', () => {
-  it('each model listed exists, and each file there is listed', () => {
-    expect(modelFiles(KNOWN).sort()).toEqual(KNOWN_CHECKER_ISSUES.map((k) => k.file).sort());
-  });
-  for (const k of KNOWN_CHECKER_ISSUES) {
-    it(k.file, async () => {
-      const m = await run(k.file);
-      expect(m.expectation?.met, `${k.file} now gets its declared verdict: move it to fixtures/drivers/`).toBe(false);
-      expect(found(m), k.why).toContain(k.wrong);
     }, 2 * SAFETY_NET_MS);
   }
 });

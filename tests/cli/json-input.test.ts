@@ -118,8 +118,8 @@ describe('config: prototype-named keys and values', () => {
       `LMC301 4:3 unknown config key 'toString' [${allowed}]`,
       `LMC304 7:13 unknown preset 'constructor' [presets: ${PRESET_LIST}]`,
       "LMC303 6:14 unknown rule 'valueOf' in enable [run `lockmc rules` for the list]",
-      "LMC305 5:20 unknown rule option '__proto__' [options: notifier.fence-wait, revoke.pfn-export, own.scope, phyr.struct-page, revoke.gpu-importers]",
-      "LMC305 5:38 unknown rule option 'hasOwnProperty' [options: notifier.fence-wait, revoke.pfn-export, own.scope, phyr.struct-page, revoke.gpu-importers]",
+      "LMC305 5:20 unknown rule option '__proto__' [options: notifier.fence-wait, revoke.pfn-export, own.scope, phyr.struct-page, revoke.gpu-importers, lockdep.preempt-rt]",
+      "LMC305 5:38 unknown rule option 'hasOwnProperty' [options: notifier.fence-wait, revoke.pfn-export, own.scope, phyr.struct-page, revoke.gpu-importers, lockdep.preempt-rt]",
     ]);
     expect(r.selection.preset).toBe('constructor');
     expect(r.options).toEqual({});
@@ -141,7 +141,7 @@ describe('resolveSelection: own-property lookups only', () => {
       `LMC304 unknown preset '${name}' [presets: ${PRESET_LIST}]`,
       `LMC303 unknown rule '${name}' in enable [run \`lockmc rules\` for the list]`,
       `LMC303 unknown rule '${name}' in disable [run \`lockmc rules\` for the list]`,
-      `LMC305 unknown rule option '${name}' [options: notifier.fence-wait, revoke.pfn-export, own.scope, phyr.struct-page, revoke.gpu-importers]`,
+      `LMC305 unknown rule option '${name}' [options: notifier.fence-wait, revoke.pfn-export, own.scope, phyr.struct-page, revoke.gpu-importers, lockdep.preempt-rt]`,
     ]);
     expect(r.rules).toEqual([]);
     expect(Object.getPrototypeOf(r.options)).toBe(Object.prototype);

@@ -109,6 +109,9 @@ export function buildLockGraph(model: DriverModel, opts: LockGraphOptions): Lock
     if (cached) return cached;
     const out = new Set<string>();
     for (const v of built.visited) {
+      // Under pagefault_disable() a user copy cannot fault (the _inatomic
+      // copies return short instead): nothing is held across a fault there.
+      if (v.op.kind === 'user_access' && v.flags.pagefaultDisabled > 0) continue;
       const r = v.op.kind === 'alloc' ? effectiveReclaim(v.op.gfp, v.flags) : undefined;
       const eff = v.op.kind === 'alloc' && r ? { ...v.op.gfp, directReclaim: r.direct, fs: r.fs } : undefined;
       if (opMatchesStep(v.op, (v.outcome ?? 'ok') as Outcome, step, model, graph, eff)) for (const c of v.held) out.add(c);
