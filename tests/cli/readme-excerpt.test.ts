@@ -23,7 +23,7 @@ const CLOSE = '```\n<!-- /report-excerpt -->';
 /**
  * The excerpt of a full text report: the first finding from its banner
  * to the end of its interleaving, its replay command, and the run's
- * summary, with `[...]` where lines are left out. Each marker it looks
+ * outcome line, with `[...]` where lines are left out. Each marker it looks
  * for is named in the error if the report no longer has it.
  */
 export function excerptOf(report: string): string {
@@ -33,13 +33,15 @@ export function excerptOf(report: string): string {
     if (i < 0) throw new Error(`README excerpt: the report has no ${what} (update excerptOf in tests/cli/readme-excerpt.test.ts)`);
     return i;
   };
-  const banner = find('WARNING banner', (l) => l.startsWith('WARNING'));
+  // The first finding with an interleaving (a lock-order finding may have none): its banner is the last before it.
+  const interleaving = find('"interleaving" block', (l) => l.startsWith('interleaving'));
+  const banner = lines.slice(0, interleaving).findLastIndex((l) => /^(WARNING|INFO|BUG)/.test(l));
+  if (banner < 0) throw new Error('README excerpt: no banner before the first interleaving (update excerptOf)');
   const start = banner > 0 && /^=+$/.test(lines[banner - 1]) ? banner - 1 : banner;
-  const interleaving = find('"interleaving" block', (l) => l.startsWith('interleaving'), banner);
   const afterSteps = find('blank line after the interleaving', (l) => l.trim() === '', interleaving);
   const replay = find('"replay:" line', (l) => l.startsWith('replay:'), afterSteps);
   const afterReplay = find('blank line after the replay command', (l) => l.trim() === '', replay);
-  const summary = find('"summary:" line', (l) => l.startsWith('summary:'), afterReplay);
+  const summary = find('outcome line (OK:, FAILED: ...)', (l) => /^(OK|FAILED|INCONCLUSIVE|INTERRUPTED|ERROR): /.test(l), afterReplay);
   const end = lines.findIndex((l, k) => k > summary && l.trim() === '');
   return [...lines.slice(start, afterSteps), '[...]', ...lines.slice(replay, afterReplay), '[...]', ...lines.slice(summary, end < 0 ? undefined : end)].join('\n') + '\n';
 }
@@ -75,7 +77,7 @@ describe('README first page', () => {
     if (writing) writeFileSync(README_PATH, readme.slice(0, from) + fresh + readme.slice(to));
     expect(writing ? fresh : readme.slice(from, to)).toBe(fresh);
     // It ends with the run's one-line outcome.
-    expect(fresh).toMatch(/\nsummary: [\s\S]*exit 0\n$/);
+    expect(fresh).toMatch(/\nOK: [\s\S]*exit 0\n$/);
   }, 300_000);
   it('the editor set-up shows `npx lockmc init` and the tsconfig it writes', () => {
     const readme = readFileSync(README_PATH, 'utf8');
@@ -88,6 +90,6 @@ describe('README first page', () => {
     expect(section).toContain('[docs/api.md](docs/api.md)');
   });
   it('the excerpt rule fails loudly when a marker is gone', () => {
-    expect(() => excerptOf('no banner here\n')).toThrow('README excerpt: the report has no WARNING banner');
+    expect(() => excerptOf('no banner here\n')).toThrow('README excerpt: the report has no "interleaving" block');
   });
 });
