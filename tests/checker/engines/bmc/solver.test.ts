@@ -166,7 +166,7 @@ describe('solver port', () => {
       const z3 = pathToFileURL(createRequire(import.meta.url).resolve('z3-solver')).href;
       const js = ts
         .transpileModule(src, { compilerOptions: { module: ts.ModuleKind.ES2022, target: ts.ScriptTarget.ES2022 } })
-        .outputText.replace(/from 'z3-solver'/g, `from '${z3}'`);
+        .outputText.replace(/(from |import\()'z3-solver'/g, `$1'${z3}'`);
       writeFileSync(join(dir, 'solver.mjs'), js);
       writeFileSync(
         join(dir, 'main.mjs'),
