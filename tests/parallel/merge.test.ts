@@ -3,7 +3,7 @@
  * to it byte for byte apart from timings, and anything that is not every
  * shard of one run is refused with a coded diagnostic and exit 2.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
@@ -36,15 +36,18 @@ describe('merge of real shards', () => {
     const whole = join(TMP, 'whole.json');
     expect((await cli(['check', ...CORPUS, ...RUN, '--format', 'json', '-o', whole])).code).toBe(0);
     const shards = [1, 2, 3].map((i) => join(TMP, `shard-${i}.json`));
+    const total = CORPUS.flatMap((d) => readdirSync(d).filter((f) => f.endsWith('.model.ts'))).length;
     for (const [i, out] of shards.entries()) {
       const r = await cli(['check', ...CORPUS, ...RUN, '--shard', `${i + 1}/3`, '--format', 'json', '-o', out]);
       expect(r.code, r.stderr).toBe(0);
       const report = JSON.parse(readFileSync(out, 'utf8')) as Report;
-      expect(report.shard).toEqual({ index: i + 1, count: 3, files: 5 });
+      expect(report.shard).toEqual({ index: i + 1, count: 3, files: total });
       expect(validateReport(report), JSON.stringify(validateReport.errors)).toBe(true);
     }
     const sizes = shards.map((f) => (JSON.parse(readFileSync(f, 'utf8')) as Report).models.length);
-    expect(sizes).toEqual([2, 2, 1]);
+    // Unknown costs (no cache) count alike: the shards differ by at most one model.
+    expect(sizes.reduce((a, b) => a + b, 0)).toBe(total);
+    expect(Math.max(...sizes) - Math.min(...sizes)).toBeLessThanOrEqual(1);
     const merged = join(TMP, 'merged.json');
     // Given in any order.
     const m = await cli(['merge', shards[2], shards[0], shards[1], '--format', 'json', '-o', merged]);
