@@ -28,9 +28,15 @@ export async function smt2Query(ts: TransitionSystem, opts: Smt2Options = {}): P
     const solver = new ctx.Solver();
     try {
       for (let i = 0; i < bound; i++) solver.add(...u.extend());
-      const named: Z3Bool[] = props.map((p) => {
-        const flag = ctx.Bool.const(`${p.rule}/${p.check}`);
-        solver.add(flag.eq(goalWithin(u, propertyGoal(p), bound)));
+      // One named Boolean per rule/check: a step check yields one property per site (properties.ts).
+      const byName = new Map<string, Z3Bool[]>();
+      for (const p of props) {
+        const name = `${p.rule}/${p.check}`;
+        byName.set(name, [...(byName.get(name) ?? []), goalWithin(u, propertyGoal(p), bound)]);
+      }
+      const named: Z3Bool[] = [...byName].map(([name, goals]) => {
+        const flag = ctx.Bool.const(name);
+        solver.add(flag.eq(goals.length === 1 ? goals[0] : ctx.Or(...goals)));
         return flag;
       });
       if (named.length > 0) solver.add(ctx.Or(...named));
@@ -41,12 +47,13 @@ export async function smt2Query(ts: TransitionSystem, opts: Smt2Options = {}): P
     }
   });
   if (outcome.kind !== 'done') throw new Error(`Z3 could not build the query (${outcome.limit.kind})`);
+  const names = [...new Set(props.map((p) => `${p.rule}/${p.check}`))];
   const head = [
     `; lockmc dump smt2: transition system ${ts.hash.slice(0, 12)}, ${ts.vars.length} variables, ${ts.transitions.length} transitions`,
     `; bound ${bound} step(s)${bound >= ts.completenessBound ? ' (>= the completeness bound: unsat proves every property)' : ` (completeness bound ${ts.completenessBound})`}`,
     '; sat: some property below is violated within the bound; unsat: none is.',
-    `; properties (${props.length}), each a named Boolean for (check-sat-assuming (|rule/check|)):`,
-    ...props.map((p) => `;   |${p.rule}/${p.check}|`),
+    `; checks (${names.length}), each a named Boolean for (check-sat-assuming (|rule/check|)):`,
+    ...names.map((n) => `;   |${n}|`),
   ];
   return `${head.join('\n')}\n${nullaryConnectives(outcome.value.trimEnd())}\n(check-sat)\n`;
 }
