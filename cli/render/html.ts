@@ -11,7 +11,8 @@ import { SVG_STYLE, drawTrace, type TraceDrawing } from './svg.js';
 import { groupTitle, pictureGroups } from './picture-groups.js';
 import { linesToText, renderFindingText } from './text.js';
 import type { RenderContext } from './types.js';
-import { findingTitle, findingsOf, summaryLine, verdictText } from './words.js';
+import { outcomeLine } from './outcome.js';
+import { findingTitle, findingsOf, verdictText } from './words.js';
 import { xmlEscape } from './xml.js';
 
 const PAGE_STYLE = [
@@ -34,7 +35,7 @@ export function renderHtml(report: Report, ctx: RenderContext): string {
   out.push('<body>');
   const z3 = report.tool.z3 ? `, z3 ${report.tool.z3}` : '';
   out.push(`<h1>${xmlEscape(`${report.tool.name} ${report.tool.version}${z3}`)}</h1>`);
-  out.push(`<p class="summary">${xmlEscape(summaryLine(report))}</p>`);
+  out.push(`<p class="summary">${xmlEscape(outcomeLine(report))}</p>`);
   if (report.diagnostics.length > 0) {
     out.push(`<pre class="diagnostics">${xmlEscape(linesToText(report.diagnostics.flatMap(diagnosticLines)))}</pre>`);
   }

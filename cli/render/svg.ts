@@ -11,7 +11,8 @@
 import type { Report, Trace } from '../../checker/report.js';
 import type { RenderContext } from './types.js';
 import { xmlEscape } from './xml.js';
-import { fmtRef, summaryLine } from './words.js';
+import { outcomeLine } from './outcome.js';
+import { fmtRef } from './words.js';
 import { waitEdges, type WaitEdge } from './wait-edges.js';
 import { groupTitle, pictureGroups } from './picture-groups.js';
 
@@ -293,7 +294,7 @@ export function renderSvg(report: Report, _ctx: RenderContext): string {
   }
   if (i === 0) {
     blocks.push(`<text class="title" x="10" y="20">lockmc: no trace to draw</text>`);
-    blocks.push(`<text class="sub" x="10" y="40">${xmlEscape(summaryLine(report))}</text>`);
+    blocks.push(`<text class="sub" x="10" y="40">${xmlEscape(outcomeLine(report))}</text>`);
     y = 56;
   }
   const height = Math.max(y, 60);
