@@ -22,6 +22,7 @@ import { REPORT_SCHEMA_VERSION, ruleMetaOf, type ModelReport, type Report } from
 import { replaySchedule } from './replay-model.js';
 import { killBmcChildren } from './engines/bmc/isolated.js';
 import { ResultCache, type CacheSettings } from './cache/index.js';
+import { codeDigest } from './cache/code-digest.js';
 import { checkModelCached } from './cache/check-cached.js';
 
 export type { CheckOptions, Progress, EngineChoice, RuleSelection } from './options.js';
@@ -138,7 +139,7 @@ export async function check(
   if (rules.diagnostics.some((d) => d.severity === 'error')) {
     return assembleReport({ options, z3, rules: rules.rules, models: [], diagnostics: rules.diagnostics });
   }
-  const cache = control.cache ? new ResultCache(control.cache, { lockmc: VERSION, z3 }) : undefined;
+  const cache = control.cache ? new ResultCache(control.cache, { lockmc: VERSION, z3, code: codeDigest() }) : undefined;
   // `--jobs N`: worker threads when there is more than one model to share and a compiled worker to run them; else in-process, as ever.
   const jobs = Math.min(options.jobs ?? 1, inputs.length);
   const script = jobs > 1 ? workerScript() : undefined;

@@ -56,6 +56,8 @@ const CACHE_FORMAT = 'lockmc-cache/3';
 export interface Versions {
   lockmc: string;
   z3: string | undefined;
+  /** The digest of lockmc's own checker/rules/model code (code-digest.ts): any change of it is a miss. */
+  code: string;
 }
 
 function digest(value: unknown): string {

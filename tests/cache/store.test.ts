@@ -25,8 +25,8 @@ afterEach(() => rmSync(dir, { recursive: true, force: true }));
 const CTX = { rules: [], options: {}, orders: [], hash: 'h' };
 
 describe('keys', () => {
-  it('the lockmc and Z3 versions are part of both keys', () => {
-    const v = { lockmc: '0.1.0', z3: '4.15.0' };
+  it('the lockmc and Z3 versions and the code digest are part of both keys', () => {
+    const v = { lockmc: '0.1.0', z3: '4.15.0', code: 'c0' };
     const t = (x: typeof v) => textKey(x, 'm.model.ts', 'text', DEFAULT_CHECK_OPTIONS, ruleContextDigest(CTX));
     const s = (x: typeof v) => systemKey(x, { file: 'm.model.ts', sourceHash: 'abc', ts: { hash: 'sys', properties: [] } }, DEFAULT_CHECK_OPTIONS, CTX);
     expect(t(v)).toBe(t({ ...v }));
@@ -34,10 +34,12 @@ describe('keys', () => {
     expect(t({ ...v, z3: '4.15.1' })).not.toBe(t(v));
     expect(s({ ...v, lockmc: '0.1.1' })).not.toBe(s(v));
     expect(s({ ...v, z3: '4.15.1' })).not.toBe(s(v));
+    expect(t({ ...v, code: 'c1' })).not.toBe(t(v));
+    expect(s({ ...v, code: 'c1' })).not.toBe(s(v));
   });
 
   it('the system key follows the system hash and the source', () => {
-    const v = { lockmc: '0.1.0', z3: undefined };
+    const v = { lockmc: '0.1.0', z3: undefined, code: 'c0' };
     const s = (hash: string, sourceHash: string) => systemKey(v, { file: 'm.model.ts', sourceHash, ts: { hash, properties: [] } }, DEFAULT_CHECK_OPTIONS, CTX);
     expect(s('a', 'x')).not.toBe(s('b', 'x'));
     expect(s('a', 'x')).not.toBe(s('a', 'y'));
