@@ -46,7 +46,7 @@ function load(env: PassEnv): PassResult<LoadOutput> {
  */
 const HEADER_PEEK_CHARS = 16_384;
 
-function expectedFromText(text: string | undefined, file: string): Expectation[] | undefined {
+export function expectedFromText(text: string | undefined, file: string): Expectation[] | undefined {
   if (text === undefined) return undefined;
   const head = text.slice(0, HEADER_PEEK_CHARS);
   const parsed = parseHeader(head, file).header.expect;

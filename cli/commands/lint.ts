@@ -7,9 +7,13 @@ import { createHash } from 'node:crypto';
 import { resolve } from 'node:path';
 import { NEWEST_KERNEL } from '../../checker/options.js';
 import { REPORT_SCHEMA_VERSION, type ModelReport, type Report } from '../../checker/report.js';
+import type { Diagnostic } from '../../model/diagnostics.js';
+import type { Expectation } from '../../model/index.js';
 import { loadUserRuleFiles } from '../../checker/rule-files/index.js';
 import { ALL_RULES, resolveSelection } from '../../rules/index.js';
 import { unknownExpectRules } from '../../checker/expect-rules.js';
+import { expectedFromText } from '../../checker/passes/load.js';
+import { evaluateExpectations } from '../../checker/verdict.js';
 import type { CliOptions } from '../args.js';
 import type { CliIo } from '../io.js';
 import { refuseOutputOverInput, render, renderContext, resolveCheckOptions, resolveFormat, writeRendered } from '../shared.js';
@@ -48,7 +52,9 @@ export async function runLint(paths: string[], cli: CliOptions, io: CliIo, versi
       // The rules `check` would know: built in, and every --rules file's.
       const known = [...ALL_RULES, ...user.rules].map((x) => x.meta.id);
       const unknown = r.extracted ? unknownExpectRules(r.extracted.model.header.expect, known, file, text) : [];
+      const diagnostics = [...r.diagnostics, ...unknown];
       models.push({
+        ...lintExpectation(r.extracted?.model.header.expect ?? r.header?.expect ?? expectedFromText(text, file), diagnostics),
         file,
         hashes: {
           model: r.extracted?.model.sourceHash ?? createHash('sha256').update(text ?? '').digest('hex'),
@@ -56,7 +62,7 @@ export async function runLint(paths: string[], cli: CliOptions, io: CliIo, versi
         },
         kernel: options.kernel ?? r.extracted?.model.header.kernel ?? NEWEST_KERNEL,
         verdicts: [],
-        diagnostics: [...r.diagnostics, ...unknown],
+        diagnostics,
         stats: { ms: Date.now() - t0, engine: [] },
       });
     }
@@ -73,4 +79,16 @@ export async function runLint(paths: string[], cli: CliOptions, io: CliIo, versi
   report.exitCode = runExitCode(report);
   writeRendered(render(report, resolveFormat(cli, io), renderContext(io, cli)), cli, io);
   return report.exitCode;
+}
+
+/**
+ * What lint can judge of a model's `@expect` header: only its `error`
+ * lines (lint decides no verdict). A fixture that declares the error the
+ * front end gives is as expected, as under `check`; a header that declares
+ * only verdicts is left to `check`.
+ */
+function lintExpectation(expected: Expectation[] | undefined, diagnostics: Diagnostic[]): Pick<ModelReport, 'expected' | 'expectation'> {
+  const errors = (expected ?? []).filter((e) => e.kind === 'error');
+  if (errors.length === 0) return {};
+  return { expected: errors, expectation: evaluateExpectations(errors, [], diagnostics) };
 }

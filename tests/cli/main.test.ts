@@ -68,6 +68,21 @@ describe('main: exit codes and messages', () => {
     expect(await main(['lint', '--format', 'json'], io)).toBe(0);
     expect(JSON.parse(io.stdout).models.map((m: { file: string }) => m.file)).toEqual(['models/a/x.model.ts', 'top.model.ts']);
   });
+  it('lint judges @expect error headers as check does: the declared error is as expected, another is not', async () => {
+    const proj = join(tmp, 'lint-expect');
+    mkdirSync(proj, { recursive: true });
+    // LMC102: a construct outside the accepted subset (a class).
+    const bad = 'class C {}\n';
+    writeFileSync(join(proj, 'declared.model.ts'), `/** @expect error LMC102 */\n${bad}`);
+    let io = fakeIo({ cwd: proj });
+    expect(await main(['lint', '--format', 'json', 'declared.model.ts'], io)).toBe(0);
+    const m = JSON.parse(io.stdout).models[0];
+    expect([m.diagnostics.map((d: { code: string }) => d.code), m.expectation.met]).toEqual([['LMC102'], true]);
+    writeFileSync(join(proj, 'other.model.ts'), `/** @expect error LMC104 */\n${bad}`);
+    io = fakeIo({ cwd: proj });
+    expect(await main(['lint', '--format', 'json', 'other.model.ts'], io)).toBe(3);
+    expect(JSON.parse(io.stdout).models[0].expectation).toEqual({ met: false, detail: 'expected error LMC104, got LMC102' });
+  });
   it('no path and no model under the cwd is a usage error that says where it looked', async () => {
     mkdirSync(join(tmp, 'nomodels', 'node_modules', 'p'), { recursive: true });
     writeFileSync(join(tmp, 'nomodels', 'node_modules', 'p', 'q.model.ts'), 'export function t() {}\n');
