@@ -441,11 +441,14 @@ class StepWriter {
       }
       case 'irq-return':
         return { opText: `${procName(model, l.proc)}() returns`, role: 'irq returns' };
-      case 'thread-start':
+      case 'thread-start': {
+        // Two kinds of thread start at a step: a queued work item, and an mm event (munmap, reclaim of the mm's pages...) that runs the notifier.
+        const work = model.instances.find((i) => i.kind === 'work' && i.proc === l.proc);
         return {
           opText: `${procName(model, l.proc)}()`,
-          role: `work ${model.instances.find((i) => i.kind === 'work' && i.proc === l.proc)?.name ?? procName(model, l.proc)} starts`,
+          role: work ? `work ${work.name} starts` : `an mm event starts ${this.regText(l.proc)}`,
         };
+      }
       case undefined:
         return this.describeOp(tid, after);
       default:

@@ -305,6 +305,21 @@ export function t0() { queue_work(w); }`);
     expect(t.final.threads.find((x) => x.thread === 'kswapd')).toEqual({ thread: 'kswapd', status: 'done', held: [] });
   });
 
+  it('names the start of an mm event thread as the mm event it is, not as a work item', async () => {
+    const { parse } = await import('./semantics/properties-helpers.js');
+    const m = parse(`
+const mm = mm_struct();
+const nl = mutex();
+function inv() { mutex_lock(nl); mutex_unlock(nl); }
+mmu_interval_notifier_insert(mm, inv);
+export function t0() { mutex_lock(nl); mutex_unlock(nl); }`);
+    const ts = sys(m, []);
+    const start = ts.transitions.find((t) => t.label.synthetic === 'thread-start' && ts.threads[t.thread].kind === 'thread');
+    expect(start).toBeDefined();
+    const t = buildTrace(ts, m, undefined, [start!.id]);
+    expect(t.steps.map((x) => `${x.threadName} ${stepText(x)} {${x.role}}`)).toEqual(['mmu:inv inv() {an mm event starts mmu notifier inv()}']);
+  });
+
   it('shows a fence callback entered from dma_fence_signal and merges its return', async () => {
     const { parse } = await import('./semantics/properties-helpers.js');
     const m = parse(`
