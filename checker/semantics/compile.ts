@@ -24,6 +24,12 @@
  *      An irq that signals nothing is optional (ignored until it fires);
  *      one whose handler signals a fence or queues work is mandatory and
  *      done only when idle and unable to fire (see makeSystemThreads);
+ *   4b. one per softirq registration (open_softirq, tasklet_setup,
+ *      timer_setup), the same shape: fires at most `irqFires` times on a
+ *      task (not an irq, not another softirq) with irqs on and bh count 0
+ *      (kernel/softirq.c: pending softirqs run at irq_exit and
+ *      local_bh_enable, never nested). A hard irq may land on a running
+ *      softirq (it is a host), so neither fires on a task the other occupies;
  *   5. kswapd, when there is a shrinker or mmu notifier and `kswapdRuns>0`:
  *      optional; each run executes one registered reclaim callback under
  *      fs_reclaim with PF_MEMALLOC (mm/vmscan.c balance_pgdat).
@@ -55,7 +61,10 @@
  *     notifier map through the lock graph instead;
  *   - rw_semaphore writer preference is exact for blocking (a reader
  *     queues behind a sleeping writer); reader lock stealing adds no
- *     behaviour (it is the same as the writer arriving later);
+ *     behaviour (it is the same as the writer arriving later); a queued
+ *     rwlock_t reader queues behind a waiting writer only outside
+ *     in_interrupt() (irq/softirq handler, bh disabled);
+ *   - bh nesting saturates at depth 7, like irqsave;
  *   - `kernel` changes no state semantics: every version difference we know
  *     of is a lockdep (lock-graph / properties) difference.
  */
