@@ -22,7 +22,7 @@ import { getRule } from '../../rules/index.js';
 import { SAFETY_NET_MS, Z3_BUDGET } from '../budgets.js';
 import type { PropertyResult } from '../../checker/engines/types.js';
 
-const RUNS = Number(process.env.LOCKMC_DIFF_RUNS ?? 60);
+const RUNS = Number(process.env.LOCKMC_DIFF_RUNS ?? 10);
 const SEED = Number(process.env.LOCKMC_DIFF_SEED ?? 1_515);
 const RULES = [getRule('deadlock')!];
 
