@@ -138,17 +138,15 @@ function freedFinding(h: HeldLockInit, base: Base, where: Where): Finding {
 /**
  * A usage report is realised when the engines found a deadlock in which
  * an irq handler spins on a lock of the class (or of the class it is
- * ordered before) that the interrupted thread holds. Only hard irqs run
- * in the interleaving semantics; a softirq report is judged on the graph.
+ * ordered before) that the interrupted thread holds: a hard irq handler
+ * for a HARDIRQ report, a softirq handler (softirq, tasklet, timer) for a
+ * SOFTIRQ one.
  */
 function realise(f: Finding, cls: string, irq: 'HARDIRQ' | 'SOFTIRQ', real: Realisation, other?: string): Finding {
-  if (irq !== 'HARDIRQ') {
-    f.realisation = { status: 'not-checked' };
-    return f;
-  }
   const onClass = (c: string) => c === cls || c === other;
+  const kind = irq === 'HARDIRQ' ? 'irq' : 'softirq';
   const trace = real.deadlockTraces.find((t) => {
-    const irqThreads = new Set(t.threads.filter((x) => x.kind === 'irq').map((x) => x.name));
+    const irqThreads = new Set(t.threads.filter((x) => x.kind === kind).map((x) => x.name));
     return t.final.threads.some((x) => irqThreads.has(x.thread) && x.status === 'blocked' && x.waitingFor?.kind === 'lock' && (onClass(x.waitingFor.lockClass) || onClass(x.waitingFor.lock)));
   });
   if (trace) {

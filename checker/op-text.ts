@@ -181,7 +181,8 @@ export function opRole(op: Op, model: DriverModel): string | undefined {
 export function waitText(w: Wait, thread: string): string {
   switch (w.kind) {
     case 'irq':
-      return `irq ${w.irq} running on its CPU`;
+      // Softirq threads are named `softirq:<fn>` (compile.ts makeThreads): the name says the kind.
+      return w.irq.startsWith('softirq:') ? `${w.irq} running on its CPU` : `irq ${w.irq} running on its CPU`;
     case 'lock': {
       const who: string[] = [];
       if (w.owner !== undefined) who.push(`held by ${w.owner}${w.owner === thread ? ' (itself)' : ''}`);

@@ -130,7 +130,7 @@ export interface TraceStep {
 export interface ThreadInfo {
   id: number;
   name: string;
-  kind: 'thread' | 'work' | 'irq' | 'kswapd';
+  kind: 'thread' | 'work' | 'irq' | 'kswapd' | 'softirq';
 }
 
 export type FenceState = 'unpublished' | 'published' | 'signalled';

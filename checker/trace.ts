@@ -100,7 +100,7 @@ class SystemView {
       }
     }
     for (const th of ts.threads) {
-      if (th.kind !== 'irq') continue;
+      if (th.kind !== 'irq' && th.kind !== 'softirq') continue;
       const v = ts.vars.find((x) => x.role.kind === 'irq-host' && x.role.irq === th.id);
       if (v) this.irqHost.set(th.id, v.id);
     }
@@ -437,10 +437,11 @@ class StepWriter {
         };
       case 'irq-fire': {
         const host = this.irqHostOf.get(t);
-        return { opText: `${procName(model, l.proc)}()`, role: `irq fires on ${host !== undefined ? view.threadName(host) : '?'}` };
+        const what = this.ts.threads[t]?.kind === 'softirq' ? 'softirq runs' : 'irq fires';
+        return { opText: `${procName(model, l.proc)}()`, role: `${what} on ${host !== undefined ? view.threadName(host) : '?'}` };
       }
       case 'irq-return':
-        return { opText: `${procName(model, l.proc)}() returns`, role: 'irq returns' };
+        return { opText: `${procName(model, l.proc)}() returns`, role: this.ts.threads[t]?.kind === 'softirq' ? 'softirq returns' : 'irq returns' };
       case 'thread-start': {
         // Two kinds of thread start at a step: a queued work item, and an mm event (munmap, reclaim of the mm's pages...) that runs the notifier.
         const work = model.instances.find((i) => i.kind === 'work' && i.proc === l.proc);
@@ -491,9 +492,10 @@ class StepWriter {
         return `direct reclaim${fromText} (${this.regText(f.proc)})`;
       case 'kswapd':
         return `kswapd (${this.regText(f.proc)})`;
-      case 'irq': {
+      case 'irq':
+      case 'softirq': {
         const host = this.irqHostOf.get(thread);
-        return `hard irq ${procName(model, f.proc)}${host !== undefined ? ` on ${view.threadName(host)}` : ''}`;
+        return `${f.kind === 'irq' ? 'hard irq' : 'softirq'} ${procName(model, f.proc)}${host !== undefined ? ` on ${view.threadName(host)}` : ''}`;
       }
       case 'fence-callback':
         return `fence callback ${procName(model, f.proc)}${fromText}`;

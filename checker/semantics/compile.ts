@@ -24,6 +24,12 @@
  *      An irq that signals nothing is optional (ignored until it fires);
  *      one whose handler signals a fence or queues work is mandatory and
  *      done only when idle and unable to fire (see makeSystemThreads);
+ *   4b. one per softirq registration (open_softirq, tasklet_setup,
+ *      timer_setup), the same shape: fires at most `irqFires` times on a
+ *      task (not an irq, not another softirq) with irqs on and bh count 0
+ *      (kernel/softirq.c: pending softirqs run at irq_exit and
+ *      local_bh_enable, never nested). A hard irq may land on a running
+ *      softirq (it is a host), so neither fires on a task the other occupies;
  *   5. kswapd, when there is a shrinker or mmu notifier and `kswapdRuns>0`:
  *      optional; each run executes one registered reclaim callback under
  *      fs_reclaim with PF_MEMALLOC (mm/vmscan.c balance_pgdat).
@@ -55,7 +61,10 @@
  *     notifier map through the lock graph instead;
  *   - rw_semaphore writer preference is exact for blocking (a reader
  *     queues behind a sleeping writer); reader lock stealing adds no
- *     behaviour (it is the same as the writer arriving later);
+ *     behaviour (it is the same as the writer arriving later); a queued
+ *     rwlock_t reader queues behind a waiting writer only outside
+ *     in_interrupt() (irq/softirq handler, bh disabled);
+ *   - bh nesting saturates at depth 7, like irqsave;
  *   - `kernel` changes no state semantics: every version difference we know
  *     of is a lockdep (lock-graph / properties) difference.
  */
@@ -243,6 +252,7 @@ const CONTEXT_ORDER: Context[] = [
   'memalloc-noio',
   'memalloc-noreclaim',
   'final-put',
+  'softirq',
 ];
 
 function sortContexts(cs: Iterable<Context>): Context[] {
@@ -276,6 +286,8 @@ interface ThreadScan {
   kinds: Set<Op['kind']>;
   scopes: Set<MemallocScope>;
   irqsave: boolean;
+  /** Some op disables bottom halves (local_bh_disable, spin_lock_bh). */
+  bh: boolean;
 }
 
 interface TransitionSpec {
@@ -317,7 +329,9 @@ class Compiler implements OpCompiler {
   get thread(): number {
     return this.curThread;
   }
+  /** Threads that preempt a host and occupy it while they run: hard irqs, then softirqs. */
   private irqThreads: number[] = [];
+  private softirqThreads: number[] = [];
 
   constructor(
     readonly ctx: CompileContext,
@@ -384,7 +398,7 @@ class Compiler implements OpCompiler {
 
   /** Procs a run of `root` may execute inline, and what they do. */
   private scan(roots: ProcId[]): ThreadScan {
-    const s: ThreadScan = { procs: new Set(), kinds: new Set(), scopes: new Set(), irqsave: false };
+    const s: ThreadScan = { procs: new Set(), kinds: new Set(), scopes: new Set(), irqsave: false, bh: false };
     const todo = [...roots];
     while (todo.length) {
       const id = todo.pop()!;
@@ -394,6 +408,7 @@ class Compiler implements OpCompiler {
         s.kinds.add(op.kind);
         if (op.kind === 'memalloc_save') s.scopes.add(op.scope);
         if (op.kind === 'lock' && op.irqsave) s.irqsave = true;
+        if ((op.kind === 'lock' && op.bh) || op.kind === 'local_bh_disable') s.bh = true;
         if (op.kind === 'alloc' && op.gfp.directReclaim && this.o.directReclaim) {
           for (const r of this.reclaimRegs) todo.push(r.proc);
         }
@@ -444,13 +459,22 @@ class Compiler implements OpCompiler {
       const th = add({ name: `irq:${this.proc(r.proc).name}`, kind: 'irq', proc: r.proc, registration: idx, canHostIrq: false });
       this.irqThreads.push(th.id);
     });
+    // Softirq handlers, tasklets and timers (kernel/softirq.c
+    // handle_softirqs): they run on a CPU whose task has bh and irqs on,
+    // at irq_exit or local_bh_enable, and a hard irq may preempt them.
+    this.m.registrations.forEach((r, idx) => {
+      if (r.role !== 'softirq') return;
+      const th = add({ name: `softirq:${this.proc(r.proc).name}`, kind: 'softirq', proc: r.proc, registration: idx, canHostIrq: true });
+      this.irqThreads.push(th.id);
+      this.softirqThreads.push(th.id);
+    });
     if (this.reclaimRegs.length > 0 && this.o.kswapdRuns > 0) {
       add({ name: 'kswapd', kind: 'kswapd', canHostIrq: true });
     }
     if (ts.length > MAX_ENGINE_THREADS) {
       throw new SemanticsError(
         'LMC460',
-        `the model needs ${ts.length} engine threads (threads, works, irqs, kswapd); at most ${MAX_ENGINE_THREADS} are supported`,
+        `the model needs ${ts.length} engine threads (threads, works, irqs, softirqs, kswapd); at most ${MAX_ENGINE_THREADS} are supported`,
       );
     }
     this.scans = ts.map((t) =>
@@ -596,6 +620,11 @@ class Compiler implements OpCompiler {
       if (s.irqsave) {
         ctx.irqsaveVars.set(t.id, ctx.addVar(`irqsave.${t.name}`, DEPTH_MAX, 0, { kind: 'irqsave-depth', thread: t.id }));
       }
+      // bh nesting matters where a softirq may land, and for queued rwlock
+      // readers (recursive with bh off).
+      if (s.bh && (this.softirqThreads.length > 0 || this.m.instances.some((i) => i.kind === 'rwlock')) && this.canHostSoftirq(t)) {
+        ctx.bhDepthVars.set(t.id, ctx.addVar(`bh.${t.name}`, DEPTH_MAX, 0, { kind: 'bh-depth', thread: t.id }));
+      }
     });
     for (const id of this.irqThreads) {
       const t = ctx.threads[id]!;
@@ -606,6 +635,11 @@ class Compiler implements OpCompiler {
     }
     const ks = ctx.threads.find((t) => t.kind === 'kswapd');
     if (ks) ctx.kswapdRunsVar = ctx.addVar('kswapd.runs', this.o.kswapdRuns, 0, { kind: 'kswapd-runs' });
+  }
+
+  /** Softirqs land on tasks (threads, works, kswapd), never on an irq or another softirq. */
+  private canHostSoftirq(t: EngineThread): boolean {
+    return t.canHostIrq && t.kind !== 'softirq';
   }
 
   // -------------------------------------------------------------------------
@@ -707,39 +741,11 @@ class Compiler implements OpCompiler {
         label: { proc: th.proc!, node: 0, synthetic: 'thread-start' },
       }, [], frames);
     } else if (th.kind === 'irq') {
-      const idle = this.newLoc(th.id, { kind: 'idle', frames: [], contexts: ['irq', 'atomic'], end: false, fsReclaim: false });
-      this.idleLoc.set(th.id, idle);
-      const iv = ctx.irqVars.get(th.id)!;
-      const frames: Frame[] = [{ proc: th.proc!, kind: 'irq' }];
-      const copy = this.newCopy(th.proc!, frames, ['irq', 'atomic'], undefined, {
-        inReclaim: false,
-        inFenceCb: false,
-        cont: {
-          kind: 'return',
-          emit: (from, endNode) => {
-            this.addT(from, {
-              guard: TRUE,
-              updates: [{ v: iv.host, e: cnst(0) }],
-              to: idle,
-              label: { proc: th.proc!, node: endNode, synthetic: 'irq-return' },
-            }, ['irq', 'atomic'], frames);
-          },
-        },
-      });
-      const entry = this.locFor(copy, 0);
-      for (const h of ctx.threads) {
-        if (!h.canHostIrq) continue;
-        const others = this.irqThreads.filter((j) => j !== th.id).map((j) => ne(vr(ctx.irqVars.get(j)!.host), cnst(h.id + 1)));
-        this.addT(idle, {
-          guard: and(lt(vr(iv.fires), cnst(this.o.irqFires)), this.hostRunning(h), not(ctx.irqsOff(h.id)), ...others),
-          updates: [
-            { v: iv.host, e: cnst(h.id + 1) },
-            { v: iv.fires, e: add(vr(iv.fires), cnst(1)) },
-          ],
-          to: entry,
-          label: { proc: th.proc!, node: 0, synthetic: 'irq-fire' },
-        }, ['irq', 'atomic'], frames);
-      }
+      this.expandInterrupt(th, ['irq', 'atomic'], 'irq', (h) => h.canHostIrq, (h) => not(ctx.irqsOff(h.id)));
+    } else if (th.kind === 'softirq') {
+      // A softirq starts on a task with irqs and bh enabled and no
+      // interrupt on its CPU; it runs in atomic context (in_softirq()).
+      this.expandInterrupt(th, ['softirq', 'atomic'], 'softirq', (h) => this.canHostSoftirq(h), (h) => and(not(ctx.irqsOff(h.id)), not(ctx.bhOff(h.id))));
     } else {
       // kswapd: balance_pgdat runs shrinkers and rmap-driven notifier
       // invalidations under fs_reclaim (as GFP_KERNEL) with PF_MEMALLOC set.
@@ -773,6 +779,54 @@ class Compiler implements OpCompiler {
     this.drain();
   }
 
+  /**
+   * An irq or softirq thread: idle until it fires on a host thread that
+   * `canHost` and `enabled` allow and no other interrupt occupies; while
+   * it runs the host cannot step (addT's host guard); it returns to idle.
+   */
+  private expandInterrupt(
+    th: EngineThread,
+    contexts: Context[],
+    frameKind: 'irq' | 'softirq',
+    canHost: (h: EngineThread) => boolean,
+    enabled: (h: EngineThread) => BoolExpr,
+  ): void {
+    const ctx = this.ctx;
+    const idle = this.newLoc(th.id, { kind: 'idle', frames: [], contexts, end: false, fsReclaim: false });
+    this.idleLoc.set(th.id, idle);
+    const iv = ctx.irqVars.get(th.id)!;
+    const frames: Frame[] = [{ proc: th.proc!, kind: frameKind }];
+    const copy = this.newCopy(th.proc!, frames, contexts, undefined, {
+      inReclaim: false,
+      inFenceCb: false,
+      cont: {
+        kind: 'return',
+        emit: (from, endNode) => {
+          this.addT(from, {
+            guard: TRUE,
+            updates: [{ v: iv.host, e: cnst(0) }],
+            to: idle,
+            label: { proc: th.proc!, node: endNode, synthetic: 'irq-return' },
+          }, contexts, frames);
+        },
+      },
+    });
+    const entry = this.locFor(copy, 0);
+    for (const h of ctx.threads) {
+      if (h.id === th.id || !canHost(h)) continue;
+      const others = this.irqThreads.filter((j) => j !== th.id).map((j) => ne(vr(ctx.irqVars.get(j)!.host), cnst(h.id + 1)));
+      this.addT(idle, {
+        guard: and(lt(vr(iv.fires), cnst(this.o.irqFires)), this.hostRunning(h), enabled(h), ...others),
+        updates: [
+          { v: iv.host, e: cnst(h.id + 1) },
+          { v: iv.fires, e: add(vr(iv.fires), cnst(1)) },
+        ],
+        to: entry,
+        label: { proc: th.proc!, node: 0, synthetic: 'irq-fire' },
+      }, contexts, frames);
+    }
+  }
+
   /** The mm an mmu-notifier registration watches (undefined for shrinkers). */
   private notifierMm(r: Registration): InstanceId | undefined {
     if (r.role !== 'mmu_notifier' || r.notifier === undefined) return undefined;
@@ -789,7 +843,7 @@ class Compiler implements OpCompiler {
     const pc = vr(this.ctx.pcVars[h.id]!);
     if (h.kind === 'thread' && h.registration === undefined) return not(this.doneExpr(h.id));
     if (h.kind === 'work' || h.kind === 'thread') return and(ne(pc, cnst(this.pendingLoc.get(h.id) ?? 0)), not(this.doneExpr(h.id)));
-    if (h.kind === 'kswapd') return ne(pc, cnst(this.idleLoc.get(h.id) ?? 0));
+    if (h.kind === 'kswapd' || h.kind === 'softirq') return ne(pc, cnst(this.idleLoc.get(h.id) ?? 0));
     return FALSE;
   }
 
@@ -848,7 +902,7 @@ class Compiler implements OpCompiler {
     ctx.locations[thread]![from]!.out.push(id);
     if (spec.op?.kind === 'ww_acquire_init') {
       const th = ctx.threads[thread]!;
-      const mult = th.kind === 'irq' ? this.o.irqFires : th.kind === 'kswapd' ? this.o.kswapdRuns : 1;
+      const mult = th.kind === 'irq' || th.kind === 'softirq' ? this.o.irqFires : th.kind === 'kswapd' ? this.o.kswapdRuns : 1;
       this.initCount.set(spec.op.wwClass, (this.initCount.get(spec.op.wwClass) ?? 0) + mult);
     }
     return id;
@@ -1014,13 +1068,17 @@ class Compiler implements OpCompiler {
       case 'mp_recv':
       case 'might_sleep':
       case 'local_bh_disable':
+        site(op).emit('ok', TRUE, this.bhInc());
+        return;
       case 'local_bh_enable':
+        site(op).emit('ok', TRUE, this.bhDec());
+        return;
       case 'rcu_read_lock':
       case 'rcu_read_unlock':
       case 'lock_init':
         // No state of the semantics changes; rules observe the step.
-        // (Softirq handlers do not run in the interleaving semantics; the
-        // lock graph judges bh and RCU sections: checker/engines/lockgraph/usage.ts.)
+        // (RCU sections are judged on the lock graph:
+        // checker/engines/lockgraph/usage.ts.)
         site(op).emit('ok', TRUE, []);
         return;
       default:
@@ -1035,6 +1093,17 @@ class Compiler implements OpCompiler {
 
   irqsaveDec(): Update[] {
     const d = this.ctx.irqsaveVars.get(this.curThread);
+    return d === undefined ? [] : [{ v: d, e: ite(ne(vr(d), cnst(0)), sub(vr(d), cnst(1)), vr(d)) }];
+  }
+
+  /** local_bh_disable / spin_lock_bh nesting (include/linux/bottom_half.h), saturating like irqsave. */
+  bhInc(): Update[] {
+    const d = this.ctx.bhDepthVars.get(this.curThread);
+    return d === undefined ? [] : [{ v: d, e: ite(lt(vr(d), cnst(DEPTH_MAX)), add(vr(d), cnst(1)), vr(d)) }];
+  }
+
+  bhDec(): Update[] {
+    const d = this.ctx.bhDepthVars.get(this.curThread);
     return d === undefined ? [] : [{ v: d, e: ite(ne(vr(d), cnst(0)), sub(vr(d), cnst(1)), vr(d)) }];
   }
 
@@ -1076,7 +1145,7 @@ class Compiler implements OpCompiler {
   private patchReaders(): void {
     const ctx = this.ctx;
     for (const p of this.readPatches) {
-      const waiting = this.writerWaiting(p.lock, p.thread);
+      const waiting = and(this.writerWaiting(p.lock, p.thread), p.when ?? TRUE);
       if (waiting.k === 'false') continue;
       const ok = ctx.transitions[p.ok]!;
       ok.guard = and(ok.guard, not(waiting));
@@ -1473,7 +1542,7 @@ class Compiler implements OpCompiler {
     const ctx = this.ctx;
     const th = ctx.threads[thread]!;
     const locs = ctx.locations[thread]!;
-    if (th.kind === 'irq' || th.kind === 'kswapd') return ctx.pcIs(thread, this.idleLoc.get(thread)!);
+    if (th.kind === 'irq' || th.kind === 'softirq' || th.kind === 'kswapd') return ctx.pcIs(thread, this.idleLoc.get(thread)!);
     // Root-copy end nodes: no outgoing transitions and no frames beyond the root.
     const rootDepth = th.kind === 'work' ? 1 : 0;
     // (An mmu-notifier event thread's end node has one: the mm's notifier-return step.)
@@ -1517,7 +1586,7 @@ class Compiler implements OpCompiler {
       } else if (t.kind === 'work') {
         liveness = 'optional';
         notStarted = eq(vr(ctx.workVar(t.work!)!), cnst(0));
-      } else if (t.kind === 'irq') {
+      } else if (t.kind === 'irq' || t.kind === 'softirq') {
         if (this.irqIsOwed(t.id)) {
           // An irq whose handler signals a fence (or queues work) is how
           // the hardware reports completion: it will fire. It is owed its

@@ -129,7 +129,7 @@ export interface EngineThread {
    * into model.registrations.
    */
   registration?: number;
-  /** Irqs may fire on this thread (model threads, works and kswapd). */
+  /** Irqs may fire on this thread (model threads, works, kswapd and softirqs). */
   canHostIrq: boolean;
 }
 
@@ -252,6 +252,8 @@ export class CompileContext {
   readonly irqsaveVars = new Map<number, VarId>();
   /** irq thread id -> { host var (0 none, h+1 running on h), fires var }. */
   readonly irqVars = new Map<number, { host: VarId; fires: VarId }>();
+  /** Threads a softirq may land on -> their local_bh_disable nesting (0: softirqs may run). */
+  readonly bhDepthVars = new Map<number, VarId>();
   kswapdRunsVar: VarId | undefined;
   /** Set by compile.ts: see TransitionSystem.completenessBound. */
   completenessBound = 0;
@@ -474,6 +476,19 @@ export class CompileContext {
       this.flag(thread, FENCE_CB_ATOMIC),
       d === undefined ? FALSE : ne(vr(d), cnst(0)),
     );
+  }
+
+  /**
+   * Softirqs cannot start on `thread`: bh disabled (local_bh_disable,
+   * spin_lock_bh), or the thread is itself a softirq or hard irq
+   * (in_interrupt(): kernel/softirq.c runs pending softirqs only from
+   * irq_exit and local_bh_enable, never nested in one another).
+   */
+  bhOff(thread: number): BoolExpr {
+    const k = this.threads[thread]?.kind;
+    if (k === 'irq' || k === 'softirq') return TRUE;
+    const d = this.bhDepthVars.get(thread);
+    return d === undefined ? FALSE : ne(vr(d), cnst(0));
   }
 
   pagefaultsDisabled(thread: number): BoolExpr {

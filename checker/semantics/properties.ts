@@ -449,6 +449,7 @@ class PropertyCompiler {
     const out = new Set<Context>(loc.contexts);
     const th = this.ctx.threads[loc.thread];
     if (th?.kind === 'irq') out.add('irq');
+    if (th?.kind === 'softirq') out.add('softirq');
     if (th?.kind === 'work') out.add('work');
     if (th?.kind === 'kswapd' && loc.frames.length > 0) out.add('kswapd');
     const addRole = (proc: number | undefined) => {
@@ -517,6 +518,9 @@ class PropertyCompiler {
           break; // the proc's role (mmu_notifier) names the context
         case 'work':
           out.add('work');
+          break;
+        case 'softirq':
+          out.add('softirq');
           break;
         default:
           return unreachable(f.kind);

@@ -80,6 +80,7 @@ export type VarRole =
   | { kind: 'kswapd-runs' }
   | { kind: 'monitor'; rule: string; check: string; instance?: number }
   | { kind: 'userptr-pages'; instance: number } // PAGES_PRESENT 0, PAGES_PINNED 1, PAGES_RELEASED 2
+  | { kind: 'bh-depth'; thread: number } // local_bh_disable / spin_lock_bh nesting, saturating (softirqs masked while > 0)
   /** Hand-built systems only (tests, benches): no reader looks a variable up by it. */
   | { kind: 'aux'; note: string };
 
@@ -93,7 +94,7 @@ export type ThreadLiveness =
 export interface SystemThread {
   id: number;
   name: string;
-  kind: 'thread' | 'work' | 'irq' | 'kswapd';
+  kind: 'thread' | 'work' | 'irq' | 'kswapd' | 'softirq';
   liveness: ThreadLiveness;
   /** True when this thread has finished (its pc is at an end node). */
   done: BoolExpr;
@@ -132,7 +133,7 @@ export interface StepLabel {
    * Contexts the step runs in, outermost first: each names the callback
    * proc and the op node (in the enclosing proc) that entered it.
    */
-  contexts: { proc: ProcId; kind: 'direct-reclaim' | 'kswapd' | 'irq' | 'fence-callback' | 'invalidate' | 'release' | 'work' | 'destructor' | 'fault' | 'mm-event'; enteredAt?: { proc: ProcId; node: NodeId } }[];
+  contexts: { proc: ProcId; kind: 'direct-reclaim' | 'kswapd' | 'irq' | 'fence-callback' | 'invalidate' | 'release' | 'work' | 'destructor' | 'fault' | 'mm-event' | 'softirq'; enteredAt?: { proc: ProcId; node: NodeId } }[];
 }
 
 /** A location of an engine thread: its pc variable holds `pc`. */

@@ -33,7 +33,7 @@ export function emitLock(site: OpSite<OpOf<'lock'>>): void {
   }
   const r = ctx.readers.get(li);
   const h = ctx.wwHolder.get(li);
-  const irq = op.irqsave ? c.irqsaveInc() : [];
+  const irq = [...(op.irqsave ? c.irqsaveInc() : []), ...(op.bh ? c.bhInc() : [])];
   const free = eq(vr(o), cnst(0));
   const noReaders = r === undefined ? TRUE : eq(vr(r), cnst(0));
 
@@ -63,10 +63,24 @@ export function emitLock(site: OpSite<OpOf<'lock'>>): void {
     // (RWSEM_FLAG_WAITERS / handoff), new down_read and down_read_trylock
     // do not join the readers. So read-read-write is a deadlock (the
     // classic fault under mmap_read_lock with an mmap_write_lock
-    // waiting). rwlock_t read_lock stays recursive (LOCKDEP-3).
+    // waiting).
     c.addReadPatch({ thread: t, loc, lock: li, ok: okId, fail: failId, failRest: not(avail) });
   }
-  if (op.mode === 'write' && !op.trylock && r !== undefined && kind !== 'rwlock') {
+  if (op.mode !== 'write' && r !== undefined && kind === 'rwlock') {
+    // Queued rwlock (kernel/locking/qrwlock.c queued_read_lock_slowpath):
+    // a reader that finds a writer waiting (_QW_WAITING) queues behind it,
+    // unless in_interrupt() (hard irq, softirq, or bh disabled:
+    // read_lock_bh), where it only waits for a writer that holds the lock.
+    // lockdep's read_lock_is_recursive() follows the same split.
+    // read_trylock fails while a writer waits or holds, in any context
+    // (queued_read_trylock tests _QW_WMASK).
+    const when = op.trylock ? TRUE : op.bh ? FALSE : not(ctx.bhOff(t));
+    if (when.k !== 'false') {
+      c.addReadPatch({ thread: t, loc, lock: li, ok: okId, fail: failId, failRest: not(avail), when });
+    }
+  }
+  if (op.mode === 'write' && !op.trylock && r !== undefined) {
+    // A blocked down_write / write_lock is a waiting writer.
     c.addWriteWaitSite({ thread: t, pc: loc, lock: li });
   }
 }
@@ -87,6 +101,7 @@ export function emitUnlock(site: OpSite<OpOf<'unlock'>>): void {
   if (r !== undefined) ups.push({ v: r, e: bitclear(vr(r), cnst(1 << t)) });
   if (h !== undefined && o !== undefined) ups.push({ v: h, e: ite(eq(vr(o), cnst(a)), cnst(0), vr(h)) });
   if (op.irqrestore) ups.push(...c.irqsaveDec());
+  if (op.bh) ups.push(...c.bhDec());
   site.emit('ok', TRUE, ups);
 }
 

@@ -28,6 +28,8 @@ export interface ReadPatch {
   ok: number;
   fail?: number;
   failRest: BoolExpr;
+  /** When writer preference applies (queued rwlock: not in_interrupt()); always when absent. */
+  when?: BoolExpr;
 }
 
 /** A Wound-Wait EDEADLK transition whose guard is completed once every ww wait site is known. */
@@ -51,6 +53,9 @@ export interface OpCompiler {
   flagsVar(): VarId | undefined;
   irqsaveInc(): Update[];
   irqsaveDec(): Update[];
+  /** Bottom-half disable nesting of the thread (no update when no softirq can land on it). */
+  bhInc(): Update[];
+  bhDec(): Update[];
   /** The thread's variable for a ww_acquire_ctx (made on first use). */
   ctxVarFor(ctxInst: InstanceId): VarId;
   /** The thread's variable for a memalloc cookie (made on first use). */

@@ -71,7 +71,7 @@ describe('limits and malformed IR', () => {
     }
     expect(err).toBeInstanceOf(SemanticsError);
     expect((err as SemanticsError).code).toBe('LMC460');
-    expect((err as SemanticsError).message).toBe('the model needs 32 engine threads (threads, works, irqs, kswapd); at most 31 are supported');
+    expect((err as SemanticsError).message).toBe('the model needs 32 engine threads (threads, works, irqs, softirqs, kswapd); at most 31 are supported');
   });
 
   it('more than 31 fences published into one resv is LMC462', () => {
