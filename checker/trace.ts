@@ -397,6 +397,7 @@ class StepWriter {
     if (l.synthetic === 'irq-fire') {
       const hv = view.irqHost.get(t);
       if (hv !== undefined && after[hv] > 0) this.irqHostOf.set(t, after[hv] - 1);
+      else this.irqHostOf.delete(t); // a completion irq on a CPU no model thread occupies
     }
   }
 
@@ -437,15 +438,23 @@ class StepWriter {
         };
       case 'irq-fire': {
         const host = this.irqHostOf.get(t);
-        return { opText: `${procName(model, l.proc)}()`, role: `irq fires on ${host !== undefined ? view.threadName(host) : '?'}` };
+        return { opText: `${procName(model, l.proc)}()`, role: `irq fires on ${host !== undefined ? view.threadName(host) : 'an idle CPU'}` };
       }
+      case 'hw-hang':
+        return { opText: 'hardware hangs', role: `${procName(model, l.proc)}() will not be raised` };
       case 'irq-return':
         return { opText: `${procName(model, l.proc)}() returns`, role: 'irq returns' };
-      case 'thread-start':
+      case 'thread-start': {
+        const sched = model.instances.find((i) => i.kind === 'drm_sched' && (i.proc === l.proc || i.timedout === l.proc));
+        if (sched) {
+          const job = sched.job !== undefined ? model.instances[sched.job]?.name : undefined;
+          return { opText: `${procName(model, l.proc)}()`, role: sched.proc === l.proc ? `${sched.name} runs job ${job ?? '?'}` : `job ${job ?? '?'} timed out` };
+        }
         return {
           opText: `${procName(model, l.proc)}()`,
           role: `work ${model.instances.find((i) => i.kind === 'work' && i.proc === l.proc)?.name ?? procName(model, l.proc)} starts`,
         };
+      }
       case undefined:
         return this.describeOp(tid, after);
       default:
