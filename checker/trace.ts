@@ -440,15 +440,20 @@ class StepWriter {
         const host = this.irqHostOf.get(t);
         return { opText: `${procName(model, l.proc)}()`, role: `irq fires on ${host !== undefined ? view.threadName(host) : 'an idle CPU'}` };
       }
-      case 'hw-hang':
-        return { opText: 'hardware hangs', role: `${procName(model, l.proc)}() will not be raised` };
+      case 'hw-hang': {
+        const hw = model.instances.find((i) => i.kind === 'hardware' && i.proc === l.proc);
+        return { opText: `hardware ${hw?.name ?? '?'} hangs`, role: `its irq ${procName(model, l.proc)}() will never fire` };
+      }
       case 'irq-return':
         return { opText: `${procName(model, l.proc)}() returns`, role: 'irq returns' };
       case 'thread-start': {
         const sched = model.instances.find((i) => i.kind === 'drm_sched' && (i.proc === l.proc || i.timedout === l.proc));
         if (sched) {
           const job = sched.job !== undefined ? model.instances[sched.job]?.name : undefined;
-          return { opText: `${procName(model, l.proc)}()`, role: sched.proc === l.proc ? `${sched.name} runs job ${job ?? '?'}` : `job ${job ?? '?'} timed out` };
+          return {
+            opText: `${procName(model, l.proc)}()`,
+            role: sched.proc === l.proc ? `${sched.name} runs the job of fence ${job ?? '?'}` : `the job of fence ${job ?? '?'} timed out (drm_sched_job_timedout)`,
+          };
         }
         return {
           opText: `${procName(model, l.proc)}()`,
