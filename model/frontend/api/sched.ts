@@ -46,6 +46,13 @@ export function constructSched(cx: ExtractContext, name: string, d: ts.VariableD
   }
   const main = fns.get(spec.required);
   if (!main) cx.fail('LMC202', `${callee} names no ${spec.required} function`, arg, `write \`${callee}({ ${spec.required}: my_${spec.required} })\``);
+  // The kernel runs these procs (as an irq, as work items): a model thread
+  // running the same function would run it a second time, unordered.
+  for (const [k, v] of fns) {
+    if (cx.threads.some((t) => cx.procs[t.proc]!.name === v.fn)) {
+      cx.fail('LMC202', `${callee}: ${k} '${v.fn}' is also a model thread`, v.node, `the kernel runs it: do not export '${v.fn}' nor list it in threads(...)`);
+    }
+  }
   if (callee === 'hardware') {
     const id = cx.addInstance({ name, kind: 'hardware', ...(mayHang ? { mayHang: true as const } : {}) }, d.name);
     const proc = cx.requestProc(main.fn, 'irq', main.node);
