@@ -11,6 +11,11 @@
  *      queue_work has run, then runs the handler once. It counts as
  *      started once queued (notStarted = never queued), so a queued work is
  *      owed progress exactly like a mandatory thread;
+ *      A drm_gpu_scheduler with a pushed job adds work threads for its
+ *      run_job (starts once the job is pushed and its dependencies
+ *      signalled) and timedout_job (once run_job started and the job's
+ *      fence is still unsignalled): each is ignored while it cannot start
+ *      and owed once it can (ops/sched.ts);
  *   3. one per mmu_notifier registration (kind 'thread', optional): runs
  *      the callback once, outside reclaim, as munmap/migration/NUMA
  *      balancing would from another task (NOTIFIER-1); its allocations
@@ -24,6 +29,9 @@
  *      An irq that signals nothing is optional (ignored until it fires);
  *      one whose handler signals a fence or queues work is mandatory and
  *      done only when idle and unable to fire (see makeSystemThreads);
+ *      the completion irq of a `hardware` engine fires only while the
+ *      engine is kicked (hw_submit), also on a CPU no thread occupies, and
+ *      is owed while kicked; a `may_hang` engine may hang instead;
  *   5. kswapd, when there is a shrinker or mmu notifier and `kswapdRuns>0`:
  *      optional; each run executes one registered reclaim callback under
  *      fs_reclaim with PF_MEMALLOC (mm/vmscan.c balance_pgdat).
