@@ -102,6 +102,12 @@ export function renderOp(op: Op, model: DriverModel): string {
       return call(nm(model, op.buf));
     case 'mm_event':
       return call(nm(model, op.mm));
+    case 'hw_submit':
+      return call(nm(model, op.hw));
+    case 'sched_add_dependency':
+      return call(nm(model, op.job), nm(model, op.fence));
+    case 'sched_push':
+      return call(nm(model, op.job), nm(model, op.sched));
     case 'final_put':
       return op.obj !== undefined ? call(nm(model, op.obj)) : call('ref', op.release !== undefined ? model.procs[op.release]?.name ?? '?' : '?');
     case 'dma_buf_attach':

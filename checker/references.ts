@@ -33,6 +33,8 @@ const TOPICS: Topic[] = [
   { cites: /mmu_notifier|mmu notifier|mmu_interval/i, touches: /mmu_notifier|mmu notifier|mmu_interval/ },
   { cites: /mmap_lock|might_fault|user access|copy_(to|from)_user/i, touches: /mmap_lock|_user\(|get_user|put_user|hmm_range_fault|get_user_pages/ },
   { cites: /flush_work|workqueue/i, touches: /flush_work|work:/ },
+  // The scheduler's timeout and dependencies (#13): kept for findings about a scheduler job or a hardware engine.
+  { cites: /drm_sched_job_timedout|drm_sched_job_add_dependency/, touches: /drm_sched_job_add_dependency|drm_sched_entity_push_job|hw_submit|hardware|timed out/ },
 ];
 
 function citationWords(c: Citation): string {
@@ -49,6 +51,9 @@ function citationWords(c: Citation): string {
 }
 
 /** Everything a finding says about what it involves, as one text to match topics on. */
+/** A job's dependency, its push, a hardware kick or hang: why a fence stays unsignalled without anyone stuck (#13). */
+const SCHED_STEP = /^(drm_sched_job_add_dependency|drm_sched_entity_push_job|hw_submit)\(|^hardware \S+ hangs$/;
+
 function findingWords(f: Finding): string {
   const parts: string[] = [];
   for (const e of f.chain ?? []) {
@@ -60,7 +65,7 @@ function findingWords(f: Finding): string {
   // A deadlock or hang is about where its threads are stuck, not about
   // everything they did on the way (a ww transaction long finished).
   const stuck = f.kind === 'deadlock' || f.kind === 'fence-never-signalled';
-  for (const s of f.trace?.steps ?? []) if (!stuck || s.blocks) parts.push(s.op, s.role ?? '', ...s.context, ...s.held);
+  for (const s of f.trace?.steps ?? []) if (!stuck || s.blocks || SCHED_STEP.test(s.op)) parts.push(s.op, s.role ?? '', ...s.context, ...s.held);
   for (const t of f.trace?.final.threads ?? []) {
     if (stuck) parts.push(...t.held);
     if (t.waitingFor) parts.push(waitWords(t.waitingFor));

@@ -397,6 +397,7 @@ class StepWriter {
     if (l.synthetic === 'irq-fire') {
       const hv = view.irqHost.get(t);
       if (hv !== undefined && after[hv] > 0) this.irqHostOf.set(t, after[hv] - 1);
+      else this.irqHostOf.delete(t); // a completion irq on a CPU no model thread occupies
     }
   }
 
@@ -438,11 +439,23 @@ class StepWriter {
       case 'irq-fire': {
         const host = this.irqHostOf.get(t);
         const what = this.ts.threads[t]?.kind === 'softirq' ? 'softirq runs' : 'irq fires';
-        return { opText: `${procName(model, l.proc)}()`, role: `${what} on ${host !== undefined ? view.threadName(host) : '?'}` };
+        return { opText: `${procName(model, l.proc)}()`, role: `${what} on ${host !== undefined ? view.threadName(host) : 'an idle CPU'}` };
+      }
+      case 'hw-hang': {
+        const hw = model.instances.find((i) => i.kind === 'hardware' && i.proc === l.proc);
+        return { opText: `hardware ${hw?.name ?? '?'} hangs`, role: `its irq ${procName(model, l.proc)}() will never fire` };
       }
       case 'irq-return':
         return { opText: `${procName(model, l.proc)}() returns`, role: this.ts.threads[t]?.kind === 'softirq' ? 'softirq returns' : 'irq returns' };
       case 'thread-start': {
+        const sched = model.instances.find((i) => i.kind === 'drm_sched' && (i.proc === l.proc || i.timedout === l.proc));
+        if (sched) {
+          const job = sched.job !== undefined ? model.instances[sched.job]?.name : undefined;
+          return {
+            opText: `${procName(model, l.proc)}()`,
+            role: sched.proc === l.proc ? `${sched.name} runs the job of fence ${job ?? '?'}` : `the job of fence ${job ?? '?'} timed out (drm_sched_job_timedout)`,
+          };
+        }
         // Two kinds of thread start at a step: a queued work item, and an mm event (munmap, reclaim of the mm's pages...) that runs the notifier.
         const work = model.instances.find((i) => i.kind === 'work' && i.proc === l.proc);
         return {

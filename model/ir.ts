@@ -49,7 +49,9 @@ export type InstanceKind =
   | 'rx_queue' // a netdev RX queue that a memory provider binds to
   | 'work' // a work_struct; its handler is a proc
   | 'interval_notifier' // struct mmu_interval_notifier
-  | 'gem_object'; // drm_gem_object / ttm_buffer_object / userptr_object: `resv` its reservation, `proc` its destructor; `userptr` ones are backed by pages of `mm`
+  | 'gem_object' // drm_gem_object / ttm_buffer_object / userptr_object: `resv` its reservation, `proc` its destructor; `userptr` ones are backed by pages of `mm`
+  | 'hardware' // a device engine that raises its completion irq (`proc`) after hw_submit; `mayHang`: it may never raise it
+  | 'drm_sched'; // a drm_gpu_scheduler: `proc` its run_job, `timedout` its timedout_job, `job` the finished fence of the job pushed to it
 
 /** What an exporter can do to its importers (REVOKE-1). */
 export interface ExporterCaps {
@@ -124,6 +126,12 @@ export interface Instance {
   mm?: InstanceId;
   /** gem_object: backed by user pages (amdgpu/i915 userptr), tracked by an mmu notifier on `mm`. */
   userptr?: boolean;
+  /** hardware: the engine may hang, so its completion irq may never fire. */
+  mayHang?: true;
+  /** drm_sched: the `timedout_job` proc (TDR), run when the job's fence does not signal in time. */
+  timedout?: ProcId;
+  /** drm_sched: the finished fence of the one job the model pushes to it (drm_sched_entity_push_job). */
+  job?: InstanceId;
   /**
    * True for instances created by an operation inside a thread (ww_ctx,
    * cookies, attachments bound to a local `const`): they exist only once
@@ -278,7 +286,13 @@ export type Op =
    * munmap / mprotect / exit_mmap of `mm` from the calling task: takes
    * mmap_lock (`mode`) and runs every interval notifier of `mm` inline.
    */
-  | { kind: 'mm_event'; api: string; mm: InstanceId; mode: 'write' | 'read' };
+  | { kind: 'mm_event'; api: string; mm: InstanceId; mode: 'write' | 'read' }
+  /** Kicks the hardware (doorbell / ring wptr write): its completion irq will fire, unless it hangs. */
+  | { kind: 'hw_submit'; api: string; hw: InstanceId }
+  /** drm_sched_job_add_dependency: the job's run_job waits until `fence` signals. `job` is the job's finished fence. */
+  | { kind: 'sched_add_dependency'; api: string; job: InstanceId; fence: InstanceId }
+  /** drm_sched_entity_push_job: the job goes to `sched`, whose run_job runs once its dependencies signalled. */
+  | { kind: 'sched_push'; api: string; job: InstanceId; sched: InstanceId };
 
 export type OpKind = Op['kind'];
 
@@ -347,6 +361,8 @@ export interface Registration {
   nonBlocking?: boolean;
   /** vm_fault: the mm whose user accesses fault into the handler. */
   mm?: InstanceId;
+  /** irq: the completion irq of this `hardware` instance (fires after hw_submit). */
+  hardware?: InstanceId;
 }
 
 /**

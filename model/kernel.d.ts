@@ -626,4 +626,56 @@ declare global {
   function rwlock_init(lock: lockmc.Rwlock): void;
   /** Annotation: the caller may sleep here. */
   function might_sleep(): void;
+
+  // -------------------------------------------------------------------------
+  // Completion hardware and the DRM GPU scheduler (#13)
+
+  namespace lockmc {
+    /** A device engine declared with `hardware({ irq })`. */
+    interface Hardware { readonly __lockmc: 'hardware' }
+    /** A struct drm_gpu_scheduler declared with `drm_gpu_scheduler({ run_job })`. */
+    interface DrmGpuScheduler { readonly __lockmc: 'drm_sched' }
+  }
+  /**
+   * A device engine and its completion interrupt (a lockmc-only name: the
+   * kernel has no such object). `irq` is registered as a hard-irq handler
+   * (as request_irq), but fires only after `hw_submit(hw)` kicked the
+   * engine, and then surely fires: a kicked engine's irq is owed, on any
+   * CPU, so a fence its handler signals is not "never signalled". With
+   * `may_hang: true` a kicked engine may hang instead and never raise it:
+   * only a timeout handler (`drm_gpu_scheduler({ timedout_job })`) then
+   * signals the job's fence.
+   */
+  function hardware(opts: { irq: lockmc.Callback; may_hang?: boolean }): lockmc.Hardware;
+  /**
+   * Kicks the engine: the driver's doorbell or ring write-pointer write
+   * (amdgpu_ring_commit(), a `*_ring_set_wptr()`), after which the engine
+   * raises its completion irq (or hangs, with `may_hang`). A second kick
+   * before the irq fired coalesces with the first.
+   */
+  function hw_submit(hw: lockmc.Hardware): void;
+  /**
+   * struct drm_gpu_scheduler with its drm_sched_backend_ops
+   * (drivers/gpu/drm/scheduler/sched_main.c drm_sched_init()). `run_job`
+   * runs as a work item (drm_sched_run_job_work) once the job pushed to
+   * it has every dependency signalled; `timedout_job` runs as a work item
+   * (drm_sched_job_timedout) when the job's fence is published and does not
+   * signal after run_job started. Neither function is a model thread: do
+   * not export them nor list them in `threads(...)`. A model pushes one job
+   * per scheduler.
+   */
+  function drm_gpu_scheduler(ops: { run_job: lockmc.Callback; timedout_job?: lockmc.Callback }): lockmc.DrmGpuScheduler;
+  /**
+   * drm_sched_job_add_dependency(): the job (named by its finished fence,
+   * as drm_sched_job_arm names it) does not run before `fence` signals. A
+   * fence that depends on userspace (a user-queue fence) may never signal:
+   * run_job then never runs and the job's fence never signals.
+   */
+  function drm_sched_job_add_dependency(job: lockmc.DmaFence, fence: lockmc.DmaFence): number;
+  /**
+   * drm_sched_entity_push_job(): hands the armed job to `sched` (in the
+   * kernel the entity given to drm_sched_job_init() names the scheduler; a
+   * model names it here). run_job runs once its dependencies signalled.
+   */
+  function drm_sched_entity_push_job(job: lockmc.DmaFence, sched: lockmc.DrmGpuScheduler): void;
 }

@@ -81,6 +81,10 @@ export const CONSTRUCTORS: readonly ConstructorEntry[] = [
   { name: 'userptr_object', kind: 'gem_object', arity: [1, 1], summary: 'a userptr GEM object backed by user pages of an mm' },
   // include/linux/spinlock.h raw_spin_lock_init(): raw_spinlock_t spins even on PREEMPT_RT (wait type LD_WAIT_SPIN).
   { name: 'raw_spinlock', kind: 'spinlock', defaultClass: '$var', classArg: 0, arity: [0, 1], summary: 'raw_spinlock_t', raw: true },
+  // A device engine (no kernel struct): hw_submit() kicks it, its completion irq then fires (amdgpu_fence_process() from the EOP irq).
+  { name: 'hardware', kind: 'hardware', arity: [1, 1], summary: 'a device engine with its completion irq ({ irq, may_hang })' },
+  // drivers/gpu/drm/scheduler/sched_main.c drm_sched_init(): struct drm_gpu_scheduler with its drm_sched_backend_ops.
+  { name: 'drm_gpu_scheduler', kind: 'drm_sched', arity: [1, 1], summary: 'struct drm_gpu_scheduler ({ run_job, timedout_job })' },
 ];
 
 export const CONSTRUCTOR_BY_NAME: ReadonlyMap<string, ConstructorEntry> = new Map(
@@ -445,6 +449,10 @@ export const APIS: readonly ApiEntry[] = [
   { api: 'munmap', op: 'mm_event', args: [MM_ARG], variadicIgnored: true, mode: 'write', summary: 'unmap: mmap_lock write, notifier callbacks inline' },
   { api: 'mprotect', op: 'mm_event', args: [MM_ARG], variadicIgnored: true, mode: 'write', summary: 'change protection: mmap_lock write, notifier callbacks inline' },
   { api: 'exit_mmap', op: 'mm_event', args: [MM_ARG], mode: 'read', summary: 'process exit: mmap_lock read around unmap_vmas, notifier callbacks inline' },
+  // --- completion hardware and the scheduler (#13): drivers/gpu/drm/scheduler/sched_main.c
+  { api: 'hw_submit', op: 'hw_submit', args: [inst('hw', 'hardware')], summary: 'kick the hardware (doorbell / ring wptr write): its completion irq will fire unless it hangs' },
+  { api: 'drm_sched_job_add_dependency', op: 'sched_add_dependency', args: [inst('job', 'dma_fence'), FENCE_ARG], summary: "run_job waits until the fence signals (the job is named by its finished fence)" },
+  { api: 'drm_sched_entity_push_job', op: 'sched_push', args: [inst('job', 'dma_fence'), inst('sched', 'drm_sched')], summary: 'hand the armed job to the scheduler: run_job runs once its dependencies signalled' },
 ];
 
 export const API_BY_NAME: ReadonlyMap<string, ApiEntry> = new Map(APIS.map((a) => [a.api, a]));

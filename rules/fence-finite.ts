@@ -23,6 +23,9 @@ export const rule = defineRule({
       { kind: 'kernel', file: 'drivers/dma-buf/dma-fence.c', symbol: 'DOC: fence cross-driver contract' },
       { kind: 'doc', file: 'Documentation/driver-api/dma-buf.rst', section: 'Indefinite DMA Fences' },
       { kind: 'kernel', file: 'mm/mmu_notifier.c', symbol: '__mmu_notifier_release' },
+      // A hung job is signalled by the timeout handler; a dependency that never signals keeps run_job from running.
+      { kind: 'kernel', file: 'drivers/gpu/drm/scheduler/sched_main.c', symbol: 'drm_sched_job_timedout' },
+      { kind: 'kernel', file: 'drivers/gpu/drm/scheduler/sched_main.c', symbol: 'drm_sched_job_add_dependency' },
     ],
     messages: {
       'published-unsignalled': 'fence {{fence}} was published but this interleaving ends without signalling it',

@@ -197,5 +197,10 @@ function traceVars(
   const waited = trace.final.threads.map((t) => (t.waitingFor?.kind === 'fence' ? t.waitingFor.fence : undefined)).find((x) => x !== undefined);
   vars.fence ??= waited ?? trace.final.fences.find((f) => f.state === 'published')?.name;
   vars.thread ??= trace.final.threads.find((t) => t.status === 'blocked')?.thread;
+  // A deadlock names a thread that is blocked: the last step may be another
+  // thread's (a completion irq's engine hanging, #13).
+  if (rule.checks.find((c) => c.id === check)?.kind === 'deadlock' && step && !trace.final.threads.some((t) => t.thread === step.threadName && t.status === 'blocked')) {
+    vars.thread = trace.final.threads.find((t) => t.status === 'blocked')?.thread ?? vars.thread;
+  }
   return vars;
 }

@@ -11,6 +11,11 @@
  *      queue_work has run, then runs the handler once. It counts as
  *      started once queued (notStarted = never queued), so a queued work is
  *      owed progress exactly like a mandatory thread;
+ *      A drm_gpu_scheduler with a pushed job adds work threads for its
+ *      run_job (starts once the job is pushed and its dependencies
+ *      signalled) and timedout_job (once run_job started and the job's
+ *      fence is still unsignalled): each is ignored while it cannot start
+ *      and owed once it can (ops/sched.ts);
  *   3. one per mmu_notifier registration (kind 'thread', optional): runs
  *      the callback once, outside reclaim, as munmap/migration/NUMA
  *      balancing would from another task (NOTIFIER-1); its allocations
@@ -24,6 +29,9 @@
  *      An irq that signals nothing is optional (ignored until it fires);
  *      one whose handler signals a fence or queues work is mandatory and
  *      done only when idle and unable to fire (see makeSystemThreads);
+ *      the completion irq of a `hardware` engine fires only while the
+ *      engine is kicked (hw_submit), also on a CPU no thread occupies, and
+ *      is owed while kicked; a `may_hang` engine may hang instead;
  *   4b. one per softirq registration (open_softirq, tasklet_setup,
  *      timer_setup), the same shape: fires at most `irqFires` times on a
  *      task (not an irq, not another softirq) with irqs on and bh count 0
@@ -158,6 +166,7 @@ import { emitProviderOp } from './ops/providers.js';
 import { emitWorkOp } from './ops/work.js';
 import { beginInvalidation, emitUserptrPagesOp, makeUserptrVars, releaseUnpinnedPages } from './ops/userptr.js';
 import { completenessBound } from './completeness-bound.js';
+import { HW_HUNG, HW_IDLE, HW_KICKED, emitSchedOp, hwVar, makeSchedVars, runJobReady, timeoutReady } from './ops/sched.js';
 
 export type PropertiesHook = (ctx: CompileContext) => Property[];
 
@@ -446,6 +455,19 @@ class Compiler implements OpCompiler {
         add({ name: mt ? mt.name : `work:${i.name}`, kind: 'work', proc: i.proc, work: i.id, canHostIrq: true });
       }
     }
+    // A scheduler's run_job and timedout_job run as work items
+    // (sched_main.c drm_sched_run_job_work, drm_sched_job_timedout), once
+    // its job was pushed; a scheduler no job is pushed to runs nothing.
+    for (const i of this.m.instances) {
+      if (i.kind !== 'drm_sched' || i.job === undefined) continue;
+      const roles: ['run_job' | 'timedout_job', ProcId | undefined][] = [['run_job', i.proc], ['timedout_job', i.timedout]];
+      for (const [schedRole, proc] of roles) {
+        if (proc === undefined) continue;
+        const mt = modelWorks.find((t) => t.proc === proc && !usedWork.has(t.id));
+        if (mt) usedWork.add(mt.id);
+        add({ name: mt ? mt.name : `${schedRole}:${i.name}`, kind: 'work', proc, sched: i.id, schedRole, canHostIrq: true });
+      }
+    }
     // mmu notifiers also run outside reclaim (munmap, mprotect, migration,
     // NUMA balancing, THP split: NOTIFIER-1), from some other task, where
     // allocations do reclaim. One optional thread per notifier runs its
@@ -496,6 +518,7 @@ class Compiler implements OpCompiler {
     }
     for (const i of this.m.instances) this.makeInstanceVars(i);
     makeUserptrVars(this.ctx, this.m);
+    makeSchedVars(this.ctx, this.m);
     this.makePublishedVars();
     for (const [fence, procs] of [...this.fenceCallbacks].sort((a, b) => a[0] - b[0])) {
       for (const p of procs) {
@@ -569,6 +592,9 @@ class Compiler implements OpCompiler {
         break; // per-thread, made on first use
       case 'gem_object':
         break; // userptr pages: makeUserptrVars (ops/userptr.ts)
+      case 'hardware':
+      case 'drm_sched':
+        break; // makeSchedVars (ops/sched.ts)
       default:
         unreachable(i.kind);
     }
@@ -735,7 +761,7 @@ class Compiler implements OpCompiler {
       const copy = this.newCopy(th.proc!, frames, ['work'], undefined, { inReclaim: false, inFenceCb: false, cont: { kind: 'thread-end' } });
       const entry = this.locFor(copy, 0);
       this.addT(pending, {
-        guard: eq(vr(ctx.workVar(th.work!)!), cnst(1)),
+        guard: this.workStartGuard(th),
         updates: [],
         to: entry,
         label: { proc: th.proc!, node: 0, synthetic: 'thread-start' },
@@ -812,19 +838,26 @@ class Compiler implements OpCompiler {
       },
     });
     const entry = this.locFor(copy, 0);
+    // A completion irq (`hardware({ irq })`) fires only while its engine
+    // is kicked, and firing consumes the kick.
+    const hw = frameKind === 'irq' ? this.completionHw(th) : undefined;
+    const kicked = hw === undefined ? [] : [eq(vr(hw.v), cnst(HW_KICKED))];
+    const consume = hw === undefined ? [] : [{ v: hw.v, e: cnst(HW_IDLE) }];
     for (const h of ctx.threads) {
       if (h.id === th.id || !canHost(h)) continue;
       const others = this.irqThreads.filter((j) => j !== th.id).map((j) => ne(vr(ctx.irqVars.get(j)!.host), cnst(h.id + 1)));
       this.addT(idle, {
-        guard: and(lt(vr(iv.fires), cnst(this.o.irqFires)), this.hostRunning(h), enabled(h), ...others),
+        guard: and(lt(vr(iv.fires), cnst(this.o.irqFires)), this.hostRunning(h), enabled(h), ...others, ...kicked),
         updates: [
           { v: iv.host, e: cnst(h.id + 1) },
           { v: iv.fires, e: add(vr(iv.fires), cnst(1)) },
+          ...consume,
         ],
         to: entry,
         label: { proc: th.proc!, node: 0, synthetic: 'irq-fire' },
       }, contexts, frames);
     }
+    if (hw !== undefined) this.emitCompletionIrq(th, idle, entry, hw, frames);
   }
 
   /** The mm an mmu-notifier registration watches (undefined for shrinkers). */
@@ -836,6 +869,54 @@ class Compiler implements OpCompiler {
   private regContexts(r: Registration): Context[] {
     if (r.role === 'shrinker') return ['shrinker'];
     return r.nonBlocking ? ['mmu-notifier', 'mmu-notifier-nonblocking'] : ['mmu-notifier'];
+  }
+
+  /** The engine whose completion irq `th` is (`hardware({ irq })`), with its state variable. */
+  private completionHw(th: EngineThread): { id: InstanceId; v: VarId; mayHang: boolean } | undefined {
+    const reg = th.registration === undefined ? undefined : this.m.registrations[th.registration];
+    if (reg?.hardware === undefined) return undefined;
+    const v = hwVar(this.ctx, reg.hardware);
+    return v === undefined ? undefined : { id: reg.hardware, v, mayHang: this.inst(reg.hardware).mayHang === true };
+  }
+
+  /**
+   * The kicked engine's own moves: its irq may also fire on a CPU no model
+   * thread occupies (host 0: an idle CPU, so the irq is owed even after every
+   * thread finished), and a `may_hang` engine may instead hang, after which
+   * it never raises the irq (the TDR's business: drm_sched_job_timedout).
+   */
+  private emitCompletionIrq(th: EngineThread, idle: number, entry: number, hw: { v: VarId; mayHang: boolean }, frames: Frame[]): void {
+    const iv = this.ctx.irqVars.get(th.id)!;
+    this.addT(idle, {
+      guard: and(lt(vr(iv.fires), cnst(this.o.irqFires)), eq(vr(hw.v), cnst(HW_KICKED))),
+      updates: [
+        { v: iv.fires, e: add(vr(iv.fires), cnst(1)) },
+        { v: hw.v, e: cnst(HW_IDLE) },
+      ],
+      to: entry,
+      label: { proc: th.proc!, node: 0, synthetic: 'irq-fire' },
+    }, ['irq', 'atomic'], frames);
+    if (!hw.mayHang) return;
+    this.addT(idle, {
+      guard: eq(vr(hw.v), cnst(HW_KICKED)),
+      updates: [{ v: hw.v, e: cnst(HW_HUNG) }],
+      to: idle,
+      label: { proc: th.proc!, node: 0, synthetic: 'hw-hang' },
+    }, ['irq', 'atomic'], frames);
+  }
+
+  /**
+   * When a work thread leaves `pending`: a work item once queued; a
+   * scheduler's run_job once its job is ready (pushed, dependencies
+   * signalled); its timedout_job once run_job started and the job's fence
+   * is still unsignalled (ops/sched.ts).
+   */
+  private workStartGuard(th: EngineThread): BoolExpr {
+    if (th.sched === undefined) return eq(vr(this.ctx.workVar(th.work!)!), cnst(1));
+    if (th.schedRole === 'run_job') return runJobReady(this.ctx, th.sched);
+    const run = this.ctx.threads.find((t) => t.sched === th.sched && t.schedRole === 'run_job');
+    const started = run === undefined ? FALSE : ne(vr(this.ctx.pcVars[run.id]!), cnst(this.pendingLoc.get(run.id)!));
+    return timeoutReady(this.ctx, th.sched, started);
   }
 
   /** A thread an irq may land on: started and not finished. */
@@ -1060,6 +1141,10 @@ class Compiler implements OpCompiler {
         // Observed by rules (DMA into released pages, a userptr export).
         site(op).emit('ok', TRUE, []);
         return;
+      case 'hw_submit':
+      case 'sched_add_dependency':
+      case 'sched_push':
+        return emitSchedOp(site(op));
       case 'dma_buf_export':
       case 'device_access':
       case 'phyr_to_page':
@@ -1583,6 +1668,12 @@ class Compiler implements OpCompiler {
       if (t.kind === 'thread' && t.registration !== undefined) {
         liveness = 'optional';
         notStarted = ctx.pcIs(t.id, this.pendingLoc.get(t.id)!);
+      } else if (t.kind === 'work' && t.sched !== undefined) {
+        // A scheduler's proc is owed its run as soon as it can start (a
+        // job whose dependency never signals never runs: no deadlock, but
+        // its fence stays unsignalled for fence-finite to see).
+        liveness = 'optional';
+        notStarted = and(ctx.pcIs(t.id, this.pendingLoc.get(t.id)!), not(this.workStartGuard(t)));
       } else if (t.kind === 'work') {
         liveness = 'optional';
         notStarted = eq(vr(ctx.workVar(t.work!)!), cnst(0));
@@ -1593,7 +1684,7 @@ class Compiler implements OpCompiler {
           // runs: not done while it can still fire, so a thread waiting for
           // what it does is not a deadlock before it fired, and is one when
           // it cannot fire (every host gone or running with irqs off).
-          const fires = ctx.transitions.filter((x) => x.thread === t.id && x.label.synthetic === 'irq-fire').map((x) => x.guard);
+          const fires = ctx.transitions.filter((x) => x.thread === t.id && (x.label.synthetic === 'irq-fire' || x.label.synthetic === 'hw-hang')).map((x) => x.guard);
           done = and(done, not(or(...fires)));
         } else {
           liveness = 'optional';
@@ -1609,6 +1700,7 @@ class Compiler implements OpCompiler {
 
   /** The irq's handler (with what it runs inline) signals a fence for sure or queues work. */
   private irqIsOwed(thread: number): boolean {
+    if (this.completionHw(this.ctx.threads[thread]!) !== undefined) return true;
     for (const p of this.scans[thread]!.procs) {
       for (const op of this.ops(this.proc(p))) {
         if ((op.kind === 'fence_signal' && op.guaranteed) || op.kind === 'queue_work') return true;

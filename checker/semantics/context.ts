@@ -131,6 +131,9 @@ export interface EngineThread {
   registration?: number;
   /** Irqs may fire on this thread (model threads, works, kswapd and softirqs). */
   canHostIrq: boolean;
+  /** Scheduler work threads (kind 'work'): the drm_sched instance and which of its procs runs. */
+  sched?: InstanceId;
+  schedRole?: 'run_job' | 'timedout_job';
 }
 
 /** A program point of one engine thread: a value of its pc variable. */

@@ -869,6 +869,15 @@ class PropertyCompiler {
   }
 
   /** Fences a guaranteed signal reachable from `loc` (same engine thread) signals. */
+  /** Fences the completion irq of a `hardware` instance surely signals (its handler's own signals). */
+  private irqSignals(hw: InstanceId): InstanceId[] {
+    const proc = this.model.instances[hw]?.proc;
+    if (proc === undefined) return [];
+    const out: InstanceId[] = [];
+    for (const n of this.model.procs[proc]?.nodes ?? []) if (n.kind === 'op' && n.op.kind === 'fence_signal' && n.op.guaranteed) out.push(n.op.fence);
+    return out;
+  }
+
   private signalledFrom(loc: LocationInfo): InstanceId[] {
     const k = `${loc.thread}:${loc.pc}`;
     const hit = this.signalReach.get(k);
@@ -883,6 +892,12 @@ class PropertyCompiler {
         const s = this.ctx.steps[t];
         if (!s) continue;
         if (s.op?.kind === 'fence_signal' && s.op.guaranteed) fences.add(s.op.fence);
+        // Kicking hardware signals what its completion irq signals; pushing
+        // a job signals its fence (through run_job): the code before either
+        // is on the fence's signalling path (sched_main.c drm_sched_job_arm:
+        // nothing between arm and push may allocate).
+        if (s.op?.kind === 'hw_submit') for (const f of this.irqSignals(s.op.hw)) fences.add(f);
+        if (s.op?.kind === 'sched_push') fences.add(s.op.job);
         if (!seen.has(s.to)) {
           seen.add(s.to);
           stack.push(s.to);

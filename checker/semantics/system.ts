@@ -81,6 +81,9 @@ export type VarRole =
   | { kind: 'monitor'; rule: string; check: string; instance?: number }
   | { kind: 'userptr-pages'; instance: number } // PAGES_PRESENT 0, PAGES_PINNED 1, PAGES_RELEASED 2
   | { kind: 'bh-depth'; thread: number } // local_bh_disable / spin_lock_bh nesting, saturating (softirqs masked while > 0)
+  | { kind: 'hw-engine'; instance: number } // HW_IDLE 0, HW_KICKED 1 (completion irq owed), HW_HUNG 2
+  | { kind: 'sched-pushed'; instance: number } // 1 once the scheduler's job was pushed
+  | { kind: 'sched-deps'; instance: number } // bit i: dependency i of the scheduler's job was added
   /** Hand-built systems only (tests, benches): no reader looks a variable up by it. */
   | { kind: 'aux'; note: string };
 
@@ -128,7 +131,9 @@ export interface StepLabel {
     | 'thread-start'
     | 'kswapd-run'
     /** An mmu-notifier event (munmap, migration) finished its callbacks: the mm frees the unpinned userptr pages. */
-    | 'notifier-return';
+    | 'notifier-return'
+    /** A kicked `hardware({ may_hang: true })` engine hangs: its completion irq will not fire. */
+    | 'hw-hang';
   /**
    * Contexts the step runs in, outermost first: each names the callback
    * proc and the op node (in the enclosing proc) that entered it.

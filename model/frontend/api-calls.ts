@@ -27,6 +27,7 @@ import { WW_LOWERINGS } from './api/ww.js';
 import { USERPTR_LOWERINGS } from './api/userptr.js';
 import { RELEASE_LOWERINGS } from './api/release.js';
 import { MM_LOWERINGS } from './api/mm.js';
+import { SCHED_LOWERINGS } from './api/sched.js';
 
 /** Op kind → its lowering; an op kind missing here is a vocabulary entry the front end cannot build. */
 const LOWERINGS: Partial<Record<OpKind, Lowering>> = {
@@ -42,6 +43,7 @@ const LOWERINGS: Partial<Record<OpKind, Lowering>> = {
   ...LOCKDEP_LOWERINGS,
   ...RELEASE_LOWERINGS,
   ...MM_LOWERINGS,
+  ...SCHED_LOWERINGS,
 };
 
 export interface CompiledApi {

@@ -34,6 +34,8 @@ export const KIND_CTOR: Partial<Record<InstanceKind, string>> = {
   memalloc_cookie: 'memalloc_nofs_save()',
   attachment: 'dma_buf_attach(buf)',
   interval_notifier: 'mmu_interval_notifier_insert(mm, fn)',
+  hardware: 'hardware({ irq })',
+  drm_sched: 'drm_gpu_scheduler({ run_job })',
 };
 
 const KIND_LOCK_API: Partial<Record<InstanceKind, string>> = {

@@ -27,6 +27,7 @@ import {
   wwClassArg,
 } from './arguments.js';
 import { gemObject } from './api/userptr.js';
+import { constructSched } from './api/sched.js';
 import type { ExtractContext } from './context.js';
 import { Abort } from './scope.js';
 import { arityText, describeExpr, isAssignmentOp, skipParens, statementName } from './syntax.js';
@@ -177,6 +178,10 @@ function construct(cx: ExtractContext, name: string, d: ts.VariableDeclaration, 
   }
   if (ctor.kind === 'gem_object' || ctor.kind === 'dma_fence') {
     releaseObject(cx, name, d, call, callee, ctor.kind);
+    return;
+  }
+  if (ctor.kind === 'hardware' || ctor.kind === 'drm_sched') {
+    constructSched(cx, name, d, call, callee as 'hardware' | 'drm_gpu_scheduler');
     return;
   }
   if (ctor.kind === 'work') {

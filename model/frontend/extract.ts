@@ -23,6 +23,7 @@ import { BudgetExceeded, checkBudget, type Budget } from '../budget.js';
 import { ExtractContext } from './context.js';
 import { compileProc } from './control-flow.js';
 import { addThread, topStatement } from './declarations.js';
+import { addSchedThreads } from './api/sched.js';
 import { Abort } from './scope.js';
 import { isCallTo, skipParens } from './syntax.js';
 
@@ -133,6 +134,7 @@ function buildModel(cx: ExtractContext): ExtractedModel | undefined {
   hoistNames(cx, stmts);
   walkTopLevel(cx, stmts);
   addWorkThreads(cx);
+  addSchedThreads(cx);
   const errorsSoFar = cx.diags.some((d) => d.severity === 'error');
   if (cx.threads.filter((t) => t.kind === 'thread').length === 0 && !errorsSoFar) {
     cx.report(

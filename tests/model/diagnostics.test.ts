@@ -40,6 +40,8 @@ const EXPECTED: Record<string, Expected[]> = {
     ['LMC202', 10, 17, "dma_resv_lock expects a dma_resv as argument 1 (obj), got mutex 'vm_lock'"],
     ['LMC202', 11, 19, "dma_resv_unlock expects a dma_resv as argument 1 (obj), got mutex 'vm_lock'"],
   ],
+  'LMC202-sched-run-job-is-a-thread.model.ts': [['LMC202', 13, 35, "drm_gpu_scheduler: run_job 'run_job' is also a model thread"]],
+  'LMC202-sched-two-jobs.model.ts': [['LMC202', 20, 3, 'drm_sched_entity_push_job: sched already runs the job of fence job_a; a model pushes one job per scheduler']],
   'LMC203-recursion.model.ts': [['LMC203', 16, 3, 'recursion: walk_down -> walk_up -> walk_down']],
   'LMC204-no-threads.model.ts': [['LMC204', undefined, undefined, 'the model has no threads']],
   'LMC205-unlock-not-held.model.ts': [['LMC205', 12, 3, "mutex_unlock() releases 'l', which no path of the model ever acquires"]],

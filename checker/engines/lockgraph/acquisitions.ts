@@ -171,6 +171,11 @@ export function actionsOf(
       // mmap_lock, the notifier map and the callbacks are walked in build.ts.
     case 'final_put':
       // The destructor a final put runs is walked as a callback (build.ts).
+    case 'hw_submit':
+    case 'sched_add_dependency':
+    case 'sched_push':
+      // Kicking hardware and queueing a job take no lock: the irq and the
+      // scheduler's procs are walked as their own entries.
       return [];
     case 'rcu_read_lock':
       // rcu_lock_acquire(&rcu_lock_map): a recursive read (include/linux/rcupdate.h).
