@@ -1,9 +1,13 @@
 /**
  * @bench `--jobs`: the bundled corpus with `--engine bmc`, checked by the
  * built CLI with `--jobs 1` and then `--jobs 2` (issue #11 target: ≥ 1.7×
- * on 2 cores). Prints one row per job count: wall time, the speed-up over
- * the first row, and whether the report equals the first row's apart from
- * timings.
+ * on 2 cores). Prints one row per job count: wall time, CPU time of the
+ * whole process tree (BMC children included: bench/proc-cpu.ts) and the
+ * cores it kept busy on average, the speed-up over the first row, the CPU
+ * the run spent over the first row's, the best speed-up the machine's
+ * cores allow for that CPU (first row's wall × cores / this row's CPU),
+ * and whether the report equals the first row's apart from timings; then
+ * where each row's CPU went.
  *
  *   npm run build && node dist/bench/jobs.js [--jobs 1,2] [paths...]
  *
@@ -11,11 +15,12 @@
  * machine's load (printed): on a busy machine it says little.
  */
 
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, availableParallelism, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { sampleTree, type TreeCpu } from './proc-cpu.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const BIN = join(ROOT, 'dist', 'cli', 'main.js');
@@ -26,22 +31,26 @@ interface Row {
   models: number;
   exit: number | null;
   report: string;
+  cpu: TreeCpu;
 }
 
 /** Durations are measurements, not content. */
 const withoutTimings = (json: string) => json.replace(/"ms": \d+(\.\d+)?/g, '"ms": 0');
 
-function runOnce(jobs: number, paths: string[], dir: string): Row {
+async function runOnce(jobs: number, paths: string[], dir: string): Promise<Row> {
   const out = join(dir, `jobs-${jobs}.json`);
   // --no-cache: the result cache would answer the second run from the first (bench/cache.ts measures the cache).
   const t0 = performance.now();
-  const r = spawnSync(process.execPath, [BIN, 'check', ...paths, '--engine', 'bmc', '--jobs', String(jobs), '--format', 'json', '-q', '--no-cache', '-o', out], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+  const child = spawn(process.execPath, [BIN, 'check', ...paths, '--engine', 'bmc', '--jobs', String(jobs), '--format', 'json', '-q', '--no-cache', '-o', out], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+  const sampler = sampleTree(child.pid!);
+  const exit = await new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   const wallMs = performance.now() - t0;
+  const cpu = sampler.stop();
   const report = readFileSync(out, 'utf8');
-  return { jobs, wallMs, models: (JSON.parse(report) as { models: unknown[] }).models.length, exit: r.status, report: withoutTimings(report) };
+  return { jobs, wallMs, models: (JSON.parse(report) as { models: unknown[] }).models.length, exit, report: withoutTimings(report), cpu };
 }
 
-function main(argv: string[]): void {
+async function main(argv: string[]): Promise<void> {
   let jobList = [1, 2];
   const paths: string[] = [];
   for (let i = 0; i < argv.length; i++) {
@@ -55,24 +64,34 @@ function main(argv: string[]): void {
   const rows: Row[] = [];
   try {
     for (const jobs of jobList) {
-      rows.push(runOnce(jobs, paths, dir));
+      rows.push(await runOnce(jobs, paths, dir));
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-  const header = ['jobs', 'models', 'exit', 'wall s', 'speed-up', 'same report'];
+  const cores = availableParallelism();
+  const header = ['jobs', 'models', 'exit', 'wall s', 'cpu s', 'cores busy', 'speed-up', 'cpu vs first', `bound on ${cores} cores`, 'same report'];
   const body = rows.map((r) => [
     String(r.jobs),
     String(r.models),
     String(r.exit),
     (r.wallMs / 1000).toFixed(1),
+    r.cpu.totalS.toFixed(1),
+    (r.cpu.totalS / (r.wallMs / 1000)).toFixed(2),
     `${(rows[0].wallMs / r.wallMs).toFixed(2)}×`,
+    `${(r.cpu.totalS / rows[0].cpu.totalS).toFixed(2)}×`,
+    `${((rows[0].wallMs / 1000) * cores / r.cpu.totalS).toFixed(2)}×`,
     r.report === rows[0].report ? 'yes' : 'NO',
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
   for (const line of [header, ...body]) process.stdout.write(line.map((c, i) => c.padStart(widths[i])).join('  ') + '\n');
+  for (const r of rows) {
+    const parts = Object.entries(r.cpu.byRole).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v.toFixed(1)} s`);
+    const procs = Object.entries(r.cpu.processes).map(([k, v]) => `${v} ${k}`).join(', ');
+    process.stdout.write(`jobs ${r.jobs} cpu: ${parts.join(', ')} (processes: ${procs})\n`);
+  }
   process.stdout.write(`load after: ${load()}\n`);
   if (rows.some((r) => r.report !== rows[0].report)) process.exitCode = 1;
 }
 
-main(process.argv.slice(2));
+await main(process.argv.slice(2));
