@@ -15,21 +15,41 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 /** Clock ticks per second of /proc's utime/stime (USER_HZ, 100 on every Linux we run). */
 const TICKS_PER_S = 100;
 
-/** Where a thread's CPU went: the process it belongs to, and whether it is that process's main thread. */
+/**
+ * Node starts these threads with every process, before any script runs:
+ * the V8 platform's workers (`--v8-pool-size`, 4 by default) and its
+ * delayed-task thread. They run V8's background work — concurrent and
+ * parallel GC, JIT compilation of JavaScript, WebAssembly tier-up — and
+ * are the first threads the process creates after its main thread, so
+ * they are told apart by thread id order (start times are no use on a
+ * loaded machine: we saw them a second after the main thread).
+ */
+export const RUNTIME_THREADS = 5;
+
+/**
+ * What a thread is to its process: `main`; `runtime`, one of Node's own
+ * (RUNTIME_THREADS); or `thread`, one the program started: a model worker
+ * (checker/parallel/) in the CLI, a Z3 pthread in the BMC child.
+ */
+export type ThreadKind = 'main' | 'runtime' | 'thread';
+
+/** Where a thread's CPU went: the process it belongs to, and what it is to that process. */
 export interface ThreadCpu {
   pid: number;
   tid: number;
   /** `cli` (the sampled root), `bmc-child` (the BMC engine's child) or `other`. */
   role: 'cli' | 'bmc-child' | 'other';
-  main: boolean;
+  kind: ThreadKind;
   cpuS: number;
 }
 
 export interface TreeCpu {
   /** CPU seconds of every thread seen, user + system. */
   totalS: number;
-  /** By role, main threads and the rest (worker threads, V8 helpers, Z3's pthreads) apart. */
+  /** By role and thread kind, e.g. `bmc-child runtime`. */
   byRole: Record<string, number>;
+  /** CPU of Node's runtime threads (V8's background work), every process together. */
+  runtimeS: number;
   /** Processes seen per role. */
   processes: Record<string, number>;
   threads: ThreadCpu[];
@@ -96,7 +116,7 @@ export function sampleTree(root: number, periodMs = 200): { stop: () => TreeCpu 
         const st = readStat(`/proc/${pid}/task/${t}/stat`);
         if (!st) continue;
         const key = `${pid}/${t}`;
-        const e = seen.get(key) ?? { pid, tid: Number(t), role: roles.get(pid)!, main: Number(t) === pid, cpuS: 0, ticks: 0 };
+        const e = seen.get(key) ?? { pid, tid: Number(t), role: roles.get(pid)!, kind: 'main' as ThreadKind, cpuS: 0, ticks: 0 };
         e.ticks = Math.max(e.ticks, st.ticks);
         e.role = roles.get(pid)!;
         seen.set(key, e);
@@ -109,14 +129,26 @@ export function sampleTree(root: number, periodMs = 200): { stop: () => TreeCpu 
     stop: () => {
       if (timer) clearInterval(timer);
       const threads = [...seen.values()].map(({ ticks, ...t }) => ({ ...t, cpuS: ticks / TICKS_PER_S }));
+      classify(threads);
       const byRole: Record<string, number> = {};
       const processes: Record<string, number> = {};
       for (const t of threads) {
-        const k = `${t.role} ${t.main ? 'main' : 'other threads'}`;
+        const k = `${t.role} ${t.kind}`;
         byRole[k] = (byRole[k] ?? 0) + t.cpuS;
-        if (t.main) processes[t.role] = (processes[t.role] ?? 0) + 1;
+        if (t.kind === 'main') processes[t.role] = (processes[t.role] ?? 0) + 1;
       }
-      return { totalS: threads.reduce((s, t) => s + t.cpuS, 0), byRole, processes, threads };
+      const sum = (ts: ThreadCpu[]) => ts.reduce((s, t) => s + t.cpuS, 0);
+      return { totalS: sum(threads), runtimeS: sum(threads.filter((t) => t.kind === 'runtime')), byRole, processes, threads };
     },
   };
+}
+
+/** Each process's threads in id order: the main thread, then Node's runtime threads, then the program's. */
+function classify(threads: ThreadCpu[]): void {
+  const byPid = new Map<number, ThreadCpu[]>();
+  for (const t of threads) byPid.set(t.pid, [...(byPid.get(t.pid) ?? []), t]);
+  for (const [pid, ts] of byPid) {
+    const rest = ts.filter((t) => t.tid !== pid).sort((a, b) => a.tid - b.tid);
+    rest.forEach((t, i) => (t.kind = i < RUNTIME_THREADS ? 'runtime' : 'thread'));
+  }
 }
