@@ -81,6 +81,9 @@ export const CONSTRUCTORS: readonly ConstructorEntry[] = [
   { name: 'userptr_object', kind: 'gem_object', arity: [1, 1], summary: 'a userptr GEM object backed by user pages of an mm' },
   // include/linux/spinlock.h raw_spin_lock_init(): raw_spinlock_t spins even on PREEMPT_RT (wait type LD_WAIT_SPIN).
   { name: 'raw_spinlock', kind: 'spinlock', defaultClass: '$var', classArg: 0, arity: [0, 1], summary: 'raw_spinlock_t', raw: true },
+  // phyr vs scatterlist thread (linaro-mm-sig, Jan 2025): lockmc-only names, no phyr API is merged.
+  { name: 'phyr_from_pages', kind: 'phyr', arity: [0, 1], summary: 'a phyr over system pages (each range has a struct page); `{ dma_mapped: true }` stores DMA addresses' },
+  { name: 'phyr_from_p2p', kind: 'phyr', arity: [0, 1], summary: 'a phyr over a P2P/MMIO range (no struct page); `{ dma_mapped: true }` stores DMA addresses' },
 ];
 
 export const CONSTRUCTOR_BY_NAME: ReadonlyMap<string, ConstructorEntry> = new Map(
@@ -223,7 +226,8 @@ const MNI_ARG = inst('mni', 'interval_notifier');
 const GFP_ARG: ArgSpec = { kind: 'gfp', name: 'gfp' };
 const GEM_ARG = inst('obj', 'gem_object');
 /** device_read/device_write: an importer's attachment, or a GEM object of the device's own driver. */
-const DEVICE_ARG = inst('attach', 'attachment', 'gem_object');
+const DEVICE_ARG = inst('attach', 'attachment', 'gem_object', 'phyr');
+const PHYR_ARG = inst('phyr', 'phyr');
 
 // raw_spinlock_t, _bh variants, softirq and RCU sections, lock init: include/linux/spinlock.h,
 // include/linux/bottom_half.h, include/linux/rcupdate.h.
@@ -445,6 +449,17 @@ export const APIS: readonly ApiEntry[] = [
   { api: 'munmap', op: 'mm_event', args: [MM_ARG], variadicIgnored: true, mode: 'write', summary: 'unmap: mmap_lock write, notifier callbacks inline' },
   { api: 'mprotect', op: 'mm_event', args: [MM_ARG], variadicIgnored: true, mode: 'write', summary: 'change protection: mmap_lock write, notifier callbacks inline' },
   { api: 'exit_mmap', op: 'mm_event', args: [MM_ARG], mode: 'read', summary: 'process exit: mmap_lock read around unmap_vmas, notifier callbacks inline' },
+  // --- memory-provider ownership hand-over: zcrx vs devmem TCP thread (netdev, June 2024) ------------------
+  // Pavel Begunkov's proposal: devmem TCP registers a dma-buf without using it; io_uring takes ownership.
+  // No kernel function has these names: lockmc-only.
+  { api: 'net_devmem_register_dmabuf', op: 'mp_own', args: [BUF_ARG], provider: 'devmem', variadicIgnored: true, summary: 'register a dma-buf with devmem TCP without binding a queue (fails if owned)' },
+  { api: 'net_devmem_unregister_dmabuf', op: 'mp_own', args: [BUF_ARG], provider: 'devmem', summary: 'drop a devmem TCP registration' },
+  { api: 'io_zcrx_take_dmabuf', op: 'mp_own', args: [RXQ_ARG, BUF_ARG], provider: 'zcrx', variadicIgnored: true, summary: 'io_uring takes over a devmem registration and binds it to a queue (fails unless registered and the queue free)' },
+  // --- phyr objects: phyr vs scatterlist thread (linaro-mm-sig, Jan 2025); lockmc-only names ---------------
+  { api: 'phyr_map', op: 'phyr_op', args: [PHYR_ARG], variadicIgnored: true, summary: 'importer DMA-maps the phyr\'s ranges' },
+  { api: 'phyr_unmap', op: 'phyr_op', args: [PHYR_ARG], variadicIgnored: true, summary: 'importer unmaps the phyr\'s ranges' },
+  { api: 'phyr_to_sgt', op: 'phyr_op', args: [PHYR_ARG], variadicIgnored: true, summary: 'helper for old importers: a dma-mapped scatterlist from a phyr (maps it unless dma-mapped)' },
+  { api: 'phyr_entry_to_page', op: 'phyr_op', args: [PHYR_ARG], summary: 'the struct page of a phyr entry' },
 ];
 
 export const API_BY_NAME: ReadonlyMap<string, ApiEntry> = new Map(APIS.map((a) => [a.api, a]));
@@ -609,6 +624,8 @@ export function opOutcomes(op: Op, instances: readonly Instance[]): Outcome[] {
     }
     case 'mp_bind':
       return ['ok', 'fail'];
+    case 'mp_own':
+      return op.action === 'unregister' ? ['ok'] : ['ok', 'fail'];
     default:
       return ['ok'];
   }

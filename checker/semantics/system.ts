@@ -80,6 +80,9 @@ export type VarRole =
   | { kind: 'kswapd-runs' }
   | { kind: 'monitor'; rule: string; check: string; instance?: number }
   | { kind: 'userptr-pages'; instance: number } // PAGES_PRESENT 0, PAGES_PINNED 1, PAGES_RELEASED 2
+  | { kind: 'rxq-buffer'; instance: number } // 0 = no buffer, k + 1 = bound to the k-th dma_buf (CompileContext.bufferIndex)
+  | { kind: 'buffer-owner'; instance: number } // OWNER_NONE 0, OWNER_DEVMEM 1, OWNER_ZCRX 2: who holds the dma-buf's registration
+  | { kind: 'phyr'; instance: number } // PHYR_UNMAPPED 0, PHYR_MAPPED 1
   /** Hand-built systems only (tests, benches): no reader looks a variable up by it. */
   | { kind: 'aux'; note: string };
 

@@ -34,6 +34,7 @@ export const KIND_CTOR: Partial<Record<InstanceKind, string>> = {
   memalloc_cookie: 'memalloc_nofs_save()',
   attachment: 'dma_buf_attach(buf)',
   interval_notifier: 'mmu_interval_notifier_insert(mm, fn)',
+  phyr: 'phyr_from_pages()',
 };
 
 const KIND_LOCK_API: Partial<Record<InstanceKind, string>> = {

@@ -27,6 +27,7 @@ import {
   wwClassArg,
 } from './arguments.js';
 import { gemObject } from './api/userptr.js';
+import { phyrObject } from './api/phyr.js';
 import type { ExtractContext } from './context.js';
 import { Abort } from './scope.js';
 import { arityText, describeExpr, isAssignmentOp, skipParens, statementName } from './syntax.js';
@@ -177,6 +178,11 @@ function construct(cx: ExtractContext, name: string, d: ts.VariableDeclaration, 
   }
   if (ctor.kind === 'gem_object' || ctor.kind === 'dma_fence') {
     releaseObject(cx, name, d, call, callee, ctor.kind);
+    return;
+  }
+  if (ctor.kind === 'phyr') {
+    const id = cx.addInstance(phyrObject(cx, name, callee, args), d.name);
+    cx.global.set(name, { kind: 'instance', id });
     return;
   }
   if (ctor.kind === 'work') {

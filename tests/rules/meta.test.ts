@@ -77,7 +77,7 @@ const LOCKDEP_SIDE_ITEMS = [
   ...range('LOCKDEP', 7),
 ];
 
-const PLACEHOLDERS = ['lock', 'held', 'api', 'thread', 'fence', 'attachment', 'buf', 'gfp', 'context', 'obj'];
+const PLACEHOLDERS = ['lock', 'held', 'api', 'thread', 'fence', 'attachment', 'buf', 'gfp', 'context', 'obj', 'phyr'];
 // What lockdep-report findings fill (checker/lockdep-findings.ts): usage states, the chain, wait types, the first acquisition.
 PLACEHOLDERS.push('safe', 'unsafe', 'irq', 'chain', 'outer', 'inner', 'heldAt');
 
