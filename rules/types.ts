@@ -62,7 +62,7 @@ export interface RuleMeta {
   /**
    * Message templates, one per check id. Placeholders in `{{name}}` are
    * filled from the finding (`{{lock}}`, `{{held}}`, `{{api}}`, `{{thread}}`,
-   * `{{fence}}`, `{{attachment}}`, `{{buf}}`, `{{gfp}}`, `{{context}}`, `{{obj}}` a GEM object, `{{phyr}}` a phyr).
+   * `{{fence}}`, `{{attachment}}`, `{{buf}}`, `{{gfp}}`, `{{context}}`, `{{obj}}` a GEM object, `{{phyr}}` a phyr, `{{rxq}}` an rx queue).
    */
   messages: Record<string, string>;
   options?: RuleOptionDecl[];
