@@ -39,6 +39,7 @@ export function opVars(model: DriverModel, op: Op): Record<string, string | unde
     rxq: name('rxq'),
     gfp: op.kind === 'alloc' ? op.gfp.text : undefined,
     obj: name('obj'),
+    phyr: name('phyr'),
   };
 }
 

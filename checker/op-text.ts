@@ -134,6 +134,10 @@ export function renderOp(op: Op, model: DriverModel): string {
     case 'gem_access':
     case 'gem_prime_export':
       return call(nm(model, op.obj));
+    case 'mp_own':
+      return op.rxq === undefined ? call(nm(model, op.buf)) : call(nm(model, op.rxq), nm(model, op.buf));
+    case 'phyr_op':
+      return call(nm(model, op.phyr));
   }
 }
 

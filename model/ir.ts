@@ -51,7 +51,8 @@ export type InstanceKind =
   | 'interval_notifier' // struct mmu_interval_notifier
   | 'gem_object' // drm_gem_object / ttm_buffer_object / userptr_object: `resv` its reservation, `proc` its destructor; `userptr` ones are backed by pages of `mm`
   | 'hardware' // a device engine that raises its completion irq (`proc`) after hw_submit; `mayHang`: it may never raise it
-  | 'drm_sched'; // a drm_gpu_scheduler: `proc` its run_job, `timedout` its timedout_job, `job` the finished fence of the job pushed to it
+  | 'drm_sched' // a drm_gpu_scheduler: `proc` its run_job, `timedout` its timedout_job, `job` the finished fence of the job pushed to it
+  | 'phyr'; // a physical-range list: `phyrFrom` names its memory, `dmaMapped` when it already holds DMA addresses
 
 /** What an exporter can do to its importers (REVOKE-1). */
 export interface ExporterCaps {
@@ -132,6 +133,10 @@ export interface Instance {
   timedout?: ProcId;
   /** drm_sched: the finished fence of the one job the model pushes to it (drm_sched_entity_push_job). */
   job?: InstanceId;
+  /** phyr: what its ranges are (system pages with struct pages, or a P2P/MMIO range without). */
+  phyrFrom?: 'pages' | 'p2p';
+  /** phyr: it already holds DMA addresses (a scatterlist exporter's list stored in a phyr): importers skip the mapping. */
+  dmaMapped?: boolean;
   /**
    * True for instances created by an operation inside a thread (ww_ctx,
    * cookies, attachments bound to a local `const`): they exist only once
@@ -250,7 +255,8 @@ export type Op =
   /** Possibly-final put: runs the destructor (ORDER-7). */
   | { kind: 'dma_buf_put'; api: string; buf: InstanceId }
   // memory providers (OWN) ---------------------------------------------------
-  | { kind: 'mp_bind'; api: string; rxq: InstanceId; buf: InstanceId; provider: 'devmem' | 'zcrx' }
+  /** `ignored`: the model calls the bind as a statement, so a refused bind falls through as if it had succeeded. */
+  | { kind: 'mp_bind'; api: string; rxq: InstanceId; buf: InstanceId; provider: 'devmem' | 'zcrx'; ignored?: true }
   | { kind: 'mp_unbind'; api: string; rxq: InstanceId; provider: 'devmem' | 'zcrx' }
   /** A consumer interprets a received frag (OWN-4): `checked` = provenance verified. */
   | { kind: 'mp_recv'; api: string; rxq: InstanceId; provider: 'devmem' | 'zcrx'; checked: boolean }
@@ -292,7 +298,21 @@ export type Op =
   /** drm_sched_job_add_dependency: the job's run_job waits until `fence` signals. `job` is the job's finished fence. */
   | { kind: 'sched_add_dependency'; api: string; job: InstanceId; fence: InstanceId }
   /** drm_sched_entity_push_job: the job goes to `sched`, whose run_job runs once its dependencies signalled. */
-  | { kind: 'sched_push'; api: string; job: InstanceId; sched: InstanceId };
+  | { kind: 'sched_push'; api: string; job: InstanceId; sched: InstanceId }
+  /**
+   * Memory-provider ownership of a dma-buf without a queue (zcrx vs devmem
+   * TCP thread, June 2024): `register` (devmem TCP registers the buffer
+   * without using it), `unregister`, `transfer` (io_uring takes the
+   * registration over and binds it to `rxq`: the lifetime moves with it).
+   */
+  | { kind: 'mp_own'; api: string; buf: InstanceId; provider: 'devmem' | 'zcrx'; action: 'register' | 'unregister' | 'transfer'; rxq?: InstanceId }
+  /**
+   * phyr objects (phyr vs scatterlist thread, Jan 2025): `create` from
+   * pages or from a P2P range (`from` in the instance), `map` / `unmap` for
+   * an importer (the DMA mapping of its ranges), `to_sgt` (the helper that
+   * turns a phyr into a dma-mapped scatterlist for an old importer).
+   */
+  | { kind: 'phyr_op'; api: string; phyr: InstanceId; action: 'map' | 'unmap' | 'to_sgt' | 'to_page' | 'access' };
 
 export type OpKind = Op['kind'];
 

@@ -86,6 +86,12 @@ declare global {
     }
     /** A driver GEM buffer object; a userptr one is backed by user pages of an mm. */
     interface GemObject { readonly __lockmc: 'gem_object' }
+    /**
+     * A phyr: a list of physical ranges (phyr vs scatterlist thread, Jan 2025),
+     * not a scatterlist. Over system pages or over a P2P/MMIO range; dma-mapped
+     * when it already holds DMA addresses.
+     */
+    interface Phyr { readonly __lockmc: 'phyr' }
   }
 
   // -------------------------------------------------------------------------
@@ -515,9 +521,9 @@ declare global {
   /** The exporter makes the buffer usable again. */
   function dma_buf_unrevoke(buf: lockmc.DmaBuf): void;
   /** The importer's device reads through its mapping, or the driver's device reads a GEM object's pages. */
-  function device_read(attach: lockmc.Attachment | lockmc.GemObject): void;
+  function device_read(attach: lockmc.Attachment | lockmc.GemObject | lockmc.Phyr): void;
   /** The importer's device writes through its mapping, or the driver's device writes a GEM object's pages. */
-  function device_write(attach: lockmc.Attachment | lockmc.GemObject): void;
+  function device_write(attach: lockmc.Attachment | lockmc.GemObject | lockmc.Phyr): void;
   /** drm_gem_prime_export: wraps a GEM object in a dma-buf other drivers can import. */
   function drm_gem_prime_export(obj: lockmc.GemObject, ...rest: unknown[]): void;
   /** Turns a phyr entry into a struct page. */
@@ -678,4 +684,34 @@ declare global {
    * model names it here). run_job runs once its dependencies signalled.
    */
   function drm_sched_entity_push_job(job: lockmc.DmaFence, sched: lockmc.DrmGpuScheduler): void;
+  // phyr objects (phyr vs scatterlist thread, linaro-mm-sig, Jan 2025).
+  // lockmc-only names: no phyr API is merged.
+
+  /** A phyr over system pages (each range has a struct page). `dma_mapped`: it stores DMA addresses already. */
+  function phyr_from_pages(opts?: { dma_mapped?: boolean }): lockmc.Phyr;
+  /** A phyr over a P2P/MMIO range: no struct page behind it. `dma_mapped`: it stores DMA addresses already. */
+  function phyr_from_p2p(opts?: { dma_mapped?: boolean }): lockmc.Phyr;
+  /** The importer DMA-maps the phyr's ranges; a dma-mapped phyr must not be mapped again. */
+  function phyr_map(phyr: lockmc.Phyr, ...rest: unknown[]): void;
+  /** The importer unmaps the ranges it mapped. */
+  function phyr_unmap(phyr: lockmc.Phyr, ...rest: unknown[]): void;
+  /** Helper for old importers: a dma-mapped scatterlist from a phyr (maps a plain phyr, wraps a dma-mapped one). */
+  function phyr_to_sgt(phyr: lockmc.Phyr, ...rest: unknown[]): void;
+  /** The struct page of a phyr entry (Jason Gunthorpe's phyr_entry_to_page). */
+  function phyr_entry_to_page(phyr: lockmc.Phyr): void;
+
+  // -------------------------------------------------------------------------
+  // Memory-provider ownership (zcrx vs devmem TCP thread, netdev, June 2024).
+  // lockmc-only names for Pavel Begunkov's proposal: not merged.
+
+  /** devmem TCP registers a dma-buf without binding a queue; false when a provider owns it already. */
+  function net_devmem_register_dmabuf(buf: lockmc.DmaBuf, ...rest: unknown[]): boolean;
+  /** Drops a devmem TCP registration (no effect unless devmem TCP holds it). */
+  function net_devmem_unregister_dmabuf(buf: lockmc.DmaBuf): void;
+  /**
+   * io_uring takes over a devmem registration and binds it to `rxq`: the
+   * buffer's lifetime is io_uring's from then on. False unless devmem TCP
+   * holds the registration and the queue has no provider.
+   */
+  function io_zcrx_take_dmabuf(rxq: lockmc.RxQueue, buf: lockmc.DmaBuf, ...rest: unknown[]): boolean;
 }

@@ -85,6 +85,9 @@ export const CONSTRUCTORS: readonly ConstructorEntry[] = [
   { name: 'hardware', kind: 'hardware', arity: [1, 1], summary: 'a device engine with its completion irq ({ irq, may_hang })' },
   // drivers/gpu/drm/scheduler/sched_main.c drm_sched_init(): struct drm_gpu_scheduler with its drm_sched_backend_ops.
   { name: 'drm_gpu_scheduler', kind: 'drm_sched', arity: [1, 1], summary: 'struct drm_gpu_scheduler ({ run_job, timedout_job })' },
+  // phyr vs scatterlist thread (linaro-mm-sig, Jan 2025): lockmc-only names, no phyr API is merged.
+  { name: 'phyr_from_pages', kind: 'phyr', arity: [0, 1], summary: 'a phyr over system pages (each range has a struct page); `{ dma_mapped: true }` stores DMA addresses' },
+  { name: 'phyr_from_p2p', kind: 'phyr', arity: [0, 1], summary: 'a phyr over a P2P/MMIO range (no struct page); `{ dma_mapped: true }` stores DMA addresses' },
 ];
 
 export const CONSTRUCTOR_BY_NAME: ReadonlyMap<string, ConstructorEntry> = new Map(
@@ -227,7 +230,8 @@ const MNI_ARG = inst('mni', 'interval_notifier');
 const GFP_ARG: ArgSpec = { kind: 'gfp', name: 'gfp' };
 const GEM_ARG = inst('obj', 'gem_object');
 /** device_read/device_write: an importer's attachment, or a GEM object of the device's own driver. */
-const DEVICE_ARG = inst('attach', 'attachment', 'gem_object');
+const DEVICE_ARG = inst('attach', 'attachment', 'gem_object', 'phyr');
+const PHYR_ARG = inst('phyr', 'phyr');
 
 // raw_spinlock_t, _bh variants, softirq and RCU sections, lock init: include/linux/spinlock.h,
 // include/linux/bottom_half.h, include/linux/rcupdate.h.
@@ -453,6 +457,17 @@ export const APIS: readonly ApiEntry[] = [
   { api: 'hw_submit', op: 'hw_submit', args: [inst('hw', 'hardware')], summary: 'kick the hardware (doorbell / ring wptr write): its completion irq will fire unless it hangs' },
   { api: 'drm_sched_job_add_dependency', op: 'sched_add_dependency', args: [inst('job', 'dma_fence'), FENCE_ARG], summary: "run_job waits until the fence signals (the job is named by its finished fence)" },
   { api: 'drm_sched_entity_push_job', op: 'sched_push', args: [inst('job', 'dma_fence'), inst('sched', 'drm_sched')], summary: 'hand the armed job to the scheduler: run_job runs once its dependencies signalled' },
+  // --- memory-provider ownership hand-over: zcrx vs devmem TCP thread (netdev, June 2024) ------------------
+  // Pavel Begunkov's proposal: devmem TCP registers a dma-buf without using it; io_uring takes ownership.
+  // No kernel function has these names: lockmc-only.
+  { api: 'net_devmem_register_dmabuf', op: 'mp_own', args: [BUF_ARG], provider: 'devmem', variadicIgnored: true, summary: 'register a dma-buf with devmem TCP without binding a queue (fails if owned)' },
+  { api: 'net_devmem_unregister_dmabuf', op: 'mp_own', args: [BUF_ARG], provider: 'devmem', summary: 'drop a devmem TCP registration' },
+  { api: 'io_zcrx_take_dmabuf', op: 'mp_own', args: [RXQ_ARG, BUF_ARG], provider: 'zcrx', variadicIgnored: true, summary: 'io_uring takes over a devmem registration and binds it to a queue (fails unless registered and the queue free)' },
+  // --- phyr objects: phyr vs scatterlist thread (linaro-mm-sig, Jan 2025); lockmc-only names ---------------
+  { api: 'phyr_map', op: 'phyr_op', args: [PHYR_ARG], variadicIgnored: true, summary: 'importer DMA-maps the phyr\'s ranges' },
+  { api: 'phyr_unmap', op: 'phyr_op', args: [PHYR_ARG], variadicIgnored: true, summary: 'importer unmaps the phyr\'s ranges' },
+  { api: 'phyr_to_sgt', op: 'phyr_op', args: [PHYR_ARG], variadicIgnored: true, summary: 'helper for old importers: a dma-mapped scatterlist from a phyr (maps it unless dma-mapped)' },
+  { api: 'phyr_entry_to_page', op: 'phyr_op', args: [PHYR_ARG], summary: 'the struct page of a phyr entry' },
 ];
 
 export const API_BY_NAME: ReadonlyMap<string, ApiEntry> = new Map(APIS.map((a) => [a.api, a]));
@@ -617,6 +632,8 @@ export function opOutcomes(op: Op, instances: readonly Instance[]): Outcome[] {
     }
     case 'mp_bind':
       return ['ok', 'fail'];
+    case 'mp_own':
+      return op.action === 'unregister' ? ['ok'] : ['ok', 'fail'];
     default:
       return ['ok'];
   }

@@ -18,7 +18,8 @@ export const rule = defineRule({
     rationale:
       '__net_mp_open_rxq() refuses to install a memory provider on a queue that already has one ' +
       '("designated queue already memory provider bound", -EEXIST): both devmem TCP and io_uring zcrx are ' +
-      'providers, so a model in which both bind the same queue is broken. Exclusivity is per queue, not per ' +
+      'providers, so the second bind of a queue fails, and a caller that ignores that failure goes on to ' +
+      'receive into, and later tear down, a queue another consumer owns. Exclusivity is per queue, not per ' +
       'dma-buf: the same dma-buf may back providers on different queues (the option own.scope=per-dmabuf ' +
       'checks the stricter reading of "one consumer at a time"). Both providers create a static attachment ' +
       'and keep it mapped, so an exporter that revokes must reject them.',
@@ -29,8 +30,8 @@ export const rule = defineRule({
       { kind: 'kernel', file: 'io_uring/zcrx.c', symbol: 'io_import_dmabuf' },
     ],
     messages: {
-      'queue-already-bound': '{{api}}() bound a memory provider to a queue that already has one',
-      'buffer-already-bound': '{{api}}() bound {{buf}} while a queue already has a provider; own.scope=per-dmabuf allows one consumer per dma-buf',
+      'queue-already-bound': '{{api}}() is refused on a queue that already has a memory provider, and the caller ignores the refusal and carries on as the queue\'s owner',
+      'buffer-already-bound': '{{api}}() bound {{buf}} while another queue is bound to it; own.scope=per-dmabuf allows one consumer per dma-buf',
       'revocable-exporter': '{{api}}() made a static attachment to revocable exporter {{buf}}; the exporter must reject it',
     },
     options: [
@@ -56,14 +57,15 @@ export const rule = defineRule({
     ],
     hedge:
       'OWN-3 is from code reading (hedge in the reference). dmabuf-backed zcrx is commit a5c98e942457 (2025, Pavel Begunkov; subject not in the reference). ' +
-      'per-dmabuf is checked as "some queue already has a provider", exact for models with one dma-buf.',
+      'per-dmabuf is checked per buffer (which queue binds which dma-buf).',
   },
   checks: [
     {
+      // __net_mp_open_rxq() refuses (-EEXIST), so a successful bind never finds the queue bound: the
+      // bug is a caller that ignores the refusal (the bind written as a statement) and uses the queue.
       kind: 'step',
       id: 'queue-already-bound',
-      on: { op: 'mp_bind', outcome: 'ok' },
-      when: { kind: 'not', of: { kind: 'rxq', subject: 'operand', owner: 'none' } },
+      on: { op: 'mp_bind', outcome: 'fail', checked: false },
     },
     {
       kind: 'step',
@@ -73,7 +75,7 @@ export const rule = defineRule({
         kind: 'and',
         of: [
           { kind: 'option', key: 'own.scope', is: 'per-dmabuf' },
-          { kind: 'not', of: { kind: 'rxq', subject: 'all', owner: 'none' } },
+          { kind: 'buffer-bound', subject: 'operand' },
         ],
       },
     },

@@ -42,6 +42,8 @@ export const rule = defineRule({
       'page-from-phyr': '{{api}}() turns a phyr entry of {{attachment}} into a struct page, which phyr.struct-page=forbid does not allow',
       'page-from-pageless': '{{api}}() turns a phyr entry of {{attachment}} into a struct page, but its exporter has only P2P/MMIO memory without struct pages',
       'page-ref-lock': '{{api}}() on {{attachment}} switches from reservation locking to page refcounts; lifetime belongs to the resv and the exporter',
+      'pageless-phyr-entry': '{{api}}({{phyr}}) asks for the struct page of a P2P/MMIO range: there is none, and the page it would return is not memory',
+      'phyr-entry-page': '{{api}}({{phyr}}) gets a struct page back from a phyr, which phyr.struct-page=forbid does not allow',
     },
     hedge:
       'The rule comes from the project issue text; rules-reference.md has no item for it and no kernel source was checked.',
@@ -66,6 +68,19 @@ export const rule = defineRule({
           { kind: 'exporter', subject: 'operand', cap: 'p2pOnly', is: false },
         ],
       },
+    },
+    {
+      // The same two positions on a phyr object (phyr_from_p2p / phyr_from_pages) instead of an attachment.
+      kind: 'step',
+      id: 'pageless-phyr-entry',
+      on: { op: 'phyr_op', api: ['phyr_entry_to_page'] },
+      when: { kind: 'phyr', from: 'p2p' },
+    },
+    {
+      kind: 'step',
+      id: 'phyr-entry-page',
+      on: { op: 'phyr_op', api: ['phyr_entry_to_page'] },
+      when: { kind: 'and', of: [{ kind: 'option', key: 'phyr.struct-page', is: 'forbid' }, { kind: 'phyr', from: 'pages' }] },
     },
   ],
 });

@@ -62,6 +62,8 @@ import { rule as userptrDmaNeedsPinOrWait } from './userptr-dma-needs-pin-or-wai
 import { rule as userptrNeverExported } from './userptr-never-exported.js';
 import { rule as gpuImporterRevocable } from './gpu-importer-revocable.js';
 import { rule as unfaultableImporterNoMove } from './unfaultable-importer-no-move.js';
+import { rule as mpOwnershipTransfer } from './mp-ownership-transfer.js';
+import { rule as phyrDmaMappedNotRemapped } from './phyr-dma-mapped-not-remapped.js';
 import { rule as lockdepInconsistentLockState } from './lockdep-inconsistent-lock-state.js';
 import { rule as lockdepIrqLockInversion } from './lockdep-irq-lock-inversion.js';
 import { rule as lockdepInvalidWaitContext } from './lockdep-invalid-wait-context.js';
@@ -129,4 +131,6 @@ export const ALL_RULES: Rule[] = [
   lockdepHeldLockFreed,
   lockdepBadUnlockBalance,
   gupNeedsMmapLock,
+  mpOwnershipTransfer,
+  phyrDmaMappedNotRemapped,
 ];

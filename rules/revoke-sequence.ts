@@ -2,13 +2,6 @@ import { defineRule, type Pred } from './types.js';
 
 const RESV_HELD: Pred = { kind: 'buffer-resv-held', who: 'self' };
 const RESV_FREE: Pred = { kind: 'not', of: RESV_HELD };
-/**
- * fence_wait names a resv, not a dma_buf, so `buffer-resv-held` cannot
- * judge it; "some dma_resv held by this thread" stands in (exact for a
- * model with one dma-buf). See docs/open-requests.md B1.
- */
-const SOME_RESV_HELD: Pred = { kind: 'holds', lock: { kind: 'lock-kind', is: 'dma_resv' }, who: 'self' };
-
 /** REVOKE-2: mark, invalidate and drain under the resv, in that order. */
 export const rule = defineRule({
   meta: {
@@ -33,7 +26,7 @@ export const rule = defineRule({
         '{{api}}({{buf}}) breaks the revoke sequence: take the resv, mark revoked, dma_buf_invalidate_mappings(), dma_resv_wait_timeout() on the resv, unlock, then wait for unmaps',
     },
     hedge:
-      'One monitor for the whole model: with several revocable dma-bufs the steps of their sequences are not told apart. ' +
+      'One monitor per dma-buf: the wait drains a buffer only when it is a wait on that buffer\'s resv with it held. ' +
       'The reference also cites the 2026 series "vfio: Wait for dma-buf invalidation to complete" without a list or date. ' +
       'The final wait for unmaps (step 7) is checked by revocable-unmap-bounded, not here.',
   },
@@ -42,7 +35,8 @@ export const rule = defineRule({
       kind: 'monitor',
       id: 'sequence',
       monitor: {
-        per: 'global',
+        // Per buffer (B1): a lock or wait on buf.resv has buf as its operand.
+        per: 'buffer',
         states: ['active', 'marked', 'invalidated', 'drained', 'bad'],
         initial: 'active',
         transitions: [
@@ -50,7 +44,7 @@ export const rule = defineRule({
           { from: 'active', on: { op: 'dma_buf_revoke' }, when: RESV_FREE, to: 'bad' },
           { from: 'marked', on: { op: 'dma_buf_invalidate' }, when: RESV_HELD, to: 'invalidated' },
           { from: ['marked', 'invalidated', 'drained'], on: { op: 'dma_buf_invalidate' }, when: RESV_FREE, to: 'bad' },
-          { from: 'invalidated', on: { op: 'fence_wait' }, when: SOME_RESV_HELD, to: 'drained' },
+          { from: 'invalidated', on: { op: 'fence_wait' }, when: RESV_HELD, to: 'drained' },
           { from: ['marked', 'invalidated'], on: { op: 'dma_buf_unrevoke' }, to: 'bad' },
           { from: 'drained', on: { op: 'dma_buf_unrevoke' }, to: 'active' },
         ],

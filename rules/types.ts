@@ -62,7 +62,7 @@ export interface RuleMeta {
   /**
    * Message templates, one per check id. Placeholders in `{{name}}` are
    * filled from the finding (`{{lock}}`, `{{held}}`, `{{api}}`, `{{thread}}`,
-   * `{{fence}}`, `{{attachment}}`, `{{buf}}`, `{{gfp}}`, `{{context}}`, `{{obj}}` a GEM object).
+   * `{{fence}}`, `{{attachment}}`, `{{buf}}`, `{{gfp}}`, `{{context}}`, `{{obj}}` a GEM object, `{{phyr}}` a phyr, `{{rxq}}` an rx queue).
    */
   messages: Record<string, string>;
   options?: RuleOptionDecl[];
@@ -199,7 +199,17 @@ export type Pred =
   /** The pages of the step's GEM object: faulted in, pinned, or released by the mm (a non-userptr object's are present). */
   | { kind: 'userptr-pages'; state: UserptrPagesState | UserptrPagesState[] }
   /** The step's GEM object is a userptr object. */
-  | { kind: 'gem-userptr'; is: boolean };
+  | { kind: 'gem-userptr'; is: boolean }
+  /**
+   * Some rx queue is bound to the buffer (B2 in docs/open-requests.md):
+   * by `provider`, by a provider other than the step's (`other-provider`),
+   * or by any when absent.
+   */
+  | { kind: 'buffer-bound'; subject: Subject; provider?: 'devmem' | 'zcrx' | 'other-provider' }
+  /** Who holds the buffer's memory-provider registration (register-without-use, transfer to io_uring). */
+  | { kind: 'buffer-owner'; subject: Subject; owner: 'none' | 'devmem' | 'zcrx' }
+  /** The step's phyr: its dma-mapped flag, whether its importer mapped it, what memory its ranges are. */
+  | { kind: 'phyr'; dmaMapped?: boolean; mapped?: boolean; from?: 'pages' | 'p2p' };
 
 export type UserptrPagesState = 'present' | 'pinned' | 'released';
 

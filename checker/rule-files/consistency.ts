@@ -141,6 +141,7 @@ const ENUMS: Record<string, { cat: Cat; values: readonly string[] }> = {
   'importer:unfaultable': { cat: 'att', values: ['true', 'false'] },
   'importer:gpuContext': { cat: 'att', values: ['true', 'false'] },
   'importer:rejectRevocable': { cat: 'att', values: ['true', 'false'] },
+  'buffer-owner': { cat: 'buf', values: ['none', 'devmem', 'zcrx'] },
 };
 
 /** Context implications: being in the first means being in the second. */
@@ -336,6 +337,16 @@ class Abstraction {
       }
       case 'gem-userptr':
         return this.atom(`gem-userptr:${p.is}`);
+      case 'buffer-bound':
+        return this.atom(`buffer-bound:${p.subject}:${p.provider ?? 'any'}`);
+      case 'buffer-owner':
+        return this.enumAtom('buffer-owner', p.subject, p.owner, bind);
+      case 'phyr':
+        return c.And(
+          ...(p.dmaMapped === undefined ? [] : [this.atom(`phyr-dma-mapped:${p.dmaMapped}`)]),
+          ...(p.mapped === undefined ? [] : [this.atom(`phyr-mapped:${p.mapped}`)]),
+          ...(p.from === undefined ? [] : [this.atom(`phyr-from:${p.from}`)]),
+        );
     }
   }
 }
@@ -423,12 +434,12 @@ const FIELD_OPS: Partial<Record<keyof StepPattern, readonly OpKind[]>> = {
   guaranteed: ['fence_signal'],
   unlocked: ['dma_buf_map', 'dma_buf_unmap'],
   write: ['device_access'],
-  checked: ['mp_recv'],
-  provider: ['mp_bind', 'mp_unbind', 'mp_recv'],
+  checked: ['mp_recv', 'mp_bind'],
+  provider: ['mp_bind', 'mp_unbind', 'mp_recv', 'mp_own'],
   wwClass: ['ww_acquire_init', 'ww_acquire_done', 'ww_acquire_fini', 'lock', 'unlock'],
 };
 const OUTCOME_OPS: Record<string, readonly OpKind[]> = {
-  fail: ['lock', 'alloc', 'dma_buf_map', 'dma_buf_attach', 'mp_bind'],
+  fail: ['lock', 'alloc', 'dma_buf_map', 'dma_buf_attach', 'mp_bind', 'mp_own'],
   EDEADLK: ['lock'],
   EALREADY: ['lock'],
   retry: ['interval_read_retry'],

@@ -113,6 +113,9 @@ function validatePred(s: Sink, v: unknown, path: string): void {
     case 'importer':
     case 'userptr-pages':
     case 'gem-userptr':
+    case 'buffer-bound':
+    case 'buffer-owner':
+    case 'phyr':
       objectPred(s, v, path, w);
       return;
     case 'holds':
@@ -125,7 +128,7 @@ function validatePred(s: Sink, v: unknown, path: string): void {
       return;
     default:
       report(s, 'LMC323', join(path, 'kind'), `unknown predicate kind '${v.kind}'`,
-        'one of true, holds, in-context, fence, attachment, attachment-pinned, attachment-class, attachment-p2p, buffer, exporter, buffer-resv-held, rxq, ww-ctx, signalling-path, option, kernel, driver-under, and, or, not, importer, userptr-pages, gem-userptr');
+        'one of true, holds, in-context, fence, attachment, attachment-pinned, attachment-class, attachment-p2p, buffer, exporter, buffer-resv-held, rxq, ww-ctx, signalling-path, option, kernel, driver-under, and, or, not, importer, userptr-pages, gem-userptr, buffer-bound, buffer-owner, phyr');
   }
 }
 
@@ -193,6 +196,26 @@ function objectPred(s: Sink, v: Obj, path: string, w: string): void {
     case 'gem-userptr':
       if (fields(s, v, path, w, ['kind', 'is'], [])) {
         if (typeof v.is !== 'boolean') report(s, 'LMC321', join(path, 'is'), `${w}.is must be true or false`);
+      }
+      return;
+    case 'buffer-bound':
+      if (fields(s, v, path, w, ['kind', 'subject'], ['provider'])) {
+        subj();
+        if (v.provider !== undefined) oneOf(s, v, 'provider', path, w, ['devmem', 'zcrx', 'other-provider']);
+      }
+      return;
+    case 'buffer-owner':
+      if (fields(s, v, path, w, ['kind', 'subject', 'owner'], [])) {
+        subj();
+        oneOf(s, v, 'owner', path, w, ['none', 'devmem', 'zcrx']);
+      }
+      return;
+    case 'phyr':
+      if (fields(s, v, path, w, ['kind'], ['dmaMapped', 'mapped', 'from'])) {
+        for (const k of ['dmaMapped', 'mapped'] as const) {
+          if (v[k] !== undefined && typeof v[k] !== 'boolean') report(s, 'LMC321', join(path, k), `${w}.${k} must be true or false`);
+        }
+        if (v.from !== undefined) oneOf(s, v, 'from', path, w, ['pages', 'p2p']);
       }
       return;
   }

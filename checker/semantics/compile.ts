@@ -162,7 +162,8 @@ import { emitAcquireCtxOp } from './ops/ww.js';
 import { emitFenceAddCallback, emitFenceInit, emitFencePublish, emitFenceWait, emitSignallingOp } from './ops/fences.js';
 import { emitIntervalOp, emitMemallocOp } from './ops/reclaim.js';
 import { emitAttachmentOp, emitRevocationOp } from './ops/dma-buf.js';
-import { emitProviderOp } from './ops/providers.js';
+import { emitOwnershipOp, emitProviderOp, makeProviderVars } from './ops/providers.js';
+import { emitPhyrOp, makePhyrVars } from './ops/phyr.js';
 import { emitWorkOp } from './ops/work.js';
 import { beginInvalidation, emitUserptrPagesOp, makeUserptrVars, releaseUnpinnedPages } from './ops/userptr.js';
 import { completenessBound } from './completeness-bound.js';
@@ -519,6 +520,8 @@ class Compiler implements OpCompiler {
     for (const i of this.m.instances) this.makeInstanceVars(i);
     makeUserptrVars(this.ctx, this.m);
     makeSchedVars(this.ctx, this.m);
+    makeProviderVars(this.ctx, this.m);
+    makePhyrVars(this.ctx, this.m);
     this.makePublishedVars();
     for (const [fence, procs] of [...this.fenceCallbacks].sort((a, b) => a[0] - b[0])) {
       for (const p of procs) {
@@ -595,6 +598,8 @@ class Compiler implements OpCompiler {
       case 'hardware':
       case 'drm_sched':
         break; // makeSchedVars (ops/sched.ts)
+      case 'phyr':
+        break; // its mapping: makePhyrVars (ops/phyr.ts)
       default:
         unreachable(i.kind);
     }
@@ -1131,6 +1136,10 @@ class Compiler implements OpCompiler {
       case 'mp_bind':
       case 'mp_unbind':
         return emitProviderOp(site(op));
+      case 'mp_own':
+        return emitOwnershipOp(site(op));
+      case 'phyr_op':
+        return emitPhyrOp(site(op));
       case 'queue_work':
       case 'flush_work':
         return emitWorkOp(site(op));

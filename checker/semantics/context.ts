@@ -35,6 +35,9 @@
  *                   MEMALLOC_NOIO, MEMALLOC_NORECLAIM, FENCE_CB_ATOMIC
  *   userptr pages   low bits PAGES_PRESENT 0, PAGES_PINNED 1, PAGES_RELEASED 2;
  *                   plus PAGES_INVALIDATING (4) times the invalidations of its mm running
+ *   rxq buffer      0 none, k + 1: bound to the k-th dma_buf (bufferIndex)
+ *   buffer owner    OWNER_NONE 0, OWNER_DEVMEM 1, OWNER_ZCRX 2 (the registration)
+ *   phyr            PHYR_UNMAPPED 0, PHYR_MAPPED 1
  */
 
 import type { DiagnosticCode } from '../../model/diagnostics.js';
@@ -112,6 +115,15 @@ export const PAGES_RELEASED = 2;
 export const PAGES_STATE_MASK = 3;
 /** Added per invalidation running (between invalidate_range_start and the callbacks' return). */
 export const PAGES_INVALIDATING = 4;
+
+/** Who holds a dma-buf's memory-provider registration (register-without-use, transfer): same codes as the rxq owner. */
+export const OWNER_NONE = RXQ_NONE;
+export const OWNER_DEVMEM = RXQ_DEVMEM;
+export const OWNER_ZCRX = RXQ_ZCRX;
+
+/** A phyr's DMA mapping by its importer. */
+export const PHYR_UNMAPPED = 0;
+export const PHYR_MAPPED = 1;
 
 export type Frame = StepLabel['contexts'][number];
 
@@ -245,6 +257,12 @@ export class CompileContext {
   readonly attachments = new Map<InstanceId, VarId>();
   readonly buffers = new Map<InstanceId, VarId>();
   readonly rxqs = new Map<InstanceId, VarId>();
+  /** rx_queue -> the dma_buf it is bound to (0 none, bufferIndex + 1). */
+  readonly rxqBufs = new Map<InstanceId, VarId>();
+  /** dma_buf -> who holds its provider registration (OWNER_*); only in models with register/transfer calls. */
+  readonly bufOwners = new Map<InstanceId, VarId>();
+  /** phyr -> PHYR_UNMAPPED / PHYR_MAPPED. */
+  readonly phyrs = new Map<InstanceId, VarId>();
   /** userptr gem_object -> its pages' state (PAGES_*). */
   readonly userptrPages = new Map<InstanceId, VarId>();
   readonly works = new Map<InstanceId, VarId>();
@@ -536,6 +554,35 @@ export class CompileContext {
     const v = this.userptrPages.get(obj);
     if (v === undefined) return state === PAGES_PRESENT ? TRUE : FALSE;
     return eq(bitand(vr(v), cnst(PAGES_STATE_MASK)), cnst(state));
+  }
+
+  /** The position of a dma_buf among the model's dma_bufs: an rxq's buffer variable holds it plus one. */
+  bufferIndex(buf: InstanceId): number {
+    return this.model.instances.filter((i) => i.kind === 'dma_buf').findIndex((i) => i.id === buf);
+  }
+
+  /** `rxq` is bound to `buf` (by a bind or a transfer). */
+  rxqBoundTo(rxq: InstanceId, buf: InstanceId): BoolExpr {
+    const v = this.rxqBufs.get(rxq);
+    return v === undefined ? FALSE : eq(vr(v), cnst(this.bufferIndex(buf) + 1));
+  }
+
+  /** Who holds `buf`'s provider registration (OWNER_*). */
+  bufOwnerIs(buf: InstanceId, owner: number): BoolExpr {
+    const v = this.bufOwners.get(buf);
+    if (v === undefined) return owner === OWNER_NONE ? TRUE : FALSE;
+    return eq(vr(v), cnst(owner));
+  }
+
+  /** Some queue is bound to `buf`, or a provider holds its registration. */
+  bufferInUse(buf: InstanceId): BoolExpr {
+    return or(not(this.bufOwnerIs(buf, OWNER_NONE)), ...[...this.rxqBufs.keys()].map((q) => this.rxqBoundTo(q, buf)));
+  }
+
+  phyrIs(phyr: InstanceId, state: number): BoolExpr {
+    const v = this.phyrs.get(phyr);
+    if (v === undefined) return state === PHYR_UNMAPPED ? TRUE : FALSE;
+    return eq(vr(v), cnst(state));
   }
 
   rxqOwnerIs(rxq: InstanceId, owner: number): BoolExpr {

@@ -208,15 +208,17 @@ export function opLock(op: Op): InstanceId | undefined {
 }
 
 /** The object an op operates on, by kind, for `subject: 'operand'` predicates. */
-export function opOperands(op: Op, model: DriverModel): { fence?: InstanceId; attachment?: InstanceId; buffer?: InstanceId; rxq?: InstanceId; ctx?: InstanceId; lock?: InstanceId; gem?: InstanceId } {
+export function opOperands(op: Op, model: DriverModel): { fence?: InstanceId; attachment?: InstanceId; buffer?: InstanceId; rxq?: InstanceId; ctx?: InstanceId; lock?: InstanceId; gem?: InstanceId; phyr?: InstanceId } {
   const out: ReturnType<typeof opOperands> = {};
   switch (op.kind) {
     case 'lock':
       out.lock = op.lock;
       out.ctx = op.ctx;
+      setResvBuffer(out, op.lock, model);
       break;
     case 'unlock':
       out.lock = op.lock;
+      setResvBuffer(out, op.lock, model);
       break;
     case 'ww_acquire_init':
     case 'ww_acquire_done':
@@ -235,6 +237,7 @@ export function opOperands(op: Op, model: DriverModel): { fence?: InstanceId; at
     case 'fence_wait':
       out.fence = op.fence;
       if (op.resv !== undefined) out.lock = op.resv;
+      if (op.resv !== undefined) setResvBuffer(out, op.resv, model);
       break;
     case 'dma_buf_attach':
     case 'dma_buf_detach':
@@ -268,10 +271,27 @@ export function opOperands(op: Op, model: DriverModel): { fence?: InstanceId; at
     case 'gem_prime_export':
       out.gem = op.obj;
       break;
+    case 'mp_own':
+      out.buffer = op.buf;
+      if (op.rxq !== undefined) out.rxq = op.rxq;
+      break;
+    case 'phyr_op':
+      out.phyr = op.phyr;
+      break;
     default:
       break;
   }
   return out;
+}
+
+/**
+ * B1 (docs/open-requests.md): a lock, unlock or wait on `buf.resv` has
+ * `buf` as its buffer operand, so per-buffer monitors and predicates see
+ * which dma-buf the step is about when a model has several.
+ */
+function setResvBuffer(out: { buffer?: InstanceId }, resv: InstanceId, model: DriverModel): void {
+  const buf = model.instances.find((i) => i.kind === 'dma_buf' && i.resv === resv);
+  if (buf !== undefined) out.buffer = buf.id;
 }
 
 function oneOf<T>(v: T, want: T | T[]): boolean {
@@ -313,8 +333,8 @@ export function opMatchesStep(
   if (p.guaranteed !== undefined && (op.kind !== 'fence_signal' || op.guaranteed !== p.guaranteed)) return false;
   if (p.unlocked !== undefined && ((op.kind !== 'dma_buf_map' && op.kind !== 'dma_buf_unmap') || op.unlocked !== p.unlocked)) return false;
   if (p.write !== undefined && ((op.kind !== 'device_access' && op.kind !== 'gem_access') || op.write !== p.write)) return false;
-  if (p.checked !== undefined && (op.kind !== 'mp_recv' || op.checked !== p.checked)) return false;
-  if (p.provider !== undefined && ((op.kind !== 'mp_bind' && op.kind !== 'mp_unbind' && op.kind !== 'mp_recv') || op.provider !== p.provider)) return false;
+  if (p.checked !== undefined && (op.kind === 'mp_recv' ? op.checked : op.kind === 'mp_bind' ? !op.ignored : undefined) !== p.checked) return false;
+  if (p.provider !== undefined && ((op.kind !== 'mp_bind' && op.kind !== 'mp_unbind' && op.kind !== 'mp_recv' && op.kind !== 'mp_own') || op.provider !== p.provider)) return false;
   if (p.wwClass !== undefined && stepWwClass(op, model) !== p.wwClass) return false;
   return true;
 }

@@ -74,6 +74,11 @@ import {
   RXQ_ZCRX,
   PAGES_PINNED,
   PAGES_PRESENT,
+  OWNER_DEVMEM,
+  OWNER_NONE,
+  OWNER_ZCRX,
+  PHYR_MAPPED,
+  PHYR_UNMAPPED,
   PAGES_RELEASED,
   type Frame,
   type LocationInfo,
@@ -717,9 +722,45 @@ class PropertyCompiler {
       }
       case 'gem-userptr':
         return (this.model.instances[this.gemOperand(p.kind, env)].userptr ?? false) === p.is ? TRUE : FALSE;
+      case 'buffer-bound':
+        return this.quant('buf', p.subject, env, (b) => this.bufferBound(b, p.provider, env));
+      case 'buffer-owner': {
+        const code = p.owner === 'none' ? OWNER_NONE : p.owner === 'devmem' ? OWNER_DEVMEM : OWNER_ZCRX;
+        return this.quant('buf', p.subject, env, (b) => this.ctx.bufOwnerIs(b, code));
+      }
+      case 'phyr':
+        return this.phyrPred(p, env);
       default:
         return unreachable(p);
     }
+  }
+
+  /** Some rx queue is bound to `b` (by `provider`; `other-provider`: not by the step's provider). */
+  private bufferBound(b: InstanceId, provider: 'devmem' | 'zcrx' | 'other-provider' | undefined, env: Env): BoolExpr {
+    const queues = this.instancesOf('rx_queue');
+    return or(...queues.map((q) => {
+      const bound = this.ctx.rxqBoundTo(q, b);
+      if (provider === undefined) return bound;
+      if (provider !== 'other-provider') return and(bound, this.ctx.rxqOwnerIs(q, provider === 'devmem' ? RXQ_DEVMEM : RXQ_ZCRX));
+      const op = env.step?.op;
+      if (!op || (op.kind !== 'mp_bind' && op.kind !== 'mp_unbind' && op.kind !== 'mp_recv' && op.kind !== 'mp_own')) {
+        return this.fail(`buffer-bound provider 'other-provider' needs a step of a memory provider`);
+      }
+      return and(bound, not(this.ctx.rxqOwnerIs(q, op.provider === 'devmem' ? RXQ_DEVMEM : RXQ_ZCRX)));
+    }));
+  }
+
+  /** The step's phyr: every field the predicate names must hold. */
+  private phyrPred(p: Extract<Pred, { kind: 'phyr' }>, env: Env): BoolExpr {
+    const op = env.step?.op;
+    const id = op ? opOperands(op, this.model).phyr : undefined;
+    if (id === undefined) return this.fail(`'phyr' needs a step on a phyr (phyr_map, phyr_unmap, phyr_to_sgt, phyr_entry_to_page, device access)`);
+    const i = this.model.instances[id];
+    const parts: BoolExpr[] = [];
+    if (p.dmaMapped !== undefined) parts.push((i.dmaMapped ?? false) === p.dmaMapped ? TRUE : FALSE);
+    if (p.from !== undefined) parts.push(i.phyrFrom === p.from ? TRUE : FALSE);
+    if (p.mapped !== undefined) parts.push(p.mapped ? this.ctx.phyrIs(id, PHYR_MAPPED) : this.ctx.phyrIs(id, PHYR_UNMAPPED));
+    return and(...parts);
   }
 
   /** The GEM object the step operates on (userptr pages, DMA, prime export). */

@@ -84,6 +84,9 @@ export type VarRole =
   | { kind: 'hw-engine'; instance: number } // HW_IDLE 0, HW_KICKED 1 (completion irq owed), HW_HUNG 2
   | { kind: 'sched-pushed'; instance: number } // 1 once the scheduler's job was pushed
   | { kind: 'sched-deps'; instance: number } // bit i: dependency i of the scheduler's job was added
+  | { kind: 'rxq-buffer'; instance: number } // 0 = no buffer, k + 1 = bound to the k-th dma_buf (CompileContext.bufferIndex)
+  | { kind: 'buffer-owner'; instance: number } // OWNER_NONE 0, OWNER_DEVMEM 1, OWNER_ZCRX 2: who holds the dma-buf's registration
+  | { kind: 'phyr'; instance: number } // PHYR_UNMAPPED 0, PHYR_MAPPED 1
   /** Hand-built systems only (tests, benches): no reader looks a variable up by it. */
   | { kind: 'aux'; note: string };
 

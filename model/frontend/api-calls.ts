@@ -25,6 +25,7 @@ import { RECLAIM_LOWERINGS } from './api/reclaim.js';
 import { WORK_LOWERINGS } from './api/work.js';
 import { WW_LOWERINGS } from './api/ww.js';
 import { USERPTR_LOWERINGS } from './api/userptr.js';
+import { PHYR_LOWERINGS } from './api/phyr.js';
 import { RELEASE_LOWERINGS } from './api/release.js';
 import { MM_LOWERINGS } from './api/mm.js';
 import { SCHED_LOWERINGS } from './api/sched.js';
@@ -40,6 +41,7 @@ const LOWERINGS: Partial<Record<OpKind, Lowering>> = {
   ...PROVIDER_LOWERINGS,
   ...WORK_LOWERINGS,
   ...USERPTR_LOWERINGS,
+  ...PHYR_LOWERINGS,
   ...LOCKDEP_LOWERINGS,
   ...RELEASE_LOWERINGS,
   ...MM_LOWERINGS,

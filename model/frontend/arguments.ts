@@ -36,6 +36,7 @@ export const KIND_CTOR: Partial<Record<InstanceKind, string>> = {
   interval_notifier: 'mmu_interval_notifier_insert(mm, fn)',
   hardware: 'hardware({ irq })',
   drm_sched: 'drm_gpu_scheduler({ run_job })',
+  phyr: 'phyr_from_pages()',
 };
 
 const KIND_LOCK_API: Partial<Record<InstanceKind, string>> = {

@@ -28,6 +28,7 @@ import {
 } from './arguments.js';
 import { gemObject } from './api/userptr.js';
 import { constructSched } from './api/sched.js';
+import { phyrObject } from './api/phyr.js';
 import type { ExtractContext } from './context.js';
 import { Abort } from './scope.js';
 import { arityText, describeExpr, isAssignmentOp, skipParens, statementName } from './syntax.js';
@@ -182,6 +183,11 @@ function construct(cx: ExtractContext, name: string, d: ts.VariableDeclaration, 
   }
   if (ctor.kind === 'hardware' || ctor.kind === 'drm_sched') {
     constructSched(cx, name, d, call, callee as 'hardware' | 'drm_gpu_scheduler');
+    return;
+  }
+  if (ctor.kind === 'phyr') {
+    const id = cx.addInstance(phyrObject(cx, name, callee, args), d.name);
+    cx.global.set(name, { kind: 'instance', id });
     return;
   }
   if (ctor.kind === 'work') {

@@ -73,6 +73,8 @@ export const KERNEL_FILES: Readonly<Record<string, KernelFile>> = {
   'Documentation/locking/locktypes.rst': { about: 'spinlock_t vs raw_spinlock_t, what PREEMPT_RT changes' },
   'kernel/locking/mutex-debug.c': { about: 'mutex init of a held lock: debug_check_no_locks_freed()' },
   'mm/hmm.c': { about: 'hmm_range_fault(): mmap_assert_locked()' },
+  // Added with the phyr objects (#14)
+  'include/linux/dma-mapping.h': { about: 'dma_map_sgtable(): an importer maps a scatterlist it holds' },
 };
 
 /** Kernel source paths named in free text (primed-edge citations). */

@@ -23,6 +23,8 @@ export function anySubjectCategories(p: Pred, into: Set<SubjectCategory> = new S
       return into;
     case 'buffer':
     case 'exporter':
+    case 'buffer-bound':
+    case 'buffer-owner':
       if (p.subject === 'any') into.add('buf');
       return into;
     case 'rxq':

@@ -65,8 +65,8 @@ const CASES: [rule: string, fixture: string, messages: string[]][] = [
     'violates-two-queues-per-dmabuf',
     // One finding per bind site (each binds while the other's queue has a provider).
     [
-      'net_devmem_bind_dmabuf() bound buf while a queue already has a provider; own.scope=per-dmabuf allows one consumer per dma-buf',
-      'io_zcrx_register() bound buf while a queue already has a provider; own.scope=per-dmabuf allows one consumer per dma-buf',
+      'net_devmem_bind_dmabuf() bound buf while another queue is bound to it; own.scope=per-dmabuf allows one consumer per dma-buf',
+      'io_zcrx_register() bound buf while another queue is bound to it; own.scope=per-dmabuf allows one consumer per dma-buf',
     ],
   ],
   [
@@ -102,6 +102,24 @@ const CASES: [rule: string, fixture: string, messages: string[]][] = [
     'unfaultable-importer-no-move',
     'violates-move-under-iommufd',
     ['dma_buf_move_notify(buf) moves the backing store while an importer that cannot fault maps it: its device keeps accessing the old location'],
+  ],
+  [
+    'phyr-dma-mapped-not-remapped',
+    'violates-remap-dma-mapped',
+    ['phyr_map(premapped) maps premapped, which already holds DMA addresses; a dma-mapped phyr must skip the mapping'],
+  ],
+  [
+    'mp-ownership-transfer',
+    'violates-transfer-while-used',
+    [
+      'io_zcrx_take_dmabuf(rxq1, buf) takes over buf while a devmem TCP queue is still bound to it: two consumers at once',
+      'net_devmem_bind_dmabuf(rxq0, buf) binds buf after io_uring took over its lifetime: two consumers at once',
+    ],
+  ],
+  [
+    'mp-one-provider-per-queue',
+    'violates-refusal-ignored',
+    ['io_zcrx_register() is refused on a queue that already has a memory provider, and the caller ignores the refusal and carries on as the queue\'s owner'],
   ],
 ];
 

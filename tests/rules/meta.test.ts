@@ -77,7 +77,7 @@ const LOCKDEP_SIDE_ITEMS = [
   ...range('LOCKDEP', 7),
 ];
 
-const PLACEHOLDERS = ['lock', 'held', 'api', 'thread', 'fence', 'attachment', 'buf', 'gfp', 'context', 'obj'];
+const PLACEHOLDERS = ['lock', 'held', 'api', 'thread', 'fence', 'attachment', 'buf', 'gfp', 'context', 'obj', 'phyr', 'rxq'];
 // What lockdep-report findings fill (checker/lockdep-findings.ts): usage states, the chain, wait types, the first acquisition.
 PLACEHOLDERS.push('safe', 'unsafe', 'irq', 'chain', 'outer', 'inner', 'heldAt');
 
@@ -194,7 +194,6 @@ function tsFilesUnder(dir: string): string[] {
 const UNREACHABLE_CHECKS = new Map<string, string>([
   ['revoked-refuses-map/map-while-revoked', 'dma_buf_map succeeds only when the buffer is not revoked'],
   ['revoked-refuses-map/attach-while-revoked', 'dma_buf_attach succeeds only when the buffer is not revoked (REVOKE-5)'],
-  ['mp-one-provider-per-queue/queue-already-bound', 'mp_bind succeeds only on an unbound rx queue'],
 ]);
 
 describe('rules/ holds only rules and their language', () => {

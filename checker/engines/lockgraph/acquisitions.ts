@@ -157,6 +157,8 @@ export function actionsOf(
     case 'phyr_to_page':
     case 'page_ref_lock':
     case 'mp_bind':
+    case 'mp_own':
+    case 'phyr_op':
     case 'mp_unbind':
     case 'mp_recv':
     case 'queue_work':

@@ -43,6 +43,8 @@ export const DMA_BUF_LOWERINGS: Partial<Record<OpKind, Lowering>> = {
     const target = c.inst(0);
     // A GEM object of the device's own driver (a userptr BO): DMA to its pages.
     if (cx.instances[target]!.kind === 'gem_object') return { op: { kind: 'gem_access', api: c.name, obj: target, write: !!c.api.write } };
+    // A phyr the importer holds: DMA through its (mapped or dma-mapped) ranges.
+    if (cx.instances[target]!.kind === 'phyr') return { op: { kind: 'phyr_op', api: c.name, phyr: target, action: 'access' } };
     return { op: { kind: 'device_access', api: c.name, attachment: target, write: !!c.api.write } };
   },
   dma_buf_invalidate: (_cx, c) => ({ op: { kind: 'dma_buf_invalidate', api: c.name, buf: c.inst(0) } }),
