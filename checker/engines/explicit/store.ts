@@ -5,8 +5,8 @@
  * transition that first reached it (BFS order, so following parents gives
  * a shortest schedule).
  *
- * Nothing here allocates per state: a state is its index. The arena
- * doubles, the hash table grows four times at once, and every growth is
+ * Nothing here allocates per state: a state is its index. The arena and
+ * the hash table grow separately (TABLE_GROWTH), and every growth is
  * checked against the memory budget first, so the engine stops with a
  * named limit instead of running out of heap.
  */
@@ -74,7 +74,12 @@ export function unpackFrom(layout: Layout, src: Uint32Array, off: number, vals: 
 export const OUT_OF_MEMORY = -0x7fffffff;
 export const STATE_LIMIT = -0x7ffffffe;
 
-/** The hash table grows this many times at once (a power of two): fewer rehashes of a table that only grows. */
+/**
+ * How many times the hash table grows at once (a power of two). Growing 4×
+ * halves the rehashes, but was measured slower on the bench families
+ * (bench/explicit.ts, #17): the sparser table spreads the same look-ups
+ * over more cache lines, and rehashing without a fill pass is cheap.
+ */
 const TABLE_GROWTH = 2;
 
 export class StateStore {
