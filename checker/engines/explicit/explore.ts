@@ -7,7 +7,8 @@
  * packed arena of `StateStore`; expanding it unpacks it into one scratch
  * Int32Array, evaluates only the guards of transitions at each thread's
  * current pc, and builds each successor by patching a copy of the packed
- * words in a scratch buffer before hashing it into the store. Each pass
+ * words in a per-state successor batch, hashes them all, then inserts
+ * them into the store in order. Each pass
  * compiles its tables before the first state: the transitions in
  * transition-table.ts, the properties in property-checks.ts.
  *
