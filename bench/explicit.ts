@@ -12,7 +12,8 @@
  * compiles the family member (compileSystem, deadlock property only; with
  * `--rules`, the properties of every `recommended` rule, so the cost of
  * visible transitions shows) and explores it once; the table is plain
- * text, one row per run. `cpu ms` is the process CPU time of the run,
+ * text, one row per run. `B/state` is the store's allocated bytes (arena,
+ * parents, table with its free slots) per stored state. `cpu ms` is the process CPU time of the run,
  * steadier than wall time on a loaded machine. `verdict` is that of the
  * first property (deadlock) and `violated` counts the properties found
  * violated.
@@ -47,7 +48,7 @@ async function main(argv: string[]): Promise<void> {
   }
   if (targets.length === 0) for (const f of FAMILIES) targets.push([f.name, DEFAULT_SIZES[f.name]]);
 
-  const header = ['family', 'N', 'reduction', 'props', 'deadlock', 'violated', 'states', 'transitions', 'ms', 'cpu ms', 'MB', 'states/s'];
+  const header = ['family', 'N', 'reduction', 'props', 'deadlock', 'violated', 'states', 'transitions', 'ms', 'cpu ms', 'MB', 'B/state', 'states/s'];
   console.log(header.join('\t'));
   for (const [family, sizes] of targets) {
     for (const n of sizes) {
@@ -67,8 +68,9 @@ async function main(argv: string[]): Promise<void> {
         const ms = Math.round(result.stats.ms);
         const cpu = Math.round((c.user + c.system) / 1000);
         const mb = Math.round((detail.storeBytes / 1048576) * 10) / 10;
+        const perState = detail.states > 0 ? Math.round(detail.storeBytes / detail.states) : 0;
         const rate = ms > 0 ? Math.round((detail.states / ms) * 1000) : 0;
-        console.log([family, n, reduction, ts.properties.length, verdict, violated, detail.states, detail.transitionsFired, ms, cpu, mb, rate].join('\t'));
+        console.log([family, n, reduction, ts.properties.length, verdict, violated, detail.states, detail.transitionsFired, ms, cpu, mb, perState, rate].join('\t'));
       }
     }
   }

@@ -23,7 +23,8 @@ import { performance } from 'node:perf_hooks';
 const HERE = dirname(fileURLToPath(import.meta.url));
 // dist/bench/startup.js -> the package root two levels up.
 const ROOT = existsSync(join(HERE, '..', 'package.json')) ? join(HERE, '..') : join(HERE, '..', '..');
-const CLI = join(ROOT, 'dist', 'cli', 'main.js');
+// The executable package.json installs as `lockmc` (answers --version before loading the rest).
+const CLI = join(ROOT, 'dist', 'cli', 'bin.js');
 
 /** A deadlock-free model of about `lines` lines: threads taking locks in one global order. */
 export function generateModel(lines: number): string {

@@ -104,7 +104,14 @@ function invokedDirectly(): boolean {
   }
 }
 
-if (invokedDirectly()) {
+if (invokedDirectly()) runProcess();
+
+/**
+ * Runs lockmc as this process: argv, the real streams, signals and the
+ * exit code. The `lockmc` executable (cli/bin.ts) calls it for everything
+ * but `--version`; `node dist/cli/main.js` still works too.
+ */
+export function runProcess(): void {
   // Loading ts-morph (all of TypeScript) dominates a cold run: V8's code
   // cache, kept beside the result cache, makes the second run's load cheap.
   installCodeCache(join(defaultCacheDir(process.cwd()), 'code'));

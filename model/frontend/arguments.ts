@@ -6,7 +6,8 @@
  * top level and function bodies; builds no control flow.
  */
 
-import { ts } from 'ts-morph';
+import type { ts as TS } from 'ts-morph';
+import { ts } from './typescript.js';
 import { FRONTEND_LIMITS } from '../diagnostics.js';
 import type { Instance, InstanceId, InstanceKind } from '../ir.js';
 import { API_BY_NAME, CONSTRUCTOR_BY_NAME, GFP_BY_NAME, IMPORTER_CAP_OPTIONS, VALUE_CONSTANTS, WW_CLASSES, type ArgSpec } from '../vocabulary.js';
@@ -56,12 +57,12 @@ export const TOP_ONLY = new Set(['threads', 'register_shrinker', 'request_irq', 
 // --- call shape and callbacks ------------------------------------------------
 
 /** `f(...xs)` has no fixed arguments to resolve. */
-export function noSpread(cx: ExtractContext, call: ts.CallExpression): void {
+export function noSpread(cx: ExtractContext, call: TS.CallExpression): void {
   for (const a of call.arguments) if (ts.isSpreadElement(a)) cx.unsupported('spread argument', a, 'pass each argument explicitly');
 }
 
 /** Reject callees that are not plain identifiers, naming the construct. */
-export function checkCallee(cx: ExtractContext, e: ts.CallExpression): void {
+export function checkCallee(cx: ExtractContext, e: TS.CallExpression): void {
   const c = e.expression;
   if (c.kind === ts.SyntaxKind.ImportKeyword) cx.unsupported('dynamic import()', e, "a model never imports: write only `import type {} from 'lockmc/kernel';`");
   if (ts.isIdentifier(c)) {
@@ -77,7 +78,7 @@ export function checkCallee(cx: ExtractContext, e: ts.CallExpression): void {
 }
 
 /** A callback argument: the name of a function of this file. */
-export function fnArg(cx: ExtractContext, a: ts.Expression, api: string): string {
+export function fnArg(cx: ExtractContext, a: TS.Expression, api: string): string {
   const e = skipParens(a);
   if (ts.isArrowFunction(e) || ts.isFunctionExpression(e)) cx.unsupported('closure', e, 'declare the callback as a top-level `function name() { ... }` and pass its name');
   if (!ts.isIdentifier(e)) cx.fail('LMC202', `${api} expects a function of this file, got ${describeExpr(e)}`, e, 'pass the name of a top-level function');
@@ -90,7 +91,7 @@ export function fnArg(cx: ExtractContext, a: ts.Expression, api: string): string
 }
 
 /** A ww class argument (`reservation_ww_class`), by name or string. */
-export function wwClassArg(cx: ExtractContext, a: ts.Expression, api: string): string {
+export function wwClassArg(cx: ExtractContext, a: TS.Expression, api: string): string {
   const e = skipParens(a);
   if (ts.isIdentifier(e) && (WW_CLASSES as readonly string[]).includes(e.text)) return e.text;
   if (ts.isStringLiteral(e) && (WW_CLASSES as readonly string[]).includes(e.text)) return e.text;
@@ -100,13 +101,13 @@ export function wwClassArg(cx: ExtractContext, a: ts.Expression, api: string): s
 }
 
 /** `{ key: true, cb: fn }` → entries; values are booleans or function names. */
-export function options(cx: ExtractContext, a: ts.Expression, keys: readonly string[], api: string): [string, boolean | { fn: string; node: ts.Node }][] {
+export function options(cx: ExtractContext, a: TS.Expression, keys: readonly string[], api: string): [string, boolean | { fn: string; node: TS.Node }][] {
   const e = skipParens(a);
   if (!ts.isObjectLiteralExpression(e)) cx.fail('LMC202', `${api} expects an options object { ${keys.join(', ')} }, got ${describeExpr(e)}`, e, `write \`{ ${keys[0]}: true }\``);
-  const out: [string, boolean | { fn: string; node: ts.Node }][] = [];
+  const out: [string, boolean | { fn: string; node: TS.Node }][] = [];
   for (const p of e.properties) {
     let key: string | undefined;
-    let value: ts.Expression | undefined;
+    let value: TS.Expression | undefined;
     if (ts.isPropertyAssignment(p)) {
       if (ts.isIdentifier(p.name) || ts.isStringLiteral(p.name)) key = p.name.text;
       value = p.initializer;
@@ -131,7 +132,7 @@ export function options(cx: ExtractContext, a: ts.Expression, keys: readonly str
 }
 
 /** The buffer and importer of `dma_buf_attach(buf)` / `dma_buf_dynamic_attach(buf, ops)`, at top level or in a body. */
-export function importerOf(cx: ExtractContext, call: ts.CallExpression, api: string, env: Env): { buf: InstanceId; importer: NonNullable<Instance['importer']> } {
+export function importerOf(cx: ExtractContext, call: TS.CallExpression, api: string, env: Env): { buf: InstanceId; importer: NonNullable<Instance['importer']> } {
   noSpread(cx, call);
   const dynamic = api === 'dma_buf_dynamic_attach';
   const max = dynamic ? 2 : 1;
@@ -168,7 +169,7 @@ export function importerOf(cx: ExtractContext, call: ts.CallExpression, api: str
 // --- names ------------------------------------------------------------------
 
 /** Report a name that resolves to nothing, saying why (used before its declaration, a function, a host object, a typo). */
-export function unknownIdentifier(cx: ExtractContext, id: ts.Identifier, frame?: Frame): never {
+export function unknownIdentifier(cx: ExtractContext, id: TS.Identifier, frame?: Frame): never {
   const name = id.text;
   const local = frame?.declared.get(name);
   if (local) {
@@ -211,7 +212,7 @@ export function didYouMean(cx: ExtractContext, name: string, what: 'call' | 'val
 }
 
 /** The first identifier in `e` that names nothing (for a better diagnostic than "wrong argument"). */
-export function firstUnknown(cx: ExtractContext, e: ts.Node, env: Env, depth = 0): ts.Identifier | undefined {
+export function firstUnknown(cx: ExtractContext, e: TS.Node, env: Env, depth = 0): TS.Identifier | undefined {
   if (depth > FRONTEND_LIMITS.maxDepth) return undefined;
   if (ts.isIdentifier(e)) {
     const n = e.text;
@@ -219,7 +220,7 @@ export function firstUnknown(cx: ExtractContext, e: ts.Node, env: Env, depth = 0
     return known ? undefined : e;
   }
   if (ts.isPropertyAccessExpression(e)) return firstUnknown(cx, e.expression, env, depth + 1);
-  let found: ts.Identifier | undefined;
+  let found: TS.Identifier | undefined;
   e.forEachChild((c) => {
     found ??= firstUnknown(cx, c, env, depth + 1);
   });
@@ -229,7 +230,7 @@ export function firstUnknown(cx: ExtractContext, e: ts.Node, env: Env, depth = 0
 // --- instances --------------------------------------------------------------
 
 /** An instance reference, or undefined if `e` is not one (no diagnostic). */
-export function tryInstanceRef(cx: ExtractContext, e: ts.Expression, env: Env, depth = 0): InstanceId | undefined {
+export function tryInstanceRef(cx: ExtractContext, e: TS.Expression, env: Env, depth = 0): InstanceId | undefined {
   e = skipParens(e);
   if (depth > FRONTEND_LIMITS.maxDepth) cx.depthCheck(depth, e);
   if (ts.isIdentifier(e)) {
@@ -241,7 +242,7 @@ export function tryInstanceRef(cx: ExtractContext, e: ts.Expression, env: Env, d
     return base === undefined ? undefined : cx.instances[base]!.resv;
   }
   if (ts.isElementAccessExpression(e) && ts.isIdentifier(skipParens(e.expression))) {
-    const b = env.get((skipParens(e.expression) as ts.Identifier).text);
+    const b = env.get((skipParens(e.expression) as TS.Identifier).text);
     const i = b?.kind === 'list' ? constValue(cx, e.argumentExpression, env, depth + 1) : undefined;
     return b?.kind === 'list' && i !== undefined ? b.items[i] : undefined;
   }
@@ -249,7 +250,7 @@ export function tryInstanceRef(cx: ExtractContext, e: ts.Expression, env: Env, d
 }
 
 /** `bos[i]` as an argument: the list, a constant index, in range. */
-function elementArg(cx: ExtractContext, e: ts.ElementAccessExpression, env: Env, api: string, frame?: Frame): InstanceId {
+function elementArg(cx: ExtractContext, e: TS.ElementAccessExpression, env: Env, api: string, frame?: Frame): InstanceId {
   const base = skipParens(e.expression);
   if (!ts.isIdentifier(base)) cx.unsupported(`element access '${truncate(e.getText(cx.sf))}'`, e, 'index a top-level or local list: `const bos = [a, b]; ... bos[i]`');
   const b = env.get(base.text);
@@ -264,7 +265,7 @@ function elementArg(cx: ExtractContext, e: ts.ElementAccessExpression, env: Env,
 }
 
 /** `[a, b.resv, c]` → the instances, or undefined if some element is not one. */
-export function tryList(cx: ExtractContext, e: ts.Expression, env: Env): InstanceId[] | undefined {
+export function tryList(cx: ExtractContext, e: TS.Expression, env: Env): InstanceId[] | undefined {
   e = skipParens(e);
   if (!ts.isArrayLiteralExpression(e)) return undefined;
   const ids: InstanceId[] = [];
@@ -282,7 +283,7 @@ export function tryList(cx: ExtractContext, e: ts.Expression, env: Env): Instanc
 }
 
 /** Argument `pos` of `api` as an instance of one of `spec.kinds`, or the diagnostic that says what it is instead. */
-export function instanceArg(cx: ExtractContext, a: ts.Expression, env: Env, spec: Extract<ArgSpec, { kind: 'instance' }>, api: string, pos: number, frame?: Frame): InstanceId {
+export function instanceArg(cx: ExtractContext, a: TS.Expression, env: Env, spec: Extract<ArgSpec, { kind: 'instance' }>, api: string, pos: number, frame?: Frame): InstanceId {
   const e = skipParens(a);
   let id: InstanceId | undefined;
   if (ts.isIdentifier(e)) {
@@ -299,7 +300,7 @@ export function instanceArg(cx: ExtractContext, a: ts.Expression, env: Env, spec
   } else if (ts.isElementAccessExpression(e)) {
     id = elementArg(cx, e, env, api, frame);
   } else if (ts.isPropertyAccessExpression(e) && e.name.text === 'resv' && ts.isElementAccessExpression(skipParens(e.expression))) {
-    const base = elementArg(cx, skipParens(e.expression) as ts.ElementAccessExpression, env, api, frame);
+    const base = elementArg(cx, skipParens(e.expression) as TS.ElementAccessExpression, env, api, frame);
     if (cx.instances[base]!.resv === undefined) {
       cx.fail('LMC202', `'.resv' applies to a dma_buf, but '${cx.instances[base]!.name}' is a ${cx.instances[base]!.kind}`, e, 'pass the dma_resv itself, or declare the object with `dma_buf()`');
     }
@@ -345,7 +346,7 @@ function kindHint(api: string, kinds: readonly InstanceKind[], got: Instance | u
 }
 
 /** Arguments kept for realism: anything simple whose identifiers resolve. */
-export function ignoredArg(cx: ExtractContext, a: ts.Expression, env: Env, frame?: Frame): void {
+export function ignoredArg(cx: ExtractContext, a: TS.Expression, env: Env, frame?: Frame): void {
   const e = skipParens(a);
   if (ts.isIdentifier(e)) {
     if (env.get(e.text) || e.text in VALUE_CONSTANTS || GFP_BY_NAME.has(e.text) || e.text === 'true' || e.text === 'false') return;
@@ -366,7 +367,7 @@ export function ignoredArg(cx: ExtractContext, a: ts.Expression, env: Env, frame
 // --- constants --------------------------------------------------------------
 
 /** A GFP mask (`GFP_KERNEL | __GFP_NOWARN`, or a const bound to one) as its flag names, or undefined. Never reports. */
-export function tryGfp(e: ts.Expression, env: Env): string[] | undefined {
+export function tryGfp(e: TS.Expression, env: Env): string[] | undefined {
   e = skipParens(e);
   if (ts.isIdentifier(e)) {
     if (GFP_BY_NAME.has(e.text)) return [e.text];
@@ -382,7 +383,7 @@ export function tryGfp(e: ts.Expression, env: Env): string[] | undefined {
 }
 
 /** A compile-time integer, or undefined. Never reports. */
-export function constValue(cx: ExtractContext, e: ts.Expression, env: Env, depth = 0): number | undefined {
+export function constValue(cx: ExtractContext, e: TS.Expression, env: Env, depth = 0): number | undefined {
   if (depth > FRONTEND_LIMITS.maxDepth) cx.depthCheck(depth, e);
   e = skipParens(e);
   if (ts.isNumericLiteral(e)) {

@@ -14,7 +14,8 @@
  * through is never changed by it.
  */
 
-import { ts } from 'ts-morph';
+import type { ts as TS } from 'ts-morph';
+import { ts } from './typescript.js';
 import { diagnosticAt, FRONTEND_LIMITS, lineColAt, type Diagnostic } from '../diagnostics.js';
 
 type Chain =
@@ -28,7 +29,7 @@ type Chain =
 
 const K = ts.SyntaxKind;
 
-const PREFIX = new Set<ts.SyntaxKind>([
+const PREFIX = new Set<TS.SyntaxKind>([
   K.ExclamationToken,
   K.MinusToken,
   K.PlusToken,
@@ -46,7 +47,7 @@ const PREFIX = new Set<ts.SyntaxKind>([
 ]);
 
 /** Right-associative operators: the parser recurses once per link. */
-const RIGHT = new Set<ts.SyntaxKind>([
+const RIGHT = new Set<TS.SyntaxKind>([
   K.EqualsToken,
   K.PlusEqualsToken,
   K.MinusEqualsToken,
@@ -61,11 +62,11 @@ const RIGHT = new Set<ts.SyntaxKind>([
   K.EqualsGreaterThanToken,
 ]);
 
-const OPEN = new Set<ts.SyntaxKind>([K.OpenParenToken, K.OpenBracketToken, K.OpenBraceToken]);
-const CLOSE = new Set<ts.SyntaxKind>([K.CloseParenToken, K.CloseBracketToken, K.CloseBraceToken]);
+const OPEN = new Set<TS.SyntaxKind>([K.OpenParenToken, K.OpenBracketToken, K.OpenBraceToken]);
+const CLOSE = new Set<TS.SyntaxKind>([K.CloseParenToken, K.CloseBracketToken, K.CloseBraceToken]);
 
 /** After these a `<` starts a type assertion `<T>x` rather than a comparison. */
-function isOperand(kind: ts.SyntaxKind): boolean {
+function isOperand(kind: TS.SyntaxKind): boolean {
   return (
     kind === K.Identifier ||
     kind === K.NumericLiteral ||
@@ -96,8 +97,8 @@ interface Scan {
   /** The counts of the enclosing brackets, innermost last. */
   stack: Level[];
   lv: Level;
-  prev: ts.SyntaxKind;
-  prev2: ts.SyntaxKind;
+  prev: TS.SyntaxKind;
+  prev2: TS.SyntaxKind;
   /** The previous token ended a statement at this level (`;` or `}`). */
   stmtEnd: boolean;
   /** A pending `<` of a possible type assertion, and how far it got: `<`, name, `>`. */
@@ -137,7 +138,7 @@ export function checkChains(file: string, text: string): Diagnostic | undefined 
 }
 
 /** Count one token into the chains it links; the chain it makes longer than `limit`, if any. */
-function countToken(s: Scan, kind: ts.SyntaxKind, limit: number): Chain | undefined {
+function countToken(s: Scan, kind: TS.SyntaxKind, limit: number): Chain | undefined {
   // Type assertions `<T>` in prefix position count as prefix operators.
   if (s.castStep === 0 && kind === K.LessThanToken && !isOperand(s.prev)) s.castStep = 1;
   else if (s.castStep === 1 && (kind === K.Identifier || (kind >= K.FirstKeyword && kind <= K.LastKeyword))) s.castStep = 2;
@@ -151,13 +152,13 @@ function countToken(s: Scan, kind: ts.SyntaxKind, limit: number): Chain | undefi
   return chain ?? advance(s, kind);
 }
 
-function advance(s: Scan, kind: ts.SyntaxKind): undefined {
+function advance(s: Scan, kind: TS.SyntaxKind): undefined {
   s.prev2 = s.prev;
   s.prev = kind;
   return undefined;
 }
 
-function countPrefix(s: Scan, kind: ts.SyntaxKind, limit: number): Chain | undefined {
+function countPrefix(s: Scan, kind: TS.SyntaxKind, limit: number): Chain | undefined {
   const lv = s.lv;
   if (PREFIX.has(kind) && kind !== K.ExclamationToken) {
     // `a - b` is binary: only a sign after an operator or at the start chains.
@@ -173,7 +174,7 @@ function countPrefix(s: Scan, kind: ts.SyntaxKind, limit: number): Chain | undef
 }
 
 /** Brackets, statement ends and the chains other than prefix operators. */
-function countLinks(s: Scan, kind: ts.SyntaxKind, limit: number): Chain | undefined {
+function countLinks(s: Scan, kind: TS.SyntaxKind, limit: number): Chain | undefined {
   if (s.stmtEnd && kind !== K.ElseKeyword) s.lv.ifs = 0;
   s.stmtEnd = false;
   const lv = s.lv;

@@ -8,7 +8,8 @@
  * api-calls.ts.
  */
 
-import { ts } from 'ts-morph';
+import type { ts as TS } from 'ts-morph';
+import { ts } from './typescript.js';
 import { FRONTEND_LIMITS } from '../diagnostics.js';
 import { checkBudget } from '../budget.js';
 import { API_BY_NAME, CONSTRUCTOR_BY_NAME, GFP_BY_NAME, VALUE_CONSTANTS } from '../vocabulary.js';
@@ -133,7 +134,7 @@ function compileItems(cx: ExtractContext, items: Item[], idx: number, env: Env, 
 }
 
 /** `const name = ...` in a body: what `name` binds, and the values it has on each path. */
-function compileDecl(cx: ExtractContext, decl: ts.VariableDeclaration, env: Env, inc: Edge[], F: Frame, p: ProcBuild, d: number): { pairs: Pair[]; binding: Binding; name: string } {
+function compileDecl(cx: ExtractContext, decl: TS.VariableDeclaration, env: Env, inc: Edge[], F: Frame, p: ProcBuild, d: number): { pairs: Pair[]; binding: Binding; name: string } {
   if (!ts.isIdentifier(decl.name)) cx.unsupported('destructuring', decl.name, 'bind one value per `const`');
   const name = decl.name.text;
   if (!decl.initializer) cx.unsupported('declaration without initializer', decl, `write \`const ${name} = op(...);\``);
@@ -167,7 +168,7 @@ function compileDecl(cx: ExtractContext, decl: ts.VariableDeclaration, env: Env,
   return { pairs, binding: { kind: 'opaque', what: 'a value' }, name };
 }
 
-function compileStmt(cx: ExtractContext, s: ts.Statement, env: Env, inc: Edge[], F: Frame, p: ProcBuild, d: number): Edge[] {
+function compileStmt(cx: ExtractContext, s: TS.Statement, env: Env, inc: Edge[], F: Frame, p: ProcBuild, d: number): Edge[] {
   cx.depthCheck(d, s);
   if (inc.length === 0) return inc;
   tick(cx, p);
@@ -233,13 +234,13 @@ function compileStmt(cx: ExtractContext, s: ts.Statement, env: Env, inc: Edge[],
   cx.unsupported(statementName(s), kw, 'see docs/model-language.md for the statements a model may use');
 }
 
-function compileExprStmt(cx: ExtractContext, expr: ts.Expression, env: Env, inc: Edge[], F: Frame, p: ProcBuild, d: number): Edge[] {
+function compileExprStmt(cx: ExtractContext, expr: TS.Expression, env: Env, inc: Edge[], F: Frame, p: ProcBuild, d: number): Edge[] {
   cx.depthCheck(d, expr);
   const e = skipParens(expr);
   if (ts.isCallExpression(e)) {
     noSpread(cx, e);
     checkCallee(cx, e);
-    const callee = (e.expression as ts.Identifier).text;
+    const callee = (e.expression as TS.Identifier).text;
     const fn = cx.functions.get(callee);
     if (fn && !env.get(callee)) return inline(cx, fn.decl, e, env, inc, F, p, d + 1);
     return compileValue(cx, e, env, inc, F, p, d + 1).flatMap((x) => x.edges);
@@ -259,7 +260,7 @@ function compileExprStmt(cx: ExtractContext, expr: ts.Expression, env: Env, inc:
   cx.unsupported(`expression statement (${describeExpr(e)})`, e, 'a statement is an operation call, a helper call, a declaration or control flow');
 }
 
-function inline(cx: ExtractContext, decl: ts.FunctionDeclaration, call: ts.CallExpression, env: Env, inc: Edge[], F: Frame, p: ProcBuild, d: number): Edge[] {
+function inline(cx: ExtractContext, decl: TS.FunctionDeclaration, call: TS.CallExpression, env: Env, inc: Edge[], F: Frame, p: ProcBuild, d: number): Edge[] {
   return inlineCall(cx, decl, call, env, inc, F, p, d, false).flatMap((x) => x.edges);
 }
 
@@ -268,7 +269,7 @@ function inline(cx: ExtractContext, decl: ts.FunctionDeclaration, call: ts.CallE
  * each `return e;` contributes e's values on its paths and falling off
  * the end returns 0 (C's `void`/`NULL` reads as false).
  */
-function inlineCall(cx: ExtractContext, decl: ts.FunctionDeclaration, call: ts.CallExpression, env: Env, inc: Edge[], F: Frame, p: ProcBuild, d: number, wantValue: boolean): Pair[] {
+function inlineCall(cx: ExtractContext, decl: TS.FunctionDeclaration, call: TS.CallExpression, env: Env, inc: Edge[], F: Frame, p: ProcBuild, d: number, wantValue: boolean): Pair[] {
   const name = decl.name!.text;
   if (F.stack.includes(name)) {
     const cycle = [...F.stack.slice(F.stack.indexOf(name)), name].join(' -> ');
@@ -303,7 +304,7 @@ function inlineCall(cx: ExtractContext, decl: ts.FunctionDeclaration, call: ts.C
 }
 
 /** What a helper parameter is bound to: the argument's binding, resolved now. */
-function argBinding(cx: ExtractContext, a: ts.Expression, env: Env, F: Frame): Binding {
+function argBinding(cx: ExtractContext, a: TS.Expression, env: Env, F: Frame): Binding {
   const e = skipParens(a);
   if (ts.isIdentifier(e)) {
     const b = env.get(e.text);
@@ -327,7 +328,7 @@ function argBinding(cx: ExtractContext, a: ts.Expression, env: Env, F: Frame): B
 
 // --- conditions and values ----------------------------------------------------
 
-function compileCond(cx: ExtractContext, expr: ts.Expression, env: Env, inc: Edge[], F: Frame, p: ProcBuild, d: number): { t: Edge[]; f: Edge[] } {
+function compileCond(cx: ExtractContext, expr: TS.Expression, env: Env, inc: Edge[], F: Frame, p: ProcBuild, d: number): { t: Edge[]; f: Edge[] } {
   cx.depthCheck(d, expr);
   const e = skipParens(expr);
   if (ts.isPrefixUnaryExpression(e) && e.operator === ts.SyntaxKind.ExclamationToken) {
@@ -354,7 +355,7 @@ function compileCond(cx: ExtractContext, expr: ts.Expression, env: Env, inc: Edg
   return { t, f };
 }
 
-function compileValue(cx: ExtractContext, expr: ts.Expression, env: Env, inc: Edge[], F: Frame, p: ProcBuild, d: number): Pair[] {
+function compileValue(cx: ExtractContext, expr: TS.Expression, env: Env, inc: Edge[], F: Frame, p: ProcBuild, d: number): Pair[] {
   cx.depthCheck(d, expr);
   const e = skipParens(expr);
   if (ts.isNumericLiteral(e)) return [{ edges: inc, value: Number(e.text) }];
@@ -431,7 +432,7 @@ function compileValue(cx: ExtractContext, expr: ts.Expression, env: Env, inc: Ed
   if (ts.isCallExpression(e)) {
     noSpread(cx, e);
     checkCallee(cx, e);
-    const callee = (e.expression as ts.Identifier).text;
+    const callee = (e.expression as TS.Identifier).text;
     if (callee === 'nondet') return compileNondet(cx, e, env, inc, F, p);
     const api = API_BY_NAME.get(callee);
     if (api) return compileApi(cx, api, e, env, inc, F, p, d + 1, undefined, undefined).pairs;
@@ -453,7 +454,7 @@ function compileValue(cx: ExtractContext, expr: ts.Expression, env: Env, inc: Ed
   cx.unsupported(describeExpr(e), e, 'see docs/model-language.md for the expressions a model may use');
 }
 
-function compileNondet(cx: ExtractContext, e: ts.CallExpression, env: Env, inc: Edge[], F: Frame, p: ProcBuild): Pair[] {
+function compileNondet(cx: ExtractContext, e: TS.CallExpression, env: Env, inc: Edge[], F: Frame, p: ProcBuild): Pair[] {
   let n = 2;
   if (e.arguments.length > 1) cx.fail('LMC202', `nondet expects 0 or 1 arguments, got ${e.arguments.length}`, e, 'write `nondet()` or `nondet(3)`');
   if (e.arguments.length === 1) {
@@ -476,7 +477,7 @@ function compileNondet(cx: ExtractContext, e: ts.CallExpression, env: Env, inc: 
 
 // --- loops and switches ---------------------------------------------------------
 
-function compileFor(cx: ExtractContext, s: ts.ForStatement, env: Env, inc: Edge[], F: Frame, p: ProcBuild, d: number): Edge[] {
+function compileFor(cx: ExtractContext, s: TS.ForStatement, env: Env, inc: Edge[], F: Frame, p: ProcBuild, d: number): Edge[] {
   const hint = 'write `for (let i = 0; i < N; i++)` with N a number or a top-level const';
   const init = s.initializer;
   if (!init || !ts.isVariableDeclarationList(init) || init.declarations.length !== 1) cx.fail('LMC103', 'unbounded loop: the for loop has no `let i = <constant>` initialiser', s, hint);
@@ -487,7 +488,7 @@ function compileFor(cx: ExtractContext, s: ts.ForStatement, env: Env, inc: Edge[
   if (start === undefined) cx.fail('LMC103', `non-constant loop start '${truncate(decl.initializer.getText(cx.sf))}'`, decl.initializer, hint);
   const cond = s.condition && skipParens(s.condition);
   if (!cond) cx.fail('LMC103', 'unbounded loop: the for loop has no condition', s, hint);
-  if (!ts.isBinaryExpression(cond) || !isComparison(cond.operatorToken.kind) || !ts.isIdentifier(skipParens(cond.left)) || (skipParens(cond.left) as ts.Identifier).text !== iv) {
+  if (!ts.isBinaryExpression(cond) || !isComparison(cond.operatorToken.kind) || !ts.isIdentifier(skipParens(cond.left)) || (skipParens(cond.left) as TS.Identifier).text !== iv) {
     cx.fail('LMC103', `unbounded loop: the condition must compare '${iv}' with a constant`, cond, hint);
   }
   const bound = constValue(cx, cond.right, env);
@@ -532,7 +533,7 @@ function compileFor(cx: ExtractContext, s: ts.ForStatement, env: Env, inc: Edge[
   return [...cur, ...breaks];
 }
 
-function compileSwitch(cx: ExtractContext, s: ts.SwitchStatement, env: Env, inc: Edge[], F: Frame, p: ProcBuild, d: number): Edge[] {
+function compileSwitch(cx: ExtractContext, s: TS.SwitchStatement, env: Env, inc: Edge[], F: Frame, p: ProcBuild, d: number): Edge[] {
   const pairs = compileValue(cx, s.expression, env, inc, F, p, d + 1);
   const clauses = s.caseBlock.clauses;
   const labels: (number | 'default')[] = clauses.map((c) => {

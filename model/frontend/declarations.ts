@@ -6,7 +6,8 @@
  * interval notifiers) and top-level attachments.
  */
 
-import { ts } from 'ts-morph';
+import type { ts as TS } from 'ts-morph';
+import { ts } from './typescript.js';
 import type { InstanceId, Registration, Thread } from '../ir.js';
 import { API_BY_NAME, CONSTRUCTOR_BY_NAME, EXPORTER_OPTIONS, RESV_CLASS } from '../vocabulary.js';
 import {
@@ -34,7 +35,7 @@ import { Abort } from './scope.js';
 import { arityText, describeExpr, isAssignmentOp, skipParens, statementName } from './syntax.js';
 
 /** One top-level statement; functions are collected by the driver beforehand and only checked here. */
-export function topStatement(cx: ExtractContext, s: ts.Statement): void {
+export function topStatement(cx: ExtractContext, s: TS.Statement): void {
   if (ts.isImportDeclaration(s)) return topImport(cx, s);
   if (ts.isFunctionDeclaration(s)) {
     if (!s.name) cx.unsupported('anonymous default-exported function', s, 'declare `export function name() { ... }`');
@@ -55,7 +56,7 @@ export function topStatement(cx: ExtractContext, s: ts.Statement): void {
   cx.unsupported(statementName(s) + ' at top level', s.getFirstToken(cx.sf) ?? s, 'the top level holds `const x = constructor(...)` declarations, registrations, functions and `threads(...)`');
 }
 
-function topImport(cx: ExtractContext, s: ts.ImportDeclaration): void {
+function topImport(cx: ExtractContext, s: TS.ImportDeclaration): void {
   const spec = ts.isStringLiteral(s.moduleSpecifier) ? s.moduleSpecifier.text : '';
   const kernelLike = spec === 'lockmc/kernel' || /(^|\/)kernel(\.d)?(\.js|\.ts)?$/.test(spec);
   const clause = s.importClause;
@@ -66,7 +67,7 @@ function topImport(cx: ExtractContext, s: ts.ImportDeclaration): void {
   cx.unsupported(`import of '${spec}'`, s, "a model never imports: write only `import type {} from 'lockmc/kernel';`");
 }
 
-function topVariables(cx: ExtractContext, s: ts.VariableStatement): void {
+function topVariables(cx: ExtractContext, s: TS.VariableStatement): void {
   if (!(s.declarationList.flags & ts.NodeFlags.Const)) {
     cx.unsupported(`'${s.declarationList.flags & ts.NodeFlags.Let ? 'let' : 'var'}' declaration`, s, 'declare instances with `const`');
   }
@@ -81,7 +82,7 @@ function topVariables(cx: ExtractContext, s: ts.VariableStatement): void {
   }
 }
 
-function topDeclaration(cx: ExtractContext, d: ts.VariableDeclaration): void {
+function topDeclaration(cx: ExtractContext, d: TS.VariableDeclaration): void {
   if (!ts.isIdentifier(d.name)) cx.unsupported('destructuring', d.name, 'bind one instance per `const`');
   const name = d.name.text;
   const init = d.initializer;
@@ -135,7 +136,7 @@ function topDeclaration(cx: ExtractContext, d: ts.VariableDeclaration): void {
 }
 
 /** `const name = constructor(...)`: the instance (a dma_buf brings its reservation, a work item its handler proc). */
-function construct(cx: ExtractContext, name: string, d: ts.VariableDeclaration, call: ts.CallExpression, callee: string): void {
+function construct(cx: ExtractContext, name: string, d: TS.VariableDeclaration, call: TS.CallExpression, callee: string): void {
   const ctor = CONSTRUCTOR_BY_NAME.get(callee)!;
   const args = call.arguments;
   noSpread(cx, call);
@@ -211,9 +212,9 @@ const RELEASE_OPTION: Record<string, string> = { drm_gem_object: 'free', ttm_buf
  * GEM/TTM object its own reservation `obj.resv` (drm_gem_private_object_init
  * points obj->resv at the embedded obj->_resv).
  */
-function releaseObject(cx: ExtractContext, name: string, d: ts.VariableDeclaration, call: ts.CallExpression, callee: string, kind: 'gem_object' | 'dma_fence'): void {
+function releaseObject(cx: ExtractContext, name: string, d: TS.VariableDeclaration, call: TS.CallExpression, callee: string, kind: 'gem_object' | 'dma_fence'): void {
   const key = RELEASE_OPTION[callee];
-  let fn: { fn: string; node: ts.Node } | undefined;
+  let fn: { fn: string; node: TS.Node } | undefined;
   const arg = call.arguments[0];
   // userptr_object(mm) names its mm, not a destructor (api/userptr.ts).
   if (arg && key !== undefined) {
@@ -235,14 +236,14 @@ function releaseObject(cx: ExtractContext, name: string, d: ts.VariableDeclarati
 }
 
 /** A top-level call: `threads(...)` or a registration. */
-function topExpression(cx: ExtractContext, s: ts.ExpressionStatement): void {
+function topExpression(cx: ExtractContext, s: TS.ExpressionStatement): void {
   const e = skipParens(s.expression);
   if (!ts.isCallExpression(e)) {
     if (ts.isBinaryExpression(e) && isAssignmentOp(e.operatorToken.kind)) cx.unsupported('assignment', e, 'instances are declared once with `const` and never assigned');
     cx.unsupported(describeExpr(e) + ' at top level', e, 'the top level holds declarations, registrations and `threads(...)`');
   }
   checkCallee(cx, e);
-  const callee = (e.expression as ts.Identifier).text;
+  const callee = (e.expression as TS.Identifier).text;
   switch (callee) {
     case 'threads': {
       if (cx.threadsCall) cx.fail('LMC102', 'unsupported construct: a second threads(...) call', e, 'list every thread in one `threads(f, g, ...)` call');
@@ -273,7 +274,7 @@ function topExpression(cx: ExtractContext, s: ts.ExpressionStatement): void {
       const fns = e.arguments.filter((a) => ts.isIdentifier(a) && cx.functions.has(a.text));
       if (fns.length !== 1) cx.fail('LMC202', `request_irq expects one handler function, got ${fns.length}`, e, 'write `request_irq(my_irq_handler);`');
       for (const a of e.arguments) if (a !== fns[0]) ignoredArg(cx, a, cx.global);
-      const proc = cx.requestProc((fns[0] as ts.Identifier).text, 'irq', fns[0]!);
+      const proc = cx.requestProc((fns[0] as TS.Identifier).text, 'irq', fns[0]!);
       if (proc !== undefined) cx.registrations.push({ role: 'irq', proc });
       return;
     }
@@ -285,7 +286,7 @@ function topExpression(cx: ExtractContext, s: ts.ExpressionStatement): void {
       const fns = e.arguments.filter((a) => ts.isIdentifier(a) && cx.functions.has(a.text));
       if (fns.length !== 1) cx.fail('LMC202', `${callee} expects one handler function, got ${fns.length}`, e, `write \`${callee}(my_handler);\``);
       for (const a of e.arguments) if (a !== fns[0]) ignoredArg(cx, a, cx.global);
-      const proc = cx.requestProc((fns[0] as ts.Identifier).text, 'softirq', fns[0]!);
+      const proc = cx.requestProc((fns[0] as TS.Identifier).text, 'softirq', fns[0]!);
       if (proc !== undefined) cx.registrations.push({ role: 'softirq', proc });
       return;
     }
@@ -309,7 +310,7 @@ function topExpression(cx: ExtractContext, s: ts.ExpressionStatement): void {
 }
 
 /** `mmu_interval_notifier_insert(mm, fn, opts?)`: the notifier instance and its invalidate callback. */
-function registerNotifier(cx: ExtractContext, e: ts.CallExpression, bound: string | undefined): InstanceId {
+function registerNotifier(cx: ExtractContext, e: TS.CallExpression, bound: string | undefined): InstanceId {
   noSpread(cx, e);
   const args = e.arguments;
   if (args.length < 2 || args.length > 3) cx.fail('LMC202', `mmu_interval_notifier_insert expects 2 or 3 arguments (mm, invalidate, options?), got ${args.length}`, e, 'write `mmu_interval_notifier_insert(mm, invalidate);`');
@@ -338,12 +339,12 @@ function registerNotifier(cx: ExtractContext, e: ts.CallExpression, bound: strin
  * access of `mm` that faults (copy_*_user, get/put_user, GUP,
  * hmm_range_fault) runs it under mmap_lock read (mm/memory.c __do_fault).
  */
-function registerFaultHandler(cx: ExtractContext, e: ts.CallExpression): void {
+function registerFaultHandler(cx: ExtractContext, e: TS.CallExpression): void {
   noSpread(cx, e);
   const args = e.arguments;
   if (args.length !== 2) cx.fail('LMC202', `vm_operations expects 2 arguments (mm, { fault }), got ${args.length}`, e, 'write `vm_operations(mm, { fault: my_gem_fault });`');
   const mm = instanceArg(cx, args[0]!, cx.global, { kind: 'instance', name: 'mm', kinds: ['mm'] }, 'vm_operations', 1);
-  let fn: { fn: string; node: ts.Node } | undefined;
+  let fn: { fn: string; node: TS.Node } | undefined;
   for (const [k, v] of options(cx, args[1]!, ['fault'], 'vm_operations')) {
     if (typeof v === 'boolean') cx.fail('LMC202', `vm_operations: option '${k}' must name a function`, args[1]!, 'write `{ fault: my_gem_fault }`');
     fn = v;
@@ -354,14 +355,14 @@ function registerFaultHandler(cx: ExtractContext, e: ts.CallExpression): void {
 }
 
 /** A top-level `dma_buf_attach(buf)`: an attachment instance every thread shares. */
-function topAttach(cx: ExtractContext, e: ts.CallExpression, bound: string | undefined, at: ts.Node): InstanceId {
-  const api = (e.expression as ts.Identifier).text;
+function topAttach(cx: ExtractContext, e: TS.CallExpression, bound: string | undefined, at: TS.Node): InstanceId {
+  const api = (e.expression as TS.Identifier).text;
   const { buf, importer } = importerOf(cx, e, api, cx.global);
   return cx.addInstance({ name: bound ?? `${cx.instances[buf]!.name}_attach`, kind: 'attachment', buf, importer }, ts.isVariableDeclaration(at) ? at.name : at);
 }
 
 /** A thread running `name`; a function listed twice runs as two threads (`f`, `f#2`). */
-export function addThread(cx: ExtractContext, name: string, at: ts.Node, kind: Thread['kind']): void {
+export function addThread(cx: ExtractContext, name: string, at: TS.Node, kind: Thread['kind']): void {
   const proc = cx.requestProc(name, 'thread', at);
   if (proc === undefined) return;
   const same = cx.threads.filter((t) => t.proc === proc).length;

@@ -12,7 +12,8 @@
  */
 
 import { createHash } from 'node:crypto';
-import { Project, ts } from 'ts-morph';
+import type { ts as TS } from 'ts-morph';
+import { ts } from './typescript.js';
 import { diagnosticAt, type Diagnostic } from '../diagnostics.js';
 import { IR_SCHEMA_VERSION, type DriverModel, type ExtractedModel, type ModelHeader, type NodeId, type Outcome, type Proc } from '../ir.js';
 import { opOutcomes } from '../vocabulary.js';
@@ -43,17 +44,6 @@ export interface ExtractResult {
    * `@expect error LMCnnn` precisely when extraction failed.
    */
   header?: ModelHeader;
-}
-
-let sharedProject: Project | undefined;
-function project(): Project {
-  sharedProject ??= new Project({
-    useInMemoryFileSystem: true,
-    skipLoadingLibFiles: true,
-    skipFileDependencyResolution: true,
-    compilerOptions: { noLib: true, target: ts.ScriptTarget.ES2022, allowJs: false },
-  });
-  return sharedProject;
 }
 
 export function extractModel(input: ExtractInput): ExtractResult {
@@ -104,28 +94,23 @@ function sortDiagnostics(ds: Diagnostic[]): Diagnostic[] {
 
 /** Parse the text; on a syntax error report the parser's diagnostics, else build the model. */
 function parseModel(cx: ExtractContext): ExtractedModel | undefined {
-  const p = project();
-  const name = '/model.ts';
-  const sfw = p.createSourceFile(name, cx.text, { overwrite: true, scriptKind: ts.ScriptKind.TS });
-  cx.sf = sfw.compilerNode;
-  try {
-    // The parser's own diagnostics live on the SourceFile; asking a Program
-    // for syntactic diagnostics would build one (and load libs) per model.
-    const parseDiags = (cx.sf as unknown as { parseDiagnostics?: ts.DiagnosticWithLocation[] }).parseDiagnostics ?? [];
-    if (parseDiags.length > 0) {
-      for (const d of parseDiags.slice(0, 20)) {
-        const lc = cx.sf.getLineAndCharacterOfPosition(d.start);
-        const msg = ts.flattenDiagnosticMessageText(d.messageText, ' ');
-        cx.diags.push(
-          diagnosticAt('LMC101', `syntax error: ${msg}`, cx.file, cx.text, { line: lc.line + 1, col: lc.character + 1, width: Math.max(1, d.length) }, 'fix the syntax; models are TypeScript'),
-        );
-      }
-      return undefined;
+  // The parser alone (no ts-morph Project, no Program, no libs): the
+  // front end reads syntax only, with parent links set as the walk needs.
+  cx.sf = ts.createSourceFile('/model.ts', cx.text, ts.ScriptTarget.ES2022, true, ts.ScriptKind.TS);
+  // The parser's own diagnostics live on the SourceFile; asking a Program
+  // for syntactic diagnostics would build one (and load libs) per model.
+  const parseDiags = (cx.sf as unknown as { parseDiagnostics?: TS.DiagnosticWithLocation[] }).parseDiagnostics ?? [];
+  if (parseDiags.length > 0) {
+    for (const d of parseDiags.slice(0, 20)) {
+      const lc = cx.sf.getLineAndCharacterOfPosition(d.start);
+      const msg = ts.flattenDiagnosticMessageText(d.messageText, ' ');
+      cx.diags.push(
+        diagnosticAt('LMC101', `syntax error: ${msg}`, cx.file, cx.text, { line: lc.line + 1, col: lc.character + 1, width: Math.max(1, d.length) }, 'fix the syntax; models are TypeScript'),
+      );
     }
-    return buildModel(cx);
-  } finally {
-    p.removeSourceFile(sfw);
+    return undefined;
   }
+  return buildModel(cx);
 }
 
 /** The walk: top level (threads first), work items' kworkers, then every requested proc; undefined on any error. */
@@ -156,7 +141,7 @@ function buildModel(cx: ExtractContext): ExtractedModel | undefined {
 }
 
 /** Functions are hoisted: registrations may name functions declared later; consts are known for use-before-declaration. */
-function hoistNames(cx: ExtractContext, stmts: readonly ts.Statement[]): void {
+function hoistNames(cx: ExtractContext, stmts: readonly TS.Statement[]): void {
   for (const s of stmts) {
     // A body-less `declare function` is refused by topStatement; it is
     // no function of the model (nothing to run or inline).
@@ -174,11 +159,11 @@ function hoistNames(cx: ExtractContext, stmts: readonly ts.Statement[]): void {
   }
 }
 
-function walkTopLevel(cx: ExtractContext, stmts: readonly ts.Statement[]): void {
+function walkTopLevel(cx: ExtractContext, stmts: readonly TS.Statement[]): void {
   // Threads first, so thread procs get the first ids: threads(...) in its
   // order, or every exported function in source order.
   const threadStmts = stmts.filter(
-    (s) => ts.isExpressionStatement(s) && ts.isCallExpression(skipParens(s.expression)) && isCallTo(skipParens(s.expression) as ts.CallExpression, 'threads'),
+    (s) => ts.isExpressionStatement(s) && ts.isCallExpression(skipParens(s.expression)) && isCallTo(skipParens(s.expression) as TS.CallExpression, 'threads'),
   );
   for (const s of threadStmts) {
     try {

@@ -3,25 +3,26 @@
  * names of kernel APIs (to tell helper calls from operations).
  */
 
-import { ts } from 'ts-morph';
+import type { ts as TS } from 'ts-morph';
+import { ts } from './typescript.js';
 import { FRONTEND_LIMITS } from '../diagnostics.js';
 import type { InstanceKind } from '../ir.js';
 import { API_BY_NAME } from '../vocabulary.js';
 
 /** A statement, or one declarator of a `const` statement (so continuations can be specialised per binding). */
-export type Item = { kind: 'stmt'; s: ts.Statement } | { kind: 'decl'; d: ts.VariableDeclaration };
+export type Item = { kind: 'stmt'; s: TS.Statement } | { kind: 'decl'; d: TS.VariableDeclaration };
 
-export function isCallTo(e: ts.CallExpression, name: string): boolean {
+export function isCallTo(e: TS.CallExpression, name: string): boolean {
   return ts.isIdentifier(e.expression) && e.expression.text === name;
 }
 
-export function skipParens(e: ts.Expression): ts.Expression {
+export function skipParens(e: TS.Expression): TS.Expression {
   let x = e;
   for (let i = 0; i < 10000 && (ts.isParenthesizedExpression(x) || ts.isAsExpression(x) || ts.isNonNullExpression(x) || ts.isSatisfiesExpression(x) || ts.isTypeAssertionExpression(x)); i++) x = x.expression;
   return x;
 }
 
-export function flatten(stmts: ts.NodeArray<ts.Statement>): Item[] {
+export function flatten(stmts: TS.NodeArray<TS.Statement>): Item[] {
   const out: Item[] = [];
   for (const s of stmts) {
     if (ts.isVariableStatement(s) && s.declarationList.flags & ts.NodeFlags.Const) {
@@ -31,9 +32,9 @@ export function flatten(stmts: ts.NodeArray<ts.Statement>): Item[] {
   return out;
 }
 
-export function collectDeclared(fn: ts.FunctionDeclaration): Map<string, ts.VariableDeclaration> {
-  const m = new Map<string, ts.VariableDeclaration>();
-  const visit = (n: ts.Node, depth: number): void => {
+export function collectDeclared(fn: TS.FunctionDeclaration): Map<string, TS.VariableDeclaration> {
+  const m = new Map<string, TS.VariableDeclaration>();
+  const visit = (n: TS.Node, depth: number): void => {
     if (depth > FRONTEND_LIMITS.maxDepth * 2) return;
     if (ts.isVariableDeclaration(n) && ts.isIdentifier(n.name) && !m.has(n.name.text)) m.set(n.name.text, n);
     if (ts.isFunctionLike(n) && n !== fn) return;
@@ -46,12 +47,12 @@ export function collectDeclared(fn: ts.FunctionDeclaration): Map<string, ts.Vari
 /** Is `name` tested (if/switch condition or a helper argument) in items[from..]? */
 export function usedInCondition(name: string, items: Item[], from: number): boolean {
   let found = false;
-  const mentions = (n: ts.Node, depth: number): boolean => {
+  const mentions = (n: TS.Node, depth: number): boolean => {
     if (depth > FRONTEND_LIMITS.maxDepth * 2) return true;
     if (ts.isIdentifier(n) && n.text === name) return true;
     return !!n.forEachChild((c) => (mentions(c, depth + 1) ? true : undefined));
   };
-  const visit = (n: ts.Node, depth: number): void => {
+  const visit = (n: TS.Node, depth: number): void => {
     if (found || depth > FRONTEND_LIMITS.maxDepth * 2) {
       found ||= depth > FRONTEND_LIMITS.maxDepth * 2;
       return;
@@ -87,11 +88,11 @@ export function editDistance(a: string, b: string, limit: number): number {
 }
 
 
-export function isAssignmentOp(k: ts.SyntaxKind): boolean {
+export function isAssignmentOp(k: TS.SyntaxKind): boolean {
   return k >= ts.SyntaxKind.FirstAssignment && k <= ts.SyntaxKind.LastAssignment;
 }
 
-export function isComparison(k: ts.SyntaxKind): boolean {
+export function isComparison(k: TS.SyntaxKind): boolean {
   return (
     k === ts.SyntaxKind.EqualsEqualsEqualsToken ||
     k === ts.SyntaxKind.ExclamationEqualsEqualsToken ||
@@ -104,7 +105,7 @@ export function isComparison(k: ts.SyntaxKind): boolean {
   );
 }
 
-export function binaryValue(k: ts.SyntaxKind, l: number, r: number): number | undefined {
+export function binaryValue(k: TS.SyntaxKind, l: number, r: number): number | undefined {
   switch (k) {
     case ts.SyntaxKind.EqualsEqualsEqualsToken:
     case ts.SyntaxKind.EqualsEqualsToken:
@@ -163,7 +164,7 @@ export function normaliseSpace(s: string): string {
   return s.replace(/\s+/g, ' ').trim();
 }
 
-export function describeExpr(e: ts.Node): string {
+export function describeExpr(e: TS.Node): string {
   switch (e.kind) {
     case ts.SyntaxKind.StringLiteral:
     case ts.SyntaxKind.NoSubstitutionTemplateLiteral:
@@ -199,7 +200,7 @@ export function describeExpr(e: ts.Node): string {
     case ts.SyntaxKind.ThisKeyword:
       return "'this'";
     case ts.SyntaxKind.Identifier:
-      return `'${(e as ts.Identifier).text}'`;
+      return `'${(e as TS.Identifier).text}'`;
     case ts.SyntaxKind.BinaryExpression:
       return 'an arithmetic expression';
     case ts.SyntaxKind.ConditionalExpression:
@@ -214,7 +215,7 @@ export function describeExpr(e: ts.Node): string {
   }
 }
 
-export function statementName(s: ts.Statement): string {
+export function statementName(s: TS.Statement): string {
   if (ts.isClassDeclaration(s)) return 'class';
   if (ts.isWhileStatement(s)) return "'while' loop";
   if (ts.isDoStatement(s)) return "'do ... while' loop";

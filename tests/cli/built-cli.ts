@@ -9,6 +9,8 @@ import { join } from 'node:path';
 
 export const ROOT = join(import.meta.dirname, '..', '..');
 export const BIN = join(ROOT, 'dist', 'cli', 'main.js');
+/** The `lockmc` executable package.json names: answers `--version` itself, hands the rest to main.js. */
+export const EXECUTABLE = join(ROOT, 'dist', 'cli', 'bin.js');
 
 function newest(dir: string): number {
   let t = 0;
@@ -20,7 +22,7 @@ function newest(dir: string): number {
 }
 
 export function ensureBuilt(): void {
-  const sources = Math.max(newest(join(ROOT, 'cli')), newest(join(ROOT, 'checker')));
+  const sources = Math.max(newest(join(ROOT, 'cli')), newest(join(ROOT, 'checker')), newest(join(ROOT, 'model')));
   if (!existsSync(BIN) || statSync(BIN).mtimeMs < sources) {
     try {
       execFileSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'pipe' });

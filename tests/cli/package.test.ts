@@ -27,7 +27,8 @@ function sh(cmd: string, args: string[], cwd: string): { status: number | null; 
 }
 
 const tsc = (args: string[]) => sh(process.execPath, [TSC, ...args], project);
-const lockmc = (...args: string[]) => sh(process.execPath, [join(project, 'node_modules', 'lockmc', 'dist', 'cli', 'main.js'), ...args], project);
+// The executable package.json's `bin` installs as `lockmc`.
+const lockmc = (...args: string[]) => sh(process.execPath, [join(project, 'node_modules', 'lockmc', 'dist', 'cli', 'bin.js'), ...args], project);
 
 /** The fenced block under docs/api.md's `api-example` marker. */
 function apiExample(): string {
@@ -66,7 +67,7 @@ afterAll(() => {
 
 describe('the packed file list', () => {
   it('ships the CLI, the API with its declarations, the kernel vocabulary, docs, fixtures and the licence', () => {
-    for (const f of ['LICENSE', 'README.md', 'package.json', 'dist/cli/main.js', 'dist/checker/index.js', 'dist/checker/index.d.ts', 'model/kernel.d.ts', 'docs/api.md']) {
+    for (const f of ['LICENSE', 'README.md', 'package.json', 'dist/cli/main.js', 'dist/cli/bin.js', 'dist/checker/index.js', 'dist/checker/index.d.ts', 'model/kernel.d.ts', 'docs/api.md']) {
       expect(files, f).toContain(f);
     }
     // `explain <rule>` and `rules check` read the rules' fixtures at run time; the worker pool its compiled worker.

@@ -5,8 +5,9 @@
  */
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { BIN, ROOT, ensureBuilt } from './built-cli.js';
+import { BIN, EXECUTABLE, ROOT, ensureBuilt } from './built-cli.js';
 
 // `npm ci` builds through `prepare`; rebuild only when the sources changed since.
 beforeAll(ensureBuilt);
@@ -35,5 +36,33 @@ describe('the built CLI', () => {
   });
   it('starts with a shebang so the bin entry runs under node', () => {
     expect(readFileSync(BIN, 'utf8').startsWith('#!/usr/bin/env node\n')).toBe(true);
+  });
+});
+
+describe('the lockmc executable (dist/cli/bin.js)', () => {
+  const exe = (...args: string[]) => spawnSync(process.execPath, [EXECUTABLE, ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string; bin: Record<string, string> };
+
+  it('is what package.json installs as `lockmc`, and starts with a shebang', () => {
+    expect(pkg.bin).toEqual({ lockmc: 'dist/cli/bin.js' });
+    expect(readFileSync(EXECUTABLE, 'utf8').startsWith('#!/usr/bin/env node\n')).toBe(true);
+  });
+  it('answers --version and -V itself with the package version, as main.js does', () => {
+    for (const flag of ['--version', '-V']) {
+      const r = exe(flag);
+      expect(r.status, flag).toBe(0);
+      expect(r.stdout).toBe(`${pkg.version}\n`);
+      expect(r.stderr).toBe('');
+    }
+    expect(run('--version').stdout).toBe(`${pkg.version}\n`);
+  });
+  it('hands every other command line to main.js: same help, same usage errors and exit codes', () => {
+    expect(exe('--help').stdout).toBe(run('--help').stdout);
+    const bad = exe('check', '--format', 'xml');
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toBe(run('check', '--format', 'xml').stderr);
+    // `--version` among other arguments is commander's business, not the fast path's.
+    const mixed = exe('--version', 'check');
+    expect({ status: mixed.status, stdout: mixed.stdout, stderr: mixed.stderr }).toEqual((({ status, stdout, stderr }) => ({ status, stdout, stderr }))(run('--version', 'check')));
   });
 });

@@ -7,7 +7,8 @@
  * packed arena of `StateStore`; expanding it unpacks it into one scratch
  * Int32Array, evaluates only the guards of transitions at each thread's
  * current pc, and builds each successor by patching a copy of the packed
- * words in a scratch buffer before hashing it into the store. Each pass
+ * words in a per-state successor batch, hashes them all, then inserts
+ * them into the store in order. Each pass
  * compiles its tables before the first state: the transitions in
  * transition-table.ts, the properties in property-checks.ts.
  *
@@ -38,7 +39,7 @@ import type { Limit } from '../../report.js';
 import { BudgetExceeded, budgetStop, type Budget } from '../../../model/budget.js';
 import type { EngineResult, PropertyResult } from '../types.js';
 import type { TransitionSystem } from '../../semantics/system.js';
-import { layoutOf, OUT_OF_MEMORY, packInto, STATE_LIMIT, StateStore, unpackFrom, type Layout } from './store.js';
+import { hashWords, layoutOf, OUT_OF_MEMORY, packInto, STATE_LIMIT, StateStore, unpackFrom, type Layout } from './store.js';
 import { analyse, type Structure } from './structure.js';
 import { PersistentSets } from './por.js';
 import { compileTransitions, successorInto, type TransitionTable } from './transition-table.js';
@@ -299,6 +300,7 @@ async function search(pass: CompiledPass, opts: ExplicitOptions, deadline: numbe
   const cur = new Int32Array(ts.vars.length);
   const scratch = new Uint32Array(W);
   const en: Enabled = { stamp: new Int32Array(nTrans).fill(-1), list: new Int32Array(Math.max(1, nTrans)), count: new Int32Array(ts.threads.length) };
+  const batch = successorBatch(Math.max(1, nTrans), W);
   const onExpand = opts.onExpand;
   const needTerminal = checks.terminalProps.length > 0 || checks.deadlockProps.length > 0 || onExpand !== undefined;
   let fired = 0;
@@ -340,16 +342,51 @@ async function search(pass: CompiledPass, opts: ExplicitOptions, deadline: numbe
       expandMask = por.choose(cur, en.stamp, si, en.count, activeMask);
       if (expandMask !== -1) reducedStates++;
     }
+    // Build and hash every successor first, touching each one's table
+    // slot as it goes, then the stored states those slots name, then
+    // insert them in order: the cache misses of the look-ups overlap with
+    // each other and with the successor arithmetic instead of stalling
+    // one insert at a time. The order of
+    // insertion, and so every state index and schedule, is unchanged.
+    let n = 0;
     for (let i = 0; i < nEn; i++) {
       const t = en.list[i];
       if (expandMask !== -1 && !((expandMask >>> table.threadOf[t]) & 1)) continue;
-      successorInto(table, t, cur, store.arena, base, scratch);
+      successorInto(table, t, cur, store.arena, base, batch.view[i]);
+      const h = hashWords(batch.buf, i * W, W);
+      store.touchSlot(h);
+      batch.hash[n] = h;
+      batch.at[n] = i;
+      n++;
+    }
+    for (let k = 0; k < n; k++) store.touchState(batch.hash[k]);
+    for (let k = 0; k < n; k++) {
+      const i = batch.at[k];
       fired++;
-      limit = storeLimit(store.insert(scratch, 0, si, t), opts);
+      limit = storeLimit(store.insertHashed(batch.buf, i * W, batch.hash[k], si, en.list[i]), opts);
       if (limit) break outer;
     }
   }
   return { store, si, limit, fired, reducedStates };
+}
+
+/**
+ * Room for the successors of one state: successor `i` (the i-th enabled
+ * transition) is packed at `buf[i * W ..]`, seen through `view[i]`;
+ * `hash` and `at` list the hashes and positions of those to insert.
+ */
+interface SuccessorBatch {
+  buf: Uint32Array;
+  view: Uint32Array[];
+  hash: Int32Array;
+  at: Int32Array;
+}
+
+function successorBatch(max: number, W: number): SuccessorBatch {
+  const buf = new Uint32Array(max * W);
+  const view: Uint32Array[] = [];
+  for (let i = 0; i < max; i++) view.push(buf.subarray(i * W, (i + 1) * W));
+  return { buf, view, hash: new Int32Array(max), at: new Int32Array(max) };
 }
 
 /** Fills `en` with the transitions enabled in state `si` (unpacked in `cur`); returns how many. */

@@ -5,10 +5,10 @@
  * transition that first reached it (BFS order, so following parents gives
  * a shortest schedule).
  *
- * Nothing here allocates per state: a state is its index. All arrays grow
- * by doubling, and every growth is checked against the memory budget
- * first, so the engine stops with a named limit instead of running out of
- * heap.
+ * Nothing here allocates per state: a state is its index. The arena and
+ * the hash table grow separately (TABLE_GROWTH), and every growth is
+ * checked against the memory budget first, so the engine stops with a
+ * named limit instead of running out of heap.
  */
 
 import type { StateVar } from '../../semantics/system.js';
@@ -74,6 +74,14 @@ export function unpackFrom(layout: Layout, src: Uint32Array, off: number, vals: 
 export const OUT_OF_MEMORY = -0x7fffffff;
 export const STATE_LIMIT = -0x7ffffffe;
 
+/**
+ * How many times the hash table grows at once (a power of two). Growing 4×
+ * halves the rehashes, but was measured slower on the bench families
+ * (bench/explicit.ts, #17): the sparser table spreads the same look-ups
+ * over more cache lines, and rehashing without a fill pass is cheap.
+ */
+const TABLE_GROWTH = 2;
+
 export class StateStore {
   readonly W: number;
   count = 0;
@@ -84,14 +92,20 @@ export class StateStore {
   via: Int32Array;
   /**
    * Open addressing, linear probing, load factor at most 1/2. Each slot is
-   * two ints, (hash, index) with index -1 when empty: a probe reads one
-   * cache line and touches the arena only when the full hash matches.
+   * two ints, (hash, index + 1): a probe reads one cache line and touches
+   * the arena only when the full hash matches. Index + 1 makes 0 the empty
+   * marker, so a fresh table (zeroed by the allocator) needs no fill pass.
    */
   private table: Int32Array;
   private slots: number;
   private readonly budgetBytes: number;
   /** Most states `insert` may store before answering STATE_LIMIT. */
   private readonly maxCount: number;
+  /**
+   * Written by `touch` so the engine cannot drop its loads as dead code:
+   * the loads are the point (they start the cache misses early).
+   */
+  private sink = 0;
 
   constructor(W: number, maxMemoryMb: number, maxCount = Infinity, initialCap = 1024) {
     this.W = W;
@@ -102,18 +116,12 @@ export class StateStore {
     this.parent = new Int32Array(initialCap);
     this.via = new Int32Array(initialCap);
     this.slots = initialCap * 2;
-    this.table = newTable(this.slots);
+    this.table = new Int32Array(this.slots * 2);
   }
 
   /** Bytes held by the store's arrays. */
   bytes(): number {
     return this.arena.byteLength + this.parent.byteLength + this.via.byteLength + this.table.byteLength;
-  }
-
-  /** Bytes the store would hold after its next doubling, counting the old arrays alive during the copy. */
-  private bytesAfterGrowth(): number {
-    const newCap = this.cap * 2;
-    return this.bytes() + newCap * (this.W * 4 + 8) + newCap * 2 * 8;
   }
 
   /**
@@ -123,17 +131,39 @@ export class StateStore {
    * when the store already holds `maxCount` states.
    */
   insert(src: Uint32Array, off: number, parent: number, via: number): number {
+    return this.insertHashed(src, off, hashWords(src, off, this.W), parent, via);
+  }
+
+  /**
+   * Starts the memory loads `insertHashed(…, h, …)` will wait on, in two
+   * rounds over all successors of a state: `touchSlot` loads each table
+   * slot, then `touchState` loads the stored state a matching slot names.
+   * Loads within a round do not depend on each other, so their cache
+   * misses overlap instead of queueing one after another.
+   */
+  touchSlot(h: number): void {
+    this.sink ^= this.table[2 * (h & (this.slots - 1)) + 1];
+  }
+
+  touchState(h: number): void {
+    const table = this.table;
+    const slot = h & (this.slots - 1);
+    const ref = table[2 * slot + 1];
+    if (ref !== 0 && table[2 * slot] === h) this.sink ^= this.arena[(ref - 1) * this.W];
+  }
+
+  /** `insert` with the hash of the state already computed (`hashWords`). */
+  insertHashed(src: Uint32Array, off: number, h: number, parent: number, via: number): number {
     const W = this.W;
-    const h = hashWords(src, off, W);
     const table = this.table;
     const arena = this.arena;
     const smask = this.slots - 1;
     let slot = h & smask;
     for (;;) {
-      const idx = table[2 * slot + 1];
-      if (idx < 0) break;
+      const ref = table[2 * slot + 1];
+      if (ref === 0) break;
       if (table[2 * slot] === h) {
-        const base = idx * W;
+        const base = (ref - 1) * W;
         let same = true;
         for (let w = 0; w < W; w++) {
           if (arena[base + w] !== src[off + w]) {
@@ -141,23 +171,19 @@ export class StateStore {
             break;
           }
         }
-        if (same) return -(idx + 1);
+        if (same) return -ref;
       }
       slot = (slot + 1) & smask;
     }
     if (this.count >= this.maxCount) return STATE_LIMIT;
-    if (this.count === this.cap) {
-      if (this.bytesAfterGrowth() > this.budgetBytes) return OUT_OF_MEMORY;
-      try {
-        this.grow();
-      } catch {
-        // The process could not allocate what the budget allowed: the same limit.
-        return OUT_OF_MEMORY;
-      }
-      // The table was rebuilt: find the free slot again.
+    if (this.count === this.cap || 2 * (this.count + 1) > this.slots) {
+      // Allocate everything before replacing anything, so a failed
+      // allocation leaves the store as it was.
+      if (!this.grow()) return OUT_OF_MEMORY;
+      // The table may have been rebuilt: find the free slot again.
       const m = this.slots - 1;
       slot = h & m;
-      while (this.table[2 * slot + 1] >= 0) slot = (slot + 1) & m;
+      while (this.table[2 * slot + 1] !== 0) slot = (slot + 1) & m;
     }
     const idx = this.count++;
     const dst = this.arena;
@@ -166,37 +192,54 @@ export class StateStore {
     this.parent[idx] = parent;
     this.via[idx] = via;
     this.table[2 * slot] = h;
-    this.table[2 * slot + 1] = idx;
+    this.table[2 * slot + 1] = idx + 1;
     return idx;
   }
 
-  private grow(): void {
-    // Allocate everything before replacing anything, so a failed
-    // allocation leaves the store as it was.
-    const newCap = this.cap * 2;
-    const slots = newCap * 2;
-    const arena = new Uint32Array(newCap * this.W);
-    const parent = new Int32Array(newCap);
-    const via = new Int32Array(newCap);
-    const table = newTable(slots);
-    arena.set(this.arena);
-    this.arena = arena;
-    parent.set(this.parent);
-    this.parent = parent;
-    via.set(this.via);
-    this.via = via;
-    const old = this.table;
-    const m = slots - 1;
-    for (let i = 0; i < old.length; i += 2) {
-      if (old[i + 1] < 0) continue;
-      let slot = old[i] & m;
-      while (table[2 * slot + 1] >= 0) slot = (slot + 1) & m;
-      table[2 * slot] = old[i];
-      table[2 * slot + 1] = old[i + 1];
+  /**
+   * Makes room for one more state: the arena and per-state arrays double
+   * when full, the table grows TABLE_GROWTH times (or only doubles when
+   * that is all the budget allows) when the next state would load it past
+   * 1/2. Every size is checked against the budget first, counting the old
+   * arrays alive during the copy. False when the budget (or the process)
+   * cannot hold it.
+   */
+  private grow(): boolean {
+    const growArena = this.count === this.cap;
+    const growTable = 2 * (this.count + 1) > this.slots;
+    const newCap = growArena ? this.cap * 2 : this.cap;
+    const arenaBytes = growArena ? newCap * (this.W * 4 + 8) : 0;
+    let slots = this.slots;
+    if (growTable) {
+      slots = this.slots * TABLE_GROWTH;
+      if (this.bytes() + arenaBytes + slots * 8 > this.budgetBytes) slots = this.slots * 2;
     }
-    this.table = table;
-    this.slots = slots;
-    this.cap = newCap;
+    const tableBytes = growTable ? slots * 8 : 0;
+    if (this.bytes() + arenaBytes + tableBytes > this.budgetBytes) return false;
+    try {
+      const table = growTable ? new Int32Array(slots * 2) : this.table;
+      if (growArena) {
+        const arena = new Uint32Array(newCap * this.W);
+        const parent = new Int32Array(newCap);
+        const via = new Int32Array(newCap);
+        arena.set(this.arena);
+        parent.set(this.parent);
+        via.set(this.via);
+        this.arena = arena;
+        this.parent = parent;
+        this.via = via;
+        this.cap = newCap;
+      }
+      if (growTable) {
+        rehash(this.table, table, slots - 1);
+        this.table = table;
+        this.slots = slots;
+      }
+    } catch {
+      // The process could not allocate what the budget allowed: the same limit.
+      return false;
+    }
+    return true;
   }
 
   /** Transition ids from the initial state (index 0) to `idx`. */
@@ -207,10 +250,17 @@ export class StateStore {
   }
 }
 
-function newTable(slots: number): Int32Array {
-  const t = new Int32Array(slots * 2);
-  for (let i = 1; i < t.length; i += 2) t[i] = -1;
-  return t;
+/** Moves every entry of `old` into the empty `table` of mask `m`. */
+function rehash(old: Int32Array, table: Int32Array, m: number): void {
+  for (let i = 0; i < old.length; i += 2) {
+    const ref = old[i + 1];
+    if (ref === 0) continue;
+    const h = old[i];
+    let slot = h & m;
+    while (table[2 * slot + 1] !== 0) slot = (slot + 1) & m;
+    table[2 * slot] = h;
+    table[2 * slot + 1] = ref;
+  }
 }
 
 /** murmur3-style mixing of the words of one state. */

@@ -5,7 +5,8 @@
  * the call creates).
  */
 
-import { ts } from 'ts-morph';
+import type { ts as TS } from 'ts-morph';
+import { ts } from '../typescript.js';
 import type { Instance, InstanceId, InstanceKind, Op } from '../../ir.js';
 import type { ApiEntry, ArgSpec } from '../../vocabulary.js';
 import { ignoredArg, instanceArg } from '../arguments.js';
@@ -17,8 +18,8 @@ export interface ApiCall {
   readonly api: ApiEntry;
   /** The API's name as the model wrote it (`api.api`). */
   readonly name: string;
-  readonly call: ts.CallExpression;
-  readonly args: ts.NodeArray<ts.Expression>;
+  readonly call: TS.CallExpression;
+  readonly args: TS.NodeArray<TS.Expression>;
   readonly env: Env;
   readonly frame: Frame;
   /** Argument i as an instance of its declared spec (or of `spec`). */
@@ -50,12 +51,12 @@ const CREATES_DEFAULT_NAME: Record<string, string> = {
 export function apiCall(
   cx: ExtractContext,
   api: ApiEntry,
-  call: ts.CallExpression,
+  call: TS.CallExpression,
   env: Env,
   frame: Frame,
   p: ProcBuild,
   declName: string | undefined,
-  declNode: ts.Node | undefined,
+  declNode: TS.Node | undefined,
 ): ApiCall {
   const a = call.arguments;
   const name = api.api;

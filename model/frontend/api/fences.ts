@@ -1,6 +1,7 @@
 /** Lowering dma_fence operations: signalling sections, init, publish, signal, wait and callbacks. */
 
-import { ts } from 'ts-morph';
+import type { ts as TS } from 'ts-morph';
+import { ts } from '../typescript.js';
 import type { Op, OpKind } from '../../ir.js';
 import { fnArg, ignoredArg, options } from '../arguments.js';
 import type { ExtractContext } from '../context.js';
@@ -40,7 +41,7 @@ function fenceSignal(cx: ExtractContext, c: ApiCall): Lowered {
 function fenceWait(cx: ExtractContext, c: ApiCall): Lowered {
   const { api, name, args: a, env } = c;
   const target = c.inst(0);
-  let tArg: ts.Expression | undefined;
+  let tArg: TS.Expression | undefined;
   if (api.timeoutArg === -1) tArg = a.length >= 2 ? a[a.length - 1] : undefined;
   else if (api.timeoutArg !== undefined) tArg = a[api.timeoutArg];
   for (let i = 1; i < a.length; i++) if (a[i] !== tArg) ignoredArg(cx, a[i]!, env, c.frame);

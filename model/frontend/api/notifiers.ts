@@ -1,6 +1,6 @@
 /** Lowering address-space unmapping and mmu interval notifier sequences (read_begin / read_retry / set_seq). */
 
-import { ts } from 'ts-morph';
+import { ts } from '../typescript.js';
 import type { Op, OpKind } from '../../ir.js';
 import { unknownIdentifier } from '../arguments.js';
 import type { ExtractContext } from '../context.js';

@@ -5,7 +5,8 @@
  * state and might_sleep.
  */
 
-import { ts } from 'ts-morph';
+import type { ts as TS } from 'ts-morph';
+import { ts } from '../typescript.js';
 import type { InstanceId, Op, OpKind } from '../../ir.js';
 import { GFP_BY_NAME, MMAP_LOCK_CLASS, gfpMaskOf } from '../../vocabulary.js';
 import { firstUnknown, ignoredArg, tryGfp, tryInstanceRef, unknownIdentifier } from '../arguments.js';
@@ -28,7 +29,7 @@ function alloc(cx: ExtractContext, c: ApiCall): Lowered {
     }
     for (let i = 0; i < a.length - 1; i++) ignoredArg(cx, a[i]!, env, c.frame);
     names = got;
-    text = ts.isIdentifier(skipParens(g)) && !GFP_BY_NAME.has((skipParens(g) as ts.Identifier).text) ? got.join(' | ') : normaliseSpace(skipParens(g).getText(cx.sf));
+    text = ts.isIdentifier(skipParens(g)) && !GFP_BY_NAME.has((skipParens(g) as TS.Identifier).text) ? got.join(' | ') : normaliseSpace(skipParens(g).getText(cx.sf));
   } else {
     if (api.args[0]) c.inst(0);
     c.ignoreFrom(api.args.length);
