@@ -1,6 +1,7 @@
 /** Lowering memory-provider operations on an rx queue (devmem, zcrx): bind, unbind, receive. */
 
-import { ts } from 'ts-morph';
+import type { ts as TS } from 'ts-morph';
+import { ts } from '../typescript.js';
 import type { Op, OpKind } from '../../ir.js';
 import { options } from '../arguments.js';
 import type { ExtractContext } from '../context.js';
@@ -21,8 +22,8 @@ function recv(cx: ExtractContext, c: ApiCall): Lowered {
   return { op: { kind: 'mp_recv', api: c.name, rxq: c.inst(0), provider: c.api.provider!, checked } };
 }
 
-function resultIgnored(call: ts.CallExpression): boolean {
-  let n: ts.Node = call;
+function resultIgnored(call: TS.CallExpression): boolean {
+  let n: TS.Node = call;
   while (ts.isParenthesizedExpression(n.parent)) n = n.parent;
   return ts.isExpressionStatement(n.parent) || ts.isVoidExpression(n.parent);
 }
