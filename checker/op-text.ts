@@ -77,6 +77,10 @@ export function renderOp(op: Op, model: DriverModel): string {
       return call();
     case 'lock_init':
       return call(nm(model, op.lock));
+    case 'might_lock':
+      return op.subclass !== undefined ? call(nm(model, op.lock), String(op.subclass)) : call(nm(model, op.lock));
+    case 'fs_reclaim':
+      return call(op.gfp.text);
     case 'signalling_end':
       return call(nm(model, op.cookie));
     case 'fence_init':

@@ -278,7 +278,21 @@ export type Op =
    * munmap / mprotect / exit_mmap of `mm` from the calling task: takes
    * mmap_lock (`mode`) and runs every interval notifier of `mm` inline.
    */
-  | { kind: 'mm_event'; api: string; mm: InstanceId; mode: 'write' | 'read' };
+  | { kind: 'mm_event'; api: string; mm: InstanceId; mode: 'write' | 'read' }
+  /**
+   * might_lock / might_lock_read / might_lock_nested (include/linux/lockdep.h):
+   * lockdep records an acquisition of `lock`'s class and drops it at once.
+   * Only lockdep sees it; nothing blocks. Driver init code primes orders
+   * this way.
+   */
+  | { kind: 'might_lock'; api: string; lock: InstanceId; mode: LockMode; subclass?: number }
+  /**
+   * fs_reclaim_acquire(gfp) / fs_reclaim_release(gfp) (mm/page_alloc.c):
+   * lockdep holds fs_reclaim in between (for a mask that may enter fs
+   * reclaim), so what is taken inside is ordered after fs_reclaim, as if
+   * taken from reclaim. An annotation: no reclaim runs.
+   */
+  | { kind: 'fs_reclaim'; api: string; action: 'acquire' | 'release'; gfp: GfpMask };
 
 export type OpKind = Op['kind'];
 
@@ -296,8 +310,19 @@ export type OpKind = Op['kind'];
  */
 export type Outcome = 'ok' | 'fail' | 'EDEADLK' | 'EALREADY' | 'retry';
 
+/**
+ * The kernels a step exists on (`since` inclusive, `before` exclusive), for
+ * API calls whose locking changed between kernels (a PM QoS allocation moved
+ * out of `dev_pm_qos_mtx` in v6.7). The load pass keeps the step on those
+ * kernels and turns it into a one-way `choice` on the others.
+ */
+export interface KernelRange {
+  since?: string;
+  before?: string;
+}
+
 export type Node =
-  | { kind: 'op'; id: NodeId; op: Op; next: Partial<Record<Outcome, NodeId>> }
+  | { kind: 'op'; id: NodeId; op: Op; next: Partial<Record<Outcome, NodeId>>; kernel?: KernelRange }
   /** `if (nondet())`, `switch` on nondet: any successor may be taken. */
   | { kind: 'choice'; id: NodeId; next: NodeId[] }
   /** End of the proc: a thread finishes, a callback returns. */

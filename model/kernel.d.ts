@@ -626,4 +626,26 @@ declare global {
   function rwlock_init(lock: lockmc.Rwlock): void;
   /** Annotation: the caller may sleep here. */
   function might_sleep(): void;
+
+  // --- Lockdep priming (include/linux/lockdep.h, mm/page_alloc.c) ---------
+  /**
+   * Lockdep records an acquisition of `lock` and drops it at once; nothing
+   * blocks. Under other locks (or inside `fs_reclaim_acquire`) it primes
+   * their order against `lock`, the way driver init code teaches lockdep an
+   * order at boot: a later inversion on any path is then a cycle.
+   */
+  function might_lock(lock: lockmc.Lockable): void;
+  /** As might_lock, a (non-recursive) read acquisition. */
+  function might_lock_read(lock: lockmc.Lockable): void;
+  /** As might_lock, with a lockdep subclass (prints `/n`). */
+  function might_lock_nested(lock: lockmc.Lockable, subclass: number): void;
+  /**
+   * Lockdep holds `fs_reclaim` until `fs_reclaim_release` (for a mask that
+   * may enter fs reclaim), so what is taken in between is ordered after
+   * reclaim: `fs_reclaim_acquire(GFP_KERNEL); might_lock(l);
+   * fs_reclaim_release(GFP_KERNEL)` primes `fs_reclaim -> l`, and a later
+   * allocation under `l` is a cycle. No reclaim actually runs.
+   */
+  function fs_reclaim_acquire(gfp: lockmc.gfp_t): void;
+  function fs_reclaim_release(gfp: lockmc.gfp_t): void;
 }

@@ -221,6 +221,8 @@ const RXQ_ARG = inst('rxq', 'rx_queue');
 const WORK_ARG = inst('work', 'work');
 const MNI_ARG = inst('mni', 'interval_notifier');
 const GFP_ARG: ArgSpec = { kind: 'gfp', name: 'gfp' };
+/** might_lock(&l): any lock whose lockdep map a driver can name. */
+const MIGHT_LOCK_ARG = inst('lock', 'mutex', 'spinlock', 'rwsem', 'rwlock', 'ww_mutex', 'mm', 'address_space', 'dma_resv');
 const GEM_ARG = inst('obj', 'gem_object');
 /** device_read/device_write: an importer's attachment, or a GEM object of the device's own driver. */
 const DEVICE_ARG = inst('attach', 'attachment', 'gem_object');
@@ -445,6 +447,12 @@ export const APIS: readonly ApiEntry[] = [
   { api: 'munmap', op: 'mm_event', args: [MM_ARG], variadicIgnored: true, mode: 'write', summary: 'unmap: mmap_lock write, notifier callbacks inline' },
   { api: 'mprotect', op: 'mm_event', args: [MM_ARG], variadicIgnored: true, mode: 'write', summary: 'change protection: mmap_lock write, notifier callbacks inline' },
   { api: 'exit_mmap', op: 'mm_event', args: [MM_ARG], mode: 'read', summary: 'process exit: mmap_lock read around unmap_vmas, notifier callbacks inline' },
+  // --- lockdep priming by driver init code: include/linux/lockdep.h might_lock(), mm/page_alloc.c fs_reclaim_acquire()
+  { api: 'might_lock', op: 'might_lock', args: [MIGHT_LOCK_ARG], mode: 'write', summary: 'annotation: lockdep records an acquisition of the lock (primes its order)' },
+  { api: 'might_lock_read', op: 'might_lock', args: [MIGHT_LOCK_ARG], mode: 'read', summary: 'annotation: lockdep records a read acquisition of the lock' },
+  { api: 'might_lock_nested', op: 'might_lock', args: [MIGHT_LOCK_ARG, { kind: 'number', name: 'subclass' }], mode: 'write', subclassArg: 'subclass', summary: 'might_lock with a lockdep subclass' },
+  { api: 'fs_reclaim_acquire', op: 'fs_reclaim', args: [GFP_ARG], summary: 'annotation: lockdep holds fs_reclaim until fs_reclaim_release (primes lock -> reclaim orders)' },
+  { api: 'fs_reclaim_release', op: 'fs_reclaim', args: [GFP_ARG], summary: 'annotation: end of an fs_reclaim_acquire section' },
 ];
 
 export const API_BY_NAME: ReadonlyMap<string, ApiEntry> = new Map(APIS.map((a) => [a.api, a]));

@@ -1018,7 +1018,11 @@ class Compiler implements OpCompiler {
       case 'rcu_read_lock':
       case 'rcu_read_unlock':
       case 'lock_init':
+      case 'might_lock':
+      case 'fs_reclaim':
         // No state of the semantics changes; rules observe the step.
+        // (might_lock and fs_reclaim_acquire/release are lockdep annotations:
+        // the lock graph records them, nothing blocks.)
         // (Softirq handlers do not run in the interleaving semantics; the
         // lock graph judges bh and RCU sections: checker/engines/lockgraph/usage.ts.)
         site(op).emit('ok', TRUE, []);

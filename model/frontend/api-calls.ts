@@ -7,7 +7,7 @@
  */
 
 import type { ts } from 'ts-morph';
-import type { InstanceId, OpKind } from '../ir.js';
+import type { InstanceId, Node, OpKind } from '../ir.js';
 import { opOutcomes, outcomeValue, type ApiEntry } from '../vocabulary.js';
 import { noSpread } from './arguments.js';
 import type { ExtractContext, ProcBuild } from './context.js';
@@ -27,6 +27,7 @@ import { WW_LOWERINGS } from './api/ww.js';
 import { USERPTR_LOWERINGS } from './api/userptr.js';
 import { RELEASE_LOWERINGS } from './api/release.js';
 import { MM_LOWERINGS } from './api/mm.js';
+import { PRIMING_LOWERINGS } from './api/priming.js';
 
 /** Op kind → its lowering; an op kind missing here is a vocabulary entry the front end cannot build. */
 const LOWERINGS: Partial<Record<OpKind, Lowering>> = {
@@ -42,6 +43,7 @@ const LOWERINGS: Partial<Record<OpKind, Lowering>> = {
   ...LOCKDEP_LOWERINGS,
   ...RELEASE_LOWERINGS,
   ...MM_LOWERINGS,
+  ...PRIMING_LOWERINGS,
 };
 
 export interface CompiledApi {
@@ -77,7 +79,12 @@ export function compileApi(
   }
   const lower = LOWERINGS[api.op];
   if (!lower) throw new Error(`vocabulary entry ${name} lowers to ${api.op}, which the front end does not build`);
-  const { op, created, seq } = lower(cx, apiCall(cx, api, call, env, F, p, declName, declNode));
+  const { op, created, seq, pre } = lower(cx, apiCall(cx, api, call, env, F, p, declName, declNode));
+  for (const step of pre ?? []) {
+    const n = p.graph.addOp(step.op, inc, cx.loc(call), F.chain, F.stack.slice(1));
+    if (step.kernel) (p.graph.nodes[n] as Extract<Node, { kind: 'op' }>).kernel = step.kernel;
+    inc = [{ n, o: 'ok' }];
+  }
   const outcomes = opOutcomes(op, cx.instances);
   const id = p.graph.addOp(op, inc, cx.loc(call), F.chain, F.stack.slice(1));
   const pairs = outcomes.map((o) => ({ edges: [{ n: id, o }], value: outcomeValue(op, o) }));

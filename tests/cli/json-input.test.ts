@@ -361,7 +361,7 @@ describe('registry and command line', () => {
   it('--kernel constructor is a usage error naming the versions, exit 2', async () => {
     const io = fakeIo();
     expect(await main(['check', model, '--kernel', 'constructor'], io)).toBe(2);
-    expect(io.stderr).toBe("lockmc: option '--kernel <version>' argument 'constructor' is invalid. Allowed choices are v6.11, v6.12, v6.13, v7.0.\nTry `lockmc --help`.\n");
+    expect(io.stderr).toBe("lockmc: option '--kernel <version>' argument 'constructor' is invalid. Allowed choices are v6.1, v6.6, v6.11, v6.12, v6.13, v7.0.\nTry `lockmc --help`.\n");
   });
 });
 

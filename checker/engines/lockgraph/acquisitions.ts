@@ -177,7 +177,27 @@ export function actionsOf(
       return [{ kind: 'acquire', class: RCU_LOCK_MAP, read: 2, trylock: false, role: 'rcu read-side section', wait: { inner: LD_WAIT_CONFIG, outer: LD_WAIT_FREE } }];
     case 'rcu_read_unlock':
       return [{ kind: 'release', class: RCU_LOCK_MAP }];
+    case 'might_lock':
+      // include/linux/lockdep.h might_lock(): lock_acquire() then lock_release() of the lock's map.
+      return acqRel(lockClassOf(model, op.lock, op.subclass), op.mode === 'write' ? 0 : op.mode === 'read' ? 1 : 2, op.api);
+    case 'fs_reclaim':
+      return fsReclaimActions(op, flags, sem);
   }
+}
+
+/**
+ * mm/page_alloc.c fs_reclaim_acquire(): for a mask that may reclaim
+ * directly, take fs_reclaim (when __GFP_FS) and touch the notifier map
+ * under it; fs_reclaim_release() drops fs_reclaim again.
+ */
+function fsReclaimActions(op: OpOf<'fs_reclaim'>, flags: ThreadFlags, sem: KernelSemantics): HeldAction[] {
+  const r = effectiveReclaim(op.gfp, flags);
+  if (!r.direct) return [];
+  if (op.action === 'release') return r.fs ? [{ kind: 'release', class: FS_RECLAIM }] : [];
+  const out: HeldAction[] = [];
+  if (r.fs) out.push({ kind: 'acquire', class: FS_RECLAIM, read: 0, trylock: false, role: 'fs_reclaim_acquire' });
+  if (sem.mmuNotifier) out.push(...acqRel(MMU_NOTIFIER_MAP, 0, 'might run mmu notifiers'));
+  return out;
 }
 
 type OpOf<K extends Op['kind']> = Extract<Op, { kind: K }>;
