@@ -74,6 +74,7 @@ export function renderOp(op: Op, model: DriverModel): string {
     case 'local_bh_enable':
     case 'rcu_read_lock':
     case 'rcu_read_unlock':
+    case 'rcu_sync':
       return call();
     case 'lock_init':
       return call(nm(model, op.lock));

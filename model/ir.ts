@@ -292,7 +292,13 @@ export type Op =
    * reclaim), so what is taken inside is ordered after fs_reclaim, as if
    * taken from reclaim. An annotation: no reclaim runs.
    */
-  | { kind: 'fs_reclaim'; api: string; action: 'acquire' | 'release'; gfp: GfpMask };
+  | { kind: 'fs_reclaim'; api: string; action: 'acquire' | 'release'; gfp: GfpMask }
+  /**
+   * synchronize_rcu / rcu_barrier (kernel/rcu/tree.c): sleeps until a grace
+   * period (and, for rcu_barrier, every queued callback) has ended. Illegal
+   * in an RCU read-side section, which the grace period waits for.
+   */
+  | { kind: 'rcu_sync'; api: string };
 
 export type OpKind = Op['kind'];
 

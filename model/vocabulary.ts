@@ -453,6 +453,25 @@ export const APIS: readonly ApiEntry[] = [
   { api: 'might_lock_nested', op: 'might_lock', args: [MIGHT_LOCK_ARG, { kind: 'number', name: 'subclass' }], mode: 'write', subclassArg: 'subclass', summary: 'might_lock with a lockdep subclass' },
   { api: 'fs_reclaim_acquire', op: 'fs_reclaim', args: [GFP_ARG], summary: 'annotation: lockdep holds fs_reclaim until fs_reclaim_release (primes lock -> reclaim orders)' },
   { api: 'fs_reclaim_release', op: 'fs_reclaim', args: [GFP_ARG], summary: 'annotation: end of an fs_reclaim_acquire section' },
+  // --- global subsystem locks (model/frontend/api/subsystems.ts): kernel/printk/printk.c, kernel/cpu.c,
+  // drivers/clk/clk.c, drivers/base/power/qos.c. The lock is the kernel's, created on first use.
+  { api: 'console_lock', op: 'lock', args: [], mode: 'write', summary: 'take the console semaphore (lockdep map console_lock); sleeps' },
+  { api: 'console_trylock', op: 'lock', args: [], mode: 'write', trylock: true, summary: 'try the console semaphore; returns 1 on success' },
+  { api: 'console_unlock', op: 'unlock', args: [], summary: 'release the console semaphore' },
+  { api: 'cpus_read_lock', op: 'lock', args: [], mode: 'read', summary: 'percpu_down_read(&cpu_hotplug_lock): hold off CPU hotplug' },
+  { api: 'cpus_read_unlock', op: 'unlock', args: [], summary: 'percpu_up_read(&cpu_hotplug_lock)' },
+  { api: 'cpus_write_lock', op: 'lock', args: [], mode: 'write', summary: 'percpu_down_write(&cpu_hotplug_lock)' },
+  { api: 'cpus_write_unlock', op: 'unlock', args: [], summary: 'percpu_up_write(&cpu_hotplug_lock)' },
+  { api: 'clk_prepare', op: 'unlock', args: [{ kind: 'ignored', name: 'clk' }], summary: 'prepare_lock (global mutex) around the provider\'s .prepare, which may allocate' },
+  { api: 'clk_unprepare', op: 'unlock', args: [{ kind: 'ignored', name: 'clk' }], summary: 'prepare_lock around the provider\'s .unprepare' },
+  { api: 'clk_prepare_enable', op: 'unlock', args: [{ kind: 'ignored', name: 'clk' }], summary: 'clk_prepare, then clk_enable under the enable_lock spinlock (irqs off)' },
+  { api: 'clk_disable_unprepare', op: 'unlock', args: [{ kind: 'ignored', name: 'clk' }], summary: 'clk_disable under enable_lock, then clk_unprepare under prepare_lock' },
+  { api: 'dev_pm_qos_add_request', op: 'unlock', args: [], variadicIgnored: true, summary: 'add a device PM QoS request: dev_pm_qos_mtx; the first request allocates (under the mutex before v6.7)' },
+  { api: 'dev_pm_qos_update_request', op: 'unlock', args: [], variadicIgnored: true, summary: 'update a device PM QoS request under dev_pm_qos_mtx' },
+  { api: 'dev_pm_qos_remove_request', op: 'unlock', args: [], variadicIgnored: true, summary: 'remove a device PM QoS request under dev_pm_qos_mtx' },
+  // kernel/rcu/tree.c synchronize_rcu(), rcu_barrier(): sleep for a grace period.
+  { api: 'synchronize_rcu', op: 'rcu_sync', args: [], summary: 'wait for an RCU grace period (sleeps; illegal under rcu_read_lock)' },
+  { api: 'rcu_barrier', op: 'rcu_sync', args: [], summary: 'wait for every queued RCU callback (sleeps; illegal under rcu_read_lock)' },
 ];
 
 export const API_BY_NAME: ReadonlyMap<string, ApiEntry> = new Map(APIS.map((a) => [a.api, a]));

@@ -1020,9 +1020,11 @@ class Compiler implements OpCompiler {
       case 'lock_init':
       case 'might_lock':
       case 'fs_reclaim':
+      case 'rcu_sync':
         // No state of the semantics changes; rules observe the step.
         // (might_lock and fs_reclaim_acquire/release are lockdep annotations:
-        // the lock graph records them, nothing blocks.)
+        // the lock graph records them, nothing blocks. A grace-period wait is
+        // judged by the lock graph's wait-context check: lockgraph/acquisitions.ts.)
         // (Softirq handlers do not run in the interleaving semantics; the
         // lock graph judges bh and RCU sections: checker/engines/lockgraph/usage.ts.)
         site(op).emit('ok', TRUE, []);

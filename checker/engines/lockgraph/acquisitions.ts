@@ -13,6 +13,8 @@ import { LD_WAIT_CONFIG, LD_WAIT_FREE, LD_WAIT_SLEEP, LD_WAIT_SPIN, type WaitTyp
 
 /** lockdep's map for rcu_read_lock() sections (kernel/rcu/update.c rcu_lock_map). */
 export const RCU_LOCK_MAP = 'rcu_read_lock';
+/** The pseudo-class of a grace-period wait (synchronize_rcu, rcu_barrier): a sleeping wait. */
+export const RCU_SYNC_MAP = 'rcu_gp_wait';
 
 /** lockdep `read`: 0 exclusive, 1 non-recursive read, 2 recursive read. */
 export type ReadKind = 0 | 1 | 2;
@@ -182,6 +184,15 @@ export function actionsOf(
       return acqRel(lockClassOf(model, op.lock, op.subclass), op.mode === 'write' ? 0 : op.mode === 'read' ? 1 : 2, op.api);
     case 'fs_reclaim':
       return fsReclaimActions(op, flags, sem);
+    case 'rcu_sync':
+      // A sleeping wait for a grace period: its wait type is LD_WAIT_SLEEP, so
+      // check_wait_context() rejects it where rcu_read_lock() (LD_WAIT_CONFIG)
+      // or a spinlock is held, as RCU_LOCKDEP_WARN("Illegal synchronize_rcu()
+      // in RCU read-side critical section") and might_sleep() do.
+      return [
+        { kind: 'acquire', class: RCU_SYNC_MAP, read: 0, trylock: false, role: 'wait for an RCU grace period', wait: { inner: LD_WAIT_SLEEP } },
+        { kind: 'release', class: RCU_SYNC_MAP },
+      ];
   }
 }
 
