@@ -230,7 +230,7 @@ function codesOfOps(): string {
     'interval_set_seq', 'dma_buf_export', 'dma_buf_attach', 'dma_buf_detach', 'dma_buf_pin', 'dma_buf_unpin',
     'dma_buf_map', 'dma_buf_unmap', 'dma_buf_invalidate', 'dma_buf_revoke', 'dma_buf_unrevoke', 'device_access',
     'phyr_to_page', 'page_ref_lock', 'dma_buf_put', 'mp_bind', 'mp_unbind', 'mp_recv', 'queue_work', 'flush_work',
-    'might_sleep', 'userptr_pages', 'gem_access', 'gem_prime_export', 'local_bh_disable', 'local_bh_enable', 'rcu_read_lock', 'rcu_read_unlock', 'lock_init', 'final_put', 'mm_event',
+    'might_sleep', 'userptr_pages', 'gem_access', 'gem_prime_export', 'local_bh_disable', 'local_bh_enable', 'rcu_read_lock', 'rcu_read_unlock', 'lock_init', 'final_put', 'mm_event', 'might_lock', 'fs_reclaim', 'rcu_sync',
   ].join(', ');
 }
 
