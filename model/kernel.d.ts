@@ -703,4 +703,13 @@ declare global {
   function synchronize_rcu(): void;
   /** Sleep until every queued RCU callback has run; as synchronize_rcu. */
   function rcu_barrier(): void;
+
+  /**
+   * lockmc-only: the fence is stored where other threads can find it
+   * outside any resv or sync_file (an xarray, a ring's last-fence slot, a
+   * context's fence list). From here on it is published: the point of no
+   * return for the fence-signalling rules, as dma_resv_add_fence is. The
+   * tracker argument is read and ignored (a string naming it is enough).
+   */
+  function driver_fence_publish(tracker: unknown, fence: lockmc.DmaFence): void;
 }

@@ -469,6 +469,9 @@ export const APIS: readonly ApiEntry[] = [
   { api: 'dev_pm_qos_add_request', op: 'unlock', args: [], variadicIgnored: true, summary: 'add a device PM QoS request: dev_pm_qos_mtx; the first request allocates (under the mutex before v6.7)' },
   { api: 'dev_pm_qos_update_request', op: 'unlock', args: [], variadicIgnored: true, summary: 'update a device PM QoS request under dev_pm_qos_mtx' },
   { api: 'dev_pm_qos_remove_request', op: 'unlock', args: [], variadicIgnored: true, summary: 'remove a device PM QoS request under dev_pm_qos_mtx' },
+  // A fence stored where other threads find it outside any resv or sync_file (an xarray, a ring's
+  // last-fence slot, a context's fence list): lockmc-only name; the tracker argument is ignored.
+  { api: 'driver_fence_publish', op: 'fence_publish', args: [{ kind: 'ignored', name: 'tracker' }, FENCE_ARG], summary: 'publish the fence in a driver-private tracker (point of no return)' },
   // kernel/rcu/tree.c synchronize_rcu(), rcu_barrier(): sleep for a grace period.
   { api: 'synchronize_rcu', op: 'rcu_sync', args: [], summary: 'wait for an RCU grace period (sleeps; illegal under rcu_read_lock)' },
   { api: 'rcu_barrier', op: 'rcu_sync', args: [], summary: 'wait for every queued RCU callback (sleeps; illegal under rcu_read_lock)' },
