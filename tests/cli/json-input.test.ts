@@ -169,7 +169,7 @@ describe('rule files: prototype-named keys', () => {
     expect(brief(parseUserRuleFile('r.json', text, []).diagnostics)).toEqual([
       `LMC321 ${posOf(text, '"__proto__"')} rule file has unknown field '__proto__' [allowed: rules, order, $schema]`,
       `LMC321 ${posOf(text, '"constructor"')} rule has unknown field 'constructor' [allowed: meta, checks, order]`,
-      `LMC321 ${posOf(text, '"toString"')} meta has unknown field 'toString' [allowed: id, family, severity, summary, rationale, covers, citations, messages, options, kernel, hedge]`,
+      `LMC321 ${posOf(text, '"toString"')} meta has unknown field 'toString' [allowed: id, family, severity, summary, rationale, covers, citations, messages, options, kernel, hedge, order]`,
       `LMC321 ${posOf(text, '"hasOwnProperty"')} check 'step' has unknown field 'hasOwnProperty' [allowed: kind, id, on, when]`,
       `LMC321 ${posOf(text, '"valueOf"')} predicate 'true' has unknown field 'valueOf' [allowed: kind]`,
     ]);
