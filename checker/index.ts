@@ -3,6 +3,7 @@
  * thin client of this module; so are the tests and the benchmarks.
  */
 
+import { ruleOrders } from './rule-orders.js';
 import { createRequire } from 'node:module';
 import type { Diagnostic } from '../model/diagnostics.js';
 import { resolveSelection } from '../rules/index.js';
@@ -107,6 +108,8 @@ export function resolveRules(options: CheckOptions): ResolvedRules {
   }
   const sel = resolveSelection(options.rules, extra);
   diagnostics.push(...sel.diagnostics);
+  // The selected built-in rules' declared orders come first, then the rule files'.
+  orders = [...ruleOrders(sel.rules.filter((r) => !extra.includes(r))), ...orders];
   return { rules: sel.rules, options: sel.options, orders, hash: rulesHash(sel.rules, sel.options, orders).slice(0, 12), diagnostics, userRules: extra };
 }
 

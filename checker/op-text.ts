@@ -74,9 +74,14 @@ export function renderOp(op: Op, model: DriverModel): string {
     case 'local_bh_enable':
     case 'rcu_read_lock':
     case 'rcu_read_unlock':
+    case 'rcu_sync':
       return call();
     case 'lock_init':
       return call(nm(model, op.lock));
+    case 'might_lock':
+      return op.subclass !== undefined ? call(nm(model, op.lock), String(op.subclass)) : call(nm(model, op.lock));
+    case 'fs_reclaim':
+      return call(op.gfp.text);
     case 'signalling_end':
       return call(nm(model, op.cookie));
     case 'fence_init':

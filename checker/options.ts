@@ -28,7 +28,7 @@ export interface CheckOptions {
    * depend on the machine's speed (tests, fuzzing). Absent: no cap.
    */
   maxStates?: number;
-  /** Kernel semantics: `v6.11`, `v6.12`, `v6.13`, `v7.0`. Absent: the model's `@kernel`, else newest. */
+  /** Kernel semantics: `v6.1`, `v6.6`, `v6.11`, `v6.12`, `v6.13`, `v7.0`. Absent: the model's `@kernel`, else newest. */
   kernel?: string;
   rules: RuleSelection;
   /** How many callback runs kswapd may make. */
@@ -64,7 +64,13 @@ export const DEFAULT_CHECK_OPTIONS: CheckOptions = {
   minimise: true,
 };
 
-export const KERNEL_VERSIONS = ['v6.11', 'v6.12', 'v6.13', 'v7.0'] as const;
+/**
+ * The kernels a model can be checked as, oldest first. v6.1 and v6.6 are
+ * the LTS kernels drivers in the field still run; they check like v6.11
+ * except where `kernelSemantics` (checker/engines/lockgraph/acquisitions.ts)
+ * and the kernel-gated API steps (model/vocabulary.ts `kernel`) say.
+ */
+export const KERNEL_VERSIONS = ['v6.1', 'v6.6', 'v6.11', 'v6.12', 'v6.13', 'v7.0'] as const;
 export const NEWEST_KERNEL = 'v7.0';
 
 export interface Progress {

@@ -312,7 +312,27 @@ export type Op =
    * an importer (the DMA mapping of its ranges), `to_sgt` (the helper that
    * turns a phyr into a dma-mapped scatterlist for an old importer).
    */
-  | { kind: 'phyr_op'; api: string; phyr: InstanceId; action: 'map' | 'unmap' | 'to_sgt' | 'to_page' | 'access' };
+  | { kind: 'phyr_op'; api: string; phyr: InstanceId; action: 'map' | 'unmap' | 'to_sgt' | 'to_page' | 'access' }
+  /**
+   * might_lock / might_lock_read / might_lock_nested (include/linux/lockdep.h):
+   * lockdep records an acquisition of `lock`'s class and drops it at once.
+   * Only lockdep sees it; nothing blocks. Driver init code primes orders
+   * this way.
+   */
+  | { kind: 'might_lock'; api: string; lock: InstanceId; mode: LockMode; subclass?: number }
+  /**
+   * fs_reclaim_acquire(gfp) / fs_reclaim_release(gfp) (mm/page_alloc.c):
+   * lockdep holds fs_reclaim in between (for a mask that may enter fs
+   * reclaim), so what is taken inside is ordered after fs_reclaim, as if
+   * taken from reclaim. An annotation: no reclaim runs.
+   */
+  | { kind: 'fs_reclaim'; api: string; action: 'acquire' | 'release'; gfp: GfpMask }
+  /**
+   * synchronize_rcu / rcu_barrier (kernel/rcu/tree.c): sleeps until a grace
+   * period (and, for rcu_barrier, every queued callback) has ended. Illegal
+   * in an RCU read-side section, which the grace period waits for.
+   */
+  | { kind: 'rcu_sync'; api: string };
 
 export type OpKind = Op['kind'];
 
@@ -330,8 +350,19 @@ export type OpKind = Op['kind'];
  */
 export type Outcome = 'ok' | 'fail' | 'EDEADLK' | 'EALREADY' | 'retry';
 
+/**
+ * The kernels a step exists on (`since` inclusive, `before` exclusive), for
+ * API calls whose locking changed between kernels (a PM QoS allocation moved
+ * out of `dev_pm_qos_mtx` in v6.7). The load pass keeps the step on those
+ * kernels and turns it into a one-way `choice` on the others.
+ */
+export interface KernelRange {
+  since?: string;
+  before?: string;
+}
+
 export type Node =
-  | { kind: 'op'; id: NodeId; op: Op; next: Partial<Record<Outcome, NodeId>> }
+  | { kind: 'op'; id: NodeId; op: Op; next: Partial<Record<Outcome, NodeId>>; kernel?: KernelRange }
   /** `if (nondet())`, `switch` on nondet: any successor may be taken. */
   | { kind: 'choice'; id: NodeId; next: NodeId[] }
   /** End of the proc: a thread finishes, a callback returns. */

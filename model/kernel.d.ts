@@ -714,4 +714,89 @@ declare global {
    * holds the registration and the queue has no provider.
    */
   function io_zcrx_take_dmabuf(rxq: lockmc.RxQueue, buf: lockmc.DmaBuf, ...rest: unknown[]): boolean;
+  // --- Lockdep priming (include/linux/lockdep.h, mm/page_alloc.c) ---------
+  /**
+   * Lockdep records an acquisition of `lock` and drops it at once; nothing
+   * blocks. Under other locks (or inside `fs_reclaim_acquire`) it primes
+   * their order against `lock`, the way driver init code teaches lockdep an
+   * order at boot: a later inversion on any path is then a cycle.
+   */
+  function might_lock(lock: lockmc.Lockable): void;
+  /** As might_lock, a (non-recursive) read acquisition. */
+  function might_lock_read(lock: lockmc.Lockable): void;
+  /** As might_lock, with a lockdep subclass (prints `/n`). */
+  function might_lock_nested(lock: lockmc.Lockable, subclass: number): void;
+  /**
+   * Lockdep holds `fs_reclaim` until `fs_reclaim_release` (for a mask that
+   * may enter fs reclaim), so what is taken in between is ordered after
+   * reclaim: `fs_reclaim_acquire(GFP_KERNEL); might_lock(l);
+   * fs_reclaim_release(GFP_KERNEL)` primes `fs_reclaim -> l`, and a later
+   * allocation under `l` is a cycle. No reclaim actually runs.
+   */
+  function fs_reclaim_acquire(gfp: lockmc.gfp_t): void;
+  function fs_reclaim_release(gfp: lockmc.gfp_t): void;
+
+  // --- Global subsystem locks (the kernel's own; created on first use) ----
+  /**
+   * Take the console semaphore (kernel/printk/printk.c): sleeps; lockdep
+   * tracks it as the exclusive map `console_lock`. printk under a lock that
+   * a console driver takes is the classic inversion.
+   */
+  function console_lock(): void;
+  /** Try the console semaphore; 1 on success. */
+  function console_trylock(): number;
+  function console_unlock(): void;
+  /**
+   * Hold off CPU hotplug: percpu_down_read(&cpu_hotplug_lock) (kernel/cpu.c),
+   * a non-recursive read of a percpu rwsem. A hotplug callback runs under
+   * cpus_write_lock, so a lock taken both inside a callback and around
+   * cpus_read_lock is a cycle.
+   */
+  function cpus_read_lock(): void;
+  function cpus_read_unlock(): void;
+  /** Exclusive cpu_hotplug_lock, as the hotplug core holds it around callbacks. */
+  function cpus_write_lock(): void;
+  function cpus_write_unlock(): void;
+  /**
+   * Prepare a clock (drivers/clk/clk.c): takes the global mutex
+   * `prepare_lock` and, under it, runs the provider's .prepare and
+   * clk_pm_runtime_get(), which may allocate with GFP_KERNEL. The argument
+   * is kept for realism (a string naming the clock is enough).
+   */
+  function clk_prepare(clk: unknown): number;
+  /** prepare_lock around the provider's .unprepare. */
+  function clk_unprepare(clk: unknown): void;
+  /** clk_prepare, then clk_enable under the `enable_lock` spinlock with irqs off. */
+  function clk_prepare_enable(clk: unknown): number;
+  /** clk_disable under `enable_lock`, then clk_unprepare under `prepare_lock`. */
+  function clk_disable_unprepare(clk: unknown): void;
+  /**
+   * Add a device PM QoS request (drivers/base/power/qos.c): takes the global
+   * mutex `dev_pm_qos_mtx`; the device's first request allocates its
+   * constraints with GFP_KERNEL, under the mutex up to v6.6 and before it
+   * from v6.7 ("PM / QoS: Fix constraints alloc vs reclaim locking").
+   */
+  function dev_pm_qos_add_request(...args: unknown[]): number;
+  /** Update a request under `dev_pm_qos_mtx` (devfreq does this from a GPU's job path). */
+  function dev_pm_qos_update_request(...args: unknown[]): number;
+  function dev_pm_qos_remove_request(...args: unknown[]): number;
+
+  // --- RCU grace periods (kernel/rcu/tree.c) --------------------------------
+  /**
+   * Sleep until an RCU grace period has ended. Illegal in an RCU read-side
+   * section (the grace period waits for it) or under a spinlock: lockdep's
+   * wait-context check reports it.
+   */
+  function synchronize_rcu(): void;
+  /** Sleep until every queued RCU callback has run; as synchronize_rcu. */
+  function rcu_barrier(): void;
+
+  /**
+   * lockmc-only: the fence is stored where other threads can find it
+   * outside any resv or sync_file (an xarray, a ring's last-fence slot, a
+   * context's fence list). From here on it is published: the point of no
+   * return for the fence-signalling rules, as dma_resv_add_fence is. The
+   * tracker argument is read and ignored (a string naming it is enough).
+   */
+  function driver_fence_publish(tracker: unknown, fence: lockmc.DmaFence): void;
 }

@@ -228,6 +228,8 @@ const RXQ_ARG = inst('rxq', 'rx_queue');
 const WORK_ARG = inst('work', 'work');
 const MNI_ARG = inst('mni', 'interval_notifier');
 const GFP_ARG: ArgSpec = { kind: 'gfp', name: 'gfp' };
+/** might_lock(&l): any lock whose lockdep map a driver can name. */
+const MIGHT_LOCK_ARG = inst('lock', 'mutex', 'spinlock', 'rwsem', 'rwlock', 'ww_mutex', 'mm', 'address_space', 'dma_resv');
 const GEM_ARG = inst('obj', 'gem_object');
 /** device_read/device_write: an importer's attachment, or a GEM object of the device's own driver. */
 const DEVICE_ARG = inst('attach', 'attachment', 'gem_object', 'phyr');
@@ -468,6 +470,34 @@ export const APIS: readonly ApiEntry[] = [
   { api: 'phyr_unmap', op: 'phyr_op', args: [PHYR_ARG], variadicIgnored: true, summary: 'importer unmaps the phyr\'s ranges' },
   { api: 'phyr_to_sgt', op: 'phyr_op', args: [PHYR_ARG], variadicIgnored: true, summary: 'helper for old importers: a dma-mapped scatterlist from a phyr (maps it unless dma-mapped)' },
   { api: 'phyr_entry_to_page', op: 'phyr_op', args: [PHYR_ARG], summary: 'the struct page of a phyr entry' },
+  // --- lockdep priming by driver init code: include/linux/lockdep.h might_lock(), mm/page_alloc.c fs_reclaim_acquire()
+  { api: 'might_lock', op: 'might_lock', args: [MIGHT_LOCK_ARG], mode: 'write', summary: 'annotation: lockdep records an acquisition of the lock (primes its order)' },
+  { api: 'might_lock_read', op: 'might_lock', args: [MIGHT_LOCK_ARG], mode: 'read', summary: 'annotation: lockdep records a read acquisition of the lock' },
+  { api: 'might_lock_nested', op: 'might_lock', args: [MIGHT_LOCK_ARG, { kind: 'number', name: 'subclass' }], mode: 'write', subclassArg: 'subclass', summary: 'might_lock with a lockdep subclass' },
+  { api: 'fs_reclaim_acquire', op: 'fs_reclaim', args: [GFP_ARG], summary: 'annotation: lockdep holds fs_reclaim until fs_reclaim_release (primes lock -> reclaim orders)' },
+  { api: 'fs_reclaim_release', op: 'fs_reclaim', args: [GFP_ARG], summary: 'annotation: end of an fs_reclaim_acquire section' },
+  // --- global subsystem locks (model/frontend/api/subsystems.ts): kernel/printk/printk.c, kernel/cpu.c,
+  // drivers/clk/clk.c, drivers/base/power/qos.c. The lock is the kernel's, created on first use.
+  { api: 'console_lock', op: 'lock', args: [], mode: 'write', summary: 'take the console semaphore (lockdep map console_lock); sleeps' },
+  { api: 'console_trylock', op: 'lock', args: [], mode: 'write', trylock: true, summary: 'try the console semaphore; returns 1 on success' },
+  { api: 'console_unlock', op: 'unlock', args: [], summary: 'release the console semaphore' },
+  { api: 'cpus_read_lock', op: 'lock', args: [], mode: 'read', summary: 'percpu_down_read(&cpu_hotplug_lock): hold off CPU hotplug' },
+  { api: 'cpus_read_unlock', op: 'unlock', args: [], summary: 'percpu_up_read(&cpu_hotplug_lock)' },
+  { api: 'cpus_write_lock', op: 'lock', args: [], mode: 'write', summary: 'percpu_down_write(&cpu_hotplug_lock)' },
+  { api: 'cpus_write_unlock', op: 'unlock', args: [], summary: 'percpu_up_write(&cpu_hotplug_lock)' },
+  { api: 'clk_prepare', op: 'unlock', args: [{ kind: 'ignored', name: 'clk' }], summary: 'prepare_lock (global mutex) around the provider\'s .prepare, which may allocate' },
+  { api: 'clk_unprepare', op: 'unlock', args: [{ kind: 'ignored', name: 'clk' }], summary: 'prepare_lock around the provider\'s .unprepare' },
+  { api: 'clk_prepare_enable', op: 'unlock', args: [{ kind: 'ignored', name: 'clk' }], summary: 'clk_prepare, then clk_enable under the enable_lock spinlock (irqs off)' },
+  { api: 'clk_disable_unprepare', op: 'unlock', args: [{ kind: 'ignored', name: 'clk' }], summary: 'clk_disable under enable_lock, then clk_unprepare under prepare_lock' },
+  { api: 'dev_pm_qos_add_request', op: 'unlock', args: [], variadicIgnored: true, summary: 'add a device PM QoS request: dev_pm_qos_mtx; the first request allocates (under the mutex before v6.7)' },
+  { api: 'dev_pm_qos_update_request', op: 'unlock', args: [], variadicIgnored: true, summary: 'update a device PM QoS request under dev_pm_qos_mtx' },
+  { api: 'dev_pm_qos_remove_request', op: 'unlock', args: [], variadicIgnored: true, summary: 'remove a device PM QoS request under dev_pm_qos_mtx' },
+  // A fence stored where other threads find it outside any resv or sync_file (an xarray, a ring's
+  // last-fence slot, a context's fence list): lockmc-only name; the tracker argument is ignored.
+  { api: 'driver_fence_publish', op: 'fence_publish', args: [{ kind: 'ignored', name: 'tracker' }, FENCE_ARG], summary: 'publish the fence in a driver-private tracker (point of no return)' },
+  // kernel/rcu/tree.c synchronize_rcu(), rcu_barrier(): sleep for a grace period.
+  { api: 'synchronize_rcu', op: 'rcu_sync', args: [], summary: 'wait for an RCU grace period (sleeps; illegal under rcu_read_lock)' },
+  { api: 'rcu_barrier', op: 'rcu_sync', args: [], summary: 'wait for every queued RCU callback (sleeps; illegal under rcu_read_lock)' },
 ];
 
 export const API_BY_NAME: ReadonlyMap<string, ApiEntry> = new Map(APIS.map((a) => [a.api, a]));

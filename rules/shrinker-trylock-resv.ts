@@ -26,7 +26,10 @@ export const rule = defineRule({
       'records fs_reclaim -> reservation_ww_class_acquire; both close cycles at boot, and both deadlock when the lock holder is the thread ' +
       'that entered direct reclaim. dma_resv_trylock (or ww_mutex_trylock with the caller\'s ticket, as drm_gem_lru_scan does) records ' +
       'nothing; skip the object when it is contended. Shrinkers may still wait for fences and call unmap_mapping_range() on a BO they ' +
-      'trylocked.',
+      'trylocked. A ticketed GEM LRU scan (drm_gem_lru_scan() given a ww_acquire_ctx) is legal for its trylocks, but starting the ticket ' +
+      'with ww_acquire_init() in reclaim is a non-try acquisition of the ticket\'s lockdep map (fs_reclaim -> ' +
+      'reservation_ww_class_acquire), which closes a cycle with the primed reservation_ww_class_acquire -> reservation_ww_class_mutex -> ' +
+      'fs_reclaim; the ticket must come from outside reclaim, so ww-acquire-in-reclaim keeps reporting it.',
     covers: ['RECLAIM-2', 'WW-6'],
     citations: [
       { kind: 'kernel', file: 'drivers/dma-buf/dma-resv.c', symbol: 'dma_resv_lockdep' },

@@ -70,6 +70,16 @@ export interface RuleMeta {
   kernel?: { since?: string; until?: string };
   /** What was not fully verified against the kernel source. */
   hedge?: string;
+  /**
+   * Lock orders the rule states (lock classes as lockdep prints them):
+   * `before` is taken outside `after`. They join every model's lock graph
+   * as primed-like edges, so a model that takes `before` under `after`
+   * closes a cycle (the rule's `lock-cycle` checks and
+   * lockdep-circular-dependency see it), and the Z3 self-check proves them
+   * acyclic with the primed orders and every rule file's. The same
+   * `["before", "after"]` pairs a rule file's `order` holds.
+   */
+  order?: [before: string, after: string][];
 }
 
 // ---------------------------------------------------------------------------

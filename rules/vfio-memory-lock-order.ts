@@ -28,19 +28,17 @@ export const rule = defineRule({
       { kind: 'kernel', file: 'drivers/vfio/pci/vfio_pci_dmabuf.c', symbol: 'vfio_pci_core_feature_dma_buf' },
     ],
     messages: {
-      'memory-lock-under-resv': '{{api}}({{lock}}) while holding a dma_resv: VFIO orders memory_lock before dma_resv',
       'memory-lock-in-callback': '{{api}}({{lock}}) in an invalidate_mappings callback, which runs under memory_lock held for write',
       'memory-lock-cycle': 'acquiring {{lock}} while holding {{held}} closes a lock cycle through VFIO\'s memory_lock',
     },
     hedge: 'The model names the lock class "&vdev->memory_lock" (or a variable memory_lock); other spellings are not recognised.',
+    // vfio_pci_core_feature_dma_buf() / vfio_pci_dma_buf_move(): memory_lock, then the dma-buf's resv.
+    order: [
+      ['&vdev->memory_lock', 'reservation_ww_class_mutex'],
+      ['memory_lock', 'reservation_ww_class_mutex'],
+    ],
   },
   checks: [
-    {
-      kind: 'step',
-      id: 'memory-lock-under-resv',
-      on: { op: 'lock', lock: MEMORY_LOCK },
-      when: { kind: 'holds', lock: { kind: 'lock-kind', is: 'dma_resv' }, who: 'self' },
-    },
     {
       kind: 'step',
       id: 'memory-lock-in-callback',

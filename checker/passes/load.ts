@@ -8,6 +8,8 @@
 import { BudgetExceeded, budgetStop } from '../../model/budget.js';
 import { loadModel, parseHeader, readModelFile, type Expectation } from '../../model/index.js';
 import { isDiagnosticCode } from '../../model/diagnostics.js';
+import { resolveKernelSteps } from '../kernel-steps.js';
+import { NEWEST_KERNEL } from '../options.js';
 import type { FrontPass, PassEnv, PassResult, LoadOutput } from './types.js';
 
 export const loadPass: FrontPass<'load', never> = {
@@ -37,7 +39,11 @@ function load(env: PassEnv): PassResult<LoadOutput> {
     const expected = loaded.extracted?.model.header.expect ?? loaded.header?.expect ?? expectedFromText(text, file);
     return { kind: 'stopped', diagnostics: loaded.diagnostics, verdicts: [], expected };
   }
-  return { kind: 'ok', output: { text: read.text, extracted: loaded.extracted }, diagnostics: loaded.diagnostics };
+  // Kernel-gated steps resolved for the kernel the model is checked as (validate picks the same one).
+  const { model } = loaded.extracted;
+  const kernel = env.options.kernel ?? model.header.kernel ?? NEWEST_KERNEL;
+  const extracted = { ...loaded.extracted, model: resolveKernelSteps(model, kernel) };
+  return { kind: 'ok', output: { text: read.text, extracted }, diagnostics: loaded.diagnostics };
 }
 
 /**

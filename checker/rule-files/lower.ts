@@ -55,6 +55,9 @@ export function lowerRuleFile(s: Sink, v: unknown, taken: string[]): { rules: Ru
     }
     if (id !== undefined) seen.add(id);
     for (const x of orderList(s, o, join(path, 'order'), id)) order.push(x);
+    // A rule may also state its orders in meta, as built-in rules do (RuleMeta.order).
+    const mo = validity === 'not-a-rule' || !isObj((rv as Obj).meta) ? undefined : ((rv as Obj).meta as Obj).order;
+    for (const x of orderList(s, mo, join(join(path, 'meta'), 'order'), id)) order.push(x);
   };
   if (isObj(v) && (Object.hasOwn(v, 'rules') || !Object.hasOwn(v, 'meta'))) {
     if (fields(s, v, '', 'rule file', [], ['rules', 'order', '$schema'])) {

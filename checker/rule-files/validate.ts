@@ -414,7 +414,7 @@ export function validateRule(s: Sink, v: unknown, path: string): RuleValidity {
   const before = s.errors;
   const mp = join(path, 'meta');
   const m = v.meta;
-  if (fields(s, m, mp, 'meta', ['id', 'family', 'severity', 'summary', 'rationale', 'covers', 'citations', 'messages'], ['options', 'kernel', 'hedge'])) {
+  if (fields(s, m, mp, 'meta', ['id', 'family', 'severity', 'summary', 'rationale', 'covers', 'citations', 'messages'], ['options', 'kernel', 'hedge', 'order'])) {
     const id = str(s, m, 'id', mp, 'meta');
     if (id !== undefined && !RULE_ID.test(id)) report(s, 'LMC321', join(mp, 'id'), `rule id '${id}' must be kebab-case`);
     oneOf(s, m, 'family', mp, 'meta', FAMILIES);

@@ -1170,7 +1170,13 @@ class Compiler implements OpCompiler {
       case 'rcu_read_lock':
       case 'rcu_read_unlock':
       case 'lock_init':
+      case 'might_lock':
+      case 'fs_reclaim':
+      case 'rcu_sync':
         // No state of the semantics changes; rules observe the step.
+        // (might_lock and fs_reclaim_acquire/release are lockdep annotations:
+        // the lock graph records them, nothing blocks. A grace-period wait is
+        // judged by the lock graph's wait-context check: lockgraph/acquisitions.ts.)
         // (RCU sections are judged on the lock graph:
         // checker/engines/lockgraph/usage.ts.)
         site(op).emit('ok', TRUE, []);

@@ -7,7 +7,7 @@
  */
 
 import type { ts } from 'ts-morph';
-import type { InstanceId, OpKind } from '../ir.js';
+import type { InstanceId, Node, OpKind } from '../ir.js';
 import { opOutcomes, outcomeValue, type ApiEntry } from '../vocabulary.js';
 import { noSpread } from './arguments.js';
 import type { ExtractContext, ProcBuild } from './context.js';
@@ -29,6 +29,8 @@ import { PHYR_LOWERINGS } from './api/phyr.js';
 import { RELEASE_LOWERINGS } from './api/release.js';
 import { MM_LOWERINGS } from './api/mm.js';
 import { SCHED_LOWERINGS } from './api/sched.js';
+import { PRIMING_LOWERINGS } from './api/priming.js';
+import { SUBSYSTEM_LOWERINGS } from './api/subsystems.js';
 
 /** Op kind → its lowering; an op kind missing here is a vocabulary entry the front end cannot build. */
 const LOWERINGS: Partial<Record<OpKind, Lowering>> = {
@@ -46,6 +48,7 @@ const LOWERINGS: Partial<Record<OpKind, Lowering>> = {
   ...RELEASE_LOWERINGS,
   ...MM_LOWERINGS,
   ...SCHED_LOWERINGS,
+  ...PRIMING_LOWERINGS,
 };
 
 export interface CompiledApi {
@@ -79,9 +82,14 @@ export function compileApi(
   if (a.length < min || a.length > max) {
     cx.fail('LMC202', `${name} expects ${arityText([min, max])}, got ${a.length}`, call, `write \`${name}(${specs.map((s) => (s.optional ? s.name + '?' : s.name)).join(', ')})\``);
   }
-  const lower = LOWERINGS[api.op];
+  const lower = SUBSYSTEM_LOWERINGS[name] ?? LOWERINGS[api.op];
   if (!lower) throw new Error(`vocabulary entry ${name} lowers to ${api.op}, which the front end does not build`);
-  const { op, created, seq } = lower(cx, apiCall(cx, api, call, env, F, p, declName, declNode));
+  const { op, created, seq, pre } = lower(cx, apiCall(cx, api, call, env, F, p, declName, declNode));
+  for (const step of pre ?? []) {
+    const n = p.graph.addOp(step.op, inc, cx.loc(call), F.chain, F.stack.slice(1));
+    if (step.kernel) (p.graph.nodes[n] as Extract<Node, { kind: 'op' }>).kernel = step.kernel;
+    inc = [{ n, o: 'ok' }];
+  }
   const outcomes = opOutcomes(op, cx.instances);
   const id = p.graph.addOp(op, inc, cx.loc(call), F.chain, F.stack.slice(1));
   const pairs = outcomes.map((o) => ({ edges: [{ n: id, o }], value: outcomeValue(op, o) }));

@@ -52,7 +52,7 @@ describe('parseArgs: usage errors', () => {
     [['check', '--bound', '-3'], '--bound -3 is unusable: a bound counts steps and must be at least 1', 6],
     [['check', '--timeout', '0'], "option '--timeout <seconds>' argument '0' is invalid. --timeout must be a positive number.", 2],
     [['check', '--max-memory', 'lots'], "option '--max-memory <MB>' argument 'lots' is invalid. --max-memory must be a positive number.", 2],
-    [['check', '--kernel', 'v5.4'], "option '--kernel <version>' argument 'v5.4' is invalid. Allowed choices are v6.11, v6.12, v6.13, v7.0.", 2],
+    [['check', '--kernel', 'v5.4'], "option '--kernel <version>' argument 'v5.4' is invalid. Allowed choices are v6.1, v6.6, v6.11, v6.12, v6.13, v7.0.", 2],
     [['check', '--rule-option', 'novalue'], "option '--rule-option <key=value>' argument 'novalue' is invalid. expected key=value, e.g. revoke.pfn-export=locked.", 2],
     [['check', '--enable', ','], "option '--enable <ids>' argument ',' is invalid. expected one or more rule ids.", 2],
     [['check', '--format'], "option '-f, --format <format>' argument missing", 2],

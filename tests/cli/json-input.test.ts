@@ -169,7 +169,7 @@ describe('rule files: prototype-named keys', () => {
     expect(brief(parseUserRuleFile('r.json', text, []).diagnostics)).toEqual([
       `LMC321 ${posOf(text, '"__proto__"')} rule file has unknown field '__proto__' [allowed: rules, order, $schema]`,
       `LMC321 ${posOf(text, '"constructor"')} rule has unknown field 'constructor' [allowed: meta, checks, order]`,
-      `LMC321 ${posOf(text, '"toString"')} meta has unknown field 'toString' [allowed: id, family, severity, summary, rationale, covers, citations, messages, options, kernel, hedge]`,
+      `LMC321 ${posOf(text, '"toString"')} meta has unknown field 'toString' [allowed: id, family, severity, summary, rationale, covers, citations, messages, options, kernel, hedge, order]`,
       `LMC321 ${posOf(text, '"hasOwnProperty"')} check 'step' has unknown field 'hasOwnProperty' [allowed: kind, id, on, when]`,
       `LMC321 ${posOf(text, '"valueOf"')} predicate 'true' has unknown field 'valueOf' [allowed: kind]`,
     ]);
@@ -361,7 +361,7 @@ describe('registry and command line', () => {
   it('--kernel constructor is a usage error naming the versions, exit 2', async () => {
     const io = fakeIo();
     expect(await main(['check', model, '--kernel', 'constructor'], io)).toBe(2);
-    expect(io.stderr).toBe("lockmc: option '--kernel <version>' argument 'constructor' is invalid. Allowed choices are v6.11, v6.12, v6.13, v7.0.\nTry `lockmc --help`.\n");
+    expect(io.stderr).toBe("lockmc: option '--kernel <version>' argument 'constructor' is invalid. Allowed choices are v6.1, v6.6, v6.11, v6.12, v6.13, v7.0.\nTry `lockmc --help`.\n");
   });
 });
 

@@ -13,6 +13,8 @@ import { LD_WAIT_CONFIG, LD_WAIT_FREE, LD_WAIT_SLEEP, LD_WAIT_SPIN, type WaitTyp
 
 /** lockdep's map for rcu_read_lock() sections (kernel/rcu/update.c rcu_lock_map). */
 export const RCU_LOCK_MAP = 'rcu_read_lock';
+/** The pseudo-class of a grace-period wait (synchronize_rcu, rcu_barrier): a sleeping wait. */
+export const RCU_SYNC_MAP = 'rcu_gp_wait';
 
 /** lockdep `read`: 0 exclusive, 1 non-recursive read, 2 recursive read. */
 export type ReadKind = 0 | 1 | 2;
@@ -184,7 +186,36 @@ export function actionsOf(
       return [{ kind: 'acquire', class: RCU_LOCK_MAP, read: 2, trylock: false, role: 'rcu read-side section', wait: { inner: LD_WAIT_CONFIG, outer: LD_WAIT_FREE } }];
     case 'rcu_read_unlock':
       return [{ kind: 'release', class: RCU_LOCK_MAP }];
+    case 'might_lock':
+      // include/linux/lockdep.h might_lock(): lock_acquire() then lock_release() of the lock's map.
+      return acqRel(lockClassOf(model, op.lock, op.subclass), op.mode === 'write' ? 0 : op.mode === 'read' ? 1 : 2, op.api);
+    case 'fs_reclaim':
+      return fsReclaimActions(op, flags, sem);
+    case 'rcu_sync':
+      // A sleeping wait for a grace period: its wait type is LD_WAIT_SLEEP, so
+      // check_wait_context() rejects it where rcu_read_lock() (LD_WAIT_CONFIG)
+      // or a spinlock is held, as RCU_LOCKDEP_WARN("Illegal synchronize_rcu()
+      // in RCU read-side critical section") and might_sleep() do.
+      return [
+        { kind: 'acquire', class: RCU_SYNC_MAP, read: 0, trylock: false, role: 'wait for an RCU grace period', wait: { inner: LD_WAIT_SLEEP } },
+        { kind: 'release', class: RCU_SYNC_MAP },
+      ];
   }
+}
+
+/**
+ * mm/page_alloc.c fs_reclaim_acquire(): for a mask that may reclaim
+ * directly, take fs_reclaim (when __GFP_FS) and touch the notifier map
+ * under it; fs_reclaim_release() drops fs_reclaim again.
+ */
+function fsReclaimActions(op: OpOf<'fs_reclaim'>, flags: ThreadFlags, sem: KernelSemantics): HeldAction[] {
+  const r = effectiveReclaim(op.gfp, flags);
+  if (!r.direct) return [];
+  if (op.action === 'release') return r.fs ? [{ kind: 'release', class: FS_RECLAIM }] : [];
+  const out: HeldAction[] = [];
+  if (r.fs) out.push({ kind: 'acquire', class: FS_RECLAIM, read: 0, trylock: false, role: 'fs_reclaim_acquire' });
+  if (sem.mmuNotifier) out.push(...acqRel(MMU_NOTIFIER_MAP, 0, 'might run mmu notifiers'));
+  return out;
 }
 
 type OpOf<K extends Op['kind']> = Extract<Op, { kind: K }>;

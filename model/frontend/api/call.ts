@@ -7,7 +7,7 @@
 
 import type { ts as TS } from 'ts-morph';
 import { ts } from '../typescript.js';
-import type { Instance, InstanceId, InstanceKind, Op } from '../../ir.js';
+import type { Instance, InstanceId, InstanceKind, KernelRange, Op } from '../../ir.js';
 import type { ApiEntry, ArgSpec } from '../../vocabulary.js';
 import { ignoredArg, instanceArg } from '../arguments.js';
 import type { ExtractContext, ProcBuild } from '../context.js';
@@ -35,6 +35,12 @@ export interface ApiCall {
 /** A lowered call: the op, and what `const x = api(...)` binds `x` to. */
 export interface Lowered {
   op: Op;
+  /**
+   * Steps the call performs before `op`, in order, each with the one
+   * outcome `ok` (`clk_prepare` locks prepare_lock and may allocate before
+   * it unlocks); `kernel` limits a step to the kernels it exists on.
+   */
+  pre?: { op: Op; kernel?: KernelRange }[];
   created?: InstanceId;
   seq?: InstanceId;
 }

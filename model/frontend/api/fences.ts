@@ -21,12 +21,18 @@ function fenceInit(_cx: ExtractContext, c: ApiCall): Lowered {
 }
 
 /** `dma_resv_add_fence(resv, fence, usage)` publishes into a reservation; the others publish the fence alone. */
-function fencePublish(_cx: ExtractContext, c: ApiCall): Lowered {
+function fencePublish(cx: ExtractContext, c: ApiCall): Lowered {
   if (c.name === 'dma_resv_add_fence') {
     const resv = c.inst(0);
     const op: Op = { kind: 'fence_publish', api: c.name, fence: c.inst(1), resv };
     c.ignoreFrom(2);
     return { op };
+  }
+  if (c.name === 'driver_fence_publish') {
+    // driver_fence_publish(tracker, fence): the tracker is read and ignored.
+    ignoredArg(cx, c.args[0]!, c.env, c.frame);
+    const fence = c.inst(1);
+    return { op: { kind: 'fence_publish', api: c.name, fence } };
   }
   return { op: { kind: 'fence_publish', api: c.name, fence: c.inst(0) } };
 }

@@ -14,4 +14,5 @@ export const LOCKDEP_LOWERINGS: Partial<Record<OpKind, Lowering>> = {
   local_bh_enable: marker('local_bh_enable'),
   rcu_read_lock: marker('rcu_read_lock'),
   rcu_read_unlock: marker('rcu_read_unlock'),
+  rcu_sync: (_cx, c) => ({ op: { kind: 'rcu_sync', api: c.name } }),
 };

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { PRIMED_EDGES, primedEdgesFor } from '../../../rules/canonical-order.js';
 import { checkRuleSetConsistency } from '../../../checker/rule-files/consistency.js';
 import { ALL_RULES } from '../../../rules/index.js';
+import { ruleOrders } from '../../../checker/rule-orders.js';
 import type { Rule } from '../../../rules/types.js';
 import { loadUserRuleFiles, parseUserRuleFile } from '../../../checker/rule-files/index.js';
 import { parseConfig } from '../../../cli/config.js';
@@ -26,8 +27,9 @@ const rule = (id: string, checks: Rule['checks'], options?: Rule['meta']['option
 });
 
 describe('checkRuleSetConsistency', () => {
-  it('accepts the built-in rule set with every primed edge', async () => {
-    expect(await checkRuleSetConsistency(ALL_RULES, PRIMED_EDGES)).toEqual({ ok: true });
+  it('accepts the built-in rule set with every primed edge and the rules\' declared orders', async () => {
+    expect(ruleOrders(ALL_RULES)).toContainEqual({ before: '&vdev->memory_lock', after: 'reservation_ww_class_mutex', source: 'vfio-memory-lock-order' });
+    expect(await checkRuleSetConsistency(ALL_RULES, PRIMED_EDGES, ruleOrders(ALL_RULES))).toEqual({ ok: true });
   });
 
   it('names the rule file declarations and primed edges of a contradictory order', async () => {

@@ -233,6 +233,7 @@ function codesOfOps(): string {
     'might_sleep', 'userptr_pages', 'gem_access', 'gem_prime_export', 'local_bh_disable', 'local_bh_enable', 'rcu_read_lock', 'rcu_read_unlock', 'lock_init', 'final_put', 'mm_event',
     'hw_submit', 'sched_add_dependency', 'sched_push',
     'mp_own', 'phyr_op',
+    'might_lock', 'fs_reclaim', 'rcu_sync',
   ].join(', ');
 }
 
