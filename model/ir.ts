@@ -347,6 +347,10 @@ export interface Registration {
   nonBlocking?: boolean;
   /** vm_fault: the mm whose user accesses fault into the handler. */
   mm?: InstanceId;
+  /** irq: registered with IRQF_NO_THREAD (stays a hard-irq handler on PREEMPT_RT). */
+  noThread?: boolean;
+  /** irq: force-threaded (set by the checker for PREEMPT_RT, checker/preempt-rt.ts): runs as a task. */
+  threaded?: boolean;
 }
 
 /**
@@ -380,6 +384,8 @@ export interface ModelHeader {
   ruleOptions: Record<string, string>;
   /** Where each `@rule-option` tag was written (present when there is one), for diagnostics on its value. */
   ruleOptionAt?: Record<string, { line: number; col: number }>;
+  /** `@kernel-config PREEMPT_RT`: kernel config switches the model assumes (model/kernel-config.ts). */
+  kernelConfig?: string[];
 }
 
 export interface DriverModel {

@@ -162,9 +162,19 @@ declare global {
    * mmap_read_lock + the handler.
    */
   function vm_operations(mm: lockmc.MmStruct, ops: { fault: lockmc.Callback }): void;
-  /** `fn` is a hard-irq handler that may preempt any thread with irqs enabled. */
+  /**
+   * `fn` is a hard-irq handler that may preempt any thread with irqs enabled. With the kernel
+   * config PREEMPT_RT it is force-threaded (runs as a task, kernel/irq/manage.c
+   * irq_setup_forced_threading) unless the flags include IRQF_NO_THREAD:
+   * `request_irq(irq, fn, IRQF_NO_THREAD, "name", dev)`.
+   */
   function request_irq(fn: lockmc.Callback): void;
   function request_irq(irq: number, fn: lockmc.Callback, ...rest: unknown[]): void;
+  /** request_irq() flags (include/linux/interrupt.h). */
+  const IRQF_SHARED: number;
+  const IRQF_ONESHOT: number;
+  /** Never thread this handler, not even on PREEMPT_RT. */
+  const IRQF_NO_THREAD: number;
   /** `fn` is a softirq handler: it may run on any thread's CPU with irqs and softirqs enabled (lock graph only). */
   function open_softirq(fn: lockmc.Callback): void;
   function open_softirq(nr: number, fn: lockmc.Callback): void;

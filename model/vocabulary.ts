@@ -585,6 +585,11 @@ export const VALUE_CONSTANTS: Readonly<Record<string, number>> = {
   system_wq: 0,
   system_unbound_wq: 0,
   system_highpri_wq: 0,
+  // include/linux/interrupt.h request_irq() flags. IRQF_NO_THREAD keeps a
+  // handler in hard-irq context on PREEMPT_RT (no forced threading).
+  IRQF_SHARED: 0x00000080,
+  IRQF_ONESHOT: 0x00002000,
+  IRQF_NO_THREAD: 0x00010000,
 };
 
 // ---------------------------------------------------------------------------

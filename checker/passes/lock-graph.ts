@@ -6,6 +6,7 @@
  */
 
 import { buildLockGraph } from '../engines/lockgraph/index.js';
+import { preemptRtModel } from '../preempt-rt.js';
 import type { FrontPass, PassEnv, PassResult, Products, LockGraphOutput } from './types.js';
 
 export const lockGraphPass: FrontPass<'lock-graph', 'load' | 'validate'> = {
@@ -22,9 +23,10 @@ export const lockGraphPass: FrontPass<'lock-graph', 'load' | 'validate'> = {
 };
 
 function lockGraph(env: PassEnv, { load, validate }: Pick<Products, 'load' | 'validate'>): PassResult<LockGraphOutput> {
-  const { model, sourceMap } = load.extracted;
-  // lockdep-invalid-wait-context's kernel-config position (CONFIG_PREEMPT_RT).
-  const preemptRt = validate.ruleOptions['lockdep.preempt-rt'] === 'on';
+  const { sourceMap } = load.extracted;
+  // CONFIG_PREEMPT_RT (--kernel-config, @kernel-config, or its alias the rule option lockdep.preempt-rt=on).
+  const preemptRt = validate.kernelConfig.includes('PREEMPT_RT');
+  const model = preemptRt ? preemptRtModel(load.extracted.model) : load.extracted.model;
   const graph = buildLockGraph(model, { kernel: validate.kernel, sourceMap, declaredOrders: env.ruleCtx.orders, budget: env.budget, preemptRt });
   return { kind: 'ok', output: { graph } };
 }

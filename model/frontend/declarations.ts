@@ -263,7 +263,9 @@ function topExpression(cx: ExtractContext, s: ts.ExpressionStatement): void {
       if (fns.length !== 1) cx.fail('LMC202', `request_irq expects one handler function, got ${fns.length}`, e, 'write `request_irq(my_irq_handler);`');
       for (const a of e.arguments) if (a !== fns[0]) ignoredArg(cx, a, cx.global);
       const proc = cx.requestProc((fns[0] as ts.Identifier).text, 'irq', fns[0]!);
-      if (proc !== undefined) cx.registrations.push({ role: 'irq', proc });
+      // The flags argument naming IRQF_NO_THREAD (alone or or-ed): no forced threading on PREEMPT_RT.
+      const noThread = e.arguments.some((a) => a !== fns[0] && mentionsIdentifier(a, 'IRQF_NO_THREAD'));
+      if (proc !== undefined) cx.registrations.push({ role: 'irq', proc, ...(noThread ? { noThread: true } : {}) });
       return;
     }
     case 'open_softirq':
@@ -355,4 +357,10 @@ export function addThread(cx: ExtractContext, name: string, at: ts.Node, kind: T
   if (proc === undefined) return;
   const same = cx.threads.filter((t) => t.proc === proc).length;
   cx.threads.push({ id: cx.threads.length, name: same === 0 ? name : `${name}#${same + 1}`, proc, kind });
+}
+
+/** Whether `e` names `name` anywhere (a flags expression such as `IRQF_SHARED | IRQF_NO_THREAD`). */
+function mentionsIdentifier(e: ts.Node, name: string): boolean {
+  if (ts.isIdentifier(e)) return e.text === name;
+  return ts.forEachChild(e, (c) => (mentionsIdentifier(c, name) ? true : undefined)) ?? false;
 }
