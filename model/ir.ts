@@ -120,6 +120,12 @@ export interface Instance {
   proc?: ProcId;
   /** spinlock: a raw_spinlock_t (wait type LD_WAIT_SPIN; spins on PREEMPT_RT too). */
   raw?: boolean;
+  /**
+   * spinlock: a local_lock_t (per-CPU; wait type LD_WAIT_CONFIG like spinlock_t). A class in the
+   * lock graph; the engines never block on it (each CPU has its own, and on !RT it only disables
+   * preemption or irqs).
+   */
+  percpu?: boolean;
   /** interval_notifier: the mm it watches. gem_object with `userptr`: the mm its pages belong to. */
   mm?: InstanceId;
   /** gem_object: backed by user pages (amdgpu/i915 userptr), tracked by an mmu notifier on `mm`. */

@@ -17,6 +17,8 @@ declare global {
   namespace lockmc {
     interface Mutex { readonly __lockmc: 'mutex' }
     interface Spinlock { readonly __lockmc: 'spinlock' }
+    /** local_lock_t: a per-CPU lock (include/linux/local_lock.h). */
+    interface LocalLock { readonly __lockmc: 'local_lock' }
     interface RwSemaphore { readonly __lockmc: 'rwsem' }
     interface Rwlock { readonly __lockmc: 'rwlock' }
     interface WwMutex<C extends WwClass = WwClass> { readonly __lockmc: 'ww_mutex'; readonly __ww: C }
@@ -636,4 +638,21 @@ declare global {
   function rwlock_init(lock: lockmc.Rwlock): void;
   /** Annotation: the caller may sleep here. */
   function might_sleep(): void;
+
+  // -------------------------------------------------------------------------
+  // local_lock_t (include/linux/local_lock.h): a per-CPU lock. On !RT it
+  // disables preemption (local_lock), irqs (_irq, _irqsave) or nothing
+  // (_nested_bh, softirqs already off) plus a lockdep acquire; on
+  // PREEMPT_RT it is this CPU's spinlock_t. Lockdep wait type LD_WAIT_CONFIG.
+
+  /** A local_lock_t. Named after the type, since local_lock() is the acquisition. */
+  function local_lock_t(cls?: string): lockmc.LocalLock;
+  function local_lock(lock: lockmc.LocalLock): void;
+  function local_lock_irq(lock: lockmc.LocalLock): void;
+  function local_lock_irqsave(lock: lockmc.LocalLock, flags?: unknown): void;
+  function local_lock_nested_bh(lock: lockmc.LocalLock): void;
+  function local_unlock(lock: lockmc.LocalLock): void;
+  function local_unlock_irq(lock: lockmc.LocalLock): void;
+  function local_unlock_irqrestore(lock: lockmc.LocalLock, flags?: unknown): void;
+  function local_unlock_nested_bh(lock: lockmc.LocalLock): void;
 }

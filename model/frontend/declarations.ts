@@ -187,7 +187,7 @@ function construct(cx: ExtractContext, name: string, d: ts.VariableDeclaration, 
     cx.global.set(name, { kind: 'instance', id });
     return;
   }
-  const id = cx.addInstance({ name, kind: ctor.kind, lockClass, wwClass, ...(ctor.raw ? { raw: true } : {}) }, d.name);
+  const id = cx.addInstance({ name, kind: ctor.kind, lockClass, wwClass, ...(ctor.raw ? { raw: true } : {}), ...(ctor.percpu ? { percpu: true } : {}) }, d.name);
   cx.global.set(name, { kind: 'instance', id });
 }
 
