@@ -24,9 +24,13 @@ export const lockGraphPass: FrontPass<'lock-graph', 'load' | 'validate'> = {
 
 function lockGraph(env: PassEnv, { load, validate }: Pick<Products, 'load' | 'validate'>): PassResult<LockGraphOutput> {
   const { sourceMap } = load.extracted;
-  // CONFIG_PREEMPT_RT (--kernel-config, @kernel-config, or its alias the rule option lockdep.preempt-rt=on).
-  const preemptRt = validate.kernelConfig.includes('PREEMPT_RT');
-  const model = preemptRt ? preemptRtModel(load.extracted.model) : load.extracted.model;
+  // CONFIG_PREEMPT_RT (--kernel-config, @kernel-config) changes the model as the kernel runs it.
+  const rt = validate.kernelConfig.includes('PREEMPT_RT');
+  const model = rt ? preemptRtModel(load.extracted.model) : load.extracted.model;
+  // Wait types as CONFIG_PROVE_RAW_LOCK_NESTING judges them: implied by
+  // PREEMPT_RT, or asked for on a !RT kernel with the rule option
+  // lockdep.preempt-rt=on (which changes nothing else).
+  const preemptRt = rt || validate.ruleOptions['lockdep.preempt-rt'] === 'on';
   const graph = buildLockGraph(model, { kernel: validate.kernel, sourceMap, declaredOrders: env.ruleCtx.orders, budget: env.budget, preemptRt });
   return { kind: 'ok', output: { graph } };
 }

@@ -26,8 +26,6 @@ function validate(env: PassEnv, { load }: Pick<Products, 'load'>): PassResult<Va
   // A misspelt rule in `@expect` (LMC340): reported, the model still checked (its expectation then fails too).
   const known = [...ALL_RULES, ...env.ruleCtx.rules].map((r) => r.meta.id);
   const unknown = unknownExpectRules(model.header.expect, known, env.file, load.text);
-  // The rule option lockdep.preempt-rt=on is the older spelling of PREEMPT_RT (an alias: it selects the same semantics).
-  const rtAlias = opts.options['lockdep.preempt-rt'] === 'on' ? ['PREEMPT_RT'] : [];
-  const kernelConfig = normaliseKernelConfig([...(env.options.kernelConfig ?? model.header.kernelConfig ?? []), ...rtAlias]);
+  const kernelConfig = normaliseKernelConfig(env.options.kernelConfig ?? model.header.kernelConfig ?? []);
   return { kind: 'ok', output: { kernel, kernelConfig, ruleOptions: opts.options }, diagnostics: [...opts.diagnostics, ...unknown] };
 }
