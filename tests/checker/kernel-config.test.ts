@@ -14,6 +14,7 @@ import { DEFAULT_CHECK_OPTIONS } from '../../checker/options.js';
 import { preemptRtModel } from '../../checker/preempt-rt.js';
 import { loadModel } from '../../model/index.js';
 import { CHECK_BUDGET } from '../budgets.js';
+import { textKey } from '../../checker/cache/key.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const brief = (ds: { code: string; line?: number; col?: number; message: string; hint?: string }[]) =>
@@ -61,6 +62,14 @@ describe('--kernel-config', () => {
     const plain = (await run([])).models[0]!;
     expect(plain.kernelConfig).toBeUndefined();
     expect(plain.verdicts.filter((v) => v.status === 'violated').map((v) => v.rule).sort()).toEqual(['deadlock', 'lockdep-inconsistent-lock-state']);
+  });
+
+  it('is part of the result cache key', () => {
+    const v = { lockmc: '0', z3: undefined };
+    const key = (kernelConfig?: string[]) => textKey(v, 'm.model.ts', 'text', { ...DEFAULT_CHECK_OPTIONS, ...(kernelConfig ? { kernelConfig } : {}) }, 'rules');
+    expect(key(['PREEMPT_RT'])).not.toBe(key());
+    expect(key([])).not.toBe(key(['PREEMPT_RT']));
+    expect(key(['PREEMPT_RT'])).toBe(key(['PREEMPT_RT']));
   });
 
   it('goes on the replay line, `none` when it was set empty', () => {
