@@ -79,6 +79,18 @@ describe('--kernel-config', () => {
   });
 });
 
+describe('a force-threaded handler in a trace', () => {
+  it('runs as its own thread: no host, no hard-irq context', async () => {
+    const file = join(ROOT, 'fixtures/rules/lockdep-circular-dependency/violates-threaded-irq-abba-preempt-rt.model.ts');
+    const r = await check([{ file }], { ...DEFAULT_CHECK_OPTIONS, ...CHECK_BUDGET, engine: 'explicit', rules: { enable: ['deadlock'] } });
+    const f = r.models[0]!.verdicts.find((v) => v.rule === 'deadlock' && v.status === 'violated');
+    const steps = f && f.status === 'violated' ? f.findings[0]!.trace!.steps : [];
+    const fire = steps.find((s) => s.op === 'evt_thread()');
+    expect(fire?.role).toBe('irq thread runs the handler');
+    expect(JSON.stringify(steps)).not.toContain('hard irq');
+  });
+});
+
 describe('preemptRtModel', () => {
   it('drops irqsave on spinlock_t and local_lock_t, keeps it on raw_spinlock_t, threads handlers without IRQF_NO_THREAD', () => {
     const text = [
