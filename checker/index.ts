@@ -18,7 +18,8 @@ import { rulesHash } from './hashes.js';
 import type { RuleContext } from './pipeline.js';
 import { runExitCode } from './exit-codes.js';
 export { modelExitCode, runExitCode } from './exit-codes.js';
-import { reportedOptions, type CheckOptions, type Progress } from './options.js';
+import { KERNEL_CONFIGS, reportedOptions, type CheckOptions, type Progress } from './options.js';
+import { isKernelConfig } from '../model/kernel-config.js';
 import { REPORT_SCHEMA_VERSION, ruleMetaOf, type ModelReport, type Report } from './report.js';
 import { replaySchedule } from './replay-model.js';
 import { killBmcChildren } from './engines/bmc/isolated.js';
@@ -95,6 +96,13 @@ export async function ruleSetSelfCheck(options: CheckOptions): Promise<Diagnosti
   return rules.diagnostics.slice(before);
 }
 
+/** LMC329 for each name of `--kernel-config` lockmc does not model (a usage error: exit 2). */
+function kernelConfigDiagnostics(names: readonly string[] | undefined): Diagnostic[] {
+  return (names ?? [])
+    .filter((n) => !isKernelConfig(n))
+    .map((n) => ({ code: 'LMC329' as const, severity: 'error' as const, message: `unknown kernel config '${n}'`, hint: `known: ${KERNEL_CONFIGS.join(', ')}; none for no switch` }));
+}
+
 /** Rule selection: preset, enable/disable, options, user rule files. */
 export function resolveRules(options: CheckOptions): ResolvedRules {
   const diagnostics: Diagnostic[] = [];
@@ -110,6 +118,7 @@ export function resolveRules(options: CheckOptions): ResolvedRules {
   diagnostics.push(...sel.diagnostics);
   // The selected built-in rules' declared orders come first, then the rule files'.
   orders = [...ruleOrders(sel.rules.filter((r) => !extra.includes(r))), ...orders];
+  diagnostics.push(...kernelConfigDiagnostics(options.kernelConfig));
   return { rules: sel.rules, options: sel.options, orders, hash: rulesHash(sel.rules, sel.options, orders).slice(0, 12), diagnostics, userRules: extra };
 }
 

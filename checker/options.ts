@@ -30,6 +30,11 @@ export interface CheckOptions {
   maxStates?: number;
   /** Kernel semantics: `v6.1`, `v6.6`, `v6.11`, `v6.12`, `v6.13`, `v7.0`. Absent: the model's `@kernel`, else newest. */
   kernel?: string;
+  /**
+   * Kernel config switches (`--kernel-config PREEMPT_RT`; model/kernel-config.ts).
+   * Absent: the model's `@kernel-config`, else none. Present (even empty): replaces the model's.
+   */
+  kernelConfig?: string[];
   rules: RuleSelection;
   /** How many callback runs kswapd may make. */
   kswapdRuns: number;
@@ -72,6 +77,7 @@ export const DEFAULT_CHECK_OPTIONS: CheckOptions = {
  */
 export const KERNEL_VERSIONS = ['v6.1', 'v6.6', 'v6.11', 'v6.12', 'v6.13', 'v7.0'] as const;
 export const NEWEST_KERNEL = 'v7.0';
+export { KERNEL_CONFIGS } from '../model/kernel-config.js';
 
 export interface Progress {
   modelsDone: number;

@@ -183,6 +183,8 @@ export function modelReport(state: RunState, verdicts: Verdict[], stats: Partial
     diagnostics,
     stats: { ms: Math.round(performance.now() - state.t0), engine: [], ...stats },
   };
+  const kernelConfig = products.validate?.kernelConfig ?? [];
+  if (kernelConfig.length > 0) report.kernelConfig = kernelConfig;
   if (expected && expected.length) {
     report.expected = expected;
     // A header's check is judged against the rule's own checks: an unknown one is named with the list.

@@ -226,6 +226,8 @@ export interface ModelReport {
   verdicts: Verdict[];
   diagnostics: Diagnostic[];
   expected?: Expectation[];
+  /** The kernel config switches the model was checked with (`--kernel-config`, `@kernel-config`); absent: none. */
+  kernelConfig?: string[];
   /** Whether the verdicts match the model's `@expect` header. */
   expectation?: { met: boolean; detail: string };
   stats: {

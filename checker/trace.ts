@@ -262,6 +262,12 @@ class StepWriter {
   readonly ctxOwner = new Map<VarId, number>();
   readonly reclaimFs = new Map<string, boolean>();
   readonly irqHostOf = new Map<number, number>();
+
+  /** A handler the PREEMPT_RT semantics force-threaded (checker/preempt-rt.ts): it runs on no host. */
+  private threadedIrq(proc: number): boolean {
+    if (!this.view.ts.semantics.preemptRt) return false;
+    return this.view.model.registrations.some((r) => r.role === 'irq' && r.proc === proc && !r.noThread);
+  }
   readonly heldOrder: HeldEntry[][];
   private readonly ts: TransitionSystem;
   private readonly model: DriverModel;
@@ -437,6 +443,8 @@ class StepWriter {
           role: model.procs[l.proc]?.role === 'fence_callback' ? 'fence callback returns' : 'callback returns',
         };
       case 'irq-fire': {
+        // PREEMPT_RT: a force-threaded handler runs as its own task, on no host.
+        if (this.threadedIrq(l.proc)) return { opText: `${procName(model, l.proc)}()`, role: 'irq thread runs the handler' };
         const host = this.irqHostOf.get(t);
         const what = this.ts.threads[t]?.kind === 'softirq' ? 'softirq runs' : 'irq fires';
         return { opText: `${procName(model, l.proc)}()`, role: `${what} on ${host !== undefined ? view.threadName(host) : 'an idle CPU'}` };
@@ -507,6 +515,7 @@ class StepWriter {
         return `kswapd (${this.regText(f.proc)})`;
       case 'irq':
       case 'softirq': {
+        if (f.kind === 'irq' && this.threadedIrq(f.proc)) return `irq thread ${procName(model, f.proc)} (PREEMPT_RT)`;
         const host = this.irqHostOf.get(thread);
         return `${f.kind === 'irq' ? 'hard irq' : 'softirq'} ${procName(model, f.proc)}${host !== undefined ? ` on ${view.threadName(host)}` : ''}`;
       }

@@ -7,7 +7,7 @@
 
 import { Argument, Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { EXIT_CODE_DOC, EXIT_CODE_PRECEDENCE, ExitCode } from '../checker/exit-codes.js';
-import { KERNEL_VERSIONS, type EngineChoice } from '../checker/options.js';
+import { KERNEL_CONFIGS, KERNEL_VERSIONS, type EngineChoice } from '../checker/options.js';
 import { PASS_NAMES, type PassName } from '../checker/passes/names.js';
 import { FORMATS, type Format } from './render/types.js';
 import { parseShard, type ShardSpec } from '../checker/parallel/shard.js';
@@ -21,6 +21,8 @@ export interface CliOptions {
   timeoutSeconds?: number;
   maxMemoryMb?: number;
   kernel?: string;
+  /** `--kernel-config a,b` (repeatable); `none` for an explicitly empty set. Validated by the checker (LMC329). */
+  kernelConfig?: string[];
   preset?: string;
   enable: string[];
   disable: string[];
@@ -117,6 +119,13 @@ function shardArg(v: string): ShardSpec {
   return s;
 }
 
+/** `--kernel-config`: names as typed; the checker judges them (LMC329), so an API client gets the same diagnostic. */
+function collectConfigNames(v: string, prev: string[] | undefined): string[] {
+  const items = v.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+  if (items.length === 0) throw new InvalidArgumentError('expected one or more kernel config names, or none.');
+  return [...(prev ?? []), ...items];
+}
+
 function collectList(v: string, prev: string[] | undefined): string[] {
   const items = v
     .split(',')
@@ -149,6 +158,7 @@ function addOptions(cmd: Command, set: OptionSet, checkCommand = false): Command
     cmd.option('--timeout <seconds>', 'wall-clock limit per model (default 60)', positiveNumber('--timeout'));
     cmd.option('--max-memory <MB>', 'memory limit of the explicit engine (default 4096)', positiveNumber('--max-memory'));
     cmd.addOption(new Option('--kernel <version>', 'kernel semantics (default: the model\'s @kernel, else newest)').choices([...KERNEL_VERSIONS]));
+    cmd.option('--kernel-config <names>', `kernel config switches, comma-separated (${KERNEL_CONFIGS.join(', ')}; none: no switch; default: the model's @kernel-config)`, collectConfigNames);
   }
   cmd.option('--preset <name>', 'rule preset: recommended (default), all, strict, or a family');
   cmd.option('--enable <ids>', 'enable rules (comma-separated, repeatable)', collectList);
@@ -181,6 +191,7 @@ interface RawOpts {
   timeout?: number;
   maxMemory?: number;
   kernel?: string;
+  kernelConfig?: string[];
   preset?: string;
   enable?: string[];
   disable?: string[];
@@ -211,6 +222,7 @@ function toOptions(raw: RawOpts): CliOptions {
   if (raw.timeout !== undefined) o.timeoutSeconds = raw.timeout;
   if (raw.maxMemory !== undefined) o.maxMemoryMb = raw.maxMemory;
   if (raw.kernel !== undefined) o.kernel = raw.kernel;
+  if (raw.kernelConfig !== undefined) o.kernelConfig = raw.kernelConfig;
   if (raw.preset !== undefined) o.preset = raw.preset;
   o.enable = raw.enable ?? [];
   o.disable = raw.disable ?? [];

@@ -10,7 +10,8 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { Diagnostic, DiagnosticCode } from '../model/diagnostics.js';
-import { KERNEL_VERSIONS, type CheckOptions, type EngineChoice, type RuleSelection } from '../checker/options.js';
+import { isKernelConfig, normaliseKernelConfig, splitKernelConfig } from '../model/kernel-config.js';
+import { KERNEL_CONFIGS, KERNEL_VERSIONS, type CheckOptions, type EngineChoice, type RuleSelection } from '../checker/options.js';
 import { resolveSelection } from '../rules/index.js';
 import { loadUserRuleFiles } from '../checker/rule-files/index.js';
 import { readBounded } from '../model/json/read.js';
@@ -40,7 +41,7 @@ export interface ConfigResult {
   file?: string;
   selection: RuleSelection;
   /** Check options the file sets (engine, bound, timeoutMs, kernel). */
-  options: Partial<Pick<CheckOptions, 'engine' | 'bound' | 'timeoutMs' | 'kernel'>>;
+  options: Partial<Pick<CheckOptions, 'engine' | 'bound' | 'timeoutMs' | 'kernel' | 'kernelConfig'>>;
   /** `models`: the gate's corpus besides fixtures/, absolute (resolved against the config's folder). */
   models?: string[];
   diagnostics: Diagnostic[];
@@ -60,7 +61,7 @@ export function findConfigFile(cwd: string): string | undefined {
   }
 }
 
-const KEYS = ['$schema', 'preset', 'enable', 'disable', 'ruleFiles', 'ruleOptions', 'engine', 'bound', 'timeoutMs', 'kernel', 'models'];
+const KEYS = ['$schema', 'preset', 'enable', 'disable', 'ruleFiles', 'ruleOptions', 'engine', 'bound', 'timeoutMs', 'kernel', 'models', 'kernelConfig'];
 const ENGINES: EngineChoice[] = ['auto', 'bmc', 'explicit', 'both'];
 
 /**
@@ -152,6 +153,18 @@ export function parseConfig(file: string, text: string): ConfigResult {
       err('LMC302', 'kernel', `'kernel' must be one of ${KERNEL_VERSIONS.join(', ')}`);
     } else {
       out.options.kernel = c.kernel;
+    }
+  }
+  if (c.kernelConfig !== undefined) {
+    const v = c.kernelConfig;
+    if (!Array.isArray(v) || v.some((x) => typeof x !== 'string')) {
+      err('LMC302', 'kernelConfig', `'kernelConfig' must be an array of kernel config names (${KERNEL_CONFIGS.join(', ')})`);
+    } else {
+      const names = splitKernelConfig(v as string[]);
+      names.forEach((n, i) => {
+        if (!isKernelConfig(n)) err('LMC329', `kernelConfig/${i}`, `unknown kernel config '${n}'`, `known: ${KERNEL_CONFIGS.join(', ')}`);
+      });
+      out.options.kernelConfig = normaliseKernelConfig(names.filter(isKernelConfig));
     }
   }
 

@@ -25,6 +25,7 @@ import { pathToFileURL } from 'node:url';
 import { availableParallelism } from 'node:os';
 
 import { UsageError } from './usage-error.js';
+import { normaliseKernelConfig, splitKernelConfig } from '../model/kernel-config.js';
 
 export { UsageError };
 
@@ -54,6 +55,7 @@ export function resolveCheckOptions(cli: CliOptions, cwd: string, env: NodeJS.Pr
   if (cli.timeoutSeconds !== undefined) o.timeoutMs = Math.round(cli.timeoutSeconds * 1000);
   if (cli.maxMemoryMb !== undefined) o.maxMemoryMb = Math.round(cli.maxMemoryMb);
   if (cli.kernel !== undefined) o.kernel = cli.kernel;
+  if (cli.kernelConfig !== undefined) o.kernelConfig = normaliseKernelConfig(splitKernelConfig(cli.kernelConfig).filter((n) => n !== 'none'));
   // One model per core unless told otherwise; the report does not depend on it (checker/options.ts reportedOptions).
   o.jobs = cli.jobs ?? availableParallelism();
   const sel = { ...o.rules };

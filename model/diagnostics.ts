@@ -221,7 +221,7 @@ export const RULE_DIAGNOSTIC_CODES = [
     title: 'unknown config key',
     exit: ExitCode.USAGE,
     explanation:
-      'The config file has a key lockmc does not know. Allowed keys: preset, enable, disable, ruleFiles, ruleOptions, engine, bound, timeoutMs, kernel, models. ' +
+      'The config file has a key lockmc does not know. Allowed keys: preset, enable, disable, ruleFiles, ruleOptions, engine, bound, timeoutMs, kernel, models, kernelConfig. ' +
       'Keys are plain data: __proto__ or constructor is an unknown key like any other.',
   },
   {
@@ -397,6 +397,14 @@ export const RULE_DIAGNOSTIC_CODES = [
       'A rule file exceeds a limit that keeps every run prompt: at most 4 MiB, nesting at most 200 levels deep, at most 100 000 members ' +
       '(array elements plus object keys), at most 1 000 rules and 1 000 order pairs. Nothing of such a file is used. ' +
       'The same code closes a list of errors that stopped at 100 per file, counting the ones left out. Split the rule set over several files (--rules is repeatable).',
+  },
+  {
+    code: 'LMC329',
+    title: 'unknown kernel config',
+    exit: ExitCode.USAGE,
+    explanation:
+      '--kernel-config (or the config file\'s kernelConfig) names a kernel config switch lockmc does not model. Known: PREEMPT_RT (the CONFIG_ prefix may be written or left out); ' +
+      '`--kernel-config none` checks without any switch, whatever the models\' @kernel-config say. A model\'s own @kernel-config tag with an unknown name is LMC211.',
   },
 ] as const satisfies readonly DiagnosticRow[];
 

@@ -123,6 +123,12 @@ export interface Instance {
   proc?: ProcId;
   /** spinlock: a raw_spinlock_t (wait type LD_WAIT_SPIN; spins on PREEMPT_RT too). */
   raw?: boolean;
+  /**
+   * spinlock: a local_lock_t (per-CPU; wait type LD_WAIT_CONFIG like spinlock_t). A class in the
+   * lock graph; the engines never block on it (each CPU has its own, and on !RT it only disables
+   * preemption or irqs).
+   */
+  percpu?: boolean;
   /** interval_notifier: the mm it watches. gem_object with `userptr`: the mm its pages belong to. */
   mm?: InstanceId;
   /** gem_object: backed by user pages (amdgpu/i915 userptr), tracked by an mmu notifier on `mm`. */
@@ -414,6 +420,10 @@ export interface Registration {
   mm?: InstanceId;
   /** irq: the completion irq of this `hardware` instance (fires after hw_submit). */
   hardware?: InstanceId;
+  /** irq: registered with IRQF_NO_THREAD (stays a hard-irq handler on PREEMPT_RT). */
+  noThread?: boolean;
+  /** irq: force-threaded (set by the checker for PREEMPT_RT, checker/preempt-rt.ts): runs as a task. */
+  threaded?: boolean;
 }
 
 /**
@@ -447,6 +457,8 @@ export interface ModelHeader {
   ruleOptions: Record<string, string>;
   /** Where each `@rule-option` tag was written (present when there is one), for diagnostics on its value. */
   ruleOptionAt?: Record<string, { line: number; col: number }>;
+  /** `@kernel-config PREEMPT_RT`: kernel config switches the model assumes (model/kernel-config.ts). */
+  kernelConfig?: string[];
 }
 
 export interface DriverModel {

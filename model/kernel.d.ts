@@ -17,6 +17,8 @@ declare global {
   namespace lockmc {
     interface Mutex { readonly __lockmc: 'mutex' }
     interface Spinlock { readonly __lockmc: 'spinlock' }
+    /** local_lock_t: a per-CPU lock (include/linux/local_lock.h). */
+    interface LocalLock { readonly __lockmc: 'local_lock' }
     interface RwSemaphore { readonly __lockmc: 'rwsem' }
     interface Rwlock { readonly __lockmc: 'rwlock' }
     interface WwMutex<C extends WwClass = WwClass> { readonly __lockmc: 'ww_mutex'; readonly __ww: C }
@@ -168,9 +170,19 @@ declare global {
    * mmap_read_lock + the handler.
    */
   function vm_operations(mm: lockmc.MmStruct, ops: { fault: lockmc.Callback }): void;
-  /** `fn` is a hard-irq handler that may preempt any thread with irqs enabled. */
+  /**
+   * `fn` is a hard-irq handler that may preempt any thread with irqs enabled. With the kernel
+   * config PREEMPT_RT it is force-threaded (runs as a task, kernel/irq/manage.c
+   * irq_setup_forced_threading) unless the flags include IRQF_NO_THREAD:
+   * `request_irq(irq, fn, IRQF_NO_THREAD, "name", dev)`.
+   */
   function request_irq(fn: lockmc.Callback): void;
   function request_irq(irq: number, fn: lockmc.Callback, ...rest: unknown[]): void;
+  /** request_irq() flags (include/linux/interrupt.h). */
+  const IRQF_SHARED: number;
+  const IRQF_ONESHOT: number;
+  /** Never thread this handler, not even on PREEMPT_RT. */
+  const IRQF_NO_THREAD: number;
   /** `fn` is a softirq handler: it may run on any thread's CPU with irqs and softirqs enabled (lock graph only). */
   function open_softirq(fn: lockmc.Callback): void;
   function open_softirq(nr: number, fn: lockmc.Callback): void;
@@ -799,4 +811,19 @@ declare global {
    * tracker argument is read and ignored (a string naming it is enough).
    */
   function driver_fence_publish(tracker: unknown, fence: lockmc.DmaFence): void;
+  // local_lock_t (include/linux/local_lock.h): a per-CPU lock. On !RT it
+  // disables preemption (local_lock), irqs (_irq, _irqsave) or nothing
+  // (_nested_bh, softirqs already off) plus a lockdep acquire; on
+  // PREEMPT_RT it is this CPU's spinlock_t. Lockdep wait type LD_WAIT_CONFIG.
+
+  /** A local_lock_t. Named after the type, since local_lock() is the acquisition. */
+  function local_lock_t(cls?: string): lockmc.LocalLock;
+  function local_lock(lock: lockmc.LocalLock): void;
+  function local_lock_irq(lock: lockmc.LocalLock): void;
+  function local_lock_irqsave(lock: lockmc.LocalLock, flags?: unknown): void;
+  function local_lock_nested_bh(lock: lockmc.LocalLock): void;
+  function local_unlock(lock: lockmc.LocalLock): void;
+  function local_unlock_irq(lock: lockmc.LocalLock): void;
+  function local_unlock_irqrestore(lock: lockmc.LocalLock, flags?: unknown): void;
+  function local_unlock_nested_bh(lock: lockmc.LocalLock): void;
 }

@@ -48,6 +48,8 @@ export interface ConstructorEntry {
   summary: string;
   /** spinlock: a raw_spinlock_t. */
   raw?: boolean;
+  /** spinlock: a local_lock_t (per-CPU, lockdep LD_LOCK_PERCPU). */
+  percpu?: boolean;
 }
 
 export const CONSTRUCTORS: readonly ConstructorEntry[] = [
@@ -88,6 +90,9 @@ export const CONSTRUCTORS: readonly ConstructorEntry[] = [
   // phyr vs scatterlist thread (linaro-mm-sig, Jan 2025): lockmc-only names, no phyr API is merged.
   { name: 'phyr_from_pages', kind: 'phyr', arity: [0, 1], summary: 'a phyr over system pages (each range has a struct page); `{ dma_mapped: true }` stores DMA addresses' },
   { name: 'phyr_from_p2p', kind: 'phyr', arity: [0, 1], summary: 'a phyr over a P2P/MMIO range (no struct page); `{ dma_mapped: true }` stores DMA addresses' },
+  // include/linux/local_lock_internal.h INIT_LOCAL_LOCK(): wait_type_inner LD_WAIT_CONFIG, lock_type LD_LOCK_PERCPU.
+  // Named after the type: local_lock() is the acquisition.
+  { name: 'local_lock_t', kind: 'spinlock', defaultClass: '$var', classArg: 0, arity: [0, 1], summary: 'local_lock_t (per-CPU)', percpu: true },
 ];
 
 export const CONSTRUCTOR_BY_NAME: ReadonlyMap<string, ConstructorEntry> = new Map(
@@ -189,6 +194,8 @@ export interface ApiEntry {
   bh?: boolean;
   /** Lock ops: the raw_spin_* family (the lock must be a raw_spinlock_t). */
   raw?: boolean;
+  /** Lock ops: the local_lock family (the lock must be a local_lock_t). */
+  percpu?: boolean;
   /** Lock ops: the subclass argument (`mutex_lock_nested`). */
   subclassArg?: string;
   nestLockArg?: string;
@@ -234,6 +241,26 @@ const GEM_ARG = inst('obj', 'gem_object');
 /** device_read/device_write: an importer's attachment, or a GEM object of the device's own driver. */
 const DEVICE_ARG = inst('attach', 'attachment', 'gem_object', 'phyr');
 const PHYR_ARG = inst('phyr', 'phyr');
+
+/**
+ * local_lock_t: include/linux/local_lock.h, local_lock_internal.h. On !RT
+ * local_lock() is preempt_disable() plus a lockdep acquire of the per-CPU
+ * lock, local_lock_irq/irqsave disable irqs instead, local_lock_nested_bh()
+ * is only the lockdep acquire (softirqs are already off); on PREEMPT_RT each
+ * is a spin_lock() of the per-CPU spinlock_t (checker/preempt-rt.ts leaves
+ * irqs on).
+ */
+const LOCAL_LOCK_ARG = inst('lock', 'spinlock');
+const LOCAL_LOCK_APIS: readonly ApiEntry[] = [
+  { api: 'local_lock', op: 'lock', args: [LOCAL_LOCK_ARG], mode: 'write', percpu: true, summary: 'this CPU\'s local_lock_t: preemption off (!RT), a per-CPU spinlock_t (RT)' },
+  { api: 'local_lock_irq', op: 'lock', args: [LOCAL_LOCK_ARG], mode: 'write', percpu: true, irqsave: true, summary: 'local_lock with local irqs disabled (!RT)' },
+  { api: 'local_lock_irqsave', op: 'lock', args: [LOCAL_LOCK_ARG, { kind: 'ignored', name: 'flags', optional: true }], mode: 'write', percpu: true, irqsave: true, summary: 'local_lock saving and disabling irqs (!RT)' },
+  { api: 'local_lock_nested_bh', op: 'lock', args: [LOCAL_LOCK_ARG], mode: 'write', percpu: true, summary: 'local_lock in softirq context (softirqs already off)' },
+  { api: 'local_unlock', op: 'unlock', args: [LOCAL_LOCK_ARG], percpu: true, summary: 'release' },
+  { api: 'local_unlock_irq', op: 'unlock', args: [LOCAL_LOCK_ARG], percpu: true, irqrestore: true, summary: 'release and enable irqs' },
+  { api: 'local_unlock_irqrestore', op: 'unlock', args: [LOCAL_LOCK_ARG, { kind: 'ignored', name: 'flags', optional: true }], percpu: true, irqrestore: true, summary: 'release and restore irqs' },
+  { api: 'local_unlock_nested_bh', op: 'unlock', args: [LOCAL_LOCK_ARG], percpu: true, summary: 'release' },
+];
 
 // raw_spinlock_t, _bh variants, softirq and RCU sections, lock init: include/linux/spinlock.h,
 // include/linux/bottom_half.h, include/linux/rcupdate.h.
@@ -446,6 +473,7 @@ export const APIS: readonly ApiEntry[] = [
   { api: 'kmem_cache_zalloc', op: 'alloc', args: [GFP_ARG], gfpLast: true, summary: 'zeroed slab-cache allocation' },
   // --- lockdep's contexts and wait types (kernel/locking/lockdep.c) ------------------
   ...LOCKDEP_APIS,
+  ...LOCAL_LOCK_APIS,
   // --- possibly-final puts (ORDER-7): include/drm/drm_gem.h, ttm_bo.c, include/linux/kref.h, dma-fence.h
   { api: 'drm_gem_object_put', op: 'final_put', args: [inst('obj', 'gem_object')], summary: 'possibly-final put: runs funcs->free inline' },
   { api: 'ttm_bo_put', op: 'final_put', args: [inst('bo', 'gem_object')], summary: 'possibly-final put: runs the destroy inline' },
@@ -638,6 +666,11 @@ export const VALUE_CONSTANTS: Readonly<Record<string, number>> = {
   system_wq: 0,
   system_unbound_wq: 0,
   system_highpri_wq: 0,
+  // include/linux/interrupt.h request_irq() flags. IRQF_NO_THREAD keeps a
+  // handler in hard-irq context on PREEMPT_RT (no forced threading).
+  IRQF_SHARED: 0x00000080,
+  IRQF_ONESHOT: 0x00002000,
+  IRQF_NO_THREAD: 0x00010000,
 };
 
 // ---------------------------------------------------------------------------

@@ -18,8 +18,10 @@ export const rule = defineRule({
       'locks on PREEMPT_RT), mutexes and rwsems LD_WAIT_SLEEP; rcu_read_lock() allows LD_WAIT_CONFIG inside. Hard-irq handlers allow ' +
       'LD_WAIT_CONFIG when they can be force-threaded (LD_WAIT_SPIN otherwise), softirqs LD_WAIT_CONFIG. check_wait_context() ' +
       'rejects a lock whose outer wait type exceeds the smallest inner wait type of the locks held in the same context. Without ' +
-      'CONFIG_PROVE_RAW_LOCK_NESTING, LD_WAIT_CONFIG counts as LD_WAIT_SPIN; set `@rule-option lockdep.preempt-rt=on` (or ' +
-      '--rule-option) to judge as PREEMPT_RT does, where a spinlock_t taken under a raw_spinlock_t is a sleeping lock in atomic context. ' +
+      'CONFIG_PROVE_RAW_LOCK_NESTING, LD_WAIT_CONFIG counts as LD_WAIT_SPIN; check with `--kernel-config PREEMPT_RT` (or the model\'s ' +
+      '`@kernel-config PREEMPT_RT`) to judge as PREEMPT_RT does, where a spinlock_t taken under a raw_spinlock_t is a sleeping lock in atomic context. ' +
+      'The rule option `lockdep.preempt-rt=on` keeps its narrower meaning: wait types judged as RT does (CONFIG_PROVE_RAW_LOCK_NESTING) ' +
+      'on a kernel that is otherwise !RT (irq handlers not threaded, irqsave disabling irqs); --kernel-config PREEMPT_RT implies it. ' +
       'A trylock is never rejected.',
     covers: ['LOCKDEP-6'],
     citations: [
@@ -35,7 +37,7 @@ export const rule = defineRule({
     options: [
       {
         key: 'lockdep.preempt-rt',
-        summary: 'Judge wait types as a CONFIG_PREEMPT_RT kernel (CONFIG_PROVE_RAW_LOCK_NESTING) does?',
+        summary: 'Judge wait types as a CONFIG_PREEMPT_RT kernel (CONFIG_PROVE_RAW_LOCK_NESTING) does? Only the wait types: --kernel-config PREEMPT_RT selects the whole RT semantics and implies this.',
         default: 'off',
         values: [
           { value: 'off', summary: 'spinlock_t spins: LD_WAIT_CONFIG counts as LD_WAIT_SPIN (include/linux/lockdep_types.h without CONFIG_PROVE_RAW_LOCK_NESTING).' },

@@ -29,7 +29,7 @@ const OPS_EXHAUSTIVE: Exhaustive<OpKind, (typeof OP_KINDS)[number]> = true;
 export const CONTEXTS = [
   'reclaim', 'direct-reclaim', 'kswapd', 'shrinker', 'mmu-notifier', 'mmu-notifier-nonblocking', 'irq',
   'fence-callback', 'invalidate-mappings', 'fence-release', 'work', 'signalling', 'atomic', 'pagefault-disabled',
-  'memalloc-nofs', 'memalloc-noio', 'memalloc-noreclaim', 'softirq', 'final-put',
+  'memalloc-nofs', 'memalloc-noio', 'memalloc-noreclaim', 'softirq', 'final-put', 'irq-thread',
 ] as const satisfies readonly Context[];
 const CONTEXTS_EXHAUSTIVE: Exhaustive<Context, (typeof CONTEXTS)[number]> = true;
 

@@ -170,7 +170,8 @@ export type Context =
   | 'memalloc-noio'
   | 'memalloc-noreclaim'
   | 'softirq' // softirq handlers, tasklets, timers (open_softirq, tasklet_setup, timer_setup)
-  | 'final-put'; // inside a destructor run inline by a possibly-final put (GEM free, TTM destroy, kref release, fence release)
+  | 'final-put' // inside a destructor run inline by a possibly-final put (GEM free, TTM destroy, kref release, fence release)
+  | 'irq-thread'; // a request_irq handler force-threaded by PREEMPT_RT: a task, irqs on (kernel/irq/manage.c irq_thread)
 
 /** Which object a state predicate talks about. */
 export type Subject =
@@ -196,7 +197,11 @@ export type Pred =
   /** The resv of the operand attachment's (or buffer's) dma_buf is held by self. */
   | { kind: 'buffer-resv-held'; who?: 'self' | 'any' }
   | { kind: 'rxq'; subject: Subject; owner: 'none' | 'devmem' | 'zcrx' | 'other-provider' }
-  | { kind: 'ww-ctx'; state: 'live' | 'done' | 'holds-locks' }
+  /**
+   * `contending`: the context got -EDEADLK and has not acquired a lock since (DEBUG_WW_MUTEXES
+   * ctx->contending_lock set); `contending-other`: the same, on a lock other than the step's operand.
+   */
+  | { kind: 'ww-ctx'; state: 'live' | 'done' | 'holds-locks' | 'contending' | 'contending-other' }
   | { kind: 'signalling-path' } // the acting thread signals a published fence later on some path
   | { kind: 'option'; key: string; is: string | string[] }
   | { kind: 'kernel'; since?: string; before?: string }

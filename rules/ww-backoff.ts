@@ -1,6 +1,13 @@
 /**
  * WW-2: on -EDEADLK release everything the context holds, then sleep on
- * the contended lock with the _slow variant, then retry.
+ * the contended lock with the _slow variant, then retry. With
+ * DEBUG_WW_MUTEXES the kernel checks the same protocol:
+ * ww_mutex_lock_slow() warns without a pending -EDEADLK
+ * (include/linux/ww_mutex.h, `DEBUG_LOCKS_WARN_ON(!ctx->contending_lock)`),
+ * and the first acquisition after -EDEADLK must be the contended lock
+ * (kernel/locking/ww_mutex.h ww_mutex_lock_acquired(), "After -EDEADLK you
+ * tried to acquire a different ww_mutex? Bad!"; __ww_mutex_kill() records
+ * it).
  */
 
 import { defineRule } from './types.js';
@@ -22,10 +29,15 @@ export const rule = defineRule({
       { kind: 'doc', file: 'Documentation/locking/ww-mutex-design.rst' },
       { kind: 'kernel', file: 'kernel/locking/ww_mutex.h' },
       { kind: 'kernel', file: 'kernel/locking/mutex.c' },
+      { kind: 'kernel', file: 'include/linux/ww_mutex.h', symbol: 'ww_mutex_lock_slow', note: 'DEBUG_LOCKS_WARN_ON(!ctx->contending_lock)' },
+      { kind: 'kernel', file: 'kernel/locking/ww_mutex.h', symbol: 'ww_mutex_lock_acquired', note: 'DEBUG_LOCKS_WARN_ON(ww_ctx->contending_lock != ww)' },
+      { kind: 'kernel', file: 'kernel/locking/ww_mutex.h', symbol: '__ww_mutex_kill', note: 'sets ww_ctx->contending_lock' },
     ],
     messages: {
       'slow-while-holding': '{{api}}({{lock}}) sleeps on the contended lock while the context still holds other locks ({{held}})',
       'lock-after-edeadlk': '{{api}}({{lock}}) after -EDEADLK without backing off: unlock everything and use the _slow variant first',
+      'slow-without-edeadlk': '{{api}}({{lock}}) without a preceding -EDEADLK in this context: the _slow variant is only for the contended lock after backoff',
+      'wrong-contended-lock': '{{api}}({{lock}}) after -EDEADLK on another lock: after -EDEADLK you tried to acquire a different ww_mutex (re-take the contended lock first)',
     },
   },
   checks: [
@@ -34,6 +46,28 @@ export const rule = defineRule({
       id: 'slow-while-holding',
       on: { op: 'lock', slow: true },
       when: { kind: 'ww-ctx', state: 'holds-locks' },
+    },
+    {
+      // ww_mutex_lock_slow(): DEBUG_LOCKS_WARN_ON(!ctx->contending_lock).
+      kind: 'step',
+      id: 'slow-without-edeadlk',
+      on: { op: 'lock', slow: true },
+      when: { kind: 'not', of: { kind: 'ww-ctx', state: 'contending' } },
+    },
+    {
+      // ww_mutex_lock_acquired(): the first lock acquired after -EDEADLK is
+      // the contended one. While locks are still held lock-after-edeadlk
+      // and slow-while-holding already say what is wrong.
+      kind: 'step',
+      id: 'wrong-contended-lock',
+      on: { op: 'lock', ctx: 'some', outcome: 'ok' },
+      when: {
+        kind: 'and',
+        of: [
+          { kind: 'ww-ctx', state: 'contending-other' },
+          { kind: 'not', of: { kind: 'ww-ctx', state: 'holds-locks' } },
+        ],
+      },
     },
     {
       kind: 'monitor',

@@ -20,16 +20,25 @@ export const rule = defineRule({
       { kind: 'kernel', file: 'include/linux/ww_mutex.h', symbol: 'ww_acquire_init' },
       { kind: 'kernel', file: 'include/linux/ww_mutex.h', symbol: 'ww_acquire_done' },
       { kind: 'kernel', file: 'include/linux/ww_mutex.h', symbol: 'ww_acquire_fini' },
+      { kind: 'doc', file: 'Documentation/locking/ww-mutex-design.rst' },
     ],
     messages: {
       'lock-after-done': '{{api}}({{lock}}) after ww_acquire_done(): the context promised to take no further locks',
       'fini-with-locks': '{{api}} while the context still holds {{held}}',
       'never-finished': 'a ww_acquire_ctx of {{thread}} is still live when the thread ends: missing ww_acquire_fini()',
+      'done-twice': '{{api}} of a context already marked done: ww_acquire_done() is called once per transaction',
+      'fini-not-live': '{{api}} of a context that is not live: finished twice, or never initialised',
     },
   },
   checks: [
     { kind: 'step', id: 'lock-after-done', on: { op: 'lock', ctx: 'some' }, when: { kind: 'ww-ctx', state: 'done' } },
     { kind: 'step', id: 'fini-with-locks', on: { op: 'ww_acquire_fini' }, when: { kind: 'ww-ctx', state: 'holds-locks' } },
+    // ww_acquire_done(): DEBUG_LOCKS_WARN_ON(ctx->done_acquire).
+    { kind: 'step', id: 'done-twice', on: { op: 'ww_acquire_done' }, when: { kind: 'ww-ctx', state: 'done' } },
+    // ww_acquire_fini() releases the context's acquire map: a second fini is
+    // lockdep's bad unlock balance (and, without lockdep, the poisoned
+    // acquire_class of DEBUG_WW_MUTEXES).
+    { kind: 'step', id: 'fini-not-live', on: { op: 'ww_acquire_fini' }, when: { kind: 'not', of: { kind: 'ww-ctx', state: 'live' } } },
     {
       // A terminal state includes threads blocked in a deadlock; there is no
       // "thread finished" predicate (docs/open-requests.md #9), so a live

@@ -7,6 +7,7 @@
  */
 
 import { compileSystem } from '../semantics/compile.js';
+import { preemptRtModel } from '../preempt-rt.js';
 import { compileProperties, RuleCompileError } from '../semantics/properties.js';
 import { SemanticsError } from '../semantics/context.js';
 import { prepare } from '../semantics/eval.js';
@@ -24,13 +25,15 @@ export const compilePass: FrontPass<'compile', Needs> = {
 };
 
 function compile(env: PassEnv, p: Pick<Products, Needs>): PassResult<CompileOutput> {
-  const { kernel, ruleOptions } = p.validate;
+  const { kernel, ruleOptions, kernelConfig } = p.validate;
+  // Only set when on, so the hash of every system without it is unchanged.
+  const rt = kernelConfig.includes('PREEMPT_RT') ? { preemptRt: true } : {};
   const { rules, skipped } = p['select-rules'];
   let ts: TransitionSystem;
   try {
     ts = compileSystem(
-      p.load.extracted.model,
-      { kernel, kswapdRuns: env.options.kswapdRuns, irqFires: 1, directReclaim: true },
+      rt.preemptRt ? preemptRtModel(p.load.extracted.model) : p.load.extracted.model,
+      { kernel, kswapdRuns: env.options.kswapdRuns, irqFires: 1, directReclaim: true, ...rt },
       (ctx) => compileProperties(ctx, rules, p['lock-graph'].graph, ruleOptions, kernel, env.budget),
       env.budget,
     );

@@ -65,6 +65,8 @@ export interface LoadOutput {
 export interface ValidateOutput {
   /** `--kernel`, else the model's `@kernel`, else the newest. */
   kernel: string;
+  /** `--kernel-config`, else the model's `@kernel-config`: sorted config names (model/kernel-config.ts). */
+  kernelConfig: string[];
   /** The rule options with the model's `@rule-option`s applied. */
   ruleOptions: Record<string, string>;
 }

@@ -9,6 +9,7 @@
 import { ALL_RULES, applyModelOptions } from '../../rules/index.js';
 import { unknownExpectRules } from '../expect-rules.js';
 import { NEWEST_KERNEL } from '../options.js';
+import { normaliseKernelConfig } from '../../model/kernel-config.js';
 import type { FrontPass, PassEnv, PassResult, Products, ValidateOutput } from './types.js';
 
 export const validatePass: FrontPass<'validate', 'load'> = {
@@ -25,5 +26,6 @@ function validate(env: PassEnv, { load }: Pick<Products, 'load'>): PassResult<Va
   // A misspelt rule in `@expect` (LMC340): reported, the model still checked (its expectation then fails too).
   const known = [...ALL_RULES, ...env.ruleCtx.rules].map((r) => r.meta.id);
   const unknown = unknownExpectRules(model.header.expect, known, env.file, load.text);
-  return { kind: 'ok', output: { kernel, ruleOptions: opts.options }, diagnostics: [...opts.diagnostics, ...unknown] };
+  const kernelConfig = normaliseKernelConfig(env.options.kernelConfig ?? model.header.kernelConfig ?? []);
+  return { kind: 'ok', output: { kernel, kernelConfig, ruleOptions: opts.options }, diagnostics: [...opts.diagnostics, ...unknown] };
 }

@@ -236,7 +236,7 @@ class Abstraction {
       if (key === 'resv:self') ax.push(c.Implies(a, this.atom('resv:any')));
       const fw = /^fence-waiter:(.+)$/.exec(key);
       if (fw && fw[1] !== 'all') ax.push(c.Implies(a, c.Not(this.atom(`fence:${fw[1]}:signalled`))));
-      if (key === 'ww:done' || key === 'ww:holds-locks') ax.push(c.Implies(a, this.atom('ww:live')));
+      if (key === 'ww:done' || key === 'ww:holds-locks' || key === 'ww:contending' || key === 'ww:contending-other') ax.push(c.Implies(a, this.atom('ww:live')));
     }
     // Exactly one value per declared option.
     for (const [key, values] of this.options) {

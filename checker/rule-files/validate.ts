@@ -235,7 +235,7 @@ function threadPred(s: Sink, v: Obj, path: string, w: string): void {
       if (fields(s, v, path, w, ['kind', 'context'], [])) oneOf(s, v, 'context', path, w, CONTEXTS);
       return;
     case 'ww-ctx':
-      if (fields(s, v, path, w, ['kind', 'state'], [])) oneOf(s, v, 'state', path, w, ['live', 'done', 'holds-locks']);
+      if (fields(s, v, path, w, ['kind', 'state'], [])) oneOf(s, v, 'state', path, w, ['live', 'done', 'holds-locks', 'contending', 'contending-other']);
       return;
     case 'option':
       if (fields(s, v, path, w, ['kind', 'key', 'is'], [])) {

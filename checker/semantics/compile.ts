@@ -263,6 +263,7 @@ const CONTEXT_ORDER: Context[] = [
   'memalloc-noreclaim',
   'final-put',
   'softirq',
+  'irq-thread',
 ];
 
 function sortContexts(cs: Iterable<Context>): Context[] {
@@ -771,6 +772,8 @@ class Compiler implements OpCompiler {
         to: entry,
         label: { proc: th.proc!, node: 0, synthetic: 'thread-start' },
       }, [], frames);
+    } else if (th.kind === 'irq' && this.m.registrations[th.registration!]?.threaded) {
+      this.threadedIrq(th);
     } else if (th.kind === 'irq') {
       this.expandInterrupt(th, ['irq', 'atomic'], 'irq', (h) => h.canHostIrq, (h) => not(ctx.irqsOff(h.id)));
     } else if (th.kind === 'softirq') {
@@ -863,6 +866,38 @@ class Compiler implements OpCompiler {
       }, contexts, frames);
     }
     if (hw !== undefined) this.emitCompletionIrq(th, idle, entry, hw, frames);
+  }
+
+  /**
+   * A request_irq handler force-threaded by PREEMPT_RT (checker/preempt-rt.ts):
+   * kernel/irq/manage.c irq_thread() runs it as a task, so it fires (up to
+   * `irqFires` times) whatever the other threads do, occupies no host, and
+   * blocks on a lock like any task instead of spinning on its CPU.
+   */
+  private threadedIrq(th: EngineThread): void {
+    const ctx = this.ctx;
+    const contexts: Context[] = ['irq-thread'];
+    const idle = this.newLoc(th.id, { kind: 'idle', frames: [], contexts, end: false, fsReclaim: false });
+    this.idleLoc.set(th.id, idle);
+    const iv = ctx.irqVars.get(th.id)!;
+    const frames: Frame[] = [{ proc: th.proc!, kind: 'irq' }];
+    const copy = this.newCopy(th.proc!, frames, contexts, undefined, {
+      inReclaim: false,
+      inFenceCb: false,
+      cont: {
+        kind: 'return',
+        emit: (from, endNode) => {
+          this.addT(from, { guard: TRUE, updates: [], to: idle, label: { proc: th.proc!, node: endNode, synthetic: 'irq-return' } }, contexts, frames);
+        },
+      },
+    });
+    const entry = this.locFor(copy, 0);
+    this.addT(idle, {
+      guard: lt(vr(iv.fires), cnst(this.o.irqFires)),
+      updates: [{ v: iv.fires, e: add(vr(iv.fires), cnst(1)) }],
+      to: entry,
+      label: { proc: th.proc!, node: 0, synthetic: 'irq-fire' },
+    }, contexts, frames);
   }
 
   /** The mm an mmu-notifier registration watches (undefined for shrinkers). */
@@ -1043,8 +1078,18 @@ class Compiler implements OpCompiler {
       v = this.ctx.addVar(`ctx.${this.inst(ctxInst).name}.${this.ctx.threadName(this.curThread)}`, 0, 0, { kind: 'ww-ctx', instance: ctxInst });
       this.ctx.ctxVars.set(key, v);
       this.ctx.ctxDoneVars.set(key, this.ctx.addVar(`ctxdone.${this.inst(ctxInst).name}.${this.ctx.threadName(this.curThread)}`, 1, 0, { kind: 'ww-ctx-done', instance: ctxInst, thread: this.curThread }));
+      // Only where a lock of this context can return -EDEADLK (else it would stay 0 and cost a variable).
+      if (this.ctxMayDie(ctxInst)) {
+        const name = `ctxcontending.${this.inst(ctxInst).name}.${this.ctx.threadName(this.curThread)}`;
+        this.ctx.ctxContendingVars.set(key, this.ctx.addVar(name, this.m.instances.length, 0, { kind: 'ww-ctx-contending', instance: ctxInst, thread: this.curThread }));
+      }
     }
     return v;
+  }
+
+  /** Some op locks with `ctxInst` in a way that can return -EDEADLK (a ctx lock, not _slow, not a trylock). */
+  private ctxMayDie(ctxInst: InstanceId): boolean {
+    return this.m.procs.some((p) => p.nodes.some((n) => n.kind === 'op' && n.op.kind === 'lock' && n.op.ctx === ctxInst && !n.op.slow && !n.op.trylock));
   }
 
   cookieVar(cookie: InstanceId): VarId {

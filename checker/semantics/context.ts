@@ -250,6 +250,8 @@ export class CompileContext {
   readonly wwHolder = new Map<InstanceId, VarId>();
   readonly ctxVars = new Map<string, VarId>(); // `${ctx}:${thread}`
   readonly ctxDoneVars = new Map<string, VarId>();
+  /** Per ctx and thread: 1 + the lock that returned -EDEADLK, until the context next acquires one (DEBUG_WW_MUTEXES contending_lock). */
+  readonly ctxContendingVars = new Map<string, VarId>();
   readonly stampCounters = new Map<string, VarId>(); // ww class
   readonly fences = new Map<InstanceId, VarId>();
   readonly published = new Map<InstanceId, { v: VarId; fences: InstanceId[] }>();
@@ -370,6 +372,10 @@ export class CompileContext {
   /** 1 once ww_acquire_done ran on the ctx (cleared by fini). */
   ctxDoneVar(ctx: InstanceId, thread: number): VarId | undefined {
     return this.ctxDoneVars.get(`${ctx}:${thread}`);
+  }
+
+  ctxContendingVar(ctx: InstanceId, thread: number): VarId | undefined {
+    return this.ctxContendingVars.get(`${ctx}:${thread}`);
   }
 
   attachmentVar(att: InstanceId): VarId | undefined {

@@ -136,6 +136,7 @@ const STATIC_CONTEXTS = new Set<Context>([
   'fence-release',
   'work',
   'final-put',
+  'irq-thread',
 ]);
 
 const LOCKING_KINDS = new Set(['spinlock', 'rwlock']);
@@ -867,7 +868,7 @@ class PropertyCompiler {
     }
   }
 
-  private wwCtx(state: 'live' | 'done' | 'holds-locks', env: Env): BoolExpr {
+  private wwCtx(state: 'live' | 'done' | 'holds-locks' | 'contending' | 'contending-other', env: Env): BoolExpr {
     const op = env.step?.op;
     const operand = op ? opOperands(op, this.model).ctx : undefined;
     const ctxs = operand !== undefined ? [operand] : this.instancesOf('ww_ctx');
@@ -883,6 +884,14 @@ class PropertyCompiler {
           }
           case 'holds-locks':
             return this.ctxHoldsLocks(c, t);
+          case 'contending':
+          case 'contending-other': {
+            const v = this.ctx.ctxContendingVar(c, t);
+            if (v === undefined) return FALSE;
+            const lock = op?.kind === 'lock' ? op.lock : undefined;
+            if (state === 'contending' || lock === undefined) return and(ne(vr(v), cnst(0)), state === 'contending' ? TRUE : FALSE);
+            return and(ne(vr(v), cnst(0)), ne(vr(v), cnst(lock + 1)));
+          }
           default:
             return unreachable(state);
         }

@@ -88,7 +88,8 @@ export type VarRole =
   | { kind: 'buffer-owner'; instance: number } // OWNER_NONE 0, OWNER_DEVMEM 1, OWNER_ZCRX 2: who holds the dma-buf's registration
   | { kind: 'phyr'; instance: number } // PHYR_UNMAPPED 0, PHYR_MAPPED 1
   /** Hand-built systems only (tests, benches): no reader looks a variable up by it. */
-  | { kind: 'aux'; note: string };
+  | { kind: 'aux'; note: string }
+  | { kind: 'ww-ctx-contending'; instance: number; thread: number }; // 0, else 1 + the lock that returned -EDEADLK (ctx->contending_lock)
 
 /** Why a thread can be ignored by deadlock detection while it has not started. */
 export type ThreadLiveness =
@@ -215,6 +216,11 @@ export interface SemanticOptions {
   irqFires: number;
   /** Run registered callbacks from direct reclaim at reclaiming allocations. */
   directReclaim: boolean;
+  /**
+   * CONFIG_PREEMPT_RT: irq handlers are threaded (unless IRQF_NO_THREAD),
+   * spin_lock_irqsave on a spinlock_t leaves irqs on. Absent: off.
+   */
+  preemptRt?: boolean;
 }
 
 /** A schedule: the transition ids taken, in order. */

@@ -79,10 +79,15 @@ function summaryLines(report: Report): Line[] {
 /** At most this many models are named in the summary: a broken corpus must not bury the outcome line. */
 const MAX_LISTED = 20;
 
+/** `v7.0`, or `v7.0 PREEMPT_RT` when the model was checked with kernel config switches. */
+function kernelWords(m: ModelReport): string {
+  return m.kernelConfig?.length ? `${m.kernel} ${m.kernelConfig.join(' ')}` : m.kernel;
+}
+
 function buildModel(m: ModelReport, ctx: RenderContext, run: RunFacts): Line[] {
   const out: Line[] = [];
   out.push(ln(st('heading', 'model: '), st('loc', m.file)));
-  out.push(ln(`  hashes: model ${shortHash(m.hashes.model)}, rules ${shortHash(m.hashes.rules)}; kernel ${m.kernel}`));
+  out.push(ln(`  hashes: model ${shortHash(m.hashes.model)}, rules ${shortHash(m.hashes.rules)}; kernel ${kernelWords(m)}`));
   const s = m.stats;
   const bits = [s.engine.length > 0 ? `engines: ${s.engine.join(', ')}` : 'engines: none'];
   if (s.bound !== undefined) {
@@ -188,7 +193,7 @@ export function buildFinding(f: Finding, m: ModelReport, ctx: RenderContext, run
   const rule = Math.min(title.length, TEXT_WIDTH);
   out.push({ ...ln(st('banner', '='.repeat(rule))), noWrap: true });
   out.push(ln(st('title', title)));
-  out.push(ln(`lockmc: ${m.file} (kernel ${m.kernel})`));
+  out.push(ln(`lockmc: ${m.file} (kernel ${kernelWords(m)})`));
   out.push({ ...ln(st('banner', '-'.repeat(rule))), noWrap: true });
   const meta = ruleInfo(run, f.rule);
   out.push(ln('rule ', st('rule', f.rule), ` (check ${f.check}${meta ? `, ${meta.severity}` : ''}):`));

@@ -182,6 +182,9 @@ export function checkedOptionWords(options: Record<string, unknown>): string[] {
   const list = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string' && x !== '') : []);
   const kernel = str(options.kernel);
   if (kernel) words.push('--kernel', kernel);
+  const kernelConfig = list(options.kernelConfig);
+  // An explicit empty list overrides a model's @kernel-config: it is said on the line too.
+  if (Array.isArray(options.kernelConfig)) words.push('--kernel-config', kernelConfig.length > 0 ? kernelConfig.join(',') : 'none');
   const rules = (options.rules ?? {}) as Record<string, unknown>;
   const preset = str(rules.preset);
   if (preset) words.push('--preset', preset);

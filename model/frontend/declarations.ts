@@ -199,7 +199,7 @@ function construct(cx: ExtractContext, name: string, d: TS.VariableDeclaration, 
     cx.global.set(name, { kind: 'instance', id });
     return;
   }
-  const id = cx.addInstance({ name, kind: ctor.kind, lockClass, wwClass, ...(ctor.raw ? { raw: true } : {}) }, d.name);
+  const id = cx.addInstance({ name, kind: ctor.kind, lockClass, wwClass, ...(ctor.raw ? { raw: true } : {}), ...(ctor.percpu ? { percpu: true } : {}) }, d.name);
   cx.global.set(name, { kind: 'instance', id });
 }
 
@@ -275,7 +275,9 @@ function topExpression(cx: ExtractContext, s: TS.ExpressionStatement): void {
       if (fns.length !== 1) cx.fail('LMC202', `request_irq expects one handler function, got ${fns.length}`, e, 'write `request_irq(my_irq_handler);`');
       for (const a of e.arguments) if (a !== fns[0]) ignoredArg(cx, a, cx.global);
       const proc = cx.requestProc((fns[0] as TS.Identifier).text, 'irq', fns[0]!);
-      if (proc !== undefined) cx.registrations.push({ role: 'irq', proc });
+      // The flags argument naming IRQF_NO_THREAD (alone or or-ed): no forced threading on PREEMPT_RT.
+      const noThread = e.arguments.some((a) => a !== fns[0] && mentionsIdentifier(a, 'IRQF_NO_THREAD'));
+      if (proc !== undefined) cx.registrations.push({ role: 'irq', proc, ...(noThread ? { noThread: true } : {}) });
       return;
     }
     case 'open_softirq':
@@ -367,4 +369,10 @@ export function addThread(cx: ExtractContext, name: string, at: TS.Node, kind: T
   if (proc === undefined) return;
   const same = cx.threads.filter((t) => t.proc === proc).length;
   cx.threads.push({ id: cx.threads.length, name: same === 0 ? name : `${name}#${same + 1}`, proc, kind });
+}
+
+/** Whether `e` names `name` anywhere (a flags expression such as `IRQF_SHARED | IRQF_NO_THREAD`). */
+function mentionsIdentifier(e: TS.Node, name: string): boolean {
+  if (ts.isIdentifier(e)) return e.text === name;
+  return ts.forEachChild(e, (c) => (mentionsIdentifier(c, name) ? true : undefined)) ?? false;
 }

@@ -6,6 +6,7 @@
 
 import { diagnosticAt, isDiagnosticCode, lineColAt, type Diagnostic } from '../diagnostics.js';
 import type { Expectation, ModelHeader } from '../ir.js';
+import { KERNEL_CONFIGS, isKernelConfig, normaliseKernelConfig, splitKernelConfig } from '../kernel-config.js';
 
 const RULE_ID = /^[a-z0-9][a-z0-9-]*$/;
 /** A rule's `checks[].id`: the same spelling as a rule id. */
@@ -106,6 +107,14 @@ export function parseHeader(text: string, file?: string): HeaderResult {
         if (rest.length !== 1 || !KERNEL.test(rest[0]!)) bad(`bad @kernel tag: expected a version such as v6.12, got '${rest.join(' ')}'`, 'write `@kernel v6.12`');
         else header.kernel = rest[0]!;
         break;
+      case '@kernel-config': {
+        const names = splitKernelConfig(rest);
+        const unknown = names.filter((n) => !isKernelConfig(n));
+        if (names.length === 0) bad(`bad @kernel-config tag: expected a config name such as PREEMPT_RT`, 'write `@kernel-config PREEMPT_RT`');
+        else if (unknown.length > 0) bad(`bad @kernel-config tag: unknown kernel config '${unknown[0]}' (known: ${KERNEL_CONFIGS.join(', ')})`, 'write `@kernel-config PREEMPT_RT`');
+        else header.kernelConfig = normaliseKernelConfig([...(header.kernelConfig ?? []), ...names]);
+        break;
+      }
       case '@bound': {
         const n = rest.length === 1 && /^\d+$/.test(rest[0]!) ? Number(rest[0]) : NaN;
         if (!Number.isSafeInteger(n) || n <= 0) bad(`bad @bound tag: expected a positive integer, got '${rest.join(' ')}'`, 'write `@bound 40`');

@@ -49,6 +49,7 @@ function callModel(api: string): string {
     'const m = mutex();',
     'const sl = spinlock();',
     'const rsl = raw_spinlock();',
+    'const ll = local_lock_t();',
     'const sem = rw_semaphore();',
     'const rw = rwlock();',
     'const wm = ww_mutex(reservation_ww_class);',
@@ -77,6 +78,8 @@ function callModel(api: string): string {
     switch (s.kind) {
       case 'instance':
         // raw_spin_* take a raw_spinlock_t (the front end rejects a spinlock_t).
+        // local_lock* take a local_lock_t.
+        if (e.percpu && s.kinds[0] === 'spinlock') return 'll';
         return e.raw && s.kinds[0] === 'spinlock' ? 'rsl' : byKind[s.kinds[0]!];
       case 'ctx-or-null':
         return 'ctx';

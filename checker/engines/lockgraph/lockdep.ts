@@ -146,8 +146,10 @@ export class Lockdep {
     const ctx = irqContext(site.contexts);
     // task_wait_context(): request_irq handlers may be force-threaded
     // (lockdep_hardirq_threaded), so both irq contexts allow LD_WAIT_CONFIG.
-    let inner = ctx === 'process' ? LD_WAIT_MAX : effectiveWait(LD_WAIT_CONFIG, rt);
-    let limitedBy: WaitViolation['limitedBy'] = { kind: 'context', context: ctx === 'hardirq' ? 'hardirq' : 'softirq' };
+    // A force-threaded handler (PREEMPT_RT) keeps the hard-irq limit: lockdep_hardirq_threaded().
+    const threaded = site.contexts.includes('irq-thread');
+    let inner = ctx === 'process' && !threaded ? LD_WAIT_MAX : effectiveWait(LD_WAIT_CONFIG, rt);
+    let limitedBy: WaitViolation['limitedBy'] = { kind: 'context', context: ctx === 'hardirq' || threaded ? 'hardirq' : 'softirq' };
     for (const h of st.held) {
       if (!h.wait) continue;
       const w = effectiveWait(h.wait, rt);

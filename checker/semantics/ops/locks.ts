@@ -27,6 +27,13 @@ export function emitLock(site: OpSite<OpOf<'lock'>>): void {
   const t = c.thread;
   const a = t + 1;
   const li = ctx.lockInstance(op.lock);
+  if (c.inst(li).percpu) {
+    // local_lock_t: every CPU has its own, and on !RT taking it only turns
+    // preemption (or irqs) off, so no thread ever waits for another's. The
+    // lock graph carries its class (include/linux/local_lock_internal.h).
+    site.emit('ok', TRUE, op.irqsave ? c.irqsaveInc() : []);
+    return;
+  }
   const o = ctx.owner.get(li);
   if (o === undefined) {
     throw new SemanticsError('LMC461', `${op.api}: instance ${c.inst(op.lock).name} is not a lock`);
@@ -91,6 +98,10 @@ export function emitUnlock(site: OpSite<OpOf<'unlock'>>): void {
   const t = c.thread;
   const a = t + 1;
   const li = ctx.lockInstance(op.lock);
+  if (c.inst(li).percpu) {
+    site.emit('ok', TRUE, op.irqrestore ? c.irqsaveDec() : []);
+    return;
+  }
   const o = ctx.owner.get(li);
   const r = ctx.readers.get(li);
   const h = ctx.wwHolder.get(li);

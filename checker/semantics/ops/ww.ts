@@ -28,6 +28,7 @@ export function emitAcquireCtxOp(site: OpSite<OpOf<'ww_acquire_init' | 'ww_acqui
         { v: cv, e: add(vr(k), cnst(1)) },
         { v: k, e: add(vr(k), cnst(1)) },
         { v: ctx.ctxDoneVar(op.ctx, t)!, e: cnst(0) },
+        ...contendingIs(site, op.ctx, 0),
       ]);
       return;
     }
@@ -41,6 +42,7 @@ export function emitAcquireCtxOp(site: OpSite<OpOf<'ww_acquire_init' | 'ww_acqui
       site.emit('ok', TRUE, [
         { v: cv, e: cnst(0) },
         { v: ctx.ctxDoneVar(op.ctx, t)!, e: cnst(0) },
+        ...contendingIs(site, op.ctx, 0),
       ]);
       return;
     }
@@ -60,7 +62,10 @@ export function emitCtxLock(
   const a = t + 1;
   const { owner: o, holder: h, irq, free } = l;
   const cv = c.ctxVarFor(l.ctxInst);
-  const take = [{ v: o, e: cnst(a) }, { v: h, e: vr(cv) }, ...irq];
+  // ww_mutex_lock_acquired() clears ctx->contending_lock on every acquisition.
+  const take = [{ v: o, e: cnst(a) }, { v: h, e: vr(cv) }, ...irq, ...contendingIs(site, l.ctxInst, 0)];
+  // __ww_mutex_kill() records the lock that returned -EDEADLK.
+  const died = contendingIs(site, l.ctxInst, l.lock + 1);
   if (op.slow || op.trylock) {
     // ww_mutex_lock_slow: sleeps until the lock is free (the context
     // holds nothing after backoff, so it can neither die nor be wounded).
@@ -83,13 +88,19 @@ export function emitCtxLock(
     // state: some older context is waiting at a ctx lock of a lock this
     // context holds. Patched once every thread's locations are known.
     // Guard completed in patchWounds (always runs before the system is used).
-    const id = site.emit('EDEADLK', TRUE, []);
+    const id = site.emit('EDEADLK', TRUE, died);
     c.addWoundPatch({ t: id, thread: t, lock: l.lock, ctxVar: cv, base: and(byOther, holdsLocks) });
   } else {
     // Wait-Die: a younger requester (larger stamp) dies at once when the
     // holder is a context; an older one waits. Holders without a
     // context are waited for.
-    site.emit('EDEADLK', and(byOther, ne(vr(h), cnst(0)), lt(vr(h), vr(cv)), holdsLocks), []);
+    site.emit('EDEADLK', and(byOther, ne(vr(h), cnst(0)), lt(vr(h), vr(cv)), holdsLocks), died);
   }
   c.addWwWaitSite({ thread: t, pc: loc, lock: l.lock, ctxVar: cv });
+}
+
+/** Set the context's contending lock (0: none, else 1 + the lock), where the model has that variable. */
+function contendingIs(site: { c: OpSite<OpOf<'lock'>>['c'] }, ctxInst: InstanceId, value: number): Update[] {
+  const v = site.c.ctx.ctxContendingVar(ctxInst, site.c.thread);
+  return v === undefined ? [] : [{ v, e: cnst(value) }];
 }

@@ -57,6 +57,12 @@ function lockInit(cx: ExtractContext, c: ApiCall): Lowered {
  */
 function rawMatches(cx: ExtractContext, c: ApiCall, lockId: number): void {
   const inst = cx.instances[lockId]!;
+  if (inst.kind === 'spinlock' && !!c.api.percpu !== !!inst.percpu) {
+    // local_lock_t and spinlock_t are distinct kernel types: local_lock() takes this CPU's lock.
+    const hint = inst.percpu ? `write \`local_lock(${inst.name})\`` : `declare it with \`local_lock_t()\``;
+    cx.fail('LMC202', `${c.name}: '${inst.name}' is ${inst.percpu ? 'a local_lock_t' : inst.raw ? 'a raw_spinlock_t' : 'a spinlock_t'}`, c.args[0]!, hint);
+    return;
+  }
   if (inst.kind !== 'spinlock' || !!c.api.raw === !!inst.raw) return;
   const want = inst.raw ? c.name.replace(/^spin_/, 'raw_spin_') : c.name.replace(/^raw_spin_/, 'spin_');
   const what = inst.raw ? 'a raw_spinlock_t' : 'a spinlock_t';

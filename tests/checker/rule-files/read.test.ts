@@ -138,7 +138,7 @@ describe('parseUserRuleFile', () => {
     expect(codes(text)).toEqual([
       `LMC323 ${op.line}:${op.col} step pattern.op[1] 'kmalloc' is not one of ${codesOfOps()}`,
       `LMC323 ${lk.line}:${lk.col} unknown lock pattern kind 'klass'`,
-      `LMC323 ${cx.line}:${cx.col} predicate 'in-context'.context 'nmi' is not one of reclaim, direct-reclaim, kswapd, shrinker, mmu-notifier, mmu-notifier-nonblocking, irq, fence-callback, invalidate-mappings, fence-release, work, signalling, atomic, pagefault-disabled, memalloc-nofs, memalloc-noio, memalloc-noreclaim, softirq, final-put`,
+      `LMC323 ${cx.line}:${cx.col} predicate 'in-context'.context 'nmi' is not one of reclaim, direct-reclaim, kswapd, shrinker, mmu-notifier, mmu-notifier-nonblocking, irq, fence-callback, invalidate-mappings, fence-release, work, signalling, atomic, pagefault-disabled, memalloc-nofs, memalloc-noio, memalloc-noreclaim, softirq, final-put, irq-thread`,
     ]);
   });
 
