@@ -200,8 +200,8 @@ describe('rule files: prototype-named keys', () => {
     rule.meta.id = 'constructor';
     const r = parseUserRuleFile('r.json', JSON.stringify(rule), []);
     expect(r.diagnostics).toEqual([]);
-    expect(resolveSelection({ preset: 'phyr', disable: ['constructor'] }, r.rules).rules.map((x) => x.meta.id)).toEqual(['phyr-no-struct-page']);
-    expect(resolveSelection({ preset: 'phyr' }, r.rules).rules.map((x) => x.meta.id)).toEqual(['phyr-no-struct-page', 'constructor']);
+    expect(resolveSelection({ preset: 'phyr', disable: ['constructor'] }, r.rules).rules.map((x) => x.meta.id)).toEqual(['phyr-no-struct-page', 'phyr-dma-mapped-not-remapped']);
+    expect(resolveSelection({ preset: 'phyr' }, r.rules).rules.map((x) => x.meta.id)).toEqual(['phyr-no-struct-page', 'phyr-dma-mapped-not-remapped', 'constructor']);
   });
 });
 
