@@ -1,5 +1,5 @@
 /**
- * @bench One lockmc search as its own process, for the SPIN bench
+ * One lockmc search as its own process, for the SPIN bench
  * (bench/spin.ts), which times the whole process as it times `pan`.
  *
  *   node dist/bench/lockmc-run.js <member | model.ts> --reduction none|por [--promela out.pml]
