@@ -330,7 +330,8 @@ async function main(argv: string[]): Promise<void> {
   for (const t of [...targets, ...corpus]) {
     try {
       rows.push(measure(t, runs));
-      process.stderr.write(`done ${rows[rows.length - 1].model}\n`);
+      // Each row as it is measured (a long run can be read, or cut short, before the tables).
+      process.stderr.write(render(rows.slice(-1)).split('\n').filter((l, i, all) => i > 0 && all[i - 1].startsWith('model')).map((l) => `${l}\n`).join(''));
     } catch (e) {
       process.stderr.write(`${t}: ${e instanceof Error ? e.message : String(e)}\n`);
       process.exitCode = 1;
