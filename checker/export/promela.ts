@@ -15,12 +15,14 @@
  * - a thread lockmc ignores in a state (done, or optional and not
  *   started: eval.ts) may stop for good there (a `stop` branch guarded by
  *   exactly that condition), so SPIN's `timeout` (nothing can move) holds
- *   in exactly lockmc's terminal states;
+ *   in exactly lockmc's terminal states; where the thread is surely done
+ *   and cannot move (its end), the step into that location stops it
+ *   itself, so a finished thread adds no SPIN state lockmc does not have;
  * - properties are assertions: a step property in the transitions it
  *   names, before their updates; a state property after every transition
  *   that writes what it reads (and once, in the watcher, for the initial
  *   state); terminal properties and deadlock in a watcher that runs on
- *   `timeout`. Every label is an end label: SPIN's own invalid-end-state
+ *   `timeout`, and returns to its end label (a check adds no state). Every label is an end label: SPIN's own invalid-end-state
  *   check is replaced by the watcher's deadlock assertion, which counts
  *   the threads still owed progress.
  *
