@@ -13,8 +13,8 @@
 
 import type { TransitionSystem } from '../checker/semantics/system.js';
 import type { PropertyResult } from '../checker/engines/types.js';
-import { runBmc } from '../checker/engines/bmc/run-bmc.js';
-import { shutdownSolver, z3Version } from '../checker/engines/bmc/solver.js';
+import { killBmcChildren, runBmcIsolated } from '../checker/engines/bmc/isolated.js';
+import { z3Version } from '../checker/engines/bmc/solver.js';
 import { FAMILIES as IR_FAMILIES, familySystem } from './families/index.js';
 
 export interface BenchRow {
@@ -71,7 +71,8 @@ export async function benchEncodings(
         const ts = fam.build(n);
         const t0 = Date.now();
         const mode = encoding.includes('deepen') || encoding === 'shortest' ? 'shortest' : 'prove';
-        const r = await runBmc(ts, { timeoutMs, mode, encoding: encoding === 'prove' || encoding === 'shortest' ? undefined : encoding, minimise });
+        // The CLI's killable child: a Z3 hung past its interrupt is killed at the time-out, not waited for.
+        const r = await runBmcIsolated(ts, { timeoutMs, mode, encoding: encoding === 'prove' || encoding === 'shortest' ? undefined : encoding, minimise });
         const row = { family: fam.name, n, encoding: encoding + (minimise ? '+min' : ''), verdict: verdictOf(r.results[0]), bound: ts.completenessBound, ms: Date.now() - t0 };
         rows.push(row);
         onRow(row);
@@ -96,13 +97,13 @@ async function main(): Promise<void> {
   const ns = Array.from({ length: count }, (_, i) => i + 1);
   console.log(`z3: ${await z3Version()}`);
   // Warm the worker pool so the first row does not pay for it.
-  await runBmc(familySystem('ring', 2), { timeoutMs, mode: 'prove', minimise: false });
+  await runBmcIsolated(familySystem('ring', 2), { timeoutMs, mode: 'prove', minimise: false });
   const progress = (r: BenchRow) => console.error(`  ${r.family} ${r.n} ${r.encoding} ${r.verdict} ${r.ms} ms`);
   console.log(formatTable(await benchEncodings(ns, timeoutMs, ENCODINGS, false, progress)));
   console.log();
   // The defaults per mode, with minimisation: what users get.
   console.log(formatTable(await benchEncodings(ns, timeoutMs, ['prove', 'shortest'], true, progress)));
-  await shutdownSolver();
+  killBmcChildren();
 }
 
 if (process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href) {

@@ -27,6 +27,7 @@ const DEFAULT_SIZES: Record<string, number[]> = {
   ordered: [4, 6, 8],
   'reclaim-bug': [2, 3, 4],
   'reclaim-fix': [2, 3, 4],
+  ww: [2, 3, 4],
 };
 
 async function main(argv: string[]): Promise<void> {

@@ -1,144 +1,350 @@
 /**
- * @bench SPIN against the explicit engine on the performance.md families.
+ * @bench The fair SPIN bench: lockmc's explicit engine against SPIN on the
+ * same transition systems, both exploring the whole reachable space.
  *
- * Each family member is compiled once to a transition system; SPIN gets the
- * same system as Promela (bench/spin/promela.ts), so both explore the same
- * states. Times are wall times of the search, median of 3 interleaved runs:
- * SPIN's is the whole `pan` process (its own clock counts in 10 ms steps,
- * too coarse for the small members); ours is `exploreExplicit` after
- * compileSystem, once the engine is warm. SPIN's C compile (spin -a, gcc)
- * is excluded, so is our JIT warm-up: the first, cold run of each member is
- * shown in its own column and not in the median. Ratios are ours / SPIN's:
- * below 1.0 we are faster.
+ *   npm run build && node dist/bench/spin.js [member ...] [--runs 3] [--drivers all|N|none] [--no-families]
  *
- *   npx tsc -p tsconfig.json --outDir /tmp/lockmc-bench
- *   node /tmp/lockmc-bench/bench/spin.js [family:N,N ...] [--runs 3]
+ * Members are bench family members (`ring-8`, `ordered-10`,
+ * `reclaim-fix-3`, `ww-4x3`: bench/families/index.ts parseMember); the
+ * default is every family at sizes up to N ≥ 6, then the driver corpus
+ * (fixtures/drivers, every model's rules as properties).
  *
- * Needs `spin` and `gcc` (apt-get install spin); without them it says so
- * and exits 0.
+ * What makes it fair:
+ * - one translation: SPIN reads checker/export/promela.ts (what
+ *   `lockmc export --format promela` writes: thread-local control
+ *   locations, one d_step per lockmc step), so SPIN's own partial-order
+ *   reduction has something to reduce;
+ * - whole space on both sides: pan runs with -c0 (go on after every
+ *   error); lockmc runs bench/lockmc-run.ts, whose sentinel property keeps
+ *   the search going after the real properties are decided;
+ * - whole processes on both sides, timed by /usr/bin/time: `node
+ *   dist/bench/lockmc-run.js` (start-up, model compilation, search) and
+ *   `./pan`; SPIN's `spin -a` + gcc are shown in their own column, and so
+ *   is lockmc's in-process compile + search time;
+ * - pan sized to the model: the hash table (-w) from lockmc's state count,
+ *   -DVECTORSZ from the variables, -DMEMLIM from the estimated need (a
+ *   limit, not an allocation) and the depth (-m) grown until pan stops
+ *   saying it is too small;
+ * - runs interleaved (lockmc full, pan full, lockmc POR, pan POR, repeated),
+ *   median and min–max of wall time, median CPU time (user + system: the
+ *   figure to trust on a loaded machine), peak RSS, bytes per stored state
+ *   (lockmc: its state store; SPIN: its "actual memory usage for states").
+ *
+ * Verdicts: lockmc's violated properties against the properties SPIN's
+ * assertions name (the export names each assertion after its rule/check).
+ * A disagreement is printed as DISAGREE and the process exits 1.
+ * Needs `spin`, `gcc` and /usr/bin/time; without them it says so and exits 0.
  */
 
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { exploreExplicitDetailed } from '../checker/engines/explicit/index.js';
-import { familySystem } from './families/index.js';
-import { toPromela } from './spin/promela.js';
-import type { TransitionSystem } from '../checker/semantics/system.js';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { LockmcRun } from './lockmc-run.js';
 
-const DEFAULT: [string, number[]][] = [
-  ['ordered', [4, 6, 8]],
-  ['ring', [4, 6]],
-  ['reclaim-fix', [2, 3, 4]],
-  ['reclaim-bug', [2, 3, 4]],
+const HERE = dirname(fileURLToPath(import.meta.url));
+// dist/bench/spin.js -> the package root two levels up.
+const ROOT = existsSync(join(HERE, '..', 'package.json')) ? join(HERE, '..') : join(HERE, '..', '..');
+const RUNNER = join(ROOT, 'dist', 'bench', 'lockmc-run.js');
+
+/** Every family up to a size where the POR target (N ≥ 6) is measured. */
+export const DEFAULT_MEMBERS = [
+  'ring-4', 'ring-6', 'ring-8',
+  'ordered-4', 'ordered-6', 'ordered-8',
+  'reclaim-bug-2', 'reclaim-bug-3', 'reclaim-bug-4',
+  'reclaim-fix-2', 'reclaim-fix-3', 'reclaim-fix-4',
+  'ww-2x3', 'ww-3x3', 'ww-4x3',
 ];
 
-export interface SpinRun {
-  states: number;
-  ms: number;
-  errors: number;
-}
-
 export function haveSpin(): boolean {
-  return spawnSync('spin', ['-V'], { encoding: 'utf8' }).status === 0 && spawnSync('gcc', ['--version'], { encoding: 'utf8' }).status === 0;
+  const ok = (cmd: string, args: string[]) => spawnSync(cmd, args, { encoding: 'utf8' }).status === 0;
+  return ok('spin', ['-V']) && ok('gcc', ['--version']) && existsSync('/usr/bin/time');
 }
 
-/** Compile the Promela of `ts` into `pan` binaries, with and without SPIN's reduction. */
-export function buildPan(ts: TransitionSystem, dir: string): { full: string; por: string } {
-  writeFileSync(join(dir, 'model.pml'), toPromela(ts));
-  const a = spawnSync('spin', ['-a', 'model.pml'], { cwd: dir, encoding: 'utf8' });
-  if (a.status !== 0) throw new Error(`spin -a failed: ${a.stdout}${a.stderr}`);
-  const cc = (out: string, flags: string[]) => {
-    const r = spawnSync('gcc', ['-O2', '-DSAFETY', '-DVECTORSZ=4096', ...flags, '-o', out, 'pan.c'], { cwd: dir, encoding: 'utf8' });
-    if (r.status !== 0) throw new Error(`gcc failed: ${r.stderr}`);
-    return join(dir, out);
+/** One timed whole process. */
+export interface Timed {
+  wallMs: number;
+  cpuMs: number;
+  peakKb: number;
+  stdout: string;
+  status: number | null;
+}
+
+/** Run `cmd` under /usr/bin/time (its report goes to a file, not mixed with the tool's output). */
+export function timed(cmd: string, args: string[], cwd: string): Timed {
+  const tf = join(cwd, '.time');
+  const r = spawnSync('/usr/bin/time', ['-f', '%e %U %S %M', '-o', tf, cmd, ...args], { cwd, encoding: 'utf8', maxBuffer: 256 << 20 });
+  const [e, u, s, m] = readFileSync(tf, 'utf8').trim().split('\n').pop()!.split(' ').map(Number);
+  return { wallMs: e * 1000, cpuMs: (u + s) * 1000, peakKb: m, stdout: r.stdout, status: r.status };
+}
+
+/** pan's build: flags sized to the model. */
+export interface PanSize {
+  /** log2 of the hash table's slots. */
+  w: number;
+  vectorsz: number;
+  memlimMb: number;
+  depth: number;
+}
+
+/**
+ * Size pan from lockmc's full state count (SPIN stores about as many:
+ * more where optional threads may stop early) and a bound of the state
+ * vector (the export's globals and locals, a pc and a few bytes per process).
+ */
+export function panSize(states: number, pml: string): PanSize {
+  const estimate = Math.max(1024, Math.ceil(states * 1.5));
+  const w = Math.max(10, Math.ceil(Math.log2(estimate)) + 1);
+  const vars = (pml.match(/^\s*(?:hidden\s+)?(?:bit|byte|short|int)\s/gm) ?? []).length;
+  const procs = (pml.match(/^active proctype/gm) ?? []).length;
+  const vector = 4 * vars + 8 * procs + 16;
+  const vectorsz = Math.max(256, 2 ** Math.ceil(Math.log2(2 * vector)));
+  // States (vector + 16 bytes of overhead each), the hash table, the DFS stack, and slack for pan's own arrays.
+  const memlimMb = Math.ceil((estimate * (vector + 16) * 2 + 8 * 2 ** w) / 1048576) + 64;
+  return { w, vectorsz, memlimMb, depth: 10_000 };
+}
+
+export interface PanRun {
+  states: number;
+  errors: number;
+  /** "actual memory usage for states", in bytes. */
+  stateBytes: number;
+  depthTooSmall: boolean;
+  memoryExhausted: boolean;
+}
+
+export function parsePan(stdout: string): PanRun {
+  const num = (re: RegExp) => Number(re.exec(stdout)?.[1] ?? NaN);
+  return {
+    states: num(/(\d+) states, stored/),
+    errors: num(/errors: (\d+)/),
+    stateBytes: num(/([\d.]+)\s+actual memory usage for states/) * 1048576,
+    depthTooSmall: /max search depth too small/.test(stdout),
+    memoryExhausted: /out of memory|memory limit/.test(stdout) && !/errors:/.test(stdout),
   };
-  return { full: cc('pan-full', ['-DNOREDUCE']), por: cc('pan-por', []) };
 }
 
-export function runPan(pan: string, dir: string): SpinRun {
-  // -E: ignore invalid end states (the watcher's assert reports deadlocks);
-  // -m: depth; -w: hash table size; -c0: go on after errors so the state count is complete.
-  const t0 = performance.now();
-  const r = spawnSync(pan, ['-m1000000', '-w22', '-c0', '-E'], { cwd: dir, encoding: 'utf8', maxBuffer: 64 << 20 });
-  const ms = performance.now() - t0;
-  const states = Number(/(\d+) states, stored/.exec(r.stdout)?.[1] ?? NaN);
-  const errors = Number(/errors: (\d+)/.exec(r.stdout)?.[1] ?? NaN);
-  return { states, ms, errors };
+/** `spin -a` and gcc into pan-full (-DNOREDUCE) and pan-por; returns the compile wall times. */
+export function buildPans(dir: string, size: PanSize): { spinMs: number; gccFullMs: number; gccPorMs: number } {
+  const a = timed('spin', ['-a', 'model.pml'], dir);
+  if (a.status !== 0) throw new Error(`spin -a failed in ${dir}: ${a.stdout}`);
+  const cc = (out: string, flags: string[]) => {
+    const args = ['-O2', '-DSAFETY', `-DVECTORSZ=${size.vectorsz}`, `-DMEMLIM=${size.memlimMb}`, ...flags, '-o', out, 'pan.c'];
+    const r = timed('gcc', args, dir);
+    if (r.status !== 0) throw new Error(`gcc ${args.join(' ')} failed in ${dir}`);
+    return r.wallMs;
+  };
+  return { spinMs: a.wallMs, gccFullMs: cc('pan-full', ['-DNOREDUCE']), gccPorMs: cc('pan-por', []) };
 }
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
+/** pan's run-time arguments: -c0 goes on after every error, so the space is complete. */
+export function panArgs(size: PanSize, trails = false): string[] {
+  return [`-m${size.depth}`, `-w${size.w}`, '-c0', ...(trails ? ['-e'] : [])];
 }
 
-async function main(): Promise<void> {
+/** Run pan until its depth limit is big enough (each too-small run ×10); the size is updated in place. */
+export function runPanSized(pan: string, dir: string, size: PanSize): Timed & { pan: PanRun } {
+  for (;;) {
+    const t = timed(pan, panArgs(size), dir);
+    const p = parsePan(t.stdout);
+    if (!p.depthTooSmall || size.depth >= 100_000_000) return { ...t, pan: p };
+    size.depth *= 10;
+  }
+}
+
+/** The rule/check names of SPIN's failed assertions, from a run that writes every trail (-e). */
+export function spinViolations(pan: string, dir: string, size: PanSize): string[] {
+  const r = spawnSync(pan, panArgs(size, true), { cwd: dir, encoding: 'utf8', maxBuffer: 256 << 20 });
+  const pml = readFileSync(join(dir, 'model.pml'), 'utf8');
+  // The export comments each assertion with its rule/check: `assert(x_holds) ... /* rule/check */`.
+  const byFlag = new Map([...pml.matchAll(/assert\((\w+)\)[^/]*\/\* ([^ ]+) \*\//g)].map((m) => [m[1], m[2]]));
+  for (const f of readdirSync(dir)) if (f.endsWith('.trail')) rmSync(join(dir, f));
+  return [...new Set([...r.stdout.matchAll(/assertion violated (\w+)/g)].map((m) => byFlag.get(m[1]) ?? m[1]))].sort();
+}
+
+function lockmc(target: string, reduction: 'none' | 'por', dir: string, promela?: string): Timed & { run: LockmcRun } {
+  const t = timed(process.execPath, [RUNNER, target, '--reduction', reduction, ...(promela ? ['--promela', promela] : [])], dir);
+  if (t.status !== 0) throw new Error(`lockmc-run ${target} --reduction ${reduction} failed`);
+  return { ...t, run: JSON.parse(t.stdout.trim().split('\n').pop()!) as LockmcRun };
+}
+
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+/** Everything measured on one model. */
+export interface Row {
+  model: string;
+  agree: boolean;
+  lockmcViolated: string[];
+  spinViolated: string[];
+  states: { full: number; por: number; spinFull: number; spinPor: number };
+  /** Per tool and mode: the wall and CPU ms of each run, peak KB. */
+  runs: Record<'full' | 'por' | 'spinFull' | 'spinPor', { wall: number[]; cpu: number[]; peakKb: number }>;
+  searchMs: { full: number; por: number };
+  compileMs: number;
+  spinBuildMs: number;
+  bytesPerState: { lockmc: number; spin: number };
+  pan: PanSize;
+  notes: string[];
+}
+
+export function measure(target: string, runs: number): Row {
+  const dir = mkdtempSync(join(tmpdir(), 'lockmc-spin-'));
+  try {
+    const first = lockmc(target, 'none', dir, join(dir, 'model.pml'));
+    const size = panSize(first.run.states, readFileSync(join(dir, 'model.pml'), 'utf8'));
+    const build = buildPans(dir, size);
+    const acc = () => ({ wall: [] as number[], cpu: [] as number[], peakKb: 0 });
+    const rs = { full: acc(), por: acc(), spinFull: acc(), spinPor: acc() };
+    const note = (r: (typeof rs)['full'], t: Timed) => {
+      r.wall.push(t.wallMs);
+      r.cpu.push(t.cpuMs);
+      r.peakKb = Math.max(r.peakKb, t.peakKb);
+    };
+    let full = first.run;
+    let por = first.run;
+    let spinFull: PanRun | undefined;
+    let spinPor: PanRun | undefined;
+    for (let i = 0; i < runs; i++) {
+      const a = lockmc(target, 'none', dir);
+      note(rs.full, a);
+      full = a.run;
+      const b = runPanSized(join(dir, 'pan-full'), dir, size);
+      note(rs.spinFull, b);
+      spinFull = b.pan;
+      const c = lockmc(target, 'por', dir);
+      note(rs.por, c);
+      por = c.run;
+      const d = runPanSized(join(dir, 'pan-por'), dir, size);
+      note(rs.spinPor, d);
+      spinPor = d.pan;
+    }
+    const notes: string[] = [];
+    if (full.inconclusive) notes.push(`lockmc stopped: ${full.inconclusive}`);
+    if (spinFull!.memoryExhausted || Number.isNaN(spinFull!.states)) notes.push('pan did not finish');
+    const spinViolated = spinFull!.errors > 0 ? spinViolations(join(dir, 'pan-full'), dir, size) : [];
+    const porViolated = spinPor!.errors > 0 ? spinViolations(join(dir, 'pan-por'), dir, size) : [];
+    const same = (a: string[], b: string[]) => a.join() === b.join();
+    const agree = same(full.violated, spinViolated) && same(por.violated, full.violated) && same(porViolated, spinViolated);
+    if (!agree) notes.push(`lockmc full ${full.violated.join(',') || '-'}; lockmc POR ${por.violated.join(',') || '-'}; SPIN full ${spinViolated.join(',') || '-'}; SPIN POR ${porViolated.join(',') || '-'}`);
+    return {
+      model: target.endsWith('.ts') ? relative(ROOT, target).replace(/^fixtures\/drivers\//, 'drivers/').replace(/\.model\.ts$/, '') : target,
+      agree,
+      lockmcViolated: full.violated,
+      spinViolated,
+      states: { full: full.states, por: por.states, spinFull: spinFull!.states, spinPor: spinPor!.states },
+      runs: rs,
+      searchMs: { full: full.searchMs, por: por.searchMs },
+      compileMs: full.compileMs,
+      spinBuildMs: build.spinMs + build.gccFullMs + build.gccPorMs,
+      bytesPerState: { lockmc: full.storeBytes / full.states, spin: spinFull!.stateBytes / spinFull!.states },
+      pan: size,
+      notes,
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Every `*.model.ts` under fixtures/drivers, sorted. */
+export function driverModels(): string[] {
+  const out: string[] = [];
+  const walk = (d: string) => {
+    for (const f of readdirSync(d).sort()) {
+      const p = join(d, f);
+      if (statSync(p).isDirectory()) walk(p);
+      else if (f.endsWith('.model.ts')) out.push(p);
+    }
+  };
+  walk(join(ROOT, 'fixtures', 'drivers'));
+  return out;
+}
+
+const fmt = (ms: number) => (ms >= 10_000 ? `${(ms / 1000).toFixed(0)}s` : ms >= 1000 ? `${(ms / 1000).toFixed(1)}s` : `${ms.toFixed(0)}`);
+const spread = (xs: number[]) => (xs.length === 1 ? fmt(xs[0]) : `${fmt(median(xs))} (${fmt(Math.min(...xs))}–${fmt(Math.max(...xs))})`);
+const ratio = (a: number, b: number) => (b > 0 ? (a / b).toFixed(2) : '-');
+
+function table(header: string[], rows: string[][]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+  return [line(header), ...rows.map(line)].join('\n') + '\n';
+}
+
+/** The three tables: states and verdicts (with the POR target), times, memory. */
+export function render(rows: Row[]): string {
+  const verdict = (r: Row) => (r.agree ? (r.lockmcViolated.length ? `violated ${r.lockmcViolated.length}` : 'holds') : 'DISAGREE');
+  const porTarget = (r: Row) => {
+    const n = Number(/-(\d+)(?:x\d+)?$/.exec(r.model)?.[1] ?? 0);
+    const x = r.states.spinPor / r.states.por;
+    return `${x.toFixed(1)}×${n >= 6 ? (x >= 10 ? ' met' : ' MISSED') : ''}`;
+  };
+  const s = table(
+    ['model', 'verdict (both)', 'lockmc full', 'SPIN full', 'lockmc POR', 'SPIN POR', 'SPIN POR / lockmc POR (≥10× at N≥6)'],
+    rows.map((r) => [r.model, verdict(r), String(r.states.full), String(r.states.spinFull), String(r.states.por), String(r.states.spinPor), porTarget(r)]),
+  );
+  const t = table(
+    ['model', 'lockmc full ms', 'SPIN full ms', 'full ratio', 'cpu lockmc/SPIN', 'lockmc POR ms', 'SPIN POR ms', 'POR ratio', 'cpu POR l/S', 'lockmc in-process', 'spin -a + gcc×2'],
+    rows.map((r) => [
+      r.model,
+      spread(r.runs.full.wall),
+      spread(r.runs.spinFull.wall),
+      ratio(median(r.runs.full.wall), median(r.runs.spinFull.wall)),
+      `${fmt(median(r.runs.full.cpu))}/${fmt(median(r.runs.spinFull.cpu))}`,
+      spread(r.runs.por.wall),
+      spread(r.runs.spinPor.wall),
+      ratio(median(r.runs.por.wall), median(r.runs.spinPor.wall)),
+      `${fmt(median(r.runs.por.cpu))}/${fmt(median(r.runs.spinPor.cpu))}`,
+      `${fmt(r.compileMs)}+${fmt(r.searchMs.full)}`,
+      fmt(r.spinBuildMs),
+    ]),
+  );
+  const m = table(
+    ['model', 'peak MB lockmc', 'peak MB SPIN', 'B/state lockmc', 'B/state SPIN', 'pan -w / VECTORSZ / MEMLIM MB / -m'],
+    rows.map((r) => [
+      r.model,
+      (r.runs.full.peakKb / 1024).toFixed(0),
+      (r.runs.spinFull.peakKb / 1024).toFixed(0),
+      r.bytesPerState.lockmc.toFixed(0),
+      r.bytesPerState.spin.toFixed(0),
+      `${r.pan.w} / ${r.pan.vectorsz} / ${r.pan.memlimMb} / ${r.pan.depth}`,
+    ]),
+  );
+  const notes = rows.flatMap((r) => r.notes.map((n) => `${r.model}: ${n}\n`)).join('');
+  return `States and verdicts (whole space on both sides)\n${s}\nWhole-process wall ms, median (min–max); cpu = user+sys median\n${t}\nMemory\n${m}${notes ? `\nNotes\n${notes}` : ''}`;
+}
+
+async function main(argv: string[]): Promise<void> {
   if (!haveSpin()) {
-    process.stdout.write('spin or gcc not found: apt-get install spin gcc (skipping the SPIN comparison)\n');
+    process.stdout.write('spin, gcc or /usr/bin/time not found: apt-get install spin gcc time (skipping the SPIN comparison)\n');
     return;
   }
-  const args = process.argv.slice(2);
-  const runsIdx = args.indexOf('--runs');
-  const runs = runsIdx >= 0 ? Number(args[runsIdx + 1]) : 3;
-  const picked = args.filter((a, i) => !a.startsWith('--') && args[i - 1] !== '--runs');
-  const plan: [string, number[]][] = picked.length ? picked.map((a) => [a.split(':')[0], (a.split(':')[1] ?? '4').split(',').map(Number)]) : DEFAULT;
-  const header = ['model', 'SPIN states', 'SPIN ms', 'SPIN-POR states', 'SPIN-POR ms', 'ours states', 'ours cold ms', 'ours ms', 'POR states', 'POR ms', 'full/SPIN', 'POR st/SPIN-POR st', 'verdicts'];
-  const rows: string[][] = [];
-  for (const [family, sizes] of plan) {
-    for (const n of sizes) {
-      const ts = familySystem(family, n);
-      const dir = mkdtempSync(join(tmpdir(), 'lockmc-spin-'));
-      try {
-        const pan = buildPan(ts, dir);
-        const spinFull: SpinRun[] = [];
-        const spinPor: SpinRun[] = [];
-        const ours: number[] = [];
-        const oursPor: number[] = [];
-        let oursStates = 0;
-        let porStates = 0;
-        let oursVerdict = '';
-        // Warm-up, not in the median: the JIT's share, as gcc's is SPIN's.
-        const cold = (await exploreExplicitDetailed(ts, { timeoutMs: 120_000, maxMemoryMb: 8192, reduction: 'none' })).result.stats.ms;
-        (await exploreExplicitDetailed(ts, { timeoutMs: 120_000, maxMemoryMb: 8192, reduction: 'por' }));
-        for (let r = 0; r < runs; r++) {
-          spinFull.push(runPan(pan.full, dir));
-          spinPor.push(runPan(pan.por, dir));
-          const f = (await exploreExplicitDetailed(ts, { timeoutMs: 120_000, maxMemoryMb: 8192, reduction: 'none' }));
-          ours.push(f.result.stats.ms);
-          oursStates = f.detail.states;
-          oursVerdict = f.result.results[0].status;
-          const p = (await exploreExplicitDetailed(ts, { timeoutMs: 120_000, maxMemoryMb: 8192, reduction: 'por' }));
-          oursPor.push(p.result.stats.ms);
-          porStates = p.detail.states;
-        }
-        const sf = median(spinFull.map((x) => x.ms));
-        const sp = median(spinPor.map((x) => x.ms));
-        const spinVerdict = spinFull[0].errors > 0 ? 'violated' : 'holds';
-        rows.push([
-          `${family}-${n}`,
-          String(spinFull[0].states),
-          sf.toFixed(0),
-          String(spinPor[0].states),
-          sp.toFixed(0),
-          String(oursStates),
-          cold.toFixed(0),
-          median(ours).toFixed(0),
-          String(porStates),
-          median(oursPor).toFixed(0),
-          (median(ours) / sf).toFixed(2),
-          (porStates / spinPor[0].states).toFixed(4),
-          `${oursVerdict}/${spinVerdict}`,
-        ]);
-      } finally {
-        rmSync(dir, { recursive: true, force: true });
-      }
+  if (!existsSync(RUNNER)) throw new Error(`${RUNNER} missing: run npm run build first`);
+  const at = (flag: string) => (argv.indexOf(flag) >= 0 ? argv[argv.indexOf(flag) + 1] : undefined);
+  const runs = Number(at('--runs') ?? 3);
+  const drivers = at('--drivers') ?? 'all';
+  const picked = argv.filter((a, i) => !a.startsWith('--') && !['--runs', '--drivers'].includes(argv[i - 1]));
+  const targets = picked.length > 0 ? picked : argv.includes('--no-families') ? [] : DEFAULT_MEMBERS;
+  const corpus = picked.length > 0 || drivers === 'none' ? [] : drivers === 'all' ? driverModels() : driverModels().slice(0, Number(drivers));
+  process.stdout.write(`lockmc vs SPIN, ${runs} interleaved runs each, load ${loadavg()[0].toFixed(1)} at start\n`);
+  const rows: Row[] = [];
+  for (const t of [...targets, ...corpus]) {
+    try {
+      rows.push(measure(t, runs));
+      // Each row as it is measured (a long run can be read, or cut short, before the tables).
+      process.stderr.write(render(rows.slice(-1)).split('\n').filter((l, i, all) => i > 0 && all[i - 1].startsWith('model')).map((l) => `${l}\n`).join(''));
+    } catch (e) {
+      process.stderr.write(`${t}: ${e instanceof Error ? e.message : String(e)}\n`);
+      process.exitCode = 1;
     }
   }
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padStart(widths[i])).join('  ');
-  process.stdout.write(`${line(header)}\n${rows.map(line).join('\n')}\n`);
-  process.stdout.write('SPIN states include the watcher process at its terminal states; ours: distinct states stored.\n');
+  process.stdout.write(render(rows));
+  process.stdout.write(`load ${loadavg()[0].toFixed(1)} at end\n`);
+  if (rows.some((r) => !r.agree)) process.exitCode = 1;
 }
 
-if (process.argv[1]?.endsWith('spin.js')) void main();
+if (process.argv[1]?.endsWith('spin.js')) {
+  main(process.argv.slice(2)).catch((e: unknown) => {
+    process.stderr.write(`bench/spin: ${e instanceof Error ? e.message : String(e)}\n`);
+    process.exitCode = 1;
+  });
+}

@@ -10,28 +10,13 @@ import { compileProperties } from '../../checker/semantics/properties.js';
 import { buildLockGraph } from '../../checker/engines/lockgraph/index.js';
 import { compareKernel, NEWEST_KERNEL } from '../../checker/options.js';
 import { ALL_RULES, PRESETS } from '../../rules/index.js';
-import { ordered, ring } from './locks.js';
-import { reclaimBug, reclaimFix } from './reclaim.js';
+import { FAMILIES } from './member.js';
 
+export { FAMILIES, memberModel, memberSystem, parseMember, type Family } from './member.js';
 export { ordered, ring } from './locks.js';
 export { reclaimBug, reclaimFix } from './reclaim.js';
+export { wwBackoff } from './ww.js';
 export { ModelBuilder } from './ir-builder.js';
-
-export interface Family {
-  name: 'ring' | 'ordered' | 'reclaim-bug' | 'reclaim-fix';
-  build: (n: number) => DriverModel;
-  /** Whether every member has a reachable deadlock. */
-  deadlocks: boolean;
-  /** Smallest meaningful N. */
-  minN: number;
-}
-
-export const FAMILIES: readonly Family[] = [
-  { name: 'ring', build: ring, deadlocks: true, minN: 2 },
-  { name: 'ordered', build: ordered, deadlocks: false, minN: 2 },
-  { name: 'reclaim-bug', build: reclaimBug, deadlocks: true, minN: 1 },
-  { name: 'reclaim-fix', build: reclaimFix, deadlocks: false, minN: 1 },
-];
 
 /**
  * A family member compiled with the default semantics and, unless told
@@ -66,3 +51,4 @@ export function familySystemWithRules(family: string, n: number): TransitionSyst
   const graph = buildLockGraph(model, { kernel });
   return compileSystem(model, { ...DEFAULT_SEMANTIC_OPTIONS, kernel }, (ctx) => compileProperties(ctx, rules, graph, {}, kernel));
 }
+

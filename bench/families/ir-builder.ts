@@ -60,6 +60,11 @@ export class ModelBuilder {
     return this.inst({ name, kind: 'mm', lockClass: MMAP_LOCK_CLASS });
   }
 
+  /** A local `const ctx = ww_acquire_init(<class>)` of one thread. */
+  wwCtx(name: string, wwClass: string): InstanceId {
+    return this.inst({ name, kind: 'ww_ctx', local: true, lockClass: `${wwClass}_acquire`, wwClass });
+  }
+
   /** A local `const cookie = dma_fence_begin_signalling()`. */
   signallingCookie(name: string): InstanceId {
     return this.inst({ name, kind: 'signalling_cookie', local: true });
@@ -85,6 +90,15 @@ export class ModelBuilder {
   /** An entry point that runs as its own task. */
   thread(name: string, body: Stmt[]): number {
     const proc = this.proc(name, 'thread', body);
+    const id = this.threads.length;
+    this.threads.push({ id, name, proc, kind: 'thread' });
+    return id;
+  }
+
+  /** An entry point given as a ready node graph (entry node 0), for bodies with loops. */
+  threadNodes(name: string, nodes: Node[]): number {
+    const proc = this.procs.length;
+    this.procs.push({ id: proc, name, role: 'thread', nodes });
     const id = this.threads.length;
     this.threads.push({ id, name, proc, kind: 'thread' });
     return id;

@@ -15,12 +15,14 @@
  * - a thread lockmc ignores in a state (done, or optional and not
  *   started: eval.ts) may stop for good there (a `stop` branch guarded by
  *   exactly that condition), so SPIN's `timeout` (nothing can move) holds
- *   in exactly lockmc's terminal states;
+ *   in exactly lockmc's terminal states; where the thread is surely done
+ *   and cannot move (its end), the step into that location stops it
+ *   itself, so a finished thread adds no SPIN state lockmc does not have;
  * - properties are assertions: a step property in the transitions it
  *   names, before their updates; a state property after every transition
  *   that writes what it reads (and once, in the watcher, for the initial
  *   state); terminal properties and deadlock in a watcher that runs on
- *   `timeout`. Every label is an end label: SPIN's own invalid-end-state
+ *   `timeout`, and returns to its end label (a check adds no state). Every label is an end label: SPIN's own invalid-end-state
  *   check is replaced by the watcher's deadlock assertion, which counts
  *   the threads still owed progress.
  *
@@ -198,28 +200,39 @@ function threadProc(ctx: Ctx, th: SystemThread): string[] {
   const init = pcVar === undefined ? 0 : ts.vars[pcVar].init;
   const order = [init, ...[...pcs].filter((p) => p !== init).sort((a, b) => a - b)];
   const label = (pc: number) => `end_T${th.id}_${pc}`;
+  const algAt = (pc: number) => printer(names, new Map<VarId, number>(pcVar === undefined ? [] : [[pcVar, pc]]));
+  // Ignored here (eval.ts): the thread may never move again.
+  const ignoredAt = (pc: number) => foldBool(th.liveness === 'optional' ? { k: 'or', args: [th.done, th.notStarted] } : th.done, algAt(pc));
+  const movesAt = (pc: number) => mine.some((t) => t.from.pc === pc && foldBool(t.guard, algAt(pc)) !== false);
+  // A location where the thread is surely done and cannot move (its end):
+  // the step into it also stops the thread, so reaching the end is one
+  // SPIN state, as it is one lockmc state.
+  const final = new Set(order.filter((pc) => pc !== init && ignoredAt(pc) === true && !movesAt(pc)));
   const out: string[] = [`active proctype T${th.id}() { /* ${th.name}: ${th.kind}, ${th.liveness} */`];
   for (const v of locals) out.push(`  ${typeFor(v.max)} ${names[v.id]} = ${v.init};`);
-  out.push(`  goto ${label(init)};`);
+  // The first label is the initial location: no jump (it would be a state of its own).
   for (const pc of order) {
+    if (final.has(pc)) continue;
     const known = new Map<VarId, number>(pcVar === undefined ? [] : [[pcVar, pc]]);
     const alg = printer(names, known);
     const options: string[] = [];
     for (const t of mine.filter((x) => x.from.pc === pc)) {
       const guard = foldBool(t.guard, alg);
       if (guard === false) continue;
-      const body = stepBody(ctx, t, known);
+      const ends = final.has(t.to.pc);
+      const body = [...stepBody(ctx, t, known), ...(ends ? ['owed = owed - 1'] : [])];
       const lines = body.length ? body : ['skip'];
-      options.push(`  :: d_step { ${bval(guard)} -> /* t${t.id} */`, ...lines.map((l, i) => `       ${l}${i < lines.length - 1 ? ';' : ''}`), `     }; goto ${label(t.to.pc)}`);
+      options.push(`  :: d_step { ${bval(guard)} -> /* t${t.id} */`, ...lines.map((l, i) => `       ${l}${i < lines.length - 1 ? ';' : ''}`), `     }; goto ${ends ? 'end_stop' : label(t.to.pc)}`);
     }
-    // Ignored here (eval.ts): the thread may never move again.
-    const ignored = foldBool(th.liveness === 'optional' ? { k: 'or', args: [th.done, th.notStarted] } : th.done, alg);
-    if (ignored !== false) options.push(`  :: d_step { ${bval(ignored)} -> owed = owed - 1 }; goto stop`);
+    const ignored = ignoredAt(pc);
+    if (ignored !== false) options.push(`  :: d_step { ${bval(ignored)} -> owed = owed - 1 }; goto end_stop`);
     out.push(`${label(pc)}:`);
     if (options.length === 0) out.push('  false;');
     else out.push('  if', ...options, '  fi;');
   }
-  out.push('stop:', '  skip', '}');
+  // Stopped for good: blocked, in a valid end state, without the extra
+  // state a terminating process would add.
+  out.push('end_stop:', '  false', '}');
   return out;
 }
 
@@ -265,7 +278,8 @@ function watcher(ctx: Ctx): string[] {
   }
   if (initial.length === 0 && terminal.length === 0) return [];
   const out = ['active proctype Watch() {', ...initial];
-  if (terminal.length > 0) out.push(`end_watch:`, `  timeout -> atomic { ${terminal.join('; ')} }`);
+  // Back to its end label: the check adds no state of its own.
+  if (terminal.length > 0) out.push(`end_watch:`, `  timeout -> d_step { ${terminal.join('; ')} }; goto end_watch`);
   out.push('}');
   return out;
 }

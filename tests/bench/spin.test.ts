@@ -1,48 +1,68 @@
 /**
- * SPIN explores the Promela translation of a transition system; its state
- * count must equal ours (plus the watcher's three moves at each terminal
- * state) and its verdict must match. This keeps the SPIN benchmark honest
- * and cross-checks the explicit engine against an independent explorer.
- * .ci/run installs spin; on a machine without it the test says so.
+ * SPIN explores the Promela export (checker/export/promela.ts) of a bench
+ * family member with the bench's own sized pan (bench/spin.ts); its
+ * verdict must match lockmc's whole-space search, and so must its state
+ * count: on members without optional threads SPIN stores one more state
+ * per terminal state (where the watcher runs on `timeout`); with optional threads (the
+ * reclaim family) a thread that has not started may also stop for good,
+ * which SPIN stores as states of their own, so SPIN stores more. This
+ * keeps the bench honest and cross-checks the explicit engine against an
+ * independent explorer. .ci/run installs spin; without it the test says so.
  */
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildPan, haveSpin, runPan } from '../../bench/spin.js';
-import { familySystem } from '../../bench/families/index.js';
+import { buildPans, haveSpin, panSize, runPanSized, spinViolations } from '../../bench/spin.js';
+import { exploreWholeSpace } from '../../bench/lockmc-run.js';
+import { memberSystem, parseMember } from '../../bench/families/index.js';
 import { exploreExplicitDetailed } from '../../checker/engines/explicit/index.js';
-import { prepare } from '../../checker/semantics/eval.js';
+import { toPromela } from '../../checker/export/promela.js';
+import { FALSE } from '../../checker/semantics/expr.js';
+import type { TransitionSystem } from '../../checker/semantics/system.js';
 import { SAFETY_NET_MS } from '../budgets.js';
 
 const spin = haveSpin();
 
-describe.skipIf(!spin)('SPIN cross-check', () => {
-  for (const [family, n] of [
-    ['ordered', 4],
-    ['reclaim-fix', 2],
-    ['ring', 3],
-    ['reclaim-bug', 1],
+/** A whole-space search calling `onTerminal` at each terminal state. */
+async function exploreWholeSpaceCounting(ts: TransitionSystem, onTerminal: () => void): Promise<void> {
+  const sentinel: TransitionSystem = { ...ts, properties: [...ts.properties, { kind: 'terminal', rule: 'bench', check: 'whole-space', bad: FALSE }] };
+  await exploreExplicitDetailed(sentinel, { timeoutMs: SAFETY_NET_MS, maxMemoryMb: 1024, reduction: 'none', onExpand: (_v, terminal) => void (terminal && onTerminal()) });
+}
+
+describe.skipIf(!spin)('SPIN cross-check on the export', () => {
+  for (const [member, full, terminals] of [
+    ['ordered-4', 320, 1],
+    ['ring-3', 87, 2],
+    ['ww-2x3', 158, 1],
+    ['ww-3x2', 1938, 1],
+    ['reclaim-fix-1', 3296, 0],
+    ['reclaim-bug-1', 5172, 0],
   ] as const) {
-    it(`${family}-${n}: same states and verdict as SPIN`, async () => {
-      const ts = familySystem(family, n);
-      // SPIN's timeout fires only where nothing at all can move (our terminal
-      // states also ignore optional threads that have not started).
-      const ev = prepare(ts);
-      let stuck = 0;
-      const ours = (await exploreExplicitDetailed(ts, {
-        timeoutMs: SAFETY_NET_MS,
-        maxMemoryMb: 1024,
-        reduction: 'none',
-        onExpand: (v, terminal) => void (terminal && ev.enabledTransitions(Uint32Array.from(v)).length === 0 && stuck++),
-      }));
+    it(`${member}: same verdict as SPIN, with and without its reduction, and ${full} states`, async () => {
+      const ts = memberSystem(member);
+      const ours = await exploreWholeSpace(ts, 'none');
+      expect(ours.states).toBe(full);
+      let terminalSeen = 0;
+      await exploreWholeSpaceCounting(ts, () => terminalSeen++);
       const dir = mkdtempSync(join(tmpdir(), 'lockmc-spin-test-'));
       try {
-        const spinRun = runPan(buildPan(ts, dir).full, dir);
-        const violated = ours.result.results[0].status === 'violated';
-        expect(spinRun.errors > 0).toBe(violated);
-        // Our search stops once every property is decided; compare counts only for full explorations.
-        if (!violated) expect(spinRun.states).toBe(ours.detail.states + 3 * stuck);
+        const pml = toPromela(ts);
+        writeFileSync(join(dir, 'model.pml'), pml);
+        const size = panSize(ours.states, pml);
+        buildPans(dir, size);
+        const spinFull = runPanSized(join(dir, 'pan-full'), dir, size).pan;
+        const spinPor = runPanSized(join(dir, 'pan-por'), dir, size).pan;
+        expect(spinFull.depthTooSmall).toBe(false);
+        const violated = spinFull.errors > 0 ? spinViolations(join(dir, 'pan-full'), dir, size) : [];
+        expect(violated).toEqual(ours.violated);
+        expect(spinPor.errors > 0 ? spinViolations(join(dir, 'pan-por'), dir, size) : []).toEqual(ours.violated);
+        const optional = ts.threads.some((th) => th.liveness === 'optional');
+        if (!optional) {
+          expect(terminalSeen).toBe(terminals);
+          expect(spinFull.states).toBe(ours.states + terminals);
+        } else expect(spinFull.states).toBeGreaterThan(ours.states);
+        expect(spinPor.states).toBeLessThanOrEqual(spinFull.states);
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }
@@ -50,6 +70,14 @@ describe.skipIf(!spin)('SPIN cross-check', () => {
   }
 });
 
-it('knows whether SPIN is installed', () => {
-  expect(typeof spin).toBe('boolean');
+it('names family members', () => {
+  expect(parseMember('ww-3x2')).toMatchObject({ family: { name: 'ww' }, n: 3, m: 2 });
+  expect(parseMember('reclaim-fix-4')).toMatchObject({ family: { name: 'reclaim-fix' }, n: 4 });
+  expect(() => parseMember('spiral-3')).toThrow('unknown family member spiral-3; known families: ring, ordered, reclaim-bug, reclaim-fix, ww (e.g. ring-6, ww-3x2)');
+});
+
+it('sizes pan from the state count', () => {
+  const pml = 'byte a = 0;\nbit b = 0;\nactive proctype T0() {\n  byte c = 0;\n}\n';
+  expect(panSize(1_000_000, pml)).toEqual({ w: 22, vectorsz: 256, memlimMb: 245, depth: 10_000 });
+  expect(panSize(10, pml)).toEqual({ w: 11, vectorsz: 256, memlimMb: 65, depth: 10_000 });
 });

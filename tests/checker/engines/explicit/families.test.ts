@@ -5,7 +5,8 @@
 
 import { describe, expect, it } from 'vitest';
 import { exploreExplicitDetailed } from '../../../../checker/engines/explicit/index.js';
-import { FAMILIES, familySystem, familySystemWithRules, ordered, reclaimBug, reclaimFix, ring } from '../../../../bench/families/index.js';
+import { FAMILIES, familySystem, familySystemWithRules, ordered, reclaimBug, reclaimFix, ring, wwBackoff } from '../../../../bench/families/index.js';
+import { exploreWholeSpace } from '../../../../bench/lockmc-run.js';
 import { prepare } from '../../../../checker/semantics/eval.js';
 import { opOutcomes } from '../../../../model/vocabulary.js';
 import type { DriverModel, Outcome } from '../../../../model/ir.js';
@@ -142,5 +143,41 @@ describe('benchmark families', () => {
         if (ts.properties[i].kind !== 'step') expect(ev.checkState(s)).toContain(i);
       });
     }
+  });
+});
+
+describe('ww multi-buffer backoff family', () => {
+  it('backs off on -EDEADLK: drops every buffer, sleeps on the contended one, restarts without it', () => {
+    const m = wwBackoff(2, 2, 1);
+    const apis = (p: number) =>
+      m.procs[p].nodes.map((n) => (n.kind === 'op' ? `${n.op.api}${'lock' in n.op ? `(${m.instances[n.op.lock].name})` : ''}${Object.keys(n.next).length > 1 ? `[${Object.keys(n.next).join('/')}]` : ''}` : n.kind));
+    // Thread 1 locks bo1 then bo0. On -EDEADLK at bo0 it unlocks bo1,
+    // slow-locks bo0 and locks bo1 (its last retry: a second -EDEADLK
+    // unlocks bo0 and gives up). At bo1, holding nothing, it would wait
+    // rather than die; the graph still has the arm (slow-lock bo1, then bo0).
+    expect(apis(1)).toEqual([
+      'ww_acquire_init',
+      'dma_resv_lock(bo1)[ok/EALREADY/EDEADLK]',
+      'dma_resv_lock(bo0)[ok/EALREADY/EDEADLK]',
+      'ww_acquire_done',
+      'dma_resv_unlock(bo0)',
+      'dma_resv_unlock(bo1)',
+      'ww_acquire_fini',
+      'end',
+      'dma_resv_unlock(bo1)',
+      'dma_resv_lock_slow(bo0)',
+      'dma_resv_lock(bo1)[ok/EALREADY/EDEADLK]',
+      'dma_resv_unlock(bo0)',
+      'dma_resv_lock_slow(bo1)',
+      'dma_resv_lock(bo0)[ok/EALREADY/EDEADLK]',
+      'dma_resv_unlock(bo1)',
+    ]);
+  });
+
+  it('holds every recommended rule and never deadlocks (whole space)', async () => {
+    const full = await exploreWholeSpace(familySystemWithRules('ww', 2), 'none');
+    expect({ states: full.states, violated: full.violated }).toEqual({ states: 158, violated: [] });
+    const por = await exploreWholeSpace(familySystem('ww', 3), 'por');
+    expect({ states: por.states, violated: por.violated }).toEqual({ states: 2966, violated: [] });
   });
 });
