@@ -13,9 +13,11 @@
  *   thread touches is that proctype's local, so SPIN's partial-order
  *   reduction sees what is independent;
  * - a thread lockmc ignores in a state (done, or optional and not
- *   started: eval.ts) may stop for good there (a `stop` branch guarded by
- *   exactly that condition), so SPIN's `timeout` (nothing can move) holds
- *   in exactly lockmc's terminal states; where the thread is surely done
+ *   started: eval.ts) may stop there (a `stop` branch guarded by exactly
+ *   that condition): for good where the condition is constant, else it
+ *   parks and resumes once the condition fails (a work item queued, a
+ *   job pushed, a completion irq kicked again), so SPIN's `timeout`
+ *   (nothing can move) holds in exactly lockmc's terminal states; where the thread is surely done
  *   and cannot move (its end), the step into that location stops it
  *   itself, so a finished thread adds no SPIN state lockmc does not have;
  * - properties are assertions: a step property in the transitions it
@@ -200,6 +202,7 @@ function threadProc(ctx: Ctx, th: SystemThread): string[] {
   const init = pcVar === undefined ? 0 : ts.vars[pcVar].init;
   const order = [init, ...[...pcs].filter((p) => p !== init).sort((a, b) => a - b)];
   const label = (pc: number) => `end_T${th.id}_${pc}`;
+  const park = (pc: number) => `end_park_T${th.id}_${pc}`;
   const algAt = (pc: number) => printer(names, new Map<VarId, number>(pcVar === undefined ? [] : [[pcVar, pc]]));
   // Ignored here (eval.ts): the thread may never move again.
   const ignoredAt = (pc: number) => foldBool(th.liveness === 'optional' ? { k: 'or', args: [th.done, th.notStarted] } : th.done, algAt(pc));
@@ -225,10 +228,17 @@ function threadProc(ctx: Ctx, th: SystemThread): string[] {
       options.push(`  :: d_step { ${bval(guard)} -> /* t${t.id} */`, ...lines.map((l, i) => `       ${l}${i < lines.length - 1 ? ';' : ''}`), `     }; goto ${ends ? 'end_stop' : label(t.to.pc)}`);
     }
     const ignored = ignoredAt(pc);
-    if (ignored !== false) options.push(`  :: d_step { ${bval(ignored)} -> owed = owed - 1 }; goto end_stop`);
+    // Where being ignored can end (a queued work item, a pushed job: its
+    // start condition reads other threads' variables), the thread parks
+    // instead of stopping, and leaves the park when lockmc would count it
+    // again: a state SPIN's `timeout` reaches then is one lockmc calls
+    // terminal, and no thread lockmc still owes progress has gone.
+    const parks = ignored !== false && ignored !== true;
+    if (ignored !== false) options.push(`  :: d_step { ${bval(ignored)} -> owed = owed - 1 }; goto ${parks ? park(pc) : 'end_stop'}`);
     out.push(`${label(pc)}:`);
     if (options.length === 0) out.push('  false;');
     else out.push('  if', ...options, '  fi;');
+    if (parks) out.push(`${park(pc)}:`, '  if', `  :: d_step { !(${bval(ignored)}) -> owed = owed + 1 }; goto ${label(pc)}`, '  fi;');
   }
   // Stopped for good: blocked, in a valid end state, without the extra
   // state a terminating process would add.
