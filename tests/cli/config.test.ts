@@ -125,7 +125,7 @@ describe('resolveSelection', () => {
   it('applies preset, enable, disable and options in that order', () => {
     const r = resolveSelection({ preset: 'own', enable: ['phyr-no-struct-page'], disable: ['mp-lifetime'], options: { 'own.scope': 'per-dmabuf' } });
     expect(r.diagnostics).toEqual([]);
-    expect(r.rules.map((x) => x.meta.id)).toEqual(['mp-one-provider-per-queue', 'mp-owner-unbinds', 'mp-check-provenance', 'mp-ownership-transfer', 'phyr-no-struct-page']);
+    expect(r.rules.map((x) => x.meta.id)).toEqual(['mp-one-provider-per-queue', 'mp-owner-unbinds', 'mp-check-provenance', 'phyr-no-struct-page', 'mp-ownership-transfer']);
     // phyr-no-struct-page declares phyr.struct-page (#14): its default is resolved with the rule.
     expect(r.options).toEqual({ 'own.scope': 'per-dmabuf', 'phyr.struct-page': 'forbid' });
   });
@@ -181,7 +181,7 @@ describe('user rules in a selection', () => {
     expect(r.diagnostics).toEqual([]);
     expect(r.rules.map((x) => x.meta.id)).toEqual(['phyr-no-struct-page', 'phyr-dma-mapped-not-remapped', 'site-rule']);
     expect(r.options).toEqual({ 'site.mode': 'b', 'phyr.struct-page': 'forbid' });
-    expect(resolveSelection({ preset: 'phyr', disable: ['site-rule'] }, [user]).rules.map((x) => x.meta.id)).toEqual(['phyr-no-struct-page']);
+    expect(resolveSelection({ preset: 'phyr', disable: ['site-rule'] }, [user]).rules.map((x) => x.meta.id)).toEqual(['phyr-no-struct-page', 'phyr-dma-mapped-not-remapped']);
   });
 
   it('an option of an unselected built-in rule may still be set (it is declared), an undeclared one may not', () => {
