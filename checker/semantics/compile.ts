@@ -1232,23 +1232,31 @@ class Compiler implements OpCompiler {
   }
 
   irqsaveInc(): Update[] {
-    const d = this.ctx.irqsaveVars.get(this.curThread);
-    return d === undefined ? [] : [{ v: d, e: ite(lt(vr(d), cnst(DEPTH_MAX)), add(vr(d), cnst(1)), vr(d)) }];
+    return this.depthInc(this.ctx.irqsaveVars);
   }
 
   irqsaveDec(): Update[] {
-    const d = this.ctx.irqsaveVars.get(this.curThread);
-    return d === undefined ? [] : [{ v: d, e: ite(ne(vr(d), cnst(0)), sub(vr(d), cnst(1)), vr(d)) }];
+    return this.depthDec(this.ctx.irqsaveVars);
   }
 
   /** local_bh_disable / spin_lock_bh nesting (include/linux/bottom_half.h), saturating like irqsave. */
   bhInc(): Update[] {
-    const d = this.ctx.bhDepthVars.get(this.curThread);
-    return d === undefined ? [] : [{ v: d, e: ite(lt(vr(d), cnst(DEPTH_MAX)), add(vr(d), cnst(1)), vr(d)) }];
+    return this.depthInc(this.ctx.bhDepthVars);
   }
 
   bhDec(): Update[] {
-    const d = this.ctx.bhDepthVars.get(this.curThread);
+    return this.depthDec(this.ctx.bhDepthVars);
+  }
+
+  /** One more level of the current thread's nesting counter in `vars`, saturating at DEPTH_MAX (none: the model never nests it). */
+  private depthInc(vars: ReadonlyMap<number, VarId>): Update[] {
+    const d = vars.get(this.curThread);
+    return d === undefined ? [] : [{ v: d, e: ite(lt(vr(d), cnst(DEPTH_MAX)), add(vr(d), cnst(1)), vr(d)) }];
+  }
+
+  /** One level less, never below 0. */
+  private depthDec(vars: ReadonlyMap<number, VarId>): Update[] {
+    const d = vars.get(this.curThread);
     return d === undefined ? [] : [{ v: d, e: ite(ne(vr(d), cnst(0)), sub(vr(d), cnst(1)), vr(d)) }];
   }
 
