@@ -12,7 +12,6 @@ import type { Expectation } from '../../model/index.js';
 import { loadUserRuleFiles } from '../../checker/rule-files/index.js';
 import { ALL_RULES, resolveSelection } from '../../rules/index.js';
 import { unknownExpectRules } from '../../checker/expect-rules.js';
-import { expectedFromText } from '../../checker/passes/load.js';
 import { evaluateExpectations } from '../../checker/verdict.js';
 import type { CliOptions } from '../args.js';
 import type { CliIo } from '../io.js';
@@ -44,6 +43,7 @@ export async function runLint(paths: string[], cli: CliOptions, io: CliIo, versi
   if (files.length > 0) {
     // Loaded here, not at start-up: `lockmc --help` does not pay for ts-morph.
     const { loadModel } = await import('../../model/index.js');
+    const { expectedFromText } = await import('../../checker/passes/load.js');
     for (const file of files) {
       const t0 = Date.now();
       let text: string | undefined;
