@@ -17,6 +17,7 @@ import { simplifySystem } from './value-sets.js';
 import { firesFrom } from '../../semantics/location.js';
 import { checkBudget, type Budget } from '../../../model/budget.js';
 import { computeProfiles, enablingProfiles, NONLOCAL, truthTable, type Profiles } from './profiles.js';
+import { maskedReads, protectedVariables } from './own-tests.js';
 
 export interface Structure {
   nThreads: number;
@@ -111,7 +112,7 @@ export function analyse(tsIn: TransitionSystem, forPor = true, honourVisible = t
   const pcs = pcVariables(sc);
   const { pcVar, pcCount, pcOffset } = pcs;
   const fp = footprints(sc);
-  const { R, W, stepWhen } = fp;
+  const { W, stepWhen } = fp;
   const stepReads = stepWhen.map((ws) => {
     const out = new Set<VarId>();
     for (const w of ws) varsOfBool(w, out);
@@ -143,7 +144,7 @@ export function analyse(tsIn: TransitionSystem, forPor = true, honourVisible = t
 
   if (!forPor) {
     return {
-      nThreads, nTrans, VW, pcVar, pcOffset, pcCount, transAtStart, transAtList, R, W,
+      nThreads, nTrans, VW, pcVar, pcOffset, pcCount, transAtStart, transAtList, R: fp.R, W,
       futR: new Uint32Array(0), futW: new Uint32Array(0), ungatedOwner: new Uint32Array(0),
       lockAware: new Uint8Array(nVars), visible, conj: [], profiles, futProf: new Int32Array(0),
       acyclic: cyclicReason === undefined, cyclicReason,
@@ -151,6 +152,8 @@ export function analyse(tsIn: TransitionSystem, forPor = true, honourVisible = t
   }
 
   const { lockAware, ownerVars } = lockAwareOwners(sc, W);
+  // From here on R leaves out the reads no other thread's step can change (own-tests.ts).
+  const R = ownTestFreeReads(sc, W, lockAware, stepWhen);
   const ungatedT = ungatedOwners(sc, ownerVars, R, W, stepWhen);
   const { futR, futW, ungatedOwner, futProf } = futures(sc, pcs, { transAtStart, transAtList }, graph.succ, { R, W, ungatedT, profiles }, budget);
   const conj = ts.transitions.map((t) => {
@@ -439,6 +442,27 @@ function lockAwareOwners(sc: Scope, W: Uint32Array) {
 
 const subset = (p: Set<number> | undefined, allowed: number[]) => p !== undefined && [...p].every((x) => allowed.includes(x));
 const guardGated = (ts: TransitionSystem, t: number, x: number) => subset(pinnedValues(ts.transitions[t].guard, x), [0, ts.transitions[t].thread + 1]);
+
+/**
+ * The read footprints the reduction compares: each transition's guard and
+ * updates without its own-ownership tests (own-tests.ts), plus the `when`
+ * of its step properties, read whole (the property reads them as it fires).
+ */
+function ownTestFreeReads(sc: Scope, W: Uint32Array, lockAware: Uint8Array, stepWhen: BoolExpr[][]): Uint32Array {
+  const { ts, nTrans, nVars, VW, tick } = sc;
+  const writers: number[][] = Array.from({ length: nVars }, () => []);
+  for (const t of ts.transitions) for (let v = 0; v < nVars; v++) if (hasBit(W, t.id * VW, v)) writers[v].push(t.id);
+  const scope = { lockAware, protectedBy: protectedVariables(ts, lockAware, writers) };
+  const R = new Uint32Array(nTrans * VW);
+  for (const t of ts.transitions) {
+    tick();
+    const reads = new Set<VarId>(t.reads);
+    maskedReads(t, scope, reads);
+    for (const w of stepWhen[t.id]) varsOfBool(w, reads);
+    for (const v of reads) setBit(R, t.id * VW, v);
+  }
+  return R;
+}
 
 /**
  * `ungatedT[t]`: owner variables t touches in a way that matters while

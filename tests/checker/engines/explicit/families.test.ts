@@ -122,6 +122,7 @@ describe('benchmark families', () => {
     ['ordered', 3],
     ['reclaim-bug', 2],
     ['reclaim-fix', 2],
+    ['ww', 2],
   ] as const)('with every recommended rule, POR agrees with full search on each property of %s(%i)', async (family, n) => {
     const ts = familySystemWithRules(family, n);
     expect(ts.properties.length).toBeGreaterThan(50);
@@ -178,6 +179,7 @@ describe('ww multi-buffer backoff family', () => {
     const full = await exploreWholeSpace(familySystemWithRules('ww', 2), 'none');
     expect({ states: full.states, violated: full.violated }).toEqual({ states: 158, violated: [] });
     const por = await exploreWholeSpace(familySystem('ww', 3), 'por');
-    expect({ states: por.states, violated: por.violated }).toEqual({ states: 2991, violated: [] });
+    // 2991 before own-ownership tests left the footprints (own-tests.ts): -EDEADLK's "this context holds a lock" no longer depends on other threads' lock steps.
+    expect({ states: por.states, violated: por.violated }).toEqual({ states: 2979, violated: [] });
   });
 });
