@@ -3,6 +3,7 @@
  * same transition systems, both exploring the whole reachable space.
  *
  *   npm run build && node dist/bench/spin.js [member ...] [--runs 3] [--drivers all|N|none] [--no-families]
+ *                                            [--por-only] [--memlim-mb 4096]
  *
  * Members are bench family members (`ring-8`, `ordered-10`,
  * `reclaim-fix-3`, `ww-4x3`: bench/families/index.ts parseMember); the
@@ -30,6 +31,12 @@
  *   figure to trust on a loaded machine), peak RSS, bytes per stored state
  *   (lockmc: its state store; SPIN: its "actual memory usage for states").
  *
+ * POR only (`--por-only`, and the DEFAULT_POR_ONLY members after the
+ * others): members whose full space neither tool can store, where only
+ * the reduced searches run (lockmc POR against pan with SPIN's POR), pan
+ * capped at --memlim-mb. A pan that reaches its -DMEMLIM bound has stored
+ * only part of its space: the row says so, and the ratio is a lower bound.
+ *
  * Verdicts: lockmc's violated properties against the properties SPIN's
  * assertions name (the export names each assertion after its rule/check).
  * A disagreement is printed as DISAGREE and the process exits 1.
@@ -55,7 +62,19 @@ export const DEFAULT_MEMBERS = [
   'reclaim-bug-2', 'reclaim-bug-3', 'reclaim-bug-4',
   'reclaim-fix-2', 'reclaim-fix-3', 'reclaim-fix-4',
   'ww-2x3', 'ww-3x3', 'ww-4x3',
+  // One buffer: the only ww member at N ≥ 6 whose full space both tools store in about a minute.
+  'ww-6x1',
 ];
+
+/**
+ * N ≥ 6 members run with --por-only: their full spaces are out of reach
+ * (reclaim-fix-5 alone: SPIN's POR stores 8.1 M states; ww-5x3: lockmc's
+ * POR 17.8 M), so only the reduced searches run, SPIN's capped.
+ */
+export const DEFAULT_POR_ONLY = ['reclaim-fix-6', 'reclaim-bug-6'];
+
+/** pan's memory cap in --por-only runs, MB (a limit, not an allocation). */
+export const POR_ONLY_MEMLIM_MB = 4096;
 
 export function haveSpin(): boolean {
   const ok = (cmd: string, args: string[]) => spawnSync(cmd, args, { encoding: 'utf8' }).status === 0;
@@ -121,12 +140,13 @@ export function parsePan(stdout: string): PanRun {
     errors: num(/errors: (\d+)/),
     stateBytes: num(/([\d.]+)\s+actual memory usage for states/) * 1048576,
     depthTooSmall: /max search depth too small/.test(stdout),
-    memoryExhausted: /out of memory|memory limit/.test(stdout) && !/errors:/.test(stdout),
+    // pan prints its statistics after "reached -DMEMLIM bound" too: the count is then partial.
+    memoryExhausted: /reached -DMEMLIM bound|out of memory/.test(stdout),
   };
 }
 
-/** `spin -a` and gcc into pan-full (-DNOREDUCE) and pan-por; returns the compile wall times. */
-export function buildPans(dir: string, size: PanSize): { spinMs: number; gccFullMs: number; gccPorMs: number } {
+/** `spin -a` and gcc into pan-full (-DNOREDUCE, unless `porOnly`) and pan-por; returns the compile wall times. */
+export function buildPans(dir: string, size: PanSize, porOnly = false): { spinMs: number; gccFullMs: number; gccPorMs: number } {
   const a = timed('spin', ['-a', 'model.pml'], dir);
   if (a.status !== 0) throw new Error(`spin -a failed in ${dir}: ${a.stdout}`);
   const cc = (out: string, flags: string[]) => {
@@ -135,7 +155,7 @@ export function buildPans(dir: string, size: PanSize): { spinMs: number; gccFull
     if (r.status !== 0) throw new Error(`gcc ${args.join(' ')} failed in ${dir}`);
     return r.wallMs;
   };
-  return { spinMs: a.wallMs, gccFullMs: cc('pan-full', ['-DNOREDUCE']), gccPorMs: cc('pan-por', []) };
+  return { spinMs: a.wallMs, gccFullMs: porOnly ? 0 : cc('pan-full', ['-DNOREDUCE']), gccPorMs: cc('pan-por', []) };
 }
 
 /** pan's run-time arguments: -c0 goes on after every error, so the space is complete. */
@@ -169,7 +189,7 @@ function lockmc(target: string, reduction: 'none' | 'por', dir: string, promela?
   return { ...t, run: JSON.parse(t.stdout.trim().split('\n').pop()!) as LockmcRun };
 }
 
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const median = (xs: number[]): number => (xs.length === 0 ? NaN : [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]);
 
 /** Everything measured on one model. */
 export interface Row {
@@ -185,6 +205,10 @@ export interface Row {
   spinBuildMs: number;
   bytesPerState: { lockmc: number; spin: number };
   pan: PanSize;
+  /** Only the reduced searches ran (--por-only): the full columns are empty. */
+  porOnly: boolean;
+  /** SPIN's POR run stopped at its memory cap: `spinPor` is a lower bound. */
+  spinPorPartial: boolean;
   notes: string[];
 }
 
@@ -239,6 +263,66 @@ export function measure(target: string, runs: number): Row {
       spinBuildMs: build.spinMs + build.gccFullMs + build.gccPorMs,
       bytesPerState: { lockmc: full.storeBytes / full.states, spin: spinFull!.stateBytes / spinFull!.states },
       pan: size,
+      porOnly: false,
+      spinPorPartial: spinPor!.memoryExhausted,
+      notes,
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * The reduced searches only (lockmc POR, pan with SPIN's POR), for members
+ * whose full space is out of reach. pan is sized from lockmc's POR count
+ * (SPIN's is larger: the table is the hash, which grows on its own) and
+ * capped at `memlimMb`; a pan that reaches the cap is reported as partial.
+ */
+export function measurePorOnly(target: string, runs: number, memlimMb = POR_ONLY_MEMLIM_MB): Row {
+  const dir = mkdtempSync(join(tmpdir(), 'lockmc-spin-'));
+  try {
+    const first = lockmc(target, 'por', dir, join(dir, 'model.pml'));
+    const size = { ...panSize(first.run.states * 16, readFileSync(join(dir, 'model.pml'), 'utf8')), memlimMb };
+    const build = buildPans(dir, size, true);
+    const acc = () => ({ wall: [] as number[], cpu: [] as number[], peakKb: 0 });
+    const rs = { full: acc(), por: acc(), spinFull: acc(), spinPor: acc() };
+    const note = (r: (typeof rs)['por'], t: Timed) => {
+      r.wall.push(t.wallMs);
+      r.cpu.push(t.cpuMs);
+      r.peakKb = Math.max(r.peakKb, t.peakKb);
+    };
+    let por = first.run;
+    let spinPor: PanRun | undefined;
+    for (let i = 0; i < runs; i++) {
+      const c = lockmc(target, 'por', dir);
+      note(rs.por, c);
+      por = c.run;
+      const d = runPanSized(join(dir, 'pan-por'), dir, size);
+      note(rs.spinPor, d);
+      spinPor = d.pan;
+    }
+    const notes: string[] = [];
+    if (por.inconclusive) notes.push(`lockmc stopped: ${por.inconclusive}`);
+    if (spinPor!.memoryExhausted) notes.push(`SPIN POR reached its -DMEMLIM bound (${memlimMb} MB) after ${spinPor!.states} states: its count and the ratio are lower bounds`);
+    else if (Number.isNaN(spinPor!.states)) notes.push('pan did not finish');
+    // A partial SPIN run may have missed a violation: only a complete one can disagree.
+    const porViolated = spinPor!.errors > 0 ? spinViolations(join(dir, 'pan-por'), dir, size) : [];
+    const agree = spinPor!.memoryExhausted ? porViolated.every((v) => por.violated.includes(v)) : porViolated.join() === por.violated.join();
+    if (!agree) notes.push(`lockmc POR ${por.violated.join(',') || '-'}; SPIN POR ${porViolated.join(',') || '-'}`);
+    return {
+      model: target,
+      agree,
+      lockmcViolated: por.violated,
+      spinViolated: porViolated,
+      states: { full: NaN, por: por.states, spinFull: NaN, spinPor: spinPor!.states },
+      runs: rs,
+      searchMs: { full: NaN, por: por.searchMs },
+      compileMs: por.compileMs,
+      spinBuildMs: build.spinMs + build.gccPorMs,
+      bytesPerState: { lockmc: por.storeBytes / por.states, spin: spinPor!.stateBytes / spinPor!.states },
+      pan: size,
+      porOnly: true,
+      spinPorPartial: spinPor!.memoryExhausted,
       notes,
     };
   } finally {
@@ -260,9 +344,11 @@ export function driverModels(): string[] {
   return out;
 }
 
-const fmt = (ms: number) => (ms >= 10_000 ? `${(ms / 1000).toFixed(0)}s` : ms >= 1000 ? `${(ms / 1000).toFixed(1)}s` : `${ms.toFixed(0)}`);
-const spread = (xs: number[]) => (xs.length === 1 ? fmt(xs[0]) : `${fmt(median(xs))} (${fmt(Math.min(...xs))}–${fmt(Math.max(...xs))})`);
+const fmt = (ms: number) => (Number.isNaN(ms) ? '-' : ms >= 10_000 ? `${(ms / 1000).toFixed(0)}s` : ms >= 1000 ? `${(ms / 1000).toFixed(1)}s` : `${ms.toFixed(0)}`);
+const spread = (xs: number[]) => (xs.length === 0 ? '-' : xs.length === 1 ? fmt(xs[0]) : `${fmt(median(xs))} (${fmt(Math.min(...xs))}–${fmt(Math.max(...xs))})`);
 const ratio = (a: number, b: number) => (b > 0 ? (a / b).toFixed(2) : '-');
+/** A count, or '-' for a search that did not run. */
+const count = (n: number) => (Number.isNaN(n) ? '-' : String(n));
 
 function table(header: string[], rows: string[][]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
@@ -276,11 +362,13 @@ export function render(rows: Row[]): string {
   const porTarget = (r: Row) => {
     const n = Number(/-(\d+)(?:x\d+)?$/.exec(r.model)?.[1] ?? 0);
     const x = r.states.spinPor / r.states.por;
-    return `${x.toFixed(1)}×${n >= 6 ? (x >= 10 ? ' met' : ' MISSED') : ''}`;
+    // A partial SPIN count gives a lower bound: met if even that is ≥ 10×, otherwise undecided.
+    const verdict = x >= 10 ? ' met' : r.spinPorPartial ? ' (partial)' : ' MISSED';
+    return `${r.spinPorPartial ? '≥' : ''}${x.toFixed(1)}×${n >= 6 ? verdict : ''}`;
   };
   const s = table(
     ['model', 'verdict (both)', 'lockmc full', 'SPIN full', 'lockmc POR', 'SPIN POR', 'SPIN POR / lockmc POR (≥10× at N≥6)'],
-    rows.map((r) => [r.model, verdict(r), String(r.states.full), String(r.states.spinFull), String(r.states.por), String(r.states.spinPor), porTarget(r)]),
+    rows.map((r) => [r.model, verdict(r), count(r.states.full), count(r.states.spinFull), count(r.states.por), `${r.spinPorPartial ? '≥' : ''}${count(r.states.spinPor)}`, porTarget(r)]),
   );
   const t = table(
     ['model', 'lockmc full ms', 'SPIN full ms', 'full ratio', 'cpu lockmc/SPIN', 'lockmc POR ms', 'SPIN POR ms', 'POR ratio', 'cpu POR l/S', 'lockmc in-process', 'spin -a + gcc×2'],
@@ -302,15 +390,15 @@ export function render(rows: Row[]): string {
     ['model', 'peak MB lockmc', 'peak MB SPIN', 'B/state lockmc', 'B/state SPIN', 'pan -w / VECTORSZ / MEMLIM MB / -m'],
     rows.map((r) => [
       r.model,
-      (r.runs.full.peakKb / 1024).toFixed(0),
-      (r.runs.spinFull.peakKb / 1024).toFixed(0),
+      r.porOnly ? `${(r.runs.por.peakKb / 1024).toFixed(0)} (POR)` : (r.runs.full.peakKb / 1024).toFixed(0),
+      r.porOnly ? `${(r.runs.spinPor.peakKb / 1024).toFixed(0)} (POR)` : (r.runs.spinFull.peakKb / 1024).toFixed(0),
       r.bytesPerState.lockmc.toFixed(0),
       r.bytesPerState.spin.toFixed(0),
       `${r.pan.w} / ${r.pan.vectorsz} / ${r.pan.memlimMb} / ${r.pan.depth}`,
     ]),
   );
   const notes = rows.flatMap((r) => r.notes.map((n) => `${r.model}: ${n}\n`)).join('');
-  return `States and verdicts (whole space on both sides)\n${s}\nWhole-process wall ms, median (min–max); cpu = user+sys median\n${t}\nMemory\n${m}${notes ? `\nNotes\n${notes}` : ''}`;
+  return `States and verdicts (whole space on both sides; '-': full search not run, --por-only)\n${s}\nWhole-process wall ms, median (min–max); cpu = user+sys median\n${t}\nMemory\n${m}${notes ? `\nNotes\n${notes}` : ''}`;
 }
 
 async function main(argv: string[]): Promise<void> {
@@ -322,14 +410,18 @@ async function main(argv: string[]): Promise<void> {
   const at = (flag: string) => (argv.indexOf(flag) >= 0 ? argv[argv.indexOf(flag) + 1] : undefined);
   const runs = Number(at('--runs') ?? 3);
   const drivers = at('--drivers') ?? 'all';
-  const picked = argv.filter((a, i) => !a.startsWith('--') && !['--runs', '--drivers'].includes(argv[i - 1]));
-  const targets = picked.length > 0 ? picked : argv.includes('--no-families') ? [] : DEFAULT_MEMBERS;
+  const memlimMb = Number(at('--memlim-mb') ?? POR_ONLY_MEMLIM_MB);
+  const porOnly = argv.includes('--por-only');
+  const picked = argv.filter((a, i) => !a.startsWith('--') && !['--runs', '--drivers', '--memlim-mb'].includes(argv[i - 1]));
+  const families = picked.length > 0 || argv.includes('--no-families') ? [] : DEFAULT_MEMBERS;
+  // Picked members run as asked; by default the POR-only members follow the others.
+  const targets = [...(picked.length > 0 ? picked : families).map((t) => ({ t, porOnly })), ...(families.length > 0 ? DEFAULT_POR_ONLY.map((t) => ({ t, porOnly: true })) : [])];
   const corpus = picked.length > 0 || drivers === 'none' ? [] : drivers === 'all' ? driverModels() : driverModels().slice(0, Number(drivers));
   process.stdout.write(`lockmc vs SPIN, ${runs} interleaved runs each, load ${loadavg()[0].toFixed(1)} at start\n`);
   const rows: Row[] = [];
-  for (const t of [...targets, ...corpus]) {
+  for (const { t, porOnly: reducedOnly } of [...targets, ...corpus.map((t) => ({ t, porOnly: false }))]) {
     try {
-      rows.push(measure(t, runs));
+      rows.push(reducedOnly ? measurePorOnly(t, runs, memlimMb) : measure(t, runs));
       // Each row as it is measured (a long run can be read, or cut short, before the tables).
       process.stderr.write(render(rows.slice(-1)).split('\n').filter((l, i, all) => i > 0 && all[i - 1].startsWith('model')).map((l) => `${l}\n`).join(''));
     } catch (e) {

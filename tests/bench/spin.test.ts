@@ -13,7 +13,7 @@ import { describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildPans, haveSpin, panSize, runPanSized, spinViolations } from '../../bench/spin.js';
+import { buildPans, haveSpin, panSize, parsePan, render, runPanSized, spinViolations, type Row } from '../../bench/spin.js';
 import { exploreWholeSpace } from '../../bench/lockmc-run.js';
 import { memberSystem, parseMember } from '../../bench/families/index.js';
 import { exploreExplicitDetailed } from '../../checker/engines/explicit/index.js';
@@ -80,4 +80,34 @@ it('sizes pan from the state count', () => {
   const pml = 'byte a = 0;\nbit b = 0;\nactive proctype T0() {\n  byte c = 0;\n}\n';
   expect(panSize(1_000_000, pml)).toEqual({ w: 22, vectorsz: 256, memlimMb: 245, depth: 10_000 });
   expect(panSize(10, pml)).toEqual({ w: 11, vectorsz: 256, memlimMb: 65, depth: 10_000 });
+});
+
+it('knows a pan that stopped at its -DMEMLIM bound stored only part of the space', () => {
+  const stats = 'State-vector 92 byte, depth reached 38, errors: 0\n  4185983 states, stored\n  262.726\tactual memory usage for states (compression: 54.84%)\n';
+  expect(parsePan(`pan: reached -DMEMLIM bound\n\t3.14551e+08 bytes used\n${stats}`)).toMatchObject({ states: 4185983, errors: 0, memoryExhausted: true });
+  expect(parsePan(stats)).toMatchObject({ states: 4185983, memoryExhausted: false });
+});
+
+it('prints a POR-only row with empty full columns and a lower-bound ratio when SPIN stopped at its cap', () => {
+  const runs = (wall: number[]) => ({ wall, cpu: wall, peakKb: 2048 });
+  const row: Row = {
+    model: 'reclaim-fix-6',
+    agree: true,
+    lockmcViolated: [],
+    spinViolated: [],
+    states: { full: NaN, por: 1000, spinFull: NaN, spinPor: 5000 },
+    runs: { full: runs([]), por: runs([100]), spinFull: runs([]), spinPor: runs([900]) },
+    searchMs: { full: NaN, por: 50 },
+    compileMs: 20,
+    spinBuildMs: 300,
+    bytesPerState: { lockmc: 40, spin: 60 },
+    pan: { w: 20, vectorsz: 256, memlimMb: 64, depth: 10_000 },
+    porOnly: true,
+    spinPorPartial: true,
+    notes: ['SPIN POR reached its -DMEMLIM bound (64 MB) after 5000 states: its count and the ratio are lower bounds'],
+  };
+  const lines = render([row]).split('\n');
+  expect(lines[2].split(/\s{2,}/)).toEqual(['reclaim-fix-6', 'holds', '-', '-', '1000', '≥5000', '≥5.0× (partial)']);
+  expect(render([{ ...row, states: { ...row.states, spinPor: 20_000 } }]).split('\n')[2]).toMatch(/≥20\.0× met$/);
+  expect(render([{ ...row, spinPorPartial: false }]).split('\n')[2]).toMatch(/ 5\.0× MISSED$/);
 });
