@@ -22,7 +22,12 @@
  * - when h is in P, L stays held on every path that avoids T, so a future
  *   acquisition or release of L by an outside thread k can never fire
  *   there: if every transition of k touching `owner.L` is gated on
- *   `owner.L` being 0 or k + 1, it is no conflict.
+ *   `owner.L` being 0 or k + 1, it is no conflict;
+ * - a thread's test of its own ownership (`owner.L == k + 1`, and what a
+ *   conjunction with it reads of variables L protects, such as the ww
+ *   holder) is never in its read footprint: no other thread's step can
+ *   change its value (own-tests.ts). -EDEADLK's "this context holds a
+ *   lock" thus depends on no other thread's lock steps.
  *
  * Visibility: a set that contains a visible transition (one the compiler
  * marks, one of a step property, or one that writes a variable of a state
