@@ -71,6 +71,8 @@ export interface BuiltGraph {
   heldLockInits: HeldLockInit[];
   /** Unlocks of a lock the path does not hold (lock_release finding no held lock). */
   badUnlocks: HeldLockInit[];
+  /** Some path acquired a lock while holding one (Lockdep.nested). */
+  nested: boolean;
 }
 
 /** "held lock freed": a lock (re)initialised while the same path holds it. */
@@ -130,6 +132,7 @@ export function buildGraph(model: DriverModel, opts: BuildOptions): BuiltGraph {
     waitViolations,
     heldLockInits: w.heldLockInits,
     badUnlocks: w.badUnlocks,
+    nested: w.lockdep.nested,
   };
 }
 
