@@ -179,10 +179,12 @@ export type PropertiesHook = (ctx: CompileContext) => Property[];
  *  2: softirq handlers (open_softirq, tasklets, timers) run as threads, and
  *     a queued rwlock reader in a task waits behind a waiting writer
  *     (h-softirq, merged 9dbbf2a).
+ *  3: under PREEMPT_RT a threaded completion irq (`hardware({ irq })`) is
+ *     woken only by its kicked engine, which may hang instead.
  * tests/checker/semantics-version.test.ts pins the transitions of models
  * that exercise each change: when it fails, bump this and update it.
  */
-export const SEMANTICS_VERSION = 2;
+export const SEMANTICS_VERSION = 3;
 
 export const DEFAULT_SEMANTIC_OPTIONS: SemanticOptions = {
   kernel: NEWEST_KERNEL,
@@ -891,7 +893,12 @@ class Compiler implements OpCompiler {
    * A request_irq handler force-threaded by PREEMPT_RT (checker/preempt-rt.ts):
    * kernel/irq/manage.c irq_thread() runs it as a task, so it fires (up to
    * `irqFires` times) whatever the other threads do, occupies no host, and
-   * blocks on a lock like any task instead of spinning on its CPU.
+   * blocks on a lock like any task instead of spinning on its CPU. A
+   * completion irq (`hardware({ irq })`) is still raised by its engine:
+   * the thread is woken only while the engine is kicked, waking consumes
+   * the kick, and a `may_hang` engine may hang instead, as in the
+   * non-threaded expansion (irq_default_primary_handler wakes the thread
+   * only when the hard irq came).
    */
   private threadedIrq(th: EngineThread): void {
     const ctx = this.ctx;
@@ -911,12 +918,14 @@ class Compiler implements OpCompiler {
       },
     });
     const entry = this.locFor(copy, 0);
+    const hw = this.completionHw(th);
     this.addT(idle, {
-      guard: lt(vr(iv.fires), cnst(this.o.irqFires)),
-      updates: [{ v: iv.fires, e: add(vr(iv.fires), cnst(1)) }],
+      guard: and(lt(vr(iv.fires), cnst(this.o.irqFires)), ...(hw === undefined ? [] : [eq(vr(hw.v), cnst(HW_KICKED))])),
+      updates: [{ v: iv.fires, e: add(vr(iv.fires), cnst(1)) }, ...(hw === undefined ? [] : [{ v: hw.v, e: cnst(HW_IDLE) }])],
       to: entry,
       label: { proc: th.proc!, node: 0, synthetic: 'irq-fire' },
     }, contexts, frames);
+    if (hw?.mayHang) this.emitHwHang(th, idle, hw, contexts, frames);
   }
 
   /** The mm an mmu-notifier registration watches (undefined for shrinkers). */
@@ -955,13 +964,17 @@ class Compiler implements OpCompiler {
       to: entry,
       label: { proc: th.proc!, node: 0, synthetic: 'irq-fire' },
     }, ['irq', 'atomic'], frames);
-    if (!hw.mayHang) return;
+    if (hw.mayHang) this.emitHwHang(th, idle, hw, ['irq', 'atomic'], frames);
+  }
+
+  /** A kicked `may_hang` engine hangs instead of raising its irq: the irq (thread) stays idle. */
+  private emitHwHang(th: EngineThread, idle: number, hw: { v: VarId }, contexts: Context[], frames: Frame[]): void {
     this.addT(idle, {
       guard: eq(vr(hw.v), cnst(HW_KICKED)),
       updates: [{ v: hw.v, e: cnst(HW_HUNG) }],
       to: idle,
       label: { proc: th.proc!, node: 0, synthetic: 'hw-hang' },
-    }, ['irq', 'atomic'], frames);
+    }, contexts, frames);
   }
 
   /**
