@@ -920,12 +920,28 @@ class Compiler implements OpCompiler {
     const entry = this.locFor(copy, 0);
     const hw = this.completionHw(th);
     this.addT(idle, {
-      guard: and(lt(vr(iv.fires), cnst(this.o.irqFires)), ...(hw === undefined ? [] : [eq(vr(hw.v), cnst(HW_KICKED))])),
+      guard: and(lt(vr(iv.fires), cnst(this.o.irqFires)), ...(hw === undefined ? [] : [eq(vr(hw.v), cnst(HW_KICKED))]), ...this.wokenByHandler(th)),
       updates: [{ v: iv.fires, e: add(vr(iv.fires), cnst(1)) }, ...(hw === undefined ? [] : [{ v: hw.v, e: cnst(HW_IDLE) }])],
       to: entry,
       label: { proc: th.proc!, node: 0, synthetic: 'irq-fire' },
     }, contexts, frames);
     if (hw?.mayHang) this.emitHwHang(th, idle, hw, contexts, frames);
+  }
+
+  /**
+   * request_threaded_irq's thread_fn runs once per handler run, after it
+   * returned IRQ_WAKE_THREAD (always, here): the handler has fired more
+   * often than the thread and is back at idle (kernel/irq/manage.c
+   * __irq_wake_thread from the hard irq, irq_thread).
+   */
+  private wokenByHandler(th: EngineThread): BoolExpr[] {
+    const reg = th.registration === undefined ? undefined : this.m.registrations[th.registration];
+    if (reg?.threadOf === undefined) return [];
+    const hard = this.ctx.threads.find((t) => t.kind === 'irq' && t.registration !== undefined && this.m.registrations[t.registration]?.proc === reg.threadOf && t.id !== th.id);
+    const idle = hard === undefined ? undefined : this.idleLoc.get(hard.id);
+    if (hard === undefined || idle === undefined) throw new Error(`thread_fn ${th.name}: its handler is not expanded before it`);
+    const fires = (t: EngineThread) => vr(this.ctx.irqVars.get(t.id)!.fires);
+    return [lt(fires(th), fires(hard)), eq(vr(this.ctx.pcVars[hard.id]!), cnst(idle))];
   }
 
   /** The mm an mmu-notifier registration watches (undefined for shrinkers). */
