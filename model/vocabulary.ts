@@ -143,14 +143,14 @@ export const REGISTRATIONS: readonly RegistrationEntry[] = [
   { name: 'mmu_interval_notifier_insert', summary: 'interval-notifier invalidate callback' },
   // kernel/irq/manage.c request_irq().
   { name: 'request_irq', summary: 'hard-irq handler' },
-  // kernel/irq/manage.c request_threaded_irq(): the handler in hard-irq context, thread_fn in the irq thread (irq_thread) after it.
-  { name: 'request_threaded_irq', summary: 'hard-irq handler and its irq thread function' },
   // kernel/softirq.c open_softirq(), tasklet_setup(); kernel/time/timer.c timer_setup(): softirq context.
   { name: 'open_softirq', summary: 'softirq handler' },
   { name: 'tasklet_setup', summary: 'tasklet callback (softirq context)' },
   { name: 'timer_setup', summary: 'timer callback (softirq context)' },
   // include/linux/mm.h struct vm_operations_struct .fault: mm/memory.c __do_fault() under mmap_lock read.
   { name: 'vm_operations', summary: 'fault handler of a mapping of an mm (runs from user accesses, GUP, hmm_range_fault)' },
+  // kernel/irq/manage.c request_threaded_irq(): the handler in hard-irq context, thread_fn in the irq thread (irq_thread) after it.
+  { name: 'request_threaded_irq', summary: 'hard-irq handler and its irq thread function' },
 ];
 
 // ---------------------------------------------------------------------------
