@@ -12,6 +12,7 @@ import type { Evaluator } from './semantics/eval.js';
 import type { TransitionSystem } from './semantics/system.js';
 import type { CheckOptions } from './options.js';
 import type { ModelReport, Verdict } from './report.js';
+import type { ModelFile } from './model-input.js';
 import { FRONT_PASSES, modelReport, runFront, runPipeline, startRun, type RuleContext } from './pipeline.js';
 
 export { InternalError } from './internal-error.js';
@@ -35,7 +36,7 @@ export interface ModelCheckResult {
  * `inconclusive` with a limit naming that phase.
  */
 export async function checkModel(
-  file: string,
+  file: ModelFile,
   text: string | undefined,
   options: CheckOptions,
   ruleCtx: RuleContext,
@@ -70,7 +71,7 @@ export interface PreparedModel {
 
 /** The synchronous passes (load … compile) of one model: its transition system, or the report of why there is none. */
 export function prepareModel(
-  file: string,
+  file: ModelFile,
   text: string | undefined,
   options: CheckOptions,
   ruleCtx: RuleContext,

@@ -11,15 +11,17 @@ import { checkModel } from './check-model.js';
 import { checkModelCached } from './cache/check-cached.js';
 import type { ResultCache } from './cache/index.js';
 import { InternalError } from './internal-error.js';
+import { fileOfInput, type ModelInput } from './model-input.js';
 import type { CheckOptions } from './options.js';
 import { stoppedVerdicts, type RuleContext } from './pipeline.js';
 import type { ModelReport } from './report.js';
 
-export async function checkOne(file: string, text: string | undefined, options: CheckOptions, rules: RuleContext, budget: Budget, cache?: ResultCache): Promise<ModelReport> {
+export async function checkOne(input: ModelInput, options: CheckOptions, rules: RuleContext, budget: Budget, cache?: ResultCache): Promise<ModelReport> {
   const t0 = performance.now();
+  const { file, text } = input;
   try {
-    if (cache) return await checkModelCached(file, text, options, rules, budget, cache);
-    return (await checkModel(file, text, options, rules, budget)).report;
+    if (cache) return await checkModelCached(fileOfInput(input), text, options, rules, budget, cache);
+    return (await checkModel(fileOfInput(input), text, options, rules, budget)).report;
   } catch (e) {
     const ms = Math.round(performance.now() - t0);
     // A phase that let its budget stop escape: still a limit, never an internal error.

@@ -22,6 +22,7 @@ import { KERNEL_CONFIGS, reportedOptions, type CheckOptions, type Progress } fro
 import { isKernelConfig } from '../model/kernel-config.js';
 import { REPORT_SCHEMA_VERSION, ruleMetaOf, type ModelReport, type Report } from './report.js';
 import { replaySchedule } from './replay-model.js';
+import { modelFile, type ModelFile, type ModelInput } from './model-input.js';
 import { killBmcChildren } from './engines/bmc/isolated.js';
 import { ResultCache, type CacheSettings } from './cache/index.js';
 import { codeDigest } from './cache/code-digest.js';
@@ -139,7 +140,7 @@ export interface CheckControl {
 }
 
 export async function check(
-  inputs: { file: string; text?: string }[],
+  inputs: ModelInput[],
   options: CheckOptions,
   onProgress?: (p: Progress) => void,
   control: CheckControl = {},
@@ -193,7 +194,7 @@ function assembleReport(r: {
 }
 
 /** `lockmc replay <model> --schedule <token>`: the trace of exactly that schedule. */
-export async function replay(file: string, token: string, options: CheckOptions, text?: string, resolved?: ResolvedRules): Promise<Report> {
+export async function replay(file: ModelFile, token: string, options: CheckOptions, text?: string, resolved?: ResolvedRules): Promise<Report> {
   const rules = resolved ?? resolveRules(options);
   await selfCheck(rules, options);
   const z3 = await z3Version();
@@ -202,12 +203,13 @@ export async function replay(file: string, token: string, options: CheckOptions,
     model = await replaySchedule(file, text, token, options, rules);
   } catch (e) {
     const code = e instanceof InternalError ? e.code : 'LMC903';
+    const name = modelFile(file).file;
     model = {
-      file,
+      file: name,
       hashes: { model: '', rules: rules.hash },
       kernel: options.kernel ?? '',
       verdicts: [],
-      diagnostics: [{ code, severity: 'error', message: e instanceof Error ? e.message : String(e), file }],
+      diagnostics: [{ code, severity: 'error', message: e instanceof Error ? e.message : String(e), file: name }],
       stats: { ms: 0, engine: [] },
     };
   }

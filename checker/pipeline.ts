@@ -23,6 +23,7 @@ import { shortHash } from './hashes.js';
 import { NEWEST_KERNEL, type CheckOptions } from './options.js';
 import type { EngineName, ModelReport, Verdict } from './report.js';
 import { evaluateExpectations } from './verdict.js';
+import { modelFile, type ModelFile } from './model-input.js';
 import { loadPass } from './passes/load.js';
 import { validatePass } from './passes/validate.js';
 import { selectRulesPass } from './passes/select-rules.js';
@@ -93,8 +94,9 @@ export interface RunOptions {
   afterFront?: (state: RunState) => ModelReport | undefined;
 }
 
-export function startRun(file: string, text: string | undefined, options: CheckOptions, ruleCtx: PassEnv['ruleCtx'], budget: PassEnv['budget'], source: ScheduleSource = { kind: 'engines' }): RunState {
-  return { env: { file, text, options, ruleCtx, budget, source }, t0: performance.now(), products: {}, diagnostics: [] };
+/** `file`: the model's name, or its name and where to read it (checker/model-input.ts). */
+export function startRun(file: ModelFile, text: string | undefined, options: CheckOptions, ruleCtx: PassEnv['ruleCtx'], budget: PassEnv['budget'], source: ScheduleSource = { kind: 'engines' }): RunState {
+  return { env: { ...modelFile(file), text, options, ruleCtx, budget, source }, t0: performance.now(), products: {}, diagnostics: [] };
 }
 
 /** Runs the synchronous passes (to `compile`, or `until` if earlier). */
@@ -176,8 +178,8 @@ export function modelReport(state: RunState, verdicts: Verdict[], stats: Partial
   const expected = model ? model.header.expect : end?.expected;
   const report: ModelReport = {
     file: env.file,
-    // A model the front end rejected is hashed by the text the caller gave, else by its path (as reports always were).
-    hashes: { model: model ? model.sourceHash.slice(0, 12) : shortHash(env.text ?? env.file), rules: env.ruleCtx.hash },
+    // A model the front end rejected is hashed by its text, given or read; an unreadable one by its name (as reports always were).
+    hashes: { model: model ? model.sourceHash.slice(0, 12) : shortHash(env.text ?? end?.text ?? env.file), rules: env.ruleCtx.hash },
     kernel,
     verdicts,
     diagnostics,

@@ -265,8 +265,13 @@ class StepWriter {
 
   /** A handler the PREEMPT_RT semantics force-threaded (checker/preempt-rt.ts): it runs on no host. */
   private threadedIrq(proc: number): boolean {
+    if (this.threadFn(proc)) return true;
     if (!this.view.ts.semantics.preemptRt) return false;
     return this.view.model.registrations.some((r) => r.role === 'irq' && r.proc === proc && !r.noThread);
+  }
+  /** request_threaded_irq's thread_fn: an irq thread on every kernel. */
+  private threadFn(proc: number): boolean {
+    return this.view.model.registrations.some((r) => r.role === 'irq' && r.proc === proc && r.threadOf !== undefined);
   }
   readonly heldOrder: HeldEntry[][];
   private readonly ts: TransitionSystem;
@@ -515,7 +520,7 @@ class StepWriter {
         return `kswapd (${this.regText(f.proc)})`;
       case 'irq':
       case 'softirq': {
-        if (f.kind === 'irq' && this.threadedIrq(f.proc)) return `irq thread ${procName(model, f.proc)} (PREEMPT_RT)`;
+        if (f.kind === 'irq' && this.threadedIrq(f.proc)) return `irq thread ${procName(model, f.proc)}${this.threadFn(f.proc) ? '' : ' (PREEMPT_RT)'}`;
         const host = this.irqHostOf.get(thread);
         return `${f.kind === 'irq' ? 'hard irq' : 'softirq'} ${procName(model, f.proc)}${host !== undefined ? ` on ${view.threadName(host)}` : ''}`;
       }

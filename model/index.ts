@@ -61,13 +61,18 @@ function dedupe(ds: Diagnostic[]): Diagnostic[] {
   });
 }
 
-/** The model's text, or why it cannot be read (LMC001-003); the checker's load pass keeps the text. */
-export function readModelFile(file: string): { text: string } | { diagnostic: Diagnostic } {
+/**
+ * The model's text, or why it cannot be read (LMC001-003); the checker's
+ * load pass keeps the text. `path`: where to read it when that is not
+ * `file`, the name its diagnostics print (an in-process client whose cwd
+ * is not the process's).
+ */
+export function readModelFile(file: string, path: string = file): { text: string } | { diagnostic: Diagnostic } {
   let bytes: Buffer;
   try {
     // statSync first: opening a FIFO, a terminal or a socket would block or
     // fail only after waiting; a symlink to one is followed and refused too.
-    const st = statSync(file);
+    const st = statSync(path);
     if (st.isDirectory()) return { diagnostic: unreadable(file, 'it is a directory') };
     const special = specialKind(st);
     if (special) return { diagnostic: unreadable(file, `it is ${special}, not a regular file`) };
@@ -77,7 +82,7 @@ export function readModelFile(file: string): { text: string } | { diagnostic: Di
         diagnostic: diagnosticAt('LMC003', `model is too large: ${st.size} bytes, the limit is ${FRONTEND_LIMITS.maxBytes} bytes (1 MiB)`, file, undefined, undefined, 'split the driver into several smaller models'),
       };
     }
-    bytes = readFileSync(file);
+    bytes = readFileSync(path);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code ?? 'read failed';

@@ -424,6 +424,11 @@ export interface Registration {
   noThread?: boolean;
   /** irq: force-threaded (set by the checker for PREEMPT_RT, checker/preempt-rt.ts): runs as a task. */
   threaded?: boolean;
+  /**
+   * irq: the thread_fn of request_threaded_irq, run by the irq thread (kernel/irq/manage.c
+   * irq_thread) after `threadOf`, the proc of its hard handler, returned. Always `threaded`.
+   */
+  threadOf?: ProcId;
 }
 
 /**

@@ -178,6 +178,14 @@ declare global {
    */
   function request_irq(fn: lockmc.Callback): void;
   function request_irq(irq: number, fn: lockmc.Callback, ...rest: unknown[]): void;
+  /**
+   * `handler` runs in hard-irq context (as request_irq's); `thread_fn` runs after it in the
+   * irq's kernel thread (kernel/irq/manage.c irq_thread), a task with irqs on that may sleep.
+   * The handler is taken to return IRQ_WAKE_THREAD every time. On PREEMPT_RT the handler is
+   * force-threaded too unless the flags name IRQF_NO_THREAD or IRQF_ONESHOT
+   * (irq_setup_forced_threading): `request_threaded_irq(irq, handler, thread_fn, IRQF_ONESHOT)`.
+   */
+  function request_threaded_irq(irq: number, handler: lockmc.Callback, thread_fn: lockmc.Callback, ...rest: unknown[]): void;
   /** request_irq() flags (include/linux/interrupt.h). */
   const IRQF_SHARED: number;
   const IRQF_ONESHOT: number;
@@ -826,4 +834,6 @@ declare global {
   function local_unlock_irq(lock: lockmc.LocalLock): void;
   function local_unlock_irqrestore(lock: lockmc.LocalLock, flags?: unknown): void;
   function local_unlock_nested_bh(lock: lockmc.LocalLock): void;
+  /** Re-initialise the lock (include/linux/local_lock.h): a bug while this CPU's lock is held (lockdep "held lock freed"). */
+  function local_lock_init(lock: lockmc.LocalLock): void;
 }

@@ -149,6 +149,8 @@ export const REGISTRATIONS: readonly RegistrationEntry[] = [
   { name: 'timer_setup', summary: 'timer callback (softirq context)' },
   // include/linux/mm.h struct vm_operations_struct .fault: mm/memory.c __do_fault() under mmap_lock read.
   { name: 'vm_operations', summary: 'fault handler of a mapping of an mm (runs from user accesses, GUP, hmm_range_fault)' },
+  // kernel/irq/manage.c request_threaded_irq(): the handler in hard-irq context, thread_fn in the irq thread (irq_thread) after it.
+  { name: 'request_threaded_irq', summary: 'hard-irq handler and its irq thread function' },
 ];
 
 // ---------------------------------------------------------------------------
@@ -260,6 +262,8 @@ const LOCAL_LOCK_APIS: readonly ApiEntry[] = [
   { api: 'local_unlock_irq', op: 'unlock', args: [LOCAL_LOCK_ARG], percpu: true, irqrestore: true, summary: 'release and enable irqs' },
   { api: 'local_unlock_irqrestore', op: 'unlock', args: [LOCAL_LOCK_ARG, { kind: 'ignored', name: 'flags', optional: true }], percpu: true, irqrestore: true, summary: 'release and restore irqs' },
   { api: 'local_unlock_nested_bh', op: 'unlock', args: [LOCAL_LOCK_ARG], percpu: true, summary: 'release' },
+  // include/linux/local_lock.h local_lock_init(): lockdep_init_map_type() of this CPU's lock, as spin_lock_init().
+  { api: 'local_lock_init', op: 'lock_init', args: [LOCAL_LOCK_ARG], percpu: true, summary: 're-initialise a local_lock_t (a bug while it is held)' },
 ];
 
 // raw_spinlock_t, _bh variants, softirq and RCU sections, lock init: include/linux/spinlock.h,

@@ -16,12 +16,15 @@ import type { CheckOptions } from '../options.js';
 import { runPipeline, startRun, type RunState } from '../pipeline.js';
 import type { RuleContext } from '../passes/types.js';
 import type { ModelReport } from '../report.js';
+import { modelFile, type ModelFile } from '../model-input.js';
 import type { ResultCache } from './index.js';
 import { makeProfile, modelOps, profileKey, quickKey, rejectedKey, systemKey, textKey, touchingFromProfile, touchingRules } from './key.js';
 
-export async function checkModelCached(file: string, text: string | undefined, options: CheckOptions, ruleCtx: RuleContext, budget: Budget, cache: ResultCache): Promise<ModelReport> {
+export async function checkModelCached(name: ModelFile, text: string | undefined, options: CheckOptions, ruleCtx: RuleContext, budget: Budget, cache: ResultCache): Promise<ModelReport> {
   const t0 = performance.now();
-  const keyText = textOf(file, text);
+  // Keys and reports name the model as the client does; its text is read where the load pass reads it.
+  const { file, path } = modelFile(name);
+  const keyText = textOf(file, path, text);
   const tkey = keyText === undefined ? undefined : textKey(cache.versions, file, keyText, options, cache.rulesDigest(ruleCtx));
   const hit = tkey ? cache.get(tkey) : undefined;
   if (hit) {
@@ -63,10 +66,10 @@ export async function checkModelCached(file: string, text: string | undefined, o
     fromSystem = cache.get(skey);
     return fromSystem ? served(fromSystem, file, ruleCtx, t0) : undefined;
   };
-  const run = await runPipeline(startRun(file, text, options, ruleCtx, budget), { afterFront });
+  const run = await runPipeline(startRun(name, text, options, ruleCtx, budget), { afterFront });
   if (run.kind !== 'ended') throw new Error('unreachable: a check runs to the end');
   // The text key names the text it was computed from: store under it only if the file did not change meanwhile.
-  const sameText = keyText !== undefined && textOf(file, text) === keyText;
+  const sameText = keyText !== undefined && textOf(file, path, text) === keyText;
   if (fromSystem) {
     cache.hits.system++;
     if (sameText) cache.put([tkey, compiledQkey], fromSystem);
@@ -81,9 +84,9 @@ export async function checkModelCached(file: string, text: string | undefined, o
 }
 
 /** The text a key is computed from: the caller's, else the file's (read as the front end reads it; unreadable: no key). */
-function textOf(file: string, text: string | undefined): string | undefined {
+function textOf(file: string, path: string, text: string | undefined): string | undefined {
   if (text !== undefined) return text;
-  const read = readModelFile(file);
+  const read = readModelFile(file, path);
   return 'text' in read ? read.text : undefined;
 }
 

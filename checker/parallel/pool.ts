@@ -16,9 +16,10 @@ import type { CheckOptions } from '../options.js';
 import type { CacheSettings, Versions } from '../cache/index.js';
 import type { ModelReport } from '../report.js';
 import type { FromWorker, ToWorker, WorkerInit } from './protocol.js';
+import type { ModelInput } from '../model-input.js';
 
 export interface PoolRun {
-  inputs: { file: string; text?: string }[];
+  inputs: ModelInput[];
   options: CheckOptions;
   /** The result cache's settings: each worker opens the same directory (entries are written then renamed, so threads may share it). */
   cache?: { settings: CacheSettings; versions: Versions };
@@ -92,8 +93,8 @@ export function runPool(run: PoolRun): Promise<void> {
       const index = next++;
       s.job = index;
       run.onStart?.(index);
-      const { file, text } = run.inputs[index];
-      s.worker.postMessage({ kind: 'job', index, file, ...(text !== undefined ? { text } : {}) } satisfies ToWorker);
+      const { file, path, text } = run.inputs[index];
+      s.worker.postMessage({ kind: 'job', index, file, ...(path !== undefined ? { path } : {}), ...(text !== undefined ? { text } : {}) } satisfies ToWorker);
     };
     const start = () => {
       const s: Slot = { worker: new Worker(script, { workerData: { options: run.options, ...(run.cache ? { cache: run.cache } : {}) } satisfies WorkerInit }) };

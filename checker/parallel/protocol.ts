@@ -17,7 +17,7 @@ export interface WorkerInit {
 
 export type ToWorker =
   /** Check one model; `index` is its place in the input. */
-  | { kind: 'job'; index: number; file: string; text?: string }
+  | { kind: 'job'; index: number; file: string; path?: string; text?: string }
   /** The run was interrupted: the model in hand stops (its BMC child is killed), no other starts. */
   | { kind: 'abort'; reason: string };
 

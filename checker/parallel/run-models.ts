@@ -13,6 +13,7 @@ import type { CheckOptions, Progress } from '../options.js';
 import type { RuleContext } from '../pipeline.js';
 import type { ModelReport, Report } from '../report.js';
 import { runPool } from './pool.js';
+import type { ModelInput } from '../model-input.js';
 
 export interface LoopControl {
   t0: number;
@@ -27,7 +28,7 @@ export interface Ran {
   interrupted?: Report['interrupted'];
 }
 
-type Input = { file: string; text?: string };
+type Input = ModelInput;
 
 /** The abort reason is the signal's name (`SIGINT`, `SIGTERM`). */
 export function signalName(signal: AbortSignal): string {
@@ -45,10 +46,10 @@ export async function checkInProcess(inputs: Input[], options: CheckOptions, rul
   for (let i = 0; i < inputs.length; i++) {
     // No model starts after an interrupt.
     if (signal?.aborted) return { models, interrupted: { signal: signalName(signal) } };
-    const { file, text } = inputs[i];
+    const { file } = inputs[i];
     loop.onProgress?.({ modelsDone: i, modelsTotal: inputs.length, current: file, elapsedMs: performance.now() - loop.t0 });
     // Each model's own clock, from reading its file to its last verdict.
-    const m = await checkOne(file, text, options, rules, makeBudget(options.timeoutMs, signal), loop.resultCache);
+    const m = await checkOne(inputs[i], options, rules, makeBudget(options.timeoutMs, signal), loop.resultCache);
     models.push(m);
     onModel?.(m);
     if (signal?.aborted) {

@@ -36,7 +36,7 @@ port.on('message', (m: ToWorker) => {
       return;
     case 'job':
       queue = queue.then(async () => {
-        const report = await checkOne(m.file, m.text, options, rules, makeBudget(options.timeoutMs, interrupt.signal), cache);
+        const report = await checkOne(m, options, rules, makeBudget(options.timeoutMs, interrupt.signal), cache);
         send({ kind: 'done', index: m.index, report });
         // After an interrupt nothing of this thread is needed: no idle Z3 child is kept.
         if (interrupt.signal.aborted) killBmcChildren();

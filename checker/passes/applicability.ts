@@ -12,7 +12,9 @@
  *    transition writes, or holds in the initial state;
  *  - deadlock: some transition can be disabled (a thread can block);
  *  - lock-cycle / lock-recursion: the model acquires a lock while holding
- *    one (a model edge in the lock graph), or the graph found a recursion.
+ *    one (a model edge in the lock graph, or any nested acquisition the
+ *    graph saw: a trylock records no edge, and an edge the primed order
+ *    already has keeps its primed source), or the graph found a recursion.
  * A rule is not applicable when none of its checks can fire. Everything
  * unrecognised counts as applicable: a wrong "not applicable" would hide
  * a rule, a wrong "applicable" only keeps today's "proved".
@@ -25,11 +27,11 @@ import type { BoolExpr, IntExpr, Property, TransitionSystem, VarId } from '../se
 export const NOT_APPLICABLE_REASON = 'no step, lock or object of this model matches its checks';
 
 /** The ids of `rules` that nothing in the model can match. */
-export function notApplicableRules(rules: readonly Rule[], ts: TransitionSystem, graph: Pick<LockGraphResult, 'edges' | 'recursions'>): Set<string> {
+export function notApplicableRules(rules: readonly Rule[], ts: TransitionSystem, graph: Pick<LockGraphResult, 'edges' | 'recursions'> & { built: Pick<LockGraphResult['built'], 'nested'> }): Set<string> {
   const written = new Set<VarId>();
   for (const t of ts.transitions) for (const u of t.updates) written.add(u.v);
   const canBlock = ts.transitions.some((t) => t.guard.k !== 'true');
-  const nests = graph.edges.some((e) => e.source.kind === 'model') || graph.recursions.length > 0;
+  const nests = graph.built.nested || graph.edges.some((e) => e.source.kind === 'model') || graph.recursions.length > 0;
   const init = new Map(ts.vars.map((v) => [v.id, v.init]));
   const live = (p: Property): boolean => {
     switch (p.kind) {

@@ -22,10 +22,12 @@ export const loadPass: FrontPass<'load', never> = {
 
 function load(env: PassEnv): PassResult<LoadOutput> {
   const { file, budget } = env;
-  const read = env.text !== undefined ? { text: env.text } : readModelFile(file);
+  const read = env.text !== undefined ? { text: env.text } : readModelFile(file, env.path);
   const text = 'text' in read ? read.text : undefined;
+  // A model that ends here is hashed by the text read, however it was read.
+  const was = text !== undefined ? { text } : {};
   const spent = budgetStop(budget, 'front end');
-  if (spent) return { kind: 'limit', stop: spent, expected: expectedFromText(text, file) };
+  if (spent) return { kind: 'limit', stop: spent, expected: expectedFromText(text, file), ...was };
   if (!('text' in read)) return { kind: 'stopped', diagnostics: [read.diagnostic], verdicts: [] };
   let loaded: ReturnType<typeof loadModel>;
   try {
@@ -33,11 +35,11 @@ function load(env: PassEnv): PassResult<LoadOutput> {
   } catch (e) {
     if (!(e instanceof BudgetExceeded)) throw e;
     // Out of time in the front end: the model still says what it expects.
-    return { kind: 'limit', stop: e.stop, expected: expectedFromText(text, file) };
+    return { kind: 'limit', stop: e.stop, expected: expectedFromText(text, file), ...was };
   }
   if (!loaded.extracted || loaded.diagnostics.some((d) => d.severity === 'error')) {
     const expected = loaded.extracted?.model.header.expect ?? loaded.header?.expect ?? expectedFromText(text, file);
-    return { kind: 'stopped', diagnostics: loaded.diagnostics, verdicts: [], expected };
+    return { kind: 'stopped', diagnostics: loaded.diagnostics, verdicts: [], expected, ...was };
   }
   // Kernel-gated steps resolved for the kernel the model is checked as (validate picks the same one).
   const { model } = loaded.extracted;

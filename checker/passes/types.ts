@@ -32,7 +32,10 @@ export type ScheduleSource = { kind: 'engines' } | { kind: 'token'; token: strin
 
 /** What every pass may read: the run's inputs, never another pass's state. */
 export interface PassEnv {
+  /** The model's name in reports and diagnostics. */
   file: string;
+  /** Where the load pass reads the file (`file` unless the caller resolved it elsewhere, checker/model-input.ts). */
+  path: string;
   /** The text the caller gave; absent, the load pass reads the file. */
   text: string | undefined;
   options: CheckOptions;
@@ -47,12 +50,13 @@ export interface PassEnv {
  * and verdicts (a rejected model, a rule that does not compile, a bad
  * token). `limit`: the budget ran out; every undecided rule becomes
  * inconclusive naming the phase. Both may carry what the report needs
- * that no earlier pass produced (the header's expectations, the kernel).
+ * that no earlier pass produced (the header's expectations, the kernel,
+ * the text the load pass read: a rejected model is hashed by it).
  */
 export type PassResult<T> =
   | { kind: 'ok'; output: T; diagnostics?: Diagnostic[] }
-  | { kind: 'stopped'; diagnostics: Diagnostic[]; verdicts: Verdict[]; kernel?: string; expected?: Expectation[] }
-  | { kind: 'limit'; stop: BudgetStop; expected?: Expectation[] };
+  | { kind: 'stopped'; diagnostics: Diagnostic[]; verdicts: Verdict[]; kernel?: string; expected?: Expectation[]; text?: string }
+  | { kind: 'limit'; stop: BudgetStop; expected?: Expectation[]; text?: string };
 
 export type PassEnd = Exclude<PassResult<unknown>, { kind: 'ok' }>;
 

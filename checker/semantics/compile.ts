@@ -171,8 +171,20 @@ import { HW_HUNG, HW_IDLE, HW_KICKED, emitSchedOp, hwVar, makeSchedVars, runJobR
 
 export type PropertiesHook = (ctx: CompileContext) => Property[];
 
-/** Bumped whenever the semantics change, so old schedules are rejected. */
-export const SEMANTICS_VERSION = 1;
+/**
+ * Bumped whenever the semantics change, so old schedules are rejected
+ * (LMC403) instead of replayed on transitions that mean something else:
+ * the system hash, and so a token's tag, carries it.
+ *  1: the first semantics.
+ *  2: softirq handlers (open_softirq, tasklets, timers) run as threads, and
+ *     a queued rwlock reader in a task waits behind a waiting writer
+ *     (h-softirq, merged 9dbbf2a).
+ *  3: under PREEMPT_RT a threaded completion irq (`hardware({ irq })`) is
+ *     woken only by its kicked engine, which may hang instead.
+ * tests/checker/semantics-version.test.ts pins the transitions of models
+ * that exercise each change: when it fails, bump this and update it.
+ */
+export const SEMANTICS_VERSION = 3;
 
 export const DEFAULT_SEMANTIC_OPTIONS: SemanticOptions = {
   kernel: NEWEST_KERNEL,
@@ -208,6 +220,26 @@ export function buildContext(model: DriverModel, options: SemanticOptions, budge
   return ctx;
 }
 
+/**
+ * A system's identity, whose prefix a schedule token carries: the
+ * semantics version, the model, the options and the properties.
+ * `semanticsVersion` is a parameter so tests can make an older token.
+ */
+export function systemHash(model: DriverModel, options: SemanticOptions, properties: Property[], semanticsVersion: number = SEMANTICS_VERSION): string {
+  return createHash('sha256')
+    .update(
+      JSON.stringify({
+        semanticsVersion,
+        // The path is not part of the semantics: a token printed in CI must
+        // replay on a checkout elsewhere.
+        model: { ...model, file: '' },
+        options,
+        properties,
+      }),
+    )
+    .digest('hex');
+}
+
 /** Footprints, hash and the final object. */
 export function finishSystem(ctx: CompileContext, properties: Property[], budget?: Budget): TransitionSystem {
   let n = 0;
@@ -218,18 +250,7 @@ export function finishSystem(ctx: CompileContext, properties: Property[], budget
     t.reads = [...reads].sort((a, b) => a - b);
     t.writes = t.updates.map((u) => u.v).sort((a, b) => a - b);
   }
-  const hash = createHash('sha256')
-    .update(
-      JSON.stringify({
-        semanticsVersion: SEMANTICS_VERSION,
-        // The path is not part of the semantics: a token printed in CI must
-        // replay on a checkout elsewhere.
-        model: { ...ctx.model, file: '' },
-        options: ctx.options,
-        properties,
-      }),
-    )
-    .digest('hex');
+  const hash = systemHash(ctx.model, ctx.options, properties);
   return {
     hash,
     vars: ctx.vars,
@@ -872,7 +893,12 @@ class Compiler implements OpCompiler {
    * A request_irq handler force-threaded by PREEMPT_RT (checker/preempt-rt.ts):
    * kernel/irq/manage.c irq_thread() runs it as a task, so it fires (up to
    * `irqFires` times) whatever the other threads do, occupies no host, and
-   * blocks on a lock like any task instead of spinning on its CPU.
+   * blocks on a lock like any task instead of spinning on its CPU. A
+   * completion irq (`hardware({ irq })`) is still raised by its engine:
+   * the thread is woken only while the engine is kicked, waking consumes
+   * the kick, and a `may_hang` engine may hang instead, as in the
+   * non-threaded expansion (irq_default_primary_handler wakes the thread
+   * only when the hard irq came).
    */
   private threadedIrq(th: EngineThread): void {
     const ctx = this.ctx;
@@ -892,12 +918,30 @@ class Compiler implements OpCompiler {
       },
     });
     const entry = this.locFor(copy, 0);
+    const hw = this.completionHw(th);
     this.addT(idle, {
-      guard: lt(vr(iv.fires), cnst(this.o.irqFires)),
-      updates: [{ v: iv.fires, e: add(vr(iv.fires), cnst(1)) }],
+      guard: and(lt(vr(iv.fires), cnst(this.o.irqFires)), ...(hw === undefined ? [] : [eq(vr(hw.v), cnst(HW_KICKED))]), ...this.wokenByHandler(th)),
+      updates: [{ v: iv.fires, e: add(vr(iv.fires), cnst(1)) }, ...(hw === undefined ? [] : [{ v: hw.v, e: cnst(HW_IDLE) }])],
       to: entry,
       label: { proc: th.proc!, node: 0, synthetic: 'irq-fire' },
     }, contexts, frames);
+    if (hw?.mayHang) this.emitHwHang(th, idle, hw, contexts, frames);
+  }
+
+  /**
+   * request_threaded_irq's thread_fn runs once per handler run, after it
+   * returned IRQ_WAKE_THREAD (always, here): the handler has fired more
+   * often than the thread and is back at idle (kernel/irq/manage.c
+   * __irq_wake_thread from the hard irq, irq_thread).
+   */
+  private wokenByHandler(th: EngineThread): BoolExpr[] {
+    const reg = th.registration === undefined ? undefined : this.m.registrations[th.registration];
+    if (reg?.threadOf === undefined) return [];
+    const hard = this.ctx.threads.find((t) => t.kind === 'irq' && t.registration !== undefined && this.m.registrations[t.registration]?.proc === reg.threadOf && t.id !== th.id);
+    const idle = hard === undefined ? undefined : this.idleLoc.get(hard.id);
+    if (hard === undefined || idle === undefined) throw new Error(`thread_fn ${th.name}: its handler is not expanded before it`);
+    const fires = (t: EngineThread) => vr(this.ctx.irqVars.get(t.id)!.fires);
+    return [lt(fires(th), fires(hard)), eq(vr(this.ctx.pcVars[hard.id]!), cnst(idle))];
   }
 
   /** The mm an mmu-notifier registration watches (undefined for shrinkers). */
@@ -936,13 +980,17 @@ class Compiler implements OpCompiler {
       to: entry,
       label: { proc: th.proc!, node: 0, synthetic: 'irq-fire' },
     }, ['irq', 'atomic'], frames);
-    if (!hw.mayHang) return;
+    if (hw.mayHang) this.emitHwHang(th, idle, hw, ['irq', 'atomic'], frames);
+  }
+
+  /** A kicked `may_hang` engine hangs instead of raising its irq: the irq (thread) stays idle. */
+  private emitHwHang(th: EngineThread, idle: number, hw: { v: VarId }, contexts: Context[], frames: Frame[]): void {
     this.addT(idle, {
       guard: eq(vr(hw.v), cnst(HW_KICKED)),
       updates: [{ v: hw.v, e: cnst(HW_HUNG) }],
       to: idle,
       label: { proc: th.proc!, node: 0, synthetic: 'hw-hang' },
-    }, ['irq', 'atomic'], frames);
+    }, contexts, frames);
   }
 
   /**

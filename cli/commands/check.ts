@@ -5,8 +5,10 @@
  * project the user's models.
  */
 
+import { resolve } from 'node:path';
 import { reportedOptions, type CheckOptions, type Progress } from '../../checker/options.js';
 import type { Rule } from '../../rules/types.js';
+import type { ModelFile, ModelInput } from '../../checker/model-input.js';
 import { REPORT_SCHEMA_VERSION, ruleMetaOf, type RuleInfo, type Diagnostic, type ModelReport, type Report } from '../../checker/report.js';
 import type { CliOptions } from '../args.js';
 import { lastCostMs, type CacheSettings } from '../../checker/cache/index.js';
@@ -46,12 +48,12 @@ export interface RuleSelection {
  */
 export interface CheckerApi {
   check(
-    inputs: { file: string; text?: string }[],
+    inputs: ModelInput[],
     options: CheckOptions,
     onProgress?: (p: Progress) => void,
     control?: { signal?: AbortSignal; onModel?: (m: ModelReport) => void; rules?: RuleSelection; cache?: CacheSettings },
   ): Promise<Report>;
-  replay?(file: string, token: string, options: CheckOptions): Promise<Report>;
+  replay?(file: ModelFile, token: string, options: CheckOptions): Promise<Report>;
   resolveRules?(options: CheckOptions): RuleSelection;
   killBmcChildren?(): void;
 }
@@ -128,7 +130,8 @@ async function checkInterruptibly(
   }
   try {
     const run = checker.check(
-      files.map((file) => ({ file })),
+      // Read where the user meant: relative to io.cwd, which an in-process caller may set apart from the process's.
+      files.map((file) => ({ file, path: resolve(io.cwd, file) })),
       options,
       (p) => {
         current = p.current;

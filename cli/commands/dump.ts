@@ -76,7 +76,7 @@ export async function runReplay(model: string, token: string, cli: CliOptions, i
   const { options } = resolveCheckOptions(cli, io.cwd);
   // The rule files are parsed once: the replay runs with this selection and the renderers show its user rules.
   const rules = checker.resolveRules(options);
-  const report = await checker.replay(model, token, options, undefined, rules);
+  const report = await checker.replay({ file: model, path: resolve(io.cwd, model) }, token, options, undefined, rules);
   writeRendered(render(report, resolveFormat(cli, io), renderContext(io, cli)), cli, io);
   return report.exitCode;
 }

@@ -52,7 +52,7 @@ const KIND_LOCK_API: Partial<Record<InstanceKind, string>> = {
 };
 
 /** Calls written only at top level (threads and registrations). */
-export const TOP_ONLY = new Set(['threads', 'register_shrinker', 'request_irq', 'mmu_interval_notifier_insert', 'open_softirq', 'tasklet_setup', 'timer_setup']);
+export const TOP_ONLY = new Set(['threads', 'register_shrinker', 'request_irq', 'request_threaded_irq', 'mmu_interval_notifier_insert', 'open_softirq', 'tasklet_setup', 'timer_setup']);
 
 // --- call shape and callbacks ------------------------------------------------
 

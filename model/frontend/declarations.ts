@@ -280,6 +280,20 @@ function topExpression(cx: ExtractContext, s: TS.ExpressionStatement): void {
       if (proc !== undefined) cx.registrations.push({ role: 'irq', proc, ...(noThread ? { noThread: true } : {}) });
       return;
     }
+    case 'request_threaded_irq': {
+      // kernel/irq/manage.c: `handler` in hard-irq context, `thread_fn` in the irq thread once the handler woke it.
+      noSpread(cx, e);
+      const fns = e.arguments.filter((a) => ts.isIdentifier(a) && cx.functions.has(a.text)) as TS.Identifier[];
+      if (fns.length !== 2) cx.fail('LMC202', `request_threaded_irq expects a handler and a thread function, got ${fns.length} functions`, e, 'write `request_threaded_irq(irq, my_handler, my_thread_fn, IRQF_ONESHOT);`');
+      for (const a of e.arguments) if (!fns.includes(a as TS.Identifier)) ignoredArg(cx, a, cx.global);
+      const hard = cx.requestProc(fns[0]!.text, 'irq', fns[0]!);
+      const thread = cx.requestProc(fns[1]!.text, 'irq', fns[1]!);
+      // irq_setup_forced_threading() leaves an IRQF_NO_THREAD or IRQF_ONESHOT handler in hard-irq context on PREEMPT_RT.
+      const noThread = e.arguments.some((a) => !fns.includes(a as TS.Identifier) && (mentionsIdentifier(a, 'IRQF_NO_THREAD') || mentionsIdentifier(a, 'IRQF_ONESHOT')));
+      if (hard !== undefined) cx.registrations.push({ role: 'irq', proc: hard, ...(noThread ? { noThread: true } : {}) });
+      if (hard !== undefined && thread !== undefined) cx.registrations.push({ role: 'irq', proc: thread, threaded: true, threadOf: hard });
+      return;
+    }
     case 'open_softirq':
     case 'tasklet_setup':
     case 'timer_setup': {

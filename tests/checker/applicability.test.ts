@@ -9,6 +9,7 @@ import { CHECK_BUDGET } from '../budgets.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const ABBA = 'fixtures/rules/lockdep-circular-dependency/violates-abba-driver-locks.model.ts';
+const TRYLOCK = 'fixtures/rules/lockdep-recursive-locking/holds-resv-trylock-under-ctx.model.ts';
 const REASON = 'no step, lock or object of this model matches its checks';
 
 const HOLDS = `/**
@@ -47,6 +48,24 @@ describe('not-applicable: a rule nothing in the model can match', () => {
     }
     // Nothing the model can match is ever proved.
     expect(vs.filter((v) => v.status === 'proved').map((v) => v.rule).every((id) => !id.startsWith('phyr') && !id.startsWith('mp-'))).toBe(true);
+  });
+
+  it('a trylock under a ww-context lock: the lock-order and recursion rules are proved, not "not applicable"', async () => {
+    // The trylock records no edge and the ctx -> resv edge keeps its primed source: no model edge at all.
+    const r = await run(TRYLOCK, readFileSync(join(ROOT, TRYLOCK), 'utf8'));
+    const vs = r.models[0].verdicts;
+    for (const id of ['lockdep-recursive-locking', 'lockdep-circular-dependency']) {
+      expect(byRule(vs, id)).toEqual({ status: 'proved', rule: id, engine: 'lockgraph', detail: 'every interleaving (lockgraph)' });
+    }
+  });
+
+  it('one lock, never nested: the lock-order and recursion rules stay not applicable', async () => {
+    const text = HOLDS.replace('  mutex_lock(b);\n  mutex_unlock(b);\n', '');
+    const r = await run('single.model.ts', text);
+    const vs = r.models[0].verdicts;
+    for (const id of ['lockdep-recursive-locking', 'lockdep-circular-dependency']) {
+      expect(byRule(vs, id)).toEqual({ status: 'not-applicable', rule: id, reason: REASON });
+    }
   });
 
   it('an @expect holds all is met by not-applicable verdicts; JUnit reports them skipped', async () => {

@@ -71,6 +71,8 @@ export interface BuiltGraph {
   heldLockInits: HeldLockInit[];
   /** Unlocks of a lock the path does not hold (lock_release finding no held lock). */
   badUnlocks: HeldLockInit[];
+  /** Some path acquired a lock while holding one (Lockdep.nested). */
+  nested: boolean;
 }
 
 /** "held lock freed": a lock (re)initialised while the same path holds it. */
@@ -130,6 +132,7 @@ export function buildGraph(model: DriverModel, opts: BuildOptions): BuiltGraph {
     waitViolations,
     heldLockInits: w.heldLockInits,
     badUnlocks: w.badUnlocks,
+    nested: w.lockdep.nested,
   };
 }
 
@@ -148,8 +151,10 @@ function walkEveryEntry(w: Walker): void {
         walk(w, r.proc, startState(sem.mmuNotifier ? [{ class: MMU_NOTIFIER_MAP, read: 0 }] : []), `mmu notifier (${name})`, r.nonBlocking ? ['mmu-notifier', 'mmu-notifier-nonblocking'] : ['mmu-notifier'], 0);
         break;
       case 'irq':
+        // request_threaded_irq's thread_fn: irq_thread() is a plain kthread, so no hard-irq wait-type limit either.
+        if (r.threadOf !== undefined) walk(w, r.proc, startState([]), `irq thread (${name})`, [], 0);
         // PREEMPT_RT force-threads the handler (checker/preempt-rt.ts): a task with irqs on.
-        if (r.threaded) walk(w, r.proc, startState([]), `irq thread (${name})`, ['irq-thread'], 0);
+        else if (r.threaded) walk(w, r.proc, startState([]), `irq thread (${name})`, ['irq-thread'], 0);
         else walk(w, r.proc, startState([]), `irq (${name})`, ['irq', 'atomic'], 0);
         break;
       case 'softirq':

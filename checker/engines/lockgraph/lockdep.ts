@@ -74,6 +74,14 @@ export class Lockdep {
   readonly takenInBlocking = new Map<Context, Set<string>>();
   readonly usage = new UsageTable();
   readonly waitViolations: WaitViolation[] = [];
+  /**
+   * Some path acquired a lock while holding one, trylocks and same-class
+   * acquisitions under a nest lock included: the lock-order and recursion
+   * checks have something to judge even when no model edge was recorded
+   * (a trylock records none; an edge the primed order already has keeps
+   * its primed source).
+   */
+  nested = false;
   private readonly recursionKeys = new Set<string>();
   private readonly waitKeys = new Set<string>();
 
@@ -93,6 +101,7 @@ export class Lockdep {
     if (a.role === undefined || a.class !== DMA_FENCE_MAP || a.read !== 0) this.noteTaken(contexts, a.class, !a.trylock);
     if (inSignalling(st)) this.noteTaken(['signalling'], a.class, !a.trylock);
     const top = st.held[st.held.length - 1];
+    if (top) this.nested = true;
     // __lock_acquire: a same-class acquisition under the same nest lock on
     // top of the stack only bumps the reference count; no dependency.
     if (top && a.nest && top.class === a.class && top.nest === a.nest) {

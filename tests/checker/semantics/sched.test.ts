@@ -14,11 +14,12 @@ import { compileSystem, DEFAULT_SEMANTIC_OPTIONS } from '../../../checker/semant
 import { compileProperties } from '../../../checker/semantics/properties.js';
 import { exploreExplicit } from '../../../checker/engines/explicit/index.js';
 import { runBmcIsolated, shutdownSolver } from '../../../checker/engines/bmc/index.js';
-import { confirmViolation } from '../../../checker/replay.js';
+import { confirmViolation, replay } from '../../../checker/replay.js';
 import type { PropertyResult } from '../../../checker/engines/types.js';
 import { getRule } from '../../../rules/index.js';
 import { SAFETY_NET_MS, Z3_BUDGET } from '../../budgets.js';
 import { extractOk } from '../../model/helpers.js';
+import { preemptRtModel } from '../../../checker/preempt-rt.js';
 
 const RULES = ['deadlock', 'fence-finite'].map((id) => getRule(id)!);
 
@@ -61,12 +62,16 @@ describe('completion irqs, hangs, TDR and scheduler dependencies', () => {
     await shutdownSolver();
   });
 
-  for (const v of VARIANTS) {
+  // PREEMPT_RT force-threads both completion irqs: a thread still woken only by its kicked engine, so every verdict stays.
+  const rtVariants = VARIANTS.filter((v) => v.dep !== 'user').map((v) => ({ ...v, rt: true }));
+  for (const v of [...VARIANTS.map((x) => ({ ...x, rt: false })), ...rtVariants]) {
     // The job's fence can stay unsignalled when the engine may hang with no
     // TDR, or when run_job waits for a user fence that may never signal.
     const unsignalled = (v.mayHang && !v.tdr) || v.dep === 'user';
-    it(`${JSON.stringify(v)}: fence-finite ${unsignalled ? 'violated' : 'holds'}; deadlock only for a waiter on it; engines agree`, async () => {
-      const { model } = extractOk(modelText(v));
+    const { rt, ...shape } = v;
+    it(`${JSON.stringify(shape)}${rt ? ' PREEMPT_RT' : ''}: fence-finite ${unsignalled ? 'violated' : 'holds'}; deadlock only for a waiter on it; engines agree`, async () => {
+      const extracted = extractOk(modelText(v)).model;
+      const model = rt ? preemptRtModel(extracted) : extracted;
       const graph = buildLockGraph(model, { kernel: 'v7.0' });
       const ts = compileSystem(model, DEFAULT_SEMANTIC_OPTIONS, (ctx) => compileProperties(ctx, RULES, graph, {}, 'v7.0'));
       const por = await exploreExplicit(ts, { timeoutMs: SAFETY_NET_MS, maxMemoryMb: 512, reduction: 'por' });
@@ -102,5 +107,20 @@ describe('completion irqs, hangs, TDR and scheduler dependencies', () => {
       'irq:eop_irq:irq:mandatory',
       'irq:copy_irq:irq:mandatory',
     ]);
+  });
+
+  it('PREEMPT_RT: the irq thread is woken only while its engine is kicked, waking consumes the kick, and the engine may hang instead', () => {
+    const { model } = extractOk(modelText({ mayHang: true, tdr: false, dep: 'none', waiter: false }));
+    const ts = compileSystem(preemptRtModel(model), DEFAULT_SEMANTIC_OPTIONS, () => []);
+    const irq = ts.threads.find((t) => t.name === 'irq:eop_irq')!;
+    const hw = ts.vars.find((x) => x.name === 'hw.ring')!;
+    const mine = ts.transitions.filter((t) => t.thread === irq.id && t.label.synthetic !== undefined);
+    // A task: one fire (no host), the hang, the return.
+    expect(mine.map((t) => t.label.synthetic).sort()).toEqual(['hw-hang', 'irq-fire', 'irq-return']);
+    const fire = mine.find((t) => t.label.synthetic === 'irq-fire')!;
+    expect(fire.reads).toContain(hw.id);
+    expect(fire.updates).toContainEqual({ v: hw.id, e: { k: 'const', v: 0 } });
+    // Before anything kicked the engine, the thread cannot run.
+    expect(replay(ts, [fire.id])).toMatchObject({ ok: false, step: 1 });
   });
 });
