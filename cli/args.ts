@@ -20,6 +20,8 @@ export interface CliOptions {
   bound?: number;
   timeoutSeconds?: number;
   maxMemoryMb?: number;
+  /** `--z3 wasm|native`: which Z3 answers the fixed-point pass. */
+  z3?: 'wasm' | 'native';
   kernel?: string;
   /** `--kernel-config a,b` (repeatable); `none` for an explicitly empty set. Validated by the checker (LMC329). */
   kernelConfig?: string[];
@@ -157,6 +159,7 @@ function addOptions(cmd: Command, set: OptionSet, checkCommand = false): Command
     cmd.option('--bound <n>', 'BMC bound in steps (default: the completeness bound)', intArg('--bound'));
     cmd.option('--timeout <seconds>', 'wall-clock limit per model (default 60)', positiveNumber('--timeout'));
     cmd.option('--max-memory <MB>', 'memory limit of the explicit engine (default 4096)', positiveNumber('--max-memory'));
+    cmd.addOption(new Option('--z3 <build>', 'Z3 for the fixed-point proofs: wasm (default, bundled) or native (a z3 binary on PATH)').choices(['wasm', 'native']));
     cmd.addOption(new Option('--kernel <version>', 'kernel semantics (default: the model\'s @kernel, else newest)').choices([...KERNEL_VERSIONS]));
     cmd.option('--kernel-config <names>', `kernel config switches, comma-separated (${KERNEL_CONFIGS.join(', ')}; none: no switch; default: the model's @kernel-config)`, collectConfigNames);
   }
@@ -190,6 +193,7 @@ interface RawOpts {
   bound?: number;
   timeout?: number;
   maxMemory?: number;
+  z3?: 'wasm' | 'native';
   kernel?: string;
   kernelConfig?: string[];
   preset?: string;
@@ -221,6 +225,7 @@ function toOptions(raw: RawOpts): CliOptions {
   if (raw.bound !== undefined) o.bound = raw.bound;
   if (raw.timeout !== undefined) o.timeoutSeconds = raw.timeout;
   if (raw.maxMemory !== undefined) o.maxMemoryMb = raw.maxMemory;
+  if (raw.z3 !== undefined) o.z3 = raw.z3;
   if (raw.kernel !== undefined) o.kernel = raw.kernel;
   if (raw.kernelConfig !== undefined) o.kernelConfig = raw.kernelConfig;
   if (raw.preset !== undefined) o.preset = raw.preset;
