@@ -67,7 +67,7 @@ describe('parseConfig', () => {
       '}',
     ].join('\n');
     expect(brief(parseConfig('c.json', text))).toEqual([
-      `LMC301 8:3 unknown config key 'kernal' [allowed: preset, enable, disable, ruleFiles, ruleOptions, engine, bound, timeoutMs, kernel, models, kernelConfig]`,
+      `LMC301 8:3 unknown config key 'kernal' [allowed: preset, enable, disable, ruleFiles, ruleOptions, engine, bound, timeoutMs, kernel, models, kernelConfig, z3]`,
       `LMC302 6:13 'engine' must be one of auto, bmc, explicit, both`,
       `LMC302 7:12 'bound' must be a positive integer`,
       `LMC304 2:13 unknown preset 'recomended' [did you mean 'recommended'?]`,
