@@ -53,7 +53,7 @@ export interface CliOptions {
 export type CliCommand =
   | { kind: 'check'; paths: string[] }
   | { kind: 'lint'; paths: string[] }
-  | { kind: 'dump'; what: 'ir' | 'system' | 'smt2'; model: string }
+  | { kind: 'dump'; what: 'ir' | 'system' | 'smt2' | 'fixpoint'; model: string }
   | { kind: 'dump-after'; pass: PassName; model: string }
   | { kind: 'explain'; id: string }
   | { kind: 'rules' }
@@ -280,8 +280,8 @@ export function buildProgram(version: string, onCommand: (c: CliCommand, raw: Ra
 
   const dump = program
     .command('dump')
-    .description(`print the pipeline's data after a pass as JSON: --after <pass>, one of ${PASS_NAMES.join(', ')}; shorthands: \`ir\` (after load: model + source map), \`system\` (after compile: the transition system; --format text for a listing), \`smt2\` (the Z3 engine's bounded query as SMT-LIB 2, for a native z3; --bound N, default the completeness bound)`)
-    .argument('[what]', 'ir | system | smt2 (or the model, with --after)')
+    .description(`print the pipeline's data after a pass as JSON: --after <pass>, one of ${PASS_NAMES.join(', ')}; shorthands: \`ir\` (after load: model + source map), \`system\` (after compile: the transition system; --format text for a listing), \`smt2\` (the Z3 engine's bounded query as SMT-LIB 2, for a native z3; --bound N, default the completeness bound), \`fixpoint\` (the fixed-point pass's Horn clauses as Z3 fixedpoint text: \`z3 file\` answers unsat when every property is proved)`)
+    .argument('[what]', 'ir | system | smt2 | fixpoint (or the model, with --after)')
     .argument('[model]', 'a *.model.ts file')
     .addOption(new Option('--after <pass>', 'the pass whose output to print').choices([...PASS_NAMES]));
   addOptions(dump, 'check').action((what: string | undefined, model: string | undefined, raw: RawOpts) => onCommand(dumpCommand(dump, what, model, raw), raw));
@@ -390,8 +390,8 @@ function dumpCommand(cmd: Command, what: string | undefined, model: string | und
   }
   if (what === undefined) fail(`missing required argument 'what'`, 'commander.missingArgument');
   if (model === undefined) fail(`missing required argument 'model'`, 'commander.missingArgument');
-  if (what !== 'ir' && what !== 'system' && what !== 'smt2') fail(`command-argument value '${what}' is invalid for argument 'what'. Allowed choices are ir, system, smt2.`, 'commander.invalidArgument');
-  return { kind: 'dump', what: what as 'ir' | 'system' | 'smt2', model: model! };
+  if (what !== 'ir' && what !== 'system' && what !== 'smt2' && what !== 'fixpoint') fail(`command-argument value '${what}' is invalid for argument 'what'. Allowed choices are ir, system, smt2, fixpoint.`, 'commander.invalidArgument');
+  return { kind: 'dump', what: what as 'ir' | 'system' | 'smt2' | 'fixpoint', model: model! };
 }
 
 /** Parse argv (without `node` and the script path). Pure. */

@@ -101,8 +101,11 @@ export function parseAnswer(stdout: string, count: number, budget: NativeBudget)
   if (first !== 'sat') return { kind: 'inconclusive', limit: { kind: 'solver-failure', detail: `native z3: ${text.slice(0, 120) || 'no answer'}` } };
   const answer = text.slice(first.length).trim();
   if (answer === 'true') return { kind: 'answered', reachable: none.map(() => true) };
-  const rows = [...answer.matchAll(/\(= \(:var 0\) (#b[01]+|#x[0-9a-f]+)\)/g)].map((m) => m[1]);
-  if (rows.length === 0) return { kind: 'inconclusive', limit: { kind: 'solver-failure', detail: `native z3: unexpected answer ${answer.slice(0, 80)}` } };
+  const ROW = /\(= \(:var 0\) (#b[01]+|#x[0-9a-f]+)\)/g;
+  const rows = [...answer.matchAll(ROW)].map((m) => m[1]);
+  // Only rows, alone or in one `or`: any other shape could hide a derived goal, and a goal missed is a false proof.
+  const rest = answer.replace(ROW, '').replace(/\s+/g, '');
+  if (rows.length === 0 || !(rest === '' || (rows.length > 1 && rest === '(or)'))) return { kind: 'inconclusive', limit: { kind: 'solver-failure', detail: `native z3: unexpected answer ${answer.slice(0, 80)}` } };
   const derived = new Set(rows.map((v) => (v.startsWith('#b') ? parseInt(v.slice(2), 2) : parseInt(v.slice(2), 16))));
   return { kind: 'answered', reachable: none.map((_, j) => derived.has(j)) };
 }

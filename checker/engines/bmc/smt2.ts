@@ -82,11 +82,18 @@ export async function fixpointText(ts: TransitionSystem, goals: number[] = ts.pr
       // query is written here as the relation itself, whose answer lists
       // the derived goal numbers.
       const rules = await fixedpointToString(ctx, fp);
-      return `${rules.trimEnd()}\n(query ${String(bad.name())} :print-answer true)`;
+      return `${rules.trimEnd()}\n(query ${String(bad.name())})`;
     } finally {
       fp.release();
     }
   });
   if (outcome.kind !== 'done') throw new Error(`Z3 could not build the rules (${outcome.limit.kind})`);
-  return `(set-option :fp.engine datalog)\n${outcome.value.trimEnd()}\n`;
+  const head = [
+    `; lockmc dump fixpoint: transition system ${ts.hash.slice(0, 12)}, ${ts.vars.length} variables, ${ts.transitions.length} transitions`,
+    '; unsat: no run of any length reaches a goal (every property below proved); sat: the answer lists the goals reached, (= (:var 0) <goal>).',
+    `; goals (${goals.length}):`,
+    ...goals.map((pi, j) => `;   ${j}: ${ts.properties[pi].rule}/${ts.properties[pi].check}`),
+  ];
+  // print_answer as an option: z3-solver 5.2 rejects the `:print-answer` keyword of `query` that 4.8 takes.
+  return `${head.join('\n')}\n(set-option :fp.engine datalog)\n(set-option :fp.print_answer true)\n${outcome.value.trimEnd()}\n`;
 }

@@ -47,6 +47,10 @@ describe('native z3 answers', () => {
       kind: 'inconclusive',
       limit: { kind: 'solver-failure', detail: 'native z3: unexpected answer (bvule (:var 0) #b1)' },
     });
+    expect(parseAnswer('sat\n(or (= (:var 0) #b00)\n    (bvuge (:var 0) #b10))\n', 4, NO_RLIMIT)).toEqual({
+      kind: 'inconclusive',
+      limit: { kind: 'solver-failure', detail: 'native z3: unexpected answer (or (= (:var 0) #b00)\n    (bvuge (:var 0) #b10))' },
+    });
     expect(parseAnswer('', 1, NO_RLIMIT)).toEqual({ kind: 'inconclusive', limit: { kind: 'solver-failure', detail: 'native z3: no answer' } });
   });
 
