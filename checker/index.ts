@@ -36,7 +36,7 @@ export { ALL_DIAGNOSTIC_CODES, diagnosticInfo, isDiagnosticCode, exitCodeOfDiagn
 export { killBmcChildren } from './engines/bmc/isolated.js';
 export { dumpSystemJson, dumpSystemText } from './semantics/dump.js';
 export { toPromela, PromelaExportError } from './export/promela.js';
-export { smt2Query } from './engines/bmc/smt2.js';
+export { smt2Query, fixpointText } from './engines/bmc/smt2.js';
 export { DEFAULT_CACHE_MAX_MB, defaultCacheDir, lastCostMs, type CacheSettings } from './cache/index.js';
 export { PASS_NAMES, isPassName, dumpAfter, runPipeline, startRun, type PassName, type PipelineRun } from './pipeline.js';
 

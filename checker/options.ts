@@ -47,6 +47,12 @@ export interface CheckOptions {
    * did not ask for.
    */
   jobs?: number;
+  /**
+   * Which Z3 answers the Z3 engine's fixed-point pass (`--z3`): the
+   * bundled WASM build (absent, the default) or a native `z3` on PATH
+   * (checker/engines/bmc/native.ts).
+   */
+  z3?: 'wasm' | 'native';
 }
 
 /**

@@ -20,6 +20,8 @@ export interface CliOptions {
   bound?: number;
   timeoutSeconds?: number;
   maxMemoryMb?: number;
+  /** `--z3 wasm|native`: which Z3 answers the fixed-point pass. */
+  z3?: 'wasm' | 'native';
   kernel?: string;
   /** `--kernel-config a,b` (repeatable); `none` for an explicitly empty set. Validated by the checker (LMC329). */
   kernelConfig?: string[];
@@ -51,7 +53,7 @@ export interface CliOptions {
 export type CliCommand =
   | { kind: 'check'; paths: string[] }
   | { kind: 'lint'; paths: string[] }
-  | { kind: 'dump'; what: 'ir' | 'system' | 'smt2'; model: string }
+  | { kind: 'dump'; what: 'ir' | 'system' | 'smt2' | 'fixpoint'; model: string }
   | { kind: 'dump-after'; pass: PassName; model: string }
   | { kind: 'explain'; id: string }
   | { kind: 'rules' }
@@ -157,6 +159,7 @@ function addOptions(cmd: Command, set: OptionSet, checkCommand = false): Command
     cmd.option('--bound <n>', 'BMC bound in steps (default: the completeness bound)', intArg('--bound'));
     cmd.option('--timeout <seconds>', 'wall-clock limit per model (default 60)', positiveNumber('--timeout'));
     cmd.option('--max-memory <MB>', 'memory limit of the explicit engine (default 4096)', positiveNumber('--max-memory'));
+    cmd.addOption(new Option('--z3 <build>', 'Z3 for the fixed-point proofs: wasm (default, bundled) or native (a z3 binary on PATH)').choices(['wasm', 'native']));
     cmd.addOption(new Option('--kernel <version>', 'kernel semantics (default: the model\'s @kernel, else newest)').choices([...KERNEL_VERSIONS]));
     cmd.option('--kernel-config <names>', `kernel config switches, comma-separated (${KERNEL_CONFIGS.join(', ')}; none: no switch; default: the model's @kernel-config)`, collectConfigNames);
   }
@@ -190,6 +193,7 @@ interface RawOpts {
   bound?: number;
   timeout?: number;
   maxMemory?: number;
+  z3?: 'wasm' | 'native';
   kernel?: string;
   kernelConfig?: string[];
   preset?: string;
@@ -221,6 +225,7 @@ function toOptions(raw: RawOpts): CliOptions {
   if (raw.bound !== undefined) o.bound = raw.bound;
   if (raw.timeout !== undefined) o.timeoutSeconds = raw.timeout;
   if (raw.maxMemory !== undefined) o.maxMemoryMb = raw.maxMemory;
+  if (raw.z3 !== undefined) o.z3 = raw.z3;
   if (raw.kernel !== undefined) o.kernel = raw.kernel;
   if (raw.kernelConfig !== undefined) o.kernelConfig = raw.kernelConfig;
   if (raw.preset !== undefined) o.preset = raw.preset;
@@ -275,8 +280,8 @@ export function buildProgram(version: string, onCommand: (c: CliCommand, raw: Ra
 
   const dump = program
     .command('dump')
-    .description(`print the pipeline's data after a pass as JSON: --after <pass>, one of ${PASS_NAMES.join(', ')}; shorthands: \`ir\` (after load: model + source map), \`system\` (after compile: the transition system; --format text for a listing), \`smt2\` (the Z3 engine's bounded query as SMT-LIB 2, for a native z3; --bound N, default the completeness bound)`)
-    .argument('[what]', 'ir | system | smt2 (or the model, with --after)')
+    .description(`print the pipeline's data after a pass as JSON: --after <pass>, one of ${PASS_NAMES.join(', ')}; shorthands: \`ir\` (after load: model + source map), \`system\` (after compile: the transition system; --format text for a listing), \`smt2\` (the Z3 engine's bounded query as SMT-LIB 2, for a native z3; --bound N, default the completeness bound), \`fixpoint\` (the fixed-point pass's Horn clauses as Z3 fixedpoint text: \`z3 file\` answers unsat when every property is proved)`)
+    .argument('[what]', 'ir | system | smt2 | fixpoint (or the model, with --after)')
     .argument('[model]', 'a *.model.ts file')
     .addOption(new Option('--after <pass>', 'the pass whose output to print').choices([...PASS_NAMES]));
   addOptions(dump, 'check').action((what: string | undefined, model: string | undefined, raw: RawOpts) => onCommand(dumpCommand(dump, what, model, raw), raw));
@@ -385,8 +390,8 @@ function dumpCommand(cmd: Command, what: string | undefined, model: string | und
   }
   if (what === undefined) fail(`missing required argument 'what'`, 'commander.missingArgument');
   if (model === undefined) fail(`missing required argument 'model'`, 'commander.missingArgument');
-  if (what !== 'ir' && what !== 'system' && what !== 'smt2') fail(`command-argument value '${what}' is invalid for argument 'what'. Allowed choices are ir, system, smt2.`, 'commander.invalidArgument');
-  return { kind: 'dump', what: what as 'ir' | 'system' | 'smt2', model: model! };
+  if (what !== 'ir' && what !== 'system' && what !== 'smt2' && what !== 'fixpoint') fail(`command-argument value '${what}' is invalid for argument 'what'. Allowed choices are ir, system, smt2, fixpoint.`, 'commander.invalidArgument');
+  return { kind: 'dump', what: what as 'ir' | 'system' | 'smt2' | 'fixpoint', model: model! };
 }
 
 /** Parse argv (without `node` and the script path). Pure. */

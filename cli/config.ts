@@ -32,6 +32,8 @@ export interface LockmcConfig {
   bound?: number;
   timeoutMs?: number;
   kernel?: string;
+  /** Which Z3 answers the fixed-point pass: `wasm` (default) or `native` (a z3 on PATH). */
+  z3?: 'wasm' | 'native';
   /** The corpus of the CI gate besides fixtures/: model files or folders (`rules check`, `rules diff`). */
   models?: string[];
 }
@@ -41,7 +43,7 @@ export interface ConfigResult {
   file?: string;
   selection: RuleSelection;
   /** Check options the file sets (engine, bound, timeoutMs, kernel). */
-  options: Partial<Pick<CheckOptions, 'engine' | 'bound' | 'timeoutMs' | 'kernel' | 'kernelConfig'>>;
+  options: Partial<Pick<CheckOptions, 'engine' | 'bound' | 'timeoutMs' | 'kernel' | 'kernelConfig' | 'z3'>>;
   /** `models`: the gate's corpus besides fixtures/, absolute (resolved against the config's folder). */
   models?: string[];
   diagnostics: Diagnostic[];
@@ -61,7 +63,7 @@ export function findConfigFile(cwd: string): string | undefined {
   }
 }
 
-const KEYS = ['$schema', 'preset', 'enable', 'disable', 'ruleFiles', 'ruleOptions', 'engine', 'bound', 'timeoutMs', 'kernel', 'models', 'kernelConfig'];
+const KEYS = ['$schema', 'preset', 'enable', 'disable', 'ruleFiles', 'ruleOptions', 'engine', 'bound', 'timeoutMs', 'kernel', 'models', 'kernelConfig', 'z3'];
 const ENGINES: EngineChoice[] = ['auto', 'bmc', 'explicit', 'both'];
 
 /**
@@ -154,6 +156,10 @@ export function parseConfig(file: string, text: string): ConfigResult {
     } else {
       out.options.kernel = c.kernel;
     }
+  }
+  if (c.z3 !== undefined) {
+    if (c.z3 !== 'wasm' && c.z3 !== 'native') err('LMC302', 'z3', "'z3' must be one of wasm, native");
+    else out.options.z3 = c.z3;
   }
   if (c.kernelConfig !== undefined) {
     const v = c.kernelConfig;

@@ -26,6 +26,7 @@ import { availableParallelism } from 'node:os';
 
 import { UsageError } from './usage-error.js';
 import { normaliseKernelConfig, splitKernelConfig } from '../model/kernel-config.js';
+import { findNativeZ3 } from '../checker/engines/bmc/native.js';
 
 export { UsageError };
 
@@ -54,6 +55,9 @@ export function resolveCheckOptions(cli: CliOptions, cwd: string, env: NodeJS.Pr
   if (cli.bound !== undefined) o.bound = cli.bound;
   if (cli.timeoutSeconds !== undefined) o.timeoutMs = Math.round(cli.timeoutSeconds * 1000);
   if (cli.maxMemoryMb !== undefined) o.maxMemoryMb = Math.round(cli.maxMemoryMb);
+  if (cli.z3 !== undefined) o.z3 = cli.z3;
+  // Asked for by name, a missing binary is the user's to fix, not a silent fallback.
+  if (o.z3 === 'native' && !findNativeZ3(env.PATH)) throw new UsageError('--z3 native: no z3 binary on PATH (install one, e.g. apt-get install z3, or use --z3 wasm)');
   if (cli.kernel !== undefined) o.kernel = cli.kernel;
   if (cli.kernelConfig !== undefined) o.kernelConfig = normaliseKernelConfig(splitKernelConfig(cli.kernelConfig).filter((n) => n !== 'none'));
   // One model per core unless told otherwise; the report does not depend on it (checker/options.ts reportedOptions).

@@ -221,7 +221,7 @@ export const RULE_DIAGNOSTIC_CODES = [
     title: 'unknown config key',
     exit: ExitCode.USAGE,
     explanation:
-      'The config file has a key lockmc does not know. Allowed keys: preset, enable, disable, ruleFiles, ruleOptions, engine, bound, timeoutMs, kernel, models, kernelConfig. ' +
+      'The config file has a key lockmc does not know. Allowed keys: preset, enable, disable, ruleFiles, ruleOptions, engine, bound, timeoutMs, kernel, models, kernelConfig, z3. ' +
       'Keys are plain data: __proto__ or constructor is an unknown key like any other.',
   },
   {

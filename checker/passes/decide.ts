@@ -116,7 +116,7 @@ async function runEngines(ts: TransitionSystem, options: CheckOptions, budget: B
     if (stop) return allStopped('bmc', sys, stop);
     // The child is killed at the model's deadline, not a full limit later.
     const timeoutMs = Math.max(1, Math.floor(remainingMs(budget)));
-    const r = await bmcWithDeadline(sys, { bound: options.bound, timeoutMs, rlimit: options.z3Rlimit, mode: 'prove', minimise: options.minimise }, budget.signal);
+    const r = await bmcWithDeadline(sys, { bound: options.bound, timeoutMs, rlimit: options.z3Rlimit, mode: 'prove', minimise: options.minimise, ...(options.z3 ? { z3: options.z3 } : {}) }, budget.signal);
     return asModelLimit(r, 'bmc', budget);
   };
   switch (options.engine) {

@@ -18,7 +18,7 @@ import { UsageError, render, renderContext, resolveCheckOptions, resolveFormat, 
 import { loadCheckerModule } from './check.js';
 
 /** `ir` is `--after load`, `system` is `--after compile`, each printed as it always was. */
-export type DumpTarget = { shorthand: 'ir' | 'system' | 'smt2' } | { after: PassName };
+export type DumpTarget = { shorthand: 'ir' | 'system' | 'smt2' | 'fixpoint' } | { after: PassName };
 
 export async function runDump(target: DumpTarget, model: string, cli: CliOptions, io: CliIo): Promise<number> {
   if (!existsSync(resolve(io.cwd, model))) throw new UsageError(`no such file: ${model}`);
@@ -53,6 +53,12 @@ export async function runDump(target: DumpTarget, model: string, cli: CliOptions
   if (target.shorthand === 'smt2') {
     const ts = products.compile!.ts;
     writeRendered(await checker.smt2Query(ts, cli.bound !== undefined ? { bound: cli.bound } : {}), cli, io);
+    return ExitCode.OK;
+  }
+  if (target.shorthand === 'fixpoint') {
+    const ts = products.compile!.ts;
+    if (ts.properties.length === 0) throw new UsageError('dump fixpoint: no property to ask about (no rule applies to this model)');
+    writeRendered(await checker.fixpointText(ts), cli, io);
     return ExitCode.OK;
   }
   // JSON unless text was asked for: the JSON form is the system object itself.

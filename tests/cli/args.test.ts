@@ -60,7 +60,7 @@ describe('parseArgs: usage errors', () => {
     [['replay', 'm.model.ts', '--schedule', ' '], "--schedule needs the token printed on the report's replay line", 2],
     [['replay'], "required option '--schedule <token>' not specified", 2],
     [['replay', '--schedule', 'abc'], "missing required argument 'model'", 2],
-    [['dump', 'cfg', 'm.model.ts'], "command-argument value 'cfg' is invalid for argument 'what'. Allowed choices are ir, system, smt2.", 2],
+    [['dump', 'cfg', 'm.model.ts'], "command-argument value 'cfg' is invalid for argument 'what'. Allowed choices are ir, system, smt2, fixpoint.", 2],
     [['dump', 'ir'], "missing required argument 'model'", 2],
     [['explain'], "missing required argument 'id'", 2],
     [['explain', 'what is this'], "'what is this' is neither a diagnostic code (LMCnnn) nor a rule id", 2],

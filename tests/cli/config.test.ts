@@ -54,6 +54,12 @@ describe('parseConfig', () => {
     ]);
   });
 
+  it('z3 picks the Z3 build of the fixed-point pass: wasm or native, nothing else', () => {
+    expect(parseConfig('c.json', '{ "z3": "native" }').options).toEqual({ z3: 'native' });
+    expect(parseConfig('c.json', '{ "z3": "wasm" }').options).toEqual({ z3: 'wasm' });
+    expect(brief(parseConfig('c.json', '{\n  "z3": "gpu"\n}'))).toEqual([`LMC302 2:9 'z3' must be one of wasm, native`]);
+  });
+
   it('names unknown keys, wrong types, unknown rules, presets and options with positions and suggestions', () => {
     const text = [
       '{',
@@ -67,7 +73,7 @@ describe('parseConfig', () => {
       '}',
     ].join('\n');
     expect(brief(parseConfig('c.json', text))).toEqual([
-      `LMC301 8:3 unknown config key 'kernal' [allowed: preset, enable, disable, ruleFiles, ruleOptions, engine, bound, timeoutMs, kernel, models, kernelConfig]`,
+      `LMC301 8:3 unknown config key 'kernal' [allowed: preset, enable, disable, ruleFiles, ruleOptions, engine, bound, timeoutMs, kernel, models, kernelConfig, z3]`,
       `LMC302 6:13 'engine' must be one of auto, bmc, explicit, both`,
       `LMC302 7:12 'bound' must be a positive integer`,
       `LMC304 2:13 unknown preset 'recomended' [did you mean 'recommended'?]`,

@@ -37,7 +37,7 @@ import type { BoolExpr, IntExpr, Property, Transition, TransitionSystem, VarId }
 import { unreachable } from '../../../model/ir.js';
 import { foldInt, type ExprAlgebra } from '../../semantics/expr.js';
 import { Unrolling, varsOf } from './encode.js';
-import { queryFixedpoint, type Z3Bool, type Z3Ctx } from './solver.js';
+import { queryFixedpoint, type Z3Bool, type Z3Ctx, type Z3Fixedpoint, type Z3Relation } from './solver.js';
 
 export type Reachability = { kind: 'answered'; reachable: boolean[] } | { kind: 'inconclusive'; limit: Limit };
 
@@ -174,12 +174,29 @@ export function casesOf(ts: TransitionSystem, t: Transition, pinned: ReadonlyMap
   return out;
 }
 
+/** The Horn clauses of a system, registered on a fresh fixed-point object. */
+export interface FixedpointRules {
+  fp: Z3Fixedpoint;
+  /** bad(j): the j-th goal asked is derivable. */
+  bad: Z3Relation;
+}
+
 /**
  * Which of the goals some run reaches. `ctx` should be a context of its
  * own (solver.ts `freshContext`): the engine's tables outlive the query.
  */
 export async function reachability(ctx: Z3Ctx, ts: TransitionSystem, opts: ReachabilityOptions): Promise<Reachability> {
   if (opts.goals.length === 0) return { kind: 'answered', reachable: [] };
+  const { fp, bad } = fixedpointRules(ctx, ts, opts);
+  try {
+    return await queryFixedpoint(ctx, fp, bad, opts.goals.length, { ms: opts.timeoutMs, rlimit: opts.rlimit });
+  } finally {
+    fp.release();
+  }
+}
+
+/** The rules of `reachability` (at least one goal); the caller releases `fp`. */
+export function fixedpointRules(ctx: Z3Ctx, ts: TransitionSystem, opts: Pick<ReachabilityOptions, 'goals' | 'negateGuardOf'>): FixedpointRules {
   const tag = `fx${seq++}`;
   const u = new Unrolling(ctx, ts, { selector: 'onehot', allowIdle: false, negateGuardOf: opts.negateGuardOf, tag });
   const free = u.freeState();
@@ -221,8 +238,9 @@ export async function reachability(ctx: Z3Ctx, ts: TransitionSystem, opts: Reach
       const p = ts.properties[pi];
       fp.addRule(rule(ctx.And(reach.call(...cur) as Z3Bool, badIn(u, p, free)), bad.call(ctx.BitVec.val(j, width)) as Z3Bool), `bad${pi}`);
     });
-    return await queryFixedpoint(ctx, fp, bad, opts.goals.length, { ms: opts.timeoutMs, rlimit: opts.rlimit });
-  } finally {
+    return { fp, bad };
+  } catch (e) {
     fp.release();
+    throw e;
   }
 }

@@ -9,6 +9,8 @@ import type { TransitionSystem } from '../../semantics/system.js';
 import { Concrete } from './concrete.js';
 import { encodingName, parseEncoding, propertyGoal, resolveEncoding } from './encode.js';
 import { reachability } from './fixpoint.js';
+import { findNativeZ3, nativeFixpoint } from './native.js';
+import { fixpointText } from './smt2.js';
 import { Search, type ConcreteCheck, type GoalResult } from './search.js';
 import { freshContext, resetRlimitUsage, rlimitUsage, withSolver } from './solver.js';
 
@@ -20,6 +22,9 @@ export class BoundError extends Error {
     this.name = 'BoundError';
   }
 }
+
+/** Which Z3 build answers the fixed-point pass. */
+export type Z3Build = 'wasm' | 'native';
 
 export interface BmcOptions {
   /** Steps; default: the system's completeness bound. */
@@ -39,6 +44,12 @@ export interface BmcOptions {
   minimise?: boolean;
   /** See `parseEncoding`; default: DEFAULT_SELECTOR, strategy by mode, DEFAULT_POR. */
   encoding?: string;
+  /**
+   * Which Z3 answers the fixed-point pass: the bundled WASM build
+   * (default, always there) or a native `z3` on PATH (native.ts). The
+   * unrolled search always runs on WASM.
+   */
+  z3?: Z3Build;
   /** Encoding-only fault, to prove that replay catches encoder bugs. */
   injectBug?: { transition: number; kind: 'negate-guard' };
 }
@@ -79,11 +90,26 @@ export const FIXPOINT_SHARE = 0.6;
 async function fixpointPass(ts: TransitionSystem, opts: BmcOptions, deadline: number): Promise<boolean[] | undefined> {
   const goals = ts.properties.map((_, i) => i);
   const timeoutMs = (deadline - Date.now()) * FIXPOINT_SHARE;
+  if (opts.z3 === 'native' && goals.length > 0) return nativeFixpointPass(ts, opts, goals, timeoutMs);
   const out = await withSolver(
     async () => reachability(await freshContext(), ts, { goals, timeoutMs, rlimit: opts.rlimit, negateGuardOf: opts.injectBug?.transition }),
     { retry: false },
   );
   return out.kind === 'done' && out.value.kind === 'answered' ? out.value.reachable : undefined;
+}
+
+/** The fixed-point pass in the native binary; its absence or failure leaves every goal to the search, as on WASM. */
+async function nativeFixpointPass(ts: TransitionSystem, opts: BmcOptions, goals: number[], timeoutMs: number): Promise<boolean[] | undefined> {
+  const binary = findNativeZ3();
+  if (!binary) return undefined;
+  const start = Date.now();
+  try {
+    const text = await fixpointText(ts, goals, opts.injectBug?.transition);
+    const r = await nativeFixpoint(binary, text, goals.length, { timeoutMs: Math.max(1, timeoutMs - (Date.now() - start)), rlimit: opts.rlimit });
+    return r.kind === 'answered' ? r.reachable : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 export async function runBmc(ts: TransitionSystem, opts: BmcOptions): Promise<EngineResult> {

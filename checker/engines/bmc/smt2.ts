@@ -12,7 +12,8 @@
 
 import type { Property, TransitionSystem } from '../../semantics/system.js';
 import { DEFAULT_SELECTOR, goalWithin, propertyGoal, Unrolling } from './encode.js';
-import { withSolver, type Z3Bool } from './solver.js';
+import { fixedpointRules } from './fixpoint.js';
+import { fixedpointToString, withSolver, type Z3Bool } from './solver.js';
 
 export interface Smt2Options {
   /** Steps; default the system's completeness bound (then unsat is a proof). */
@@ -64,4 +65,35 @@ export async function smt2Query(ts: TransitionSystem, opts: Smt2Options = {}): P
  */
 function nullaryConnectives(text: string): string {
   return text.replace(/(?<=\s)or(?=[\s)])/g, 'false').replace(/(?<=\s)and(?=[\s)])/g, 'true');
+}
+
+/**
+ * The fixed-point pass's Horn clauses (fixpoint.ts) as Z3 fixedpoint text:
+ * `(declare-rel …) (rule …) … (query …)`, answered `unsat` when no goal is
+ * derivable (every property proved) and `sat` when some is.
+ */
+export async function fixpointText(ts: TransitionSystem, goals: number[] = ts.properties.map((_, i) => i), negateGuardOf?: number): Promise<string> {
+  if (goals.length === 0) throw new Error('no property to ask about');
+  const outcome = await withSolver(async (ctx) => {
+    const { fp, bad } = fixedpointRules(ctx, ts, { goals, negateGuardOf });
+    try {
+      // Z3 prints a query as an `assert` of an implication into a fresh
+      // relation, which its own reader takes as a background axiom: the
+      // query is written here as the relation itself, whose answer lists
+      // the derived goal numbers.
+      const rules = await fixedpointToString(ctx, fp);
+      return `${rules.trimEnd()}\n(query ${String(bad.name())})`;
+    } finally {
+      fp.release();
+    }
+  });
+  if (outcome.kind !== 'done') throw new Error(`Z3 could not build the rules (${outcome.limit.kind})`);
+  const head = [
+    `; lockmc dump fixpoint: transition system ${ts.hash.slice(0, 12)}, ${ts.vars.length} variables, ${ts.transitions.length} transitions`,
+    '; unsat: no run of any length reaches a goal (every property below proved); sat: the answer lists the goals reached, (= (:var 0) <goal>).',
+    `; goals (${goals.length}):`,
+    ...goals.map((pi, j) => `;   ${j}: ${ts.properties[pi].rule}/${ts.properties[pi].check}`),
+  ];
+  // print_answer as an option: z3-solver 5.2 rejects the `:print-answer` keyword of `query` that 4.8 takes.
+  return `${head.join('\n')}\n(set-option :fp.engine datalog)\n(set-option :fp.print_answer true)\n${outcome.value.trimEnd()}\n`;
 }

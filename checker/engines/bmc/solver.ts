@@ -419,6 +419,13 @@ export function rlimitUsage(): { calls: number; max: number; total: number } {
   return { ...usage };
 }
 
+/** Counts a call answered outside this module (the native fixed point, native.ts). */
+export function recordRlimitUsage(used: number): void {
+  usage.calls++;
+  usage.total += used;
+  usage.max = Math.max(usage.max, used);
+}
+
 export function resetRlimitUsage(): void {
   usage.calls = 0;
   usage.max = 0;
@@ -591,4 +598,10 @@ export async function evalSmtlib(text: string): Promise<string> {
   const s = await currentSession();
   const ctx = new s.api.Context('smt2') as unknown as Z3Ctx;
   return await s.api.Z3.eval_smtlib2_string(ctx.ptr, text);
+}
+
+/** A fixed-point object's relations and rules as Z3's own fixedpoint text. */
+export async function fixedpointToString(ctx: Z3Ctx, fp: Z3Fixedpoint): Promise<string> {
+  const s = await currentSession();
+  return s.api.Z3.fixedpoint_to_string(ctx.ptr, fp.ptr, []);
 }

@@ -7,12 +7,14 @@
 
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { smt2Query } from '../../../../checker/engines/bmc/smt2.js';
-import { evalSmtlib } from '../../../../checker/engines/bmc/solver.js';
+import { fixpointText, smt2Query } from '../../../../checker/engines/bmc/smt2.js';
+import { evalSmtlib, freshContext, withSolver } from '../../../../checker/engines/bmc/solver.js';
+import { reachability } from '../../../../checker/engines/bmc/fixpoint.js';
+import { parseAnswer } from '../../../../checker/engines/bmc/native.js';
 import { DEFAULT_CHECK_OPTIONS, resolveRules, runPipeline, startRun } from '../../../../checker/index.js';
 import type { TransitionSystem } from '../../../../checker/semantics/system.js';
 import { makeBudget } from '../../../../model/budget.js';
-import { SAFETY_NET_MS } from '../../../budgets.js';
+import { SAFETY_NET_MS, Z3_BUDGET } from '../../../budgets.js';
 
 async function systemOf(file: string): Promise<TransitionSystem> {
   const options = { ...DEFAULT_CHECK_OPTIONS };
@@ -45,5 +47,27 @@ describe('dump smt2', () => {
   it('--bound shorter than the completeness bound says so', async () => {
     const ts = await systemOf('fixtures/rules/deadlock/holds-ww-wait-die-backoff.model.ts');
     expect((await smt2Query(ts, { bound: 2 })).split('\n')[1]).toBe(`; bound 2 step(s) (completeness bound ${ts.completenessBound})`);
+  });
+});
+
+describe('dump fixpoint', () => {
+  it('the fixed-point pass as Z3 fixedpoint text: the goals reached for a violating model, unsat for a holding one', async () => {
+    const bad = await systemOf('fixtures/rules/deadlock/violates-fence-wait-under-reset-lock.model.ts');
+    const text = await fixpointText(bad);
+    expect(text.split('\n').slice(0, 4)).toEqual([
+      `; lockmc dump fixpoint: transition system ${bad.hash.slice(0, 12)}, ${bad.vars.length} variables, ${bad.transitions.length} transitions`,
+      '; unsat: no run of any length reaches a goal (every property below proved); sat: the answer lists the goals reached, (= (:var 0) <goal>).',
+      `; goals (${bad.properties.length}):`,
+      ';   0: deadlock/deadlock',
+    ]);
+    const answer = (await evalSmtlib(text)).trim();
+    expect(answer.split('\n')[0]).toBe('sat');
+    // The same goals the engine's own pass derives.
+    const reached = parseAnswer(answer, bad.properties.length, { timeoutMs: SAFETY_NET_MS });
+    const out = await withSolver(async () => reachability(await freshContext(), bad, { goals: bad.properties.map((_, i) => i), ...Z3_BUDGET }));
+    expect(out).toEqual({ kind: 'done', value: reached });
+    expect(reached.kind === 'answered' && reached.reachable[0]).toBe(true);
+    const good = await systemOf('fixtures/rules/deadlock/holds-ww-wait-die-backoff.model.ts');
+    expect((await evalSmtlib(await fixpointText(good))).trim()).toBe('unsat');
   });
 });
