@@ -51,21 +51,9 @@ let nextId = 1;
 /** Jobs run one after another: a child serves one job at a time. */
 let queue: Promise<unknown> = Promise.resolve();
 
-/**
- * Z3's WebAssembly stays on V8's baseline compiler (Liftoff) in the child.
- * By default V8 recompiles every wasm function that gets warm with its
- * optimising compiler on background threads; Z3's queries here are many
- * and short, so that work rarely pays back: measured on the drivers corpus
- * (issue #11), the tier-up was about half of the child's background CPU
- * and the solver on Liftoff code took no more time. The background CPU is
- * what `--jobs N` cannot get back: with one job it rides on the idle core,
- * with two it takes a core from the other job (bench/jobs.ts).
- */
-export const CHILD_WASM_FLAGS = ['--liftoff-only'];
-
 function spawnWorker(path: string): ChildProcess {
   // --expose-gc: the worker collects between jobs (worker.ts).
-  const c = fork(path, [], { stdio: ['ignore', 'ignore', 'ignore', 'ipc'], serialization: 'advanced', execArgv: [...process.execArgv, '--expose-gc', ...CHILD_WASM_FLAGS] });
+  const c = fork(path, [], { stdio: ['ignore', 'ignore', 'ignore', 'ipc'], serialization: 'advanced', execArgv: [...process.execArgv, '--expose-gc'] });
   // An idle worker must not keep the parent alive.
   c.unref();
   (c as ChildProcess & { channel?: { unref(): void } }).channel?.unref();
