@@ -50,9 +50,14 @@ export function emitUserptrPagesOp(site: OpSite<OpOf<'userptr_pages'>>): void {
       site.emit('ok', idle(v), [{ v, e: cnst(PAGES_PINNED) }]);
       return;
     case 'unpin':
-      site.emit('ok', TRUE, [{ v, e: ite(eq(stateOf(v), cnst(PAGES_PINNED)), sub(vr(v), cnst(PAGES_PINNED - PAGES_PRESENT)), vr(v)) }]);
+      site.emit('ok', TRUE, [unpinUpdate(v)]);
       return;
   }
+}
+
+/** unpin_user_pages: pinned pages become present again (an invalidation that is running stays counted). */
+export function unpinUpdate(v: VarId): { v: VarId; e: IntExpr } {
+  return { v, e: ite(eq(stateOf(v), cnst(PAGES_PINNED)), sub(vr(v), cnst(PAGES_PINNED - PAGES_PRESENT)), vr(v)) };
 }
 
 /** No invalidation of the object's mm is running. */
