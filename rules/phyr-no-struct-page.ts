@@ -25,7 +25,7 @@ export const rule = defineRule({
         values: [
           {
             value: 'forbid',
-            summary: 'No struct page from a phyr at all: the importer stays on reservation locking (the DRM side).',
+            summary: 'No struct page from a phyr at all: the importer stays on reservation locking (the DRM side); a driver tracking pinned memory in a phyr must keep a second page list to unpin it.',
             citation: { kind: 'list', list: 'linaro-mm-sig, dri-devel', date: '2025-01-22', subject: 'phyr vs scatterlist (dma-buf phyr interfaces)', author: 'Simona Vetter' },
             consequence: 'fixtures/debates/phyr-scatterlist/violates-forbid-pin-leak.model.ts',
           },

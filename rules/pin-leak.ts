@@ -23,7 +23,7 @@ export const rule = defineRule({
       'needs phyr_entry_to_page() to unpin; without it the driver must keep a second list of the pages, or leak the pins. The ' +
       'check is judged when every thread has returned (a thread stuck in a deadlock is the deadlock\'s finding, not a leak) and ' +
       'points at the pin whose pages are still pinned.',
-    covers: ['USERPTR-2', 'PHYR-1'],
+    covers: ['USERPTR-2'],
     citations: [
       { kind: 'kernel', file: 'mm/gup.c', symbol: 'unpin_user_pages', note: 'takes the struct page array; the only way to drop a FOLL_PIN pin' },
       { kind: 'doc', file: 'Documentation/core-api/pin_user_pages.rst', section: 'FOLL_PIN, FOLL_GET, FOLL_LONGTERM: when to use which flags' },

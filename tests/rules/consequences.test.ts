@@ -71,6 +71,15 @@ describe('lockmc explain shows both sides, cited, with their consequences', () =
     );
   });
 
+  it('phyr-no-struct-page: forbid leaks the pins RDMA cannot get back, warn lets the page outlive a move', async () => {
+    const io = fakeIo();
+    expect(await main(['explain', 'phyr-no-struct-page'], io)).toBe(0);
+    const block = io.stdout.slice(io.stdout.indexOf('\noption phyr.struct-page') + 1, io.stdout.indexOf('\nnot fully verified'));
+    expect(block.match(/consequence:/g)?.length).toBe(2);
+    expect(block).toContain("(Simona Vetter)]\n    consequence: fixtures/debates/phyr-scatterlist/violates-forbid-pin-leak.model.ts\n");
+    expect(block).toContain('(Jason Gunthorpe)]\n    consequence: fixtures/debates/phyr-scatterlist/violates-warn-page-outlives-move.model.ts\n');
+  });
+
   it('notifier-fence-wait-gpu-only names a consequence under each side', async () => {
     const io = fakeIo();
     expect(await main(['explain', 'notifier-fence-wait-gpu-only'], io)).toBe(0);
