@@ -56,7 +56,9 @@ function unpin(cx: ExtractContext, c: ApiCall): Lowered {
     return { op: { kind: 'phyr_op', api: c.name, phyr: id, action: 'unpin_pages' } };
   }
   if (!inst.userptr) cx.fail('LMC202', `${c.name}: '${inst.name}' is not a userptr object`, c.args[0]!, 'declare it with `userptr_object(mm)`');
-  const only = cx.instances.find((i) => i.kind === 'phyr' && i.pagesOf === id && !i.keepPages);
+  // The driver has its page array unless every phyr that lists the pages says it dropped it.
+  const over = cx.instances.filter((i) => i.kind === 'phyr' && i.pagesOf === id);
+  const only = over.every((i) => !i.keepPages) ? over[0] : undefined;
   if (only) {
     cx.fail(
       'LMC202',
