@@ -218,7 +218,8 @@ export type Op =
   | { kind: 'memalloc_save'; api: string; scope: MemallocScope; cookie: InstanceId }
   | { kind: 'memalloc_restore'; api: string; scope: MemallocScope; cookie: InstanceId }
   /** copy_{to,from}_user, get/put_user, GUP, hmm_range_fault: may fault. */
-  | { kind: 'user_access'; api: string; mm: InstanceId; pin?: boolean }
+  /** `obj`: pin_user_pages(obj) on a userptr object: GUP on its mm that also pins its pages (FOLL_PIN). */
+  | { kind: 'user_access'; api: string; mm: InstanceId; pin?: boolean; obj?: InstanceId }
   | { kind: 'pagefault_disable'; api: string }
   | { kind: 'pagefault_enable'; api: string }
   | { kind: 'local_irq_disable'; api: string }

@@ -450,7 +450,10 @@ declare global {
   /** GUP: mmap_lock read, may fault. */
   function get_user_pages(...args: unknown[]): number;
   function get_user_pages_fast(...args: unknown[]): number;
-  /** FOLL_PIN GUP: mmap_lock read, may fault. On a userptr object: pins its pages (reclaim and migration leave them). */
+  /**
+   * FOLL_PIN GUP: mmap_lock read, may fault. On a userptr object: GUP on its mm that pins its pages
+   * (reclaim and migration leave them); `pin_user_pages` under the caller's mmap_lock, `_fast` takes it.
+   */
   function pin_user_pages(obj: lockmc.GemObject, ...rest: unknown[]): number;
   function pin_user_pages(...args: unknown[]): number;
   /**
@@ -463,6 +466,8 @@ declare global {
   function unpin_user_pages(obj: lockmc.GemObject | lockmc.Phyr, ...rest: unknown[]): void;
   /** Faults a userptr object's pages back in (hmm_range_fault); waits while an invalidation of its mm runs. */
   function userptr_get_pages(obj: lockmc.GemObject): number;
+  /** pin_user_pages() that takes mmap_lock itself on its slow path; on a userptr object it pins its pages. */
+  function pin_user_pages_fast(obj: lockmc.GemObject, ...rest: unknown[]): number;
   function pin_user_pages_fast(...args: unknown[]): number;
   /**
    * Faults a range under the caller's mmap_lock (mm/hmm.c: mmap_assert_locked); takes no

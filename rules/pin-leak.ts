@@ -44,7 +44,7 @@ export const rule = defineRule({
       id: 'pages-never-unpinned',
       bad: { kind: 'userptr-pages', subject: 'any', state: 'pinned' },
       threads: 'returned',
-      at: { op: 'userptr_pages', api: ['pin_user_pages', 'pin_user_pages_fast', 'pin_user_pages_remote', 'pin_user_pages_unlocked'] },
+      at: { op: 'user_access', api: ['pin_user_pages', 'pin_user_pages_fast'] },
     },
   ],
 });

@@ -88,7 +88,7 @@ const CASES: [rule: string, fixture: string, messages: string[]][] = [
   [
     'pin-leak',
     'violates-pages-never-unpinned',
-    ['pinned pages of ubo never unpinned: every thread has returned and the pages pin_user_pages() pinned are still pinned; reclaim and migration can never have them back'],
+    ['pinned pages of ubo never unpinned: every thread has returned and the pages pin_user_pages_fast() pinned are still pinned; reclaim and migration can never have them back'],
   ],
   [
     'phyr-no-struct-page',

@@ -32,7 +32,9 @@ export function userptrPin(cx: ExtractContext, c: ApiCall): Lowered | undefined 
     cx.fail('LMC202', `${c.name}: '${cx.instances[id]!.name}' is not a userptr object; its pages are the driver's own`, c.args[0], 'declare it with `userptr_object(mm)`');
   }
   c.ignoreFrom(1);
-  return { op: { kind: 'userptr_pages', api: c.name, obj: id, action: 'pin' } };
+  // GUP on the object's mm (mm/gup.c: the non-_fast calls run under the caller's mmap_lock, the
+  // _fast ones take it on their slow path), which also pins the pages (D5 in docs/open-requests.md).
+  return { op: { kind: 'user_access', api: c.name, mm: cx.instances[id]!.mm!, pin: true, obj: id } };
 }
 
 /**

@@ -32,7 +32,8 @@ describe('phyr over pinned user pages', () => {
       { kind: 'phyr_op', api: 'unpin_user_pages', phyr: named('only').id, action: 'unpin_pages' },
       { kind: 'userptr_pages', api: 'unpin_user_pages', obj: umem, action: 'unpin' },
     ]);
-    expect(op1(t, 'pin_user_pages').op).toEqual({ kind: 'userptr_pages', api: 'pin_user_pages', obj: umem, action: 'pin' });
+    // D5: the pin is GUP on the object's mm (mmap_lock contract), pinning the object's pages.
+    expect(op1(t, 'pin_user_pages').op).toEqual({ kind: 'user_access', api: 'pin_user_pages', mm: named('mm').id, pin: true, obj: umem });
   });
 
   it('rejects unpinning the object when the phyr is all the driver kept', () => {
