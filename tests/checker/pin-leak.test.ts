@@ -82,3 +82,23 @@ describe('pin-leak', () => {
     expect(verdict(m, 'pin-leak').status).toBe('proved');
   }, 120_000);
 });
+
+describe('pin_user_pages on a userptr object is GUP on its mm (D5)', () => {
+  const PIN = (call: string, locked: boolean) =>
+    `${HEAD}const ubo = userptr_object(mm);
+export function t() {
+${locked ? '  mmap_read_lock(mm);\n' : ''}  ${call}(ubo);
+${locked ? '  mmap_read_unlock(mm);\n' : ''}  unpin_user_pages(ubo);
+}
+`;
+  const states = async (text: string) => {
+    const m = await run(text, 'explicit');
+    return ['gup-needs-mmap-lock', 'pin-leak'].map((r) => `${r}: ${verdict(m, r).status}`);
+  };
+
+  it('pin_user_pages needs the caller to hold mmap_lock; pin_user_pages_fast takes it itself', async () => {
+    expect(await states(PIN('pin_user_pages', false))).toEqual(['gup-needs-mmap-lock: violated', 'pin-leak: proved']);
+    expect(await states(PIN('pin_user_pages', true))).toEqual(['gup-needs-mmap-lock: proved', 'pin-leak: proved']);
+    expect(await states(PIN('pin_user_pages_fast', false))).toEqual(['gup-needs-mmap-lock: not-applicable', 'pin-leak: proved']);
+  }, 120_000);
+});
