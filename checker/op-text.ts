@@ -64,6 +64,7 @@ export function renderOp(op: Op, model: DriverModel): string {
     case 'memalloc_restore':
       return call(nm(model, op.cookie));
     case 'user_access':
+      return op.obj !== undefined ? call(nm(model, op.obj)) : call();
     case 'pagefault_disable':
     case 'pagefault_enable':
     case 'local_irq_disable':

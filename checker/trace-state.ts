@@ -154,6 +154,8 @@ export function finalStateOf(
       const st = ['detached', 'attached', 'mapped', 'invalidated'][s[v.id] & 3];
       other[`attachment ${nm(model, r.instance)}`] = `${st}${(s[v.id] & 4) !== 0 ? ', pinned' : ''}`;
     } else if (r.kind === 'rxq') other[`rx queue ${nm(model, r.instance)}`] = ['unbound', 'devmem', 'zcrx'][s[v.id]] ?? String(s[v.id]);
+    // A userptr object's pages when they are not simply present: pinned (what a pin leak leaves), or released by the mm.
+    else if (r.kind === 'userptr-pages') other[`pages ${nm(model, r.instance)}`] = ['present', 'pinned', 'released', 'present'][s[v.id] & 3]! + (s[v.id] >= 4 ? ', invalidation running' : '');
     // Monitor variables (`mon.<rule>.<check>…`) are the checker's own
     // bookkeeping for a rule, not kernel state: no output names them.
   }

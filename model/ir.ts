@@ -144,6 +144,13 @@ export interface Instance {
   /** phyr: it already holds DMA addresses (a scatterlist exporter's list stored in a phyr): importers skip the mapping. */
   dmaMapped?: boolean;
   /**
+   * phyr from pages: the userptr object whose pinned pages it lists (`phyr_from_pages(umem)`: RDMA
+   * tracking its pin_user_pages memory in a phyr). Unpinning them then needs the struct pages back.
+   */
+  pagesOf?: InstanceId;
+  /** phyr with `pagesOf`: the driver keeps its own page array too (a second list), so it can unpin without the phyr. */
+  keepPages?: true;
+  /**
    * True for instances created by an operation inside a thread (ww_ctx,
    * cookies, attachments bound to a local `const`): they exist only once
    * that operation ran.
@@ -211,7 +218,8 @@ export type Op =
   | { kind: 'memalloc_save'; api: string; scope: MemallocScope; cookie: InstanceId }
   | { kind: 'memalloc_restore'; api: string; scope: MemallocScope; cookie: InstanceId }
   /** copy_{to,from}_user, get/put_user, GUP, hmm_range_fault: may fault. */
-  | { kind: 'user_access'; api: string; mm: InstanceId; pin?: boolean }
+  /** `obj`: pin_user_pages(obj) on a userptr object: GUP on its mm that also pins its pages (FOLL_PIN). */
+  | { kind: 'user_access'; api: string; mm: InstanceId; pin?: boolean; obj?: InstanceId }
   | { kind: 'pagefault_disable'; api: string }
   | { kind: 'pagefault_enable'; api: string }
   | { kind: 'local_irq_disable'; api: string }
@@ -316,9 +324,11 @@ export type Op =
    * phyr objects (phyr vs scatterlist thread, Jan 2025): `create` from
    * pages or from a P2P range (`from` in the instance), `map` / `unmap` for
    * an importer (the DMA mapping of its ranges), `to_sgt` (the helper that
-   * turns a phyr into a dma-mapped scatterlist for an old importer).
+   * turns a phyr into a dma-mapped scatterlist for an old importer),
+   * `unpin_pages` (`unpin_user_pages(phyr)`: each entry's struct page got
+   * back with phyr_entry_to_page and unpinned; the phyr's `pagesOf` object).
    */
-  | { kind: 'phyr_op'; api: string; phyr: InstanceId; action: 'map' | 'unmap' | 'to_sgt' | 'to_page' | 'access' }
+  | { kind: 'phyr_op'; api: string; phyr: InstanceId; action: 'map' | 'unmap' | 'to_sgt' | 'to_page' | 'access' | 'unpin_pages' }
   /**
    * might_lock / might_lock_read / might_lock_nested (include/linux/lockdep.h):
    * lockdep records an acquisition of `lock`'s class and drops it at once.

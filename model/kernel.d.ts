@@ -458,13 +458,24 @@ declare global {
   /** GUP: mmap_lock read, may fault. */
   function get_user_pages(...args: unknown[]): number;
   function get_user_pages_fast(...args: unknown[]): number;
-  /** FOLL_PIN GUP: mmap_lock read, may fault. On a userptr object: pins its pages (reclaim and migration leave them). */
+  /**
+   * FOLL_PIN GUP: mmap_lock read, may fault. On a userptr object: GUP on its mm that pins its pages
+   * (reclaim and migration leave them); `pin_user_pages` under the caller's mmap_lock, `_fast` takes it.
+   */
   function pin_user_pages(obj: lockmc.GemObject, ...rest: unknown[]): number;
   function pin_user_pages(...args: unknown[]): number;
-  /** Drops the pin of a userptr object's pages (mm/gup.c unpin_user_pages). */
-  function unpin_user_pages(obj: lockmc.GemObject, ...rest: unknown[]): void;
+  /**
+   * Drops the pin of a userptr object's pages (mm/gup.c unpin_user_pages, which takes the page
+   * array). Of a phyr built with `phyr_from_pages(obj)`: each entry's page is got back with
+   * phyr_entry_to_page and unpinned (what phyr.struct-page=forbid rejects). On the object itself
+   * when such a phyr without `keep_pages` is the driver's only record of the pages: LMC202.
+   * Pages still pinned once every thread returned: rule `pin-leak`.
+   */
+  function unpin_user_pages(obj: lockmc.GemObject | lockmc.Phyr, ...rest: unknown[]): void;
   /** Faults a userptr object's pages back in (hmm_range_fault); waits while an invalidation of its mm runs. */
   function userptr_get_pages(obj: lockmc.GemObject): number;
+  /** pin_user_pages() that takes mmap_lock itself on its slow path; on a userptr object it pins its pages. */
+  function pin_user_pages_fast(obj: lockmc.GemObject, ...rest: unknown[]): number;
   function pin_user_pages_fast(...args: unknown[]): number;
   /**
    * Faults a range under the caller's mmap_lock (mm/hmm.c: mmap_assert_locked); takes no
@@ -709,6 +720,13 @@ declare global {
 
   /** A phyr over system pages (each range has a struct page). `dma_mapped`: it stores DMA addresses already. */
   function phyr_from_pages(opts?: { dma_mapped?: boolean }): lockmc.Phyr;
+  /**
+   * A phyr listing the pinned pages of userptr object `obj` (RDMA tracking its pin_user_pages
+   * memory in a phyr). Without `keep_pages: true` it is the driver's only record of the pages:
+   * unpinning them needs them back from the phyr (`unpin_user_pages(phyr)`). `keep_pages`: the
+   * driver keeps its own page array too (a second list) and may `unpin_user_pages(obj)`.
+   */
+  function phyr_from_pages(obj: lockmc.GemObject, opts?: { dma_mapped?: boolean; keep_pages?: boolean }): lockmc.Phyr;
   /** A phyr over a P2P/MMIO range: no struct page behind it. `dma_mapped`: it stores DMA addresses already. */
   function phyr_from_p2p(opts?: { dma_mapped?: boolean }): lockmc.Phyr;
   /** The importer DMA-maps the phyr's ranges; a dma-mapped phyr must not be mapped again. */

@@ -88,7 +88,7 @@ export const CONSTRUCTORS: readonly ConstructorEntry[] = [
   // drivers/gpu/drm/scheduler/sched_main.c drm_sched_init(): struct drm_gpu_scheduler with its drm_sched_backend_ops.
   { name: 'drm_gpu_scheduler', kind: 'drm_sched', arity: [1, 1], summary: 'struct drm_gpu_scheduler ({ run_job, timedout_job })' },
   // phyr vs scatterlist thread (linaro-mm-sig, Jan 2025): lockmc-only names, no phyr API is merged.
-  { name: 'phyr_from_pages', kind: 'phyr', arity: [0, 1], summary: 'a phyr over system pages (each range has a struct page); `{ dma_mapped: true }` stores DMA addresses' },
+  { name: 'phyr_from_pages', kind: 'phyr', arity: [0, 2], summary: 'a phyr over system pages (each range has a struct page); `{ dma_mapped: true }` stores DMA addresses; `phyr_from_pages(umem, { keep_pages })` lists a userptr object\'s pinned pages' },
   { name: 'phyr_from_p2p', kind: 'phyr', arity: [0, 1], summary: 'a phyr over a P2P/MMIO range (no struct page); `{ dma_mapped: true }` stores DMA addresses' },
   // include/linux/local_lock_internal.h INIT_LOCAL_LOCK(): wait_type_inner LD_WAIT_CONFIG, lock_type LD_LOCK_PERCPU.
   // Named after the type: local_lock() is the acquisition.
@@ -471,7 +471,7 @@ export const APIS: readonly ApiEntry[] = [
   // mm/hmm.c hmm_range_fault() / amdgpu_ttm_tt_get_user_pages(): (re)populate a userptr object's pages.
   { api: 'userptr_get_pages', op: 'userptr_pages', args: [GEM_ARG], summary: 'fault in the pages of a userptr object (hmm_range_fault)' },
   // mm/gup.c unpin_user_pages(): drop FOLL_PIN references (pin_user_pages on a userptr object pins them).
-  { api: 'unpin_user_pages', op: 'userptr_pages', args: [GEM_ARG], variadicIgnored: true, summary: 'drop the pin of a userptr object\'s pages' },
+  { api: 'unpin_user_pages', op: 'userptr_pages', args: [inst('obj', 'gem_object', 'phyr')], variadicIgnored: true, summary: 'drop the pin of a userptr object\'s pages (of a phyr: each got back with phyr_entry_to_page)' },
   // --- slab caches: mm/slub.c kmem_cache_alloc() -> slab_pre_alloc_hook() -> might_alloc(gfp) ---
   { api: 'kmem_cache_alloc', op: 'alloc', args: [GFP_ARG], gfpLast: true, summary: 'slab-cache allocation (the cache argument comes first)' },
   { api: 'kmem_cache_zalloc', op: 'alloc', args: [GFP_ARG], gfpLast: true, summary: 'zeroed slab-cache allocation' },

@@ -25,8 +25,9 @@ export const rule = defineRule({
         values: [
           {
             value: 'forbid',
-            summary: 'No struct page from a phyr at all: the importer stays on reservation locking (the DRM side).',
+            summary: 'No struct page from a phyr at all: the importer stays on reservation locking (the DRM side); a driver tracking pinned memory in a phyr must keep a second page list to unpin it.',
             citation: { kind: 'list', list: 'linaro-mm-sig, dri-devel', date: '2025-01-22', subject: 'phyr vs scatterlist (dma-buf phyr interfaces)', author: 'Simona Vetter' },
+            consequence: 'fixtures/debates/phyr-scatterlist/violates-forbid-pin-leak.model.ts',
           },
           {
             value: 'warn',
@@ -79,7 +80,8 @@ export const rule = defineRule({
     {
       kind: 'step',
       id: 'phyr-entry-page',
-      on: { op: 'phyr_op', api: ['phyr_entry_to_page'] },
+      // unpin_user_pages(phyr) gets each page back with phyr_entry_to_page to unpin it (the RDMA case).
+      on: { op: 'phyr_op', api: ['phyr_entry_to_page', 'unpin_user_pages'] },
       when: { kind: 'and', of: [{ kind: 'option', key: 'phyr.struct-page', is: 'forbid' }, { kind: 'phyr', from: 'pages' }] },
     },
   ],

@@ -69,6 +69,7 @@ import { rule as lockdepIrqLockInversion } from './lockdep-irq-lock-inversion.js
 import { rule as lockdepInvalidWaitContext } from './lockdep-invalid-wait-context.js';
 import { rule as lockdepHeldLockFreed } from './lockdep-held-lock-freed.js';
 import { rule as lockdepBadUnlockBalance } from './lockdep-bad-unlock-balance.js';
+import { rule as pinLeak } from './pin-leak.js';
 
 export const ALL_RULES: Rule[] = [
   lockdepCircularDependency,
@@ -133,4 +134,5 @@ export const ALL_RULES: Rule[] = [
   gupNeedsMmapLock,
   mpOwnershipTransfer,
   phyrDmaMappedNotRemapped,
+  pinLeak,
 ];

@@ -211,8 +211,11 @@ export type Pred =
   | { kind: 'not'; of: Pred }
   /** What the attachment's importer declared it tolerates (`dma_buf_dynamic_attach(buf, { gpu_context: true })`). */
   | { kind: 'importer'; subject: Subject; cap: keyof ImporterCaps; is: boolean }
-  /** The pages of the step's GEM object: faulted in, pinned, or released by the mm (a non-userptr object's are present). */
-  | { kind: 'userptr-pages'; state: UserptrPagesState | UserptrPagesState[] }
+  /**
+   * The pages of the step's GEM object: faulted in, pinned, or released by the mm (a non-userptr object's are present).
+   * `subject: 'any'` / `'all'`: of some / every userptr object (state and terminal checks, which have no step).
+   */
+  | { kind: 'userptr-pages'; state: UserptrPagesState | UserptrPagesState[]; subject?: Subject }
   /** The step's GEM object is a userptr object. */
   | { kind: 'gem-userptr'; is: boolean }
   /**
@@ -243,8 +246,13 @@ export type Check =
   | { kind: 'step'; id: string; on: StepPattern; when?: Pred }
   /** Violated in a reachable state where `bad` holds. */
   | { kind: 'state'; id: string; bad: Pred }
-  /** Violated in a terminal state (all mandatory threads done or blocked) where `bad` holds. */
-  | { kind: 'terminal'; id: string; bad: Pred }
+  /**
+   * Violated in a terminal state (all mandatory threads done or blocked) where `bad` holds.
+   * `threads: 'returned'`: only terminal states where every thread that ran has returned (none
+   * blocked: a deadlock is its own finding). `at`: where a finding points, the last step of
+   * its trace matching this pattern (a terminal state has no violating step of its own).
+   */
+  | { kind: 'terminal'; id: string; bad: Pred; threads?: 'returned'; at?: StepPattern }
   /** Every unfinished mandatory thread blocked forever. */
   | { kind: 'deadlock'; id: string; on?: ('lock' | 'fence' | 'ww' | 'work')[] }
   /**

@@ -18,6 +18,7 @@ import { opLock } from '../semantics/patterns.js';
 import type { LockGraph } from '../engines/lockgraph/types.js';
 import { cycleFinding, cyclesFor, messageFor, opVars, recursionFinding } from '../findings.js';
 import { lockdepFindings } from '../lockdep-findings.js';
+import { terminalAnchor } from '../terminal-anchor.js';
 import type { Finding, Trace, Wait } from '../report.js';
 import type { CheckOutcome } from '../verdict.js';
 import type { BackPass, DecideOutput, ExplainOutput, PassEnv, PassResult, Products } from './types.js';
@@ -142,12 +143,15 @@ export function findingFor(
 ): Finding {
   const p = ts.properties[i];
   const trace = buildTrace(ts, model, sourceMap, schedule, i, ev);
-  const at = trace.violatingStep !== undefined ? trace.steps[trace.violatingStep - 1]?.at : undefined;
+  // A terminal check may name the step that stands for its finding (a pin leak: the pin).
+  const anchor = p.kind === 'terminal' ? terminalAnchor(ts, ev, model, sourceMap, rule.checks.find((c) => c.id === p.check), schedule, graph) : undefined;
+  const at = trace.violatingStep !== undefined ? trace.steps[trace.violatingStep - 1]?.at : anchor?.at;
+  const vars = traceVars(ts, model, schedule, trace, rule, p.check, graph);
   return {
     rule: p.rule,
     check: p.check,
     kind: findingKind(p),
-    message: messageFor(rule, p.check, traceVars(ts, model, schedule, trace, rule, p.check, graph)),
+    message: messageFor(rule, p.check, anchor ? { ...vars, ...anchor.vars } : vars),
     ...(at ? { at } : {}),
     trace,
   };

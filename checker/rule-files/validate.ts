@@ -191,7 +191,10 @@ function objectPred(s: Sink, v: Obj, path: string, w: string): void {
       }
       return;
     case 'userptr-pages':
-      if (fields(s, v, path, w, ['kind', 'state'], [])) oneOrMany(s, v, 'state', path, w, ['present', 'pinned', 'released']);
+      if (fields(s, v, path, w, ['kind', 'state'], ['subject'])) {
+        oneOrMany(s, v, 'state', path, w, ['present', 'pinned', 'released']);
+        if (v.subject !== undefined) subj();
+      }
       return;
     case 'gem-userptr':
       if (fields(s, v, path, w, ['kind', 'is'], [])) {
@@ -305,8 +308,14 @@ function check(s: Sink, v: unknown, path: string): string | undefined {
       }
       break;
     case 'state':
-    case 'terminal':
       if (fields(s, v, path, w, ['kind', 'id', 'bad'], [])) validatePred(s, v.bad, join(path, 'bad'));
+      break;
+    case 'terminal':
+      if (fields(s, v, path, w, ['kind', 'id', 'bad'], ['threads', 'at'])) {
+        validatePred(s, v.bad, join(path, 'bad'));
+        if (v.threads !== undefined) oneOf(s, v, 'threads', path, w, ['returned']);
+        if (v.at !== undefined) stepPattern(s, v.at, join(path, 'at'));
+      }
       break;
     case 'deadlock':
       if (fields(s, v, path, w, ['kind', 'id'], ['on']) && v.on !== undefined) {

@@ -165,7 +165,7 @@ import { emitAttachmentOp, emitRevocationOp } from './ops/dma-buf.js';
 import { emitOwnershipOp, emitProviderOp, makeProviderVars } from './ops/providers.js';
 import { emitPhyrOp, makePhyrVars } from './ops/phyr.js';
 import { emitWorkOp } from './ops/work.js';
-import { beginInvalidation, emitUserptrPagesOp, makeUserptrVars, releaseUnpinnedPages } from './ops/userptr.js';
+import { beginInvalidation, emitUserptrPagesOp, makeUserptrVars, pinEffect, releaseUnpinnedPages } from './ops/userptr.js';
 import { completenessBound } from './completeness-bound.js';
 import { HW_HUNG, HW_IDLE, HW_KICKED, emitSchedOp, hwVar, makeSchedVars, runJobReady, timeoutReady } from './ops/sched.js';
 
@@ -1630,6 +1630,8 @@ class Compiler implements OpCompiler {
     const writeHeld = eq(vr(o), cnst(t + 1));
     const callerHolds = CALLER_HOLDS_MMAP_LOCK.has(op.api);
     const bit = cnst(1 << t);
+    // pin_user_pages(obj): the pages are pinned once the fault is handled.
+    const pin = op.obj !== undefined ? pinEffect(ctx, op.obj) : undefined;
     for (const h of handlers) {
       if (copy.frames.some((f) => f.proc === h.proc && f.kind === 'fault')) continue;
       const frames: Frame[] = [...copy.frames, { proc: h.proc, kind: 'fault', enteredAt: { proc: copy.proc.id, node: node.id } }];
@@ -1640,11 +1642,11 @@ class Compiler implements OpCompiler {
           cont: {
             kind: 'return',
             emit: (from, endNode) => {
-              this.addT(from, { guard: TRUE, updates: leave, to: cont, label: { proc: h.proc, node: endNode, synthetic: 'leave-callback' } }, cb.contexts, frames);
+              this.addT(from, { guard: TRUE, updates: [...leave, ...(pin?.updates ?? [])], to: cont, label: { proc: h.proc, node: endNode, synthetic: 'leave-callback' } }, cb.contexts, frames);
             },
           },
         });
-        return this.addT(loc, { guard: and(not(pfd), enter.guard), updates: enter.updates, to: this.locFor(cb, 0), label, op, outcome: 'ok', enters: { proc: h.proc, kind: 'fault' } }, copy.contexts, copy.frames);
+        return this.addT(loc, { guard: and(not(pfd), enter.guard, pin?.guard ?? TRUE), updates: enter.updates, to: this.locFor(cb, 0), label, op, outcome: 'ok', enters: { proc: h.proc, kind: 'fault' } }, copy.contexts, copy.frames);
       };
       const held = run({ guard: callerHolds ? or(readHeld, writeHeld) : readHeld, updates: [] }, []);
       if (!callerHolds) this.addReadPatch({ thread: t, loc, lock: li, ok: held, failRest: FALSE });

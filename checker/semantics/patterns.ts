@@ -271,6 +271,10 @@ export function opOperands(op: Op, model: DriverModel): { fence?: InstanceId; at
     case 'gem_prime_export':
       out.gem = op.obj;
       break;
+    case 'user_access':
+      // pin_user_pages(obj): the userptr object it pins.
+      if (op.obj !== undefined) out.gem = op.obj;
+      break;
     case 'mp_own':
       out.buffer = op.buf;
       if (op.rxq !== undefined) out.rxq = op.rxq;

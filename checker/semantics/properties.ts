@@ -213,7 +213,7 @@ class PropertyCompiler {
         return [{ kind: 'state', rule, check: check.id, bad }];
       }
       case 'terminal': {
-        const bad = this.statePred(check.bad);
+        const bad = check.threads === 'returned' ? and(this.allReturned(), this.statePred(check.bad)) : this.statePred(check.bad);
         this.markReaders(bad);
         return [{ kind: 'terminal', rule, check: check.id, bad }];
       }
@@ -314,6 +314,15 @@ class PropertyCompiler {
       if (t.visible) continue;
       if (t.updates.some((u) => vars.has(u.v))) this.ctx.markVisible(t.id);
     }
+  }
+
+  /**
+   * Every thread that ran has returned: none is blocked or still running
+   * (optional ones that never started count as returned). Kept local to
+   * `threads: 'returned'` terminal checks.
+   */
+  private allReturned(): BoolExpr {
+    return and(...this.ctx.systemThreads.map((th) => or(this.ctx.done(th.id), th.notStarted)));
   }
 
   // -------------------------------------------------------------------------
@@ -717,9 +726,12 @@ class PropertyCompiler {
       case 'importer':
         return this.quant('att', p.subject, env, (a) => ((this.model.instances[a].importer?.caps?.[p.cap] ?? false) === p.is ? TRUE : FALSE));
       case 'userptr-pages': {
-        const obj = this.gemOperand(p.kind, env);
         const states = Array.isArray(p.state) ? p.state : [p.state];
-        return or(...states.map((st) => this.ctx.pagesIs(obj, st === 'present' ? PAGES_PRESENT : st === 'pinned' ? PAGES_PINNED : PAGES_RELEASED)));
+        const is = (obj: InstanceId) => or(...states.map((st) => this.ctx.pagesIs(obj, st === 'present' ? PAGES_PRESENT : st === 'pinned' ? PAGES_PINNED : PAGES_RELEASED)));
+        if (p.subject === undefined || p.subject === 'operand') return is(this.gemOperand(p.kind, env));
+        // Some / every userptr object: the ones with pages the mm tracks.
+        const objs = this.model.instances.filter((i) => i.kind === 'gem_object' && i.userptr).map((i) => is(i.id));
+        return p.subject === 'any' ? or(...objs) : and(...objs);
       }
       case 'gem-userptr':
         return (this.model.instances[this.gemOperand(p.kind, env)].userptr ?? false) === p.is ? TRUE : FALSE;

@@ -16,7 +16,7 @@ const ROOT = join(import.meta.dirname, '..', '..');
 
 /** The options issue #14 names, and the sides still without a consequence model (a known gap, reported). */
 const DEBATED = ['notifier.fence-wait', 'own.scope', 'revoke.gpu-importers', 'phyr.struct-page'];
-const NO_CONSEQUENCE_YET = ['phyr.struct-page=forbid'];
+const NO_CONSEQUENCE_YET: string[] = [];
 
 const options = ALL_RULES.flatMap((r) => (r.meta.options ?? []).map((o) => ({ rule: r.meta.id, o })));
 
@@ -69,6 +69,15 @@ describe('lockmc explain shows both sides, cited, with their consequences', () =
         '',
       ].join('\n'),
     );
+  });
+
+  it('phyr-no-struct-page: forbid leaks the pins RDMA cannot get back, warn lets the page outlive a move', async () => {
+    const io = fakeIo();
+    expect(await main(['explain', 'phyr-no-struct-page'], io)).toBe(0);
+    const block = io.stdout.slice(io.stdout.indexOf('\noption phyr.struct-page') + 1, io.stdout.indexOf('\nnot fully verified'));
+    expect(block.match(/consequence:/g)?.length).toBe(2);
+    expect(block).toContain("(Simona Vetter)]\n    consequence: fixtures/debates/phyr-scatterlist/violates-forbid-pin-leak.model.ts\n");
+    expect(block).toContain('(Jason Gunthorpe)]\n    consequence: fixtures/debates/phyr-scatterlist/violates-warn-page-outlives-move.model.ts\n');
   });
 
   it('notifier-fence-wait-gpu-only names a consequence under each side', async () => {

@@ -86,6 +86,16 @@ const CASES: [rule: string, fixture: string, messages: string[]][] = [
     ['device_write(ubo) DMAs into the pages of userptr object ubo after the mm released them: the notifier returned without waiting for this DMA and the pages were not pinned'],
   ],
   [
+    'pin-leak',
+    'violates-pages-never-unpinned',
+    ['pinned pages of ubo never unpinned: every thread has returned and the pages pin_user_pages_fast() pinned are still pinned; reclaim and migration can never have them back'],
+  ],
+  [
+    'phyr-no-struct-page',
+    'violates-unpin-through-phyr',
+    ['unpin_user_pages(mr) gets a struct page back from a phyr, which phyr.struct-page=forbid does not allow'],
+  ],
+  [
     'userptr-never-exported',
     'violates-userptr-exported',
     ['drm_gem_prime_export(ubo) exports userptr object ubo as a dma-buf; userptr buffers are local to their driver and its notifier'],

@@ -11,6 +11,7 @@ import { FALSE, TRUE, and, bitclear, bitor, cnst, eq, ite, not, vr } from '../ex
 import type { BoolExpr } from '../system.js';
 import { emitCtxLock } from './ww.js';
 import type { OpOf, OpSite, Update } from './site.js';
+import { pinEffect } from './userptr.js';
 
 /** User-memory APIs whose caller must already hold mmap_lock (mm/gup.c, mm/hmm.c). */
 export const CALLER_HOLDS_MMAP_LOCK: ReadonlySet<string> = new Set([
@@ -135,12 +136,17 @@ export function emitUserAccess(site: OpSite<OpOf<'user_access'>>): void {
   const noWriter = o === undefined ? TRUE : eq(vr(o), cnst(0));
   const pfd = c.flag(PAGEFAULT_DISABLED);
   const callerHolds = CALLER_HOLDS_MMAP_LOCK.has(op.api) ? ctx.heldBy(li, t) : FALSE;
-  if (callerHolds.k !== 'false') site.emit('ok', and(not(pfd), callerHolds), []);
-  const faultId = site.emit('ok', and(not(pfd), not(callerHolds), noWriter), []);
+  // pin_user_pages(obj) on a userptr object: the same GUP, which also pins the pages.
+  const pin = op.obj !== undefined ? pinEffect(ctx, op.obj) : undefined;
+  const pinGuard = pin?.guard ?? TRUE;
+  const pinned = pin?.updates ?? [];
+  if (callerHolds.k !== 'false') site.emit('ok', and(not(pfd), callerHolds, pinGuard), pinned);
+  const faultId = site.emit('ok', and(not(pfd), not(callerHolds), noWriter, pinGuard), pinned);
   // The fault's mmap_read_lock queues behind a sleeping writer too.
   c.addReadPatch({ thread: t, loc, lock: li, ok: faultId, failRest: FALSE });
   if (pfd.k !== 'false') {
-    site.emit('ok', pfd, []);
+    // Pages already there are pinned without a fault; the rest return short.
+    site.emit('ok', and(pfd, pinGuard), pinned);
     site.emit('fail', pfd, []);
   }
 }

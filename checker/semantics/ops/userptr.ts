@@ -12,7 +12,7 @@
 import type { DriverModel, InstanceId } from '../../../model/ir.js';
 import { PAGES_INVALIDATING, PAGES_PINNED, PAGES_PRESENT, PAGES_RELEASED, PAGES_STATE_MASK, type CompileContext } from '../context.js';
 import { TRUE, add, bitand, cnst, eq, ite, lt, sub, vr } from '../expr.js';
-import type { IntExpr, VarId } from '../system.js';
+import type { BoolExpr, IntExpr, VarId } from '../system.js';
 import type { OpOf, OpSite } from './site.js';
 
 /** One pages variable per userptr object; none for other GEM objects (their pages are the driver's). */
@@ -50,9 +50,24 @@ export function emitUserptrPagesOp(site: OpSite<OpOf<'userptr_pages'>>): void {
       site.emit('ok', idle(v), [{ v, e: cnst(PAGES_PINNED) }]);
       return;
     case 'unpin':
-      site.emit('ok', TRUE, [{ v, e: ite(eq(stateOf(v), cnst(PAGES_PINNED)), sub(vr(v), cnst(PAGES_PINNED - PAGES_PRESENT)), vr(v)) }]);
+      site.emit('ok', TRUE, [unpinUpdate(v)]);
       return;
   }
+}
+
+/** unpin_user_pages: pinned pages become present again (an invalidation that is running stays counted). */
+export function unpinUpdate(v: VarId): { v: VarId; e: IntExpr } {
+  return { v, e: ite(eq(stateOf(v), cnst(PAGES_PINNED)), sub(vr(v), cnst(PAGES_PINNED - PAGES_PRESENT)), vr(v)) };
+}
+
+/**
+ * What pin_user_pages(obj) adds to its GUP transitions (a user_access op
+ * with `obj`): it waits for a running invalidation and leaves the pages
+ * pinned. Undefined for an object without a pages variable.
+ */
+export function pinEffect(ctx: CompileContext, obj: InstanceId): { guard: BoolExpr; updates: { v: VarId; e: IntExpr }[] } | undefined {
+  const v = ctx.userptrPages.get(obj);
+  return v === undefined ? undefined : { guard: idle(v), updates: [{ v, e: cnst(PAGES_PINNED) }] };
 }
 
 /** No invalidation of the object's mm is running. */
