@@ -107,6 +107,8 @@ export function renderOp(op: Op, model: DriverModel): string {
       return call(nm(model, op.buf));
     case 'mm_event':
       return call(nm(model, op.mm));
+    case 'pm_runtime':
+      return call(nm(model, op.dev));
     case 'hw_submit':
       return call(nm(model, op.hw));
     case 'sched_add_dependency':

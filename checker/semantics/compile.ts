@@ -425,6 +425,7 @@ class Compiler implements OpCompiler {
         }
         if (op.kind === 'fence_signal') todo.push(...(this.fenceCallbacks.get(op.fence) ?? []));
         if (op.kind === 'final_put' && op.release !== undefined) todo.push(op.release);
+        if (op.kind === 'pm_runtime') todo.push(...op.callbacks);
         if (op.kind === 'user_access') todo.push(...this.faultHandlersOf(op.mm).map((r) => r.proc));
         if (op.kind === 'mm_event') todo.push(...this.notifiersOf(op.mm).map((r) => r.proc));
         if (op.kind === 'dma_buf_invalidate') {
@@ -601,6 +602,8 @@ class Compiler implements OpCompiler {
         break; // makeSchedVars (ops/sched.ts)
       case 'phyr':
         break; // its mapping: makePhyrVars (ops/phyr.ts)
+      case 'pm_device':
+        break; // its power.lock and power.work are instances of their own
       default:
         unreachable(i.kind);
     }
@@ -1175,6 +1178,8 @@ class Compiler implements OpCompiler {
         return this.emitInvalidate(loc, copy, node, op.buf);
       case 'final_put':
         return this.emitFinalPut(loc, copy, node, op);
+      case 'pm_runtime':
+        return this.emitRpmCallbacks(loc, copy, node, op);
       case 'dma_buf_revoke':
       case 'dma_buf_unrevoke':
         return emitRevocationOp(site(op));
@@ -1540,6 +1545,43 @@ class Compiler implements OpCompiler {
     });
     const entry = this.locFor(cb, 0);
     this.addT(loc, { guard: TRUE, updates: [], to: entry, label, op, outcome: 'ok', enters: { proc: rel, kind } }, copy.contexts, copy.frames);
+  }
+
+  /**
+   * A synchronous runtime PM call (drivers/base/power/runtime.c): the
+   * device may already be in the wanted state (or its usage count keeps it
+   * there), so the call returns at once; or rpm_callback() runs the
+   * callbacks inline, in order (rpm_idle: ->runtime_idle, then rpm_suspend:
+   * ->runtime_suspend), in the calling task with everything it holds.
+   * dev->power.lock is dropped around each callback (__rpm_callback), so it
+   * is a lock/unlock step of its own before this op. A callback is never
+   * inlined into itself (a resume callback that resumes its own device
+   * finds it RPM_RESUMING and returns).
+   */
+  private emitRpmCallbacks(loc: number, copy: Copy, node: Extract<Node, { kind: 'op' }>, op: Extract<Op, { kind: 'pm_runtime' }>): void {
+    const label = { proc: copy.proc.id, node: node.id, outcome: 'ok' as const };
+    const cont = this.succ(copy, node, 'ok');
+    this.addT(loc, { guard: TRUE, updates: [], to: cont, label, op, outcome: 'ok' }, copy.contexts, copy.frames);
+    const cbs = op.callbacks.filter((p) => !copy.frames.some((f) => f.proc === p && f.kind === 'rpm'));
+    if (cbs.length === 0) return;
+    const copies: { cb: Copy; frames: Frame[] }[] = [];
+    cbs.forEach((p, i) => {
+      const frames: Frame[] = [...copy.frames, { proc: p, kind: 'rpm', enteredAt: { proc: copy.proc.id, node: node.id } }];
+      const cb = this.newCopy(p, frames, [], copy, {
+        inReclaim: copy.inReclaim,
+        inFenceCb: copy.inFenceCb,
+        cont: {
+          kind: 'return',
+          emit: (from, endNode) => {
+            const to = i === cbs.length - 1 ? cont : this.locFor(copies[i + 1]!.cb, 0);
+            this.addT(from, { guard: TRUE, updates: [], to, label: { proc: p, node: endNode, synthetic: 'leave-callback' } }, cb.contexts, frames);
+          },
+        },
+      });
+      copies.push({ cb, frames });
+    });
+    const entry = this.locFor(copies[0]!.cb, 0);
+    this.addT(loc, { guard: TRUE, updates: [], to: entry, label, op, outcome: 'ok', enters: { proc: cbs[0]!, kind: 'rpm' } }, copy.contexts, copy.frames);
   }
 
   /** vm_operations fault handlers registered for the mm whose lock is `mm`'s. */

@@ -142,7 +142,7 @@ export interface StepLabel {
    * Contexts the step runs in, outermost first: each names the callback
    * proc and the op node (in the enclosing proc) that entered it.
    */
-  contexts: { proc: ProcId; kind: 'direct-reclaim' | 'kswapd' | 'irq' | 'fence-callback' | 'invalidate' | 'release' | 'work' | 'destructor' | 'fault' | 'mm-event' | 'softirq'; enteredAt?: { proc: ProcId; node: NodeId } }[];
+  contexts: { proc: ProcId; kind: 'direct-reclaim' | 'kswapd' | 'irq' | 'fence-callback' | 'invalidate' | 'release' | 'work' | 'destructor' | 'fault' | 'mm-event' | 'softirq' | 'rpm'; enteredAt?: { proc: ProcId; node: NodeId } }[];
 }
 
 /** A location of an engine thread: its pc variable holds `pc`. */
