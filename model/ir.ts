@@ -149,7 +149,7 @@ export interface Instance {
    * spinlock `dev->power.lock` and the work item `dev->power.work` that
    * pm_wq runs for an asynchronous idle/suspend (drivers/base/power/runtime.c).
    */
-  rpm?: { suspend?: ProcId; idle?: ProcId; lock: InstanceId; work?: InstanceId };
+  rpm?: { suspend?: ProcId; idle?: ProcId; lock: InstanceId; work: InstanceId };
   /**
    * True for instances created by an operation inside a thread (ww_ctx,
    * cookies, attachments bound to a local `const`): they exist only once

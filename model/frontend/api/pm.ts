@@ -54,16 +54,16 @@ export function constructPmDevice(cx: ExtractContext, name: string, d: ts.Variab
   const resume = rpmProc('runtime_resume');
   const suspend = rpmProc('runtime_suspend');
   const idle = rpmProc('runtime_idle');
-  let work: InstanceId | undefined;
+  // dev->power.work exists for every device; without a runtime_suspend it runs nothing.
+  const work = cx.addInstance({ name: `${name}.power.work`, kind: 'work' }, d.name);
   const s = fns.get('runtime_suspend');
   if (s !== undefined) {
-    work = cx.addInstance({ name: `${name}.power.work`, kind: 'work' }, d.name);
     const wp = cx.requestProc(s.fn, 'work', s.node);
     if (wp !== undefined) cx.instances[work]!.proc = wp;
   }
   const inst = cx.instances[id]!;
   if (resume !== undefined) inst.proc = resume;
-  inst.rpm = { lock, ...(suspend !== undefined ? { suspend } : {}), ...(idle !== undefined ? { idle } : {}), ...(work !== undefined ? { work } : {}) };
+  inst.rpm = { lock, work, ...(suspend !== undefined ? { suspend } : {}), ...(idle !== undefined ? { idle } : {}) };
   cx.global.set(name, { kind: 'instance', id });
 }
 
@@ -104,10 +104,7 @@ function pmRuntime(cx: ExtractContext, c: ApiCall): Lowered {
   const t = SYNC[c.name];
   if (t !== undefined) return { pre: powerLock(c.name, lock), op: { kind: 'pm_runtime', api: c.name, dev, callbacks: callbacksOf(cx, dev, t) } };
   if (c.name === 'pm_runtime_put' || c.name === 'pm_runtime_put_autosuspend') {
-    const work = cx.instances[dev]!.rpm!.work;
-    // Without a runtime_suspend nothing is queued: the request only counts.
-    const op: Op = work === undefined ? { kind: 'pm_runtime', api: c.name, dev, callbacks: [] } : { kind: 'queue_work', api: c.name, work };
-    return { pre: powerLock(c.name, lock), op };
+    return { pre: powerLock(c.name, lock), op: { kind: 'queue_work', api: c.name, work: cx.instances[dev]!.rpm!.work } };
   }
   // pm_runtime_get_noresume / pm_runtime_put_noidle: atomic counter updates, no lock, no callback.
   return { op: { kind: 'pm_runtime', api: c.name, dev, callbacks: [] } };
