@@ -109,6 +109,8 @@ export function renderOp(op: Op, model: DriverModel): string {
       return call(nm(model, op.mm));
     case 'pm_runtime':
       return call(nm(model, op.dev));
+    case 'call_rcu':
+      return call('head', procName(model, op.callback));
     case 'hw_submit':
       return call(nm(model, op.hw));
     case 'sched_add_dependency':

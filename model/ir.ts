@@ -354,7 +354,14 @@ export type Op =
    * context without dev->power.lock. Empty for the _noresume/_noidle
    * variants, which only count.
    */
-  | { kind: 'pm_runtime'; api: string; dev: InstanceId; callbacks: ProcId[] };
+  | { kind: 'pm_runtime'; api: string; dev: InstanceId; callbacks: ProcId[] }
+  /**
+   * call_rcu(head, fn) (kernel/rcu/tree.c): queues `callback`, which runs
+   * after a grace period from RCU_SOFTIRQ (or an rcuc/rcuo kthread, with
+   * bh disabled all the same: rcu_do_batch): a softirq-context thread of
+   * its own that may start once this op ran. rcu_barrier() waits for it.
+   */
+  | { kind: 'call_rcu'; api: string; callback: ProcId };
 
 export type OpKind = Op['kind'];
 
@@ -441,6 +448,8 @@ export interface Registration {
   noThread?: boolean;
   /** irq: force-threaded (set by the checker for PREEMPT_RT, checker/preempt-rt.ts): runs as a task. */
   threaded?: boolean;
+  /** softirq: an RCU callback (call_rcu): it runs only after a call_rcu queued it, once per queueing. */
+  rcu?: true;
 }
 
 /**

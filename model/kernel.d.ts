@@ -800,8 +800,22 @@ declare global {
    * wait-context check reports it.
    */
   function synchronize_rcu(): void;
-  /** Sleep until every queued RCU callback has run; as synchronize_rcu. */
+  /**
+   * Sleep until every RCU callback queued with call_rcu has run (and, as
+   * synchronize_rcu, a grace period): the model waits for each call_rcu
+   * callback queued so far to have returned. Under a lock the callback
+   * takes, that is a deadlock.
+   */
   function rcu_barrier(): void;
+  /**
+   * Queue `func` to run after a grace period (kernel/rcu/tree.c call_rcu):
+   * it runs in softirq context (RCU_SOFTIRQ, or an rcuc/rcuo kthread with
+   * bh disabled: rcu_do_batch), on this CPU when it has softirqs and irqs
+   * on or on any other: it must not sleep, and a lock it takes must be
+   * taken with softirqs off everywhere else (spin_lock_bh). The rcu_head
+   * argument is read and ignored.
+   */
+  function call_rcu(head: unknown, func: lockmc.Callback): void;
 
   // --- Runtime PM (include/linux/pm_runtime.h, drivers/base/power/runtime.c)
   namespace lockmc {

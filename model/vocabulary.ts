@@ -541,6 +541,8 @@ export const APIS: readonly ApiEntry[] = [
   { api: 'pm_runtime_suspend', op: 'pm_runtime', args: [PM_DEV_ARG], summary: 'suspend now: may run runtime_suspend inline' },
   { api: 'pm_runtime_get_noresume', op: 'pm_runtime', args: [PM_DEV_ARG], summary: 'count a user; runs no callback' },
   { api: 'pm_runtime_put_noidle', op: 'pm_runtime', args: [PM_DEV_ARG], summary: 'drop a user; runs no callback' },
+  // --- RCU callbacks: kernel/rcu/tree.c call_rcu(), rcu_do_batch() (softirq context, bh disabled)
+  { api: 'call_rcu', op: 'call_rcu', args: [{ kind: 'ignored', name: 'head' }, { kind: 'fn', name: 'func' }], summary: 'queue func to run after a grace period, in softirq context; rcu_barrier waits for it' },
 ];
 
 export const API_BY_NAME: ReadonlyMap<string, ApiEntry> = new Map(APIS.map((a) => [a.api, a]));

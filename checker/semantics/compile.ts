@@ -343,6 +343,8 @@ class Compiler implements OpCompiler {
   /** Threads that preempt a host and occupy it while they run: hard irqs, then softirqs. */
   private irqThreads: number[] = [];
   private softirqThreads: number[] = [];
+  /** RCU callback threads (call_rcu): thread id -> its `rcu.queued` variable. */
+  private rcuQueued = new Map<number, VarId>();
 
   constructor(
     readonly ctx: CompileContext,
@@ -489,7 +491,7 @@ class Compiler implements OpCompiler {
     // at irq_exit or local_bh_enable, and a hard irq may preempt them.
     this.m.registrations.forEach((r, idx) => {
       if (r.role !== 'softirq') return;
-      const th = add({ name: `softirq:${this.proc(r.proc).name}`, kind: 'softirq', proc: r.proc, registration: idx, canHostIrq: true });
+      const th = add({ name: `${r.rcu ? 'rcu' : 'softirq'}:${this.proc(r.proc).name}`, kind: 'softirq', proc: r.proc, registration: idx, canHostIrq: true });
       this.irqThreads.push(th.id);
       this.softirqThreads.push(th.id);
     });
@@ -667,6 +669,10 @@ class Compiler implements OpCompiler {
         host: ctx.addVar(`irqhost.${t.name}`, n, 0, { kind: 'irq-host', irq: id }),
         fires: ctx.addVar(`fires.${t.name}`, this.o.irqFires, 0, { kind: 'irq-fires', irq: id }),
       });
+    }
+    for (const id of this.softirqThreads) {
+      const t = ctx.threads[id]!;
+      if (this.m.registrations[t.registration!]?.rcu) this.rcuQueued.set(id, ctx.addVar(`rcu.${t.name}`, 1, 0, { kind: 'rcu-queued', irq: id }));
     }
     const ks = ctx.threads.find((t) => t.kind === 'kswapd');
     if (ks) ctx.kswapdRunsVar = ctx.addVar('kswapd.runs', this.o.kswapdRuns, 0, { kind: 'kswapd-runs' });
@@ -852,8 +858,10 @@ class Compiler implements OpCompiler {
     // A completion irq (`hardware({ irq })`) fires only while its engine
     // is kicked, and firing consumes the kick.
     const hw = frameKind === 'irq' ? this.completionHw(th) : undefined;
-    const kicked = hw === undefined ? [] : [eq(vr(hw.v), cnst(HW_KICKED))];
-    const consume = hw === undefined ? [] : [{ v: hw.v, e: cnst(HW_IDLE) }];
+    // An RCU callback runs only once queued by call_rcu, and running consumes the queueing.
+    const rcu = this.rcuQueued.get(th.id);
+    const kicked = hw !== undefined ? [eq(vr(hw.v), cnst(HW_KICKED))] : rcu !== undefined ? [eq(vr(rcu), cnst(1))] : [];
+    const consume = hw !== undefined ? [{ v: hw.v, e: cnst(HW_IDLE) }] : rcu !== undefined ? [{ v: rcu, e: cnst(0) }] : [];
     for (const h of ctx.threads) {
       if (h.id === th.id || !canHost(h)) continue;
       const others = this.irqThreads.filter((j) => j !== th.id).map((j) => ne(vr(ctx.irqVars.get(j)!.host), cnst(h.id + 1)));
@@ -869,6 +877,17 @@ class Compiler implements OpCompiler {
       }, contexts, frames);
     }
     if (hw !== undefined) this.emitCompletionIrq(th, idle, entry, hw, frames);
+    if (rcu !== undefined) {
+      // A queued callback is owed its run: it may also run where no model
+      // thread is (another CPU's RCU_SOFTIRQ, or an rcuc/rcuo kthread with
+      // bh disabled), so a task blocked in rcu_barrier() does not hold it off.
+      this.addT(idle, {
+        guard: and(lt(vr(iv.fires), cnst(this.o.irqFires)), eq(vr(rcu), cnst(1))),
+        updates: [{ v: iv.fires, e: add(vr(iv.fires), cnst(1)) }, { v: rcu, e: cnst(0) }],
+        to: entry,
+        label: { proc: th.proc!, node: 0, synthetic: 'irq-fire' },
+      }, contexts, frames);
+    }
   }
 
   /**
@@ -1180,6 +1199,13 @@ class Compiler implements OpCompiler {
         return this.emitFinalPut(loc, copy, node, op);
       case 'pm_runtime':
         return this.emitRpmCallbacks(loc, copy, node, op);
+      case 'call_rcu': {
+        // Queue the callback: its softirq thread may now run it (once per queueing).
+        const th = [...this.rcuQueued.keys()].find((t) => this.ctx.threads[t]!.proc === op.callback);
+        const v = th === undefined ? undefined : this.rcuQueued.get(th);
+        site(op).emit('ok', TRUE, v === undefined ? [] : [{ v, e: cnst(1) }]);
+        return;
+      }
       case 'dma_buf_revoke':
       case 'dma_buf_unrevoke':
         return emitRevocationOp(site(op));
@@ -1217,12 +1243,21 @@ class Compiler implements OpCompiler {
       case 'local_bh_enable':
         site(op).emit('ok', TRUE, this.bhDec());
         return;
+      case 'rcu_sync':
+        if (op.api === 'rcu_barrier' && this.rcuQueued.size > 0) {
+          // kernel/rcu/tree.c rcu_barrier(): waits until every callback queued
+          // before it has run: none still queued and none running.
+          const idle = [...this.rcuQueued].map(([t, v]) => and(eq(vr(v), cnst(0)), this.doneExpr(t)));
+          site(op).emit('ok', and(...idle), []);
+          return;
+        }
+        site(op).emit('ok', TRUE, []);
+        return;
       case 'rcu_read_lock':
       case 'rcu_read_unlock':
       case 'lock_init':
       case 'might_lock':
       case 'fs_reclaim':
-      case 'rcu_sync':
         // No state of the semantics changes; rules observe the step.
         // (might_lock and fs_reclaim_acquire/release are lockdep annotations:
         // the lock graph records them, nothing blocks. A grace-period wait is
@@ -1810,7 +1845,7 @@ class Compiler implements OpCompiler {
 
   /** The irq's handler (with what it runs inline) signals a fence for sure or queues work. */
   private irqIsOwed(thread: number): boolean {
-    if (this.completionHw(this.ctx.threads[thread]!) !== undefined) return true;
+    if (this.completionHw(this.ctx.threads[thread]!) !== undefined || this.rcuQueued.has(thread)) return true;
     for (const p of this.scans[thread]!.procs) {
       for (const op of this.ops(this.proc(p))) {
         if ((op.kind === 'fence_signal' && op.guaranteed) || op.kind === 'queue_work') return true;

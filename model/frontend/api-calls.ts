@@ -32,6 +32,7 @@ import { SCHED_LOWERINGS } from './api/sched.js';
 import { PRIMING_LOWERINGS } from './api/priming.js';
 import { SUBSYSTEM_LOWERINGS } from './api/subsystems.js';
 import { PM_LOWERINGS } from './api/pm.js';
+import { RCU_LOWERINGS } from './api/rcu.js';
 
 /** Op kind → its lowering; an op kind missing here is a vocabulary entry the front end cannot build. */
 const LOWERINGS: Partial<Record<OpKind, Lowering>> = {
@@ -50,6 +51,7 @@ const LOWERINGS: Partial<Record<OpKind, Lowering>> = {
   ...MM_LOWERINGS,
   ...SCHED_LOWERINGS,
   ...PRIMING_LOWERINGS,
+  ...RCU_LOWERINGS,
 };
 
 export interface CompiledApi {

@@ -177,6 +177,8 @@ export function actionsOf(
       // The destructor a final put runs is walked as a callback (build.ts).
     case 'pm_runtime':
       // So are the runtime PM callbacks; dev->power.lock is its own lock/unlock step.
+    case 'call_rcu':
+      // Queueing takes nothing; the callback is walked as a softirq entry (build.ts).
     case 'hw_submit':
     case 'sched_add_dependency':
     case 'sched_push':
