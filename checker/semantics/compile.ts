@@ -409,6 +409,18 @@ class Compiler implements OpCompiler {
     }
   }
 
+  /** call_rcu sites in the model that queue `cb`. */
+  private callRcuSites(cb: ProcId): number {
+    let n = 0;
+    for (const p of this.m.procs) for (const op of this.ops(p)) if (op.kind === 'call_rcu' && op.callback === cb) n++;
+    return n;
+  }
+
+  /** How many times an irq or softirq thread may fire. */
+  private firesOf(th: EngineThread): number {
+    return th.maxFires ?? this.o.irqFires;
+  }
+
   /** Procs a run of `root` may execute inline, and what they do. */
   private scan(roots: ProcId[]): ThreadScan {
     const s: ThreadScan = { procs: new Set(), kinds: new Set(), scopes: new Set(), irqsave: false, bh: false };
@@ -492,6 +504,9 @@ class Compiler implements OpCompiler {
     this.m.registrations.forEach((r, idx) => {
       if (r.role !== 'softirq') return;
       const th = add({ name: `${r.rcu ? 'rcu' : 'softirq'}:${this.proc(r.proc).name}`, kind: 'softirq', proc: r.proc, registration: idx, canHostIrq: true });
+      // An RCU callback runs once per queueing: allow `irqFires` runs per call_rcu site,
+      // so a callback queued again after it ran is never held off by the fire bound.
+      if (r.rcu) th.maxFires = this.o.irqFires * Math.max(1, this.callRcuSites(r.proc));
       this.irqThreads.push(th.id);
       this.softirqThreads.push(th.id);
     });
@@ -667,7 +682,7 @@ class Compiler implements OpCompiler {
       const t = ctx.threads[id]!;
       ctx.irqVars.set(id, {
         host: ctx.addVar(`irqhost.${t.name}`, n, 0, { kind: 'irq-host', irq: id }),
-        fires: ctx.addVar(`fires.${t.name}`, this.o.irqFires, 0, { kind: 'irq-fires', irq: id }),
+        fires: ctx.addVar(`fires.${t.name}`, this.firesOf(t), 0, { kind: 'irq-fires', irq: id }),
       });
     }
     for (const id of this.softirqThreads) {
@@ -866,7 +881,7 @@ class Compiler implements OpCompiler {
       if (h.id === th.id || !canHost(h)) continue;
       const others = this.irqThreads.filter((j) => j !== th.id).map((j) => ne(vr(ctx.irqVars.get(j)!.host), cnst(h.id + 1)));
       this.addT(idle, {
-        guard: and(lt(vr(iv.fires), cnst(this.o.irqFires)), this.hostRunning(h), enabled(h), ...others, ...kicked),
+        guard: and(lt(vr(iv.fires), cnst(this.firesOf(th))), this.hostRunning(h), enabled(h), ...others, ...kicked),
         updates: [
           { v: iv.host, e: cnst(h.id + 1) },
           { v: iv.fires, e: add(vr(iv.fires), cnst(1)) },
@@ -882,7 +897,7 @@ class Compiler implements OpCompiler {
       // thread is (another CPU's RCU_SOFTIRQ, or an rcuc/rcuo kthread with
       // bh disabled), so a task blocked in rcu_barrier() does not hold it off.
       this.addT(idle, {
-        guard: and(lt(vr(iv.fires), cnst(this.o.irqFires)), eq(vr(rcu), cnst(1))),
+        guard: and(lt(vr(iv.fires), cnst(this.firesOf(th))), eq(vr(rcu), cnst(1))),
         updates: [{ v: iv.fires, e: add(vr(iv.fires), cnst(1)) }, { v: rcu, e: cnst(0) }],
         to: entry,
         label: { proc: th.proc!, node: 0, synthetic: 'irq-fire' },
@@ -1045,7 +1060,7 @@ class Compiler implements OpCompiler {
     ctx.locations[thread]![from]!.out.push(id);
     if (spec.op?.kind === 'ww_acquire_init') {
       const th = ctx.threads[thread]!;
-      const mult = th.kind === 'irq' || th.kind === 'softirq' ? this.o.irqFires : th.kind === 'kswapd' ? this.o.kswapdRuns : 1;
+      const mult = th.kind === 'irq' || th.kind === 'softirq' ? this.firesOf(th) : th.kind === 'kswapd' ? this.o.kswapdRuns : 1;
       this.initCount.set(spec.op.wwClass, (this.initCount.get(spec.op.wwClass) ?? 0) + mult);
     }
     return id;
