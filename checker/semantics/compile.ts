@@ -38,6 +38,10 @@
  *      (kernel/softirq.c: pending softirqs run at irq_exit and
  *      local_bh_enable, never nested). A hard irq may land on a running
  *      softirq (it is a host), so neither fires on a task the other occupies;
+ *      an RCU callback (call_rcu) is such a softirq that fires only while
+ *      queued (`rcu.<name>`, set by call_rcu, consumed by the run), also
+ *      where no model thread is, and is owed while queued; rcu_barrier
+ *      waits until none is queued or running;
  *   5. kswapd, when there is a shrinker or mmu notifier and `kswapdRuns>0`:
  *      optional; each run executes one registered reclaim callback under
  *      fs_reclaim with PF_MEMALLOC (mm/vmscan.c balance_pgdat).
