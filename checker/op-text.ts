@@ -108,6 +108,10 @@ export function renderOp(op: Op, model: DriverModel): string {
       return call(nm(model, op.buf));
     case 'mm_event':
       return call(nm(model, op.mm));
+    case 'pm_runtime':
+      return call(nm(model, op.dev));
+    case 'call_rcu':
+      return call('head', procName(model, op.callback));
     case 'hw_submit':
       return call(nm(model, op.hw));
     case 'sched_add_dependency':

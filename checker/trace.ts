@@ -500,6 +500,7 @@ class StepWriter {
         const enter =
           f.kind === 'fence-callback' ? `fence callback ${procName(model, f.proc)}`
           : f.kind === 'invalidate' ? `invalidate_mappings ${procName(model, f.proc)}`
+          : f.kind === 'rpm' ? `runtime PM runs ${procName(model, f.proc)}`
           : `${f.kind} ${procName(model, f.proc)}`;
         role = role ? `${role}; ${enter}` : enter;
       }
@@ -538,6 +539,8 @@ class StepWriter {
         return `fault handler ${procName(model, f.proc)}${fromText}`;
       case 'mm-event':
         return `mmu notifier ${procName(model, f.proc)}${fromText}`;
+      case 'rpm':
+        return `runtime PM ${procName(model, f.proc)}${fromText}`;
     }
   }
 

@@ -52,7 +52,8 @@ export type InstanceKind =
   | 'gem_object' // drm_gem_object / ttm_buffer_object / userptr_object: `resv` its reservation, `proc` its destructor; `userptr` ones are backed by pages of `mm`
   | 'hardware' // a device engine that raises its completion irq (`proc`) after hw_submit; `mayHang`: it may never raise it
   | 'drm_sched' // a drm_gpu_scheduler: `proc` its run_job, `timedout` its timedout_job, `job` the finished fence of the job pushed to it
-  | 'phyr'; // a physical-range list: `phyrFrom` names its memory, `dmaMapped` when it already holds DMA addresses
+  | 'phyr' // a physical-range list: `phyrFrom` names its memory, `dmaMapped` when it already holds DMA addresses
+  | 'pm_device'; // a device with runtime PM callbacks (dev_pm_ops): `proc` its runtime_resume, `rpm` the rest
 
 /** What an exporter can do to its importers (REVOKE-1). */
 export interface ExporterCaps {
@@ -150,6 +151,12 @@ export interface Instance {
   pagesOf?: InstanceId;
   /** phyr with `pagesOf`: the driver keeps its own page array too (a second list), so it can unpin without the phyr. */
   keepPages?: true;
+  /**
+   * pm_device: its runtime PM callbacks (`proc` is runtime_resume), the
+   * spinlock `dev->power.lock` and the work item `dev->power.work` that
+   * pm_wq runs for an asynchronous idle/suspend (drivers/base/power/runtime.c).
+   */
+  rpm?: { suspend?: ProcId; idle?: ProcId; lock: InstanceId; work: InstanceId };
   /**
    * True for instances created by an operation inside a thread (ww_ctx,
    * cookies, attachments bound to a local `const`): they exist only once
@@ -348,7 +355,23 @@ export type Op =
    * period (and, for rcu_barrier, every queued callback) has ended. Illegal
    * in an RCU read-side section, which the grace period waits for.
    */
-  | { kind: 'rcu_sync'; api: string };
+  | { kind: 'rcu_sync'; api: string }
+  /**
+   * A synchronous runtime PM transition of `dev` (drivers/base/power/runtime.c
+   * rpm_resume / rpm_idle / rpm_suspend via rpm_callback): either nothing
+   * runs (the device already is in that state, or the usage count says
+   * no) or `callbacks` run inline, one after the other, in the caller's
+   * context without dev->power.lock. Empty for the _noresume/_noidle
+   * variants, which only count.
+   */
+  | { kind: 'pm_runtime'; api: string; dev: InstanceId; callbacks: ProcId[] }
+  /**
+   * call_rcu(head, fn) (kernel/rcu/tree.c): queues `callback`, which runs
+   * after a grace period from RCU_SOFTIRQ (or an rcuc/rcuo kthread, with
+   * bh disabled all the same: rcu_do_batch): a softirq-context thread of
+   * its own that may start once this op ran. rcu_barrier() waits for it.
+   */
+  | { kind: 'call_rcu'; api: string; callback: ProcId };
 
 export type OpKind = Op['kind'];
 
@@ -398,7 +421,8 @@ export type ProcRole =
   | 'fence_release' // dma_fence_ops.release, run by a final put
   | 'softirq' // open_softirq / tasklet_setup / timer_setup: a softirq handler
   | 'release' // a GEM/TTM/kref destructor, run by a final put
-  | 'vm_fault'; // vm_operations_struct.fault: run by a user access of its mm, under mmap_lock read
+  | 'vm_fault' // vm_operations_struct.fault: run by a user access of its mm, under mmap_lock read
+  | 'rpm_callback'; // dev_pm_ops.runtime_resume/_suspend/_idle run inline by a synchronous pm_runtime_* call
 
 export interface Proc {
   id: ProcId;
@@ -439,6 +463,8 @@ export interface Registration {
    * irq_thread) after `threadOf`, the proc of its hard handler, returned. Always `threaded`.
    */
   threadOf?: ProcId;
+  /** softirq: an RCU callback (call_rcu): it runs only after a call_rcu queued it, once per queueing. */
+  rcu?: true;
 }
 
 /**

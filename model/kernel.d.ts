@@ -826,8 +826,71 @@ declare global {
    * wait-context check reports it.
    */
   function synchronize_rcu(): void;
-  /** Sleep until every queued RCU callback has run; as synchronize_rcu. */
+  /**
+   * Sleep until every RCU callback queued with call_rcu has run (and, as
+   * synchronize_rcu, a grace period): the model waits for each call_rcu
+   * callback queued so far to have returned. Under a lock the callback
+   * takes, that is a deadlock.
+   */
   function rcu_barrier(): void;
+  /**
+   * Queue `func` to run after a grace period (kernel/rcu/tree.c call_rcu):
+   * it runs in softirq context (RCU_SOFTIRQ, or an rcuc/rcuo kthread with
+   * bh disabled: rcu_do_batch), on this CPU when it has softirqs and irqs
+   * on or on any other: it must not sleep, and a lock it takes must be
+   * taken with softirqs off everywhere else (spin_lock_bh). The rcu_head
+   * argument is read and ignored.
+   */
+  function call_rcu(head: unknown, func: lockmc.Callback): void;
+
+  // --- Runtime PM (include/linux/pm_runtime.h, drivers/base/power/runtime.c)
+  namespace lockmc {
+    /** A device with runtime PM callbacks, declared with `dev_pm_ops({ ... })`. */
+    interface PmDevice { readonly __lockmc: 'pm_device' }
+  }
+  /**
+   * A device's struct dev_pm_ops runtime callbacks. The device brings its
+   * spinlock `dev.power.lock` (lockdep class `&dev->power.lock`, shared by
+   * every device) and the work item `dev.power.work` that pm_wq runs for an
+   * asynchronous suspend (its handler is runtime_suspend). The callbacks
+   * run where the kernel runs them: inline in a synchronous pm_runtime_*
+   * call, without power.lock (__rpm_callback drops it), with whatever the
+   * caller holds; or in the pm_wq kworker after pm_runtime_put.
+   */
+  function dev_pm_ops(ops: { runtime_resume?: lockmc.Callback; runtime_suspend?: lockmc.Callback; runtime_idle?: lockmc.Callback }): lockmc.PmDevice;
+  /**
+   * Count a user and resume the device (rpm_resume): when it was suspended,
+   * runtime_resume runs inline in the caller's context. Under a lock that
+   * runtime_resume takes this is recursive locking, and a deadlock.
+   */
+  function pm_runtime_get_sync(dev: lockmc.PmDevice): number;
+  /** As pm_runtime_get_sync; drops the count again when resuming fails. */
+  function pm_runtime_resume_and_get(dev: lockmc.PmDevice): number;
+  /** Resume without counting a user: may run runtime_resume inline. */
+  function pm_runtime_resume(dev: lockmc.PmDevice): number;
+  /**
+   * Drop a user (asynchronous): the idle/suspend request is queued on
+   * pm_wq, so runtime_suspend runs later in a kworker, never in the caller.
+   */
+  function pm_runtime_put(dev: lockmc.PmDevice): number;
+  /** Drop a user; the autosuspend timer queues the suspend on pm_wq later. */
+  function pm_runtime_put_autosuspend(dev: lockmc.PmDevice): number;
+  /**
+   * Drop a user and idle the device now (rpm_idle): runtime_idle, then
+   * runtime_suspend, may run inline in the caller's context, which in a
+   * fence-signalling path is the suspend's allocations and waits on it.
+   */
+  function pm_runtime_put_sync(dev: lockmc.PmDevice): number;
+  /** Drop a user and suspend now: runtime_suspend may run inline. */
+  function pm_runtime_put_sync_suspend(dev: lockmc.PmDevice): number;
+  /** Idle now: runtime_idle, then runtime_suspend, may run inline. */
+  function pm_runtime_idle(dev: lockmc.PmDevice): number;
+  /** Suspend now: runtime_suspend may run inline. */
+  function pm_runtime_suspend(dev: lockmc.PmDevice): number;
+  /** Count a user without resuming: no lock, no callback. */
+  function pm_runtime_get_noresume(dev: lockmc.PmDevice): void;
+  /** Drop a user without idling: no lock, no callback. */
+  function pm_runtime_put_noidle(dev: lockmc.PmDevice): void;
 
   /**
    * lockmc-only: the fence is stored where other threads can find it

@@ -140,6 +140,8 @@ function procLabel(p: Proc): string {
       return `release '${p.name}'`;
     case 'vm_fault':
       return `fault handler '${p.name}'`;
+    case 'rpm_callback':
+      return `runtime PM callback '${p.name}'`;
     default:
       return unreachable(p.role);
   }

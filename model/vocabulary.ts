@@ -93,6 +93,8 @@ export const CONSTRUCTORS: readonly ConstructorEntry[] = [
   // include/linux/local_lock_internal.h INIT_LOCAL_LOCK(): wait_type_inner LD_WAIT_CONFIG, lock_type LD_LOCK_PERCPU.
   // Named after the type: local_lock() is the acquisition.
   { name: 'local_lock_t', kind: 'spinlock', defaultClass: '$var', classArg: 0, arity: [0, 1], summary: 'local_lock_t (per-CPU)', percpu: true },
+  // include/linux/pm.h struct dev_pm_ops: a device's runtime PM callbacks (drivers/base/power/runtime.c runs them).
+  { name: 'dev_pm_ops', kind: 'pm_device', arity: [1, 1], summary: 'a device with its runtime PM callbacks ({ runtime_resume, runtime_suspend, runtime_idle? }); its dev.power.lock and dev.power.work' },
 ];
 
 export const CONSTRUCTOR_BY_NAME: ReadonlyMap<string, ConstructorEntry> = new Map(
@@ -226,6 +228,7 @@ const LOCK_ARG_SPIN = inst('lock', 'spinlock');
 const LOCK_ARG_RWSEM = inst('sem', 'rwsem');
 const LOCK_ARG_RWLOCK = inst('lock', 'rwlock');
 const MM_ARG = inst('mm', 'mm');
+const PM_DEV_ARG = inst('dev', 'pm_device');
 const MAPPING_ARG = inst('mapping', 'address_space');
 const RESV_ARG = inst('obj', 'dma_resv');
 const WW_ARG = inst('lock', 'ww_mutex');
@@ -530,6 +533,20 @@ export const APIS: readonly ApiEntry[] = [
   // kernel/rcu/tree.c synchronize_rcu(), rcu_barrier(): sleep for a grace period.
   { api: 'synchronize_rcu', op: 'rcu_sync', args: [], summary: 'wait for an RCU grace period (sleeps; illegal under rcu_read_lock)' },
   { api: 'rcu_barrier', op: 'rcu_sync', args: [], summary: 'wait for every queued RCU callback (sleeps; illegal under rcu_read_lock)' },
+  // --- runtime PM: include/linux/pm_runtime.h, drivers/base/power/runtime.c (model/frontend/api/pm.ts)
+  { api: 'pm_runtime_get_sync', op: 'pm_runtime', args: [PM_DEV_ARG], summary: 'count a user and resume: may run runtime_resume inline (rpm_resume)' },
+  { api: 'pm_runtime_resume_and_get', op: 'pm_runtime', args: [PM_DEV_ARG], summary: 'as pm_runtime_get_sync, dropping the count on failure' },
+  { api: 'pm_runtime_resume', op: 'pm_runtime', args: [PM_DEV_ARG], summary: 'resume: may run runtime_resume inline' },
+  { api: 'pm_runtime_put', op: 'queue_work', args: [PM_DEV_ARG], summary: 'drop a user; idle/suspend is queued on pm_wq: runtime_suspend runs in a work item' },
+  { api: 'pm_runtime_put_autosuspend', op: 'queue_work', args: [PM_DEV_ARG], summary: 'drop a user; suspend later from pm_wq (autosuspend timer)' },
+  { api: 'pm_runtime_put_sync', op: 'pm_runtime', args: [PM_DEV_ARG], summary: 'drop a user and idle now: may run runtime_idle, then runtime_suspend, inline' },
+  { api: 'pm_runtime_put_sync_suspend', op: 'pm_runtime', args: [PM_DEV_ARG], summary: 'drop a user and suspend now: may run runtime_suspend inline' },
+  { api: 'pm_runtime_idle', op: 'pm_runtime', args: [PM_DEV_ARG], summary: 'idle now: may run runtime_idle, then runtime_suspend, inline' },
+  { api: 'pm_runtime_suspend', op: 'pm_runtime', args: [PM_DEV_ARG], summary: 'suspend now: may run runtime_suspend inline' },
+  { api: 'pm_runtime_get_noresume', op: 'pm_runtime', args: [PM_DEV_ARG], summary: 'count a user; runs no callback' },
+  { api: 'pm_runtime_put_noidle', op: 'pm_runtime', args: [PM_DEV_ARG], summary: 'drop a user; runs no callback' },
+  // --- RCU callbacks: kernel/rcu/tree.c call_rcu(), rcu_do_batch() (softirq context, bh disabled)
+  { api: 'call_rcu', op: 'call_rcu', args: [{ kind: 'ignored', name: 'head' }, { kind: 'fn', name: 'func' }], summary: 'queue func to run after a grace period, in softirq context; rcu_barrier waits for it' },
 ];
 
 export const API_BY_NAME: ReadonlyMap<string, ApiEntry> = new Map(APIS.map((a) => [a.api, a]));

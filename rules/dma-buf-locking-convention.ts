@@ -9,6 +9,15 @@ import type { LockPattern } from './types.js';
 
 const anyResv: LockPattern = { kind: 'ww-class', name: 'reservation_ww_class' };
 
+/**
+ * The kernel whose dma-buf core calls every importer's map/unmap with the
+ * resv held: Dmitry Osipenko's series "Move all drivers to a common
+ * dma-buf locking convention" (merged for v6.2; "dma-buf: Move
+ * dma_buf_map_attachment() to dynamic locking specification" added the
+ * _unlocked variants and the unconditional dma_resv_assert_held()).
+ */
+const DYNAMIC_CONVENTION_SINCE = 'v6.2';
+
 export const rule = defineRule({
   meta: {
     id: 'dma-buf-locking-convention',
@@ -29,6 +38,7 @@ export const rule = defineRule({
       { kind: 'kernel', file: 'drivers/dma-buf/dma-buf.c', symbol: 'dma_buf_detach' },
       { kind: 'kernel', file: 'drivers/dma-buf/dma-buf.c', symbol: 'dma_buf_map_attachment' },
       { kind: 'kernel', file: 'drivers/dma-buf/dma-buf.c', symbol: 'dma_buf_map_attachment_unlocked' },
+      { kind: 'kernel', file: 'drivers/dma-buf/dma-buf.c', symbol: 'dma_buf_attachment_is_dynamic', note: 'v6.1: only a dynamic attachment asserts the resv in dma_buf_map_attachment(); every importer since the v6.2 dynamic locking convention (Dmitry Osipenko)' },
     ],
     messages: {
       'unlocked-api-under-resv': '{{api}} takes the dma-buf resv itself but is called while {{held}} is held',
@@ -54,7 +64,18 @@ export const rule = defineRule({
       kind: 'step',
       id: 'locked-api-without-resv',
       on: { op: ['dma_buf_map', 'dma_buf_unmap'], unlocked: false },
-      when: { kind: 'not', of: { kind: 'buffer-resv-held', who: 'self' } },
+      when: {
+        kind: 'and',
+        of: [
+          { kind: 'not', of: { kind: 'buffer-resv-held', who: 'self' } },
+          // Before v6.2 only a dynamic importer had to hold the resv (v6.1
+          // dma_buf_map_attachment(): dma_resv_assert_held() under
+          // dma_buf_attachment_is_dynamic(); a static importer's mapping is
+          // made and cached at attach time for a dynamic exporter). The
+          // convention for every importer came with the _unlocked variants.
+          { kind: 'or', of: [{ kind: 'kernel', since: DYNAMIC_CONVENTION_SINCE }, { kind: 'not', of: { kind: 'attachment-class', subject: 'operand', is: 'static' } }] },
+        ],
+      },
     },
     {
       kind: 'step',

@@ -22,6 +22,7 @@ export const OP_KINDS = [
   'hw_submit', 'sched_add_dependency', 'sched_push',
   'mp_own', 'phyr_op',
   'might_lock', 'fs_reclaim', 'rcu_sync',
+  'pm_runtime', 'call_rcu',
 ] as const satisfies readonly OpKind[];
 type Exhaustive<All, Listed> = [Exclude<All, Listed>] extends [never] ? true : never;
 const OPS_EXHAUSTIVE: Exhaustive<OpKind, (typeof OP_KINDS)[number]> = true;

@@ -33,7 +33,12 @@ export const rule = defineRule({
     covers: ['RECLAIM-2', 'WW-6'],
     citations: [
       { kind: 'kernel', file: 'drivers/dma-buf/dma-resv.c', symbol: 'dma_resv_lockdep' },
-      { kind: 'kernel', file: 'drivers/gpu/drm/drm_gem.c', symbol: 'drm_gem_lru_scan' },
+      {
+        kind: 'kernel',
+        file: 'drivers/gpu/drm/drm_gem.c',
+        symbol: 'drm_gem_lru_scan',
+        note: 'ticket added by "drm/gem: Add ww_acquire_ctx support to drm_gem_lru_scan()" (Rob Clark, msm VM_BIND series, 2025): per object, after dropping lru->lock, ww_acquire_init(ticket, &reservation_ww_class), ww_mutex_trylock(&obj->resv->lock, ticket), ww_acquire_fini() after the unlock; msm_gem_shrinker_scan() passes its ticket from reclaim',
+      },
     ],
     messages: {
       'blocking-resv-in-reclaim': '{{api}}({{lock}}) blocks on a dma_resv in {{context}} context; reclaim may only trylock it',

@@ -38,6 +38,10 @@
  *      (kernel/softirq.c: pending softirqs run at irq_exit and
  *      local_bh_enable, never nested). A hard irq may land on a running
  *      softirq (it is a host), so neither fires on a task the other occupies;
+ *      an RCU callback (call_rcu) is such a softirq that fires only while
+ *      queued (`rcu.<name>`, set by call_rcu, consumed by the run), also
+ *      where no model thread is, and is owed while queued; rcu_barrier
+ *      waits until none is queued or running;
  *   5. kswapd, when there is a shrinker or mmu notifier and `kswapdRuns>0`:
  *      optional; each run executes one registered reclaim callback under
  *      fs_reclaim with PF_MEMALLOC (mm/vmscan.c balance_pgdat).
@@ -364,6 +368,8 @@ class Compiler implements OpCompiler {
   /** Threads that preempt a host and occupy it while they run: hard irqs, then softirqs. */
   private irqThreads: number[] = [];
   private softirqThreads: number[] = [];
+  /** RCU callback threads (call_rcu): thread id -> its `rcu.queued` variable. */
+  private rcuQueued = new Map<number, VarId>();
 
   constructor(
     readonly ctx: CompileContext,
@@ -428,6 +434,18 @@ class Compiler implements OpCompiler {
     }
   }
 
+  /** call_rcu sites in the model that queue `cb`. */
+  private callRcuSites(cb: ProcId): number {
+    let n = 0;
+    for (const p of this.m.procs) for (const op of this.ops(p)) if (op.kind === 'call_rcu' && op.callback === cb) n++;
+    return n;
+  }
+
+  /** How many times an irq or softirq thread may fire. */
+  private firesOf(th: EngineThread): number {
+    return th.maxFires ?? this.o.irqFires;
+  }
+
   /** Procs a run of `root` may execute inline, and what they do. */
   private scan(roots: ProcId[]): ThreadScan {
     const s: ThreadScan = { procs: new Set(), kinds: new Set(), scopes: new Set(), irqsave: false, bh: false };
@@ -446,6 +464,7 @@ class Compiler implements OpCompiler {
         }
         if (op.kind === 'fence_signal') todo.push(...(this.fenceCallbacks.get(op.fence) ?? []));
         if (op.kind === 'final_put' && op.release !== undefined) todo.push(op.release);
+        if (op.kind === 'pm_runtime') todo.push(...op.callbacks);
         if (op.kind === 'user_access') todo.push(...this.faultHandlersOf(op.mm).map((r) => r.proc));
         if (op.kind === 'mm_event') todo.push(...this.notifiersOf(op.mm).map((r) => r.proc));
         if (op.kind === 'dma_buf_invalidate') {
@@ -509,7 +528,10 @@ class Compiler implements OpCompiler {
     // at irq_exit or local_bh_enable, and a hard irq may preempt them.
     this.m.registrations.forEach((r, idx) => {
       if (r.role !== 'softirq') return;
-      const th = add({ name: `softirq:${this.proc(r.proc).name}`, kind: 'softirq', proc: r.proc, registration: idx, canHostIrq: true });
+      const th = add({ name: `${r.rcu ? 'rcu' : 'softirq'}:${this.proc(r.proc).name}`, kind: 'softirq', proc: r.proc, registration: idx, canHostIrq: true });
+      // An RCU callback runs once per queueing: allow `irqFires` runs per call_rcu site,
+      // so a callback queued again after it ran is never held off by the fire bound.
+      if (r.rcu) th.maxFires = this.o.irqFires * Math.max(1, this.callRcuSites(r.proc));
       this.irqThreads.push(th.id);
       this.softirqThreads.push(th.id);
     });
@@ -622,6 +644,8 @@ class Compiler implements OpCompiler {
         break; // makeSchedVars (ops/sched.ts)
       case 'phyr':
         break; // its mapping: makePhyrVars (ops/phyr.ts)
+      case 'pm_device':
+        break; // its power.lock and power.work are instances of their own
       default:
         unreachable(i.kind);
     }
@@ -683,8 +707,12 @@ class Compiler implements OpCompiler {
       const t = ctx.threads[id]!;
       ctx.irqVars.set(id, {
         host: ctx.addVar(`irqhost.${t.name}`, n, 0, { kind: 'irq-host', irq: id }),
-        fires: ctx.addVar(`fires.${t.name}`, this.o.irqFires, 0, { kind: 'irq-fires', irq: id }),
+        fires: ctx.addVar(`fires.${t.name}`, this.firesOf(t), 0, { kind: 'irq-fires', irq: id }),
       });
+    }
+    for (const id of this.softirqThreads) {
+      const t = ctx.threads[id]!;
+      if (this.m.registrations[t.registration!]?.rcu) this.rcuQueued.set(id, ctx.addVar(`rcu.${t.name}`, 1, 0, { kind: 'rcu-queued', irq: id }));
     }
     const ks = ctx.threads.find((t) => t.kind === 'kswapd');
     if (ks) ctx.kswapdRunsVar = ctx.addVar('kswapd.runs', this.o.kswapdRuns, 0, { kind: 'kswapd-runs' });
@@ -870,13 +898,15 @@ class Compiler implements OpCompiler {
     // A completion irq (`hardware({ irq })`) fires only while its engine
     // is kicked, and firing consumes the kick.
     const hw = frameKind === 'irq' ? this.completionHw(th) : undefined;
-    const kicked = hw === undefined ? [] : [eq(vr(hw.v), cnst(HW_KICKED))];
-    const consume = hw === undefined ? [] : [{ v: hw.v, e: cnst(HW_IDLE) }];
+    // An RCU callback runs only once queued by call_rcu, and running consumes the queueing.
+    const rcu = this.rcuQueued.get(th.id);
+    const kicked = hw !== undefined ? [eq(vr(hw.v), cnst(HW_KICKED))] : rcu !== undefined ? [eq(vr(rcu), cnst(1))] : [];
+    const consume = hw !== undefined ? [{ v: hw.v, e: cnst(HW_IDLE) }] : rcu !== undefined ? [{ v: rcu, e: cnst(0) }] : [];
     for (const h of ctx.threads) {
       if (h.id === th.id || !canHost(h)) continue;
       const others = this.irqThreads.filter((j) => j !== th.id).map((j) => ne(vr(ctx.irqVars.get(j)!.host), cnst(h.id + 1)));
       this.addT(idle, {
-        guard: and(lt(vr(iv.fires), cnst(this.o.irqFires)), this.hostRunning(h), enabled(h), ...others, ...kicked),
+        guard: and(lt(vr(iv.fires), cnst(this.firesOf(th))), this.hostRunning(h), enabled(h), ...others, ...kicked),
         updates: [
           { v: iv.host, e: cnst(h.id + 1) },
           { v: iv.fires, e: add(vr(iv.fires), cnst(1)) },
@@ -887,6 +917,17 @@ class Compiler implements OpCompiler {
       }, contexts, frames);
     }
     if (hw !== undefined) this.emitCompletionIrq(th, idle, entry, hw, frames);
+    if (rcu !== undefined) {
+      // A queued callback is owed its run: it may also run where no model
+      // thread is (another CPU's RCU_SOFTIRQ, or an rcuc/rcuo kthread with
+      // bh disabled), so a task blocked in rcu_barrier() does not hold it off.
+      this.addT(idle, {
+        guard: and(lt(vr(iv.fires), cnst(this.firesOf(th))), eq(vr(rcu), cnst(1))),
+        updates: [{ v: iv.fires, e: add(vr(iv.fires), cnst(1)) }, { v: rcu, e: cnst(0) }],
+        to: entry,
+        label: { proc: th.proc!, node: 0, synthetic: 'irq-fire' },
+      }, contexts, frames);
+    }
   }
 
   /**
@@ -1071,7 +1112,7 @@ class Compiler implements OpCompiler {
     ctx.locations[thread]![from]!.out.push(id);
     if (spec.op?.kind === 'ww_acquire_init') {
       const th = ctx.threads[thread]!;
-      const mult = th.kind === 'irq' || th.kind === 'softirq' ? this.o.irqFires : th.kind === 'kswapd' ? this.o.kswapdRuns : 1;
+      const mult = th.kind === 'irq' || th.kind === 'softirq' ? this.firesOf(th) : th.kind === 'kswapd' ? this.o.kswapdRuns : 1;
       this.initCount.set(spec.op.wwClass, (this.initCount.get(spec.op.wwClass) ?? 0) + mult);
     }
     return id;
@@ -1223,6 +1264,15 @@ class Compiler implements OpCompiler {
         return this.emitInvalidate(loc, copy, node, op.buf);
       case 'final_put':
         return this.emitFinalPut(loc, copy, node, op);
+      case 'pm_runtime':
+        return this.emitRpmCallbacks(loc, copy, node, op);
+      case 'call_rcu': {
+        // Queue the callback: its softirq thread may now run it (once per queueing).
+        const th = [...this.rcuQueued.keys()].find((t) => this.ctx.threads[t]!.proc === op.callback);
+        const v = th === undefined ? undefined : this.rcuQueued.get(th);
+        site(op).emit('ok', TRUE, v === undefined ? [] : [{ v, e: cnst(1) }]);
+        return;
+      }
       case 'dma_buf_revoke':
       case 'dma_buf_unrevoke':
         return emitRevocationOp(site(op));
@@ -1260,12 +1310,21 @@ class Compiler implements OpCompiler {
       case 'local_bh_enable':
         site(op).emit('ok', TRUE, this.bhDec());
         return;
+      case 'rcu_sync':
+        if (op.api === 'rcu_barrier' && this.rcuQueued.size > 0) {
+          // kernel/rcu/tree.c rcu_barrier(): waits until every callback queued
+          // before it has run: none still queued and none running.
+          const idle = [...this.rcuQueued].map(([t, v]) => and(eq(vr(v), cnst(0)), this.doneExpr(t)));
+          site(op).emit('ok', and(...idle), []);
+          return;
+        }
+        site(op).emit('ok', TRUE, []);
+        return;
       case 'rcu_read_lock':
       case 'rcu_read_unlock':
       case 'lock_init':
       case 'might_lock':
       case 'fs_reclaim':
-      case 'rcu_sync':
         // No state of the semantics changes; rules observe the step.
         // (might_lock and fs_reclaim_acquire/release are lockdep annotations:
         // the lock graph records them, nothing blocks. A grace-period wait is
@@ -1590,6 +1649,43 @@ class Compiler implements OpCompiler {
     this.addT(loc, { guard: TRUE, updates: [], to: entry, label, op, outcome: 'ok', enters: { proc: rel, kind } }, copy.contexts, copy.frames);
   }
 
+  /**
+   * A synchronous runtime PM call (drivers/base/power/runtime.c): the
+   * device may already be in the wanted state (or its usage count keeps it
+   * there), so the call returns at once; or rpm_callback() runs the
+   * callbacks inline, in order (rpm_idle: ->runtime_idle, then rpm_suspend:
+   * ->runtime_suspend), in the calling task with everything it holds.
+   * dev->power.lock is dropped around each callback (__rpm_callback), so it
+   * is a lock/unlock step of its own before this op. A callback is never
+   * inlined into itself (a resume callback that resumes its own device
+   * finds it RPM_RESUMING and returns).
+   */
+  private emitRpmCallbacks(loc: number, copy: Copy, node: Extract<Node, { kind: 'op' }>, op: Extract<Op, { kind: 'pm_runtime' }>): void {
+    const label = { proc: copy.proc.id, node: node.id, outcome: 'ok' as const };
+    const cont = this.succ(copy, node, 'ok');
+    this.addT(loc, { guard: TRUE, updates: [], to: cont, label, op, outcome: 'ok' }, copy.contexts, copy.frames);
+    const cbs = op.callbacks.filter((p) => !copy.frames.some((f) => f.proc === p && f.kind === 'rpm'));
+    if (cbs.length === 0) return;
+    const copies: { cb: Copy; frames: Frame[] }[] = [];
+    cbs.forEach((p, i) => {
+      const frames: Frame[] = [...copy.frames, { proc: p, kind: 'rpm', enteredAt: { proc: copy.proc.id, node: node.id } }];
+      const cb = this.newCopy(p, frames, [], copy, {
+        inReclaim: copy.inReclaim,
+        inFenceCb: copy.inFenceCb,
+        cont: {
+          kind: 'return',
+          emit: (from, endNode) => {
+            const to = i === cbs.length - 1 ? cont : this.locFor(copies[i + 1]!.cb, 0);
+            this.addT(from, { guard: TRUE, updates: [], to, label: { proc: p, node: endNode, synthetic: 'leave-callback' } }, cb.contexts, frames);
+          },
+        },
+      });
+      copies.push({ cb, frames });
+    });
+    const entry = this.locFor(copies[0]!.cb, 0);
+    this.addT(loc, { guard: TRUE, updates: [], to: entry, label, op, outcome: 'ok', enters: { proc: cbs[0]!, kind: 'rpm' } }, copy.contexts, copy.frames);
+  }
+
   /** vm_operations fault handlers registered for the mm whose lock is `mm`'s. */
   private faultHandlersOf(mm: InstanceId): Registration[] {
     const li = this.ctx.lockInstance(mm);
@@ -1818,7 +1914,7 @@ class Compiler implements OpCompiler {
 
   /** The irq's handler (with what it runs inline) signals a fence for sure or queues work. */
   private irqIsOwed(thread: number): boolean {
-    if (this.completionHw(this.ctx.threads[thread]!) !== undefined) return true;
+    if (this.completionHw(this.ctx.threads[thread]!) !== undefined || this.rcuQueued.has(thread)) return true;
     for (const p of this.scans[thread]!.procs) {
       for (const op of this.ops(this.proc(p))) {
         if ((op.kind === 'fence_signal' && op.guaranteed) || op.kind === 'queue_work') return true;

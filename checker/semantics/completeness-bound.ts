@@ -49,7 +49,7 @@ export function completenessBound(ctx: CompileContext, idleLoc: ReadonlyMap<numb
         if (1 + f.best > parent.best) parent.best = 1 + f.best;
       } else per = f.best;
     }
-    const runs = th.kind === 'irq' || th.kind === 'softirq' ? ctx.options.irqFires : th.kind === 'kswapd' ? ctx.options.kswapdRuns : 1;
+    const runs = th.kind === 'irq' || th.kind === 'softirq' ? th.maxFires ?? ctx.options.irqFires : th.kind === 'kswapd' ? ctx.options.kswapdRuns : 1;
     total += per * runs;
     // A `may_hang` engine hangs at most once (a hung engine stays hung): one idle-to-idle step.
     if (locs.some((l) => l.out.some((id) => ctx.steps[id]!.label.synthetic === 'hw-hang'))) total += 1;

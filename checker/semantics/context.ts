@@ -146,6 +146,11 @@ export interface EngineThread {
   /** Scheduler work threads (kind 'work'): the drm_sched instance and which of its procs runs. */
   sched?: InstanceId;
   schedRole?: 'run_job' | 'timedout_job';
+  /**
+   * RCU callback threads (call_rcu): how many times it may run, instead of
+   * `irqFires` (each run consumes one queueing; `irqFires` per call_rcu site).
+   */
+  maxFires?: number;
 }
 
 /** A program point of one engine thread: a value of its pc variable. */

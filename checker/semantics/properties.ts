@@ -537,6 +537,8 @@ class PropertyCompiler {
         case 'softirq':
           out.add('softirq');
           break;
+        case 'rpm':
+          break; // a runtime PM callback runs in its caller's context
         default:
           return unreachable(f.kind);
       }

@@ -82,6 +82,7 @@ export type VarRole =
   | { kind: 'userptr-pages'; instance: number } // PAGES_PRESENT 0, PAGES_PINNED 1, PAGES_RELEASED 2
   | { kind: 'bh-depth'; thread: number } // local_bh_disable / spin_lock_bh nesting, saturating (softirqs masked while > 0)
   | { kind: 'hw-engine'; instance: number } // HW_IDLE 0, HW_KICKED 1 (completion irq owed), HW_HUNG 2
+  | { kind: 'rcu-queued'; irq: number } // 1 while a call_rcu'd callback waits to run on its softirq thread
   | { kind: 'sched-pushed'; instance: number } // 1 once the scheduler's job was pushed
   | { kind: 'sched-deps'; instance: number } // bit i: dependency i of the scheduler's job was added
   | { kind: 'rxq-buffer'; instance: number } // 0 = no buffer, k + 1 = bound to the k-th dma_buf (CompileContext.bufferIndex)
@@ -142,7 +143,7 @@ export interface StepLabel {
    * Contexts the step runs in, outermost first: each names the callback
    * proc and the op node (in the enclosing proc) that entered it.
    */
-  contexts: { proc: ProcId; kind: 'direct-reclaim' | 'kswapd' | 'irq' | 'fence-callback' | 'invalidate' | 'release' | 'work' | 'destructor' | 'fault' | 'mm-event' | 'softirq'; enteredAt?: { proc: ProcId; node: NodeId } }[];
+  contexts: { proc: ProcId; kind: 'direct-reclaim' | 'kswapd' | 'irq' | 'fence-callback' | 'invalidate' | 'release' | 'work' | 'destructor' | 'fault' | 'mm-event' | 'softirq' | 'rpm'; enteredAt?: { proc: ProcId; node: NodeId } }[];
 }
 
 /** A location of an engine thread: its pc variable holds `pc`. */

@@ -31,6 +31,8 @@ import { MM_LOWERINGS } from './api/mm.js';
 import { SCHED_LOWERINGS } from './api/sched.js';
 import { PRIMING_LOWERINGS } from './api/priming.js';
 import { SUBSYSTEM_LOWERINGS } from './api/subsystems.js';
+import { PM_LOWERINGS } from './api/pm.js';
+import { RCU_LOWERINGS } from './api/rcu.js';
 
 /** Op kind → its lowering; an op kind missing here is a vocabulary entry the front end cannot build. */
 const LOWERINGS: Partial<Record<OpKind, Lowering>> = {
@@ -49,6 +51,7 @@ const LOWERINGS: Partial<Record<OpKind, Lowering>> = {
   ...MM_LOWERINGS,
   ...SCHED_LOWERINGS,
   ...PRIMING_LOWERINGS,
+  ...RCU_LOWERINGS,
 };
 
 export interface CompiledApi {
@@ -82,7 +85,7 @@ export function compileApi(
   if (a.length < min || a.length > max) {
     cx.fail('LMC202', `${name} expects ${arityText([min, max])}, got ${a.length}`, call, `write \`${name}(${specs.map((s) => (s.optional ? s.name + '?' : s.name)).join(', ')})\``);
   }
-  const lower = SUBSYSTEM_LOWERINGS[name] ?? LOWERINGS[api.op];
+  const lower = SUBSYSTEM_LOWERINGS[name] ?? PM_LOWERINGS[name] ?? LOWERINGS[api.op];
   if (!lower) throw new Error(`vocabulary entry ${name} lowers to ${api.op}, which the front end does not build`);
   const { op, created, seq, pre } = lower(cx, apiCall(cx, api, call, env, F, p, declName, declNode));
   for (const step of pre ?? []) {

@@ -38,6 +38,7 @@ export const KIND_CTOR: Partial<Record<InstanceKind, string>> = {
   hardware: 'hardware({ irq })',
   drm_sched: 'drm_gpu_scheduler({ run_job })',
   phyr: 'phyr_from_pages()',
+  pm_device: 'dev_pm_ops({ runtime_resume, runtime_suspend })',
 };
 
 const KIND_LOCK_API: Partial<Record<InstanceKind, string>> = {

@@ -30,6 +30,7 @@ import {
 import { gemObject } from './api/userptr.js';
 import { constructSched } from './api/sched.js';
 import { phyrObject } from './api/phyr.js';
+import { constructPmDevice } from './api/pm.js';
 import type { ExtractContext } from './context.js';
 import { Abort } from './scope.js';
 import { arityText, describeExpr, isAssignmentOp, skipParens, statementName } from './syntax.js';
@@ -184,6 +185,10 @@ function construct(cx: ExtractContext, name: string, d: TS.VariableDeclaration, 
   }
   if (ctor.kind === 'hardware' || ctor.kind === 'drm_sched') {
     constructSched(cx, name, d, call, callee as 'hardware' | 'drm_gpu_scheduler');
+    return;
+  }
+  if (ctor.kind === 'pm_device') {
+    constructPmDevice(cx, name, d, call);
     return;
   }
   if (ctor.kind === 'phyr') {

@@ -26,7 +26,13 @@ export type IrqBlock =
   | { kind: 'read'; mask: Mask; body: IrqBlock[] }
   | { kind: 'write'; mask: Mask; body: IrqBlock[] }
   | { kind: 'bh'; body: IrqBlock[] }
-  | { kind: 'choice'; left: IrqBlock[]; right: IrqBlock[] };
+  | { kind: 'choice'; left: IrqBlock[]; right: IrqBlock[] }
+  // Only in rcuPmModelSpecs (tasks): call_rcu of the softirq handler,
+  // rcu_barrier, a synchronous runtime PM call, pm_runtime_put.
+  | { kind: 'call_rcu' }
+  | { kind: 'barrier' }
+  | { kind: 'rpm'; which: 'resume' | 'suspend' }
+  | { kind: 'put' };
 
 const mask = fc.constantFrom<Mask>('none', 'bh', 'irq');
 
@@ -63,8 +69,18 @@ const SPIN_API: Record<Mask, [string, string]> = { none: ['spin_lock', 'spin_unl
 const READ_API: Record<Mask, [string, string]> = { none: ['read_lock', 'read_unlock'], bh: ['read_lock_bh', 'read_unlock_bh'], irq: ['read_lock_irq', 'read_unlock_irq'] };
 const WRITE_API: Record<Mask, [string, string]> = { none: ['write_lock', 'write_unlock'], bh: ['write_lock_bh', 'write_unlock_bh'], irq: ['write_lock_irq', 'write_unlock_irq'] };
 
+/** Proc ids and instances the rcu/pm blocks refer to. */
+interface Refs {
+  softirq: number;
+  resume?: number;
+  suspend?: number;
+  dev?: number;
+  work?: number;
+}
+
 class ProcBuilder {
   nodes: Node[] = [{ kind: 'end', id: 0 }];
+  constructor(private readonly refs: Refs = { softirq: -1 }) {}
   private op(op: Op, next: Partial<Record<Outcome, number>>): number {
     const id = this.nodes.length;
     this.nodes.push({ kind: 'op', id, op, next });
@@ -99,6 +115,17 @@ class ProcBuilder {
         const body = this.emit(b.body, enable, held, reads);
         return this.op({ kind: 'local_bh_disable', api: 'local_bh_disable' }, { ok: body });
       }
+      case 'call_rcu':
+        return this.op({ kind: 'call_rcu', api: 'call_rcu', callback: this.refs.softirq }, { ok: cont });
+      case 'barrier':
+        return this.op({ kind: 'rcu_sync', api: 'rcu_barrier' }, { ok: cont });
+      case 'rpm': {
+        const cb = b.which === 'resume' ? this.refs.resume : this.refs.suspend;
+        const api = b.which === 'resume' ? 'pm_runtime_get_sync' : 'pm_runtime_put_sync_suspend';
+        return this.op({ kind: 'pm_runtime', api, dev: this.refs.dev!, callbacks: cb === undefined ? [] : [cb] }, { ok: cont });
+      }
+      case 'put':
+        return this.op({ kind: 'queue_work', api: 'pm_runtime_put', work: this.refs.work! }, { ok: cont });
       case 'choice': {
         const l = this.emit(b.left, cont, held, reads);
         const r = this.emit(b.right, cont, held, reads);
@@ -111,8 +138,8 @@ class ProcBuilder {
 }
 
 /** Node 0 must be the entry: swap the end node and the entry node ids. */
-function rooted(id: number, name: string, role: Proc['role'], blocks: IrqBlock[]): Proc {
-  const b = new ProcBuilder();
+function rooted(id: number, name: string, role: Proc['role'], blocks: IrqBlock[], refs?: Refs): Proc {
+  const b = new ProcBuilder(refs);
   const entry = b.emit(blocks, 0, new Set(), 0);
   if (entry === 0) return { id, name, role, nodes: b.nodes };
   const remap = (n: number) => (n === 0 ? entry : n === entry ? 0 : n);
@@ -148,3 +175,61 @@ export function buildIrqModel(spec: IrqModelSpec): DriverModel {
     registrations,
   };
 }
+
+// ---------------------------------------------------------------------------
+// RCU callbacks and runtime PM (#13 item 8): tasks that queue the softirq
+// handler as an RCU callback and wait for it with rcu_barrier, and call a
+// device's runtime PM callbacks inline or through pm_wq.
+
+export interface RcuPmModelSpec {
+  tasks: IrqBlock[][];
+  /** The RCU callback's body (a softirq handler that runs once queued). */
+  callback: IrqBlock[];
+  resume: IrqBlock[];
+  suspend: IrqBlock[];
+}
+
+const extra = fc.constantFrom<IrqBlock>({ kind: 'call_rcu' }, { kind: 'barrier' }, { kind: 'rpm', which: 'resume' }, { kind: 'rpm', which: 'suspend' }, { kind: 'put' });
+const taskBlock: fc.Arbitrary<IrqBlock> = fc.oneof(
+  { weight: 2, arbitrary: extra },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('spin' as const), lock: fc.constantFrom(...SPINS), mask, body: fc.array(extra, { maxLength: 1 }) }) },
+);
+const leaf = fc.array(fc.record({ kind: fc.constant('spin' as const), lock: fc.constantFrom(...SPINS), mask: fc.constant<Mask>('none'), body: fc.constant([] as IrqBlock[]) }), { maxLength: 1 });
+
+export const rcuPmModelSpecs: fc.Arbitrary<RcuPmModelSpec> = fc.record({
+  tasks: fc.array(fc.array(taskBlock, { minLength: 1, maxLength: 3 }), { minLength: 1, maxLength: 2 }),
+  callback: leaf,
+  resume: leaf,
+  suspend: leaf,
+});
+
+export function buildRcuPmModel(spec: RcuPmModelSpec): DriverModel {
+  const n = spec.tasks.length;
+  const refs: Refs = { softirq: n, resume: n + 1, suspend: n + 2, dev: INSTANCES.length + 1, work: INSTANCES.length + 2 };
+  const procs: Proc[] = spec.tasks.map((t, i) => rooted(i, `t${i}`, 'thread', t, refs));
+  procs.push(rooted(n, 'free_rcu', 'softirq', spec.callback));
+  procs.push(rooted(n + 1, 'runtime_resume', 'rpm_callback', spec.resume));
+  procs.push(rooted(n + 2, 'runtime_suspend', 'rpm_callback', spec.suspend));
+  procs.push(rooted(n + 3, 'runtime_suspend', 'work', spec.suspend));
+  const base = INSTANCES.length;
+  const instances: Instance[] = [
+    ...INSTANCES.map((x, id) => ({ ...x, id })),
+    { id: base, name: 'dev.power.lock', kind: 'spinlock', lockClass: '&dev->power.lock' },
+    { id: base + 1, name: 'dev', kind: 'pm_device', proc: n + 1, rpm: { lock: base, work: base + 2, suspend: n + 2 } },
+    { id: base + 2, name: 'dev.power.work', kind: 'work', proc: n + 3 },
+  ];
+  return {
+    schemaVersion: 1,
+    file: 'random-rcu-pm.model.ts',
+    sourceHash: '0',
+    header: { description: 'random rcu/pm', expect: [], ruleOptions: {} },
+    instances,
+    procs,
+    threads: [
+      ...spec.tasks.map((_, i) => ({ id: i, name: `t${i}`, proc: i, kind: 'thread' as const })),
+      { id: n, name: 'runtime_suspend', proc: n + 3, kind: 'work' as const },
+    ],
+    registrations: [{ role: 'softirq', proc: n, rcu: true }],
+  };
+}
+

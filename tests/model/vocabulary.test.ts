@@ -67,12 +67,13 @@ function callModel(api: string): string {
     'function run() {}',
     'const sched = drm_gpu_scheduler({ run_job: run });',
     'const p = phyr_from_pages();',
+    'const dev = dev_pm_ops({ runtime_resume: cb, runtime_suspend: cb });',
   ];
   const pre: string[] = ['  const ctx = ww_acquire_init(reservation_ww_class);', '  const flags = memalloc_nofs_save();', '  const cookie = dma_fence_begin_signalling();', '  const seq = mmu_interval_read_begin(mni);'];
   const byKind: Partial<Record<InstanceKind, string>> = {
     mm: 'mm', mutex: 'm', spinlock: 'sl', rwsem: 'sem', rwlock: 'rw', ww_mutex: 'wm', address_space: 'mapping', dma_resv: 'obj',
     dma_fence: 'fence', dma_buf: 'buf', rx_queue: 'rxq', work: 'w', interval_notifier: 'mni', attachment: 'att', ww_ctx: 'ctx', memalloc_cookie: 'flags',
-    signalling_cookie: 'cookie', gem_object: 'gem', hardware: 'hw', drm_sched: 'sched', phyr: 'p',
+    signalling_cookie: 'cookie', gem_object: 'gem', hardware: 'hw', drm_sched: 'sched', phyr: 'p', pm_device: 'dev',
   };
   const arg = (s: ArgSpec): string | undefined => {
     switch (s.kind) {

@@ -175,6 +175,10 @@ export function actionsOf(
       // mmap_lock, the notifier map and the callbacks are walked in build.ts.
     case 'final_put':
       // The destructor a final put runs is walked as a callback (build.ts).
+    case 'pm_runtime':
+      // So are the runtime PM callbacks; dev->power.lock is its own lock/unlock step.
+    case 'call_rcu':
+      // Queueing takes nothing; the callback is walked as a softirq entry (build.ts).
     case 'hw_submit':
     case 'sched_add_dependency':
     case 'sched_push':

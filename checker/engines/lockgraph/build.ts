@@ -282,6 +282,9 @@ function runCallbacks(w: Walker, op: Op, st: PathState, signalling: boolean, sit
     // A final put runs the destructor in the putting context (ORDER-7).
     const extra: Context[] = op.fence ? ['fence-release', 'final-put'] : ['final-put'];
     walk(w, op.release, st, thread, [...contexts, ...extra], depth + 1);
+  } else if (op.kind === 'pm_runtime') {
+    // rpm_callback() drops dev->power.lock around the callback: it runs with what the caller holds.
+    for (const cb of op.callbacks) walk(w, cb, st, thread, contexts, depth + 1);
   } else if (op.kind === 'dma_buf_invalidate') {
     for (const inst of w.model.instances) {
       if (inst.kind === 'attachment' && inst.buf === op.buf && inst.importer?.invalidate !== undefined) {

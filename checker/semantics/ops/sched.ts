@@ -15,7 +15,14 @@
  *     skipping a job while drm_sched_job_dependency() returns a fence);
  *     timedout_job starts once run_job started and the job's fence is
  *     published but unsignalled (drm_sched_job_begin() arms the timeout,
- *     drm_sched_job_timedout() runs ops->timedout_job).
+ *     drm_sched_job_timedout() runs ops->timedout_job). Checked against
+ *     sched_main.c: drm_sched_run_job_work() calls drm_sched_job_begin()
+ *     (list_add_tail to pending_list, then drm_sched_start_timeout() under
+ *     job_list_lock) just before ops->run_job(), so the TDR is armed as
+ *     run_job starts. Matthew Brost's "drm/sched: Submit job before
+ *     starting TDR" (Aug 2023), which would arm it after run_job returns,
+ *     is a posted patch; the mainline run_job work still begins the job
+ *     first. Either way timedout_job can only run after run_job started.
  */
 
 import type { DriverModel, InstanceId, Op } from '../../../model/ir.js';

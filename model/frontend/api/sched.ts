@@ -28,6 +28,11 @@ const CTOR_OPTIONS: Record<'hardware' | 'drm_gpu_scheduler', { keys: string[]; f
  * `const sched = drm_gpu_scheduler({ run_job, timedout_job? })`: the
  * scheduler; its procs run as work items (since v6.8 run_job and the
  * timeout handler are work items: drm_sched_run_job_work, drm_sched_job_timedout).
+ * Checked: commit a6149f039369 ("drm/sched: Convert drm scheduler to use a
+ * work queue rather than kthread", Matthew Brost) is in v6.8-rc1; the
+ * timeout was already a delayed work (sched->work_tdr) before it, and
+ * free_job got its own work item in the same series ("drm/sched: Split
+ * free_job into own work item").
  */
 export function constructSched(cx: ExtractContext, name: string, d: ts.VariableDeclaration, call: ts.CallExpression, callee: 'hardware' | 'drm_gpu_scheduler'): void {
   const spec = CTOR_OPTIONS[callee];

@@ -22,7 +22,15 @@
  *   allocates its constraints with GFP_KERNEL: under dev_pm_qos_mtx up to
  *   v6.6, before taking it from v6.7 ("PM / QoS: Fix constraints alloc vs
  *   reclaim locking", Rob Clark, 2023), so on LTS kernels a request added
- *   under a lock reclaim needs is a cycle.
+ *   under a lock reclaim needs is a cycle. Checked against the patch (v5
+ *   03/11 of "drm/msm+PM+icc: Make job_run() reclaim-safe", 2023-08-22,
+ *   Acked-by Rafael J. Wysocki): dev_pm_qos_add_request() calls
+ *   dev_pm_qos_constraints_allocate() before mutex_lock(&dev_pm_qos_mtx)
+ *   and only publishes the result under it (dev_pm_qos_constraints_set());
+ *   the lockdep splat it fixes is the GFP_KERNEL kzalloc in
+ *   dev_pm_qos_constraints_allocate() under the mutex. The v6.7 release
+ *   it landed in is not confirmed from a tree (the sources at hand are the
+ *   list postings): if it landed later, PM_QOS_ALLOC_MOVED moves with it.
  */
 
 import type { Instance, InstanceId, KernelRange, LockMode, Op } from '../../ir.js';

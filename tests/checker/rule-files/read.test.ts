@@ -234,6 +234,7 @@ function codesOfOps(): string {
     'hw_submit', 'sched_add_dependency', 'sched_push',
     'mp_own', 'phyr_op',
     'might_lock', 'fs_reclaim', 'rcu_sync',
+    'pm_runtime', 'call_rcu',
   ].join(', ');
 }
 
