@@ -224,7 +224,17 @@ export type Pred =
   /** Who holds the buffer's memory-provider registration (register-without-use, transfer to io_uring). */
   | { kind: 'buffer-owner'; subject: Subject; owner: 'none' | 'devmem' | 'zcrx' }
   /** The step's phyr: its dma-mapped flag, whether its importer mapped it, what memory its ranges are. */
-  | { kind: 'phyr'; dmaMapped?: boolean; mapped?: boolean; from?: 'pages' | 'p2p' };
+  | { kind: 'phyr'; dmaMapped?: boolean; mapped?: boolean; from?: 'pages' | 'p2p' }
+  /**
+   * Where thread `self` is (request 9 of docs/open-requests.md): `done` it
+   * has returned (its pc is at an end node; an owed irq that can no longer
+   * fire counts as done); `blocked` it has started, has not returned and
+   * no step of it is enabled. In a terminal state every thread that counts
+   * is one or the other, so a terminal check that says `done` ignores the
+   * threads a deadlock left blocked. In a step check `self` is the acting
+   * thread, which is neither.
+   */
+  | { kind: 'thread'; state: 'done' | 'blocked' };
 
 export type UserptrPagesState = 'present' | 'pinned' | 'released';
 

@@ -124,11 +124,12 @@ function validatePred(s: Sink, v: unknown, path: string): void {
     case 'option':
     case 'kernel':
     case 'driver-under':
+    case 'thread':
       threadPred(s, v, path, w);
       return;
     default:
       report(s, 'LMC323', join(path, 'kind'), `unknown predicate kind '${v.kind}'`,
-        'one of true, holds, in-context, fence, attachment, attachment-pinned, attachment-class, attachment-p2p, buffer, exporter, buffer-resv-held, rxq, ww-ctx, signalling-path, option, kernel, driver-under, and, or, not, importer, userptr-pages, gem-userptr, buffer-bound, buffer-owner, phyr');
+        'one of true, holds, in-context, fence, attachment, attachment-pinned, attachment-class, attachment-p2p, buffer, exporter, buffer-resv-held, rxq, ww-ctx, signalling-path, option, kernel, driver-under, and, or, not, importer, userptr-pages, gem-userptr, buffer-bound, buffer-owner, phyr, thread');
   }
 }
 
@@ -236,6 +237,9 @@ function threadPred(s: Sink, v: Obj, path: string, w: string): void {
       return;
     case 'ww-ctx':
       if (fields(s, v, path, w, ['kind', 'state'], [])) oneOf(s, v, 'state', path, w, ['live', 'done', 'holds-locks', 'contending', 'contending-other']);
+      return;
+    case 'thread':
+      if (fields(s, v, path, w, ['kind', 'state'], [])) oneOf(s, v, 'state', path, w, ['done', 'blocked']);
       return;
     case 'option':
       if (fields(s, v, path, w, ['kind', 'key', 'is'], [])) {
