@@ -5,7 +5,7 @@
  */
 
 import type { DriverModel, Op, SourceMap } from '../model/ir.js';
-import type { Rule } from '../rules/types.js';
+import type { ClosingEdgePattern, Context, Rule } from '../rules/types.js';
 import type { ChainEdge, Finding, SourceRef } from './report.js';
 import type { Cycle, GraphEdge, LockGraph, Recursion } from './engines/lockgraph/types.js';
 import { opMatchesStep } from './semantics/patterns.js';
@@ -102,15 +102,7 @@ export function cyclesFor(graph: LockGraph, check: Extract<Rule['checks'][number
   const selected = graph.cycles.filter((c) => {
     if (!c.edges.some((e) => e.source.kind === 'model')) return false;
     if (check.through && !c.classes.some((cls) => check.through!.some((p) => graph.patternMatchesClass(p, cls)))) return false;
-    if (check.closedBy) {
-      const closedBy = check.closedBy;
-      const ok = c.edges.some((e) => {
-        if (e.source.kind !== 'model' || !e.node) return false;
-        const n = model.procs[e.node.proc]?.nodes[e.node.node];
-        return n?.kind === 'op' && opMatchesStep(n.op, 'ok', closedBy, model, graph);
-      });
-      if (!ok) return false;
-    }
+    if (check.closedBy && !c.edges.some((e) => edgeClosedBy(e, check.closedBy!, model, graph))) return false;
     return true;
   });
   // One acquisition site often closes several variants of one cycle (an
@@ -130,6 +122,30 @@ export function cyclesFor(graph: LockGraph, check: Extract<Rule['checks'][number
   }
   const chosen = new Set(bySite.values());
   return selected.filter((c) => chosen.has(c));
+}
+
+/**
+ * Some site that records model edge `e` matches `closedBy`: its op, the
+ * context the site was walked in, the edge's held class. Edges built
+ * without recordings (hand-made graphs) stand for their first site, with
+ * no context.
+ */
+function edgeClosedBy(e: GraphEdge, closedBy: ClosingEdgePattern, model: DriverModel, graph: LockGraph): boolean {
+  if (e.source.kind !== 'model' || !e.node) return false;
+  const { context, from, ...step } = closedBy;
+  if (from && !graph.patternMatchesClass(from, e.from)) return false;
+  const sites = e.recordings ?? [{ node: e.node, contexts: [] }];
+  return sites.some((r) => {
+    if (context !== undefined && !recordedIn(r.contexts, context)) return false;
+    const n = model.procs[r.node.proc]?.nodes[r.node.node];
+    return n?.kind === 'op' && opMatchesStep(n.op, 'ok', step, model, graph);
+  });
+}
+
+/** A recording's contexts cover `context`; `reclaim` also covers notifiers, as `taken-in` reads it (lockgraph/index.ts). */
+function recordedIn(contexts: readonly Context[], context: Context): boolean {
+  if (context === 'reclaim') return contexts.some((c) => c === 'reclaim' || c === 'shrinker' || c === 'mmu-notifier');
+  return contexts.includes(context);
 }
 
 function closesOn(c: Cycle): string {

@@ -26,6 +26,7 @@ export const rule = defineRule({
     messages: {
       'outer-under-resv': '{{lock}} is an outer lock (some path locks a dma_resv under it) but is taken here while {{held}} is held',
       'resv-under-inner': 'dma_resv {{lock}} is locked while holding {{held}}, an inner lock that other paths take under a dma_resv',
+      cycle: 'possible circular locking dependency: {{chain}}; a driver lock taken under a dma_resv is also ordered before one (ORDER-4)',
     },
   },
   checks: [
@@ -41,8 +42,15 @@ export const rule = defineRule({
       on: { op: 'lock', trylock: false, lock: resv },
       when: { kind: 'holds', lock: allOf(driverLock, { kind: 'at-or-below', name: RESV_MUTEX }), who: 'self' },
     },
-    // The lockdep view of this rule is lockdep-circular-dependency: a lock-cycle check here would also
-    // select cycles recorded elsewhere (closedBy cannot say in which context the closing edge was
-    // recorded, docs/open-requests.md #11), so this rule keeps only its local statement.
+    // The lockdep view: a cycle with an edge reservation_ww_class_mutex -> <driver lock> that a blocking
+    // lock of the driver lock records (closedBy `from`, docs/open-requests.md #11). A cycle whose only
+    // driver-lock edges start elsewhere (the lock taken in a signalling section, before a resv) is not
+    // this rule's.
+    {
+      kind: 'lock-cycle',
+      id: 'cycle',
+      through: [resv],
+      closedBy: { op: 'lock', trylock: false, lock: driverLock, from: resv },
+    },
   ],
 });

@@ -28,6 +28,7 @@ export const rule = defineRule({
     citations: [{ kind: 'kernel', file: 'drivers/gpu/drm/ttm/ttm_bo_vm.c', symbol: 'ttm_bo_vm_reserve' }],
     messages: {
       'lock-above-mmap': '{{api}}({{lock}}) under &mm->mmap_lock, but {{lock}} is held elsewhere while user memory is touched ({{lock}} -> &mm->mmap_lock)',
+      cycle: 'possible circular locking dependency: {{chain}}; a lock taken under &mm->mmap_lock is held elsewhere while user memory is touched (ORDER-3)',
     },
   },
   checks: [
@@ -37,8 +38,15 @@ export const rule = defineRule({
       on: { op: 'lock', trylock: false, lock: aboveMmapLock },
       when: { kind: 'holds', lock: { kind: 'class', name: MMAP_LOCK }, mode: 'any', who: 'self' },
     },
-    // The lockdep view of this rule is lockdep-circular-dependency: a lock-cycle check here would also
-    // select cycles recorded elsewhere (closedBy cannot say in which context the closing edge was
-    // recorded, docs/open-requests.md #11), so this rule keeps only its local statement.
+    // The lockdep view: a cycle with an edge &mm->mmap_lock -> L that a blocking lock records (closedBy
+    // `from`, docs/open-requests.md #11), L held elsewhere across a user access. A cycle through
+    // mmap_lock whose lock edges are all recorded under other classes (a user access in a signalling
+    // section) is not this rule's.
+    {
+      kind: 'lock-cycle',
+      id: 'cycle',
+      through: [{ kind: 'class', name: MMAP_LOCK }],
+      closedBy: { op: 'lock', trylock: false, lock: aboveMmapLock, from: { kind: 'class', name: MMAP_LOCK } },
+    },
   ],
 });

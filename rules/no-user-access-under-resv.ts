@@ -5,7 +5,7 @@
 
 import { defineRule } from './types.js';
 import type { LockPattern } from './types.js';
-import { RESV_ACQUIRE } from './canonical-order.js';
+import { MMAP_LOCK, RESV_ACQUIRE } from './canonical-order.js';
 import { allOf } from './lib/lock-patterns.js';
 
 /**
@@ -47,6 +47,7 @@ export const rule = defineRule({
     ],
     messages: {
       'user-access': '{{api}} may fault and take &mm->mmap_lock while {{held}} is held; mmap_lock is ordered before dma_resv',
+      cycle: 'possible circular locking dependency: {{chain}}; a user access under a dma_resv (or a lock under it) records it -> &mm->mmap_lock (ORDER-2)',
     },
   },
   checks: [
@@ -62,8 +63,15 @@ export const rule = defineRule({
         ],
       },
     },
-    // The lockdep view of this rule is lockdep-circular-dependency: a lock-cycle check here would also
-    // select cycles recorded elsewhere (closedBy cannot say in which context the closing edge was
-    // recorded, docs/open-requests.md #11), so this rule keeps only its local statement.
+    // The lockdep view: a cycle through &mm->mmap_lock with an edge a user access records from a lock at
+    // or below the reservation acquire context (closedBy `from`, docs/open-requests.md #11). A user access
+    // in a signalling section records dma_fence_map -> &mm->mmap_lock, a cycle with the resv classes on it
+    // (through the primed orders) that is fence-signalling-no-fault's, not this rule's.
+    {
+      kind: 'lock-cycle',
+      id: 'cycle',
+      through: [{ kind: 'class', name: MMAP_LOCK }],
+      closedBy: { op: 'user_access', from: belowResv },
+    },
   ],
 });

@@ -45,6 +45,7 @@ export const rule = defineRule({
     ],
     messages: {
       'held-across-alloc': '{{api}}({{gfp}}) may enter direct reclaim and run a shrinker that takes {{held}}, which is held here',
+      cycle: 'possible circular locking dependency: {{chain}}; a shrinker blocks on a lock that is held across a reclaiming allocation (RECLAIM-1)',
     },
   },
   checks: [
@@ -54,8 +55,15 @@ export const rule = defineRule({
       on: { op: 'alloc', gfp: { fs: true } },
       when: { kind: 'holds', lock: reclaimLock, who: 'self' },
     },
-    // The lockdep view of this rule is lockdep-circular-dependency: a lock-cycle check here would also
-    // select cycles recorded elsewhere (closedBy cannot say in which context the closing edge was
-    // recorded, docs/open-requests.md #11), so this rule keeps only its local statement.
+    // The lockdep view: a cycle through fs_reclaim with an edge fs_reclaim -> L recorded by a blocking
+    // lock in a shrinker (closedBy `context` and `from`, docs/open-requests.md #11); the allocation
+    // under L records the other half. The same classes ordered after fs_reclaim elsewhere (a lock
+    // taken in a signalling section that a shrinker waits for) are not this rule's.
+    {
+      kind: 'lock-cycle',
+      id: 'cycle',
+      through: [{ kind: 'pseudo', name: FS_RECLAIM }],
+      closedBy: { op: 'lock', trylock: false, lock: reclaimLock, context: 'shrinker', from: { kind: 'pseudo', name: FS_RECLAIM } },
+    },
   ],
 });

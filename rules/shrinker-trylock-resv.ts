@@ -5,6 +5,7 @@
 
 import { defineRule } from './types.js';
 import type { Pred } from './types.js';
+import { FS_RECLAIM } from './canonical-order.js';
 
 const inReclaim: Pred = {
   kind: 'or',
@@ -43,6 +44,9 @@ export const rule = defineRule({
     messages: {
       'blocking-resv-in-reclaim': '{{api}}({{lock}}) blocks on a dma_resv in {{context}} context; reclaim may only trylock it',
       'ww-acquire-in-reclaim': '{{api}} starts a ww transaction in {{context}} context',
+      cycle: 'possible circular locking dependency: {{chain}}; a dma_resv lock in reclaim records fs_reclaim -> reservation_ww_class_mutex (RECLAIM-2)',
+      'cycle-acquire':
+        'possible circular locking dependency: {{chain}}; ww_acquire_init in reclaim records fs_reclaim -> reservation_ww_class_acquire (RECLAIM-2)',
     },
   },
   checks: [
@@ -58,8 +62,21 @@ export const rule = defineRule({
       on: { op: 'ww_acquire_init', wwClass: 'reservation_ww_class' },
       when: inReclaim,
     },
-    // The lockdep view of this rule is lockdep-circular-dependency: a lock-cycle check here would also
-    // select cycles recorded elsewhere (closedBy cannot say in which context the closing edge was
-    // recorded, docs/open-requests.md #11), so this rule keeps only its local statement.
+    // The lockdep view: a cycle through fs_reclaim with an edge a blocking resv lock (or a reservation
+    // ww_acquire_init) records in reclaim, i.e. fs_reclaim -> reservation_ww_class_{mutex,acquire} or a
+    // driver lock the shrinker holds -> the resv. The same classes on a cycle whose resv edge is recorded
+    // elsewhere (a resv locked in a fence signalling section) are fence-signalling-no-resv's.
+    {
+      kind: 'lock-cycle',
+      id: 'cycle',
+      through: [{ kind: 'pseudo', name: FS_RECLAIM }],
+      closedBy: { op: 'lock', trylock: false, lock: { kind: 'ww-class', name: 'reservation_ww_class' }, context: 'reclaim' },
+    },
+    {
+      kind: 'lock-cycle',
+      id: 'cycle-acquire',
+      through: [{ kind: 'pseudo', name: FS_RECLAIM }],
+      closedBy: { op: 'ww_acquire_init', wwClass: 'reservation_ww_class', context: 'reclaim' },
+    },
   ],
 });

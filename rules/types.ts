@@ -150,6 +150,31 @@ export interface StepPattern {
   wwClass?: string;
 }
 
+/**
+ * `closedBy` of a lock-cycle check (docs/open-requests.md #11): a model
+ * edge of the cycle recorded by an op that matches the step pattern and,
+ * when given, recorded in `context` with `from` as its held class. One
+ * recording site must match all of them: "fs_reclaim ->
+ * reservation_ww_class_mutex recorded in a shrinker" is
+ * `{ op: 'lock', lock: <resv>, context: 'shrinker', from: <fs_reclaim> }`,
+ * and the same edge class pair recorded elsewhere does not select the
+ * cycle.
+ */
+export interface ClosingEdgePattern extends StepPattern {
+  /**
+   * The context the recording walk ran in, as the lock graph knows them:
+   * the static contexts of the entry (`shrinker`, `kswapd`, `reclaim` for
+   * shrinkers and, as for `taken-in`, for mmu notifiers too;
+   * `mmu-notifier`, `irq`, `softirq`, `fence-callback`, `final-put`,
+   * `invalidate-mappings`, `work`, ...) and `signalling` inside a
+   * begin/end_signalling section or a fence callback. Dynamic contexts
+   * (`atomic` from a spinlock, memalloc scopes) are not recorded.
+   */
+  context?: Context;
+  /** The held class the edge starts from (the lock held when the op acquired). */
+  from?: LockPattern;
+}
+
 /** Execution contexts a step can run in. */
 export type Context =
   | 'reclaim' // direct reclaim or kswapd (fs_reclaim or PF_MEMALLOC)
@@ -227,7 +252,17 @@ export type Pred =
   /** Who holds the buffer's memory-provider registration (register-without-use, transfer to io_uring). */
   | { kind: 'buffer-owner'; subject: Subject; owner: 'none' | 'devmem' | 'zcrx' }
   /** The step's phyr: its dma-mapped flag, whether its importer mapped it, what memory its ranges are. */
-  | { kind: 'phyr'; dmaMapped?: boolean; mapped?: boolean; from?: 'pages' | 'p2p' };
+  | { kind: 'phyr'; dmaMapped?: boolean; mapped?: boolean; from?: 'pages' | 'p2p' }
+  /**
+   * Where thread `self` is (request 9 of docs/open-requests.md): `done` it
+   * has returned (its pc is at an end node; an owed irq that can no longer
+   * fire counts as done); `blocked` it has started, has not returned and
+   * no step of it is enabled. In a terminal state every thread that counts
+   * is one or the other, so a terminal check that says `done` ignores the
+   * threads a deadlock left blocked. In a step check `self` is the acting
+   * thread, which is neither.
+   */
+  | { kind: 'thread'; state: 'done' | 'blocked' };
 
 export type UserptrPagesState = 'present' | 'pinned' | 'released';
 
@@ -258,9 +293,10 @@ export type Check =
   /**
    * A strong cycle in the class-level lock graph (lockdep semantics,
    * primed edges included). `through` restricts to cycles that contain one
-   * of these classes; `closedBy` to cycles whose model edge matches.
+   * of these classes; `closedBy` to cycles with a model edge that some
+   * matching site records (see ClosingEdgePattern).
    */
-  | { kind: 'lock-cycle'; id: string; through?: LockPattern[]; closedBy?: StepPattern }
+  | { kind: 'lock-cycle'; id: string; through?: LockPattern[]; closedBy?: ClosingEdgePattern }
   /** Same-class second acquisition without nest_lock/subclass/trylock (lockdep "recursive locking"). */
   | { kind: 'lock-recursion'; id: string; lock?: LockPattern }
   /**

@@ -40,18 +40,17 @@ export const rule = defineRule({
     // acquire_class of DEBUG_WW_MUTEXES).
     { kind: 'step', id: 'fini-not-live', on: { op: 'ww_acquire_fini' }, when: { kind: 'not', of: { kind: 'ww-ctx', state: 'live' } } },
     {
-      // A terminal state includes threads blocked in a deadlock; there is no
-      // "thread finished" predicate (docs/open-requests.md #9), so a live
-      // context counts only when its thread holds no lock: a finished thread
-      // holding locks is a model error (LMC206) anyway, and a thread blocked
-      // in a deadlock usually holds one.
+      // A terminal state includes threads a deadlock left blocked; a blocked
+      // thread's context is live because the thread never got to fini, which
+      // is the deadlock's finding, not a lifecycle bug. Only a thread that
+      // returned with its context live has skipped ww_acquire_fini().
       kind: 'terminal',
       id: 'never-finished',
       bad: {
         kind: 'and',
         of: [
           { kind: 'ww-ctx', state: 'live' },
-          { kind: 'not', of: { kind: 'holds', lock: { kind: 'any-lock' }, who: 'self' } },
+          { kind: 'thread', state: 'done' },
         ],
       },
     },

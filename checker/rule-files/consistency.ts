@@ -347,6 +347,8 @@ class Abstraction {
           ...(p.mapped === undefined ? [] : [this.atom(`phyr-mapped:${p.mapped}`)]),
           ...(p.from === undefined ? [] : [this.atom(`phyr-from:${p.from}`)]),
         );
+      case 'thread':
+        return this.atom(`thread:${p.state}`);
     }
   }
 }

@@ -60,9 +60,21 @@ function lockPattern(s: Sink, v: unknown, path: string): void {
   }
 }
 
+const STEP_FIELDS = ['lock', 'mode', 'trylock', 'ctx', 'slow', 'gfp', 'timeout', 'guaranteed', 'unlocked', 'write', 'checked', 'provider', 'api', 'outcome', 'wwClass'];
+
+/** A lock-cycle's `closedBy`: a step pattern plus where the edge was recorded (`context`) and its held class (`from`). */
+function closingEdgePattern(s: Sink, v: unknown, path: string): void {
+  const w = 'closedBy pattern';
+  if (!fields(s, v, path, w, ['op'], [...STEP_FIELDS, 'context', 'from'])) return;
+  oneOf(s, v, 'context', path, w, CONTEXTS);
+  if (v.from !== undefined) lockPattern(s, v.from, join(path, 'from'));
+  const { context: _c, from: _f, ...step } = v;
+  stepPattern(s, step, path);
+}
+
 function stepPattern(s: Sink, v: unknown, path: string): void {
   const w = 'step pattern';
-  if (!fields(s, v, path, w, ['op'], ['lock', 'mode', 'trylock', 'ctx', 'slow', 'gfp', 'timeout', 'guaranteed', 'unlocked', 'write', 'checked', 'provider', 'api', 'outcome', 'wwClass'])) return;
+  if (!fields(s, v, path, w, ['op'], STEP_FIELDS)) return;
   oneOrMany(s, v, 'op', path, w, OP_KINDS);
   if (v.lock !== undefined) lockPattern(s, v.lock, join(path, 'lock'));
   oneOrMany(s, v, 'mode', path, w, LOCK_MODES);
@@ -124,11 +136,12 @@ function validatePred(s: Sink, v: unknown, path: string): void {
     case 'option':
     case 'kernel':
     case 'driver-under':
+    case 'thread':
       threadPred(s, v, path, w);
       return;
     default:
       report(s, 'LMC323', join(path, 'kind'), `unknown predicate kind '${v.kind}'`,
-        'one of true, holds, in-context, fence, attachment, attachment-pinned, attachment-class, attachment-p2p, buffer, exporter, buffer-resv-held, rxq, ww-ctx, signalling-path, option, kernel, driver-under, and, or, not, importer, userptr-pages, gem-userptr, buffer-bound, buffer-owner, phyr');
+        'one of true, holds, in-context, fence, attachment, attachment-pinned, attachment-class, attachment-p2p, buffer, exporter, buffer-resv-held, rxq, ww-ctx, signalling-path, option, kernel, driver-under, and, or, not, importer, userptr-pages, gem-userptr, buffer-bound, buffer-owner, phyr, thread');
   }
 }
 
@@ -240,6 +253,9 @@ function threadPred(s: Sink, v: Obj, path: string, w: string): void {
     case 'ww-ctx':
       if (fields(s, v, path, w, ['kind', 'state'], [])) oneOf(s, v, 'state', path, w, ['live', 'done', 'holds-locks', 'contending', 'contending-other']);
       return;
+    case 'thread':
+      if (fields(s, v, path, w, ['kind', 'state'], [])) oneOf(s, v, 'state', path, w, ['done', 'blocked']);
+      return;
     case 'option':
       if (fields(s, v, path, w, ['kind', 'key', 'is'], [])) {
         str(s, v, 'key', path, w);
@@ -329,7 +345,7 @@ function check(s: Sink, v: unknown, path: string): string | undefined {
           if (!Array.isArray(v.through) || v.through.length === 0) report(s, 'LMC321', join(path, 'through'), `${w}.through must be a non-empty array`);
           else v.through.forEach((p, i) => lockPattern(s, p, join(join(path, 'through'), i)));
         }
-        if (v.closedBy !== undefined) stepPattern(s, v.closedBy, join(path, 'closedBy'));
+        if (v.closedBy !== undefined) closingEdgePattern(s, v.closedBy, join(path, 'closedBy'));
       }
       break;
     case 'lock-recursion':

@@ -213,8 +213,12 @@ class PropertyCompiler {
         return [{ kind: 'state', rule, check: check.id, bad }];
       }
       case 'terminal': {
+        // No visibility: both reductions keep every reachable terminal
+        // state (explicit/explore.ts; a BMC terminal goal observes no
+        // variable at intermediate positions, bmc/encode.ts propertyGoal).
+        // Marking the readers would make every transition of a thread
+        // visible as soon as `bad` says `{ kind: 'thread' }` (it reads pcs).
         const bad = check.threads === 'returned' ? and(this.allReturned(), this.statePred(check.bad)) : this.statePred(check.bad);
-        this.markReaders(bad);
         return [{ kind: 'terminal', rule, check: check.id, bad }];
       }
       case 'deadlock': {
@@ -745,9 +749,25 @@ class PropertyCompiler {
       }
       case 'phyr':
         return this.phyrPred(p, env);
+      case 'thread':
+        return this.threadState(p.state, env.self);
       default:
         return unreachable(p);
     }
+  }
+
+  /**
+   * Thread `t` has returned (`done`, as terminal states and deadlock
+   * detection judge it: SystemThread.done), or is `blocked`: started, not
+   * returned, and no transition of it enabled. Both are read from the
+   * finished transition system (guards are final when properties compile),
+   * so both engines evaluate the same expression.
+   */
+  private threadState(state: 'done' | 'blocked', t: number): BoolExpr {
+    const done = this.ctx.done(t);
+    if (state === 'done') return done;
+    const enabled = or(...this.ctx.transitions.filter((x) => x.thread === t).map((x) => x.guard));
+    return and(not(done), not(this.ctx.notStarted(t)), not(enabled));
   }
 
   /** Some rx queue is bound to `b` (by `provider`; `other-provider`: not by the step's provider). */

@@ -6,7 +6,7 @@
  */
 
 import type { EdgeType } from '../../../rules/canonical-order.js';
-import type { Cycle, GraphEdge } from './types.js';
+import type { Cycle, EdgeRecording, GraphEdge } from './types.js';
 
 export class DependencyGraph {
   /** Every class seen: edge ends, and whatever the builder adds. */
@@ -34,9 +34,17 @@ export class DependencyGraph {
     return true;
   }
 
-  /** Records an edge the model makes and, if it is new, the strong cycle it closes. */
+  /**
+   * Records an edge the model makes and, if it is new, the strong cycle it
+   * closes. An edge recorded again keeps its first trace (lockdep's) and
+   * gains the new site in `recordings`.
+   */
   addModelEdge(e: GraphEdge): void {
-    if (!this.insert(e)) return;
+    if (!this.insert(e)) {
+      const kept = this.edgeMap.get(`${e.from}\0${e.to}\0${e.type}`)!;
+      for (const r of e.recordings ?? []) addRecording(kept, r);
+      return;
+    }
     const path = this.strongPath(e.to, e.from, e.type[1] === 'R', e.type);
     if (!path) return;
     const edges = [...path, e];
@@ -77,6 +85,13 @@ export class DependencyGraph {
     }
     return undefined;
   }
+}
+
+/** Adds a recording site to an edge, once per site and contexts. */
+function addRecording(e: GraphEdge, r: EdgeRecording): void {
+  const list = (e.recordings ??= []);
+  const same = (x: EdgeRecording) => x.node.proc === r.node.proc && x.node.node === r.node.node && x.contexts.join() === r.contexts.join();
+  if (!list.some(same)) list.push(r);
 }
 
 /** The edges that lead to `end` in a breadth-first predecessor map. */

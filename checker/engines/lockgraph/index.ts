@@ -13,7 +13,7 @@ import { buildGraph, type BuiltGraph, type VisitedOp } from './build.js';
 import { effectiveReclaim, lockClassOf } from './acquisitions.js';
 import type { LockGraph } from './types.js';
 
-export type { LockGraph, Cycle, GraphEdge, Recursion } from './types.js';
+export type { LockGraph, Cycle, GraphEdge, Recursion, EdgeRecording } from './types.js';
 
 const SLEEPING_KINDS = new Set(['mutex', 'rwsem', 'ww_mutex', 'dma_resv', 'mm', 'address_space']);
 

@@ -224,6 +224,7 @@ export class Lockdep {
    */
   private checkPrevsAdd(st: PathState, a: Acquire, site: AcquireSite): void {
     const { at } = site;
+    const recorded: Context[] = inSignalling(st) && !site.contexts.includes('signalling') ? [...site.contexts, 'signalling'] : site.contexts;
     for (let i = st.held.length - 1; i >= 0; i--) {
       const h = st.held[i];
       if (h.class !== a.class) {
@@ -238,7 +239,7 @@ export class Lockdep {
           ...(site.via ? { via: site.via } : {}),
           ...(a.read > 0 ? { read: true } : {}),
         };
-        this.graph.addModelEdge({ from: h.class, to: a.class, type: edgeType(h, a), source, node: at });
+        this.graph.addModelEdge({ from: h.class, to: a.class, type: edgeType(h, a), source, node: at, recordings: [{ node: at, contexts: recorded }] });
       }
       if (!h.trylock) break;
     }

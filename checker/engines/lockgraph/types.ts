@@ -18,6 +18,23 @@ export interface GraphEdge {
   source: ChainEdge['source'];
   /** Model edges: the node that acquired `to` while `from` was held. */
   node?: { proc: ProcId; node: NodeId };
+  /**
+   * Model edges: every site that records the edge (the first is `node`),
+   * each with the contexts it was recorded in, so a `lock-cycle` check's
+   * `closedBy.context` can ask where (docs/open-requests.md #11).
+   */
+  recordings?: EdgeRecording[];
+}
+
+/** One site that records a model edge, and the contexts of that walk. */
+export interface EdgeRecording {
+  node: { proc: ProcId; node: NodeId };
+  /**
+   * The walk's contexts (`shrinker`, `reclaim`, `kswapd` in a shrinker,
+   * `mmu-notifier`, `irq`, `fence-callback`, `final-put`, ...), plus
+   * `signalling` inside a begin/end_signalling section or a fence callback.
+   */
+  contexts: Context[];
 }
 
 export interface Cycle {

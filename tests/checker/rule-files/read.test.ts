@@ -142,6 +142,29 @@ describe('parseUserRuleFile', () => {
     ]);
   });
 
+  it('reads the thread predicate and closedBy with context and from (open requests 9 and 11)', () => {
+    const rule = structuredClone(GOOD_RULE) as unknown as { meta: { messages: Record<string, string> }; checks: Record<string, unknown>[] };
+    rule.checks.push(
+      { kind: 'terminal', id: 'returned', bad: { kind: 'thread', state: 'done' } },
+      {
+        kind: 'lock-cycle',
+        id: 'cycle',
+        closedBy: { op: 'lock', trylock: false, lock: { kind: 'class', name: 'vm_lock' }, context: 'shrinker', from: { kind: 'pseudo', name: 'fs_reclaim' } },
+      },
+    );
+    rule.meta.messages.returned = '{{thread}} returned';
+    rule.meta.messages.cycle = '{{chain}}';
+    expect(codes(JSON.stringify(rule, null, 2))).toEqual([]);
+    (rule.checks[1] as { bad: unknown }).bad = { kind: 'thread', state: 'sleeping' };
+    (rule.checks[2] as { closedBy: Record<string, unknown> }).closedBy.context = 'nmi';
+    (rule.checks[2] as { closedBy: Record<string, unknown> }).closedBy.from = { kind: 'klass' };
+    const text = JSON.stringify(rule, null, 2);
+    const st = posOf(text, '"sleeping"');
+    const cx = posOf(text, '"nmi"');
+    const fr = posOf(text, '"klass"');
+    expect(codes(text).map((c) => c.split(' ').slice(0, 2).join(' '))).toEqual([`LMC323 ${st.line}:${st.col}`, `LMC323 ${cx.line}:${cx.col}`, `LMC323 ${fr.line}:${fr.col}`]);
+  });
+
   it('requires a message for every check and no message without a check (LMC325)', () => {
     const rule = structuredClone(GOOD_RULE) as unknown as { meta: { messages: Record<string, string> }; checks: Record<string, unknown>[] };
     rule.meta.messages = { 'alloc-under-vm-lok': 'x' };

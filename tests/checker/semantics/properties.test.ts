@@ -227,6 +227,20 @@ export function signaller() { mutex_lock(l); dma_fence_signal(job); mutex_unlock
     ]);
   });
 
+  it('says whether a thread returned or is blocked (open request 9)', () => {
+    const r = rule('r', [
+      { kind: 'terminal', id: 'done', bad: { kind: 'thread', state: 'done' } },
+      { kind: 'terminal', id: 'blocked', bad: { kind: 'thread', state: 'blocked' } },
+      { kind: 'state', id: 'blocked-state', bad: { kind: 'thread', state: 'blocked' } },
+      // The acting thread is never done nor blocked when it steps.
+      { kind: 'step', id: 'acting', on: { op: 'lock' }, when: { kind: 'or', of: [{ kind: 'thread', state: 'done' }, { kind: 'thread', state: 'blocked' }] } },
+    ]);
+    // Some terminal states have both threads returned, some the waiter and the signaller blocked for good.
+    expect(violated(build(parse(FENCE_DEADLOCK), [r]).ts).sort()).toEqual(['r/blocked', 'r/blocked-state', 'r/done']);
+    // A thread waiting for a lock another holds is blocked for a while (a state check sees it), never for good.
+    expect(violated(build(parse(TWO_LOCKS), [r]).ts).sort()).toEqual(['r/blocked-state', 'r/done']);
+  });
+
   it('compiles fence predicates for terminal checks', () => {
     const r = rule('r', [
       { kind: 'terminal', id: 'published', bad: { kind: 'fence', subject: 'any', state: 'published' } },

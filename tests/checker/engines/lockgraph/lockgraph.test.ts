@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { DriverModel, GfpMask, Instance, Node, Op } from '../../../../model/ir.js';
 import { buildLockGraph } from '../../../../checker/engines/lockgraph/index.js';
 import { parse } from '../../semantics/properties-helpers.js';
+import { cyclesFor } from '../../../../checker/findings.js';
 
 const GFP_KERNEL: GfpMask = { text: 'GFP_KERNEL', directReclaim: true, kswapdReclaim: true, io: true, fs: true, noLockdep: false, noFail: false, mayFail: false };
 const GFP_NOFS: GfpMask = { ...GFP_KERNEL, text: 'GFP_NOFS', fs: false };
@@ -166,5 +167,61 @@ export function t0() { mutex_lock(obj_lock); mutex_unlock(obj_lock); }
     expect([...g.classesTakenIn('shrinker', true)]).toEqual(['lru_lock']);
     expect(g.patternMatchesClass({ kind: 'taken-in', context: 'shrinker', blocking: true }, 'obj_lock')).toBe(false);
     expect(g.patternMatchesClass({ kind: 'all-of', of: [{ kind: 'taken-in', context: 'shrinker' }, { kind: 'lock-kind', is: 'mutex' }] }, 'obj_lock')).toBe(true);
+  });
+});
+
+describe('closedBy with the context and held class of the edge (open request 11)', () => {
+  // run_job locks the BO in a signalling section (dma_fence_map -> resv),
+  // the shrinker waits for the job (fs_reclaim -> dma_fence_map): the cycle
+  // through fs_reclaim has a resv lock edge, recorded in signalling only.
+  const src = (shrinkerLocksBo: boolean) => `
+const bo = dma_resv_object();
+const job = dma_fence();
+export function run_job() {
+  const cookie = dma_fence_begin_signalling();
+  dma_resv_lock(bo, null);
+  dma_resv_unlock(bo);
+  dma_fence_signal(job);
+  dma_fence_end_signalling(cookie);
+}
+function scan() {
+  dma_fence_wait(job);${shrinkerLocksBo ? '\n  dma_resv_lock(bo, null);\n  dma_resv_unlock(bo);' : ''}
+}
+register_shrinker(scan);
+`;
+  const resvLock = { op: 'lock', trylock: false, lock: { kind: 'ww-class', name: 'reservation_ww_class' } } as const;
+  const through = [{ kind: 'pseudo', name: 'fs_reclaim' }] as const;
+  const select = (m: DriverModel, closedBy: Parameters<typeof cyclesFor>[1]['closedBy']) => {
+    const g = buildLockGraph(m, { kernel: 'v7.0' });
+    return cyclesFor(g, { kind: 'lock-cycle', id: 'c', through: [...through], closedBy }, m).map((c) => c.edges.map((e) => `${e.from}>${e.to}`).join(' '));
+  };
+
+  it('records every site of an edge with the contexts it was walked in', () => {
+    const m = parse(src(true));
+    const g = buildLockGraph(m, { kernel: 'v7.0' });
+    const sites = (from: string, to: string) => g.edges.find((e) => e.from === from && e.to === to)?.recordings?.map((r) => [...r.contexts].sort().join(','));
+    expect(sites('dma_fence_map', 'reservation_ww_class_mutex')).toEqual(['signalling']);
+    expect(sites('fs_reclaim', 'dma_fence_map')).toEqual(['kswapd,reclaim,shrinker']);
+    expect(sites('fs_reclaim', 'reservation_ww_class_mutex')).toEqual(['kswapd,reclaim,shrinker']);
+  });
+
+  it('selects a cycle by its resv lock edge only when that edge is recorded in the context asked for', () => {
+    const m = parse(src(false));
+    const both = [
+      'dma_fence_map>reservation_ww_class_mutex reservation_ww_class_mutex>fs_reclaim fs_reclaim>dma_fence_map',
+      'reservation_ww_class_mutex>fs_reclaim fs_reclaim>mmu_notifier_invalidate_range_start mmu_notifier_invalidate_range_start>dma_fence_map dma_fence_map>reservation_ww_class_mutex',
+    ];
+    expect(select(m, resvLock)).toEqual(both);
+    expect(select(m, { ...resvLock, context: 'reclaim' })).toEqual([]);
+    expect(select(m, { ...resvLock, context: 'shrinker' })).toEqual([]);
+    expect(select(m, { ...resvLock, context: 'signalling' })).toEqual(both);
+    // A shrinker that locks the BO itself records fs_reclaim -> resv in reclaim.
+    expect(select(parse(src(true)), { ...resvLock, context: 'shrinker' })).toEqual(['reservation_ww_class_mutex>fs_reclaim fs_reclaim>reservation_ww_class_mutex']);
+  });
+
+  it('selects by the held class of the edge', () => {
+    const m = parse(src(false));
+    expect(select(m, { ...resvLock, from: { kind: 'pseudo', name: 'dma_fence_map' } })).toHaveLength(2);
+    expect(select(m, { ...resvLock, from: { kind: 'pseudo', name: 'fs_reclaim' } })).toEqual([]);
   });
 });
