@@ -126,6 +126,11 @@ function primedCitations(text: string, note: string): Citation[] {
   });
 }
 
+const LOCKDEP_CYCLE: Citation[] = [
+  { kind: 'kernel', file: 'kernel/locking/lockdep.c', symbol: 'check_noncircular' },
+  { kind: 'kernel', file: 'kernel/locking/lockdep.c', symbol: 'print_circular_bug' },
+];
+
 function keyOf(c: Citation): string {
   return JSON.stringify(c);
 }
@@ -149,6 +154,10 @@ export function referencesFor(f: Finding, citations: Citation[]): Citation[] {
     const p = PRIMED_EDGES.find((x) => x.id === id);
     if (p) out.push(...primedCitations(p.citation, `primed ${p.id}: ${p.from} -> ${p.to}`));
   }
+  // A cycle is printed under lockdep's banner whichever rule selected it
+  // (the specific rule leads its group, judge.ts markSameCycles): cite
+  // where lockdep finds and prints it, not only the generic rule does.
+  if (f.kind === 'circular-dependency') out.push(...LOCKDEP_CYCLE);
   const waits = (f.trace?.final.threads ?? []).filter((t) => t.status === 'blocked' && t.waitingFor).map((t) => t.waitingFor!);
   if (f.kind === 'deadlock' || f.kind === 'fence-never-signalled') {
     for (const w of waits) {

@@ -75,6 +75,9 @@ export const KERNEL_FILES: Readonly<Record<string, KernelFile>> = {
   'mm/hmm.c': { about: 'hmm_range_fault(): mmap_assert_locked()' },
   // Added with the phyr objects (#14)
   'include/linux/dma-mapping.h': { about: 'dma_map_sgtable(): an importer maps a scatterlist it holds' },
+  // Added with pin-leak (#14)
+  'Documentation/core-api/pin_user_pages.rst': { about: 'FOLL_PIN: every pin is released with unpin_user_pages()' },
+  'include/linux/mm.h': { about: 'folio_maybe_dma_pinned(): how the mm tells pinned pages apart' },
 };
 
 /** Kernel source paths named in free text (primed-edge citations). */

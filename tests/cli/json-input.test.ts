@@ -110,7 +110,7 @@ describe('config: prototype-named keys and values', () => {
       '  "preset": "constructor"',
       '}',
     ].join('\n');
-    const allowed = 'allowed: preset, enable, disable, ruleFiles, ruleOptions, engine, bound, timeoutMs, kernel, models, kernelConfig';
+    const allowed = 'allowed: preset, enable, disable, ruleFiles, ruleOptions, engine, bound, timeoutMs, kernel, models, kernelConfig, z3';
     const r = parseConfig('c.json', text);
     expect(brief(r.diagnostics)).toEqual([
       `LMC301 2:3 unknown config key '__proto__' [${allowed}]`,
