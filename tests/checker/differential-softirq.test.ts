@@ -12,23 +12,11 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { buildIrqModel, irqModelSpecs } from './random-softirq-models.js';
-import { buildLockGraph } from '../../checker/engines/lockgraph/index.js';
-import { compileSystem, DEFAULT_SEMANTIC_OPTIONS } from '../../checker/semantics/compile.js';
-import { compileProperties } from '../../checker/semantics/properties.js';
-import { exploreExplicit } from '../../checker/engines/explicit/index.js';
-import { runBmcIsolated, shutdownSolver } from '../../checker/engines/bmc/index.js';
-import { confirmViolation } from '../../checker/replay.js';
-import { getRule } from '../../rules/index.js';
-import { SAFETY_NET_MS, Z3_BUDGET } from '../budgets.js';
-import type { PropertyResult } from '../../checker/engines/types.js';
+import { expectEnginesAgree } from './engines-agree.js';
+import { shutdownSolver } from '../../checker/engines/bmc/index.js';
 
 const RUNS = Number(process.env.LOCKMC_DIFF_RUNS ?? 10);
 const SEED = Number(process.env.LOCKMC_DIFF_SEED ?? 1_515);
-const RULES = [getRule('deadlock')!];
-
-function verdict(r: PropertyResult): string {
-  return r.status === 'holds' ? (r.exhaustive ? 'holds' : `holds<=${r.bound}`) : r.status;
-}
 
 describe('explicit and BMC engines agree on softirq and queued-rwlock models', () => {
   afterAll(async () => {
@@ -37,25 +25,7 @@ describe('explicit and BMC engines agree on softirq and queued-rwlock models', (
   it(`on ${RUNS} random interrupt-context models`, async () => {
     const seen = new Set<string>();
     await fc.assert(
-      fc.asyncProperty(irqModelSpecs, async (spec) => {
-        const model = buildIrqModel(spec);
-        const graph = buildLockGraph(model, { kernel: 'v7.0' });
-        const ts = compileSystem(model, DEFAULT_SEMANTIC_OPTIONS, (ctx) => compileProperties(ctx, RULES, graph, {}, 'v7.0'));
-        expect(ts.threads.some((t) => t.kind === 'softirq')).toBe(true);
-        const por = await exploreExplicit(ts, { timeoutMs: SAFETY_NET_MS, maxMemoryMb: 512, reduction: 'por' });
-        const full = await exploreExplicit(ts, { timeoutMs: SAFETY_NET_MS, maxMemoryMb: 512, reduction: 'none' });
-        const bmc = await runBmcIsolated(ts, { ...Z3_BUDGET, mode: 'prove', minimise: false });
-        expect(bmc.results.find((r) => r.status === 'inconclusive'), 'BMC left a model undecided').toBeUndefined();
-        ts.properties.forEach((p, i) => {
-          const v = [full, por, bmc].map((e) => verdict(e.results[i]));
-          expect(v, `${p.rule}/${p.check}: full, por, bmc`).toEqual([v[0], v[0], v[0]]);
-          seen.add(v[0]!);
-          for (const e of [full, por, bmc]) {
-            const r = e.results[i];
-            if (r.status === 'violated') expect(confirmViolation(ts, r.schedule, i).ok, `${e.engine} schedule for ${p.rule} replays`).toBe(true);
-          }
-        });
-      }),
+      fc.asyncProperty(irqModelSpecs, (spec) => expectEnginesAgree(buildIrqModel(spec), seen)),
       { numRuns: RUNS, seed: SEED, endOnFailure: true },
     );
     expect([...seen].sort()).toEqual(['holds', 'violated']);
