@@ -212,36 +212,47 @@ export interface Row {
   notes: string[];
 }
 
+type ModeTimes = Row['runs']['full'];
+
+function newTimes(): Row['runs'] {
+  const acc = (): ModeTimes => ({ wall: [], cpu: [], peakKb: 0 });
+  return { full: acc(), por: acc(), spinFull: acc(), spinPor: acc() };
+}
+
+function record(r: ModeTimes, t: Timed): void {
+  r.wall.push(t.wallMs);
+  r.cpu.push(t.cpuMs);
+  r.peakKb = Math.max(r.peakKb, t.peakKb);
+}
+
+/** One interleaved round of the reduced searches (lockmc POR, then pan with SPIN's POR), both measure modes share it. */
+function porRound(target: string, dir: string, size: PanSize, rs: Row['runs']): { por: LockmcRun; spinPor: PanRun } {
+  const c = lockmc(target, 'por', dir);
+  record(rs.por, c);
+  const d = runPanSized(join(dir, 'pan-por'), dir, size);
+  record(rs.spinPor, d);
+  return { por: c.run, spinPor: d.pan };
+}
+
 export function measure(target: string, runs: number): Row {
   const dir = mkdtempSync(join(tmpdir(), 'lockmc-spin-'));
   try {
     const first = lockmc(target, 'none', dir, join(dir, 'model.pml'));
     const size = panSize(first.run.states, readFileSync(join(dir, 'model.pml'), 'utf8'));
     const build = buildPans(dir, size);
-    const acc = () => ({ wall: [] as number[], cpu: [] as number[], peakKb: 0 });
-    const rs = { full: acc(), por: acc(), spinFull: acc(), spinPor: acc() };
-    const note = (r: (typeof rs)['full'], t: Timed) => {
-      r.wall.push(t.wallMs);
-      r.cpu.push(t.cpuMs);
-      r.peakKb = Math.max(r.peakKb, t.peakKb);
-    };
+    const rs = newTimes();
     let full = first.run;
     let por = first.run;
     let spinFull: PanRun | undefined;
     let spinPor: PanRun | undefined;
     for (let i = 0; i < runs; i++) {
       const a = lockmc(target, 'none', dir);
-      note(rs.full, a);
+      record(rs.full, a);
       full = a.run;
       const b = runPanSized(join(dir, 'pan-full'), dir, size);
-      note(rs.spinFull, b);
+      record(rs.spinFull, b);
       spinFull = b.pan;
-      const c = lockmc(target, 'por', dir);
-      note(rs.por, c);
-      por = c.run;
-      const d = runPanSized(join(dir, 'pan-por'), dir, size);
-      note(rs.spinPor, d);
-      spinPor = d.pan;
+      ({ por, spinPor } = porRound(target, dir, size, rs));
     }
     const notes: string[] = [];
     if (full.inconclusive) notes.push(`lockmc stopped: ${full.inconclusive}`);
@@ -284,23 +295,10 @@ export function measurePorOnly(target: string, runs: number, memlimMb = POR_ONLY
     const first = lockmc(target, 'por', dir, join(dir, 'model.pml'));
     const size = { ...panSize(first.run.states * 16, readFileSync(join(dir, 'model.pml'), 'utf8')), memlimMb };
     const build = buildPans(dir, size, true);
-    const acc = () => ({ wall: [] as number[], cpu: [] as number[], peakKb: 0 });
-    const rs = { full: acc(), por: acc(), spinFull: acc(), spinPor: acc() };
-    const note = (r: (typeof rs)['por'], t: Timed) => {
-      r.wall.push(t.wallMs);
-      r.cpu.push(t.cpuMs);
-      r.peakKb = Math.max(r.peakKb, t.peakKb);
-    };
+    const rs = newTimes();
     let por = first.run;
     let spinPor: PanRun | undefined;
-    for (let i = 0; i < runs; i++) {
-      const c = lockmc(target, 'por', dir);
-      note(rs.por, c);
-      por = c.run;
-      const d = runPanSized(join(dir, 'pan-por'), dir, size);
-      note(rs.spinPor, d);
-      spinPor = d.pan;
-    }
+    for (let i = 0; i < runs; i++) ({ por, spinPor } = porRound(target, dir, size, rs));
     const notes: string[] = [];
     if (por.inconclusive) notes.push(`lockmc stopped: ${por.inconclusive}`);
     if (spinPor!.memoryExhausted) notes.push(`SPIN POR reached its -DMEMLIM bound (${memlimMb} MB) after ${spinPor!.states} states: its count and the ratio are lower bounds`);
